@@ -1,0 +1,45 @@
+// atelier/leads.h — creating and listing leads.
+//
+// A lead is one incoming request: a client (name, company, contacts) and the
+// request itself (source, language, expected amount). create_lead() validates
+// every field first and reports all problems in one error, then writes the
+// client, the lead and its first stage event in one savepoint.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "atelier_sqlite.h"
+
+namespace atelier {
+
+struct NewLead {
+    std::string client_name;  // required
+    std::string company;
+    std::string email;
+    std::string phone;
+    std::string source;       // "website", "phone", "referral", ...
+    std::string title;        // what the client asks for, free text
+    std::string lang = "ru";  // ru, fr, en
+    std::string currency = "RUB";
+    int64_t amount_minor = 0;  // expected value, minor units
+};
+
+// Reads a NewLead from JSON ({"client_name": ..., ...}); unknown keys and
+// wrong types are errors naming the key.
+NewLead new_lead_from_json(const nlohmann::json& j);
+
+// The id of the studio, creating a default one on an empty database.
+std::string ensure_studio(sqlite3* db, std::string_view at);
+
+// Returns the new lead's id. `id` may be given (offline-made records bring their own).
+std::string create_lead(sqlite3* db, const NewLead& lead, std::string_view actor, std::string_view at,
+                        std::string_view id = {});
+
+// All leads, newest first, as a JSON array of objects
+// {id, client, company, email, phone, source, title, stage, lang, amount_minor, currency, created_at, updated_at}.
+nlohmann::json leads_json(sqlite3* db, int64_t limit = -1);
+
+}  // namespace atelier

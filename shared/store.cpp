@@ -1,0 +1,117 @@
+// atelier/store.cpp — see store.h.
+#include "store.h"
+
+#include <vector>
+
+#include "error.h"
+
+namespace atelier {
+
+void check(sqlite3* db, int rc, const char* what) {
+    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+    throw Error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+}
+
+void exec(sqlite3* db, const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        throw Error("sqlite: " + msg);
+    }
+}
+
+Stmt::Stmt(sqlite3* db, const char* sql) : db_(db) {
+    check(db, sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr), "sqlite prepare");
+}
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+Stmt& Stmt::bind(int i, int64_t v) {
+    check(db_, sqlite3_bind_int64(stmt_, i, v), "sqlite bind");
+    return *this;
+}
+Stmt& Stmt::bind(int i, std::string_view v) {
+    check(db_, sqlite3_bind_text(stmt_, i, v.data(), (int)v.size(), SQLITE_TRANSIENT), "sqlite bind");
+    return *this;
+}
+Stmt& Stmt::bind_null(int i) {
+    check(db_, sqlite3_bind_null(stmt_, i), "sqlite bind");
+    return *this;
+}
+bool Stmt::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    check(db_, rc, "sqlite");
+    return false;
+}
+void Stmt::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+int64_t Stmt::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+std::string Stmt::text(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t ? std::string((const char*)t, (size_t)sqlite3_column_bytes(stmt_, col)) : std::string();
+}
+bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+Savepoint::Savepoint(sqlite3* db, const char* name) : db_(db), name_(name) {
+    exec(db_, ("SAVEPOINT " + name_).c_str());
+}
+Savepoint::~Savepoint() {
+    if (done_) return;
+    sqlite3_exec(db_, ("ROLLBACK TO " + name_ + "; RELEASE " + name_).c_str(), nullptr, nullptr, nullptr);
+}
+void Savepoint::commit() {
+    exec(db_, ("RELEASE " + name_).c_str());
+    done_ = true;
+}
+
+int latest_schema_version() { return kMigrations[kMigrationCount - 1].version; }
+
+int schema_version(sqlite3* db) {
+    Stmt has(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='atelier_migrations'");
+    if (!has.step()) return 0;
+    Stmt v(db, "SELECT coalesce(max(version), 0) FROM atelier_migrations");
+    v.step();
+    return (int)v.int64(0);
+}
+
+int migrate(sqlite3* db, int target) {
+    int latest = latest_schema_version();
+    if (target < 0) target = latest;
+    if (target > latest)
+        throw Error("migrate: target version " + std::to_string(target) + " is beyond the latest known (" +
+                    std::to_string(latest) + ")");
+    exec(db, "PRAGMA foreign_keys = ON");
+    int current = schema_version(db);
+    if (current > latest)
+        throw Error("migrate: the database has schema version " + std::to_string(current) +
+                    ", newer than this build of Atelier knows (" + std::to_string(latest) +
+                    "); upgrade Atelier");
+    if (current >= target) return current;
+
+    Savepoint sp(db, "atelier_migrate");
+    exec(db,
+         "CREATE TABLE IF NOT EXISTS atelier_migrations ("
+         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    for (int i = 0; i < kMigrationCount; ++i) {
+        const Migration& m = kMigrations[i];
+        if (m.version <= current || m.version > target) continue;
+        try {
+            exec(db, m.sql);
+        } catch (const Error& e) {
+            throw Error("migrate: version " + std::to_string(m.version) + " (" + m.name + "): " + e.what());
+        }
+        Stmt ins(db,
+                 "INSERT INTO atelier_migrations(version, name, applied_at)"
+                 " VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+        ins.bind(1, (int64_t)m.version).bind(2, m.name).step();
+    }
+    sp.commit();
+    return target;
+}
+
+}  // namespace atelier

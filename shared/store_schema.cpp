@@ -1,0 +1,264 @@
+// atelier/store_schema.cpp — the schema, as numbered migrations.
+//
+// Never edit a migration that has shipped: add a new one at the end.
+// Conventions: ids are text UUIDs; times are ISO 8601 UTC text; money is
+// INTEGER minor units next to a currency column; JSON documents (brief
+// answers, price lists, estimates) are TEXT checked with json_valid().
+// The stage names are those of pipeline.h.
+
+#include "store.h"
+
+namespace atelier {
+
+extern const Migration kMigrations[] = {
+    {1, "domain", R"SQL(
+CREATE TABLE studio (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL CHECK (length(name) > 0),
+  legal_name TEXT NOT NULL DEFAULT '',
+  tax_id TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  bank_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(bank_json)),
+  currency TEXT NOT NULL DEFAULT 'RUB' CHECK (currency IN ('RUB','EUR','USD')),
+  lang TEXT NOT NULL DEFAULT 'ru' CHECK (lang IN ('ru','fr','en')),
+  tax_mode TEXT NOT NULL DEFAULT 'no_vat' CHECK (tax_mode IN ('no_vat','vat_on_top','vat_included')),
+  vat_rate_bp INTEGER NOT NULL DEFAULT 0 CHECK (vat_rate_bp BETWEEN 0 AND 10000),
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  studio_id TEXT NOT NULL REFERENCES studio(id),
+  email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('owner','manager')),
+  password_hash TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE clients (
+  id TEXT PRIMARY KEY,
+  studio_id TEXT NOT NULL REFERENCES studio(id),
+  name TEXT NOT NULL CHECK (length(name) > 0),
+  company TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT 'ru' CHECK (lang IN ('ru','fr','en')),
+  notes TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE leads (
+  id TEXT PRIMARY KEY,
+  studio_id TEXT NOT NULL REFERENCES studio(id),
+  client_id TEXT NOT NULL REFERENCES clients(id),
+  manager_id TEXT REFERENCES users(id),
+  title TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  utm_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(utm_json)),
+  stage TEXT NOT NULL DEFAULT 'new' CHECK (stage IN
+    ('new','brief_sent','brief_filled','estimated','proposal_sent','contract_sent','invoiced','won','lost')),
+  lost_reason TEXT,
+  lang TEXT NOT NULL DEFAULT 'ru' CHECK (lang IN ('ru','fr','en')),
+  amount_minor INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT 'RUB' CHECK (currency IN ('RUB','EUR','USD')),
+  next_action_at TEXT,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX leads_stage ON leads(stage, updated_at);
+CREATE INDEX leads_client ON leads(client_id);
+
+CREATE TABLE stage_events (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  from_stage TEXT,
+  to_stage TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT
+);
+CREATE INDEX stage_events_lead ON stage_events(lead_id, at);
+
+CREATE TABLE brief_templates (
+  id TEXT PRIMARY KEY,
+  code TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version > 0),
+  title TEXT NOT NULL,
+  body_json TEXT NOT NULL CHECK (json_valid(body_json)),
+  created_at TEXT NOT NULL,
+  UNIQUE (code, version)
+);
+
+CREATE TABLE briefs (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  template_id TEXT NOT NULL REFERENCES brief_templates(id),
+  answers_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(answers_json)),
+  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','submitted')),
+  submitted_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX briefs_lead ON briefs(lead_id);
+
+CREATE TABLE price_lists (
+  id TEXT PRIMARY KEY,
+  studio_id TEXT NOT NULL REFERENCES studio(id),
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version > 0),
+  currency TEXT NOT NULL CHECK (currency IN ('RUB','EUR','USD')),
+  body_json TEXT NOT NULL CHECK (json_valid(body_json)),
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),
+  created_at TEXT NOT NULL,
+  UNIQUE (studio_id, name, version)
+);
+
+CREATE TABLE estimates (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL CHECK (version > 0),
+  brief_id TEXT REFERENCES briefs(id),
+  price_list_id TEXT REFERENCES price_lists(id),
+  body_json TEXT NOT NULL CHECK (json_valid(body_json)),
+  overrides_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(overrides_json)),
+  total_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL CHECK (currency IN ('RUB','EUR','USD')),
+  created_at TEXT NOT NULL,
+  UNIQUE (lead_id, version)
+);
+
+CREATE TABLE proposals (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  estimate_id TEXT NOT NULL REFERENCES estimates(id),
+  number TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','sent','accepted','declined','superseded')),
+  lang TEXT NOT NULL DEFAULT 'ru' CHECK (lang IN ('ru','fr','en')),
+  snapshot_html TEXT,
+  accepted_at TEXT,
+  accepted_by TEXT,
+  accepted_ip TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE contracts (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  proposal_id TEXT NOT NULL REFERENCES proposals(id),
+  number TEXT,
+  provisional_number TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','sent','accepted','superseded')),
+  lang TEXT NOT NULL DEFAULT 'ru' CHECK (lang IN ('ru','fr','en')),
+  payment_schedule_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(payment_schedule_json)),
+  snapshot_html TEXT,
+  accepted_at TEXT,
+  accepted_by TEXT,
+  accepted_ip TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE invoices (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  contract_id TEXT REFERENCES contracts(id),
+  number TEXT UNIQUE,
+  provisional_number TEXT,
+  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','issued','partially_paid','paid','void')),
+  lang TEXT NOT NULL DEFAULT 'ru' CHECK (lang IN ('ru','fr','en')),
+  currency TEXT NOT NULL CHECK (currency IN ('RUB','EUR','USD')),
+  lines_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(lines_json)),
+  subtotal_minor INTEGER NOT NULL DEFAULT 0,
+  tax_minor INTEGER NOT NULL DEFAULT 0,
+  total_minor INTEGER NOT NULL DEFAULT 0,
+  issued_on TEXT,
+  due_on TEXT,
+  snapshot_html TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE payments (
+  id TEXT PRIMARY KEY,
+  invoice_id TEXT NOT NULL REFERENCES invoices(id),
+  amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+  currency TEXT NOT NULL CHECK (currency IN ('RUB','EUR','USD')),
+  method TEXT NOT NULL DEFAULT 'bank_transfer' CHECK (method IN ('bank_transfer','online','cash','other')),
+  reference TEXT NOT NULL UNIQUE,
+  received_on TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE templates (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('proposal','contract','invoice','notification','email')),
+  code TEXT NOT NULL DEFAULT 'default',
+  lang TEXT NOT NULL CHECK (lang IN ('ru','fr','en')),
+  version INTEGER NOT NULL DEFAULT 1,
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (kind, code, lang, version)
+);
+
+CREATE TABLE notifications (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT REFERENCES leads(id) ON DELETE CASCADE,
+  rule TEXT NOT NULL,
+  channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email','manager')),
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed','cancelled')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  next_attempt_at TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT
+);
+CREATE INDEX notifications_outbox ON notifications(status, next_attempt_at);
+
+CREATE TABLE change_log (
+  change_id TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  col TEXT NOT NULL,
+  value ANY,
+  acked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX change_log_hlc ON change_log(hlc);
+CREATE INDEX change_log_cell ON change_log(tbl, row_id, col, hlc);
+)SQL"},
+    {2, "document numbers and client links", R"SQL(
+CREATE TABLE number_series (
+  series TEXT NOT NULL CHECK (series IN ('proposal','contract','invoice')),
+  year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 9999),
+  last_value INTEGER NOT NULL DEFAULT 0 CHECK (last_value >= 0),
+  format TEXT NOT NULL DEFAULT '{year}-{n:4}',
+  PRIMARY KEY (series, year)
+);
+
+CREATE TABLE doc_links (
+  token TEXT PRIMARY KEY CHECK (length(token) >= 22),
+  kind TEXT NOT NULL CHECK (kind IN ('brief','proposal','contract','invoice')),
+  doc_id TEXT NOT NULL,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX doc_links_doc ON doc_links(kind, doc_id);
+)SQL"},
+};
+
+extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+}  // namespace atelier

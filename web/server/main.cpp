@@ -1,0 +1,100 @@
+// web/server/main.cpp — the `atelier` command line.
+//
+//   atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--no-demo]
+//   atelier migrate [--db PATH]
+//   atelier version
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "server.h"
+#include "store.h"
+#include "functions.h"
+#include "version.h"
+
+namespace {
+
+int usage(const char* msg) {
+    if (msg) std::fprintf(stderr, "atelier: %s\n", msg);
+    std::fprintf(stderr,
+                 "usage: atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--no-demo]\n"
+                 "       atelier migrate [--db PATH]\n"
+                 "       atelier version\n");
+    return 2;
+}
+
+bool parse_port(const char* s, int* out) {
+    char* end = nullptr;
+    long v = std::strtol(s, &end, 10);
+    if (!*s || *end || v < 1 || v > 65535) return false;
+    *out = (int)v;
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage("missing command");
+    std::string cmd = argv[1];
+    if (cmd == "version" || cmd == "--version") {
+        std::printf("atelier %s\n", ATELIER_VERSION);
+        return 0;
+    }
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+        usage(nullptr);
+        return 0;
+    }
+    if (cmd != "serve" && cmd != "migrate") return usage(("unknown command \"" + cmd + "\"").c_str());
+
+    atelier::ServeOptions opt;
+    opt.www = std::getenv("ATELIER_WWW") ? std::getenv("ATELIER_WWW") : ATELIER_DEFAULT_WWW;
+    if (const char* p = std::getenv("ATELIER_DB")) opt.db_path = p;
+    if (const char* p = std::getenv("ATELIER_PORT"); p && !parse_port(p, &opt.port))
+        return usage((std::string("ATELIER_PORT: expected a port number 1-65535, got \"") + p + "\"").c_str());
+    for (int i = 2; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+        if (a == "--db") {
+            const char* v = value();
+            if (!v || !*v) return usage("--db: expected a file path");
+            opt.db_path = v;
+        } else if (a == "--port" && cmd == "serve") {
+            const char* v = value();
+            if (!v || !parse_port(v, &opt.port))
+                return usage((std::string("--port: expected a port number 1-65535, got \"") + (v ? v : "") + "\"").c_str());
+        } else if (a == "--host" && cmd == "serve") {
+            const char* v = value();
+            if (!v || !*v) return usage("--host: expected an address");
+            opt.host = v;
+        } else if (a == "--www" && cmd == "serve") {
+            const char* v = value();
+            if (!v || !*v) return usage("--www: expected a folder");
+            opt.www = v;
+        } else if (a == "--no-demo" && cmd == "serve") {
+            opt.demo = false;
+        } else {
+            return usage(("unknown option \"" + a + "\" for " + cmd).c_str());
+        }
+    }
+
+    if (cmd == "migrate") {
+        sqlite3* db = nullptr;
+        if (sqlite3_open_v2(opt.db_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+            std::fprintf(stderr, "atelier: cannot open database %s: %s\n", opt.db_path.c_str(), sqlite3_errmsg(db));
+            sqlite3_close(db);
+            return 1;
+        }
+        try {
+            int v = atelier::migrate(db);
+            std::printf("%s: schema version %d\n", opt.db_path.c_str(), v);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            sqlite3_close(db);
+            return 1;
+        }
+        sqlite3_close(db);
+        return 0;
+    }
+    return atelier::serve(opt);
+}
