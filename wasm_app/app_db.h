@@ -1,0 +1,48 @@
+// wasm_app/app_db.h — the app's own SQLite database, in IndexedDB-backed /data.
+//
+// Same schema and SQL functions as the server. The screens read from cached
+// rows that are reloaded only when the data changed (generation counter),
+// never per frame. Writes go through the core and each one is a transaction;
+// a commit marks the database dirty, and the frame loop persists it.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "atelier_sqlite.h"
+#include "leads.h"
+
+namespace app {
+
+struct LeadRow {
+    std::string id, client, company, source, stage, currency, created_at;
+    int64_t amount_minor = 0;
+};
+
+class Db {
+public:
+    ~Db();
+    // Opens (or creates) and migrates; returns "" or an error message.
+    std::string open(const char* path);
+    bool is_open() const { return db_ != nullptr; }
+    sqlite3* raw() const { return db_; }
+
+    // Both return "" on success or the core's error message.
+    std::string add_lead(const atelier::NewLead& lead);
+    std::string move_next(const std::string& lead_id);
+
+    const std::vector<LeadRow>& leads();  // reloaded only after a change
+    uint64_t generation() const { return generation_; }
+
+    // True once after any commit since the last call: time to persist.
+    bool take_dirty();
+
+private:
+    static int on_commit(void* self);
+    sqlite3* db_ = nullptr;
+    uint64_t generation_ = 1, loaded_generation_ = 0;
+    bool dirty_ = false;
+    std::vector<LeadRow> leads_;
+};
+
+}  // namespace app

@@ -1,0 +1,174 @@
+// wasm_app/main.cpp — the manager app: Dear ImGui over GLFW and WebGL2.
+//
+// Start-up: install the browser glue (which mounts IndexedDB), create the
+// window and ImGui, and run the frame loop. The database opens once
+// IndexedDB is loaded. A frame is drawn only when something woke the app
+// (platform_web.h), so an idle app costs nothing.
+//
+// For tests, atelier_debug_state() returns the app's state as JSON: the
+// leads read back from the database, persistence counters, frames drawn and
+// the screen rectangles of named widgets (in CSS pixels).
+#include <emscripten.h>
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app_db.h"
+#include "leads.h"
+#include "platform_web.h"
+#include "ui.h"
+#include "ui_text.h"
+#include "version.h"
+
+namespace {
+
+constexpr float kFontSize = 15.0f;  // CSS pixels
+constexpr const char* kDbPath = "/data/atelier.db";
+
+struct App {
+    GLFWwindow* window = nullptr;
+    app::Db db;
+    ui::State state;
+    ImGuiStyle base_style;
+    float font_scale = 0;
+    int fb_w = 0, fb_h = 0;
+    float dpr = 1;
+    long frames_drawn = 0;
+    bool db_tried = false;
+    std::string db_error;
+};
+App g_app;
+
+const ImWchar kGlyphRanges[] = {
+    0x0020, 0x00FF,  // Basic Latin, Latin-1 Supplement
+    0x0100, 0x017F,  // Latin Extended-A (French œ, Œ, ...)
+    0x0400, 0x045F,  // Cyrillic
+    0x2010, 0x2027,  // dashes, quotes, bullet, ellipsis
+    0x2030, 0x203A,  // per mille, guillemets
+    0x20AC, 0x20AC,  // €
+    0x20BD, 0x20BD,  // ₽
+    0x2116, 0x2116,  // №
+    0x2190, 0x2193,  // arrows
+    0,
+};
+
+void rebuild_fonts(float scale) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFontConfig cfg;
+    cfg.OversampleH = 2;
+    cfg.PixelSnapH = true;
+    if (!io.Fonts->AddFontFromFileTTF("/fonts/ui.ttf", kFontSize * scale, &cfg, kGlyphRanges))
+        io.Fonts->AddFontDefault();
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    ImGui::GetStyle() = g_app.base_style;
+    ImGui::GetStyle().ScaleAllSizes(scale);
+    g_app.font_scale = scale;
+}
+
+const char* get_clipboard(void*) { return ""; }  // paste arrives as text input (platform_web.h)
+void set_clipboard(void*, const char* text) { web::set_clipboard(text); }
+
+void frame() {
+    App& a = g_app;
+    if (web::sync_canvas_size(&a.fb_w, &a.fb_h, &a.dpr)) web::wake();
+    if (a.dpr != a.font_scale) rebuild_fonts(a.dpr);
+
+    const web::PersistState& ps = web::persist_state();
+    if (!a.db_tried && ps.storage_ready) {
+        a.db_tried = true;
+        a.db_error = a.db.open(kDbPath);
+        web::wake();
+    }
+    if (!web::take_wake_frame()) return;
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    // ImGui works in framebuffer pixels: GLFW reports the mouse in canvas
+    // pixels, and fonts and style are scaled by the device pixel ratio.
+    io.DisplaySize = ImVec2((float)a.fb_w, (float)a.fb_h);
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    ImGui::NewFrame();
+
+    if (!a.db.is_open()) {
+        ui::draw_loading(a.db_tried ? a.db_error.c_str() : ui::tr(ui::T::Loading, a.state.lang));
+    } else {
+        ui::draw_app(a.db, a.state, ps.in_flight || ps.completed < ps.requested, ps.storage_error);
+    }
+    ImGui::Render();
+    glViewport(0, 0, a.fb_w, a.fb_h);
+    glClearColor(0.11f, 0.12f, 0.14f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    a.frames_drawn++;
+
+    web::set_text_input_active(io.WantTextInput);
+    if (a.db.is_open() && a.db.take_dirty()) web::request_persist();
+}
+
+}  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
+    static std::string out;
+    App& a = g_app;
+    const web::PersistState& ps = web::persist_state();
+    nlohmann::json j;
+    j["version"] = ATELIER_VERSION;
+    j["db_open"] = a.db.is_open();
+    j["db_error"] = a.db_error;
+    j["frames_drawn"] = a.frames_drawn;
+    j["persist"] = {{"requested", ps.requested}, {"completed", ps.completed}, {"in_flight", ps.in_flight},
+                    {"storage_ready", ps.storage_ready}, {"storage_error", ps.storage_error}};
+    j["dpr"] = a.dpr;
+    j["framebuffer"] = {a.fb_w, a.fb_h};
+    j["lang"] = atelier::lang_code(a.state.lang);
+    j["want_text_input"] = ImGui::GetCurrentContext() ? ImGui::GetIO().WantTextInput : false;
+    j["error"] = a.state.error;
+    j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},
+                 {"phone", a.state.phone}};
+    nlohmann::json an = nlohmann::json::object();
+    for (const auto& [name, r] : ui::anchors())
+        an[name] = {{"x", r.x / a.dpr}, {"y", r.y / a.dpr}, {"w", r.w / a.dpr}, {"h", r.h / a.dpr}};
+    j["anchors"] = an;
+    j["leads"] = a.db.is_open() ? atelier::leads_json(a.db.raw()) : nlohmann::json::array();
+    out = j.dump();
+    return out.c_str();
+}
+
+int main() {
+    web::install();
+    if (!glfwInit()) return 1;
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    g_app.window = glfwCreateWindow(1280, 800, "Atelier", nullptr, nullptr);
+    if (!g_app.window) return 1;
+    glfwMakeContextCurrent(g_app.window);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.ConfigInputTextCursorBlink = false;  // a blinking cursor would keep the app drawing
+    io.GetClipboardTextFn = get_clipboard;
+    io.SetClipboardTextFn = set_clipboard;
+    ImGui::StyleColorsDark();
+    g_app.base_style = ImGui::GetStyle();
+
+    ImGui_ImplGlfw_InitForOpenGL(g_app.window, true);
+    glfwSetCharCallback(g_app.window, nullptr);  // text comes from the hidden textarea only
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+    io.GetClipboardTextFn = get_clipboard;  // the GLFW backend installs its own; use the browser's
+    io.SetClipboardTextFn = set_clipboard;
+
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}

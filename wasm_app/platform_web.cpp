@@ -1,0 +1,212 @@
+// wasm_app/platform_web.cpp — see platform_web.h for what it does and does not do.
+#include "platform_web.h"
+
+#include <emscripten.h>
+
+#include <imgui.h>
+
+namespace web {
+
+namespace {
+
+// All of the glue's state, in one place.
+struct WebState {
+    int wake_frames = 4;
+    bool text_active = false;
+    bool persist_pending = false;
+    int persist_covering = 0;  // `requested` as of the write in flight
+    PersistState persist;
+    std::string clipboard;
+    int fb_w = 0, fb_h = 0;
+    float dpr = 0;
+};
+WebState g;
+
+EM_JS(void, js_install, (), {
+    var canvas = Module['canvas'];
+    var wake = function() { Module['_atelier_wake'](); };
+    ['mousemove', 'mousedown', 'mouseup', 'wheel', 'keydown', 'keyup', 'touchstart', 'touchmove', 'touchend',
+     'resize', 'focus', 'blur', 'visibilitychange'].forEach(function(t) {
+        window.addEventListener(t, wake, true);
+    });
+    canvas.addEventListener('contextmenu', function(e) { e.preventDefault(); });
+
+    var ta = document.createElement('textarea');
+    ta.id = 'atelier-text-input';
+    ta.setAttribute('autocomplete', 'off');
+    ta.setAttribute('autocorrect', 'off');
+    ta.setAttribute('autocapitalize', 'off');
+    ta.setAttribute('spellcheck', 'false');
+    ta.setAttribute('aria-hidden', 'true');
+    ta.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0;border:0;padding:0;' +
+                       'margin:0;resize:none;outline:none;overflow:hidden;pointer-events:none;z-index:-1;';
+    document.body.appendChild(ta);
+    Module['atelierTextArea'] = ta;
+    var composing = false;
+    var send = function(text) {
+        if (!text) return;
+        var n = lengthBytesUTF8(text) + 1;
+        var p = _malloc(n);
+        stringToUTF8(text, p, n);
+        Module['_atelier_text_input'](p);
+        _free(p);
+    };
+    // Control characters are dropped (Enter, Tab and Backspace reach ImGui as
+    // keys); line breaks in pasted text become spaces.
+    var clean = function(s, nl) {
+        var out = "";
+        for (var i = 0; i < s.length; i++) {
+            var c = s.charCodeAt(i);
+            if (c >= 32) out += s.charAt(i);
+            else if (nl && (c === 10 || c === 13)) out += " ";
+        }
+        return out;
+    };
+    var flush = function() {
+        var v = ta.value;
+        ta.value = "";
+        send(clean(v, false));
+    };
+    ta.addEventListener('compositionstart', function() { composing = true; });
+    ta.addEventListener('compositionend', function() { composing = false; flush(); wake(); });
+    ta.addEventListener('input', function(e) { if (!composing && !e.isComposing) flush(); wake(); });
+    ta.addEventListener('paste', function(e) {
+        var t = e.clipboardData ? e.clipboardData.getData('text/plain') : "";
+        e.preventDefault();
+        if (!t && Module['atelierClipboard']) t = Module['atelierClipboard'];
+        send(clean(t, true));
+        wake();
+    });
+    // Keep the textarea focused while ImGui edits text, even after clicks on the canvas.
+    canvas.addEventListener('mousedown', function() {
+        if (Module['atelierTextActive']) setTimeout(function() { ta.focus({preventScroll: true}); }, 0);
+    });
+
+    FS.mkdir('/data');
+    FS.mount(IDBFS, {}, '/data');
+    FS.syncfs(true, function(err) {
+        if (err) console.error('atelier: loading IndexedDB failed', err);
+        Module['_atelier_storage_ready'](err ? 0 : 1);
+    });
+});
+
+EM_JS(int, js_canvas_size, (int* w, int* h, float* dpr), {
+    var canvas = Module['canvas'];
+    var r = canvas.getBoundingClientRect();
+    var ratio = window.devicePixelRatio || 1;
+    var pw = Math.max(1, Math.round(r.width * ratio));
+    var ph = Math.max(1, Math.round(r.height * ratio));
+    var changed = 0;
+    if (canvas.width !== pw || canvas.height !== ph) {
+        canvas.width = pw;
+        canvas.height = ph;
+        changed = 1;
+    }
+    HEAP32[w >> 2] = pw;
+    HEAP32[h >> 2] = ph;
+    HEAPF32[dpr >> 2] = ratio;
+    return changed;
+});
+
+EM_JS(void, js_text_input_active, (int active), {
+    var ta = Module['atelierTextArea'];
+    Module['atelierTextActive'] = !!active;
+    if (!ta) return;
+    if (active) ta.focus({preventScroll: true});
+    else { ta.value = ""; ta.blur(); }
+});
+
+EM_JS(void, js_persist, (), {
+    FS.syncfs(false, function(err) {
+        if (err) console.error('atelier: saving to IndexedDB failed', err);
+        Module['_atelier_persisted'](err ? 0 : 1);
+    });
+});
+
+EM_JS(void, js_set_clipboard, (const char* text), {
+    var t = UTF8ToString(text);
+    Module['atelierClipboard'] = t;
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(t).catch(function() {});
+});
+
+void start_persist() {
+    g.persist_pending = false;
+    g.persist.in_flight = true;
+    g.persist_covering = g.persist.requested;
+    js_persist();
+}
+
+}  // namespace
+
+void install() { js_install(); }
+
+bool sync_canvas_size(int* fb_w, int* fb_h, float* dpr) {
+    int w = 0, h = 0;
+    float r = 1;
+    js_canvas_size(&w, &h, &r);
+    bool changed = w != g.fb_w || h != g.fb_h || r != g.dpr;
+    g.fb_w = w;
+    g.fb_h = h;
+    g.dpr = r;
+    *fb_w = w;
+    *fb_h = h;
+    *dpr = r;
+    return changed;
+}
+
+void set_text_input_active(bool active) {
+    if (active == g.text_active) return;
+    g.text_active = active;
+    js_text_input_active(active ? 1 : 0);
+}
+
+void request_persist() {
+    if (!g.persist.storage_ready) return;
+    g.persist.requested++;
+    if (g.persist.in_flight) g.persist_pending = true;  // another write follows the one in flight
+    else start_persist();
+}
+
+void set_clipboard(const char* utf8) {
+    g.clipboard = utf8 ? utf8 : "";
+    js_set_clipboard(g.clipboard.c_str());
+}
+
+int take_wake_frame() {
+    if (g.wake_frames <= 0) return 0;
+    return g.wake_frames--;
+}
+
+void wake(int frames) {
+    if (g.wake_frames < frames) g.wake_frames = frames;
+}
+
+const PersistState& persist_state() { return g.persist; }
+
+}  // namespace web
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void atelier_wake() { web::wake(); }
+
+EMSCRIPTEN_KEEPALIVE void atelier_text_input(const char* utf8) {
+    if (ImGui::GetCurrentContext()) ImGui::GetIO().AddInputCharactersUTF8(utf8);
+    web::wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void atelier_storage_ready(int ok) {
+    web::g.persist.storage_ready = true;
+    web::g.persist.storage_error = !ok;
+    web::wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void atelier_persisted(int ok) {
+    auto& p = web::g.persist;
+    p.in_flight = false;
+    if (ok) p.completed = web::g.persist_covering;
+    else p.storage_error = true;
+    if (web::g.persist_pending) web::start_persist();
+    web::wake();
+}
+
+}  // extern "C"

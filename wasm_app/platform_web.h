@@ -1,0 +1,54 @@
+// wasm_app/platform_web.h — the browser glue of the manager app.
+//
+// Implemented features:
+//  [X] Canvas fills the window; backbuffer = CSS size × devicePixelRatio,
+//      re-checked every frame (browser zoom changes the ratio); fonts and
+//      style are rebuilt at the new scale, so text is sharp at any ratio.
+//  [X] Text input through a hidden, focused <textarea> while ImGui wants
+//      text: 'input' and 'compositionend' events carry the text, so IME,
+//      dead keys, dictation, insertText and mobile keyboards all work.
+//  [X] Paste: the textarea's 'paste' event (system clipboard) feeds the text.
+//  [X] Copy: ImGui's copy goes to navigator.clipboard (and an in-app copy,
+//      used for paste when the browser refuses clipboard access).
+//  [X] Idle: no frame is drawn unless an input event, a resize or an
+//      asynchronous completion woke the app; idle CPU is near zero.
+//  [X] Persistence: /data is IDBFS (IndexedDB); mounted and loaded before
+//      the database opens, written back after every committed change.
+//  [X] WebGL context loss: the shell shows a message instead of a dead canvas.
+//  [ ] Touch gestures beyond single-finger tap/drag (GLFW maps touch to mouse).
+//  [ ] IME candidate window placement at the text cursor.
+#pragma once
+#include <string>
+
+namespace web {
+
+// Installs the DOM listeners and the hidden textarea; mounts IDBFS and starts
+// loading it. atelier_storage_ready() is called when /data is usable.
+void install();
+
+// Keeps the canvas backbuffer at CSS size × devicePixelRatio. Returns true
+// when the size or the ratio changed since the last call.
+bool sync_canvas_size(int* fb_w, int* fb_h, float* dpr);
+
+// Focuses or blurs the hidden textarea to follow io.WantTextInput.
+void set_text_input_active(bool active);
+
+// Requests that /data be written to IndexedDB (coalesced; asynchronous).
+void request_persist();
+
+void set_clipboard(const char* utf8);
+
+// Frames to draw before going idle again; raised by every event.
+int take_wake_frame();
+void wake(int frames = 4);
+
+struct PersistState {
+    int requested = 0;   // persist requests made
+    int completed = 0;   // requests whose data reached IndexedDB
+    bool in_flight = false;
+    bool storage_ready = false;
+    bool storage_error = false;
+};
+const PersistState& persist_state();
+
+}  // namespace web

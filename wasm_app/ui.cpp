@@ -1,0 +1,210 @@
+// wasm_app/ui.cpp — see ui.h.
+#include "ui.h"
+
+#include <imgui_stdlib.h>
+
+#include "pipeline.h"
+#include "ui_text.h"
+
+namespace ui {
+
+namespace {
+
+using atelier::Lang;
+
+const char* const kSources[] = {"website", "phone", "referral", "other"};
+const T kSourceNames[] = {T::SourceWebsite, T::SourcePhone, T::SourceReferral, T::SourceOther};
+const Lang kLangs[] = {Lang::ru, Lang::fr, Lang::en};
+
+void anchor(const std::string& name) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    anchors()[name] = Anchor{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+void begin_fullscreen(const char* id) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGui::Begin(id, nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+}
+
+void header(State& st, bool saving, bool storage_error) {
+    ImGui::TextUnformatted(tr(T::AppTitle, st.lang));
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", saving ? tr(T::Saving, st.lang) : tr(T::Saved, st.lang));
+    const float buttons_w = ImGui::CalcTextSize("RU FR EN").x + ImGui::GetStyle().FramePadding.x * 6 +
+                            ImGui::GetStyle().ItemSpacing.x * 2;
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons_w);
+    for (Lang l : kLangs) {
+        const char* code = l == Lang::ru ? "RU" : l == Lang::fr ? "FR" : "EN";
+        bool active = st.lang == l;
+        if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+        if (ImGui::Button(code)) st.lang = l;
+        if (active) ImGui::PopStyleColor();
+        anchor(std::string("lang.") + atelier::lang_code(l));
+        ImGui::SameLine();
+    }
+    ImGui::NewLine();
+    if (storage_error) ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.3f, 1), "%s", tr(T::StorageError, st.lang));
+    ImGui::Separator();
+}
+
+bool labeled_input(const char* label, const char* id, std::string* value, float width) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(label);
+    ImGui::SetNextItemWidth(width);
+    bool enter = ImGui::InputText(id, value, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::EndGroup();
+    return enter;
+}
+
+void new_lead_form(app::Db& db, State& st) {
+    ImGui::TextUnformatted(tr(T::NewLead, st.lang));
+    const float w = ImGui::GetFontSize() * 11;
+    bool submit = false;
+    submit |= labeled_input(tr(T::ClientName, st.lang), "##client_name", &st.client_name, w);
+    anchor("new.client_name");
+    ImGui::SameLine();
+    submit |= labeled_input(tr(T::Company, st.lang), "##company", &st.company, w);
+    anchor("new.company");
+    ImGui::SameLine();
+    submit |= labeled_input(tr(T::Email, st.lang), "##email", &st.email, w);
+    anchor("new.email");
+    ImGui::SameLine();
+    submit |= labeled_input(tr(T::Phone, st.lang), "##phone", &st.phone, w * 0.8f);
+    anchor("new.phone");
+
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(tr(T::Source, st.lang));
+    ImGui::SetNextItemWidth(w * 0.8f);
+    if (ImGui::BeginCombo("##source", tr(kSourceNames[st.source], st.lang))) {
+        for (int i = 0; i < 4; ++i)
+            if (ImGui::Selectable(tr(kSourceNames[i], st.lang), st.source == i)) st.source = i;
+        ImGui::EndCombo();
+    }
+    ImGui::EndGroup();
+    anchor("new.source");
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(tr(T::Language, st.lang));
+    ImGui::SetNextItemWidth(w * 0.5f);
+    const char* codes[] = {"ru", "fr", "en"};
+    ImGui::Combo("##lead_lang", &st.lead_lang, codes, 3);
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(" ");
+    submit |= ImGui::Button(tr(T::Add, st.lang));
+    ImGui::EndGroup();
+    anchor("new.add");
+
+    if (submit) {
+        atelier::NewLead l;
+        l.client_name = st.client_name;
+        l.company = st.company;
+        l.email = st.email;
+        l.phone = st.phone;
+        l.source = kSources[st.source];
+        l.lang = codes[st.lead_lang];
+        l.currency = st.lead_lang == 0 ? "RUB" : "EUR";
+        st.error = db.add_lead(l);
+        if (st.error.empty()) {
+            st.notice = tr(T::LeadAdded, st.lang);
+            st.client_name.clear();
+            st.company.clear();
+            st.email.clear();
+            st.phone.clear();
+        } else {
+            st.notice.clear();
+        }
+    }
+    if (!st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
+    else if (!st.notice.empty()) ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s", st.notice.c_str());
+    ImGui::Separator();
+}
+
+void leads_table(app::Db& db, State& st) {
+    const auto& rows = db.leads();
+    ImGui::Text("%s: %d", tr(T::Leads, st.lang), (int)rows.size());
+    if (rows.empty()) {
+        ImGui::TextDisabled("%s", tr(T::NoLeads, st.lang));
+        return;
+    }
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("leads", 6, flags, ImVec2(0, 0))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(tr(T::Client, st.lang), 0, 2.0f);
+    ImGui::TableSetupColumn(tr(T::Company, st.lang), 0, 2.0f);
+    ImGui::TableSetupColumn(tr(T::Source, st.lang), 0, 1.0f);
+    ImGui::TableSetupColumn(tr(T::Stage, st.lang), 0, 1.3f);
+    ImGui::TableSetupColumn(tr(T::Amount, st.lang), 0, 1.3f);
+    ImGui::TableSetupColumn(tr(T::Actions, st.lang), 0, 1.6f);
+    ImGui::TableHeadersRow();
+
+    ImGuiListClipper clipper;
+    clipper.Begin((int)rows.size());
+    std::string move_id;
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            const app::LeadRow& r = rows[(size_t)i];
+            ImGui::PushID(r.id.c_str());
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(r.client.c_str());
+            anchor("row." + std::to_string(i) + ".client");
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(r.company.c_str());
+            ImGui::TableNextColumn();
+            int src = 3;
+            for (int k = 0; k < 4; ++k)
+                if (r.source == kSources[k]) src = k;
+            ImGui::TextUnformatted(tr(kSourceNames[src], st.lang));
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(stage_name(r.stage, st.lang));
+            ImGui::TableNextColumn();
+            auto cur = atelier::currency_from_code(r.currency);
+            ImGui::TextUnformatted(
+                cur ? atelier::format(atelier::Money{r.amount_minor, *cur}, st.lang).c_str() : "");
+            ImGui::TableNextColumn();
+            std::string next = atelier::next_stage(r.stage);
+            if (!next.empty()) {
+                std::string label = std::string(tr(T::Next, st.lang)) + ": " + stage_name(next, st.lang);
+                if (ImGui::SmallButton(label.c_str())) move_id = r.id;
+                anchor("row." + std::to_string(i) + ".next");
+            }
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndTable();
+    if (!move_id.empty()) {
+        st.error = db.move_next(move_id);
+        st.notice.clear();
+    }
+}
+
+}  // namespace
+
+std::map<std::string, Anchor>& anchors() {
+    static std::map<std::string, Anchor> a;
+    return a;
+}
+
+void draw_loading(const char* message) {
+    begin_fullscreen("##loading");
+    ImGui::TextUnformatted(message);
+    ImGui::End();
+}
+
+void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
+    anchors().clear();
+    begin_fullscreen("##atelier");
+    header(st, saving, storage_error);
+    new_lead_form(db, st);
+    leads_table(db, st);
+    ImGui::End();
+}
+
+}  // namespace ui

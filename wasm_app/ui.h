@@ -1,0 +1,36 @@
+// wasm_app/ui.h — the manager app's screens (Dear ImGui).
+//
+// One function per screen or panel. The screens read cached rows from
+// app::Db and call the core for every change; nothing here computes
+// domain results.
+#pragma once
+#include <map>
+#include <string>
+
+#include <imgui.h>
+
+#include "app_db.h"
+#include "money.h"
+
+namespace ui {
+
+struct State {
+    atelier::Lang lang = atelier::Lang::ru;
+    // New lead form.
+    std::string client_name, company, email, phone;
+    int source = 0;
+    int lead_lang = 0;
+    std::string error;    // the last refused action, with the core's reason
+    std::string notice;   // the last successful action
+};
+
+// Screen rectangles of named widgets, in framebuffer pixels, for tests.
+struct Anchor {
+    float x, y, w, h;
+};
+std::map<std::string, Anchor>& anchors();
+
+void draw_loading(const char* message);
+void draw_app(app::Db& db, State& st, bool saving, bool storage_error);
+
+}  // namespace ui
