@@ -52,7 +52,7 @@ struct Args {
     std::string text(int i, const char* name) const {
         int t = sqlite3_value_type(argv[i]);
         if (t != SQLITE_TEXT)
-            throw Error(std::string(fn) + ": " + name + ": expected text, got " + type_name(t));
+            throw Error(std::string(name) + ": expected text, got " + type_name(t));
         const unsigned char* p = sqlite3_value_text(argv[i]);
         if (!p) throw std::bad_alloc();
         return std::string((const char*)p, (size_t)sqlite3_value_bytes(argv[i]));
@@ -64,7 +64,7 @@ struct Args {
     int64_t integer(int i, const char* name) const {
         int t = sqlite3_value_type(argv[i]);
         if (t != SQLITE_INTEGER)
-            throw Error(std::string(fn) + ": " + name + ": expected an integer, got " + type_name(t));
+            throw Error(std::string(name) + ": expected an integer, got " + type_name(t));
         return sqlite3_value_int64(argv[i]);
     }
 };
@@ -77,6 +77,16 @@ void guarded(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
         F(ctx, Args{(const char*)sqlite3_user_data(ctx), argc, argv});
     } catch (const std::bad_alloc&) {
         sqlite3_result_error_nomem(ctx);
+    } catch (const atelier::Error& e) {
+        // "atelier: <function>: <field>: <problem>"
+        std::string msg = e.what();
+        const std::string fn = (const char*)sqlite3_user_data(ctx);
+        if (msg.compare(0, 9, "atelier: ") == 0) msg.erase(0, 9);
+        const std::string op = fn.substr(8) + ": ";  // the core's own name, "lead_move: "
+        if (msg.compare(0, op.size(), op) == 0) msg.erase(0, op.size());
+        if (msg.compare(0, fn.size() + 1, fn + ":") != 0) msg = fn + ": " + msg;
+        msg = "atelier: " + msg;
+        sqlite3_result_error(ctx, msg.c_str(), (int)msg.size());
     } catch (const std::exception& e) {
         sqlite3_result_error(ctx, e.what(), -1);
     } catch (...) {
@@ -119,7 +129,7 @@ void fn_lead_move(sqlite3_context* ctx, const Args& a) {
 void fn_lead_create(sqlite3_context* ctx, const Args& a) {
     std::string body = a.text(0, "lead_json");
     auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded()) throw Error(std::string(a.fn) + ": lead_json: malformed JSON");
+    if (j.is_discarded()) throw Error("lead_json: malformed JSON");
     auto lead = atelier::new_lead_from_json(j);
     std::string id = atelier::create_lead(sqlite3_context_db_handle(ctx), lead, a.text_or(1, "actor", "sql"),
                                           a.text_or(2, "at", atelier::now_iso()), a.text_or(3, "id", ""));

@@ -13,6 +13,7 @@
 #include <GLFW/glfw3.h>
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
@@ -109,6 +110,9 @@ void frame() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     a.frames_drawn++;
 
+    // ImGui trickles queued input over several frames (a key down and up,
+    // a click's press and release): keep drawing until the queue is empty.
+    if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) web::wake(2);
     web::set_text_input_active(io.WantTextInput);
     if (a.db.is_open() && a.db.take_dirty()) web::request_persist();
 }

@@ -77,10 +77,10 @@ EM_JS(void, js_install, (), {
         send(clean(t, true));
         wake();
     });
-    // Keep the textarea focused while ImGui edits text, even after clicks on the canvas.
-    canvas.addEventListener('mousedown', function() {
-        if (Module['atelierTextActive']) setTimeout(function() { ta.focus({preventScroll: true}); }, 0);
-    });
+    // A click on the canvas must not take the focus from the textarea: keys
+    // typed right after a click between two fields would be lost. GLFW reads
+    // keys on the window, so the canvas never needs the focus itself.
+    canvas.addEventListener('mousedown', function(e) { e.preventDefault(); }, true);
 
     FS.mkdir('/data');
     FS.mount(IDBFS, {}, '/data');

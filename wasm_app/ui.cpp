@@ -51,54 +51,60 @@ void header(State& st, bool saving, bool storage_error) {
     ImGui::Separator();
 }
 
-bool labeled_input(const char* label, const char* id, std::string* value, float width) {
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted(label);
-    ImGui::SetNextItemWidth(width);
-    bool enter = ImGui::InputText(id, value, ImGuiInputTextFlags_EnterReturnsTrue);
-    ImGui::EndGroup();
+// A label above an input; the anchor names the input itself.
+// A text input whose anchor names the input itself.
+bool form_input(const char* anchor_name, std::string* value) {
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    bool enter = ImGui::InputText((std::string("##") + anchor_name).c_str(), value, ImGuiInputTextFlags_EnterReturnsTrue);
+    anchor(anchor_name);
     return enter;
 }
 
 void new_lead_form(app::Db& db, State& st) {
     ImGui::TextUnformatted(tr(T::NewLead, st.lang));
-    const float w = ImGui::GetFontSize() * 11;
-    bool submit = false;
-    submit |= labeled_input(tr(T::ClientName, st.lang), "##client_name", &st.client_name, w);
-    anchor("new.client_name");
-    ImGui::SameLine();
-    submit |= labeled_input(tr(T::Company, st.lang), "##company", &st.company, w);
-    anchor("new.company");
-    ImGui::SameLine();
-    submit |= labeled_input(tr(T::Email, st.lang), "##email", &st.email, w);
-    anchor("new.email");
-    ImGui::SameLine();
-    submit |= labeled_input(tr(T::Phone, st.lang), "##phone", &st.phone, w * 0.8f);
-    anchor("new.phone");
-
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted(tr(T::Source, st.lang));
-    ImGui::SetNextItemWidth(w * 0.8f);
-    if (ImGui::BeginCombo("##source", tr(kSourceNames[st.source], st.lang))) {
-        for (int i = 0; i < 4; ++i)
-            if (ImGui::Selectable(tr(kSourceNames[i], st.lang), st.source == i)) st.source = i;
-        ImGui::EndCombo();
-    }
-    ImGui::EndGroup();
-    anchor("new.source");
-    ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted(tr(T::Language, st.lang));
-    ImGui::SetNextItemWidth(w * 0.5f);
     const char* codes[] = {"ru", "fr", "en"};
-    ImGui::Combo("##lead_lang", &st.lead_lang, codes, 3);
-    ImGui::EndGroup();
-    ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted(" ");
-    submit |= ImGui::Button(tr(T::Add, st.lang));
-    ImGui::EndGroup();
-    anchor("new.add");
+    bool submit = false;
+    // Labels in the first row, fields in the second, so that they line up.
+    const float em = ImGui::GetFontSize();
+    if (ImGui::BeginTable("new_lead", 7, ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, em * 11);
+        ImGui::TableSetupColumn("company", ImGuiTableColumnFlags_WidthFixed, em * 11);
+        ImGui::TableSetupColumn("email", ImGuiTableColumnFlags_WidthFixed, em * 11);
+        ImGui::TableSetupColumn("phone", ImGuiTableColumnFlags_WidthFixed, em * 8);
+        ImGui::TableSetupColumn("source", ImGuiTableColumnFlags_WidthFixed, em * 8);
+        ImGui::TableSetupColumn("lang", ImGuiTableColumnFlags_WidthFixed, em * 4);
+        ImGui::TableSetupColumn("add", ImGuiTableColumnFlags_WidthFixed, em * 6);
+        ImGui::TableNextRow();
+        for (T label : {T::ClientName, T::Company, T::Email, T::Phone, T::Source, T::Language}) {
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(tr(label, st.lang));
+        }
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        submit |= form_input("new.client_name", &st.client_name);
+        ImGui::TableNextColumn();
+        submit |= form_input("new.company", &st.company);
+        ImGui::TableNextColumn();
+        submit |= form_input("new.email", &st.email);
+        ImGui::TableNextColumn();
+        submit |= form_input("new.phone", &st.phone);
+        ImGui::TableNextColumn();
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        if (ImGui::BeginCombo("##source", tr(kSourceNames[st.source], st.lang))) {
+            for (int i = 0; i < 4; ++i)
+                if (ImGui::Selectable(tr(kSourceNames[i], st.lang), st.source == i)) st.source = i;
+            ImGui::EndCombo();
+        }
+        anchor("new.source");
+        ImGui::TableNextColumn();
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        ImGui::Combo("##lead_lang", &st.lead_lang, codes, 3);
+        anchor("new.lang");
+        ImGui::TableNextColumn();
+        submit |= ImGui::Button(tr(T::Add, st.lang));
+        anchor("new.add");
+        ImGui::EndTable();
+    }
 
     if (submit) {
         atelier::NewLead l;

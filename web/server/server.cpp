@@ -71,6 +71,12 @@ int serve(const ServeOptions& opt) {
 
     httplib::Server svr;
     svr.set_tcp_nodelay(true);
+    // SO_REUSEADDR only: the library's default SO_REUSEPORT would let a second
+    // server bind the same port silently instead of failing.
+    svr.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     svr.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
     svr.set_file_extension_and_mimetype_mapping("data", "application/octet-stream");
     svr.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");

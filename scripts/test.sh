@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs, builds and runs the whole test suite: unit (doctest), SQL through
+# the sqlite3 shell, Python's sqlite3 module, HTTP against a real server, and
+# the app in headless Chromium. Logs and screenshots: build/test-artifacts/.
+# Exits non-zero on any failure; the last line sums up all the suites.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+if ! bash scripts/build.sh; then
+  echo "build failed"
+  echo "total: 0 passed, 1 failed"
+  exit 1
+fi
+art=build/test-artifacts
+mkdir -p "$art"
+total_pass=0 total_fail=0
+
+# suite NAME PASS_REGEX FAIL_REGEX -- COMMAND...: runs it, prints its output,
+# and adds the counts read from its own summary line.
+suite() {
+  local name=$1 pass_re=$2 fail_re=$3
+  shift 4
+  echo "== $name"
+  "$@" > "$art/$name.log" 2>&1
+  local rc=$?
+  cat "$art/$name.log"
+  local p f
+  p=$(grep -oP "$pass_re" "$art/$name.log" | tail -1)
+  f=$(grep -oP "$fail_re" "$art/$name.log" | tail -1)
+  p=${p:-0}
+  f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # crashed or failed without counting
+  echo "-- $name: $p passed, $f failed (exit $rc)"
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+}
+
+suite unit '\d+(?= passed \| \d+ failed \| \d+ skipped)' '\d+(?= failed \| \d+ skipped)' -- build/native/unit_tests
+suite sql '\d+(?= passed)' '\d+(?= failed)' -- env SQL_TEST_OUT="$art/sql" tests/sql/run.sh build/native/atelier.so
+suite python '\d+(?= passed)' '\d+(?= failed)' -- /usr/bin/python3 tests/python/test_extension.py build/native/atelier.so
+suite http '(?<=^# pass )\d+' '(?<=^# fail )\d+' -- node --test --test-timeout=120000 tests/http/
+suite browser '(?<=^# pass )\d+' '(?<=^# fail )\d+' -- node --test --test-timeout=180000 tests/browser/
+
+echo
+echo "total: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,129 @@
+// Browser tests of the manager app: real server, real Chromium, the app's
+// state read back from its own SQLite database, screenshots saved under
+// build/test-artifacts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { launch, openApp, click, state, waitFor, saved, screenshot } from '../lib/browser.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.stop(); });
+
+// A browser for one test, closed when the test ends, pass or fail.
+async function browser(t, opts) {
+  const b = await launch(opts);
+  t.after(() => b.context.close().catch(() => {}));
+  const page = b.context.pages()[0] || await b.context.newPage();
+  return { ...b, page };
+}
+
+async function typeInto(page, anchor, text) {
+  await click(page, anchor);
+  await waitFor(page, s => s.want_text_input, `text input on ${anchor}`);
+  await page.keyboard.type(text);
+}
+
+test('a lead typed in Russian and French survives a reload and a browser restart', async (t) => {
+  const { context, profile, page } = await browser(t);
+  await openApp(page, server.url);
+  await screenshot(page, 'app-empty');
+
+  await typeInto(page, 'new.client_name', 'Студия Éclair');
+  let s = await waitFor(page, st => st.form.client_name === 'Студия Éclair', 'the typed name in the form');
+  await typeInto(page, 'new.email', 'bonjour@eclair.fr');
+  await click(page, 'new.add');
+  s = await waitFor(page, st => st.leads.some(l => l.client === 'Студия Éclair'), 'the new lead in the database');
+  const lead = s.leads.find(l => l.client === 'Студия Éclair');
+  assert.equal(lead.email, 'bonjour@eclair.fr');
+  assert.equal(lead.stage, 'new');
+  assert.equal(s.error, '');
+  await saved(page);
+  await screenshot(page, 'app-lead-added');
+
+  await page.reload();
+  s = await openApp(page, server.url);
+  assert.ok(s.leads.some(l => l.client === 'Студия Éclair'), 'lead kept after reload');
+  await context.close();  // a browser restart on the same profile
+
+  const { page: page2 } = await browser(t, { profile });
+  s = await openApp(page2, server.url);
+  assert.ok(s.leads.some(l => l.id === lead.id), 'lead kept after a browser restart');
+  await screenshot(page2, 'app-after-restart');
+});
+
+test('IME composition, insertText and paste reach the text fields', async (t) => {
+  const { context, page } = await browser(t);
+  await openApp(page, server.url);
+  const cdp = await context.newCDPSession(page);
+
+  await click(page, 'new.company');
+  await waitFor(page, s => s.want_text_input, 'text input on the company field');
+  await cdp.send('Input.imeSetComposition', { text: 'Пекар', selectionStart: 5, selectionEnd: 5 });
+  await cdp.send('Input.imeSetComposition', { text: 'Пекарня', selectionStart: 7, selectionEnd: 7 });
+  await cdp.send('Input.insertText', { text: 'Пекарня' });
+  await page.keyboard.insertText(' «Колос» — œuvre');
+  await waitFor(page, s => s.form.company === 'Пекарня «Колос» — œuvre', 'the composed company name');
+
+  await click(page, 'new.phone');
+  await waitFor(page, s => s.want_text_input, 'text input on the phone field');
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', '+7 812 333-44-55\n');
+    document.getElementById('atelier-text-input')
+      .dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await waitFor(page, s => s.form.phone === '+7 812 333-44-55 ', 'the pasted phone number');
+  await page.keyboard.press('Backspace');
+  await waitFor(page, s => s.form.phone === '+7 812 333-44-55', 'backspace as a key');
+  await screenshot(page, 'app-text-input');
+});
+
+test('moving a lead to the next stage, and an invalid lead refused with the reason', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await typeInto(page, 'new.client_name', 'Игорь');
+  await typeInto(page, 'new.email', 'not-an-email');
+  await click(page, 'new.add');
+  s = await waitFor(page, st => st.error !== '', 'the refusal');
+  assert.match(s.error, /email: "not-an-email" is not an e-mail address/);
+  assert.equal(s.leads.length, 0, 'nothing written');
+  await screenshot(page, 'app-invalid-lead');
+
+  await click(page, 'new.email');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await waitFor(page, st => st.form.email === '', 'the e-mail cleared');
+  await click(page, 'new.add');
+  s = await waitFor(page, st => st.leads.length === 1, 'the lead');
+  assert.equal(s.leads[0].stage, 'new');
+  await click(page, 'row.0.next');
+  s = await waitFor(page, st => st.leads[0].stage === 'brief_sent', 'the move to brief_sent');
+  await click(page, 'row.0.next');
+  s = await waitFor(page, st => st.leads[0].stage === 'brief_filled', 'the move to brief_filled');
+  await click(page, 'lang.fr');
+  s = await waitFor(page, st => st.lang === 'fr', 'the French interface');
+  await screenshot(page, 'app-moved-fr');
+});
+
+test('idle: no frame is drawn after a second without input', async (t) => {
+  const { page } = await browser(t);
+  await openApp(page, server.url);
+  await page.waitForTimeout(1000);
+  const a = (await state(page)).frames_drawn;
+  await page.waitForTimeout(1500);
+  const b = (await state(page)).frames_drawn;
+  assert.equal(b, a, `frames drawn while idle: ${b - a}`);
+  await page.mouse.move(200, 200);
+  await waitFor(page, s => s.frames_drawn > b, 'a frame after input');
+});
+
+test('sharp at devicePixelRatio 2: the backbuffer follows CSS size × ratio and resizes', async (t) => {
+  const { page } = await browser(t, { deviceScaleFactor: 2, viewport: { width: 900, height: 600 } });
+  let s = await openApp(page, server.url);
+  assert.equal(s.dpr, 2);
+  assert.deepEqual(s.framebuffer, [1800, 1200]);
+  await screenshot(page, 'app-dpr2');
+  await page.setViewportSize({ width: 700, height: 500 });
+  s = await waitFor(page, st => st.framebuffer[0] === 1400 && st.framebuffer[1] === 1000, 'the resized backbuffer');
+});

@@ -1,0 +1,63 @@
+// Headless Debian Chromium driven by playwright-core, plus helpers to read
+// the manager app's state back (atelier_debug_state) and to click its widgets.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { root, artifacts } from './server.mjs';
+
+const require = createRequire(join(root, 'tests', 'browser', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+
+// A persistent profile keeps IndexedDB between launches (a browser restart).
+export async function launch({ profile, deviceScaleFactor = 1, viewport = { width: 1280, height: 800 } } = {}) {
+  const dir = profile || mkdtempSync(join(tmpdir(), 'atelier-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport, deviceScaleFactor,
+  });
+  return { context, profile: dir };
+}
+
+export async function state(page) {
+  return page.evaluate(() => JSON.parse(Module.UTF8ToString(Module._atelier_debug_state())));
+}
+
+export async function waitFor(page, predicate, what, timeout = 15000) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeout) {
+    try {
+      last = await state(page);
+      if (predicate(last)) return last;
+    } catch { /* module not ready yet */ }
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}
+
+export async function openApp(page, url) {
+  await page.goto(url + '/');
+  await page.waitForFunction(() => window.Module && Module._atelier_debug_state && window.atelierReady, null, { timeout: 30000 });
+  return waitFor(page, s => s.db_open && s.anchors['new.add'], 'the app to open its database');
+}
+
+export async function click(page, anchorName) {
+  const s = await waitFor(page, st => st.anchors[anchorName], `widget ${anchorName}`);
+  const r = s.anchors[anchorName];
+  await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+}
+
+export async function saved(page) {
+  return waitFor(page, s => s.persist.requested > 0 && s.persist.completed === s.persist.requested && !s.persist.in_flight,
+    'the database to reach IndexedDB');
+}
+
+export async function screenshot(page, name) {
+  const path = join(artifacts, name + '.png');
+  await page.screenshot({ path });
+  return path;
+}

@@ -1,0 +1,66 @@
+"""Loads atelier.so into Python's own sqlite3 module and uses it.
+
+    /usr/bin/python3 tests/python/test_extension.py build/native/atelier.so
+"""
+import os
+import sqlite3
+import sys
+import tempfile
+import unittest
+
+EXT = None
+
+
+def connect(path=":memory:"):
+    con = sqlite3.connect(path)
+    con.enable_load_extension(True)
+    con.load_extension(EXT)
+    con.enable_load_extension(False)
+    return con
+
+
+class ExtensionTest(unittest.TestCase):
+    def test_functions_are_registered(self):
+        con = connect()
+        names = {r[0] for r in con.execute("SELECT name FROM pragma_function_list WHERE name LIKE 'atelier%'")}
+        self.assertEqual(names, {"atelier_version", "atelier_migrate", "atelier_money", "atelier_money_parse",
+                                 "atelier_stage_allowed", "atelier_lead_move", "atelier_lead_create",
+                                 "atelier_seed_demo", "atelier_uuid"})
+
+    def test_money_with_parameters(self):
+        con = connect()
+        rows = con.execute("SELECT atelier_money(?, ?, ?)", (123456789, "EUR", "fr")).fetchone()
+        self.assertEqual(rows[0], "1\u00a0234\u00a0567,89\u00a0€")
+
+    def test_errors_are_exceptions_not_crashes(self):
+        con = connect()
+        with self.assertRaisesRegex(sqlite3.OperationalError, r"amount_minor: expected an integer, got real"):
+            con.execute("SELECT atelier_money(?, 'RUB', 'ru')", (1.5,)).fetchone()
+        with self.assertRaisesRegex(sqlite3.OperationalError, r"unknown currency \"XYZ\""):
+            con.execute("SELECT atelier_money(1, 'XYZ', 'ru')").fetchone()
+        self.assertEqual(con.execute("SELECT 1").fetchone()[0], 1)
+
+    def test_a_file_database_round_trip(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "studio.db")
+            con = connect(path)
+            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 2)
+            lead = con.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
+                               ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
+            con.execute("SELECT atelier_lead_move(?, 'brief_sent', 'py', NULL, '2026-11-26T11:00:00Z')", (lead,))
+            con.commit()
+            con.close()
+            # A plain connection without the extension reads the same data.
+            plain = sqlite3.connect(path)
+            self.assertEqual(plain.execute("SELECT stage FROM leads WHERE id = ?", (lead,)).fetchone()[0], "brief_sent")
+            with self.assertRaises(sqlite3.OperationalError):
+                connect(path).execute("SELECT atelier_lead_move(?, 'won', 'py')", (lead,)).fetchone()
+
+
+if __name__ == "__main__":
+    EXT = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else "build/native/atelier.so"
+    EXT = EXT[:-3] if EXT.endswith(".so") else EXT
+    result = unittest.main(exit=False, verbosity=2).result
+    failed = len(result.failures) + len(result.errors)
+    print(f"python: {result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
