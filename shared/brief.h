@@ -1,0 +1,41 @@
+// atelier/brief.h — brief templates (the client's questionnaire) and answers.
+//
+// A template is JSON:
+//   {"code": "corporate", "version": 1, "title": {"ru": "...", "fr": "...", "en": "..."},
+//    "sections": [{"id": "about", "title": {...}, "questions": [
+//       {"id": "pages", "type": "number", "required": true, "min": 1, "max": 500,
+//        "label": {...}, "help": {...}},
+//       {"id": "design_level", "type": "choice", "options": [{"id": "template", "label": {...}}, ...]},
+//       ...]}]}
+// Question types: text, longtext, number (integer, min/max), choice, multi,
+// yesno, date ("YYYY-MM-DD"). Labels and help exist in ru, fr and en.
+//
+// Answers are a JSON object keyed by question id:
+//   {"pages": 12, "design_level": "custom", "integrations": ["crm"], "needs_catalogue": true}
+// validate_answers() reports every problem at once, each naming the question.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace atelier {
+
+struct BriefProblem {
+    std::string question;  // question id, or "" for the whole brief
+    std::string message;
+};
+
+// Throws atelier::Error naming the JSON path of the first bad field
+// (e.g. "brief_template: sections[1].questions[0].type: unknown type \"color\"").
+void check_brief_template(const nlohmann::json& tpl);
+
+std::vector<BriefProblem> validate_answers(const nlohmann::json& tpl, const nlohmann::json& answers);
+
+// "pages: required; email: expected text" — for errors that must be one string.
+std::string join_problems(const std::vector<BriefProblem>& problems);
+
+// The default templates: corporate site, online shop, landing page.
+const std::vector<nlohmann::json>& default_brief_templates();
+
+}  // namespace atelier

@@ -1,0 +1,785 @@
+// atelier/pricing.cpp — see pricing.h.
+//
+// [SECTION] compiled price list
+// [SECTION] compiling (checks, with JSON paths in errors)
+// [SECTION] conditions and quantities over answers
+// [SECTION] dates
+// [SECTION] the estimate
+#include "pricing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "error.h"
+#include "ids.h"
+#include "json_writer.h"
+#include "money.h"
+
+namespace atelier {
+
+using nlohmann::json;
+
+// -------------------------------------------------------------------------
+// [SECTION] compiled price list
+// -------------------------------------------------------------------------
+
+namespace {
+
+enum class CondKind { Always, Is, Has, Gt, All, Any, Not };
+
+struct Cond {
+    CondKind kind = CondKind::Always;
+    std::string answer;
+    json value;                 // for Is / Has
+    int64_t number = 0;         // for Gt
+    std::vector<Cond> children; // All / Any / Not
+};
+
+enum class QtyKind { One, Answer, Count, Const };
+
+struct Qty {
+    QtyKind kind = QtyKind::One;
+    std::string answer;
+    int64_t constant = 1, minus = 0, min = INT64_MIN, max = INT64_MAX;
+};
+
+struct Role {
+    std::string id;
+    int64_t rate;
+};
+
+struct ServiceHours {
+    size_t role;        // index into roles
+    int64_t centihours; // per unit
+};
+
+struct Service {
+    std::string id, stage, driver;
+    size_t stage_index;
+    std::vector<ServiceHours> hours;  // in roles order
+};
+
+struct Option {
+    std::string id;
+    bool on_rate;                 // else on hours
+    int64_t percent;
+    std::vector<bool> roles;      // per role index
+};
+
+struct Rule {
+    bool is_option;
+    size_t target;  // service or option index
+    Cond when;
+    Qty quantity;
+    std::string assumption[3];  // ru, fr, en; may contain {n}
+    bool has_assumption = false;
+};
+
+struct Discount {
+    std::string id;
+    int64_t percent = -1, amount = -1, floor = 0;
+};
+
+struct Payment {
+    int64_t percent;
+    std::string names_json;  // {"ru":..,"fr":..,"en":..}
+};
+
+}  // namespace
+
+struct PriceList {
+    std::string currency;
+    int64_t hours_per_day = 6;
+    std::vector<Role> roles;
+    std::vector<std::string> stages;
+    std::vector<int64_t> stage_buffer_days;
+    std::vector<Service> services;
+    std::vector<Option> options;
+    std::vector<Rule> rules;
+    std::vector<Discount> discounts;
+    std::string tax_mode = "no_vat";
+    int64_t tax_rate_bp = 0;
+    std::vector<Payment> payments;
+    std::string names_json;  // the "names" object of every estimate
+};
+
+// -------------------------------------------------------------------------
+// [SECTION] compiling
+// -------------------------------------------------------------------------
+
+namespace {
+
+[[noreturn]] void bad(const std::string& path, const std::string& what) {
+    throw Error("price_list: " + path + ": " + what);
+}
+
+const json& member(const json& j, const char* key, const std::string& path) {
+    auto it = j.find(key);
+    if (it == j.end()) bad(path + "." + key, "missing");
+    return *it;
+}
+
+std::string id_of(const json& j, const std::string& path) {
+    const json& id = member(j, "id", path);
+    if (!id.is_string() || id.get_ref<const std::string&>().empty()) bad(path + ".id", "expected a non-empty string");
+    return id.get<std::string>();
+}
+
+std::string names_of(const json& j, const std::string& path) {
+    const json& n = member(j, "name", path);
+    if (!n.is_object()) bad(path + ".name", "expected an object {\"ru\", \"fr\", \"en\"}");
+    for (const char* l : {"ru", "fr", "en"}) {
+        auto it = n.find(l);
+        if (it == n.end() || !it->is_string()) bad(path + ".name." + l, "expected a string");
+    }
+    JsonWriter w;
+    w.begin_object();
+    for (const char* l : {"ru", "fr", "en"}) w.key(l).value(n[l].get_ref<const std::string&>());
+    w.end_object();
+    return w.out;
+}
+
+int64_t integer(const json& v, const std::string& path, int64_t min, const char* what) {
+    if (!v.is_number_integer()) bad(path, std::string("expected ") + what + ", got " + v.dump());
+    int64_t x = v.get<int64_t>();
+    if (x < min) bad(path, std::string("expected ") + what + ", got " + std::to_string(x));
+    return x;
+}
+
+// Hours with at most two decimals, as integer hundredths.
+int64_t centihours(const json& v, const std::string& path) {
+    if (v.is_number_integer()) {
+        int64_t h = v.get<int64_t>();
+        if (h < 0 || h > 100000) bad(path, "expected hours between 0 and 100000, got " + std::to_string(h));
+        return h * 100;
+    }
+    if (v.is_number_float()) {
+        double d = v.get<double>();
+        if (!(d >= 0 && d <= 100000)) bad(path, "expected hours between 0 and 100000, got " + v.dump());
+        double c = d * 100;
+        double r = std::round(c);
+        if (std::fabs(c - r) > 1e-6) bad(path, "hours take at most two decimals, got " + v.dump());
+        return (int64_t)r;
+    }
+    bad(path, "expected a number of hours, got " + v.dump());
+}
+
+Cond compile_cond(const json& j, const std::string& path) {
+    Cond c;
+    if (!j.is_object()) bad(path, "expected a condition object");
+    if (j.contains("all") || j.contains("any")) {
+        const char* k = j.contains("all") ? "all" : "any";
+        c.kind = j.contains("all") ? CondKind::All : CondKind::Any;
+        const json& arr = j[k];
+        if (!arr.is_array() || arr.empty()) bad(path + "." + k, "expected a non-empty array of conditions");
+        for (size_t i = 0; i < arr.size(); ++i)
+            c.children.push_back(compile_cond(arr[i], path + "." + k + "[" + std::to_string(i) + "]"));
+        return c;
+    }
+    if (j.contains("not")) {
+        c.kind = CondKind::Not;
+        c.children.push_back(compile_cond(j["not"], path + ".not"));
+        return c;
+    }
+    const json& a = member(j, "answer", path);
+    if (!a.is_string()) bad(path + ".answer", "expected a question id");
+    c.answer = a.get<std::string>();
+    if (j.contains("is")) { c.kind = CondKind::Is; c.value = j["is"]; }
+    else if (j.contains("has")) { c.kind = CondKind::Has; c.value = j["has"]; }
+    else if (j.contains("gt")) { c.kind = CondKind::Gt; c.number = integer(j["gt"], path + ".gt", INT64_MIN, "an integer"); }
+    else bad(path, "expected one of is, has, gt, all, any, not");
+    return c;
+}
+
+Qty compile_qty(const json& j, const std::string& path) {
+    Qty q;
+    if (!j.is_object()) bad(path, "expected a quantity object");
+    if (j.contains("answer")) {
+        q.kind = QtyKind::Answer;
+        if (!j["answer"].is_string()) bad(path + ".answer", "expected a question id");
+        q.answer = j["answer"].get<std::string>();
+    } else if (j.contains("count")) {
+        q.kind = QtyKind::Count;
+        if (!j["count"].is_string()) bad(path + ".count", "expected a question id");
+        q.answer = j["count"].get<std::string>();
+    } else if (j.contains("const")) {
+        q.kind = QtyKind::Const;
+        q.constant = integer(j["const"], path + ".const", 0, "a non-negative integer");
+    } else {
+        bad(path, "expected one of answer, count, const");
+    }
+    if (j.contains("minus")) q.minus = integer(j["minus"], path + ".minus", 0, "a non-negative integer");
+    if (j.contains("min")) q.min = integer(j["min"], path + ".min", 0, "a non-negative integer");
+    if (j.contains("max")) q.max = integer(j["max"], path + ".max", 0, "a non-negative integer");
+    return q;
+}
+
+}  // namespace
+
+std::shared_ptr<const PriceList> compile_price_list_text(std::string_view text) {
+    json j = json::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded()) throw Error("price_list: malformed JSON");
+    return compile_price_list(j);
+}
+
+std::shared_ptr<const PriceList> compile_price_list(const json& j) {
+    if (!j.is_object()) bad("(root)", "expected a JSON object");
+    auto pl = std::make_shared<PriceList>();
+    const json& cur = member(j, "currency", "(root)");
+    if (!cur.is_string() || !currency_from_code(cur.get<std::string>()))
+        bad("currency", "expected RUB, EUR or USD, got " + cur.dump());
+    pl->currency = cur.get<std::string>();
+    if (j.contains("hours_per_day")) pl->hours_per_day = integer(j["hours_per_day"], "hours_per_day", 1, "a positive integer");
+
+    JsonWriter names;
+    names.begin_object();
+    std::map<std::string, size_t> role_ix, stage_ix, service_ix, option_ix;
+
+    const json& roles = member(j, "roles", "(root)");
+    if (!roles.is_array() || roles.empty()) bad("roles", "expected a non-empty array");
+    names.key("roles").begin_object();
+    for (size_t i = 0; i < roles.size(); ++i) {
+        std::string p = "roles[" + std::to_string(i) + "]";
+        std::string id = id_of(roles[i], p);
+        if (role_ix.count(id)) bad(p + ".id", "duplicate role \"" + id + "\"");
+        int64_t rate = integer(member(roles[i], "rate", p), p + ".rate", 1, "a positive integer of minor units");
+        role_ix[id] = pl->roles.size();
+        pl->roles.push_back({id, rate});
+        names.key(id).raw(names_of(roles[i], p));
+    }
+    names.end_object();
+
+    const json& stages = member(j, "stages", "(root)");
+    if (!stages.is_array() || stages.empty()) bad("stages", "expected a non-empty array");
+    names.key("stages").begin_object();
+    for (size_t i = 0; i < stages.size(); ++i) {
+        std::string p = "stages[" + std::to_string(i) + "]";
+        std::string id = id_of(stages[i], p);
+        if (stage_ix.count(id)) bad(p + ".id", "duplicate stage \"" + id + "\"");
+        stage_ix[id] = pl->stages.size();
+        pl->stages.push_back(id);
+        pl->stage_buffer_days.push_back(stages[i].contains("buffer_days")
+            ? integer(stages[i]["buffer_days"], p + ".buffer_days", 0, "a non-negative integer") : 0);
+        names.key(id).raw(names_of(stages[i], p));
+    }
+    names.end_object();
+
+    const json& services = member(j, "services", "(root)");
+    if (!services.is_array()) bad("services", "expected an array");
+    names.key("services").begin_object();
+    static const std::set<std::string> drivers = {"fixed", "per_page", "per_item", "per_language"};
+    for (size_t i = 0; i < services.size(); ++i) {
+        const json& s = services[i];
+        std::string p = "services[" + std::to_string(i) + "]";
+        Service sv;
+        sv.id = id_of(s, p);
+        if (service_ix.count(sv.id)) bad(p + ".id", "duplicate service \"" + sv.id + "\"");
+        const json& st = member(s, "stage", p);
+        if (!st.is_string() || !stage_ix.count(st.get<std::string>()))
+            bad(p + ".stage", "unknown stage " + st.dump());
+        sv.stage = st.get<std::string>();
+        sv.stage_index = stage_ix[sv.stage];
+        sv.driver = s.value("driver", "fixed");
+        if (!drivers.count(sv.driver)) bad(p + ".driver", "expected fixed, per_page, per_item or per_language, got \"" + sv.driver + "\"");
+        const json& hours = member(s, "hours", p);
+        if (!hours.is_object() || hours.empty()) bad(p + ".hours", "expected an object {role: hours}");
+        for (auto it = hours.begin(); it != hours.end(); ++it)
+            if (!role_ix.count(it.key())) bad(p + ".hours." + it.key(), "unknown role");
+        for (size_t r = 0; r < pl->roles.size(); ++r) {
+            auto it = hours.find(pl->roles[r].id);
+            if (it == hours.end()) continue;
+            int64_t ch = centihours(*it, p + ".hours." + pl->roles[r].id);
+            if (ch > 0) sv.hours.push_back({r, ch});
+        }
+        service_ix[sv.id] = pl->services.size();
+        pl->services.push_back(std::move(sv));
+        names.key(s["id"].get_ref<const std::string&>()).raw(names_of(s, p));
+    }
+    names.end_object();
+
+    names.key("options").begin_object();
+    if (j.contains("options")) {
+        const json& opts = j["options"];
+        if (!opts.is_array()) bad("options", "expected an array");
+        for (size_t i = 0; i < opts.size(); ++i) {
+            const json& o = opts[i];
+            std::string p = "options[" + std::to_string(i) + "]";
+            Option op;
+            op.id = id_of(o, p);
+            if (option_ix.count(op.id)) bad(p + ".id", "duplicate option \"" + op.id + "\"");
+            std::string on = o.value("applies_to", "");
+            if (on != "rate" && on != "hours") bad(p + ".applies_to", "expected \"rate\" or \"hours\"");
+            op.on_rate = on == "rate";
+            op.percent = integer(member(o, "percent", p), p + ".percent", 1, "a positive integer percent");
+            if (op.percent > 1000) bad(p + ".percent", "at most 1000");
+            op.roles.assign(pl->roles.size(), false);
+            const json& rl = o.contains("roles") ? o["roles"] : json::array({"*"});
+            if (!rl.is_array()) bad(p + ".roles", "expected an array of role ids or [\"*\"]");
+            for (const json& r : rl) {
+                if (r == "*") { std::fill(op.roles.begin(), op.roles.end(), true); continue; }
+                if (!r.is_string() || !role_ix.count(r.get<std::string>())) bad(p + ".roles", "unknown role " + r.dump());
+                op.roles[role_ix[r.get<std::string>()]] = true;
+            }
+            option_ix[op.id] = pl->options.size();
+            pl->options.push_back(std::move(op));
+            names.key(o["id"].get_ref<const std::string&>()).raw(names_of(o, p));
+        }
+    }
+    names.end_object();
+
+    names.key("discounts").begin_object();
+    if (j.contains("discounts")) {
+        const json& ds = j["discounts"];
+        if (!ds.is_array()) bad("discounts", "expected an array");
+        for (size_t i = 0; i < ds.size(); ++i) {
+            const json& d = ds[i];
+            std::string p = "discounts[" + std::to_string(i) + "]";
+            Discount dc;
+            dc.id = id_of(d, p);
+            if (d.contains("percent") == d.contains("amount")) bad(p, "expected exactly one of percent, amount");
+            if (d.contains("percent")) {
+                dc.percent = integer(d["percent"], p + ".percent", 0, "a percent from 0 to 100");
+                if (dc.percent > 100) bad(p + ".percent", "expected a percent from 0 to 100, got " + std::to_string(dc.percent));
+            } else {
+                dc.amount = integer(d["amount"], p + ".amount", 0, "a non-negative integer of minor units");
+            }
+            if (d.contains("floor")) dc.floor = integer(d["floor"], p + ".floor", 0, "a non-negative integer of minor units");
+            pl->discounts.push_back(dc);
+            names.key(dc.id).raw(names_of(d, p));
+        }
+    }
+    names.end_object();
+    names.end_object();
+    pl->names_json = names.out;
+
+    if (j.contains("tax")) {
+        const json& t = j["tax"];
+        if (!t.is_object()) bad("tax", "expected an object {mode, rate_bp}");
+        pl->tax_mode = t.value("mode", "no_vat");
+        if (pl->tax_mode != "no_vat" && pl->tax_mode != "vat_on_top" && pl->tax_mode != "vat_included")
+            bad("tax.mode", "expected no_vat, vat_on_top or vat_included, got \"" + pl->tax_mode + "\"");
+        pl->tax_rate_bp = t.contains("rate_bp") ? integer(t["rate_bp"], "tax.rate_bp", 0, "basis points from 0 to 10000") : 0;
+        if (pl->tax_rate_bp > 10000) bad("tax.rate_bp", "expected basis points from 0 to 10000");
+        if (pl->tax_mode == "no_vat") pl->tax_rate_bp = 0;
+    }
+
+    if (j.contains("payment_schedule")) {
+        const json& ps = j["payment_schedule"];
+        if (!ps.is_array() || ps.empty()) bad("payment_schedule", "expected a non-empty array");
+        int64_t sum = 0;
+        for (size_t i = 0; i < ps.size(); ++i) {
+            std::string p = "payment_schedule[" + std::to_string(i) + "]";
+            int64_t pc = integer(member(ps[i], "percent", p), p + ".percent", 1, "a positive percent");
+            sum += pc;
+            pl->payments.push_back({pc, names_of(ps[i], p)});
+        }
+        if (sum != 100) bad("payment_schedule", "percents must add up to 100, got " + std::to_string(sum));
+    } else {
+        pl->payments.push_back({100, R"({"ru":"Оплата","fr":"Paiement","en":"Payment"})"});
+    }
+
+    const json& rules = member(j, "rules", "(root)");
+    if (!rules.is_array()) bad("rules", "expected an array");
+    std::set<size_t> used_services;
+    for (size_t i = 0; i < rules.size(); ++i) {
+        const json& r = rules[i];
+        std::string p = "rules[" + std::to_string(i) + "]";
+        if (!r.is_object()) bad(p, "expected an object");
+        Rule rule;
+        if (r.contains("service") == r.contains("option")) bad(p, "expected exactly one of service, option");
+        if (r.contains("service")) {
+            const json& s = r["service"];
+            if (!s.is_string() || !service_ix.count(s.get<std::string>())) bad(p + ".service", "unknown service " + s.dump());
+            rule.is_option = false;
+            rule.target = service_ix[s.get<std::string>()];
+            if (!used_services.insert(rule.target).second) bad(p + ".service", "service " + s.dump() + " has a rule already");
+        } else {
+            const json& o = r["option"];
+            if (!o.is_string() || !option_ix.count(o.get<std::string>())) bad(p + ".option", "unknown option " + o.dump());
+            rule.is_option = true;
+            rule.target = option_ix[o.get<std::string>()];
+        }
+        if (r.contains("when")) rule.when = compile_cond(r["when"], p + ".when");
+        if (r.contains("quantity")) {
+            if (rule.is_option) bad(p + ".quantity", "options take no quantity");
+            rule.quantity = compile_qty(r["quantity"], p + ".quantity");
+        }
+        if (r.contains("assumption")) {
+            const json& a = r["assumption"];
+            int k = 0;
+            for (const char* l : {"ru", "fr", "en"}) {
+                if (!a.is_object() || !a.contains(l) || !a[l].is_string()) bad(p + ".assumption." + l, "expected a string");
+                rule.assumption[k++] = a[l].get<std::string>();
+            }
+            rule.has_assumption = true;
+        }
+        pl->rules.push_back(std::move(rule));
+    }
+    return pl;
+}
+
+// -------------------------------------------------------------------------
+// [SECTION] conditions and quantities over answers
+// -------------------------------------------------------------------------
+
+namespace {
+
+const json* answer(const json& answers, const std::string& q) {
+    auto it = answers.find(q);
+    if (it == answers.end() || it->is_null()) return nullptr;
+    return &*it;
+}
+
+bool eval(const Cond& c, const json& answers) {
+    switch (c.kind) {
+        case CondKind::Always: return true;
+        case CondKind::All:
+            for (const Cond& k : c.children) if (!eval(k, answers)) return false;
+            return true;
+        case CondKind::Any:
+            for (const Cond& k : c.children) if (eval(k, answers)) return true;
+            return false;
+        case CondKind::Not: return !eval(c.children[0], answers);
+        case CondKind::Is: {
+            const json* a = answer(answers, c.answer);
+            return a && *a == c.value;
+        }
+        case CondKind::Has: {
+            const json* a = answer(answers, c.answer);
+            if (!a) return false;
+            if (!a->is_array()) throw Error("estimate: answers." + c.answer + ": expected a list of options");
+            for (const json& v : *a) if (v == c.value) return true;
+            return false;
+        }
+        case CondKind::Gt: {
+            const json* a = answer(answers, c.answer);
+            if (!a) return false;
+            if (!a->is_number_integer()) throw Error("estimate: answers." + c.answer + ": expected a whole number");
+            return a->get<int64_t>() > c.number;
+        }
+    }
+    return false;
+}
+
+int64_t quantity(const Qty& q, const json& answers) {
+    int64_t n = 1;
+    switch (q.kind) {
+        case QtyKind::One: return 1;
+        case QtyKind::Const: n = q.constant; break;
+        case QtyKind::Answer: {
+            const json* a = answer(answers, q.answer);
+            if (!a) { n = 0; break; }
+            if (!a->is_number_integer()) throw Error("estimate: answers." + q.answer + ": expected a whole number, got " + a->dump());
+            n = a->get<int64_t>();
+            if (n < 0 || n > 1000000) throw Error("estimate: answers." + q.answer + ": expected 0 to 1000000, got " + std::to_string(n));
+            break;
+        }
+        case QtyKind::Count: {
+            const json* a = answer(answers, q.answer);
+            if (!a) { n = 0; break; }
+            if (!a->is_array()) throw Error("estimate: answers." + q.answer + ": expected a list of options");
+            n = (int64_t)a->size();
+            break;
+        }
+    }
+    n -= q.minus;
+    n = std::max(n, q.min == INT64_MIN ? (int64_t)0 : q.min);
+    n = std::min(n, q.max);
+    return n < 0 ? 0 : n;
+}
+
+}  // namespace
+
+// -------------------------------------------------------------------------
+// [SECTION] dates
+// -------------------------------------------------------------------------
+
+namespace {
+
+// Days since 1970-01-01 for a proleptic Gregorian date (era-based formula).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void civil_from_days(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+int64_t parse_date(const std::string& s, const char* field) {
+    if (s.size() != 10 || !is_iso_time(s)) throw Error(std::string(field) + ": expected a date YYYY-MM-DD, got \"" + s + "\"");
+    int64_t y = std::stoll(s.substr(0, 4));
+    unsigned m = (unsigned)std::stoi(s.substr(5, 2)), d = (unsigned)std::stoi(s.substr(8, 2));
+    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+        throw Error(std::string(field) + ": no such date \"" + s + "\"");
+    return days_from_civil(y, m, d);
+}
+
+std::string format_date(int64_t days) {
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", (long long)y, m, d);
+    return buf;
+}
+
+bool weekend(int64_t days) {
+    int64_t wd = ((days % 7) + 7 + 3) % 7;  // 0 = Monday (1970-01-01 was a Thursday)
+    return wd >= 5;
+}
+
+int64_t next_working(int64_t days) {
+    while (weekend(days)) ++days;
+    return days;
+}
+
+// The date `n` working days after a working day.
+int64_t plus_working(int64_t day, int64_t n) {
+    while (n > 0) {
+        ++day;
+        if (!weekend(day)) --n;
+    }
+    return day;
+}
+
+}  // namespace
+
+std::string add_working_days(const std::string& date, int days) {
+    return format_date(plus_working(next_working(parse_date(date, "date")), days));
+}
+
+// -------------------------------------------------------------------------
+// [SECTION] the estimate
+// -------------------------------------------------------------------------
+
+EstimateOptions estimate_options_from_json(const json& j) {
+    EstimateOptions o;
+    if (j.is_null()) return o;
+    if (!j.is_object()) throw Error("estimate: options: expected a JSON object");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string& k = it.key();
+        if (k == "start_date") {
+            if (!it->is_string()) throw Error("estimate: options.start_date: expected a date YYYY-MM-DD");
+            o.start_date = it->get<std::string>();
+            parse_date(o.start_date, "estimate: options.start_date");
+        } else if (k == "discount") {
+            if (!it->is_string() && !it->is_null()) throw Error("estimate: options.discount: expected a discount id");
+            if (it->is_string()) o.discount = it->get<std::string>();
+        } else if (k == "overrides") {
+            if (!it->is_object()) throw Error("estimate: options.overrides: expected an object {\"service/role\": {...}}");
+            o.overrides = *it;
+        } else {
+            throw Error("estimate: options." + k + ": unknown option");
+        }
+    }
+    return o;
+}
+
+namespace {
+
+// round(a × pct / 100) with halves away from zero, overflow-checked.
+int64_t percent_of(int64_t a, int64_t pct, const char* field) {
+    return div_round_half_away(mul_minor(a, pct, field), 100);
+}
+
+std::string substitute_n(const std::string& tpl, int64_t n) {
+    std::string out;
+    size_t pos = 0;
+    for (;;) {
+        size_t at = tpl.find("{n}", pos);
+        if (at == std::string::npos) break;
+        out.append(tpl, pos, at - pos);
+        out += std::to_string(n);
+        pos = at + 3;
+    }
+    out.append(tpl, pos, std::string::npos);
+    return out;
+}
+
+}  // namespace
+
+std::string estimate_json(const PriceList& pl, const json& answers, const EstimateOptions& opt) {
+    if (!answers.is_object()) throw Error("estimate: answers: expected a JSON object");
+
+    // Options switched on by the answers, in price-list order.
+    std::vector<bool> on(pl.options.size(), false);
+    for (const Rule& r : pl.rules)
+        if (r.is_option && eval(r.when, answers)) on[r.target] = true;
+
+    const size_t nroles = pl.roles.size();
+    std::vector<int64_t> rate(nroles);
+    for (size_t r = 0; r < nroles; ++r) {
+        int64_t v = pl.roles[r].rate;
+        for (size_t o = 0; o < pl.options.size(); ++o)
+            if (on[o] && pl.options[o].on_rate && pl.options[o].roles[r]) v = percent_of(v, pl.options[o].percent, "rate");
+        rate[r] = v;
+    }
+
+    JsonWriter w;
+    w.out.reserve(4096);
+    w.begin_object();
+    w.key("currency").value(pl.currency);
+    w.key("lines").begin_array();
+    int64_t subtotal = 0, total_ch = 0;
+    std::vector<int64_t> role_ch(nroles, 0), stage_max(pl.stages.size(), 0);
+    std::vector<std::vector<int64_t>> stage_role(pl.stages.size(), std::vector<int64_t>(nroles, 0));
+    std::set<std::string> override_keys_used;
+    struct Assumption { const Rule* rule; int64_t n; };
+    std::vector<Assumption> assumptions;
+
+    for (const Rule& r : pl.rules) {
+        if (r.is_option || !eval(r.when, answers)) continue;
+        int64_t qty = quantity(r.quantity, answers);
+        if (qty <= 0) continue;
+        if (r.has_assumption) assumptions.push_back({&r, qty});
+        const Service& s = pl.services[r.target];
+        for (const ServiceHours& sh : s.hours) {
+            int64_t ch = mul_minor(sh.centihours, qty, "hours");
+            for (size_t o = 0; o < pl.options.size(); ++o)
+                if (on[o] && !pl.options[o].on_rate && pl.options[o].roles[sh.role]) ch = percent_of(ch, pl.options[o].percent, "hours");
+            int64_t computed = div_round_half_away(mul_minor(ch, rate[sh.role], "amount"), 100);
+            std::string key = s.id + "/" + pl.roles[sh.role].id;
+            int64_t amount = computed;
+            bool overridden = false;
+            if (auto it = opt.overrides.find(key); it != opt.overrides.end()) {
+                override_keys_used.insert(key);
+                const json& ov = *it;
+                if (!ov.is_object()) throw Error("estimate: overrides." + key + ": expected {\"amount\": N} or {\"centihours\": N}");
+                if (ov.contains("centihours")) {
+                    if (!ov["centihours"].is_number_integer() || ov["centihours"].get<int64_t>() < 0)
+                        throw Error("estimate: overrides." + key + ".centihours: expected a non-negative integer");
+                    ch = ov["centihours"].get<int64_t>();
+                    amount = div_round_half_away(mul_minor(ch, rate[sh.role], "amount"), 100);
+                }
+                if (ov.contains("amount")) {
+                    if (!ov["amount"].is_number_integer() || ov["amount"].get<int64_t>() < 0)
+                        throw Error("estimate: overrides." + key + ".amount: expected a non-negative integer of minor units");
+                    amount = ov["amount"].get<int64_t>();
+                }
+                overridden = true;
+            }
+            subtotal = add_minor(subtotal, amount, "subtotal");
+            total_ch += ch;
+            role_ch[sh.role] += ch;
+            stage_role[s.stage_index][sh.role] += ch;
+            w.begin_object();
+            w.key("key").value(key);
+            w.key("service").value(s.id);
+            w.key("role").value(pl.roles[sh.role].id);
+            w.key("stage").value(s.stage);
+            w.key("unit").value(s.driver);
+            w.key("quantity").value(qty);
+            w.key("centihours").value(ch);
+            w.key("rate").value(rate[sh.role]);
+            w.key("amount").value(amount);
+            if (overridden) w.key("computed_amount").value(computed).key("overridden").value(true);
+            w.end_object();
+        }
+    }
+    w.end_array();
+    for (auto it = opt.overrides.begin(); it != opt.overrides.end(); ++it)
+        if (!override_keys_used.count(it.key()))
+            throw Error("estimate: overrides." + it.key() + ": no such line in this estimate");
+
+    // Discount, floored: the total after discount never drops below the floor.
+    int64_t discount = 0;
+    const Discount* dc = nullptr;
+    if (!opt.discount.empty()) {
+        for (const Discount& d : pl.discounts) if (d.id == opt.discount) dc = &d;
+        if (!dc) throw Error("estimate: options.discount: unknown discount \"" + opt.discount + "\"");
+        discount = dc->percent >= 0 ? percent_of(subtotal, dc->percent, "discount") : dc->amount;
+        discount = std::min(discount, std::max<int64_t>(0, subtotal - dc->floor));
+        discount = std::max<int64_t>(0, discount);
+    }
+    int64_t net = subtotal - discount;
+    int64_t tax = 0, total = net;
+    if (pl.tax_mode == "vat_on_top") {
+        tax = div_round_half_away(mul_minor(net, pl.tax_rate_bp, "tax"), 10000);
+        total = add_minor(net, tax, "total");
+    } else if (pl.tax_mode == "vat_included") {
+        tax = div_round_half_away(mul_minor(net, pl.tax_rate_bp, "tax"), 10000 + pl.tax_rate_bp);
+    }
+
+    w.key("subtotal").value(subtotal);
+    w.key("discount");
+    if (dc) w.begin_object().key("id").value(dc->id).key("amount").value(discount).end_object();
+    else w.null();
+    w.key("net").value(net);
+    w.key("tax").begin_object().key("mode").value(pl.tax_mode).key("rate_bp").value(pl.tax_rate_bp).key("amount").value(tax).end_object();
+    w.key("total").value(total);
+
+    w.key("options").begin_array();
+    for (size_t o = 0; o < pl.options.size(); ++o) if (on[o]) w.value(pl.options[o].id);
+    w.end_array();
+
+    w.key("hours").begin_object().key("total").value(total_ch).key("by_role").begin_object();
+    for (size_t r = 0; r < nroles; ++r) if (role_ch[r]) w.key(pl.roles[r].id).value(role_ch[r]);
+    w.end_object().end_object();
+
+    // Timeline: a stage lasts as long as its busiest role needs at
+    // hours_per_day, plus its buffer; stages follow one another.
+    w.key("timeline").begin_array();
+    bool dated = !opt.start_date.empty();
+    int64_t day = dated ? next_working(parse_date(opt.start_date, "estimate: options.start_date")) : 0;
+    int64_t total_days = 0;
+    for (size_t s = 0; s < pl.stages.size(); ++s) {
+        int64_t busiest = *std::max_element(stage_role[s].begin(), stage_role[s].end());
+        if (busiest == 0) continue;
+        int64_t per_day = pl.hours_per_day * 100;
+        int64_t days = (busiest + per_day - 1) / per_day + pl.stage_buffer_days[s];
+        total_days += days;
+        w.begin_object().key("stage").value(pl.stages[s]).key("days").value(days);
+        if (dated) {
+            int64_t end = plus_working(day, days - 1);
+            w.key("start").value(format_date(day)).key("end").value(format_date(end));
+            day = plus_working(end, 1);
+        }
+        w.end_object();
+    }
+    w.end_array();
+    w.key("working_days").value(total_days);
+    if (dated) w.key("start_date").value(opt.start_date);
+
+    w.key("assumptions").begin_array();
+    for (const Assumption& a : assumptions) {
+        w.begin_object();
+        for (int l = 0; l < 3; ++l) w.key(l == 0 ? "ru" : l == 1 ? "fr" : "en").value(substitute_n(a.rule->assumption[l], a.n));
+        w.end_object();
+    }
+    w.end_array();
+
+    // Payment schedule: each share rounded; the last takes the remainder so
+    // that the payments add up to the total exactly.
+    w.key("payment_schedule").begin_array();
+    int64_t paid = 0;
+    for (size_t i = 0; i < pl.payments.size(); ++i) {
+        int64_t amt = i + 1 == pl.payments.size() ? total - paid : percent_of(total, pl.payments[i].percent, "payment");
+        paid += amt;
+        w.begin_object().key("percent").value(pl.payments[i].percent).key("amount").value(amt)
+            .key("name").raw(pl.payments[i].names_json).end_object();
+    }
+    w.end_array();
+    w.key("names").raw(pl.names_json);
+    w.end_object();
+    return std::move(w.out);
+}
+
+}  // namespace atelier
