@@ -18,7 +18,10 @@
 // actor as arguments (time defaults to now when left out).
 #include "functions.h"
 
+#include <algorithm>
+#include <memory>
 #include <new>
+#include <vector>
 #include <string>
 
 #include "error.h"
@@ -28,11 +31,49 @@
 #include "pipeline.h"
 #include "store.h"
 #include "demo.h"
+#include "brief.h"
+#include "documents.h"
+#include "numbering.h"
+#include "pricing.h"
+#include "words.h"
+#include "workflow.h"
 #include "version.h"
 
 namespace {
 
 using atelier::Error;
+using nlohmann::json;
+
+// A small per-connection cache of compiled price lists, keyed by their text:
+// atelier_estimate over many rows compiles each distinct price list once,
+// even when SQLite drops the auxdata of a non-constant argument.
+struct PriceListCache {
+    struct Entry {
+        std::string text;
+        std::shared_ptr<const atelier::PriceList> pl;
+    };
+    std::vector<Entry> entries;  // most recently used first, at most 4
+
+    std::shared_ptr<const atelier::PriceList> get(std::string_view text) {
+        for (size_t i = 0; i < entries.size(); ++i)
+            if (entries[i].text == text) {
+                if (i) std::rotate(entries.begin(), entries.begin() + (long)i, entries.begin() + (long)i + 1);
+                return entries[0].pl;
+            }
+        auto pl = atelier::compile_price_list_text(text);
+        entries.insert(entries.begin(), Entry{std::string(text), pl});
+        if (entries.size() > 4) entries.pop_back();
+        return pl;
+    }
+};
+
+// What each registered function gets as its user data.
+struct FnData {
+    const char* name;
+    PriceListCache cache;
+};
+
+const char* fn_name(sqlite3_context* ctx) { return static_cast<FnData*>(sqlite3_user_data(ctx))->name; }
 
 const char* type_name(int t) {
     switch (t) {
@@ -74,13 +115,13 @@ using Body = void (*)(sqlite3_context*, const Args&);
 template <Body F>
 void guarded(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     try {
-        F(ctx, Args{(const char*)sqlite3_user_data(ctx), argc, argv});
+        F(ctx, Args{fn_name(ctx), argc, argv});
     } catch (const std::bad_alloc&) {
         sqlite3_result_error_nomem(ctx);
     } catch (const atelier::Error& e) {
         // "atelier: <function>: <field>: <problem>"
         std::string msg = e.what();
-        const std::string fn = (const char*)sqlite3_user_data(ctx);
+        const std::string fn = fn_name(ctx);
         if (msg.compare(0, 9, "atelier: ") == 0) msg.erase(0, 9);
         const std::string op = fn.substr(8) + ": ";  // the core's own name, "lead_move: "
         if (msg.compare(0, op.size(), op) == 0) msg.erase(0, op.size());
@@ -142,6 +183,116 @@ void fn_seed_demo(sqlite3_context* ctx, const Args&) {
 
 void fn_uuid(sqlite3_context* ctx, const Args&) { result_text(ctx, atelier::new_uuid()); }
 
+json parse_json_arg(const Args& a, int i, const char* name) {
+    std::string text = a.text(i, name);
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded()) throw Error(std::string(name) + ": malformed JSON");
+    return j;
+}
+
+void result_json(sqlite3_context* ctx, const std::string& s) {
+    sqlite3_result_text(ctx, s.data(), (int)s.size(), SQLITE_TRANSIENT);
+    sqlite3_result_subtype(ctx, 'J');  // SQLite's JSON functions take it as JSON, not text
+}
+
+void destroy_price_list(void* p) { delete static_cast<std::shared_ptr<const atelier::PriceList>*>(p); }
+
+void fn_estimate(sqlite3_context* ctx, const Args& a) {
+    // The compiled price list: auxdata when the argument is constant, else the cache.
+    auto* held = static_cast<std::shared_ptr<const atelier::PriceList>*>(sqlite3_get_auxdata(ctx, 1));
+    std::shared_ptr<const atelier::PriceList> pl;
+    if (held) {
+        pl = *held;
+    } else {
+        if (sqlite3_value_type(a.argv[1]) != SQLITE_TEXT)
+            throw Error(std::string("pricelist_json: expected text, got ") + type_name(sqlite3_value_type(a.argv[1])));
+        std::string_view text((const char*)sqlite3_value_text(a.argv[1]), (size_t)sqlite3_value_bytes(a.argv[1]));
+        pl = static_cast<FnData*>(sqlite3_user_data(ctx))->cache.get(text);
+        sqlite3_set_auxdata(ctx, 1, new std::shared_ptr<const atelier::PriceList>(pl), destroy_price_list);
+    }
+    if (sqlite3_value_type(a.argv[0]) != SQLITE_TEXT)
+        throw Error(std::string("brief_json: expected text, got ") + type_name(sqlite3_value_type(a.argv[0])));
+    const char* b = (const char*)sqlite3_value_text(a.argv[0]);
+    json answers = json::parse(b, b + sqlite3_value_bytes(a.argv[0]), nullptr, false);
+    if (answers.is_discarded()) throw Error("brief_json: malformed JSON");
+    atelier::EstimateOptions opt;
+    if (a.argc > 2 && sqlite3_value_type(a.argv[2]) != SQLITE_NULL)
+        opt = atelier::estimate_options_from_json(parse_json_arg(a, 2, "options_json"));
+    result_json(ctx, atelier::estimate_json(*pl, answers, opt));
+}
+
+void fn_amount_words(sqlite3_context* ctx, const Args& a) {
+    atelier::Money m{a.integer(0, "amount_minor"), atelier::parse_currency(a.text(1, "currency"))};
+    result_text(ctx, atelier::amount_in_words(m, atelier::parse_lang(a.text(2, "lang"))));
+}
+
+void fn_render(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::render_template(a.text(0, "template"), parse_json_arg(a, 1, "data_json")));
+}
+
+void fn_document(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::document_html(sqlite3_context_db_handle(ctx), a.text(0, "kind"), a.text(1, "id"),
+                                            atelier::parse_lang(a.text(2, "lang"))));
+}
+
+void fn_next_number(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::next_number(sqlite3_context_db_handle(ctx), a.text(0, "series"), (int)a.integer(1, "year")));
+}
+
+void fn_brief_validate(sqlite3_context* ctx, const Args& a) {
+    json tpl = parse_json_arg(a, 0, "template_json");
+    atelier::check_brief_template(tpl);
+    json out = json::array();
+    for (const auto& p : atelier::validate_answers(tpl, parse_json_arg(a, 1, "answers_json")))
+        out.push_back({{"question", p.question}, {"message", p.message}});
+    result_json(ctx, out.dump());
+}
+
+void fn_install_defaults(sqlite3_context* ctx, const Args& a) {
+    atelier::install_defaults(sqlite3_context_db_handle(ctx), a.text_or(0, "at", atelier::now_iso()));
+    sqlite3_result_int(ctx, 1);
+}
+
+void fn_brief_save(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::save_brief(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "template_code"),
+                                         parse_json_arg(a, 2, "answers_json"), a.integer(3, "submit") != 0,
+                                         a.text(4, "actor"), a.text_or(5, "at", atelier::now_iso())));
+}
+
+void fn_estimate_lead(sqlite3_context* ctx, const Args& a) {
+    json opt = sqlite3_value_type(a.argv[1]) == SQLITE_NULL ? json::object() : parse_json_arg(a, 1, "options_json");
+    result_text(ctx, atelier::estimate_lead(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), opt, a.text(2, "actor"),
+                                            a.text_or(3, "at", atelier::now_iso())));
+}
+
+void fn_proposal_create(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::create_proposal(sqlite3_context_db_handle(ctx), a.text(0, "estimate_id"), a.text(1, "actor"),
+                                              a.text_or(2, "at", atelier::now_iso())));
+}
+
+void fn_proposal_accept(sqlite3_context* ctx, const Args& a) {
+    atelier::accept_proposal(sqlite3_context_db_handle(ctx), a.text(0, "proposal_id"), a.text(1, "name"),
+                             a.text_or(2, "ip", ""), a.text_or(3, "at", atelier::now_iso()));
+    sqlite3_result_int(ctx, 1);
+}
+
+void fn_contract_create(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::create_contract(sqlite3_context_db_handle(ctx), a.text(0, "proposal_id"), a.text(1, "actor"),
+                                              a.text_or(2, "at", atelier::now_iso())));
+}
+
+void fn_invoices_create(sqlite3_context* ctx, const Args& a) {
+    auto ids = atelier::create_invoices(sqlite3_context_db_handle(ctx), a.text(0, "contract_id"), a.text(1, "issued_on"),
+                                        (int)a.integer(2, "due_days"), a.text(3, "actor"), a.text_or(4, "at", atelier::now_iso()));
+    result_json(ctx, json(ids).dump());
+}
+
+void fn_payment_record(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::record_payment(sqlite3_context_db_handle(ctx), a.text(0, "invoice_id"), a.integer(1, "amount_minor"),
+                                             a.text(2, "reference"), a.text(3, "received_on"), a.text_or(4, "method", ""),
+                                             a.text_or(5, "at", atelier::now_iso())));
+}
+
 struct FunctionDef {
     const char* name;
     int min_args, max_args;
@@ -163,19 +314,38 @@ const FunctionDef kFunctions[] = {
     {"atelier_lead_create", 1, 4, WRITES, guarded<fn_lead_create>},
     {"atelier_seed_demo", 0, 0, WRITES, guarded<fn_seed_demo>},
     {"atelier_uuid", 0, 0, VOLATILE, guarded<fn_uuid>},
+    {"atelier_estimate", 2, 3, PURE, guarded<fn_estimate>},
+    {"atelier_amount_words", 3, 3, PURE, guarded<fn_amount_words>},
+    {"atelier_render", 2, 2, PURE, guarded<fn_render>},
+    {"atelier_document", 3, 3, SQLITE_UTF8, guarded<fn_document>},
+    {"atelier_next_number", 2, 2, WRITES, guarded<fn_next_number>},
+    {"atelier_brief_validate", 2, 2, PURE, guarded<fn_brief_validate>},
+    {"atelier_install_defaults", 0, 1, WRITES, guarded<fn_install_defaults>},
+    {"atelier_brief_save", 5, 6, WRITES, guarded<fn_brief_save>},
+    {"atelier_estimate_lead", 3, 4, WRITES, guarded<fn_estimate_lead>},
+    {"atelier_proposal_create", 2, 3, WRITES, guarded<fn_proposal_create>},
+    {"atelier_proposal_accept", 2, 4, WRITES, guarded<fn_proposal_accept>},
+    {"atelier_contract_create", 2, 3, WRITES, guarded<fn_contract_create>},
+    {"atelier_invoices_create", 4, 5, WRITES, guarded<fn_invoices_create>},
+    {"atelier_payment_record", 4, 6, WRITES, guarded<fn_payment_record>},
 };
 
 }  // namespace
 
 const char* const atelier_function_names[] = {
     "atelier_version", "atelier_migrate", "atelier_money", "atelier_money_parse", "atelier_stage_allowed",
-    "atelier_lead_move", "atelier_lead_create", "atelier_seed_demo", "atelier_uuid", nullptr};
+    "atelier_lead_move", "atelier_lead_create", "atelier_seed_demo", "atelier_uuid", "atelier_estimate",
+    "atelier_amount_words", "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
+    "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead", "atelier_proposal_create",
+    "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_payment_record", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {
         for (int n = f.min_args; n <= f.max_args; ++n) {
-            int rc = sqlite3_create_function_v2(db, f.name, n, f.flags, (void*)f.name, f.fn, nullptr, nullptr,
-                                                nullptr);
+            // Each registration owns its FnData; SQLite frees it with the connection.
+            auto* data = new FnData{f.name, {}};
+            int rc = sqlite3_create_function_v2(db, f.name, n, f.flags, data, f.fn, nullptr, nullptr,
+                                                [](void* p) { delete static_cast<FnData*>(p); });
             if (rc != SQLITE_OK) return rc;
         }
     }

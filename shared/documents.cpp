@@ -1,0 +1,406 @@
+// atelier/documents.cpp — see documents.h.
+//
+// [SECTION] rendering (mustache over JSON)
+// [SECTION] the words of the documents, per language
+// [SECTION] data of a document
+#include "documents.h"
+
+#include <map>
+
+#include <kainjow/mustache.hpp>
+
+#include "brief.h"
+#include "error.h"
+#include "store.h"
+#include "words.h"
+
+namespace atelier {
+
+using nlohmann::json;
+namespace mu = kainjow::mustache;
+
+// -------------------------------------------------------------------------
+// [SECTION] rendering
+// -------------------------------------------------------------------------
+
+namespace {
+
+mu::data to_data(const json& j) {
+    switch (j.type()) {
+        case json::value_t::object: {
+            mu::data d{mu::data::type::object};
+            for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value()));
+            return d;
+        }
+        case json::value_t::array: {
+            mu::data d{mu::data::type::list};
+            for (const json& v : j) d.push_back(to_data(v));
+            return d;
+        }
+        case json::value_t::string: return mu::data{j.get<std::string>()};
+        case json::value_t::boolean: return j.get<bool>() ? mu::data{mu::data::type::bool_true} : mu::data{mu::data::type::bool_false};
+        case json::value_t::null: return mu::data{mu::data::type::bool_false};
+        default: return mu::data{j.dump()};
+    }
+}
+
+int line_of(std::string_view text, size_t offset) {
+    int line = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i)
+        if (text[i] == '\n') ++line;
+    return line;
+}
+
+}  // namespace
+
+std::string render_template(std::string_view tpl, const json& data) {
+    mu::mustache m{std::string(tpl)};
+    if (!m.is_valid()) {
+        std::string msg = m.error_message();
+        // kainjow reports "... at <offset>": turn the offset into a line number.
+        size_t at = msg.rfind(" at ");
+        if (at != std::string::npos) {
+            try {
+                size_t off = std::stoul(msg.substr(at + 4));
+                msg = "line " + std::to_string(line_of(tpl, off)) + ": " + msg.substr(0, at);
+            } catch (...) {
+            }
+        }
+        throw Error("render: " + msg);
+    }
+    std::string out = m.render(to_data(data));
+    if (!m.is_valid()) throw Error("render: " + m.error_message());
+    return out;
+}
+
+// -------------------------------------------------------------------------
+// [SECTION] the words of the documents
+// -------------------------------------------------------------------------
+
+namespace {
+
+const json& labels(Lang lang) {
+    static const json ru = {
+        {"proposal", "Коммерческое предложение"}, {"contract", "Договор"}, {"invoice", "Счёт на оплату"},
+        {"for_client", "Для"}, {"date", "Дата"}, {"version", "версия"}, {"accepted_by", "Принято:"},
+        {"structure", "Предварительная структура сайта"}, {"services_and_price", "Работы и стоимость"},
+        {"service", "Работа"}, {"role", "Специалист"}, {"quantity", "Кол-во"}, {"hours", "Часы"}, {"rate", "Ставка"},
+        {"amount", "Сумма"}, {"subtotal", "Итого по работам"}, {"discount", "Скидка"}, {"total", "Итого"},
+        {"overridden", "цена изменена менеджером"}, {"timeline", "Сроки"}, {"stage", "Этап"},
+        {"working_days", "Рабочих дней"}, {"start", "Начало"}, {"end", "Окончание"},
+        {"assumptions", "Исходные данные расчёта"}, {"terms", "Условия оплаты"}, {"payment", "Платёж"},
+        {"validity", "Предложение действительно 30 дней. Сроки начинаются после предоплаты и получения материалов."},
+        {"contractor", "Исполнитель"}, {"customer", "Заказчик"}, {"tax_id", "ИНН"},
+        {"subject", "Предмет договора"},
+        {"subject_text", "Исполнитель обязуется разработать для Заказчика веб-сайт в объёме, описанном в Приложении 1, а Заказчик — принять и оплатить работы."},
+        {"price_and_payment", "Стоимость и порядок оплаты"}, {"price_text", "Стоимость работ составляет"},
+        {"payment_text", "Оплата производится по графику платежей (Приложение 3) на основании счетов Исполнителя."},
+        {"dates", "Сроки"}, {"dates_text", "График работ приведён в Приложении 2. Общая продолжительность, рабочих дней:"},
+        {"acceptance", "Приёмка работ"},
+        {"acceptance_text", "Работы считаются принятыми после подписания акта или при отсутствии мотивированных замечаний в течение 5 рабочих дней после сдачи этапа."},
+        {"appendix", "Приложение"}, {"statement_of_work", "Состав работ"}, {"schedule", "График работ"},
+        {"payment_schedule", "График платежей"}, {"due_date", "Оплатить до"}, {"paid", "Оплачен"},
+        {"seller", "Поставщик"}, {"buyer", "Покупатель"}, {"description", "Наименование"},
+        {"total_due", "Итого к оплате"}, {"in_words", "Сумма прописью"}, {"payment_details", "Реквизиты для оплаты"},
+        {"payment_reference", "В назначении платежа укажите номер счёта"}, {"no_vat", "Без НДС (упрощённая система налогообложения)"},
+        {"vat_on_top", "НДС"}, {"vat_included", "в т. ч. НДС"}, {"home", "Главная"}, {"catalogue", "Каталог"},
+        {"category", "Категория"}, {"item", "Карточка товара"}, {"advance_for", "по договору"},
+        {"bank", "Банк"}, {"bik", "БИК"}, {"account", "Расчётный счёт"}, {"corr_account", "Корр. счёт"},
+        {"iban", "IBAN"}, {"bic", "BIC"}};
+    static const json fr = {
+        {"proposal", "Proposition commerciale"}, {"contract", "Contrat"}, {"invoice", "Facture"},
+        {"for_client", "Pour"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Acceptée par"},
+        {"structure", "Arborescence préliminaire du site"}, {"services_and_price", "Prestations et prix"},
+        {"service", "Prestation"}, {"role", "Intervenant"}, {"quantity", "Qté"}, {"hours", "Heures"}, {"rate", "Taux"},
+        {"amount", "Montant"}, {"subtotal", "Total des prestations"}, {"discount", "Remise"}, {"total", "Total"},
+        {"overridden", "prix ajusté par le chef de projet"}, {"timeline", "Planning"}, {"stage", "Étape"},
+        {"working_days", "Jours ouvrés"}, {"start", "Début"}, {"end", "Fin"},
+        {"assumptions", "Hypothèses du chiffrage"}, {"terms", "Conditions de paiement"}, {"payment", "Échéance"},
+        {"validity", "Proposition valable 30 jours. Les délais courent à compter de l'acompte et de la réception des contenus."},
+        {"contractor", "Le prestataire"}, {"customer", "Le client"}, {"tax_id", "SIRET"},
+        {"subject", "Objet du contrat"},
+        {"subject_text", "Le prestataire s'engage à réaliser pour le client le site web décrit à l'annexe 1 ; le client s'engage à le réceptionner et à le payer."},
+        {"price_and_payment", "Prix et paiement"}, {"price_text", "Le prix des prestations est de"},
+        {"payment_text", "Le paiement suit l'échéancier de l'annexe 3, sur factures du prestataire."},
+        {"dates", "Délais"}, {"dates_text", "Le planning figure à l'annexe 2. Durée totale, en jours ouvrés :"},
+        {"acceptance", "Réception"},
+        {"acceptance_text", "Les prestations sont réputées acceptées à la signature du procès-verbal ou faute de réserves motivées dans les 5 jours ouvrés suivant la livraison d'une étape."},
+        {"appendix", "Annexe"}, {"statement_of_work", "Description des prestations"}, {"schedule", "Planning"},
+        {"payment_schedule", "Échéancier"}, {"due_date", "À payer avant le"}, {"paid", "Payée"},
+        {"seller", "Émetteur"}, {"buyer", "Client"}, {"description", "Désignation"},
+        {"total_due", "Total à payer"}, {"in_words", "Arrêtée à la somme de"}, {"payment_details", "Coordonnées bancaires"},
+        {"payment_reference", "Référence à indiquer"}, {"no_vat", "TVA non applicable, art. 293 B du CGI"},
+        {"vat_on_top", "TVA"}, {"vat_included", "dont TVA"}, {"home", "Accueil"}, {"catalogue", "Catalogue"},
+        {"category", "Catégorie"}, {"item", "Fiche produit"}, {"advance_for", "selon le contrat"},
+        {"bank", "Banque"}, {"bik", "BIK"}, {"account", "Compte"}, {"corr_account", "Compte correspondant"},
+        {"iban", "IBAN"}, {"bic", "BIC"}};
+    static const json en = {
+        {"proposal", "Commercial proposal"}, {"contract", "Contract"}, {"invoice", "Invoice"},
+        {"for_client", "For"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Accepted by"},
+        {"structure", "Preliminary site structure"}, {"services_and_price", "Work and price"},
+        {"service", "Work"}, {"role", "Specialist"}, {"quantity", "Qty"}, {"hours", "Hours"}, {"rate", "Rate"},
+        {"amount", "Amount"}, {"subtotal", "Subtotal"}, {"discount", "Discount"}, {"total", "Total"},
+        {"overridden", "price adjusted by the manager"}, {"timeline", "Timeline"}, {"stage", "Stage"},
+        {"working_days", "Working days"}, {"start", "Start"}, {"end", "End"},
+        {"assumptions", "Assumptions of the estimate"}, {"terms", "Payment terms"}, {"payment", "Payment"},
+        {"validity", "This proposal is valid for 30 days. Dates run from the advance payment and receipt of materials."},
+        {"contractor", "Contractor"}, {"customer", "Customer"}, {"tax_id", "Tax ID"},
+        {"subject", "Subject"},
+        {"subject_text", "The contractor shall build for the customer the website described in Appendix 1; the customer shall accept and pay for the work."},
+        {"price_and_payment", "Price and payment"}, {"price_text", "The price of the work is"},
+        {"payment_text", "Payment follows the schedule in Appendix 3, against the contractor's invoices."},
+        {"dates", "Dates"}, {"dates_text", "The schedule is in Appendix 2. Total duration, working days:"},
+        {"acceptance", "Acceptance"},
+        {"acceptance_text", "Work is accepted when the acceptance certificate is signed, or when no reasoned objection is made within 5 working days of delivery of a stage."},
+        {"appendix", "Appendix"}, {"statement_of_work", "Statement of work"}, {"schedule", "Schedule"},
+        {"payment_schedule", "Payment schedule"}, {"due_date", "Due date"}, {"paid", "Paid"},
+        {"seller", "From"}, {"buyer", "Bill to"}, {"description", "Description"},
+        {"total_due", "Total due"}, {"in_words", "Amount in words"}, {"payment_details", "Payment details"},
+        {"payment_reference", "Payment reference"}, {"no_vat", "No VAT"},
+        {"vat_on_top", "VAT"}, {"vat_included", "incl. VAT"}, {"home", "Home"}, {"catalogue", "Catalogue"},
+        {"category", "Category"}, {"item", "Product page"}, {"advance_for", "under contract"},
+        {"bank", "Bank"}, {"bik", "BIK"}, {"account", "Account"}, {"corr_account", "Correspondent account"},
+        {"iban", "IBAN"}, {"bic", "BIC"}};
+    return lang == Lang::fr ? fr : lang == Lang::en ? en : ru;
+}
+
+// -------------------------------------------------------------------------
+// [SECTION] data of a document
+// -------------------------------------------------------------------------
+
+std::string fmt_money(int64_t minor, Currency c, Lang l) { return format(Money{minor, c}, l); }
+
+// "12,5" / "12.5": hours from hundredths, without trailing zeros.
+std::string fmt_hours(int64_t ch, Lang l) {
+    std::string s = std::to_string(ch / 100);
+    int64_t frac = ch % 100;
+    if (frac) {
+        std::string f = (frac < 10 ? "0" : "") + std::to_string(frac);
+        if (f.back() == '0') f.pop_back();
+        s += (l == Lang::en ? "." : ",") + f;
+    }
+    return s;
+}
+
+// "26.11.2026" (ru), "26/11/2026" (fr), "2026-11-26" (en) from "2026-11-26[T...]".
+std::string fmt_date(const std::string& iso, Lang l) {
+    if (iso.size() < 10) return iso;
+    std::string y = iso.substr(0, 4), m = iso.substr(5, 2), d = iso.substr(8, 2);
+    if (l == Lang::ru) return d + "." + m + "." + y;
+    if (l == Lang::fr) return d + "/" + m + "/" + y;
+    return y + "-" + m + "-" + d;
+}
+
+std::string name_in(const json& names, const char* group, const std::string& id, Lang l) {
+    auto g = names.find(group);
+    if (g == names.end()) return id;
+    auto it = g->find(id);
+    if (it == g->end()) return id;
+    return it->value(lang_code(l), id);
+}
+
+json studio_data(sqlite3* db, Lang l, json* bank_rows) {
+    Stmt s(db, "SELECT name, legal_name, tax_id, address, email, phone, bank_json FROM studio ORDER BY created_at LIMIT 1");
+    if (!s.step()) throw Error("document: no studio in this database");
+    json st = {{"name", s.text(0)}, {"legal_name", s.text(1).empty() ? s.text(0) : s.text(1)}, {"tax_id", s.text(2)},
+               {"address", s.text(3)}, {"email", s.text(4)}, {"phone", s.text(5)}, {"city_date", ""}};
+    json bank = json::parse(s.text(6), nullptr, false);
+    *bank_rows = json::array();
+    if (bank.is_object()) {
+        const json& t = labels(l);
+        for (const char* k : {"bank", "bik", "account", "corr_account", "iban", "bic"})
+            if (bank.contains(k) && bank[k].is_string())
+                bank_rows->push_back({{"label", t.value(k, k)}, {"value", bank[k].get<std::string>()}});
+    }
+    return st;
+}
+
+json client_data(sqlite3* db, const std::string& lead_id, std::string* title) {
+    Stmt c(db, "SELECT c.name, c.company, c.email, c.phone, l.title FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    c.bind(1, lead_id);
+    if (!c.step()) throw Error("document: lead \"" + lead_id + "\" not found");
+    *title = c.text(4);
+    std::string display = c.text(1).empty() ? c.text(0) : c.text(1) + " (" + c.text(0) + ")";
+    return {{"name", c.text(0)}, {"company", c.text(1)}, {"email", c.text(2)}, {"phone", c.text(3)}, {"display", display}};
+}
+
+// Totals, lines grouped by stage, timeline and payments of an estimate.
+void estimate_data(const json& est, Lang l, json& d) {
+    Currency cur = parse_currency(est.value("currency", "RUB"));
+    const json& names = est["names"];
+    const json& t = labels(l);
+    json stages = json::array();
+    std::string cur_stage;
+    for (const json& ln : est["lines"]) {
+        std::string st = ln["stage"].get<std::string>();
+        if (stages.empty() || st != cur_stage) {
+            stages.push_back({{"name", name_in(names, "stages", st, l)}, {"lines", json::array()}});
+            cur_stage = st;
+        }
+        stages.back()["lines"].push_back({
+            {"service", name_in(names, "services", ln["service"].get<std::string>(), l)},
+            {"role", name_in(names, "roles", ln["role"].get<std::string>(), l)},
+            {"quantity", std::to_string(ln["quantity"].get<int64_t>())},
+            {"hours", fmt_hours(ln["centihours"].get<int64_t>(), l)},
+            {"rate", fmt_money(ln["rate"].get<int64_t>(), cur, l)},
+            {"amount", fmt_money(ln["amount"].get<int64_t>(), cur, l)},
+            {"overridden", ln.value("overridden", false)}});
+    }
+    d["stages"] = stages;
+    const json& tax = est["tax"];
+    std::string mode = tax["mode"].get<std::string>();
+    int64_t bp = tax["rate_bp"].get<int64_t>();
+    std::string pct = std::to_string(bp / 100) + (bp % 100 ? (l == Lang::en ? "." : ",") + std::to_string(bp % 100) : "") + " %";
+    json totals = {{"subtotal", fmt_money(est["subtotal"].get<int64_t>(), cur, l)},
+                   {"total", fmt_money(est["total"].get<int64_t>(), cur, l)},
+                   {"total_words", amount_in_words(Money{est["total"].get<int64_t>(), cur}, l)},
+                   {"tax", mode == "no_vat" ? json(nullptr) : json(fmt_money(tax["amount"].get<int64_t>(), cur, l))},
+                   {"tax_label", mode == "no_vat" ? t["no_vat"].get<std::string>() : t[mode].get<std::string>() + " " + pct},
+                   {"discount", nullptr}};
+    if (est["discount"].is_object()) {
+        totals["discount"] = fmt_money(est["discount"]["amount"].get<int64_t>(), cur, l);
+        totals["discount_name"] = name_in(names, "discounts", est["discount"]["id"].get<std::string>(), l);
+    }
+    d["totals"] = totals;
+    json timeline = json::array();
+    std::string end_date;
+    for (const json& s : est["timeline"]) {
+        json row = {{"name", name_in(names, "stages", s["stage"].get<std::string>(), l)}, {"days", std::to_string(s["days"].get<int64_t>())}};
+        if (s.contains("start")) {
+            row["start"] = fmt_date(s["start"].get<std::string>(), l);
+            row["end"] = fmt_date(s["end"].get<std::string>(), l);
+            end_date = row["end"].get<std::string>();
+        }
+        timeline.push_back(row);
+    }
+    d["timeline"] = timeline;
+    d["dated"] = !end_date.empty();
+    d["end_date"] = end_date;
+    d["working_days"] = std::to_string(est.value("working_days", 0));
+    json payments = json::array();
+    for (const json& p : est["payment_schedule"])
+        payments.push_back({{"name", p["name"].value(lang_code(l), "")}, {"percent", std::to_string(p["percent"].get<int64_t>())},
+                            {"amount", fmt_money(p["amount"].get<int64_t>(), cur, l)}});
+    d["payments"] = payments;
+    json assumptions = json::array();
+    for (const json& a : est["assumptions"]) assumptions.push_back(a.value(lang_code(l), ""));
+    d["assumptions"] = assumptions;
+    d["has_assumptions"] = !assumptions.empty();
+}
+
+// The preliminary page tree from the brief: home, one page per chosen
+// section (labelled as in the brief template), and the catalogue.
+json structure_data(sqlite3* db, const std::string& lead_id, Lang l) {
+    const json& t = labels(l);
+    json tree = json::array();
+    tree.push_back({{"name", t["home"]}, {"has_children", false}, {"children", json::array()}});
+    Stmt b(db, "SELECT b.answers_json, bt.body_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
+               " WHERE b.lead_id = ?1 ORDER BY b.updated_at DESC LIMIT 1");
+    b.bind(1, lead_id);
+    if (!b.step()) return tree;
+    json answers = json::parse(b.text(0), nullptr, false), tpl = json::parse(b.text(1), nullptr, false);
+    if (!answers.is_object() || !tpl.is_object()) return tree;
+    std::map<std::string, std::string> section_labels;
+    for (const json& s : tpl["sections"])
+        for (const json& q : s["questions"])
+            if (q["id"] == "sections")
+                for (const json& o : q["options"]) section_labels[o["id"].get<std::string>()] = o["label"].value(lang_code(l), "");
+    if (answers.contains("sections") && answers["sections"].is_array())
+        for (const json& s : answers["sections"])
+            if (s.is_string() && section_labels.count(s.get<std::string>()))
+                tree.push_back({{"name", section_labels[s.get<std::string>()]}, {"has_children", false}, {"children", json::array()}});
+    bool catalogue = answers.value("needs_catalogue", false) ||
+                     (answers.contains("catalogue_items") && answers["catalogue_items"].is_number_integer() && answers["catalogue_items"].get<int64_t>() > 0);
+    if (catalogue)
+        tree.push_back({{"name", t["catalogue"]}, {"has_children", true},
+                        {"children", json::array({json{{"name", t["category"]}}, json{{"name", t["item"]}}})}});
+    return tree;
+}
+
+}  // namespace
+
+json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, Lang l) {
+    const std::string id(id_sv);
+    json d;
+    d["lang"] = lang_code(l);
+    d["t"] = labels(l);
+    json bank;
+    d["studio"] = studio_data(db, l, &bank);
+    d["bank"] = bank;
+    std::string lead_id, estimate_body, title;
+    json doc;
+    if (kind == "proposal" || kind == "contract") {
+        std::string sql = kind == "proposal"
+            ? "SELECT p.lead_id, e.body_json, p.number, p.version, p.status, p.accepted_by, p.accepted_at, p.created_at"
+              " FROM proposals p JOIN estimates e ON e.id = p.estimate_id WHERE p.id = ?1"
+            : "SELECT c.lead_id, e.body_json, coalesce(c.number, c.provisional_number), c.version, c.status, c.accepted_by,"
+              " c.accepted_at, c.created_at FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
+              " JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1";
+        Stmt q(db, sql.c_str());
+        q.bind(1, id);
+        if (!q.step()) throw Error("document: id: no " + std::string(kind) + " with id \"" + id + "\"");
+        lead_id = q.text(0);
+        estimate_body = q.text(1);
+        bool accepted = q.text(4) == "accepted";
+        doc = {{"number", q.is_null(2) ? json(nullptr) : json(q.text(2))}, {"version", std::to_string(q.int64(3))},
+               {"status", q.text(4)}, {"accepted", accepted}, {"accepted_by", q.text(5)},
+               {"accepted_at", accepted ? fmt_date(q.text(6), l) : ""}, {"date", fmt_date(q.text(7), l)}};
+    } else if (kind == "invoice") {
+        Stmt q(db, "SELECT lead_id, coalesce(number, provisional_number), currency, lines_json, tax_minor, total_minor,"
+                   " issued_on, due_on, status, created_at, (SELECT body_json FROM estimates e JOIN proposals p ON p.estimate_id = e.id"
+                   " JOIN contracts c ON c.proposal_id = p.id WHERE c.id = invoices.contract_id) FROM invoices WHERE id = ?1");
+        q.bind(1, id);
+        if (!q.step()) throw Error("document: id: no invoice with id \"" + id + "\"");
+        lead_id = q.text(0);
+        Currency cur = parse_currency(q.text(2));
+        json lines = json::parse(q.text(3), nullptr, false);
+        json out_lines = json::array();
+        int n = 1;
+        for (const json& ln : lines)
+            out_lines.push_back({{"n", std::to_string(n++)},
+                                 {"text", ln["text"].is_object() ? ln["text"].value(lang_code(l), "") : ln.value("text", "")},
+                                 {"amount", fmt_money(ln["amount"].get<int64_t>(), cur, l)}});
+        d["lines"] = out_lines;
+        json est = json::parse(q.is_null(10) ? "{}" : q.text(10), nullptr, false);
+        std::string mode = est.contains("tax") ? est["tax"]["mode"].get<std::string>() : "no_vat";
+        int64_t bp = est.contains("tax") ? est["tax"]["rate_bp"].get<int64_t>() : 0;
+        const json& t = labels(l);
+        d["totals"] = {{"total", fmt_money(q.int64(5), cur, l)},
+                       {"total_words", amount_in_words(Money{q.int64(5), cur}, l)},
+                       {"tax", mode == "no_vat" ? json(nullptr) : json(fmt_money(q.int64(4), cur, l))},
+                       {"tax_label", mode == "no_vat" ? t["no_vat"].get<std::string>()
+                                                      : t["vat_included"].get<std::string>() + " " + std::to_string(bp / 100) + " %"}};
+        doc = {{"number", q.text(1)}, {"date", fmt_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
+               {"due_date", fmt_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
+    } else {
+        throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
+    }
+    d["doc"] = doc;
+    d["client"] = client_data(db, lead_id, &title);
+    d["title"] = title;
+    if (!estimate_body.empty()) {
+        json est = json::parse(estimate_body, nullptr, false);
+        if (!est.is_object()) throw Error("document: the estimate of this document is not valid JSON");
+        estimate_data(est, l, d);
+    }
+    if (kind == "proposal") d["structure"] = structure_data(db, lead_id, l);
+    return d;
+}
+
+std::string document_html(sqlite3* db, std::string_view kind, std::string_view id, Lang l) {
+    if (kind != "proposal" && kind != "contract" && kind != "invoice")
+        throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
+    // Frozen snapshot: what the client accepted (or the issued invoice), in its language.
+    std::string sql = "SELECT snapshot_html, lang FROM " + std::string(kind) + "s WHERE id = ?1";
+    Stmt s(db, sql.c_str());
+    s.bind(1, id);
+    if (!s.step()) throw Error("document: id: no " + std::string(kind) + " with id \"" + std::string(id) + "\"");
+    if (!s.is_null(0) && s.text(1) == lang_code(l)) return s.text(0);
+    // A template the studio stored for this kind and language, else the default.
+    Stmt t(db, "SELECT body FROM templates WHERE kind = ?1 AND lang = ?2 ORDER BY version DESC LIMIT 1");
+    t.bind(1, kind).bind(2, lang_code(l));
+    std::string tpl = t.step() ? t.text(0) : default_template(kind);
+    return render_template(tpl, document_data(db, kind, id, l));
+}
+
+}  // namespace atelier

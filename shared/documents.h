@@ -1,0 +1,35 @@
+// atelier/documents.h — proposals, contracts and invoices as HTML.
+//
+// Documents are mustache templates (kainjow mustache) rendered over JSON
+// data. Templates live in the `templates` table per kind and language, so a
+// studio can replace them; the defaults are installed by install_defaults().
+// The templates' words come from the data's `t` object, so one layout serves
+// the three languages. All user data is HTML-escaped ({{x}}); the output is a
+// self-contained A4 page with print CSS.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "atelier_sqlite.h"
+#include "money.h"
+
+namespace atelier {
+
+// Renders a template; a broken template throws an error naming the line
+// ("render: line 12: Unclosed section \"lines\""), never half a document.
+std::string render_template(std::string_view tpl, const nlohmann::json& data);
+
+// The default template of a kind ("proposal", "contract", "invoice").
+const std::string& default_template(std::string_view kind);
+
+// The data a document of `kind` is rendered from (for previews and tests).
+nlohmann::json document_data(sqlite3* db, std::string_view kind, std::string_view id, Lang lang);
+
+// The HTML of a stored proposal, contract or invoice in `lang`: the frozen
+// snapshot for an accepted proposal or contract, or an issued invoice in its
+// own language; otherwise rendered now from the current data (live link).
+std::string document_html(sqlite3* db, std::string_view kind, std::string_view id, Lang lang);
+
+}  // namespace atelier

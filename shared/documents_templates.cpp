@@ -1,0 +1,165 @@
+// atelier/documents_templates.cpp — the default document templates.
+//
+// Mustache over the data of documents.cpp: words come from {{t.*}} so that
+// one layout serves ru, fr and en; {{x}} escapes HTML. Print CSS makes the
+// browser's "Save as PDF" produce clean A4 pages.
+#include <string>
+#include <string_view>
+
+#include "error.h"
+
+namespace atelier {
+
+namespace {
+
+const char* kStyle = R"CSS(<style>
+@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+* { box-sizing: border-box; }
+body { font: 10.5pt/1.45 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1f; margin: 0; background: #f3f3f1; }
+.page { max-width: 210mm; margin: 12px auto; background: #fff; padding: 16mm; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+h1 { font-size: 18pt; margin: 0 0 4mm; } h2 { font-size: 12.5pt; margin: 7mm 0 2.5mm; border-bottom: 1px solid #ccc; padding-bottom: 1mm; }
+h3 { font-size: 11pt; margin: 5mm 0 2mm; }
+.muted { color: #666; } .right { text-align: right; } .nowrap { white-space: nowrap; }
+table { width: 100%; border-collapse: collapse; margin: 2mm 0; page-break-inside: auto; }
+th, td { padding: 1.4mm 2mm; border-bottom: 1px solid #e2e2e2; vertical-align: top; text-align: left; }
+th { font-size: 9pt; text-transform: uppercase; letter-spacing: .02em; color: #555; border-bottom: 1.5px solid #999; }
+tr { page-break-inside: avoid; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+tr.total td { font-weight: bold; border-top: 1.5px solid #999; border-bottom: none; }
+.parties { display: flex; gap: 8mm; } .parties > div { flex: 1; }
+.stamp { margin-top: 10mm; display: flex; gap: 10mm; } .stamp > div { flex: 1; border-top: 1px solid #999; padding-top: 2mm; }
+.appendix { page-break-before: always; }
+.status { display: inline-block; padding: .5mm 2mm; border: 1px solid #2f7d32; color: #2f7d32; border-radius: 2mm; font-size: 9pt; }
+ul.tree, ul.tree ul { margin: 0; padding-left: 5mm; }
+@media print { body { background: #fff; } .page { margin: 0; padding: 0; box-shadow: none; max-width: none; } .noprint { display: none; } }
+</style>)CSS";
+
+std::string head(const char* title_expr) {
+    return std::string("<!doctype html>\n<html lang=\"{{lang}}\">\n<head>\n<meta charset=\"utf-8\">\n<title>") + title_expr +
+           "</title>\n" + kStyle + "\n</head>\n<body>\n<div class=\"page\">\n";
+}
+
+const char* kFoot = "</div>\n</body>\n</html>\n";
+
+const char* kLinesTable = R"M(<table>
+<thead><tr><th>{{t.service}}</th><th>{{t.role}}</th><th class="num">{{t.quantity}}</th><th class="num">{{t.hours}}</th><th class="num">{{t.rate}}</th><th class="num">{{t.amount}}</th></tr></thead>
+<tbody>
+{{#stages}}
+<tr><td colspan="6"><strong>{{name}}</strong></td></tr>
+{{#lines}}
+<tr><td>{{service}}{{#overridden}} <span class="muted">({{t.overridden}})</span>{{/overridden}}</td><td>{{role}}</td><td class="num">{{quantity}}</td><td class="num">{{hours}}</td><td class="num">{{rate}}</td><td class="num">{{amount}}</td></tr>
+{{/lines}}
+{{/stages}}
+</tbody>
+<tfoot>
+<tr><td colspan="5">{{t.subtotal}}</td><td class="num">{{totals.subtotal}}</td></tr>
+{{#totals.discount}}<tr><td colspan="5">{{t.discount}}: {{totals.discount_name}}</td><td class="num">−{{totals.discount}}</td></tr>{{/totals.discount}}
+{{#totals.tax}}<tr><td colspan="5">{{totals.tax_label}}</td><td class="num">{{totals.tax}}</td></tr>{{/totals.tax}}
+{{^totals.tax}}<tr><td colspan="6" class="muted">{{totals.tax_label}}</td></tr>{{/totals.tax}}
+<tr class="total"><td colspan="5">{{t.total}}</td><td class="num">{{totals.total}}</td></tr>
+</tfoot>
+</table>)M";
+
+const char* kTimelineTable = R"M(<table>
+<thead><tr><th>{{t.stage}}</th><th class="num">{{t.working_days}}</th>{{#dated}}<th class="num">{{t.start}}</th><th class="num">{{t.end}}</th>{{/dated}}</tr></thead>
+<tbody>
+{{#timeline}}<tr><td>{{name}}</td><td class="num">{{days}}</td>{{#start}}<td class="num">{{start}}</td><td class="num">{{end}}</td>{{/start}}</tr>
+{{/timeline}}
+<tr class="total"><td>{{t.total}}</td><td class="num">{{working_days}}</td>{{#dated}}<td></td><td class="num">{{end_date}}</td>{{/dated}}</tr>
+</tbody>
+</table>)M";
+
+const char* kPaymentsTable = R"M(<table>
+<thead><tr><th>{{t.payment}}</th><th class="num">%</th><th class="num">{{t.amount}}</th></tr></thead>
+<tbody>
+{{#payments}}<tr><td>{{name}}</td><td class="num">{{percent}}</td><td class="num">{{amount}}</td></tr>
+{{/payments}}
+</tbody>
+</table>)M";
+
+std::string proposal() {
+    return head("{{t.proposal}} {{doc.number}} — {{client.display}}") + R"M(<p class="muted">{{studio.name}} · {{studio.email}} · {{studio.phone}}</p>
+<h1>{{t.proposal}}{{#doc.number}} № {{doc.number}}{{/doc.number}}</h1>
+<p>{{t.for_client}}: <strong>{{client.display}}</strong><br>{{t.date}}: {{doc.date}} · {{t.version}} {{doc.version}}{{#doc.accepted}} · <span class="status">{{t.accepted_by}} {{doc.accepted_by}}, {{doc.accepted_at}}</span>{{/doc.accepted}}</p>
+{{#title}}<p>{{title}}</p>{{/title}}
+<h2>{{t.structure}}</h2>
+<ul class="tree">{{#structure}}<li>{{name}}{{#has_children}}<ul>{{#children}}<li>{{name}}</li>{{/children}}</ul>{{/has_children}}</li>{{/structure}}</ul>
+<h2>{{t.services_and_price}}</h2>
+)M" + kLinesTable + R"M(
+<p><strong>{{t.total}}: {{totals.total}}</strong> ({{totals.total_words}})</p>
+<h2>{{t.timeline}}</h2>
+)M" + kTimelineTable + R"M(
+{{#has_assumptions}}<h2>{{t.assumptions}}</h2>
+<ul>{{#assumptions}}<li>{{.}}</li>{{/assumptions}}</ul>{{/has_assumptions}}
+<h2>{{t.terms}}</h2>
+)M" + kPaymentsTable + R"M(
+<p class="muted">{{t.validity}}</p>
+)M" + kFoot;
+}
+
+std::string contract() {
+    return head("{{t.contract}} {{doc.number}}") + R"M(<h1>{{t.contract}} № {{doc.number}}</h1>
+<p>{{studio.city_date}}{{doc.date}}</p>
+<div class="parties">
+<div><h3>{{t.contractor}}</h3><p><strong>{{studio.legal_name}}</strong><br>{{studio.address}}<br>{{t.tax_id}}: {{studio.tax_id}}<br>{{studio.email}}</p></div>
+<div><h3>{{t.customer}}</h3><p><strong>{{client.display}}</strong><br>{{client.email}}<br>{{client.phone}}</p></div>
+</div>
+<h2>1. {{t.subject}}</h2>
+<p>{{t.subject_text}}</p>
+<h2>2. {{t.price_and_payment}}</h2>
+<p>{{t.price_text}} <strong>{{totals.total}}</strong> ({{totals.total_words}}). {{totals.tax_label}}.</p>
+<p>{{t.payment_text}}</p>
+<h2>3. {{t.dates}}</h2>
+<p>{{t.dates_text}} {{working_days}}.</p>
+<h2>4. {{t.acceptance}}</h2>
+<p>{{t.acceptance_text}}</p>
+<div class="stamp"><div>{{t.contractor}}<br>{{studio.legal_name}}</div><div>{{t.customer}}<br>{{client.display}}{{#doc.accepted}}<br><span class="status">{{t.accepted_by}} {{doc.accepted_by}}, {{doc.accepted_at}}</span>{{/doc.accepted}}</div></div>
+<section class="appendix"><h2>{{t.appendix}} 1. {{t.statement_of_work}}</h2>
+)M" + kLinesTable + R"M(</section>
+<section class="appendix"><h2>{{t.appendix}} 2. {{t.schedule}}</h2>
+)M" + kTimelineTable + R"M(</section>
+<section class="appendix"><h2>{{t.appendix}} 3. {{t.payment_schedule}}</h2>
+)M" + kPaymentsTable + R"M(</section>
+)M" + kFoot;
+}
+
+std::string invoice() {
+    return head("{{t.invoice}} {{doc.number}}") + R"M(<h1>{{t.invoice}} № {{doc.number}}</h1>
+<p>{{t.date}}: {{doc.date}} · {{t.due_date}}: <strong>{{doc.due_date}}</strong>{{#doc.paid}} · <span class="status">{{t.paid}}</span>{{/doc.paid}}</p>
+<div class="parties">
+<div><h3>{{t.seller}}</h3><p><strong>{{studio.legal_name}}</strong><br>{{studio.address}}<br>{{t.tax_id}}: {{studio.tax_id}}</p></div>
+<div><h3>{{t.buyer}}</h3><p><strong>{{client.display}}</strong><br>{{client.email}}</p></div>
+</div>
+<table>
+<thead><tr><th class="num">№</th><th>{{t.description}}</th><th class="num">{{t.amount}}</th></tr></thead>
+<tbody>
+{{#lines}}<tr><td class="num">{{n}}</td><td>{{text}}</td><td class="num">{{amount}}</td></tr>
+{{/lines}}
+</tbody>
+<tfoot>
+<tr class="total"><td></td><td>{{t.total_due}}</td><td class="num">{{totals.total}}</td></tr>
+{{#totals.tax}}<tr><td></td><td>{{totals.tax_label}}</td><td class="num">{{totals.tax}}</td></tr>{{/totals.tax}}
+{{^totals.tax}}<tr><td></td><td class="muted" colspan="2">{{totals.tax_label}}</td></tr>{{/totals.tax}}
+</tfoot>
+</table>
+<p>{{t.in_words}}: <strong>{{totals.total_words}}</strong></p>
+<h2>{{t.payment_details}}</h2>
+<table>
+{{#bank}}<tr><td>{{label}}</td><td>{{value}}</td></tr>
+{{/bank}}
+</table>
+<p class="muted">{{t.payment_reference}}: {{doc.number}}</p>
+)M" + kFoot;
+}
+
+}  // namespace
+
+const std::string& default_template(std::string_view kind) {
+    static const std::string p = proposal(), c = contract(), i = invoice();
+    if (kind == "proposal") return p;
+    if (kind == "contract") return c;
+    if (kind == "invoice") return i;
+    throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
+}
+
+}  // namespace atelier

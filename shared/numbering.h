@@ -1,0 +1,22 @@
+// atelier/numbering.h — human document numbers: gapless per series and year.
+//
+//   next_number(db, "invoice", 2026) -> "2026-0042"
+//
+// The counter lives in number_series(series, year, last_value, format) and is
+// incremented inside a savepoint, so a number is taken only if the caller's
+// transaction commits: no gaps, no duplicates. The format is configurable per
+// series and year: {year} and {n:W} (zero-padded to W digits) or {n}.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "atelier_sqlite.h"
+
+namespace atelier {
+
+std::string next_number(sqlite3* db, std::string_view series, int year);
+
+// Formats a number the way the series does ("{year}-{n:4}" → "2026-0042").
+std::string format_number(std::string_view format, int year, int64_t n);
+
+}  // namespace atelier

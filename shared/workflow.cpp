@@ -1,0 +1,294 @@
+// atelier/workflow.cpp — see workflow.h.
+#include "workflow.h"
+
+#include <algorithm>
+
+#include "brief.h"
+#include "documents.h"
+#include "error.h"
+#include "ids.h"
+#include "money.h"
+#include "numbering.h"
+#include "pipeline.h"
+#include "pricing.h"
+#include "store.h"
+
+namespace atelier {
+
+using nlohmann::json;
+
+namespace {
+
+std::string lead_stage(sqlite3* db, std::string_view lead_id) {
+    Stmt q(db, "SELECT stage FROM leads WHERE id = ?1");
+    q.bind(1, lead_id);
+    if (!q.step()) throw Error("lead_id: no lead with id \"" + std::string(lead_id) + "\"");
+    return q.text(0);
+}
+
+// Moves the lead forward to `to` if that is a legal move from where it is.
+void advance(sqlite3* db, std::string_view lead_id, const char* to, std::string_view actor, std::string_view at) {
+    std::string from = lead_stage(db, lead_id);
+    if (from != to && stage_allowed(from, to)) move_lead(db, lead_id, to, actor, "", at);
+}
+
+int year_of(std::string_view at) { return std::stoi(std::string(at.substr(0, 4))); }
+
+void check_time(std::string_view at) {
+    if (!is_iso_time(at)) throw Error("at: expected an ISO 8601 UTC time, got \"" + std::string(at) + "\"");
+}
+
+}  // namespace
+
+void install_defaults(sqlite3* db, std::string_view at) {
+    check_time(at);
+    Savepoint sp(db, "atelier_install_defaults");
+    for (const json& t : default_brief_templates()) {
+        Stmt ins(db, "INSERT INTO brief_templates(id, code, version, title, body_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                     " ON CONFLICT(code, version) DO NOTHING");
+        std::string code = t["code"].get<std::string>();
+        ins.bind(1, uuid_from("brief_template|" + code + "|1")).bind(2, code).bind(3, (int64_t)t["version"].get<int>())
+            .bind(4, t["title"]["en"].get<std::string>()).bind(5, t.dump()).bind(6, at).step();
+    }
+    std::string studio;
+    {
+        Stmt s(db, "SELECT id FROM studio ORDER BY created_at LIMIT 1");
+        if (s.step()) studio = s.text(0);
+    }
+    if (!studio.empty()) {
+        for (const char* cur : {"RUB", "EUR"}) {
+            Stmt has(db, "SELECT 1 FROM price_lists WHERE currency = ?1 AND json_extract(body_json, '$.services') IS NOT NULL");
+            has.bind(1, cur);
+            if (has.step()) continue;
+            Stmt ins(db, "INSERT INTO price_lists(id, studio_id, name, version, currency, body_json, created_at)"
+                         " VALUES (?1, ?2, ?3, coalesce((SELECT max(version) + 1 FROM price_lists WHERE studio_id = ?2 AND name = ?3), 1), ?4, ?5, ?6)");
+            std::string body = std::string(cur) == "RUB" ? default_price_list_rub() : default_price_list_eur();
+            ins.bind(1, new_uuid()).bind(2, studio).bind(3, std::string("Standard ") + cur).bind(4, cur).bind(5, body).bind(6, at).step();
+        }
+    }
+    for (const char* kind : {"proposal", "contract", "invoice"})
+        for (const char* lang : {"ru", "fr", "en"}) {
+            Stmt ins(db, "INSERT INTO templates(id, kind, code, lang, version, body, updated_at) VALUES (?1, ?2, 'default', ?3, 1, ?4, ?5)"
+                         " ON CONFLICT(kind, code, lang, version) DO NOTHING");
+            ins.bind(1, uuid_from(std::string("template|") + kind + "|" + lang)).bind(2, kind).bind(3, lang)
+                .bind(4, default_template(kind)).bind(5, at).step();
+        }
+    sp.commit();
+}
+
+std::string save_brief(sqlite3* db, std::string_view lead_id, std::string_view code, const json& answers, bool submit,
+                       std::string_view actor, std::string_view at) {
+    check_time(at);
+    Savepoint sp(db, "atelier_save_brief");
+    lead_stage(db, lead_id);
+    Stmt t(db, "SELECT id, body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
+    t.bind(1, code);
+    if (!t.step()) throw Error("brief: template: no brief template \"" + std::string(code) + "\"");
+    std::string template_id = t.text(0);
+    json tpl = json::parse(t.text(1));
+    auto problems = validate_answers(tpl, answers);
+    // A draft may be incomplete; a submitted brief must be valid.
+    if (!submit) problems.erase(std::remove_if(problems.begin(), problems.end(),
+                                               [](const BriefProblem& p) { return p.message == "required"; }), problems.end());
+    if (!problems.empty()) throw Error("brief: " + join_problems(problems));
+    Stmt cur(db, "SELECT id FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC LIMIT 1");
+    cur.bind(1, lead_id);
+    std::string id = cur.step() ? cur.text(0) : new_uuid();
+    Stmt up(db, "INSERT INTO briefs(id, lead_id, template_id, answers_json, status, submitted_at, updated_at)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET template_id = ?3, answers_json = ?4,"
+                " status = ?5, submitted_at = ?6, updated_at = ?7");
+    up.bind(1, id).bind(2, lead_id).bind(3, template_id).bind(4, answers.dump()).bind(5, submit ? "submitted" : "draft");
+    if (submit) up.bind(6, at); else up.bind_null(6);
+    up.bind(7, at).step();
+    if (submit) advance(db, lead_id, "brief_filled", actor, at);
+    sp.commit();
+    return id;
+}
+
+std::string estimate_lead(sqlite3* db, std::string_view lead_id, const json& options, std::string_view actor,
+                          std::string_view at) {
+    check_time(at);
+    Savepoint sp(db, "atelier_estimate_lead");
+    Stmt l(db, "SELECT currency FROM leads WHERE id = ?1");
+    l.bind(1, lead_id);
+    if (!l.step()) throw Error("lead_id: no lead with id \"" + std::string(lead_id) + "\"");
+    std::string currency = l.text(0);
+    Stmt b(db, "SELECT id, answers_json FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC LIMIT 1");
+    b.bind(1, lead_id);
+    if (!b.step()) throw Error("estimate: the lead has no brief yet");
+    std::string brief_id = b.text(0);
+    json answers = json::parse(b.text(1));
+    Stmt p(db, "SELECT id, body_json FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC, created_at DESC LIMIT 1");
+    p.bind(1, currency);
+    if (!p.step()) throw Error("estimate: no active price list in " + currency);
+    std::string pl_id = p.text(0);
+    auto pl = compile_price_list_text(p.text(1));
+    EstimateOptions opt = estimate_options_from_json(options);
+    std::string body = estimate_json(*pl, answers, opt);
+    json parsed = json::parse(body);
+    std::string id = new_uuid();
+    Stmt ins(db, "INSERT INTO estimates(id, lead_id, version, brief_id, price_list_id, body_json, overrides_json, total_minor, currency, created_at)"
+                 " VALUES (?1, ?2, coalesce((SELECT max(version) FROM estimates WHERE lead_id = ?2), 0) + 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    ins.bind(1, id).bind(2, lead_id).bind(3, brief_id).bind(4, pl_id).bind(5, body).bind(6, opt.overrides.dump())
+        .bind(7, parsed["total"].get<int64_t>()).bind(8, currency).bind(9, at).step();
+    Stmt amt(db, "UPDATE leads SET amount_minor = ?2, updated_at = ?3 WHERE id = ?1");
+    amt.bind(1, lead_id).bind(2, parsed["total"].get<int64_t>()).bind(3, at).step();
+    advance(db, lead_id, "estimated", actor, at);
+    sp.commit();
+    return id;
+}
+
+std::string create_proposal(sqlite3* db, std::string_view estimate_id, std::string_view actor, std::string_view at) {
+    check_time(at);
+    Savepoint sp(db, "atelier_create_proposal");
+    Stmt e(db, "SELECT e.lead_id, l.lang FROM estimates e JOIN leads l ON l.id = e.lead_id WHERE e.id = ?1");
+    e.bind(1, estimate_id);
+    if (!e.step()) throw Error("proposal: estimate_id: no estimate with id \"" + std::string(estimate_id) + "\"");
+    std::string lead_id = e.text(0), lang = e.text(1);
+    // An older draft of the same lead is superseded by the new one.
+    Stmt sup(db, "UPDATE proposals SET status = 'superseded', updated_at = ?2 WHERE lead_id = ?1 AND status IN ('draft', 'sent')");
+    sup.bind(1, lead_id).bind(2, at).step();
+    std::string id = new_uuid();
+    Stmt ins(db, "INSERT INTO proposals(id, lead_id, estimate_id, version, status, lang, created_at, updated_at)"
+                 " VALUES (?1, ?2, ?3, coalesce((SELECT max(version) FROM proposals WHERE lead_id = ?2), 0) + 1, 'sent', ?4, ?5, ?5)");
+    ins.bind(1, id).bind(2, lead_id).bind(3, estimate_id).bind(4, lang).bind(5, at).step();
+    advance(db, lead_id, "proposal_sent", actor, at);
+    sp.commit();
+    return id;
+}
+
+void accept_proposal(sqlite3* db, std::string_view proposal_id, std::string_view name, std::string_view ip,
+                     std::string_view at) {
+    check_time(at);
+    if (name.find_first_not_of(" \t") == std::string_view::npos) throw Error("accept: name: the client's name is required");
+    Savepoint sp(db, "atelier_accept_proposal");
+    Stmt q(db, "SELECT status, lang FROM proposals WHERE id = ?1");
+    q.bind(1, proposal_id);
+    if (!q.step()) throw Error("accept: proposal_id: no proposal with id \"" + std::string(proposal_id) + "\"");
+    std::string status = q.text(0), lang = q.text(1);
+    if (status != "sent" && status != "draft")
+        throw Error("accept: the proposal is " + status + " and cannot be accepted");
+    std::string number = next_number(db, "proposal", year_of(at));
+    Stmt up(db, "UPDATE proposals SET status = 'accepted', number = ?2, accepted_by = ?3, accepted_ip = ?4, accepted_at = ?5,"
+                " updated_at = ?5 WHERE id = ?1");
+    up.bind(1, proposal_id).bind(2, number).bind(3, name).bind(4, ip).bind(5, at).step();
+    std::string html = document_html(db, "proposal", proposal_id, parse_lang(lang));
+    Stmt snap(db, "UPDATE proposals SET snapshot_html = ?2 WHERE id = ?1");
+    snap.bind(1, proposal_id).bind(2, html).step();
+    sp.commit();
+}
+
+std::string create_contract(sqlite3* db, std::string_view proposal_id, std::string_view actor, std::string_view at) {
+    check_time(at);
+    Savepoint sp(db, "atelier_create_contract");
+    Stmt q(db, "SELECT p.lead_id, p.status, p.lang, e.body_json FROM proposals p JOIN estimates e ON e.id = p.estimate_id WHERE p.id = ?1");
+    q.bind(1, proposal_id);
+    if (!q.step()) throw Error("contract: proposal_id: no proposal with id \"" + std::string(proposal_id) + "\"");
+    if (q.text(1) != "accepted") throw Error("contract: the proposal must be accepted first (it is " + q.text(1) + ")");
+    std::string lead_id = q.text(0), lang = q.text(2);
+    json est = json::parse(q.text(3));
+    Stmt sup(db, "UPDATE contracts SET status = 'superseded', updated_at = ?2 WHERE lead_id = ?1 AND status IN ('draft', 'sent')");
+    sup.bind(1, lead_id).bind(2, at).step();
+    std::string id = new_uuid();
+    std::string number = next_number(db, "contract", year_of(at));
+    Stmt ins(db, "INSERT INTO contracts(id, lead_id, proposal_id, number, version, status, lang, payment_schedule_json, created_at, updated_at)"
+                 " VALUES (?1, ?2, ?3, ?4, coalesce((SELECT max(version) FROM contracts WHERE lead_id = ?2), 0) + 1, 'sent', ?5, ?6, ?7, ?7)");
+    ins.bind(1, id).bind(2, lead_id).bind(3, proposal_id).bind(4, number).bind(5, lang)
+        .bind(6, est["payment_schedule"].dump()).bind(7, at).step();
+    advance(db, lead_id, "contract_sent", actor, at);
+    sp.commit();
+    return id;
+}
+
+std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_id, std::string_view issued_on, int due_days,
+                                         std::string_view actor, std::string_view at) {
+    check_time(at);
+    if (issued_on.size() != 10 || !is_iso_time(issued_on)) throw Error("invoice: issued_on: expected a date YYYY-MM-DD");
+    if (due_days < 0 || due_days > 365) throw Error("invoice: due_days: expected 0 to 365");
+    Savepoint sp(db, "atelier_create_invoices");
+    Stmt q(db, "SELECT c.lead_id, c.number, c.lang, c.payment_schedule_json, e.body_json, e.currency, c.created_at FROM contracts c"
+               " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1");
+    q.bind(1, contract_id);
+    if (!q.step()) throw Error("invoice: contract_id: no contract with id \"" + std::string(contract_id) + "\"");
+    {
+        Stmt has(db, "SELECT count(*) FROM invoices WHERE contract_id = ?1 AND status != 'void'");
+        has.bind(1, contract_id);
+        has.step();
+        if (has.int64(0) > 0) throw Error("invoice: the contract has invoices already");
+    }
+    std::string lead_id = q.text(0), cnum = q.text(1), lang = q.text(2), currency = q.text(5);
+    json schedule = json::parse(q.text(3)), est = json::parse(q.text(4));
+    int64_t bp = est["tax"]["rate_bp"].get<int64_t>();
+    bool vat = est["tax"]["mode"].get<std::string>() != "no_vat";
+    std::string due = add_working_days(std::string(issued_on), due_days);
+    std::vector<std::string> ids;
+    for (const json& p : schedule) {
+        int64_t amount = p["amount"].get<int64_t>();
+        int64_t tax = vat ? div_round_half_away(mul_minor(amount, bp), 10000 + bp) : 0;
+        json text = json::object();
+        for (const char* l : {"ru", "fr", "en"}) {
+            std::string under = std::string(l) == "ru" ? "по договору № " : std::string(l) == "fr" ? "selon le contrat n° " : "under contract No. ";
+            text[l] = p["name"].value(l, "") + " (" + std::to_string(p["percent"].get<int64_t>()) + " %) " + under + cnum;
+        }
+        json lines = json::array({json{{"text", text}, {"amount", amount}}});
+        std::string id = new_uuid();
+        std::string number = next_number(db, "invoice", year_of(std::string(issued_on)));
+        Stmt ins(db, "INSERT INTO invoices(id, lead_id, contract_id, number, status, lang, currency, lines_json, subtotal_minor,"
+                     " tax_minor, total_minor, issued_on, due_on, created_at, updated_at)"
+                     " VALUES (?1, ?2, ?3, ?4, 'issued', ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12, ?12)");
+        ins.bind(1, id).bind(2, lead_id).bind(3, contract_id).bind(4, number).bind(5, lang).bind(6, currency)
+            .bind(7, lines.dump()).bind(8, amount).bind(9, tax).bind(10, issued_on).bind(11, due).bind(12, at).step();
+        std::string html = document_html(db, "invoice", id, parse_lang(lang));
+        Stmt snap(db, "UPDATE invoices SET snapshot_html = ?2 WHERE id = ?1");
+        snap.bind(1, id).bind(2, html).step();
+        ids.push_back(id);
+    }
+    advance(db, lead_id, "invoiced", actor, at);
+    sp.commit();
+    return ids;
+}
+
+std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amount, std::string_view reference,
+                           std::string_view received_on, std::string_view method, std::string_view at) {
+    check_time(at);
+    if (amount <= 0) throw Error("payment: amount_minor: must be positive");
+    if (reference.empty()) throw Error("payment: reference: required (it makes recording a payment idempotent)");
+    if (received_on.size() != 10 || !is_iso_time(received_on)) throw Error("payment: received_on: expected a date YYYY-MM-DD");
+    Savepoint sp(db, "atelier_record_payment");
+    Stmt inv(db, "SELECT lead_id, currency, total_minor, status FROM invoices WHERE id = ?1");
+    inv.bind(1, invoice_id);
+    if (!inv.step()) throw Error("payment: invoice_id: no invoice with id \"" + std::string(invoice_id) + "\"");
+    std::string lead_id = inv.text(0), currency = inv.text(1), status = inv.text(3);
+    int64_t total = inv.int64(2);
+    Stmt dup(db, "SELECT invoice_id, amount_minor FROM payments WHERE reference = ?1");
+    dup.bind(1, reference);
+    if (dup.step()) {
+        if (dup.text(0) != invoice_id || dup.int64(1) != amount)
+            throw Error("payment: reference: \"" + std::string(reference) + "\" was already used for another payment");
+        sp.commit();
+        return status;  // the same payment recorded twice: nothing changes
+    }
+    if (status == "void" || status == "draft") throw Error("payment: the invoice is " + status);
+    Stmt paid(db, "SELECT coalesce(sum(amount_minor), 0) FROM payments WHERE invoice_id = ?1");
+    paid.bind(1, invoice_id);
+    paid.step();
+    int64_t after = add_minor(paid.int64(0), amount);
+    if (after > total) throw Error("payment: amount_minor: " + std::to_string(amount) + " exceeds what is left to pay (" +
+                                   std::to_string(total - paid.int64(0)) + ")");
+    Stmt ins(db, "INSERT INTO payments(id, invoice_id, amount_minor, currency, method, reference, received_on, created_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    ins.bind(1, uuid_from(std::string("payment|") + std::string(reference))).bind(2, invoice_id).bind(3, amount)
+        .bind(4, currency).bind(5, method.empty() ? "bank_transfer" : method).bind(6, reference).bind(7, received_on).bind(8, at).step();
+    std::string new_status = after == total ? "paid" : "partially_paid";
+    Stmt up(db, "UPDATE invoices SET status = ?2, updated_at = ?3 WHERE id = ?1");
+    up.bind(1, invoice_id).bind(2, new_status).bind(3, at).step();
+    // All invoices of the lead paid: the lead is won.
+    Stmt open(db, "SELECT count(*) FROM invoices WHERE lead_id = ?1 AND status NOT IN ('paid', 'void')");
+    open.bind(1, lead_id);
+    open.step();
+    if (open.int64(0) == 0) advance(db, lead_id, "won", "payments", at);
+    sp.commit();
+    return new_status;
+}
+
+}  // namespace atelier

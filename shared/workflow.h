@@ -1,0 +1,42 @@
+// atelier/workflow.h — one action per step of the sales conveyor.
+//
+//   install_defaults   brief templates, price lists (RUB, EUR), document templates
+//   save_brief         the client's (or manager's) answers, validated; submit moves the lead to brief_filled
+//   estimate_lead      a new estimate version from the latest brief and the active price list
+//   create_proposal    a draft proposal from an estimate (the client link shows it live)
+//   accept_proposal    numbered, frozen (snapshot), lead → contract stage ready
+//   create_contract    from an accepted proposal, with appendices and the payment schedule
+//   create_invoices    one invoice per payment of the contract's schedule, numbered
+//   record_payment     idempotent by reference; the invoice status follows
+// Each is one savepoint: bad input changes nothing. Times come in as arguments.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "atelier_sqlite.h"
+
+namespace atelier {
+
+void install_defaults(sqlite3* db, std::string_view at);
+
+std::string save_brief(sqlite3* db, std::string_view lead_id, std::string_view template_code,
+                       const nlohmann::json& answers, bool submit, std::string_view actor, std::string_view at);
+
+// options: {"start_date", "discount", "overrides"} as for the estimate.
+std::string estimate_lead(sqlite3* db, std::string_view lead_id, const nlohmann::json& options, std::string_view actor,
+                          std::string_view at);
+
+std::string create_proposal(sqlite3* db, std::string_view estimate_id, std::string_view actor, std::string_view at);
+void accept_proposal(sqlite3* db, std::string_view proposal_id, std::string_view name, std::string_view ip,
+                     std::string_view at);
+std::string create_contract(sqlite3* db, std::string_view proposal_id, std::string_view actor, std::string_view at);
+std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_id, std::string_view issued_on,
+                                         int due_days, std::string_view actor, std::string_view at);
+// Returns the invoice's status after the payment ("partially_paid", "paid").
+std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amount_minor, std::string_view reference,
+                           std::string_view received_on, std::string_view method, std::string_view at);
+
+}  // namespace atelier
