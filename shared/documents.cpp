@@ -256,6 +256,7 @@ void estimate_data(const json& est, Lang l, json& d) {
                    {"total_words", amount_in_words(Money{est["total"].get<int64_t>(), cur}, l)},
                    {"tax", mode == "no_vat" ? json(nullptr) : json(fmt_money(tax["amount"].get<int64_t>(), cur, l))},
                    {"tax_label", mode == "no_vat" ? t["no_vat"].get<std::string>() : t[mode].get<std::string>() + " " + pct},
+                   {"tax_pct", pct},
                    {"discount", nullptr}};
     if (est["discount"].is_object()) {
         totals["discount"] = fmt_money(est["discount"]["amount"].get<int64_t>(), cur, l);

@@ -107,7 +107,7 @@ std::string contract() {
 <h2>1. {{t.subject}}</h2>
 <p>{{t.subject_text}}</p>
 <h2>2. {{t.price_and_payment}}</h2>
-<p>{{t.price_text}} <strong>{{totals.total}}</strong> ({{totals.total_words}}). {{totals.tax_label}}.</p>
+<p>{{t.price_text}} <strong>{{totals.total}}</strong> ({{totals.total_words}}), {{#totals.tax}}{{t.vat_included}} {{totals.tax_pct}}: {{totals.tax}}{{/totals.tax}}{{^totals.tax}}{{totals.tax_label}}{{/totals.tax}}.</p>
 <p>{{t.payment_text}}</p>
 <h2>3. {{t.dates}}</h2>
 <p>{{t.dates_text}} {{working_days}}.</p>

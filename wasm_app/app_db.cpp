@@ -6,6 +6,7 @@
 #include "ids.h"
 #include "pipeline.h"
 #include "store.h"
+#include "workflow.h"
 
 namespace app {
 
@@ -23,6 +24,7 @@ std::string Db::open(const char* path) {
         atelier::exec(db_, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY;");
         atelier::migrate(db_);
         atelier::ensure_studio(db_, atelier::now_iso());
+        atelier::install_defaults(db_, atelier::now_iso());
     } catch (const std::exception& e) {
         sqlite3_close(db_);
         db_ = nullptr;

@@ -25,7 +25,11 @@ class ExtensionTest(unittest.TestCase):
         names = {r[0] for r in con.execute("SELECT name FROM pragma_function_list WHERE name LIKE 'atelier%'")}
         self.assertEqual(names, {"atelier_version", "atelier_migrate", "atelier_money", "atelier_money_parse",
                                  "atelier_stage_allowed", "atelier_lead_move", "atelier_lead_create",
-                                 "atelier_seed_demo", "atelier_uuid"})
+                                 "atelier_seed_demo", "atelier_uuid", "atelier_estimate", "atelier_amount_words",
+                                 "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
+                                 "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead",
+                                 "atelier_proposal_create", "atelier_proposal_accept", "atelier_contract_create",
+                                 "atelier_invoices_create", "atelier_payment_record"})
 
     def test_money_with_parameters(self):
         con = connect()
@@ -55,6 +59,23 @@ class ExtensionTest(unittest.TestCase):
             self.assertEqual(plain.execute("SELECT stage FROM leads WHERE id = ?", (lead,)).fetchone()[0], "brief_sent")
             with self.assertRaises(sqlite3.OperationalError):
                 connect(path).execute("SELECT atelier_lead_move(?, 'won', 'py')", (lead,)).fetchone()
+
+
+    def test_estimates_from_python(self):
+        con = connect()
+        con.execute("SELECT atelier_migrate()")
+        con.execute("SELECT atelier_seed_demo()")
+        con.execute("SELECT atelier_install_defaults('2026-11-20T00:00:00Z')")
+        body = con.execute("SELECT body_json FROM price_lists WHERE currency = 'EUR'").fetchone()[0]
+        import json
+        est = json.loads(con.execute("SELECT atelier_estimate(?, ?, ?)",
+                                     ('{"pages": 5, "languages": 1, "design_level": "custom", "urgency": "normal"}',
+                                      body, '{"start_date": "2026-12-01"}')).fetchone()[0])
+        self.assertEqual(est["currency"], "EUR")
+        self.assertEqual(sum(l["amount"] for l in est["lines"]), est["subtotal"])
+        self.assertEqual(est["total"], est["net"] + est["tax"]["amount"])
+        words = con.execute("SELECT atelier_amount_words(?, 'EUR', 'fr')", (est["total"],)).fetchone()[0]
+        self.assertTrue(words.endswith("centimes") or words.endswith("centime"), words)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@
 #include "leads.h"
 #include "store.h"
 #include "version.h"
+#include "workflow.h"
 
 namespace atelier {
 
@@ -62,6 +63,8 @@ int serve(const ServeOptions& opt) {
         exec(d.db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
         int v = migrate(d.db);
         bool seeded = opt.demo && seed_demo(d.db);
+        ensure_studio(d.db, now_iso());
+        install_defaults(d.db, now_iso());
         std::fprintf(stderr, "atelier: database %s, schema version %d%s\n", opt.db_path.c_str(), v,
                      seeded ? ", demo data created" : "");
     } catch (const std::exception& e) {

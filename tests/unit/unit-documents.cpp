@@ -1,0 +1,204 @@
+// Documents and the conveyor: golden files for every kind and language,
+// live links and frozen snapshots, numbering, payments.
+//
+// Golden files are tests/golden/<kind>-<lang>.html. After a deliberate change
+// of a template, regenerate them with ATELIER_UPDATE_GOLDEN=1 and read the diff.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "demo.h"
+#include "documents.h"
+#include "error.h"
+#include "leads.h"
+#include "numbering.h"
+#include "test_db.h"
+#include "workflow.h"
+
+using namespace atelier;
+using nlohmann::json;
+
+namespace {
+
+struct Flow {
+    TestDb t;
+    std::string lead, estimate, proposal, contract;
+    std::vector<std::string> invoices;
+
+    explicit Flow(const char* lang = "fr", const char* currency = "EUR") {
+        seed_demo(t.db);
+        install_defaults(t.db, "2026-11-20T09:00:00Z");
+        NewLead l = new_lead_from_json(json{{"client_name", "Claire <script>alert(1)</script> Dubois"},
+                                            {"company", "Éclair Pâtisserie & Fils"}, {"email", "claire@eclair.fr"},
+                                            {"lang", lang}, {"currency", currency}});
+        lead = create_lead(t.db, l, "anna", "2026-11-23T09:00:00Z", "lead-golden");
+        json answers = {{"company", "Éclair"}, {"activity", "Pâtisserie fine"}, {"goals", {"sales", "brand"}},
+                        {"pages", 8}, {"sections", {"about", "services", "blog", "contacts"}}, {"content_pages", 12},
+                        {"languages", 2}, {"needs_catalogue", true}, {"catalogue_items", 40},
+                        {"design_level", "custom"}, {"integrations", {"payment", "analytics"}}, {"seo", true},
+                        {"urgency", "normal"}};
+        save_brief(t.db, lead, "corporate", answers, true, "anna", "2026-11-23T10:00:00Z");
+        estimate = estimate_lead(t.db, lead, json{{"start_date", "2026-12-01"}, {"discount", "loyal"}}, "anna",
+                                 "2026-11-23T11:00:00Z");
+        proposal = create_proposal(t.db, estimate, "anna", "2026-11-23T11:05:00Z");
+    }
+    void accept_and_invoice() {
+        accept_proposal(t.db, proposal, "Claire Dubois", "203.0.113.7", "2026-11-24T15:30:00Z");
+        contract = create_contract(t.db, proposal, "anna", "2026-11-24T16:00:00Z");
+        invoices = create_invoices(t.db, contract, "2026-11-25", 5, "anna", "2026-11-25T09:00:00Z");
+    }
+};
+
+std::string golden_path(const std::string& name) { return std::string(ATELIER_SOURCE_DIR) + "/tests/golden/" + name; }
+
+void check_golden(const std::string& name, const std::string& actual) {
+    std::string path = golden_path(name);
+    if (std::getenv("ATELIER_UPDATE_GOLDEN")) {
+        std::ofstream(path, std::ios::binary) << actual;
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "missing golden file " << path << " (run with ATELIER_UPDATE_GOLDEN=1)");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (ss.str() != actual) {
+        std::ofstream(path + ".actual", std::ios::binary) << actual;
+        FAIL("rendered " << name << " differs from the golden file; see diff -u " << path << " " << path << ".actual");
+    }
+}
+
+}  // namespace
+
+TEST_CASE("documents: golden files for every kind in ru, fr and en") {
+    Flow f;
+    f.accept_and_invoice();
+    for (Lang l : {Lang::ru, Lang::fr, Lang::en}) {
+        std::string code = lang_code(l);
+        CAPTURE(code);
+        check_golden("proposal-" + code + ".html", document_html(f.t.db, "proposal", f.proposal, l));
+        check_golden("contract-" + code + ".html", document_html(f.t.db, "contract", f.contract, l));
+        check_golden("invoice-" + code + ".html", document_html(f.t.db, "invoice", f.invoices[0], l));
+    }
+}
+
+TEST_CASE("documents: user data is escaped everywhere") {
+    Flow f;
+    f.accept_and_invoice();
+    for (const char* kind : {"proposal", "contract", "invoice"}) {
+        std::string id = std::string(kind) == "proposal" ? f.proposal : std::string(kind) == "contract" ? f.contract : f.invoices[0];
+        std::string html = document_html(f.t.db, kind, id, Lang::fr);
+        CAPTURE(kind);
+        CHECK(html.find("<script>alert(1)</script>") == std::string::npos);
+        CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+        CHECK(html.find("Éclair Pâtisserie &amp; Fils") != std::string::npos);
+    }
+}
+
+TEST_CASE("documents: a draft is live, an accepted proposal is frozen") {
+    Flow f;
+    std::string before = document_html(f.t.db, "proposal", f.proposal, Lang::fr);
+    exec(f.t.db, "UPDATE studio SET name = 'Atlas Studio (nouveau nom)'");
+    std::string live = document_html(f.t.db, "proposal", f.proposal, Lang::fr);
+    CHECK(live != before);
+    CHECK(live.find("Atlas Studio (nouveau nom)") != std::string::npos);  // the edit shows on reload
+    f.accept_and_invoice();
+    std::string accepted = document_html(f.t.db, "proposal", f.proposal, Lang::fr);
+    CHECK(accepted.find("Claire Dubois") != std::string::npos);
+    exec(f.t.db, "UPDATE studio SET name = 'Encore un autre nom'");
+    CHECK(document_html(f.t.db, "proposal", f.proposal, Lang::fr) == accepted);  // frozen
+    CHECK_THROWS_WITH(accept_proposal(f.t.db, f.proposal, "X", "", "2026-11-26T00:00:00Z"),
+                      doctest::Contains("the proposal is accepted and cannot be accepted"));
+    // A new estimate and proposal make a new version; the accepted one stays.
+    std::string e2 = estimate_lead(f.t.db, f.lead, json::object(), "anna", "2026-11-27T09:00:00Z");
+    std::string p2 = create_proposal(f.t.db, e2, "anna", "2026-11-27T09:01:00Z");
+    Stmt v(f.t.db, "SELECT version, status FROM proposals ORDER BY version");
+    v.step();
+    CHECK(v.text(1) == "accepted");
+    v.step();
+    CHECK(v.int64(0) == 2);
+    CHECK(p2 != f.proposal);
+}
+
+TEST_CASE("documents: the conveyor moves the lead, and invoices add up") {
+    Flow f;
+    CHECK(f.t.text("SELECT stage FROM leads WHERE id = 'lead-golden'") == "proposal_sent");
+    f.accept_and_invoice();
+    CHECK(f.t.text("SELECT stage FROM leads WHERE id = 'lead-golden'") == "invoiced");
+    REQUIRE(f.invoices.size() == 2);
+    CHECK(f.t.count("SELECT sum(total_minor) FROM invoices") ==
+          f.t.count("SELECT total_minor FROM estimates WHERE id = (SELECT estimate_id FROM proposals LIMIT 1)"));
+    CHECK(f.t.text("SELECT group_concat(number, ' ') FROM (SELECT number FROM invoices ORDER BY number)") == "2026-0001 2026-0002");
+    CHECK(f.t.text("SELECT number FROM contracts") == "C-2026-001");
+    CHECK(f.t.text("SELECT number FROM proposals") == "P-2026-001");
+    CHECK(f.t.text("SELECT due_on FROM invoices LIMIT 1") == "2026-12-02");
+
+    SUBCASE("payments: partial, idempotent, and the lead is won when all is paid") {
+        int64_t total = f.t.count("SELECT total_minor FROM invoices WHERE number = '2026-0001'");
+        std::string inv1 = f.t.text("SELECT id FROM invoices WHERE number = '2026-0001'");
+        std::string inv2 = f.t.text("SELECT id FROM invoices WHERE number = '2026-0002'");
+        CHECK(record_payment(f.t.db, inv1, 1000, "bank-001", "2026-11-26", "", "2026-11-26T10:00:00Z") == "partially_paid");
+        CHECK(record_payment(f.t.db, inv1, 1000, "bank-001", "2026-11-26", "", "2026-11-26T10:00:00Z") == "partially_paid");
+        CHECK(f.t.count("SELECT count(*) FROM payments") == 1);
+        CHECK_THROWS_WITH(record_payment(f.t.db, inv1, 999, "bank-001", "2026-11-26", "", "2026-11-26T10:00:00Z"),
+                          doctest::Contains("already used for another payment"));
+        CHECK_THROWS_WITH(record_payment(f.t.db, inv1, total, "bank-002", "2026-11-26", "", "2026-11-26T10:00:00Z"),
+                          doctest::Contains("exceeds what is left to pay"));
+        CHECK(record_payment(f.t.db, inv1, total - 1000, "bank-002", "2026-11-26", "", "2026-11-26T10:00:00Z") == "paid");
+        CHECK(f.t.text("SELECT stage FROM leads WHERE id = 'lead-golden'") == "invoiced");
+        int64_t total2 = f.t.count("SELECT total_minor FROM invoices WHERE number = '2026-0002'");
+        CHECK(record_payment(f.t.db, inv2, total2, "bank-003", "2026-12-20", "online", "2026-12-20T10:00:00Z") == "paid");
+        CHECK(f.t.text("SELECT stage FROM leads WHERE id = 'lead-golden'") == "won");
+    }
+}
+
+TEST_CASE("documents: a broken template names the line, and nothing is half-rendered") {
+    CHECK(render_template("Bonjour {{name}} !", json{{"name", "<Zoé>"}}) == "Bonjour &lt;Zoé&gt; !");
+    CHECK_THROWS_WITH(render_template("line one\nline two\n{{#lines}}\nno end", json::object()),
+                      "atelier: render: line 3: Unclosed section \"lines\"");
+    CHECK_THROWS_WITH(render_template("a\n{{/x}}", json::object()), doctest::Contains("line 2"));
+    CHECK_THROWS_WITH(render_template("a {{b", json::object()), doctest::Contains("Unclosed tag"));
+    Flow f;
+    exec(f.t.db, "INSERT INTO templates(id, kind, code, lang, version, body, updated_at)"
+                 " VALUES ('t-broken', 'proposal', 'default', 'fr', 2, '<h1>{{#doc}}</h1>', '2026-11-26T00:00:00Z')");
+    CHECK_THROWS_WITH(document_html(f.t.db, "proposal", f.proposal, Lang::fr), doctest::Contains("Unclosed section \"doc\""));
+    // The studio's own valid template is used.
+    exec(f.t.db, "UPDATE templates SET body = '<h1>{{t.proposal}} — {{client.display}}</h1>' WHERE id = 't-broken'");
+    CHECK(document_html(f.t.db, "proposal", f.proposal, Lang::fr) ==
+          "<h1>Proposition commerciale — Éclair Pâtisserie &amp; Fils (Claire &lt;script&gt;alert(1)&lt;/script&gt; Dubois)</h1>");
+}
+
+TEST_CASE("numbering: gapless per series and year, format configurable, atomic") {
+    TestDb t;
+    CHECK(next_number(t.db, "invoice", 2026) == "2026-0001");
+    CHECK(next_number(t.db, "invoice", 2026) == "2026-0002");
+    CHECK(next_number(t.db, "invoice", 2027) == "2027-0001");
+    CHECK(next_number(t.db, "contract", 2026) == "C-2026-001");
+    {
+        Savepoint outer(t.db, "caller");
+        CHECK(next_number(t.db, "invoice", 2026) == "2026-0003");
+    }  // rolled back: the number is not used, so it is not lost
+    CHECK(next_number(t.db, "invoice", 2026) == "2026-0003");
+    exec(t.db, "UPDATE number_series SET format = 'F{year}/{n:6}' WHERE series = 'invoice' AND year = 2027");
+    CHECK(next_number(t.db, "invoice", 2027) == "F2027/000002");
+    CHECK(next_number(t.db, "invoice", 2028) == "F2028/000001");  // a new year keeps the latest format
+    CHECK_THROWS_WITH(next_number(t.db, "receipt", 2026), doctest::Contains("series: expected proposal, contract or invoice"));
+    CHECK_THROWS_WITH(next_number(t.db, "invoice", 26), doctest::Contains("year: expected 2000 to 9999"));
+    CHECK(format_number("{year}-{n:4}", 2026, 42) == "2026-0042");
+    CHECK(format_number("{n}", 2026, 42) == "42");
+}
+
+TEST_CASE("workflow: bad input changes nothing") {
+    Flow f;
+    long long estimates = f.t.count("SELECT count(*) FROM estimates");
+    CHECK_THROWS_WITH(estimate_lead(f.t.db, f.lead, json{{"discount", "friends"}}, "anna", "2026-11-26T00:00:00Z"),
+                      doctest::Contains("unknown discount"));
+    CHECK(f.t.count("SELECT count(*) FROM estimates") == estimates);
+    CHECK_THROWS_WITH(save_brief(f.t.db, f.lead, "corporate", json{{"pages", -3}}, true, "anna", "2026-11-26T00:00:00Z"),
+                      doctest::Contains("pages: must be at least 1"));
+    CHECK_THROWS_WITH(create_contract(f.t.db, f.proposal, "anna", "2026-11-26T00:00:00Z"),
+                      doctest::Contains("the proposal must be accepted first"));
+    CHECK(f.t.count("SELECT count(*) FROM contracts") == 0);
+    CHECK(f.t.count("SELECT count(*) FROM number_series") == 0);
+}
