@@ -54,6 +54,8 @@ struct Role {
 struct ServiceHours {
     size_t role;        // index into roles
     int64_t centihours; // per unit
+    std::string key;    // "<service>/<role>", the line's key
+    std::string head;   // the line's JSON up to its quantity: {"key":..,"service":..,"role":..,"stage":..,"unit":..,"quantity":
 };
 
 struct Service {
@@ -122,9 +124,14 @@ const json& member(const json& j, const char* key, const std::string& path) {
     return *it;
 }
 
+// Ids are written into every estimate unescaped, so they are restricted to
+// letters, digits, '_', '-' and '.'.
 std::string id_of(const json& j, const std::string& path) {
     const json& id = member(j, "id", path);
     if (!id.is_string() || id.get_ref<const std::string&>().empty()) bad(path + ".id", "expected a non-empty string");
+    for (char c : id.get_ref<const std::string&>())
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+            bad(path + ".id", "use only letters, digits, '_', '-' and '.', got " + id.dump());
     return id.get<std::string>();
 }
 
@@ -139,7 +146,7 @@ std::string names_of(const json& j, const std::string& path) {
     w.begin_object();
     for (const char* l : {"ru", "fr", "en"}) w.key(l).value(n[l].get_ref<const std::string&>());
     w.end_object();
-    return w.out;
+    return w.str();
 }
 
 int64_t integer(const json& v, const std::string& path, int64_t min, const char* what) {
@@ -292,7 +299,11 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
             auto it = hours.find(pl->roles[r].id);
             if (it == hours.end()) continue;
             int64_t ch = centihours(*it, p + ".hours." + pl->roles[r].id);
-            if (ch > 0) sv.hours.push_back({r, ch});
+            if (ch <= 0) continue;
+            std::string key = sv.id + "/" + pl->roles[r].id;
+            std::string head = "{\"key\":\"" + key + "\",\"service\":\"" + sv.id + "\",\"role\":\"" + pl->roles[r].id +
+                               "\",\"stage\":\"" + sv.stage + "\",\"unit\":\"" + sv.driver + "\",\"quantity\":";
+            sv.hours.push_back({r, ch, std::move(key), std::move(head)});
         }
         service_ix[sv.id] = pl->services.size();
         pl->services.push_back(std::move(sv));
@@ -353,7 +364,7 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
     }
     names.end_object();
     names.end_object();
-    pl->names_json = names.out;
+    pl->names_json = names.str();
 
     if (j.contains("tax")) {
         const json& t = j["tax"];
@@ -617,15 +628,28 @@ std::string substitute_n(const std::string& tpl, int64_t n) {
 }  // namespace
 
 std::string estimate_json(const PriceList& pl, const json& answers, const EstimateOptions& opt) {
+    return std::string(estimate_json_view(pl, answers, opt));
+}
+
+std::string_view estimate_json_view(const PriceList& pl, const json& answers, const EstimateOptions& opt) {
     if (!answers.is_object()) throw Error("estimate: answers: expected a JSON object");
 
     // Options switched on by the answers, in price-list order.
-    std::vector<bool> on(pl.options.size(), false);
+    // Scratch space reused between calls on this thread: an estimate over many
+    // rows allocates nothing here after the first one.
+    thread_local struct Scratch {
+        std::vector<char> on;
+        std::vector<int64_t> rate, role_ch, stage_role;
+        std::vector<std::pair<const void*, int64_t>> assumptions;
+    } sc;
+    std::vector<char>& on = sc.on;
+    on.assign(pl.options.size(), 0);
     for (const Rule& r : pl.rules)
         if (r.is_option && eval(r.when, answers)) on[r.target] = true;
 
     const size_t nroles = pl.roles.size();
-    std::vector<int64_t> rate(nroles);
+    std::vector<int64_t>& rate = sc.rate;
+    rate.assign(nroles, 0);
     for (size_t r = 0; r < nroles; ++r) {
         int64_t v = pl.roles[r].rate;
         for (size_t o = 0; o < pl.options.size(); ++o)
@@ -633,17 +657,20 @@ std::string estimate_json(const PriceList& pl, const json& answers, const Estima
         rate[r] = v;
     }
 
-    JsonWriter w;
-    w.out.reserve(4096);
+    thread_local std::string buffer;
+    JsonWriter w(buffer);
+    w.reserve(pl.names_json.size() + 8192);
     w.begin_object();
     w.key("currency").value(pl.currency);
     w.key("lines").begin_array();
     int64_t subtotal = 0, total_ch = 0;
-    std::vector<int64_t> role_ch(nroles, 0), stage_max(pl.stages.size(), 0);
-    std::vector<std::vector<int64_t>> stage_role(pl.stages.size(), std::vector<int64_t>(nroles, 0));
+    std::vector<int64_t>& role_ch = sc.role_ch;
+    role_ch.assign(nroles, 0);
+    std::vector<int64_t>& stage_role = sc.stage_role;  // [stage * nroles + role]
+    stage_role.assign(pl.stages.size() * nroles, 0);
     std::set<std::string> override_keys_used;
-    struct Assumption { const Rule* rule; int64_t n; };
-    std::vector<Assumption> assumptions;
+    auto& assumptions = sc.assumptions;  // (rule, quantity)
+    assumptions.clear();
 
     for (const Rule& r : pl.rules) {
         if (r.is_option || !eval(r.when, answers)) continue;
@@ -656,10 +683,11 @@ std::string estimate_json(const PriceList& pl, const json& answers, const Estima
             for (size_t o = 0; o < pl.options.size(); ++o)
                 if (on[o] && !pl.options[o].on_rate && pl.options[o].roles[sh.role]) ch = percent_of(ch, pl.options[o].percent, "hours");
             int64_t computed = div_round_half_away(mul_minor(ch, rate[sh.role], "amount"), 100);
-            std::string key = s.id + "/" + pl.roles[sh.role].id;
+            const std::string& key = sh.key;
             int64_t amount = computed;
             bool overridden = false;
-            if (auto it = opt.overrides.find(key); it != opt.overrides.end()) {
+            auto it = opt.overrides.empty() ? opt.overrides.end() : opt.overrides.find(key);
+            if (it != opt.overrides.end()) {
                 override_keys_used.insert(key);
                 const json& ov = *it;
                 if (!ov.is_object()) throw Error("estimate: overrides." + key + ": expected {\"amount\": N} or {\"centihours\": N}");
@@ -679,19 +707,22 @@ std::string estimate_json(const PriceList& pl, const json& answers, const Estima
             subtotal = add_minor(subtotal, amount, "subtotal");
             total_ch += ch;
             role_ch[sh.role] += ch;
-            stage_role[s.stage_index][sh.role] += ch;
-            w.begin_object();
-            w.key("key").value(key);
-            w.key("service").value(s.id);
-            w.key("role").value(pl.roles[sh.role].id);
-            w.key("stage").value(s.stage);
-            w.key("unit").value(s.driver);
-            w.key("quantity").value(qty);
-            w.key("centihours").value(ch);
-            w.key("rate").value(rate[sh.role]);
-            w.key("amount").value(amount);
-            if (overridden) w.key("computed_amount").value(computed).key("overridden").value(true);
-            w.end_object();
+            stage_role[s.stage_index * nroles + sh.role] += ch;
+            // The hot path: the line's fixed part was serialised when the price list was compiled.
+            w.raw(sh.head);
+            w.append_int(qty);
+            w.append_literal(",\"centihours\":");
+            w.append_int(ch);
+            w.append_literal(",\"rate\":");
+            w.append_int(rate[sh.role]);
+            w.append_literal(",\"amount\":");
+            w.append_int(amount);
+            if (overridden) {
+                w.append_literal(",\"computed_amount\":");
+                w.append_int(computed);
+                w.append_literal(",\"overridden\":true");
+            }
+            w.append_literal("}");
         }
     }
     w.end_array();
@@ -741,7 +772,7 @@ std::string estimate_json(const PriceList& pl, const json& answers, const Estima
     int64_t day = dated ? next_working(parse_date(opt.start_date, "estimate: options.start_date")) : 0;
     int64_t total_days = 0;
     for (size_t s = 0; s < pl.stages.size(); ++s) {
-        int64_t busiest = *std::max_element(stage_role[s].begin(), stage_role[s].end());
+        int64_t busiest = *std::max_element(stage_role.begin() + (long)(s * nroles), stage_role.begin() + (long)((s + 1) * nroles));
         if (busiest == 0) continue;
         int64_t per_day = pl.hours_per_day * 100;
         int64_t days = (busiest + per_day - 1) / per_day + pl.stage_buffer_days[s];
@@ -759,9 +790,10 @@ std::string estimate_json(const PriceList& pl, const json& answers, const Estima
     if (dated) w.key("start_date").value(opt.start_date);
 
     w.key("assumptions").begin_array();
-    for (const Assumption& a : assumptions) {
+    for (const auto& [rule, n] : assumptions) {
+        const Rule* r = static_cast<const Rule*>(rule);
         w.begin_object();
-        for (int l = 0; l < 3; ++l) w.key(l == 0 ? "ru" : l == 1 ? "fr" : "en").value(substitute_n(a.rule->assumption[l], a.n));
+        for (int l = 0; l < 3; ++l) w.key(l == 0 ? "ru" : l == 1 ? "fr" : "en").value(substitute_n(r->assumption[l], n));
         w.end_object();
     }
     w.end_array();
@@ -779,7 +811,7 @@ std::string estimate_json(const PriceList& pl, const json& answers, const Estima
     w.end_array();
     w.key("names").raw(pl.names_json);
     w.end_object();
-    return std::move(w.out);
+    return w.view();
 }
 
 }  // namespace atelier

@@ -54,6 +54,10 @@ EstimateOptions estimate_options_from_json(const nlohmann::json& j);
 // field for answers the rules cannot use (e.g. "answers.pages: expected a number").
 std::string estimate_json(const PriceList& pl, const nlohmann::json& answers, const EstimateOptions& opt = {});
 
+// The same, as a view into a per-thread buffer that the next call on this
+// thread overwrites: for callers that copy the result at once (SQL functions).
+std::string_view estimate_json_view(const PriceList& pl, const nlohmann::json& answers, const EstimateOptions& opt = {});
+
 // Adds `days` working days (Monday–Friday) to a date; 0 gives the first
 // working day on or after it.
 std::string add_working_days(const std::string& date, int days);

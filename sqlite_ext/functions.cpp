@@ -218,7 +218,9 @@ void fn_estimate(sqlite3_context* ctx, const Args& a) {
     atelier::EstimateOptions opt;
     if (a.argc > 2 && sqlite3_value_type(a.argv[2]) != SQLITE_NULL)
         opt = atelier::estimate_options_from_json(parse_json_arg(a, 2, "options_json"));
-    result_json(ctx, atelier::estimate_json(*pl, answers, opt));
+    std::string_view out = atelier::estimate_json_view(*pl, answers, opt);
+    sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    sqlite3_result_subtype(ctx, 'J');
 }
 
 void fn_amount_words(sqlite3_context* ctx, const Args& a) {
