@@ -7,6 +7,7 @@
 #include "ids.h"
 #include "leads.h"
 #include "pipeline.h"
+#include "pricing.h"
 #include "store.h"
 
 namespace atelier {
@@ -54,21 +55,6 @@ const DemoLead kLeads[] = {
      "Сайт-визитка кофейни", "ru", "RUB", 15000000, "lost", "Выбрали конструктор сайтов"},
 };
 
-// Default price list: roles with hourly rates in kopecks. The calculator
-// (services, options, rules) extends this document.
-const char* kPriceList = R"JSON({
-  "currency": "RUB",
-  "roles": [
-    {"id": "pm",         "name": {"ru": "Менеджер проекта", "fr": "Chef de projet", "en": "Project manager"}, "rate": 250000},
-    {"id": "designer",   "name": {"ru": "Дизайнер", "fr": "Designer", "en": "Designer"}, "rate": 300000},
-    {"id": "frontend",   "name": {"ru": "Фронтенд-разработчик", "fr": "Développeur front-end", "en": "Front-end developer"}, "rate": 300000},
-    {"id": "backend",    "name": {"ru": "Бэкенд-разработчик", "fr": "Développeur back-end", "en": "Back-end developer"}, "rate": 350000},
-    {"id": "copywriter", "name": {"ru": "Копирайтер", "fr": "Rédacteur", "en": "Copywriter"}, "rate": 150000},
-    {"id": "seo",        "name": {"ru": "SEO-специалист", "fr": "Spécialiste SEO", "en": "SEO specialist"}, "rate": 200000},
-    {"id": "analyst",    "name": {"ru": "Аналитик", "fr": "Analyste", "en": "Analyst"}, "rate": 280000}
-  ]
-})JSON";
-
 // "2026-11-DDTHH:00:00Z": demo dates are fixed, day 0 is 2026-11-02.
 std::string demo_time(int day, int hour) {
     char buf[32];
@@ -100,8 +86,8 @@ bool seed_demo(sqlite3* db) {
     u.bind(1, new_uuid()).bind(2, studio).bind(3, "manager@atlas-studio.ru").bind(4, "Павел Егоров")
         .bind(5, "manager").bind(6, t0).step();
     Stmt p(db, "INSERT INTO price_lists(id, studio_id, name, version, currency, body_json, created_at)"
-               " VALUES (?1, ?2, 'Основной', 1, 'RUB', ?3, ?4)");
-    p.bind(1, new_uuid()).bind(2, studio).bind(3, kPriceList).bind(4, t0).step();
+               " VALUES (?1, ?2, 'Standard RUB', 1, 'RUB', ?3, ?4)");
+    p.bind(1, new_uuid()).bind(2, studio).bind(3, default_price_list_rub()).bind(4, t0).step();
 
     int day = 1;
     for (const DemoLead& d : kLeads) {
