@@ -5,6 +5,7 @@
 
 #include "brief.h"
 #include "documents.h"
+#include "links.h"
 #include "error.h"
 #include "ids.h"
 #include "money.h"
@@ -289,6 +290,69 @@ std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amo
     if (open.int64(0) == 0) advance(db, lead_id, "won", "payments", at);
     sp.commit();
     return new_status;
+}
+
+}  // namespace atelier
+
+namespace atelier {
+
+std::string queue_notification(sqlite3* db, std::string_view lead_id, std::string_view rule, std::string_view channel,
+                               std::string_view recipient, std::string_view subject, std::string_view body,
+                               std::string_view at) {
+    if (recipient.empty()) throw Error("notification: recipient: required");
+    std::string id = new_uuid();
+    Stmt ins(db, "INSERT INTO notifications(id, lead_id, rule, channel, recipient, subject, body, status, next_attempt_at, created_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?8)");
+    ins.bind(1, id);
+    if (lead_id.empty()) ins.bind_null(2); else ins.bind(2, lead_id);
+    ins.bind(3, rule).bind(4, channel).bind(5, recipient).bind(6, subject).bind(7, body).bind(8, at).step();
+    return id;
+}
+
+std::string send_brief(sqlite3* db, std::string_view lead_id, std::string_view code, std::string_view base_url,
+                       std::string_view actor, std::string_view at) {
+    check_time(at);
+    Savepoint sp(db, "atelier_send_brief");
+    Stmt l(db, "SELECT c.email, c.name, l.lang FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    l.bind(1, lead_id);
+    if (!l.step()) throw Error("lead_id: no lead with id \"" + std::string(lead_id) + "\"");
+    std::string email = l.text(0), name = l.text(1), lang = l.text(2);
+    Stmt b(db, "SELECT id FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC LIMIT 1");
+    b.bind(1, lead_id);
+    std::string brief_id = b.step() ? b.text(0) : save_brief(db, lead_id, code, json::object(), false, actor, at);
+    std::string token = link_for(db, "brief", brief_id, at);
+    std::string url = std::string(base_url) + "/c/" + token;
+    if (!email.empty()) {
+        std::string subject = lang == "fr" ? "Votre brief pour le projet" : lang == "en" ? "Your project brief" : "Бриф по вашему проекту";
+        std::string body = (lang == "fr" ? "Bonjour " + name + ",\n\nMerci pour votre demande. Pour préparer notre proposition, "
+                                           "merci de remplir ce brief (vous pouvez l'enregistrer et y revenir) :\n"
+                            : lang == "en" ? "Hello " + name + ",\n\nThank you for your request. To prepare our proposal, "
+                                             "please fill in this brief (you can save it and come back):\n"
+                                           : "Здравствуйте, " + name + "!\n\nСпасибо за заявку. Чтобы подготовить предложение, "
+                                             "заполните, пожалуйста, бриф (его можно сохранить и вернуться позже):\n") + url + "\n";
+        queue_notification(db, lead_id, "brief_link", "email", email, subject, body, at);
+    }
+    advance(db, lead_id, "brief_sent", actor, at);
+    sp.commit();
+    return token;
+}
+
+void accept_contract(sqlite3* db, std::string_view contract_id, std::string_view name, std::string_view ip,
+                     std::string_view at) {
+    check_time(at);
+    if (name.find_first_not_of(" \t") == std::string_view::npos) throw Error("accept: name: the client's name is required");
+    Savepoint sp(db, "atelier_accept_contract");
+    Stmt q(db, "SELECT status, lang FROM contracts WHERE id = ?1");
+    q.bind(1, contract_id);
+    if (!q.step()) throw Error("accept: contract_id: no contract with id \"" + std::string(contract_id) + "\"");
+    if (q.text(0) != "sent" && q.text(0) != "draft") throw Error("accept: the contract is " + q.text(0) + " and cannot be accepted");
+    std::string lang = q.text(1);
+    Stmt up(db, "UPDATE contracts SET status = 'accepted', accepted_by = ?2, accepted_ip = ?3, accepted_at = ?4, updated_at = ?4 WHERE id = ?1");
+    up.bind(1, contract_id).bind(2, name).bind(3, ip).bind(4, at).step();
+    std::string html = document_html(db, "contract", contract_id, parse_lang(lang));
+    Stmt snap(db, "UPDATE contracts SET snapshot_html = ?2 WHERE id = ?1");
+    snap.bind(1, contract_id).bind(2, html).step();
+    sp.commit();
 }
 
 }  // namespace atelier

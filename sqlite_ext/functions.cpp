@@ -36,6 +36,7 @@
 #include "numbering.h"
 #include "pricing.h"
 #include "words.h"
+#include "links.h"
 #include "workflow.h"
 #include "version.h"
 
@@ -295,6 +296,32 @@ void fn_payment_record(sqlite3_context* ctx, const Args& a) {
                                              a.text_or(5, "at", atelier::now_iso())));
 }
 
+void fn_link(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::link_for(sqlite3_context_db_handle(ctx), a.text(0, "kind"), a.text(1, "doc_id"),
+                                       a.text_or(2, "at", atelier::now_iso())));
+}
+
+void fn_link_create(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::create_link(sqlite3_context_db_handle(ctx), a.text(0, "kind"), a.text(1, "doc_id"),
+                                          a.text_or(2, "at", atelier::now_iso()), a.text_or(3, "expires_at", "")));
+}
+
+void fn_link_revoke(sqlite3_context* ctx, const Args& a) {
+    atelier::revoke_link(sqlite3_context_db_handle(ctx), a.text(0, "token"), a.text_or(1, "at", atelier::now_iso()));
+    sqlite3_result_int(ctx, 1);
+}
+
+void fn_send_brief(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::send_brief(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "template_code"),
+                                         a.text(2, "base_url"), a.text(3, "actor"), a.text_or(4, "at", atelier::now_iso())));
+}
+
+void fn_contract_accept(sqlite3_context* ctx, const Args& a) {
+    atelier::accept_contract(sqlite3_context_db_handle(ctx), a.text(0, "contract_id"), a.text(1, "name"),
+                             a.text_or(2, "ip", ""), a.text_or(3, "at", atelier::now_iso()));
+    sqlite3_result_int(ctx, 1);
+}
+
 struct FunctionDef {
     const char* name;
     int min_args, max_args;
@@ -330,6 +357,11 @@ const FunctionDef kFunctions[] = {
     {"atelier_contract_create", 2, 3, WRITES, guarded<fn_contract_create>},
     {"atelier_invoices_create", 4, 5, WRITES, guarded<fn_invoices_create>},
     {"atelier_payment_record", 4, 6, WRITES, guarded<fn_payment_record>},
+    {"atelier_link", 2, 3, WRITES, guarded<fn_link>},
+    {"atelier_link_create", 2, 4, WRITES, guarded<fn_link_create>},
+    {"atelier_link_revoke", 1, 2, WRITES, guarded<fn_link_revoke>},
+    {"atelier_send_brief", 4, 5, WRITES, guarded<fn_send_brief>},
+    {"atelier_contract_accept", 2, 4, WRITES, guarded<fn_contract_accept>},
 };
 
 }  // namespace
@@ -339,7 +371,8 @@ const char* const atelier_function_names[] = {
     "atelier_lead_move", "atelier_lead_create", "atelier_seed_demo", "atelier_uuid", "atelier_estimate",
     "atelier_amount_words", "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
     "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead", "atelier_proposal_create",
-    "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_payment_record", nullptr};
+    "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_payment_record", "atelier_link", "atelier_link_create",
+    "atelier_link_revoke", "atelier_send_brief", "atelier_contract_accept", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

@@ -29,7 +29,9 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
                                  "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead",
                                  "atelier_proposal_create", "atelier_proposal_accept", "atelier_contract_create",
-                                 "atelier_invoices_create", "atelier_payment_record"})
+                                 "atelier_invoices_create", "atelier_payment_record", "atelier_link",
+                                 "atelier_link_create", "atelier_link_revoke", "atelier_send_brief",
+                                 "atelier_contract_accept"})
 
     def test_money_with_parameters(self):
         con = connect()

@@ -1,7 +1,9 @@
 // web/server/main.cpp — the `atelier` command line.
 //
-//   atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--no-demo]
+//   atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]
+//                 [--cors-origin ORIGIN]... [--intake-per-minute N] [--no-demo] [--quiet]
 //   atelier migrate [--db PATH]
+//   atelier backup DEST [--db PATH]
 //   atelier version
 #include <cstdio>
 #include <cstdlib>
@@ -18,8 +20,10 @@ namespace {
 int usage(const char* msg) {
     if (msg) std::fprintf(stderr, "atelier: %s\n", msg);
     std::fprintf(stderr,
-                 "usage: atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--no-demo]\n"
+                 "usage: atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]\n"
+                 "                     [--cors-origin ORIGIN]... [--intake-per-minute N] [--no-demo] [--quiet]\n"
                  "       atelier migrate [--db PATH]\n"
+                 "       atelier backup DEST [--db PATH]\n"
                  "       atelier version\n");
     return 2;
 }
@@ -45,14 +49,22 @@ int main(int argc, char** argv) {
         usage(nullptr);
         return 0;
     }
-    if (cmd != "serve" && cmd != "migrate") return usage(("unknown command \"" + cmd + "\"").c_str());
+    if (cmd != "serve" && cmd != "migrate" && cmd != "backup") return usage(("unknown command \"" + cmd + "\"").c_str());
+    std::string backup_dest;
+    int first_opt = 2;
+    if (cmd == "backup") {
+        if (argc < 3 || argv[2][0] == '-') return usage("backup: expected a destination file");
+        backup_dest = argv[2];
+        first_opt = 3;
+    }
 
     atelier::ServeOptions opt;
     opt.www = std::getenv("ATELIER_WWW") ? std::getenv("ATELIER_WWW") : ATELIER_DEFAULT_WWW;
     if (const char* p = std::getenv("ATELIER_DB")) opt.db_path = p;
     if (const char* p = std::getenv("ATELIER_PORT"); p && !parse_port(p, &opt.port))
         return usage((std::string("ATELIER_PORT: expected a port number 1-65535, got \"") + p + "\"").c_str());
-    for (int i = 2; i < argc; ++i) {
+    if (const char* p = std::getenv("ATELIER_BASE_URL")) opt.base_url = p;
+    for (int i = first_opt; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
         if (a == "--db") {
@@ -73,11 +85,29 @@ int main(int argc, char** argv) {
             opt.www = v;
         } else if (a == "--no-demo" && cmd == "serve") {
             opt.demo = false;
+        } else if (a == "--quiet" && cmd == "serve") {
+            opt.log_requests = false;
+        } else if (a == "--base-url" && cmd == "serve") {
+            const char* v = value();
+            if (!v || (std::strncmp(v, "http://", 7) != 0 && std::strncmp(v, "https://", 8) != 0))
+                return usage("--base-url: expected a URL starting with http:// or https://");
+            opt.base_url = v;
+        } else if (a == "--cors-origin" && cmd == "serve") {
+            const char* v = value();
+            if (!v || !*v) return usage("--cors-origin: expected an origin such as https://studio.example");
+            opt.cors_origins.push_back(v);
+        } else if (a == "--intake-per-minute" && cmd == "serve") {
+            const char* v = value();
+            char* end = nullptr;
+            long n = v ? std::strtol(v, &end, 10) : 0;
+            if (!v || !*v || *end || n < 1 || n > 100000) return usage("--intake-per-minute: expected a number 1-100000");
+            opt.intake_per_minute = (int)n;
         } else {
             return usage(("unknown option \"" + a + "\" for " + cmd).c_str());
         }
     }
 
+    if (cmd == "backup") return atelier::backup(opt.db_path, backup_dest);
     if (cmd == "migrate") {
         sqlite3* db = nullptr;
         if (sqlite3_open_v2(opt.db_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {

@@ -1,9 +1,17 @@
 // web/server/server.cpp — see server.h.
+//
+// [SECTION] database and helpers
+// [SECTION] client links /c/<token>
+// [SECTION] lead intake
+// [SECTION] serve
 #include "server.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -12,11 +20,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "brief.h"
+#include "client_pages.h"
 #include "demo.h"
 #include "error.h"
 #include "functions.h"
 #include "ids.h"
 #include "leads.h"
+#include "links.h"
 #include "store.h"
 #include "version.h"
 #include "workflow.h"
@@ -26,6 +37,10 @@ namespace atelier {
 namespace {
 
 using nlohmann::json;
+
+// -------------------------------------------------------------------------
+// [SECTION] database and helpers
+// -------------------------------------------------------------------------
 
 // One connection, serialised by a mutex: SQLite writes are serial anyway,
 // and reads of a studio's data are short.
@@ -49,9 +64,259 @@ bool is_dir(const std::string& p) {
     return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// Client pages carry a capability in their URL: never cached, never framed,
+// never sent on as a referrer.
+void client_headers(httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("X-Content-Type-Options", "nosniff");
+}
+
+void not_found(httplib::Response& res) {
+    res.status = 404;
+    client_headers(res);
+    res.set_content("Not found\n", "text/plain; charset=utf-8");
+}
+
+// -------------------------------------------------------------------------
+// [SECTION] client links
+// -------------------------------------------------------------------------
+
+void get_client_page(Database& d, const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(d.mu);
+    auto link = resolve_link(d.db, req.matches[1].str(), now_iso());
+    if (!link) return not_found(res);
+    Lang lang = lead_lang(d.db, link->lead_id);
+    client_headers(res);
+    if (link->kind == "brief") {
+        std::string done = req.get_param_value("done");
+        std::string notice;
+        if (done == "saved" || done == "submitted") {
+            static const char* msgs[3][2] = {{"Черновик сохранён. Можно вернуться к брифу по этой же ссылке.", "Спасибо! Бриф отправлен, менеджер свяжется с вами."},
+                                             {"Brouillon enregistré. Vous pouvez revenir par le même lien.", "Merci ! Votre brief est envoyé, nous revenons vers vous rapidement."},
+                                             {"Draft saved. You can come back with the same link.", "Thank you! Your brief is sent; we will be in touch."}};
+            notice = msgs[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2][done == "submitted" ? 1 : 0];
+        }
+        res.set_content(brief_form_html(d.db, link->doc_id, lang, nullptr, {}, notice), "text/html; charset=utf-8");
+        return;
+    }
+    res.set_content(client_document_html(d.db, link->kind, link->doc_id, lang, ""), "text/html; charset=utf-8");
+}
+
+void post_client_page(Database& d, const ServeOptions& opt, const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(d.mu);
+    const std::string token = req.matches[1].str();
+    auto link = resolve_link(d.db, token, now_iso());
+    if (!link) return not_found(res);
+    Lang lang = lead_lang(d.db, link->lead_id);
+    client_headers(res);
+    const std::string action = req.get_param_value("action");
+    const std::string now = now_iso();
+
+    if (link->kind == "brief") {
+        if (action != "save" && action != "submit") {
+            res.status = 400;
+            res.set_content("Unknown action\n", "text/plain; charset=utf-8");
+            return;
+        }
+        Stmt t(d.db, "SELECT bt.code, bt.body_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id WHERE b.id = ?1");
+        t.bind(1, link->doc_id);
+        if (!t.step()) return not_found(res);
+        std::string code = t.text(0);
+        json tpl = json::parse(t.text(1));
+        FormFields fields(req.params.begin(), req.params.end());
+        fields.erase("action");
+        std::vector<BriefProblem> problems;
+        json answers = answers_from_form(tpl, fields, &problems);
+        if (problems.empty()) {
+            problems = validate_answers(tpl, answers);
+            if (action == "save")
+                problems.erase(std::remove_if(problems.begin(), problems.end(),
+                                              [](const BriefProblem& p) { return p.message == "required"; }),
+                               problems.end());
+        }
+        if (!problems.empty()) {
+            res.status = 422;
+            res.set_content(brief_form_html(d.db, link->doc_id, lang, &answers, problems, ""), "text/html; charset=utf-8");
+            return;
+        }
+        save_brief(d.db, link->lead_id, code, answers, action == "submit", "client", now);
+        if (action == "submit") {
+            // Tell the studio: the owner's (or any manager's) address.
+            Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
+            Stmt c(d.db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+            c.bind(1, link->lead_id);
+            std::string client = c.step() ? c.text(0) : "";
+            if (m.step())
+                queue_notification(d.db, link->lead_id, "brief_filled", "manager", m.text(0), "Brief filled: " + client,
+                                   client + " has filled the brief.\n" + opt.base_url + "/\n", now);
+        }
+        res.status = 303;
+        res.set_header("Location", "/c/" + token + "?done=" + (action == "submit" ? "submitted" : "saved"));
+        return;
+    }
+    if ((link->kind == "proposal" || link->kind == "contract") && action == "accept") {
+        try {
+            if (link->kind == "proposal") accept_proposal(d.db, link->doc_id, req.get_param_value("name"), req.remote_addr, now);
+            else accept_contract(d.db, link->doc_id, req.get_param_value("name"), req.remote_addr, now);
+        } catch (const Error& e) {
+            res.status = 422;
+            std::string msg = e.what();
+            res.set_content(client_document_html(d.db, link->kind, link->doc_id, lang, msg), "text/html; charset=utf-8");
+            return;
+        }
+        res.status = 303;
+        res.set_header("Location", "/c/" + token);
+        return;
+    }
+    res.status = 405;
+    res.set_content("Method not allowed\n", "text/plain; charset=utf-8");
+}
+
+// -------------------------------------------------------------------------
+// [SECTION] lead intake
+// -------------------------------------------------------------------------
+
+// A fixed window per client address: at most `limit` requests a minute.
+class RateLimiter {
+public:
+    explicit RateLimiter(int limit) : limit_(limit) {}
+    // Returns 0 if allowed, else the seconds to wait.
+    int check(const std::string& addr) {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto now = std::chrono::steady_clock::now();
+        auto& w = windows_[addr];
+        if (now - w.start >= std::chrono::minutes(1)) { w.start = now; w.count = 0; }
+        if (windows_.size() > 100000) windows_.clear();  // bounded memory under a flood of addresses
+        if (++w.count <= limit_) return 0;
+        return (int)std::chrono::duration_cast<std::chrono::seconds>(w.start + std::chrono::minutes(1) - now).count() + 1;
+    }
+
+private:
+    struct Window {
+        std::chrono::steady_clock::time_point start{};
+        int count = 0;
+    };
+    int limit_;
+    std::mutex mu_;
+    std::map<std::string, Window> windows_;
+};
+
+bool origin_allowed(const ServeOptions& opt, const std::string& origin) {
+    for (const auto& o : opt.cors_origins)
+        if (o == "*" || o == origin) return true;
+    return false;
+}
+
+void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const httplib::Request& req,
+               httplib::Response& res) {
+    const std::string origin = req.get_header_value("Origin");
+    if (!origin.empty()) {
+        if (!origin_allowed(opt, origin)) return send_error(res, 403, "origin not allowed");
+        res.set_header("Access-Control-Allow-Origin", origin);
+        res.set_header("Vary", "Origin");
+    }
+    if (int wait = limiter.check(req.remote_addr)) {
+        res.set_header("Retry-After", std::to_string(wait));
+        return send_error(res, 429, "too many requests: try again in " + std::to_string(wait) + " s");
+    }
+    // Fields from JSON or from a form post.
+    json in = json::object();
+    const std::string type = req.get_header_value("Content-Type");
+    if (type.find("application/json") != std::string::npos || (!req.body.empty() && req.body[0] == '{')) {
+        in = json::parse(req.body, nullptr, false);
+        if (in.is_discarded() || !in.is_object()) return send_error(res, 400, "atelier: lead: malformed JSON body");
+    } else {
+        for (const auto& [k, v] : req.params) in[k] = v;
+    }
+    // Honeypot: a field people never see and bots fill in.
+    if (in.contains("website") && !(in["website"].is_string() && in["website"].get<std::string>().empty()) && !in["website"].is_null())
+        return send_error(res, 422, "rejected");
+    json lead = json::object(), utm = json::object();
+    for (auto it = in.begin(); it != in.end(); ++it) {
+        const std::string& k = it.key();
+        if (k == "website") continue;
+        if (k.rfind("utm_", 0) == 0) { utm[k] = it.value(); continue; }
+        if (k == "name") lead["client_name"] = it.value();
+        else if (k == "message") lead["title"] = it.value();
+        else lead[k] = it.value();
+    }
+    if (!lead.contains("source")) lead["source"] = "website";
+    try {
+        NewLead l = new_lead_from_json(lead);
+        std::lock_guard<std::mutex> lock(d.mu);
+        Savepoint sp(d.db, "intake");
+        const std::string now = now_iso();
+        std::string id = create_lead(d.db, l, "website", now);
+        if (!utm.empty()) {
+            Stmt u(d.db, "UPDATE leads SET utm_json = ?2 WHERE id = ?1");
+            u.bind(1, id).bind(2, utm.dump()).step();
+        }
+        // By rule: a lead with an e-mail gets the brief link.
+        if (!l.email.empty()) send_brief(d.db, id, "corporate", opt.base_url, "website", now);
+        sp.commit();
+        send_json(res, 201, json{{"id", id}});
+    } catch (const Error& e) {
+        send_error(res, 400, e.what());
+    }
+}
+
+void preflight(const ServeOptions& opt, const httplib::Request& req, httplib::Response& res) {
+    const std::string origin = req.get_header_value("Origin");
+    if (origin.empty() || !origin_allowed(opt, origin)) {
+        res.status = 403;
+        return;
+    }
+    res.status = 204;
+    res.set_header("Access-Control-Allow-Origin", origin);
+    res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers", "Content-Type");
+    res.set_header("Access-Control-Max-Age", "600");
+    res.set_header("Vary", "Origin");
+}
+
 }  // namespace
 
-int serve(const ServeOptions& opt) {
+// -------------------------------------------------------------------------
+// [SECTION] serve
+// -------------------------------------------------------------------------
+
+int backup(const std::string& db_path, const std::string& dest) {
+    sqlite3* src = nullptr;
+    sqlite3* dst = nullptr;
+    if (sqlite3_open_v2(db_path.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        std::fprintf(stderr, "atelier: cannot open database %s: %s\n", db_path.c_str(), sqlite3_errmsg(src));
+        sqlite3_close(src);
+        return 1;
+    }
+    if (sqlite3_open(dest.c_str(), &dst) != SQLITE_OK) {
+        std::fprintf(stderr, "atelier: cannot create %s: %s\n", dest.c_str(), sqlite3_errmsg(dst));
+        sqlite3_close(src);
+        sqlite3_close(dst);
+        return 1;
+    }
+    sqlite3_busy_timeout(src, 5000);
+    sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;  // one step: a consistent snapshot
+    if (b) sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        std::fprintf(stderr, "atelier: backup failed: %s\n", sqlite3_errmsg(dst));
+        sqlite3_close(src);
+        sqlite3_close(dst);
+        return 1;
+    }
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    std::printf("%s: backed up to %s\n", db_path.c_str(), dest.c_str());
+    return 0;
+}
+
+int serve(const ServeOptions& in_opt) {
+    ServeOptions opt = in_opt;
+    if (opt.base_url.empty()) opt.base_url = "http://" + opt.host + ":" + std::to_string(opt.port);
+    while (!opt.base_url.empty() && opt.base_url.back() == '/') opt.base_url.pop_back();
+
     sqlite3_auto_extension((void (*)())atelier_auto_init);
     Database d;
     if (sqlite3_open_v2(opt.db_path.c_str(), &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -89,6 +354,18 @@ int serve(const ServeOptions& opt) {
         std::fprintf(stderr, "atelier: warning: app folder %s not found; the app is not served (build it with scripts/build.sh)\n",
                      opt.www.c_str());
     }
+    if (opt.log_requests) {
+        svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+            // Client-link tokens are capabilities: the log shows only their start.
+            std::string path = req.path;
+            if (path.rfind("/c/", 0) == 0 && path.size() > 9) path = path.substr(0, 9) + "…";
+            json line = {{"t", now_iso()}, {"method", req.method}, {"path", path}, {"status", res.status},
+                         {"addr", req.remote_addr}, {"bytes", res.body.size()}};
+            std::fprintf(stderr, "%s\n", line.dump().c_str());
+        });
+    }
+
+    RateLimiter limiter(opt.intake_per_minute);
 
     svr.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
         std::lock_guard<std::mutex> lock(d.mu);
@@ -106,18 +383,10 @@ int serve(const ServeOptions& opt) {
         std::lock_guard<std::mutex> lock(d.mu);
         send_json(res, 200, leads_json(d.db, limit));
     });
-    svr.Post("/api/leads", [&](const httplib::Request& req, httplib::Response& res) {
-        auto body = json::parse(req.body, nullptr, false);
-        if (body.is_discarded()) return send_error(res, 400, "atelier: lead: malformed JSON body");
-        try {
-            NewLead l = new_lead_from_json(body);
-            std::lock_guard<std::mutex> lock(d.mu);
-            std::string id = create_lead(d.db, l, "api", now_iso());
-            send_json(res, 201, json{{"id", id}});
-        } catch (const Error& e) {
-            send_error(res, 400, e.what());
-        }
-    });
+    svr.Post("/api/leads", [&](const httplib::Request& req, httplib::Response& res) { post_lead(d, opt, limiter, req, res); });
+    svr.Options("/api/leads", [&](const httplib::Request& req, httplib::Response& res) { preflight(opt, req, res); });
+    svr.Get(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res) { get_client_page(d, req, res); });
+    svr.Post(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res) { post_client_page(d, opt, req, res); });
     svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         try {
             std::rethrow_exception(ep);

@@ -2,11 +2,16 @@
 //
 // Serves the manager app's files (the wasm build, its HTML shell) from a
 // folder, and a JSON API over one embedded SQLite database:
-//   GET  /healthz     {"status":"ok","version":...,"schema":N}
-//   GET  /api/leads   the leads, newest first
-//   POST /api/leads   create a lead from JSON; errors are {"error": "..."} naming the field
+//   GET  /healthz        {"status":"ok","version":...,"schema":N}
+//   GET  /api/leads      the leads, newest first
+//   POST /api/leads      lead intake (JSON or form-encoded) for the studio's site form:
+//                        honeypot, per-address rate limit, CORS for configured origins;
+//                        a lead with an e-mail gets the brief link queued in the outbox
+//   GET  /c/<token>      a client link: the brief form, or a proposal, contract or invoice
+//   POST /c/<token>      the brief saved or submitted; a proposal or contract accepted
 #pragma once
 #include <string>
+#include <vector>
 
 namespace atelier {
 
@@ -14,9 +19,16 @@ struct ServeOptions {
     std::string db_path = "atelier.db";
     std::string host = "127.0.0.1";
     int port = 8080;
-    std::string www;    // folder of static files
-    bool demo = true;   // seed demo data into a new database
+    std::string www;                        // folder of static files
+    bool demo = true;                       // seed demo data into a new database
+    std::string base_url;                   // public address for links; default http://host:port
+    std::vector<std::string> cors_origins;  // origins allowed to POST /api/leads
+    int intake_per_minute = 10;             // lead intake requests per client address per minute
+    bool log_requests = true;               // one JSON line per request on stderr
 };
+
+// Copies the database consistently while it may be in use: `atelier backup`.
+int backup(const std::string& db_path, const std::string& dest);
 
 // Runs until SIGINT/SIGTERM; returns the process exit code.
 int serve(const ServeOptions& opt);

@@ -1,0 +1,226 @@
+// atelier/client_pages.cpp — see client_pages.h.
+#include "client_pages.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+
+#include "documents.h"
+#include "error.h"
+#include "store.h"
+
+namespace atelier {
+
+using nlohmann::json;
+
+namespace {
+
+const json& words(Lang l) {
+    static const json ru = {{"save", "Сохранить черновик"}, {"submit", "Отправить бриф"}, {"required", "обязательный вопрос"},
+                            {"yes", "Да"}, {"no", "Нет"}, {"saved", "Черновик сохранён. Можно вернуться к брифу по этой же ссылке."},
+                            {"submitted", "Спасибо! Бриф отправлен, менеджер свяжется с вами."},
+                            {"fix", "Проверьте ответы, отмеченные ниже."}, {"accept", "Принять"},
+                            {"accept_as", "Ваше имя и фамилия"}, {"accept_note", "Нажимая «Принять», вы подтверждаете согласие с документом."},
+                            {"accepted", "Документ принят"}, {"brief", "Бриф"}};
+    static const json fr = {{"save", "Enregistrer le brouillon"}, {"submit", "Envoyer le brief"}, {"required", "question obligatoire"},
+                            {"yes", "Oui"}, {"no", "Non"}, {"saved", "Brouillon enregistré. Vous pouvez revenir par le même lien."},
+                            {"submitted", "Merci ! Votre brief est envoyé, nous revenons vers vous rapidement."},
+                            {"fix", "Vérifiez les réponses signalées ci-dessous."}, {"accept", "Accepter"},
+                            {"accept_as", "Vos prénom et nom"}, {"accept_note", "En cliquant sur « Accepter », vous acceptez ce document."},
+                            {"accepted", "Document accepté"}, {"brief", "Brief"}};
+    static const json en = {{"save", "Save draft"}, {"submit", "Send the brief"}, {"required", "required"},
+                            {"yes", "Yes"}, {"no", "No"}, {"saved", "Draft saved. You can come back with the same link."},
+                            {"submitted", "Thank you! Your brief is sent; we will be in touch."},
+                            {"fix", "Please check the answers marked below."}, {"accept", "Accept"},
+                            {"accept_as", "Your full name"}, {"accept_note", "By clicking Accept you agree to this document."},
+                            {"accepted", "Document accepted"}, {"brief", "Brief"}};
+    return l == Lang::fr ? fr : l == Lang::en ? en : ru;
+}
+
+const char* kBriefForm = R"M(<!doctype html>
+<html lang="{{lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{title}}</title>
+<style>
+body { font: 16px/1.5 "DejaVu Sans", system-ui, sans-serif; color: #1d1d1f; background: #f3f3f1; margin: 0; }
+main { max-width: 46rem; margin: 1.5rem auto; background: #fff; padding: 1.5rem 2rem; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+h1 { font-size: 1.6rem; margin-top: 0; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+.q { margin: 1.1rem 0; } .q label.title { display: block; font-weight: bold; }
+.help { color: #666; font-size: .9rem; } .err { color: #b3261e; font-weight: bold; }
+.q.bad input[type=text], .q.bad input[type=number], .q.bad input[type=date], .q.bad textarea { border-color: #b3261e; }
+input[type=text], input[type=number], input[type=date], textarea { width: 100%; box-sizing: border-box; padding: .45rem; font: inherit; border: 1px solid #aaa; border-radius: 4px; }
+textarea { min-height: 6rem; } .opt { display: block; font-weight: normal; }
+.notice { background: #e8f5e9; border: 1px solid #2f7d32; padding: .7rem 1rem; } .problems { background: #fdecea; border: 1px solid #b3261e; padding: .7rem 1rem; }
+button { font: inherit; padding: .6rem 1.2rem; margin-right: .6rem; border-radius: 4px; border: 1px solid #555; background: #fff; cursor: pointer; }
+button.primary { background: #1f5fbf; border-color: #1f5fbf; color: #fff; }
+</style>
+</head>
+<body>
+<main>
+<p class="help">{{studio}}</p>
+<h1>{{title}}</h1>
+{{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+{{#has_problems}}<p class="problems" role="alert">{{w.fix}}</p>{{/has_problems}}
+<form method="post" accept-charset="utf-8">
+{{#sections}}
+<h2>{{title}}</h2>
+{{#questions}}
+<div class="q{{#error}} bad{{/error}}" id="q-{{id}}">
+<label class="title" for="f-{{id}}">{{label}}{{#required}} *{{/required}}</label>
+{{#help}}<div class="help">{{help}}</div>{{/help}}
+{{#is_text}}<input type="text" id="f-{{id}}" name="{{id}}" value="{{value}}">{{/is_text}}
+{{#is_longtext}}<textarea id="f-{{id}}" name="{{id}}">{{value}}</textarea>{{/is_longtext}}
+{{#is_number}}<input type="number" id="f-{{id}}" name="{{id}}" value="{{value}}"{{#min}} min="{{min}}"{{/min}}{{#max}} max="{{max}}"{{/max}}>{{/is_number}}
+{{#is_date}}<input type="date" id="f-{{id}}" name="{{id}}" value="{{value}}">{{/is_date}}
+{{#is_choice}}{{#options}}<label class="opt"><input type="radio" name="{{name}}" value="{{id}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/options}}{{/is_choice}}
+{{#is_multi}}{{#options}}<label class="opt"><input type="checkbox" name="{{name}}" value="{{id}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/options}}{{/is_multi}}
+{{#is_yesno}}<label class="opt"><input type="radio" name="{{id}}" value="yes"{{#yes}} checked{{/yes}}> {{w.yes}}</label><label class="opt"><input type="radio" name="{{id}}" value="no"{{#no}} checked{{/no}}> {{w.no}}</label>{{/is_yesno}}
+{{#error}}<div class="err" id="e-{{id}}">{{error}}</div>{{/error}}
+</div>
+{{/questions}}
+{{/sections}}
+<p><button type="submit" name="action" value="save">{{w.save}}</button><button type="submit" name="action" value="submit" class="primary">{{w.submit}}</button></p>
+</form>
+</main>
+</body>
+</html>
+)M";
+
+std::string text_of(const json& j, Lang l) {
+    if (j.is_object()) return j.value(lang_code(l), "");
+    return "";
+}
+
+// A problem message in the client's language for the common cases.
+std::string localise(const std::string& msg, Lang l) {
+    if (msg == "required") return words(l)["required"];
+    return msg;
+}
+
+}  // namespace
+
+Lang lead_lang(sqlite3* db, std::string_view lead_id) {
+    Stmt q(db, "SELECT lang FROM leads WHERE id = ?1");
+    q.bind(1, lead_id);
+    return q.step() ? parse_lang(q.text(0)) : Lang::ru;
+}
+
+json answers_from_form(const json& tpl, const FormFields& fields, std::vector<BriefProblem>* problems) {
+    json answers = json::object();
+    for (const json& s : tpl["sections"])
+        for (const json& q : s["questions"]) {
+            const std::string id = q["id"], type = q["type"];
+            auto range = fields.equal_range(id);
+            if (type == "multi") {
+                json arr = json::array();
+                for (auto it = range.first; it != range.second; ++it) arr.push_back(it->second);
+                if (!arr.empty()) answers[id] = arr;
+                continue;
+            }
+            if (range.first == range.second) continue;
+            std::string v = range.first->second;
+            size_t a = v.find_first_not_of(" \t\r\n"), b = v.find_last_not_of(" \t\r\n");
+            v = a == std::string::npos ? "" : v.substr(a, b - a + 1);
+            if (v.empty()) continue;
+            if (type == "number") {
+                char* end = nullptr;
+                errno = 0;
+                long long n = std::strtoll(v.c_str(), &end, 10);
+                if (*end || errno) {
+                    problems->push_back({id, "expected a whole number"});
+                    answers[id] = v;  // kept for the form
+                } else {
+                    answers[id] = n;
+                }
+            } else if (type == "yesno") {
+                if (v == "yes") answers[id] = true;
+                else if (v == "no") answers[id] = false;
+                else problems->push_back({id, "expected yes or no"});
+            } else {
+                answers[id] = v;
+            }
+        }
+    return answers;
+}
+
+std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, const json* override_answers,
+                            const std::vector<BriefProblem>& problems, std::string_view notice) {
+    Stmt q(db, "SELECT b.answers_json, bt.body_json, (SELECT name FROM studio ORDER BY created_at LIMIT 1)"
+               " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id WHERE b.id = ?1");
+    q.bind(1, brief_id);
+    if (!q.step()) throw Error("brief: no brief with id \"" + std::string(brief_id) + "\"");
+    json stored = json::parse(q.text(0)), tpl = json::parse(q.text(1));
+    const json& answers = override_answers ? *override_answers : stored;
+    std::map<std::string, std::string> errs;
+    for (const auto& p : problems) {
+        std::string& e = errs[p.question];
+        e += (e.empty() ? "" : "; ") + localise(p.message, l);
+    }
+    json d;
+    d["lang"] = lang_code(l);
+    d["w"] = words(l);
+    d["title"] = text_of(tpl["title"], l);
+    d["studio"] = q.text(2);
+    d["notice"] = notice.empty() ? json(nullptr) : json(std::string(notice));
+    d["has_problems"] = !problems.empty();
+    json sections = json::array();
+    for (const json& s : tpl["sections"]) {
+        json qs = json::array();
+        for (const json& qu : s["questions"]) {
+            const std::string id = qu["id"], type = qu["type"];
+            json a = answers.contains(id) ? answers[id] : json(nullptr);
+            json item = {{"id", id}, {"label", text_of(qu["label"], l)}, {"help", text_of(qu.value("help", json()), l)},
+                         {"required", qu.value("required", false)}, {"is_" + type, true},
+                         {"error", errs.count(id) ? json(errs[id]) : json(nullptr)}};
+            if (item["help"] == "") item["help"] = nullptr;
+            if (a.is_string()) item["value"] = a.get<std::string>();
+            else if (a.is_number_integer()) item["value"] = std::to_string(a.get<int64_t>());
+            else item["value"] = "";
+            if (qu.contains("min")) item["min"] = std::to_string(qu["min"].get<int64_t>());
+            if (qu.contains("max")) item["max"] = std::to_string(qu["max"].get<int64_t>());
+            if (type == "yesno") { item["yes"] = a == json(true); item["no"] = a == json(false); }
+            if (type == "choice" || type == "multi") {
+                json opts = json::array();
+                for (const json& o : qu["options"]) {
+                    bool checked = type == "choice" ? a == o["id"]
+                                                    : (a.is_array() && std::find(a.begin(), a.end(), o["id"]) != a.end());
+                    opts.push_back({{"id", o["id"]}, {"name", id}, {"label", text_of(o["label"], l)}, {"checked", checked}});
+                }
+                item["options"] = opts;
+            }
+            qs.push_back(item);
+        }
+        sections.push_back({{"title", text_of(s["title"], l)}, {"questions", qs}});
+    }
+    d["sections"] = sections;
+    return render_template(kBriefForm, d);
+}
+
+std::string client_document_html(sqlite3* db, std::string_view kind, std::string_view doc_id, Lang l,
+                                 std::string_view error) {
+    std::string html = document_html(db, kind, doc_id, l);
+    if (kind != "proposal" && kind != "contract") return html;
+    Stmt q(db, ("SELECT status FROM " + std::string(kind) + "s WHERE id = ?1").c_str());
+    q.bind(1, doc_id);
+    std::string status = q.step() ? q.text(0) : "";
+    if (status == "accepted" || status == "superseded" || status == "declined") return html;
+    json d = {{"w", words(l)}, {"error", error.empty() ? json(nullptr) : json(std::string(error))}};
+    std::string form = render_template(
+        R"M(<form method="post" class="noprint" style="margin:8mm 0;padding:5mm;border:1px solid #1f5fbf;border-radius:2mm">
+{{#error}}<p style="color:#b3261e;font-weight:bold" role="alert">{{error}}</p>{{/error}}
+<label for="accept-name">{{w.accept_as}}</label><br>
+<input id="accept-name" name="name" type="text" required style="width:60%;padding:2mm;font:inherit">
+<button type="submit" name="action" value="accept" style="padding:2mm 6mm;font:inherit;background:#1f5fbf;color:#fff;border:0;border-radius:1mm">{{w.accept}}</button>
+<p style="color:#666;font-size:9pt">{{w.accept_note}}</p>
+</form>
+)M", d);
+    size_t at = html.rfind("</div>\n</body>");
+    if (at == std::string::npos) at = html.rfind("</body>");
+    if (at == std::string::npos) return html + form;
+    html.insert(at, form);
+    return html;
+}
+
+}  // namespace atelier

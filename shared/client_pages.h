@@ -1,0 +1,41 @@
+// atelier/client_pages.h — what a client sees behind /c/<token>.
+//
+// Plain HTML that works without JavaScript: the brief as a form (errors
+// beside the questions, the client's input kept), and the proposal, contract
+// and invoice with an Accept form where acceptance applies. The server
+// decides routing and status codes; the pages are made here.
+#pragma once
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "atelier_sqlite.h"
+#include "brief.h"
+#include "money.h"
+
+namespace atelier {
+
+// Form fields as posted: a name may repeat (checkboxes).
+using FormFields = std::multimap<std::string, std::string>;
+
+// Answers from posted fields, typed by the template; fields that cannot be
+// typed are reported and kept as text so the form shows them again.
+nlohmann::json answers_from_form(const nlohmann::json& tpl, const FormFields& fields, std::vector<BriefProblem>* problems);
+
+// The brief form for a brief row; `answers` and `problems` override what is
+// stored (a failed submission shows the client's input and the errors).
+std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang lang, const nlohmann::json* answers,
+                            const std::vector<BriefProblem>& problems, std::string_view notice);
+
+// A document page for the client: the document, and an Accept form for a
+// proposal or contract that is not accepted yet.
+std::string client_document_html(sqlite3* db, std::string_view kind, std::string_view doc_id, Lang lang,
+                                 std::string_view error);
+
+// The language of the lead a document belongs to.
+Lang lead_lang(sqlite3* db, std::string_view lead_id);
+
+}  // namespace atelier
