@@ -205,16 +205,17 @@ std::string client_document_html(sqlite3* db, std::string_view kind, std::string
     Stmt q(db, ("SELECT status FROM " + std::string(kind) + "s WHERE id = ?1").c_str());
     q.bind(1, doc_id);
     std::string status = q.step() ? q.text(0) : "";
-    if (status == "accepted" || status == "superseded" || status == "declined") return html;
-    json d = {{"w", words(l)}, {"error", error.empty() ? json(nullptr) : json(std::string(error))}};
+    bool open = status != "accepted" && status != "superseded" && status != "declined";
+    if (!open && error.empty()) return html;
+    json d = {{"w", words(l)}, {"error", error.empty() ? json(nullptr) : json(std::string(error))}, {"open", open}};
     std::string form = render_template(
-        R"M(<form method="post" class="noprint" style="margin:8mm 0;padding:5mm;border:1px solid #1f5fbf;border-radius:2mm">
-{{#error}}<p style="color:#b3261e;font-weight:bold" role="alert">{{error}}</p>{{/error}}
+        R"M({{#error}}<p class="noprint" style="color:#b3261e;font-weight:bold" role="alert">{{error}}</p>{{/error}}
+{{#open}}<form method="post" class="noprint" style="margin:8mm 0;padding:5mm;border:1px solid #1f5fbf;border-radius:2mm">
 <label for="accept-name">{{w.accept_as}}</label><br>
 <input id="accept-name" name="name" type="text" required style="width:60%;padding:2mm;font:inherit">
 <button type="submit" name="action" value="accept" style="padding:2mm 6mm;font:inherit;background:#1f5fbf;color:#fff;border:0;border-radius:1mm">{{w.accept}}</button>
 <p style="color:#666;font-size:9pt">{{w.accept_note}}</p>
-</form>
+</form>{{/open}}
 )M", d);
     size_t at = html.rfind("</div>\n</body>");
     if (at == std::string::npos) at = html.rfind("</body>");

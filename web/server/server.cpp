@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -129,12 +130,14 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
         fields.erase("action");
         std::vector<BriefProblem> problems;
         json answers = answers_from_form(tpl, fields, &problems);
-        if (problems.empty()) {
-            problems = validate_answers(tpl, answers);
-            if (action == "save")
-                problems.erase(std::remove_if(problems.begin(), problems.end(),
-                                              [](const BriefProblem& p) { return p.message == "required"; }),
-                               problems.end());
+        // Every problem at once: the ones typing found, then the template's
+        // checks on the other questions (a draft may leave questions empty).
+        std::set<std::string> reported;
+        for (const auto& p : problems) reported.insert(p.question);
+        for (auto& p : validate_answers(tpl, answers)) {
+            if (reported.count(p.question)) continue;
+            if (action == "save" && p.message == "required") continue;
+            problems.push_back(std::move(p));
         }
         if (!problems.empty()) {
             res.status = 422;

@@ -1,0 +1,211 @@
+// Client links, lead intake and backups against a real server on loopback.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, root } from '../lib/server.mjs';
+import { sql } from '../lib/sql.mjs';
+
+let server;
+before(async () => {
+  server = await startServer({ args: ['--cors-origin', 'https://studio.example', '--intake-per-minute', '1000'] });
+});
+after(async () => { await server.stop(); });
+
+const form = (obj) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(obj)) for (const x of [].concat(v)) p.append(k, x);
+  return p;
+};
+const post = (path, body, headers = {}) => fetch(server.url + path, { method: 'POST', body, headers, redirect: 'manual' });
+const get = (path) => fetch(server.url + path, { redirect: 'manual' });
+
+async function intake(fields, headers) {
+  const r = await post('/api/leads', form(fields), headers);
+  return { status: r.status, body: await r.json() };
+}
+
+function outboxLink(leadId) {
+  const body = sql(server.db, `SELECT body FROM notifications WHERE lead_id = '${leadId}' AND rule = 'brief_link'`);
+  const m = /\/c\/([A-Za-z0-9_-]{22})/.exec(body);
+  assert.ok(m, `no brief link in the outbox: ${body}`);
+  return m[1];
+}
+
+test('intake from a site form: lead with UTM tags, and the brief link queued by rule', async () => {
+  const r = await intake({ name: 'Ольга Павлова', email: 'olga@kolos.ru', phone: '+7 812 333-44-55',
+    message: 'Интернет-магазин', utm_source: 'yandex', utm_campaign: 'autumn', website: '' });
+  assert.equal(r.status, 201);
+  const id = r.body.id;
+  assert.equal(sql(server.db, `SELECT source || '|' || json_extract(utm_json, '$.utm_source') || '|' || stage FROM leads WHERE id = '${id}'`),
+    'website|yandex|brief_sent');
+  const token = outboxLink(id);
+  assert.ok(sql(server.db, `SELECT body FROM notifications WHERE lead_id = '${id}'`).includes(server.url + '/c/' + token));
+  const page = await get('/c/' + token);
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('cache-control'), 'no-store');
+  assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+  const html = await page.text();
+  assert.match(html, /Бриф на корпоративный сайт/);
+  assert.match(html, /<form method="post"/);
+});
+
+test('intake refuses spam and bad input with the right status codes, and writes nothing', async () => {
+  const before = sql(server.db, 'SELECT count(*) FROM leads');
+  let r = await intake({ name: 'Bot', email: 'bot@spam.example', website: 'http://spam.example' });
+  assert.equal(r.status, 422);
+  r = await intake({ name: '', email: 'nope' });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error, /client_name: required/);
+  assert.match(r.body.error, /email: "nope" is not an e-mail address/);
+  const j = await post('/api/leads', '{"client_name": 5}', { 'content-type': 'application/json' });
+  assert.equal(j.status, 400);
+  assert.equal(sql(server.db, 'SELECT count(*) FROM leads'), before);
+});
+
+test('CORS: configured origins only', async () => {
+  let r = await fetch(server.url + '/api/leads', { method: 'OPTIONS', headers: { Origin: 'https://studio.example',
+    'Access-Control-Request-Method': 'POST' } });
+  assert.equal(r.status, 204);
+  assert.equal(r.headers.get('access-control-allow-origin'), 'https://studio.example');
+  r = await fetch(server.url + '/api/leads', { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
+  assert.equal(r.status, 403);
+  const ok = await intake({ name: 'Claire', lang: 'fr' }, { Origin: 'https://studio.example' });
+  assert.equal(ok.status, 201);
+  const bad = await intake({ name: 'Mallory' }, { Origin: 'https://evil.example' });
+  assert.equal(bad.status, 403);
+});
+
+test('intake is rate-limited per address', async () => {
+  const s = await startServer({ args: ['--intake-per-minute', '3', '--no-demo'] });
+  try {
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await fetch(s.url + '/api/leads', { method: 'POST', body: form({ name: 'Lead ' + i }) });
+      statuses.push(r.status);
+      if (r.status === 429) assert.ok(Number(r.headers.get('retry-after')) >= 1);
+    }
+    assert.deepEqual(statuses, [201, 201, 201, 429, 429]);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('the brief form: draft saved and resumed, errors beside the questions with input kept, submit', async () => {
+  const { body } = await intake({ name: 'Игорь Смирнов', email: 'igor@smirnov-law.ru' });
+  const lead = body.id;
+  const token = outboxLink(lead);
+  // A partial draft is saved.
+  let r = await post('/c/' + token, form({ action: 'save', company: 'Смирнов и партнёры', pages: '7' }));
+  assert.equal(r.status, 303);
+  let html = await (await get(r.headers.get('location'))).text();
+  assert.match(html, /Черновик сохранён/);
+  assert.match(html, /value="Смирнов и партнёры"/);
+  assert.match(html, /value="7"/);
+  // Submitting with problems: 422, every problem beside its question, input kept.
+  r = await post('/c/' + token, form({ action: 'submit', company: 'Смирнов и партнёры', pages: 'семь',
+    sections: ['about', 'contacts'] }));
+  assert.equal(r.status, 422);
+  html = await r.text();
+  assert.match(html, /id="e-pages">expected a whole number/);
+  assert.match(html, /id="e-activity">обязательный вопрос/);
+  assert.match(html, /value="семь"/);
+  assert.match(html, /value="about" checked/);
+  assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'brief_sent');
+  // A complete brief moves the lead and tells the studio.
+  r = await post('/c/' + token, form({ action: 'submit', company: 'Смирнов и партнёры', activity: 'Юридические услуги',
+    goals: ['leads', 'brand'], pages: '7', sections: ['about', 'services', 'contacts'], content_pages: '10',
+    languages: '1', design_level: 'custom', seo: 'yes', urgency: 'normal' }));
+  assert.equal(r.status, 303);
+  assert.match(await (await get(r.headers.get('location'))).text(), /Бриф отправлен/);
+  assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'brief_filled');
+  assert.equal(sql(server.db, `SELECT json_extract(answers_json, '$.pages') || '|' || json_extract(answers_json, '$.seo') FROM briefs WHERE lead_id = '${lead}'`), '7|1');
+  assert.equal(sql(server.db, `SELECT count(*) FROM notifications WHERE lead_id = '${lead}' AND rule = 'brief_filled' AND channel = 'manager'`), '1');
+});
+
+async function proposalFor(name, lang = 'ru') {
+  const currency = lang === 'ru' ? 'RUB' : 'EUR';
+  const lead = sql(server.db, `SELECT atelier_lead_create('${JSON.stringify({ client_name: name, lang, currency }).replace(/'/g, "''")}', 'anna')`);
+  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"X","activity":"Y","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
+  const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
+  const token = sql(server.db, `SELECT atelier_link('proposal', '${proposal}')`);
+  return { lead, proposal, token };
+}
+
+test('a proposal link: live while a draft, accepted with a name, then frozen', async () => {
+  const { lead, proposal, token } = await proposalFor('Мария Лебедева');
+  let html = await (await get('/c/' + token)).text();
+  assert.match(html, /Коммерческое предложение/);
+  assert.match(html, /name="name"/);
+  sql(server.db, "UPDATE studio SET name = 'Студия «Атлас» (новое имя)'");
+  html = await (await get('/c/' + token)).text();
+  assert.match(html, /Студия «Атлас» \(новое имя\)/, 'the edit shows on reload');
+  let r = await post('/c/' + token, form({ action: 'accept', name: '  ' }));
+  assert.equal(r.status, 422);
+  assert.match(await r.text(), /name: the client&apos;s name is required/);
+  r = await post('/c/' + token, form({ action: 'accept', name: 'Мария Лебедева' }));
+  assert.equal(r.status, 303);
+  html = await (await get('/c/' + token)).text();
+  assert.doesNotMatch(html, /name="name"/);
+  assert.match(html, /Принято: Мария Лебедева/);
+  assert.equal(sql(server.db, `SELECT status || '|' || accepted_ip || '|' || (number IS NOT NULL) FROM proposals WHERE id = '${proposal}'`),
+    'accepted|127.0.0.1|1');
+  sql(server.db, "UPDATE studio SET name = 'Совсем другое имя'");
+  assert.equal(await (await get('/c/' + token)).text(), html, 'the accepted version is frozen');
+  r = await post('/c/' + token, form({ action: 'accept', name: 'Ещё раз' }));
+  assert.equal(r.status, 422);
+  assert.match(await r.text(), /the proposal is accepted and cannot be accepted/);
+  assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'proposal_sent');
+});
+
+test('tokens: scoped to one document, revocable, expiring; a wrong one is a plain 404', async () => {
+  const a = await proposalFor('Клиент А');
+  const b = await proposalFor('Клиент Б');
+  const pageA = await (await get('/c/' + a.token)).text();
+  assert.match(pageA, /Клиент А/);
+  assert.doesNotMatch(pageA, /Клиент Б/);
+  for (const path of ['/c/AAAAAAAAAAAAAAAAAAAAAA', '/c/short', '/c/' + a.token.slice(0, 21) + 'x']) {
+    const r = await get(path);
+    assert.equal(r.status, 404, path);
+    assert.equal(await r.text(), 'Not found\n');
+  }
+  sql(server.db, `SELECT atelier_link_revoke('${b.token}')`);
+  assert.equal((await get('/c/' + b.token)).status, 404);
+  const expired = sql(server.db, `SELECT atelier_link_create('proposal', '${a.proposal}', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')`);
+  assert.equal((await get('/c/' + expired)).status, 404);
+  assert.equal((await get('/c/' + a.token)).status, 200);
+  assert.equal(a.token.length, 22);
+});
+
+test('names full of HTML and JS render escaped on every client page', async () => {
+  const evil = `<script>alert('x')</script><img src=x onerror=alert(1)>`;
+  const { body } = await intake({ name: evil, email: 'evil@example.com', company: '"><b>bold</b>' });
+  const briefToken = outboxLink(body.id);
+  const { lead, proposal, token } = await proposalFor(evil);
+  sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '${evil.replace(/'/g, "''")}', '127.0.0.1')`);
+  const contract = sql(server.db, `SELECT atelier_contract_create('${proposal}', 'anna')`);
+  const ctoken = sql(server.db, `SELECT atelier_link('contract', '${contract}')`);
+  const invoices = JSON.parse(sql(server.db, `SELECT atelier_invoices_create('${contract}', '2026-11-27', 5, 'anna')`));
+  const itoken = sql(server.db, `SELECT atelier_link('invoice', '${invoices[0]}')`);
+  for (const t of [briefToken, token, ctoken, itoken]) {
+    const html = await (await get('/c/' + t)).text();
+    assert.doesNotMatch(html, /<script>alert/, t);
+    assert.doesNotMatch(html, /<img src=x/, t);
+    assert.doesNotMatch(html, /<b>bold<\/b>/, t);
+  }
+  const inv = await (await get('/c/' + itoken)).text();
+  assert.match(inv, /&lt;script&gt;/);
+  assert.match(inv, /Сумма прописью/);
+  assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'invoiced');
+});
+
+test('a consistent backup while the server runs', async () => {
+  const dest = join(mkdtempSync(join(tmpdir(), 'atelier-')), 'backup.db');
+  const out = execFileSync(join(root, 'build', 'native', 'atelier'), ['backup', dest, '--db', server.db], { encoding: 'utf8' });
+  assert.match(out, /backed up to/);
+  assert.equal(execFileSync('sqlite3', [dest, 'PRAGMA integrity_check'], { encoding: 'utf8' }).trim(), 'ok');
+  assert.equal(execFileSync('sqlite3', [dest, 'SELECT count(*) FROM leads'], { encoding: 'utf8' }).trim(),
+    sql(server.db, 'SELECT count(*) FROM leads'));
+});
