@@ -12,7 +12,7 @@ let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.stop(); });
 
-const get = (path) => fetch(server.url + path);
+const get = (path) => (path.startsWith('/api/') ? server.api(path) : fetch(server.url + path));
 const postJson = (path, body) => fetch(server.url + path, {
   method: 'POST', headers: { 'content-type': 'application/json' },
   body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -24,7 +24,7 @@ test('healthz reports the version and schema', async () => {
   assert.match(r.headers.get('content-type'), /application\/json/);
   const j = await r.json();
   assert.equal(j.status, 'ok');
-  assert.equal(j.schema, 2);
+  assert.equal(j.schema, 3);
   assert.match(j.version, /^\d+\.\d+\.\d+$/);
 });
 
@@ -107,12 +107,12 @@ test('a database from a newer schema is refused', async () => {
 test('a restart keeps the data, and SIGTERM stops the server cleanly', async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'atelier-')), 'keep.db');
   let s = await startServer({ dbPath: db, args: ['--no-demo'] });
-  assert.equal((await (await fetch(s.url + '/api/leads')).json()).length, 0);
+  assert.equal((await (await s.api('/api/leads')).json()).length, 0);
   const r = await fetch(s.url + '/api/leads', { method: 'POST', body: JSON.stringify({ client_name: 'Пекарня' }) });
   assert.equal(r.status, 201);
   assert.equal(await s.stop(), 0);
   s = await startServer({ dbPath: db, args: ['--no-demo'] });
-  const leads = await (await fetch(s.url + '/api/leads')).json();
+  const leads = await (await s.api('/api/leads')).json();
   assert.deepEqual(leads.map(l => l.client), ['Пекарня']);
   assert.equal(await s.stop(), 0);
 });

@@ -1,7 +1,8 @@
 // web/server/main.cpp — the `atelier` command line.
 //
 //   atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]
-//                 [--cors-origin ORIGIN]... [--intake-per-minute N] [--no-demo] [--quiet]
+//                 [--cors-origin ORIGIN]... [--intake-per-minute N] [--owner-email E] [--owner-password P]
+//                 [--no-demo] [--quiet]
 //   atelier migrate [--db PATH]
 //   atelier backup DEST [--db PATH]
 //   atelier version
@@ -21,7 +22,8 @@ int usage(const char* msg) {
     if (msg) std::fprintf(stderr, "atelier: %s\n", msg);
     std::fprintf(stderr,
                  "usage: atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]\n"
-                 "                     [--cors-origin ORIGIN]... [--intake-per-minute N] [--no-demo] [--quiet]\n"
+                 "                     [--cors-origin ORIGIN]... [--intake-per-minute N] [--owner-email E]\n"
+                 "                     [--owner-password P] [--no-demo] [--quiet]\n"
                  "       atelier migrate [--db PATH]\n"
                  "       atelier backup DEST [--db PATH]\n"
                  "       atelier version\n");
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
     if (const char* p = std::getenv("ATELIER_PORT"); p && !parse_port(p, &opt.port))
         return usage((std::string("ATELIER_PORT: expected a port number 1-65535, got \"") + p + "\"").c_str());
     if (const char* p = std::getenv("ATELIER_BASE_URL")) opt.base_url = p;
+    if (const char* p = std::getenv("ATELIER_OWNER_PASSWORD")) opt.owner_password = p;
     for (int i = first_opt; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
@@ -85,6 +88,14 @@ int main(int argc, char** argv) {
             opt.www = v;
         } else if (a == "--no-demo" && cmd == "serve") {
             opt.demo = false;
+        } else if (a == "--owner-email" && cmd == "serve") {
+            const char* v = value();
+            if (!v || !std::strchr(v, '@')) return usage("--owner-email: expected an e-mail address");
+            opt.owner_email = v;
+        } else if (a == "--owner-password" && cmd == "serve") {
+            const char* v = value();
+            if (!v || std::strlen(v) < 10) return usage("--owner-password: expected at least 10 characters");
+            opt.owner_password = v;
         } else if (a == "--quiet" && cmd == "serve") {
             opt.log_requests = false;
         } else if (a == "--base-url" && cmd == "serve") {

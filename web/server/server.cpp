@@ -21,7 +21,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth.h"
 #include "brief.h"
+#include "http_util.h"
 #include "client_pages.h"
 #include "demo.h"
 #include "error.h"
@@ -42,23 +44,6 @@ using nlohmann::json;
 // -------------------------------------------------------------------------
 // [SECTION] database and helpers
 // -------------------------------------------------------------------------
-
-// One connection, serialised by a mutex: SQLite writes are serial anyway,
-// and reads of a studio's data are short.
-struct Database {
-    sqlite3* db = nullptr;
-    std::mutex mu;
-    ~Database() { sqlite3_close(db); }
-};
-
-void send_json(httplib::Response& res, int status, const json& body) {
-    res.status = status;
-    res.set_content(body.dump(), "application/json; charset=utf-8");
-}
-
-void send_error(httplib::Response& res, int status, const std::string& msg) {
-    send_json(res, status, json{{"error", msg}});
-}
 
 bool is_dir(const std::string& p) {
     struct stat st{};
@@ -335,6 +320,14 @@ int serve(const ServeOptions& in_opt) {
         install_defaults(d.db, now_iso());
         std::fprintf(stderr, "atelier: database %s, schema version %d%s\n", opt.db_path.c_str(), v,
                      seeded ? ", demo data created" : "");
+        if (!auth::init()) throw Error("libsodium cannot start");
+        std::string pw = auth::ensure_owner(d.db, opt.owner_email, opt.owner_password, now_iso());
+        if (!pw.empty() && opt.owner_password.empty()) {
+            Stmt o(d.db, "SELECT email FROM users WHERE role = 'owner' AND password_hash != '' LIMIT 1");
+            o.step();
+            std::printf("Owner account created: %s, password %s (shown once; change it after logging in)\n",
+                        o.text(0).c_str(), pw.c_str());
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "atelier: cannot use database %s: %s\n", opt.db_path.c_str(), e.what());
         return 1;
@@ -369,22 +362,11 @@ int serve(const ServeOptions& in_opt) {
     }
 
     RateLimiter limiter(opt.intake_per_minute);
+    register_api(svr, d, opt);
 
     svr.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
         std::lock_guard<std::mutex> lock(d.mu);
         send_json(res, 200, json{{"status", "ok"}, {"version", ATELIER_VERSION}, {"schema", schema_version(d.db)}});
-    });
-    svr.Get("/api/leads", [&](const httplib::Request& req, httplib::Response& res) {
-        int64_t limit = -1;
-        if (req.has_param("limit")) {
-            const std::string v = req.get_param_value("limit");
-            char* end = nullptr;
-            long long n = std::strtoll(v.c_str(), &end, 10);
-            if (v.empty() || *end || n < 0) return send_error(res, 400, "limit: expected a non-negative integer");
-            limit = n;
-        }
-        std::lock_guard<std::mutex> lock(d.mu);
-        send_json(res, 200, leads_json(d.db, limit));
     });
     svr.Post("/api/leads", [&](const httplib::Request& req, httplib::Response& res) { post_lead(d, opt, limiter, req, res); });
     svr.Options("/api/leads", [&](const httplib::Request& req, httplib::Response& res) { preflight(opt, req, res); });
@@ -413,17 +395,21 @@ int serve(const ServeOptions& in_opt) {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::atomic<bool> signalled{false};
+    std::atomic<bool> signalled{false}, listen_done{false};
     std::thread stopper([&] {
         int sig = 0;
         sigwait(&set, &sig);
         signalled = true;
+        // A signal that arrives before the accept loop has started must not
+        // be lost: stop() only stops a running server.
+        while (!svr.is_running() && !listen_done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         svr.stop();
     });
 
     std::printf("Atelier is running: http://%s:%d/\n", opt.host.c_str(), opt.port);
     std::fflush(stdout);
     svr.listen_after_bind();
+    listen_done = true;
     if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // listen failed: release the waiter
     stopper.join();
     std::fprintf(stderr, "atelier: stopped\n");

@@ -25,6 +25,8 @@ struct ServeOptions {
     std::vector<std::string> cors_origins;  // origins allowed to POST /api/leads
     int intake_per_minute = 10;             // lead intake requests per client address per minute
     bool log_requests = true;               // one JSON line per request on stderr
+    std::string owner_email;                // the first owner account (default: the studio's owner, or owner@localhost)
+    std::string owner_password;             // its password; generated and printed once when empty
 };
 
 // Copies the database consistently while it may be in use: `atelier backup`.

@@ -1,0 +1,132 @@
+// The manager's JSON API and accounts, against a real server on loopback.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, freePort, root, OWNER_PASSWORD } from '../lib/server.mjs';
+import { sql } from '../lib/sql.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.stop(); });
+
+const json = (method, body, headers = {}) => ({ method, headers: { 'content-type': 'application/json', ...headers },
+  body: body === undefined ? undefined : JSON.stringify(body) });
+
+test('accounts: argon2id hashes, log-in, CSRF on writes, API tokens', async () => {
+  assert.match(sql(server.db, "SELECT password_hash FROM users WHERE role = 'owner' AND password_hash != ''"), /^\$argon2id\$/);
+  assert.equal((await fetch(server.url + '/api/leads')).status, 401);
+  const email = sql(server.db, "SELECT email FROM users WHERE password_hash != ''");
+  let r = await fetch(server.url + '/api/login', json('POST', { email, password: 'wrong-password' }));
+  assert.equal(r.status, 401);
+  assert.match((await r.json()).error, /wrong e-mail or password/);
+  r = await fetch(server.url + '/api/login', json('POST', { email: 'nobody@example.com', password: OWNER_PASSWORD }));
+  assert.equal(r.status, 401);
+  r = await fetch(server.url + '/api/login', json('POST', { email, password: OWNER_PASSWORD }));
+  assert.equal(r.status, 200);
+  const setCookie = r.headers.get('set-cookie');
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  const cookie = setCookie.split(';')[0];
+  const { csrf_token } = await r.json();
+  assert.equal((await fetch(server.url + '/api/leads', { headers: { cookie } })).status, 200);
+  // A write with the cookie but without the CSRF token is refused.
+  r = await fetch(server.url + '/api/tokens', json('POST', { name: 'app' }, { cookie }));
+  assert.equal(r.status, 403);
+  r = await fetch(server.url + '/api/tokens', json('POST', { name: 'app' }, { cookie, 'x-csrf-token': csrf_token }));
+  assert.equal(r.status, 201);
+  const { token } = await r.json();
+  assert.equal(token.length, 64);
+  assert.equal(sql(server.db, 'SELECT count(*) FROM api_tokens WHERE token_hash = ' + `'${token}'`), '0', 'stored hashed');
+  r = await fetch(server.url + '/api/leads?limit=1', { headers: { authorization: 'Bearer ' + token } });
+  assert.equal(r.status, 200);
+  assert.equal((await fetch(server.url + '/api/leads', { headers: { authorization: 'Bearer ' + 'f'.repeat(64) } })).status, 401);
+  r = await fetch(server.url + '/api/logout', json('POST', {}, { cookie, 'x-csrf-token': csrf_token }));
+  assert.equal(r.status, 200);
+  assert.equal((await fetch(server.url + '/api/leads', { headers: { cookie } })).status, 401);
+});
+
+test('the first start of a new database creates the owner and prints the password once', async () => {
+  const db = join(mkdtempSync(join(tmpdir(), 'atelier-')), 'new.db');
+  const port = await freePort();
+  const start = () => new Promise((resolve, reject) => {
+    const p = spawn(join(root, 'build', 'native', 'atelier'), ['serve', '--db', db, '--port', String(port), '--no-demo', '--quiet']);
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Atelier is running')) { p.kill('SIGTERM'); }
+    });
+    p.on('exit', () => resolve(out));
+    p.on('error', reject);
+  });
+  const first = await start();
+  const m = /Owner account created: (\S+), password (\S+)/.exec(first);
+  assert.ok(m, first);
+  const second = await start();
+  assert.doesNotMatch(second, /password/);
+  assert.match(sql(db, 'SELECT password_hash FROM users'), /^\$argon2id\$/);
+});
+
+test('the conveyor through the API, with errors naming the field', async () => {
+  const api = server.api;
+  let r = await fetch(server.url + '/api/leads', json('POST', { client_name: 'François Lefèvre', email: 'fl@cabinet.fr', lang: 'fr', currency: 'EUR' }));
+  const { id } = await r.json();
+
+  r = await api(`/api/leads/${id}/brief`, { method: 'PUT', body: { template: 'corporate', answers: { pages: 0 }, submit: true } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /pages: must be at least 1/);
+  r = await api(`/api/leads/${id}/brief`, { method: 'PUT', body: { template: 'corporate', submit: true, answers: {
+    company: 'Cabinet Lefèvre', activity: 'Avocats', goals: ['leads'], pages: 6, sections: ['about', 'team', 'contacts'],
+    content_pages: 8, languages: 2, design_level: 'custom', integrations: ['crm'], seo: true, urgency: 'normal' } } });
+  assert.equal(r.status, 200);
+
+  r = await api(`/api/leads/${id}/estimates`, { method: 'POST', body: { start_date: '2026-12-01', discount: 'nope' } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /options.discount: unknown discount "nope"/);
+  r = await api(`/api/leads/${id}/estimates`, { method: 'POST', body: { start_date: '2026-12-01' } });
+  assert.equal(r.status, 201);
+  const est = await r.json();
+  assert.equal(est.estimate.currency, 'EUR');
+  assert.equal(est.estimate.lines.reduce((s, l) => s + l.amount, 0), est.estimate.subtotal);
+
+  r = await api(`/api/estimates/${est.id}/proposal`, { method: 'POST' });
+  const proposal = await r.json();
+  assert.match(proposal.url, new RegExp('^' + server.url + '/c/[A-Za-z0-9_-]{22}$'));
+  r = await api(`/api/proposals/${proposal.id}/contract`, { method: 'POST' });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /must be accepted first/);
+  r = await fetch(proposal.url, { method: 'POST', body: new URLSearchParams({ action: 'accept', name: 'François Lefèvre' }), redirect: 'manual' });
+  assert.equal(r.status, 303);
+  r = await api(`/api/proposals/${proposal.id}/contract`, { method: 'POST' });
+  const contract = await r.json();
+  r = await api(`/api/contracts/${contract.id}/invoices`, { method: 'POST', body: { issued_on: '2026-11-27', due_days: 10 } });
+  const inv = await r.json();
+  assert.equal(inv.ids.length, 2);
+  const html = await (await api(`/api/documents/invoice/${inv.ids[0]}?lang=fr`)).text();
+  assert.match(html, /Facture/);
+  assert.match(html, /Arrêtée à la somme de/);
+  assert.equal((await api(`/api/documents/invoice/${inv.ids[0]}?lang=de`)).status, 400);
+  assert.equal((await api(`/api/documents/invoice/no-such-id`)).status, 404);
+
+  for (const invoice of inv.ids) {
+    const total = Number(sql(server.db, `SELECT total_minor FROM invoices WHERE id = '${invoice}'`));
+    r = await api(`/api/invoices/${invoice}/payments`, { method: 'POST', body: { amount_minor: total, reference: 'virement-' + invoice, received_on: '2026-11-30' } });
+    assert.equal((await r.json()).status, 'paid');
+  }
+  r = await api(`/api/invoices/${inv.ids[0]}/payments`, { method: 'POST', body: { amount_minor: 'lots', reference: 'x' } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /amount_minor: expected an integer/);
+
+  const lead = await (await api(`/api/leads/${id}`)).json();
+  assert.equal(lead.stage, 'won');
+  assert.deepEqual(lead.events.map(e => e.to), ['new', 'brief_sent', 'brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won']);
+  assert.deepEqual(lead.documents.map(d => d.kind), ['estimate', 'proposal', 'contract', 'invoice', 'invoice']);
+  assert.equal((await api('/api/leads/no-such-lead')).status, 404);
+  r = await api(`/api/leads/${id}/move`, { method: 'POST', body: { to: 'new' } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /cannot move a lead from 'won' to 'new'/);
+  const outbox = await (await api('/api/outbox')).json();
+  assert.ok(outbox.some(n => n.lead_id === id && n.rule === 'brief_link'));
+});

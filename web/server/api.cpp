@@ -1,0 +1,302 @@
+// web/server/api.cpp — the manager-facing JSON API.
+//
+//   POST /api/login                      {email, password} → session cookie + {csrf_token}
+//   POST /api/logout
+//   POST /api/tokens                     {name} → {token}: an API token for the app's sync, shown once
+//   GET  /api/leads[?limit=N]            the leads
+//   GET  /api/leads/<id>                 a lead with its history, brief, estimates and documents
+//   POST /api/leads/<id>/move            {to, reason}
+//   PUT  /api/leads/<id>/brief           {template, answers, submit}
+//   POST /api/leads/<id>/send-brief      {template} → {token, url}
+//   POST /api/leads/<id>/estimates       {start_date, discount, overrides} → {id, estimate}
+//   POST /api/estimates/<id>/proposal    → {id, url}
+//   POST /api/proposals/<id>/contract    → {id, url}
+//   POST /api/contracts/<id>/invoices    {issued_on, due_days} → {ids, urls}
+//   POST /api/invoices/<id>/payments     {amount_minor, reference, received_on, method} → {status}
+//   GET  /api/documents/<kind>/<id>?lang=ru|fr|en   the document's HTML
+//   GET  /api/outbox                     queued and sent notifications
+//
+// Every call but log-in needs a session cookie (and X-CSRF-Token on writes)
+// or "Authorization: Bearer <API token>". Errors are {"error": "..."} with
+// the core's message, which names the field; every write is one transaction.
+#include <functional>
+
+#include "auth.h"
+#include "error.h"
+#include "http_util.h"
+#include "ids.h"
+#include "leads.h"
+#include "links.h"
+#include "pipeline.h"
+#include "store.h"
+#include "workflow.h"
+#include "documents.h"
+
+namespace atelier {
+
+namespace {
+
+using nlohmann::json;
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, const auth::Principal&)>;
+
+std::string cookie(const httplib::Request& req, const std::string& name) {
+    const std::string c = req.get_header_value("Cookie");
+    size_t pos = 0;
+    while (pos < c.size()) {
+        size_t end = c.find(';', pos);
+        if (end == std::string::npos) end = c.size();
+        std::string part = c.substr(pos, end - pos);
+        size_t a = part.find_first_not_of(' ');
+        if (a != std::string::npos) part = part.substr(a);
+        if (part.compare(0, name.size() + 1, name + "=") == 0) return part.substr(name.size() + 1);
+        pos = end + 1;
+    }
+    return "";
+}
+
+json body_json(const httplib::Request& req) {
+    if (req.body.empty()) return json::object();
+    json j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw Error("request: body: expected a JSON object");
+    return j;
+}
+
+std::string str_field(const json& j, const char* key, bool required, const std::string& dflt = "") {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+        if (required) throw Error(std::string(key) + ": required");
+        return dflt;
+    }
+    if (!it->is_string()) throw Error(std::string(key) + ": expected a string");
+    return it->get<std::string>();
+}
+
+int64_t int_field(const json& j, const char* key, bool required, int64_t dflt = 0) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+        if (required) throw Error(std::string(key) + ": required");
+        return dflt;
+    }
+    if (!it->is_number_integer()) throw Error(std::string(key) + ": expected an integer");
+    return it->get<int64_t>();
+}
+
+// Runs a write in one transaction; core errors become 400 (404 for a missing id).
+void guarded_write(Database& d, httplib::Response& res, const std::function<void()>& f) {
+    std::lock_guard<std::mutex> lock(d.mu);
+    try {
+        Savepoint sp(d.db, "api");
+        f();
+        sp.commit();
+    } catch (const Error& e) {
+        std::string msg = e.what();
+        bool missing = msg.find(": no ") != std::string::npos && msg.find(" with id ") != std::string::npos;
+        send_error(res, missing ? 404 : 400, msg);
+    }
+}
+
+json lead_detail(sqlite3* db, const std::string& id) {
+    Stmt q(db, "SELECT l.id, c.name, c.company, c.email, c.phone, l.source, l.title, l.stage, l.lost_reason, l.lang,"
+               " l.amount_minor, l.currency, l.utm_json, l.created_at, l.updated_at, l.notes"
+               " FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    q.bind(1, id);
+    if (!q.step()) throw Error("lead_id: no lead with id \"" + id + "\"");
+    json j = {{"id", q.text(0)}, {"client", q.text(1)}, {"company", q.text(2)}, {"email", q.text(3)}, {"phone", q.text(4)},
+              {"source", q.text(5)}, {"title", q.text(6)}, {"stage", q.text(7)},
+              {"lost_reason", q.is_null(8) ? json(nullptr) : json(q.text(8))}, {"lang", q.text(9)},
+              {"amount_minor", q.int64(10)}, {"currency", q.text(11)}, {"utm", json::parse(q.text(12))},
+              {"created_at", q.text(13)}, {"updated_at", q.text(14)}, {"notes", q.text(15)}};
+    json events = json::array();
+    Stmt e(db, "SELECT from_stage, to_stage, at, actor, reason FROM stage_events WHERE lead_id = ?1 ORDER BY at, rowid");
+    e.bind(1, id);
+    while (e.step())
+        events.push_back({{"from", e.is_null(0) ? json(nullptr) : json(e.text(0))}, {"to", e.text(1)}, {"at", e.text(2)},
+                          {"actor", e.text(3)}, {"reason", e.is_null(4) ? json(nullptr) : json(e.text(4))}});
+    j["events"] = events;
+    Stmt b(db, "SELECT b.id, bt.code, b.status, b.answers_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
+               " WHERE b.lead_id = ?1 ORDER BY b.updated_at DESC LIMIT 1");
+    b.bind(1, id);
+    j["brief"] = b.step() ? json{{"id", b.text(0)}, {"template", b.text(1)}, {"status", b.text(2)}, {"answers", json::parse(b.text(3))}}
+                          : json(nullptr);
+    json docs = json::array();
+    Stmt dq(db, "SELECT 'estimate', id, version, NULL, NULL, total_minor, created_at FROM estimates WHERE lead_id = ?1"
+                " UNION ALL SELECT 'proposal', id, version, status, number, NULL, created_at FROM proposals WHERE lead_id = ?1"
+                " UNION ALL SELECT 'contract', id, version, status, number, NULL, created_at FROM contracts WHERE lead_id = ?1"
+                " UNION ALL SELECT 'invoice', id, 1, status, number, total_minor, created_at FROM invoices WHERE lead_id = ?1"
+                " ORDER BY 7");
+    dq.bind(1, id);
+    while (dq.step()) {
+        json doc = {{"kind", dq.text(0)}, {"id", dq.text(1)}, {"version", dq.int64(2)}};
+        if (!dq.is_null(3)) doc["status"] = dq.text(3);
+        if (!dq.is_null(4)) doc["number"] = dq.text(4);
+        if (!dq.is_null(5)) doc["total_minor"] = dq.int64(5);
+        docs.push_back(doc);
+    }
+    j["documents"] = docs;
+    return j;
+}
+
+}  // namespace
+
+void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
+    const bool secure = opt.base_url.rfind("https://", 0) == 0;
+
+    auto authed = [&d](Handler h) {
+        return [&d, h](const httplib::Request& req, httplib::Response& res) {
+            std::optional<auth::Principal> p;
+            {
+                std::lock_guard<std::mutex> lock(d.mu);
+                const std::string bearer = req.get_header_value("Authorization");
+                if (bearer.rfind("Bearer ", 0) == 0) p = auth::from_api_token(d.db, bearer.substr(7));
+                else p = auth::from_session(d.db, cookie(req, "atelier_session"), now_iso());
+            }
+            if (!p) return send_error(res, 401, "authentication required: log in, or send an API token");
+            bool unsafe = req.method != "GET" && req.method != "HEAD";
+            if (unsafe && !p->csrf.empty() && req.get_header_value("X-CSRF-Token") != p->csrf)
+                return send_error(res, 403, "X-CSRF-Token: missing or wrong");
+            try {
+                h(req, res, *p);
+            } catch (const Error& e) {
+                send_error(res, 400, e.what());
+            }
+        };
+    };
+
+    svr.Post("/api/login", [&d, secure](const httplib::Request& req, httplib::Response& res) {
+        try {
+            json b = body_json(req);
+            std::string email = str_field(b, "email", true), password = str_field(b, "password", true);
+            std::lock_guard<std::mutex> lock(d.mu);
+            auth::Session s = auth::login(d.db, email, password, now_iso());
+            res.set_header("Set-Cookie", "atelier_session=" + s.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=1209600" +
+                                             (secure ? "; Secure" : ""));
+            send_json(res, 200, json{{"csrf_token", s.csrf}, {"email", email}});
+        } catch (const Error& e) {
+            std::string msg = e.what();
+            send_error(res, msg.find("login:") != std::string::npos ? 401 : 400, msg);
+        }
+    });
+    svr.Post("/api/logout", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        auth::logout(d.db, cookie(req, "atelier_session"));
+        res.set_header("Set-Cookie", "atelier_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        send_json(res, 200, json{{"ok", true}});
+    }));
+    svr.Post("/api/tokens", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string name = str_field(b, "name", false, "app");
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 201, json{{"token", auth::create_api_token(d.db, p.user_id, name, now_iso())}});
+    }));
+    svr.Get("/api/leads", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        int64_t limit = -1;
+        if (req.has_param("limit")) {
+            const std::string v = req.get_param_value("limit");
+            char* end = nullptr;
+            long long n = std::strtoll(v.c_str(), &end, 10);
+            if (v.empty() || *end || n < 0) return send_error(res, 400, "limit: expected a non-negative integer");
+            limit = n;
+        }
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, leads_json(d.db, limit));
+    }));
+    svr.Get(R"(/api/leads/([A-Za-z0-9-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        try {
+            send_json(res, 200, lead_detail(d.db, req.matches[1].str()));
+        } catch (const Error& e) {
+            send_error(res, 404, e.what());
+        }
+    }));
+    svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/move)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string to = str_field(b, "to", true), reason = str_field(b, "reason", false);
+        guarded_write(d, res, [&] {
+            auto r = move_lead(d.db, req.matches[1].str(), to, p.email, reason, now_iso());
+            send_json(res, 200, json{{"event_id", r.event_id}, {"from", r.from}, {"to", r.to}});
+        });
+    }));
+    svr.Put(R"(/api/leads/([A-Za-z0-9-]{1,64})/brief)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string tpl = str_field(b, "template", false, "corporate");
+        if (!b.contains("answers") || !b["answers"].is_object()) return send_error(res, 400, "answers: expected a JSON object");
+        bool submit = b.value("submit", false);
+        guarded_write(d, res, [&] {
+            send_json(res, 200, json{{"id", save_brief(d.db, req.matches[1].str(), tpl, b["answers"], submit, p.email, now_iso())}});
+        });
+    }));
+    svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/send-brief)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string tpl = str_field(b, "template", false, "corporate");
+        guarded_write(d, res, [&] {
+            std::string token = send_brief(d.db, req.matches[1].str(), tpl, opt.base_url, p.email, now_iso());
+            send_json(res, 200, json{{"token", token}, {"url", opt.base_url + "/c/" + token}});
+        });
+    }));
+    svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/estimates)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        guarded_write(d, res, [&] {
+            std::string id = estimate_lead(d.db, req.matches[1].str(), b, p.email, now_iso());
+            Stmt q(d.db, "SELECT body_json FROM estimates WHERE id = ?1");
+            q.bind(1, id).step();
+            send_json(res, 201, json{{"id", id}, {"estimate", json::parse(q.text(0))}});
+        });
+    }));
+    svr.Post(R"(/api/estimates/([A-Za-z0-9-]{1,64})/proposal)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        guarded_write(d, res, [&] {
+            std::string id = create_proposal(d.db, req.matches[1].str(), p.email, now_iso());
+            std::string token = link_for(d.db, "proposal", id, now_iso());
+            send_json(res, 201, json{{"id", id}, {"url", opt.base_url + "/c/" + token}});
+        });
+    }));
+    svr.Post(R"(/api/proposals/([A-Za-z0-9-]{1,64})/contract)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        guarded_write(d, res, [&] {
+            std::string id = create_contract(d.db, req.matches[1].str(), p.email, now_iso());
+            std::string token = link_for(d.db, "contract", id, now_iso());
+            send_json(res, 201, json{{"id", id}, {"url", opt.base_url + "/c/" + token}});
+        });
+    }));
+    svr.Post(R"(/api/contracts/([A-Za-z0-9-]{1,64})/invoices)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string issued = str_field(b, "issued_on", false, now_iso().substr(0, 10));
+        int64_t due = int_field(b, "due_days", false, 5);
+        guarded_write(d, res, [&] {
+            auto ids = create_invoices(d.db, req.matches[1].str(), issued, (int)due, p.email, now_iso());
+            json urls = json::array();
+            for (const auto& id : ids) urls.push_back(opt.base_url + "/c/" + link_for(d.db, "invoice", id, now_iso()));
+            send_json(res, 201, json{{"ids", ids}, {"urls", urls}});
+        });
+    }));
+    svr.Post(R"(/api/invoices/([A-Za-z0-9-]{1,64})/payments)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        json b = body_json(req);
+        int64_t amount = int_field(b, "amount_minor", true);
+        std::string reference = str_field(b, "reference", true);
+        std::string received = str_field(b, "received_on", false, now_iso().substr(0, 10));
+        std::string method = str_field(b, "method", false, "bank_transfer");
+        guarded_write(d, res, [&] {
+            send_json(res, 200, json{{"status", record_payment(d.db, req.matches[1].str(), amount, reference, received, method, now_iso())}});
+        });
+    }));
+    svr.Get(R"(/api/documents/(proposal|contract|invoice)/([A-Za-z0-9-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        try {
+            Lang lang = parse_lang(req.has_param("lang") ? req.get_param_value("lang") : "ru", "lang");
+            res.set_content(document_html(d.db, req.matches[1].str(), req.matches[2].str(), lang), "text/html; charset=utf-8");
+        } catch (const Error& e) {
+            std::string msg = e.what();
+            send_error(res, msg.find(" with id ") != std::string::npos ? 404 : 400, msg);
+        }
+    }));
+    svr.Get("/api/outbox", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        Stmt q(d.db, "SELECT id, lead_id, rule, channel, recipient, subject, status, attempts, created_at FROM notifications ORDER BY created_at DESC LIMIT 500");
+        json out = json::array();
+        while (q.step())
+            out.push_back({{"id", q.text(0)}, {"lead_id", q.text(1)}, {"rule", q.text(2)}, {"channel", q.text(3)},
+                           {"recipient", q.text(4)}, {"subject", q.text(5)}, {"status", q.text(6)},
+                           {"attempts", q.int64(7)}, {"created_at", q.text(8)}});
+        send_json(res, 200, out);
+    }));
+}
+
+}  // namespace atelier
