@@ -87,7 +87,14 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
         res.set_content(brief_form_html(d.db, link->doc_id, lang, nullptr, {}, notice), "text/html; charset=utf-8");
         return;
     }
-    res.set_content(client_document_html(d.db, link->kind, link->doc_id, lang, ""), "text/html; charset=utf-8");
+    const std::string key = link->kind + "/" + link->doc_id + "/" + lang_code(lang);
+    if (const std::string* page = d.cached(key)) {
+        res.set_content(*page, "text/html; charset=utf-8");
+        return;
+    }
+    std::string page = client_document_html(d.db, link->kind, link->doc_id, lang, "");
+    d.remember(key, page);
+    res.set_content(page, "text/html; charset=utf-8");
 }
 
 void post_client_page(Database& d, const ServeOptions& opt, const httplib::Request& req, httplib::Response& res) {
@@ -313,7 +320,9 @@ int serve(const ServeOptions& in_opt) {
         return 1;
     }
     try {
-        exec(d.db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+        // WAL with synchronous=NORMAL: a commit is durable against a crash of
+        // the process, and fsyncs happen at checkpoints, not at every commit.
+        exec(d.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
         int v = migrate(d.db);
         bool seeded = opt.demo && seed_demo(d.db);
         ensure_studio(d.db, now_iso());
@@ -335,6 +344,9 @@ int serve(const ServeOptions& in_opt) {
 
     httplib::Server svr;
     svr.set_tcp_nodelay(true);
+    // Keep-alive connections hold a worker each: enough workers that clients
+    // on keep-alive do not queue behind one another.
+    svr.new_task_queue = [] { return new httplib::ThreadPool(64); };
     // SO_REUSEADDR only: the library's default SO_REUSEPORT would let a second
     // server bind the same port silently instead of failing.
     svr.set_socket_options([](socket_t sock) {
