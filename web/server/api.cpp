@@ -15,6 +15,7 @@
 //   POST /api/invoices/<id>/payments     {amount_minor, reference, received_on, method} → {status}
 //   GET  /api/documents/<kind>/<id>?lang=ru|fr|en   the document's HTML
 //   GET  /api/outbox                     queued and sent notifications
+//   POST /api/users                      {email, name, password, role}: the owner adds a manager (or owner)
 //
 // Every call but log-in needs a session cookie (and X-CSRF-Token on writes)
 // or "Authorization: Bearer <API token>". Errors are {"error": "..."} with
@@ -286,6 +287,26 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             std::string msg = e.what();
             send_error(res, msg.find(" with id ") != std::string::npos ? 404 : 400, msg);
         }
+    }));
+    svr.Post("/api/users", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        if (p.role != "owner") return send_error(res, 403, "only the owner adds accounts");
+        json b = body_json(req);
+        std::string email = str_field(b, "email", true), name = str_field(b, "name", false, email);
+        std::string password = str_field(b, "password", true), role = str_field(b, "role", false, "manager");
+        if (email.find('@') == std::string::npos || email.size() > 254) return send_error(res, 400, "email: \"" + email + "\" is not an e-mail address");
+        if (password.size() < 10) return send_error(res, 400, "password: at least 10 characters");
+        if (role != "manager" && role != "owner") return send_error(res, 400, "role: expected manager or owner");
+        std::string hash = auth::hash_password(password);
+        guarded_write(d, res, [&] {
+            Stmt dup(d.db, "SELECT 1 FROM users WHERE email = ?1");
+            dup.bind(1, email);
+            if (dup.step()) throw Error("email: an account with \"" + email + "\" exists already");
+            std::string id = new_uuid();
+            Stmt ins(d.db, "INSERT INTO users(id, studio_id, email, name, role, password_hash, created_at)"
+                           " VALUES (?1, (SELECT id FROM studio ORDER BY created_at LIMIT 1), ?2, ?3, ?4, ?5, ?6)");
+            ins.bind(1, id).bind(2, email).bind(3, name).bind(4, role).bind(5, hash).bind(6, now_iso()).step();
+            send_json(res, 201, json{{"id", id}, {"email", email}, {"role", role}});
+        });
     }));
     svr.Get("/api/outbox", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
         std::lock_guard<std::mutex> lock(d.mu);

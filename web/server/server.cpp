@@ -153,8 +153,29 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
     }
     if ((link->kind == "proposal" || link->kind == "contract") && action == "accept") {
         try {
-            if (link->kind == "proposal") accept_proposal(d.db, link->doc_id, req.get_param_value("name"), req.remote_addr, now);
-            else accept_contract(d.db, link->doc_id, req.get_param_value("name"), req.remote_addr, now);
+            // Acceptance moves the lead on, in the same transaction: an
+            // accepted proposal becomes the contract to accept, an accepted
+            // contract becomes the invoices of its payment schedule; the
+            // studio is told either way.
+            Savepoint sp(d.db, "client_accept");
+            const std::string name = req.get_param_value("name");
+            std::string next_kind, next_id;
+            if (link->kind == "proposal") {
+                accept_proposal(d.db, link->doc_id, name, req.remote_addr, now);
+                next_id = create_contract(d.db, link->doc_id, "client", now);
+                next_kind = "contract";
+            } else {
+                accept_contract(d.db, link->doc_id, name, req.remote_addr, now);
+                auto ids = create_invoices(d.db, link->doc_id, now.substr(0, 10), 5, "client", now);
+                next_kind = "invoice";
+                next_id = ids.empty() ? "" : ids.front();
+            }
+            Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
+            if (m.step())
+                queue_notification(d.db, link->lead_id, link->kind + "_accepted", "manager", m.text(0),
+                                   link->kind + " accepted by " + name, name + " accepted the " + link->kind + ".\n", now);
+            if (!next_id.empty()) link_for(d.db, next_kind, next_id, now);
+            sp.commit();
         } catch (const Error& e) {
             res.status = 422;
             std::string msg = e.what();
