@@ -48,9 +48,10 @@ bool Db::take_dirty() {
     return d;
 }
 
-std::string Db::add_lead(const atelier::NewLead& lead) {
+std::string Db::add_lead(const atelier::NewLead& lead, std::string* id) {
     try {
-        atelier::create_lead(db_, lead, "manager", atelier::now_iso());
+        std::string made = atelier::create_lead(db_, lead, "manager", atelier::now_iso());
+        if (id) *id = made;
         return "";
     } catch (const std::exception& e) {
         return e.what();
@@ -80,6 +81,60 @@ const std::vector<LeadRow>& Db::leads() {
         leads_.push_back(LeadRow{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.int64(7)});
     loaded_generation_ = generation_;
     return leads_;
+}
+
+}  // namespace app
+
+namespace app {
+
+const Doc* LeadCard::latest(const char* kind) const {
+    const Doc* d = nullptr;
+    for (const Doc& x : docs)
+        if (x.kind == kind) d = &x;
+    return d;
+}
+
+const LeadCard* Db::card(const std::string& lead_id) {
+    if (!db_ || lead_id.empty()) return nullptr;
+    if (card_.id == lead_id && card_generation_ == generation_) return &card_;
+    LeadCard c;
+    atelier::Stmt q(db_, "SELECT l.id, c.name, c.company, c.email, c.phone, l.title, l.stage, l.lang, l.currency, l.amount_minor"
+                         " FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    q.bind(1, lead_id);
+    if (!q.step()) return nullptr;
+    c.id = q.text(0); c.client = q.text(1); c.company = q.text(2); c.email = q.text(3); c.phone = q.text(4);
+    c.title = q.text(5); c.stage = q.text(6); c.lang = q.text(7); c.currency = q.text(8); c.amount_minor = q.int64(9);
+    atelier::Stmt e(db_, "SELECT coalesce(from_stage, ''), to_stage, at, actor, coalesce(reason, '') FROM stage_events"
+                         " WHERE lead_id = ?1 ORDER BY at, rowid");
+    e.bind(1, lead_id);
+    while (e.step()) c.events.push_back({e.text(0), e.text(1), e.text(2), e.text(3), e.text(4)});
+    atelier::Stmt b(db_, "SELECT b.id, bt.code, b.status, b.answers_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
+                         " WHERE b.lead_id = ?1 ORDER BY b.updated_at DESC LIMIT 1");
+    b.bind(1, lead_id);
+    if (b.step()) {
+        c.brief_id = b.text(0); c.brief_code = b.text(1); c.brief_status = b.text(2);
+        c.answers = nlohmann::json::parse(b.text(3), nullptr, false);
+    }
+    atelier::Stmt d(db_, "SELECT 'estimate', id, 'ready', '', version, total_minor, created_at FROM estimates WHERE lead_id = ?1"
+                         " UNION ALL SELECT 'proposal', id, status, coalesce(number, ''), version, 0, created_at FROM proposals WHERE lead_id = ?1"
+                         " UNION ALL SELECT 'contract', id, status, coalesce(number, ''), version, 0, created_at FROM contracts WHERE lead_id = ?1"
+                         " UNION ALL SELECT 'invoice', id, status, coalesce(number, provisional_number, ''), 1, total_minor, created_at FROM invoices WHERE lead_id = ?1"
+                         " ORDER BY 7, 4");
+    d.bind(1, lead_id);
+    while (d.step()) c.docs.push_back({d.text(0), d.text(1), d.text(2), d.text(3), d.int64(4), d.int64(5)});
+    card_ = std::move(c);
+    card_generation_ = generation_;
+    return &card_;
+}
+
+const nlohmann::json& Db::brief_template(const std::string& code) {
+    auto it = templates_.find(code);
+    if (it != templates_.end()) return it->second;
+    nlohmann::json t = nlohmann::json::object();
+    atelier::Stmt q(db_, "SELECT body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
+    q.bind(1, code);
+    if (q.step()) t = nlohmann::json::parse(q.text(0), nullptr, false);
+    return templates_[code] = t;
 }
 
 }  // namespace app

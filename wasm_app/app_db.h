@@ -7,12 +7,35 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <map>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "atelier_sqlite.h"
 #include "leads.h"
 
 namespace app {
+
+struct Event {
+    std::string from, to, at, actor, reason;
+};
+
+struct Doc {
+    std::string kind, id, status, number;
+    int64_t version = 0, total = 0;
+};
+
+// Everything the lead card shows, read once per change of the data.
+struct LeadCard {
+    std::string id, client, company, email, phone, title, stage, lang, currency;
+    int64_t amount_minor = 0;
+    std::vector<Event> events;
+    std::string brief_id, brief_code, brief_status;
+    nlohmann::json answers = nlohmann::json::object();
+    std::vector<Doc> docs;
+    const Doc* latest(const char* kind) const;
+};
 
 struct LeadRow {
     std::string id, client, company, source, stage, currency, created_at;
@@ -28,10 +51,23 @@ public:
     sqlite3* raw() const { return db_; }
 
     // Both return "" on success or the core's error message.
-    std::string add_lead(const atelier::NewLead& lead);
+    std::string add_lead(const atelier::NewLead& lead, std::string* id = nullptr);
     std::string move_next(const std::string& lead_id);
 
     const std::vector<LeadRow>& leads();  // reloaded only after a change
+    const LeadCard* card(const std::string& lead_id);  // likewise; nullptr for an unknown lead
+    const nlohmann::json& brief_template(const std::string& code);
+
+    // Runs one core action; returns "" or the core's error message.
+    template <class F>
+    std::string act(F&& f) {
+        try {
+            f(db_);
+            return "";
+        } catch (const std::exception& e) {
+            return e.what();
+        }
+    }
     uint64_t generation() const { return generation_; }
 
     // True once after any commit since the last call: time to persist.
@@ -43,6 +79,9 @@ private:
     uint64_t generation_ = 1, loaded_generation_ = 0;
     bool dirty_ = false;
     std::vector<LeadRow> leads_;
+    LeadCard card_;
+    uint64_t card_generation_ = 0;
+    std::map<std::string, nlohmann::json> templates_;
 };
 
 }  // namespace app

@@ -135,6 +135,9 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["lang"] = atelier::lang_code(a.state.lang);
     j["want_text_input"] = ImGui::GetCurrentContext() ? ImGui::GetIO().WantTextInput : false;
     j["error"] = a.state.error;
+    j["selected"] = a.state.selected;
+    j["editing_brief"] = a.state.editing_brief;
+    j["online"] = web::online();
     j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},
                  {"phone", a.state.phone}};
     nlohmann::json an = nlohmann::json::object();

@@ -129,6 +129,8 @@ EM_JS(void, js_set_clipboard, (const char* text), {
     if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(t).catch(function() {});
 });
 
+EM_JS(int, js_online, (), { return navigator.onLine ? 1 : 0; });
+
 void start_persist() {
     g.persist_pending = false;
     g.persist.in_flight = true;
@@ -171,6 +173,8 @@ void set_clipboard(const char* utf8) {
     g.clipboard = utf8 ? utf8 : "";
     js_set_clipboard(g.clipboard.c_str());
 }
+
+bool online() { return js_online() != 0; }
 
 int take_wake_frame() {
     if (g.wake_frames <= 0) return 0;

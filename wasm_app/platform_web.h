@@ -38,6 +38,9 @@ void request_persist();
 
 void set_clipboard(const char* utf8);
 
+// navigator.onLine: whether the browser believes it has a network.
+bool online();
+
 // Frames to draw before going idle again; raised by every event.
 int take_wake_frame();
 void wake(int frames = 4);

@@ -4,6 +4,7 @@
 #include <imgui_stdlib.h>
 
 #include "pipeline.h"
+#include "platform_web.h"
 #include "ui_text.h"
 
 namespace ui {
@@ -15,11 +16,6 @@ using atelier::Lang;
 const char* const kSources[] = {"website", "phone", "referral", "other"};
 const T kSourceNames[] = {T::SourceWebsite, T::SourcePhone, T::SourceReferral, T::SourceOther};
 const Lang kLangs[] = {Lang::ru, Lang::fr, Lang::en};
-
-void anchor(const std::string& name) {
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    anchors()[name] = Anchor{a.x, a.y, b.x - a.x, b.y - a.y};
-}
 
 void begin_fullscreen(const char* id) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -34,6 +30,10 @@ void header(State& st, bool saving, bool storage_error) {
     ImGui::TextUnformatted(tr(T::AppTitle, st.lang));
     ImGui::SameLine();
     ImGui::TextDisabled("%s", saving ? tr(T::Saving, st.lang) : tr(T::Saved, st.lang));
+    ImGui::SameLine();
+    if (web::online()) ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s", tr(T::Online, st.lang));
+    else ImGui::TextColored(ImVec4(0.95f, 0.6f, 0.2f, 1), "%s", tr(T::Offline, st.lang));
+    anchor("status.network");
     const float buttons_w = ImGui::CalcTextSize("RU FR EN").x + ImGui::GetStyle().FramePadding.x * 6 +
                             ImGui::GetStyle().ItemSpacing.x * 2;
     ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons_w);
@@ -115,8 +115,11 @@ void new_lead_form(app::Db& db, State& st) {
         l.source = kSources[st.source];
         l.lang = codes[st.lead_lang];
         l.currency = st.lead_lang == 0 ? "RUB" : "EUR";
-        st.error = db.add_lead(l);
+        std::string id;
+        st.error = db.add_lead(l, &id);
         if (st.error.empty()) {
+            st.selected = id;  // the new lead opens in the card
+            st.editing_brief = false;
             st.notice = tr(T::LeadAdded, st.lang);
             st.client_name.clear();
             st.company.clear();
@@ -159,7 +162,11 @@ void leads_table(app::Db& db, State& st) {
             ImGui::PushID(r.id.c_str());
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(r.client.c_str());
+            if (ImGui::Selectable(r.client.c_str(), st.selected == r.id,
+                                  ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap)) {
+                st.selected = r.id;
+                st.editing_brief = false;
+            }
             anchor("row." + std::to_string(i) + ".client");
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(r.company.c_str());
@@ -193,6 +200,11 @@ void leads_table(app::Db& db, State& st) {
 
 }  // namespace
 
+void anchor(const std::string& name) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    anchors()[name] = Anchor{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
 std::map<std::string, Anchor>& anchors() {
     static std::map<std::string, Anchor> a;
     return a;
@@ -209,7 +221,18 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     begin_fullscreen("##atelier");
     header(st, saving, storage_error);
     new_lead_form(db, st);
-    leads_table(db, st);
+    if (st.selected.empty()) {
+        leads_table(db, st);
+    } else {
+        const float w = ImGui::GetContentRegionAvail().x;
+        ImGui::BeginChild("table", ImVec2(w * 0.45f, 0));
+        leads_table(db, st);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        ImGui::BeginChild("card", ImVec2(0, 0), true);
+        lead_card(db, st);
+        ImGui::EndChild();
+    }
     ImGui::End();
 }
 

@@ -9,6 +9,8 @@
 
 #include <imgui.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app_db.h"
 #include "money.h"
 
@@ -22,7 +24,19 @@ struct State {
     int lead_lang = 0;
     std::string error;    // the last refused action, with the core's reason
     std::string notice;   // the last successful action
+
+    // Lead card.
+    std::string selected;                // lead id
+    bool editing_brief = false;
+    std::string brief_code = "corporate";
+    std::map<std::string, std::string> brief_text;  // text, number and date answers as typed
+    nlohmann::json brief_answers = nlohmann::json::object();  // choice, multi and yes/no answers
+    std::map<std::string, std::string> brief_problems;  // question id → message
 };
+
+// The lead card beside the table (ui_lead.cpp).
+void lead_card(app::Db& db, State& st);
+void anchor(const std::string& name);
 
 // Screen rectangles of named widgets, in framebuffer pixels, for tests.
 struct Anchor {

@@ -41,6 +41,9 @@ const Row kText[] = {
     /* SourcePhone */ {"Звонок", "Téléphone", "Phone call"},
     /* SourceReferral */ {"Рекомендация", "Recommandation", "Referral"},
     /* SourceOther */ {"Другое", "Autre", "Other"},
+    /* Online */ {"В сети", "En ligne", "Online"},
+    /* Offline */ {"Офлайн: изменения хранятся на этом устройстве", "Hors ligne : les modifications restent sur cet appareil",
+                   "Offline: changes are kept on this device"},
 };
 static_assert(sizeof(kText) / sizeof(kText[0]) == (size_t)T::Count, "one row per key");
 

@@ -9,7 +9,7 @@ namespace ui {
 enum class T {
     AppTitle, Loading, StorageError, NewLead, ClientName, Company, Email, Phone, Source, Language, Add,
     Leads, Client, Stage, Amount, Created, Actions, Next, NoLeads, Saved, Saving, LeadAdded, Search,
-    SourceWebsite, SourcePhone, SourceReferral, SourceOther, Count,
+    SourceWebsite, SourcePhone, SourceReferral, SourceOther, Online, Offline, Count,
 };
 
 const char* tr(T key, atelier::Lang lang);

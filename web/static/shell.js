@@ -41,6 +41,13 @@
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); }
   };
+  // The service worker keeps the app's files for offline use.
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch(function (e) { console.warn('atelier: service worker not registered', e); });
+  }
+  window.addEventListener('online', function () { if (window.Module && Module._atelier_wake) Module._atelier_wake(); });
+  window.addEventListener('offline', function () { if (window.Module && Module._atelier_wake) Module._atelier_wake(); });
+
   var s = document.createElement('script');
   s.src = 'app.js';
   s.onerror = function () { fail('Не удалось загрузить приложение / Impossible de charger l’application / Could not load the app.'); };

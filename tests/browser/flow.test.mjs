@@ -1,0 +1,90 @@
+// The measure of the manager app: one new lead walked through the whole
+// conveyor — created, brief filled by the manager, estimate, proposal,
+// accepted, contract, invoices, payments — with the server stopped and the
+// browser offline, counting the manager's actions (clicks and key presses;
+// typing the client's own data does not count).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { launch, openApp, state, waitFor, saved, screenshot } from '../lib/browser.mjs';
+
+test('lead to paid invoice offline, in 15 actions or fewer', async (t) => {
+  const server = await startServer();
+  const { context } = await launch();
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const page = context.pages()[0] || await context.newPage();
+
+  // One visit while online installs the service worker; then the network goes.
+  await openApp(page, server.url);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.reload();
+  await openApp(page, server.url);
+  assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'the page is served by the service worker');
+  await server.stop();
+  await context.setOffline(true);
+  await page.reload();
+  let s = await openApp(page, server.url);
+  assert.equal(s.online, false);
+  await screenshot(page, 'flow-offline-start');
+
+  let actions = 0;
+  const click = async (name) => {
+    const st = await waitFor(page, x => x.anchors[name], `widget ${name}`);
+    const r = st.anchors[name];
+    await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    actions++;
+  };
+  // A text field: clicked, then the caret is there before typing (as a person sees it).
+  const field = async (name) => { await click(name); await waitFor(page, x => x.want_text_input, `the caret in ${name}`); };
+  const press = async (key) => { await page.keyboard.press(key); actions++; };
+  const type = async (text) => { await page.keyboard.type(text); };  // the client's data: not counted
+
+  await field('new.client_name');
+  await type('Ольга Павлова');
+  await press('Enter');
+  s = await waitFor(page, x => x.selected && x.leads.some(l => l.client === 'Ольга Павлова'), 'the new lead in the card');
+  const id = s.selected;
+
+  await click('card.fill_brief');
+  await field('brief.activity');
+  await type('Пекарня с доставкой по городу');
+  await click('brief.goals.sales');
+  await field('brief.pages');
+  await type('8');
+  await screenshot(page, 'flow-brief');
+  await click('brief.submit');
+  await waitFor(page, x => x.leads.find(l => l.id === id)?.stage === 'brief_filled', 'the brief filled');
+  await click('card.estimate');
+  await waitFor(page, x => x.leads.find(l => l.id === id)?.stage === 'estimated', 'the estimate');
+  await click('card.proposal');
+  await waitFor(page, x => x.leads.find(l => l.id === id)?.stage === 'proposal_sent', 'the proposal');
+  await click('card.accept_proposal');
+  await waitFor(page, x => x.leads.find(l => l.id === id)?.stage === 'contract_sent', 'the contract');
+  await click('card.accept_contract');
+  await waitFor(page, x => x.leads.find(l => l.id === id)?.stage === 'invoiced', 'the invoices');
+  await screenshot(page, 'flow-invoiced');
+
+  // The print view opens the rendered invoice in a new tab (not part of the count).
+  const st = await state(page);
+  const r = st.anchors['card.print.invoice'];
+  const [tab] = await Promise.all([context.waitForEvent('page'), page.mouse.click(r.x + r.w / 2, r.y + r.h / 2)]);
+  await tab.waitForLoadState();
+  assert.match(await tab.content(), /Счёт на оплату/);
+  await tab.screenshot({ path: (await import('node:path')).join((await import('../lib/server.mjs')).artifacts, 'flow-print-invoice.png') });
+  await tab.close();
+
+  await click('card.pay.1');
+  await waitFor(page, x => !x.anchors['card.pay.1'] && x.anchors['card.pay.2'], 'the first invoice paid');
+  await click('card.pay.2');
+  s = await waitFor(page, x => x.leads.find(l => l.id === id)?.stage === 'won', 'the lead won');
+  await saved(page);
+  await screenshot(page, 'flow-won');
+  console.log(`manager actions from a new lead to a paid invoice, offline: ${actions}`);
+  assert.ok(actions <= 15, `${actions} actions`);
+  assert.ok(s.leads.find(l => l.id === id).amount_minor > 0);
+
+  // Nothing is lost: the browser restarts, still offline, and finds it all.
+  await page.reload();
+  s = await openApp(page, server.url);
+  assert.equal(s.leads.find(l => l.id === id).stage, 'won');
+});

@@ -1,0 +1,311 @@
+// wasm_app/ui_lead.cpp — the lead card: the lead's data, its history, its
+// documents, and one button for the next step of the conveyor.
+//
+//   brief (filled here from a phone call) → estimate → proposal →
+//   accepted by the client → contract → signed (invoices follow) → payments
+//
+// Every button calls one core action in one transaction; nothing here
+// computes a price or writes a document.
+#include <emscripten.h>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "brief.h"
+#include "documents.h"
+#include "ids.h"
+#include "money.h"
+#include "store.h"
+#include "ui.h"
+#include "ui_text.h"
+#include "workflow.h"
+
+namespace ui {
+
+namespace {
+
+using atelier::Lang;
+using nlohmann::json;
+
+EM_JS(void, js_open_print_view, (const char* html), {
+    var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
+    window.open(URL.createObjectURL(blob), '_blank');
+});
+
+const char* L(const State& st, const char* ru, const char* fr, const char* en) {
+    return st.lang == Lang::fr ? fr : st.lang == Lang::en ? en : ru;
+}
+
+std::string text_in(const json& j, Lang l) {
+    return j.is_object() ? j.value(atelier::lang_code(l), "") : "";
+}
+
+std::string today() { return atelier::now_iso().substr(0, 10); }
+
+// Opens the brief editor on the stored answers, or on sensible defaults.
+void start_brief(app::Db& db, State& st, const app::LeadCard& c) {
+    st.editing_brief = true;
+    st.brief_problems.clear();
+    st.brief_text.clear();
+    st.brief_answers = json::object();
+    if (!c.brief_code.empty()) st.brief_code = c.brief_code;
+    const json& tpl = db.brief_template(st.brief_code);
+    json stored = c.answers.is_object() ? c.answers : json::object();
+    for (const json& s : tpl.value("sections", json::array()))
+        for (const json& q : s["questions"]) {
+            const std::string id = q["id"], type = q["type"];
+            const json* a = stored.contains(id) ? &stored[id] : nullptr;
+            if (type == "text" || type == "longtext" || type == "date") {
+                st.brief_text[id] = a && a->is_string() ? a->get<std::string>() : "";
+            } else if (type == "number") {
+                st.brief_text[id] = a && a->is_number_integer() ? std::to_string(a->get<int64_t>())
+                                  : q.value("required", false) && q.contains("min") && q["min"].get<int64_t>() >= 1 && id == "languages"
+                                      ? "1" : "";
+            } else if (type == "choice") {
+                st.brief_answers[id] = a ? *a : q["options"][0]["id"];
+            } else if (type == "multi") {
+                st.brief_answers[id] = a && a->is_array() ? *a : json::array();
+            } else if (type == "yesno") {
+                st.brief_answers[id] = a && a->is_boolean() ? a->get<bool>() : false;
+            }
+        }
+    // What the lead already says needs no retyping.
+    if (st.brief_text.count("company") && st.brief_text["company"].empty())
+        st.brief_text["company"] = c.company.empty() ? c.client : c.company;
+    if (st.brief_text.count("activity") && st.brief_text["activity"].empty()) st.brief_text["activity"] = c.title;
+}
+
+json collect_answers(app::Db& db, State& st) {
+    json answers = st.brief_answers;
+    st.brief_problems.clear();
+    const json& tpl = db.brief_template(st.brief_code);
+    for (const json& s : tpl.value("sections", json::array()))
+        for (const json& q : s["questions"]) {
+            const std::string id = q["id"], type = q["type"];
+            if (type == "multi" && answers.contains(id) && answers[id].empty()) answers.erase(id);
+            if (!st.brief_text.count(id)) continue;
+            const std::string& v = st.brief_text[id];
+            if (v.empty()) continue;
+            if (type == "number") {
+                char* end = nullptr;
+                long long n = std::strtoll(v.c_str(), &end, 10);
+                if (*end) st.brief_problems[id] = "expected a whole number";
+                else answers[id] = n;
+            } else {
+                answers[id] = v;
+            }
+        }
+    return answers;
+}
+
+void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
+    const json& tpl = db.brief_template(st.brief_code);
+    ImGui::SeparatorText(text_in(tpl.value("title", json()), st.lang).c_str());
+    static const char* codes[] = {"corporate", "shop", "landing"};
+    if (c.brief_code.empty()) {  // the template is chosen once, before the first save
+        for (const char* code : codes) {
+            ImGui::SameLine();
+            if (ImGui::RadioButton(code, st.brief_code == code)) {
+                st.brief_code = code;
+                start_brief(db, st, c);
+            }
+        }
+        ImGui::NewLine();
+    }
+    auto save = [&](bool submit) {
+        json answers = collect_answers(db, st);
+        if (!st.brief_problems.empty()) return;
+        for (const auto& p : atelier::validate_answers(tpl, answers))
+            if (submit || p.message != "required") st.brief_problems[p.question] = p.message;
+        if (!st.brief_problems.empty()) return;
+        st.error = db.act([&](sqlite3* d) { atelier::save_brief(d, c.id, st.brief_code, answers, submit, "manager", atelier::now_iso()); });
+        if (st.error.empty()) st.editing_brief = false;
+    };
+    // The buttons come first: the brief is long, and they stay in reach.
+    if (ImGui::Button(L(st, "Сохранить черновик", "Enregistrer le brouillon", "Save draft"))) save(false);
+    anchor("brief.save");
+    ImGui::SameLine();
+    if (ImGui::Button(L(st, "Бриф заполнен", "Brief rempli", "Brief complete"))) save(true);
+    anchor("brief.submit");
+    ImGui::SameLine();
+    if (ImGui::Button(L(st, "Отмена", "Annuler", "Cancel"))) st.editing_brief = false;
+    if (!st.brief_problems.empty())
+        ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", L(st, "Проверьте ответы ниже", "Vérifiez les réponses ci-dessous", "Check the answers below"));
+    const float field_w = ImGui::GetContentRegionAvail().x * 0.6f;
+    for (const json& s : tpl.value("sections", json::array())) {
+        ImGui::TextDisabled("%s", text_in(s["title"], st.lang).c_str());
+        for (const json& q : s["questions"]) {
+            const std::string id = q["id"], type = q["type"];
+            ImGui::PushID(id.c_str());
+            std::string label = text_in(q["label"], st.lang) + (q.value("required", false) ? " *" : "");
+            ImGui::TextUnformatted(label.c_str());
+            if (type == "text" || type == "date" || type == "number") {
+                ImGui::SetNextItemWidth(field_w);
+                ImGuiInputTextFlags f = type == "number" ? ImGuiInputTextFlags_CharsDecimal : 0;
+                ImGui::InputText("##v", &st.brief_text[id], f);
+                anchor("brief." + id);
+            } else if (type == "longtext") {
+                ImGui::InputTextMultiline("##v", &st.brief_text[id], ImVec2(field_w, ImGui::GetTextLineHeight() * 3));
+                anchor("brief." + id);
+            } else if (type == "choice") {
+                std::string cur = st.brief_answers.value(id, "");
+                std::string shown;
+                for (const json& o : q["options"]) if (o["id"] == cur) shown = text_in(o["label"], st.lang);
+                ImGui::SetNextItemWidth(field_w);
+                if (ImGui::BeginCombo("##v", shown.c_str())) {
+                    for (const json& o : q["options"])
+                        if (ImGui::Selectable(text_in(o["label"], st.lang).c_str(), o["id"] == cur)) st.brief_answers[id] = o["id"];
+                    ImGui::EndCombo();
+                }
+                anchor("brief." + id);
+            } else if (type == "multi") {
+                json& arr = st.brief_answers[id];
+                if (!arr.is_array()) arr = json::array();
+                int k = 0;
+                for (const json& o : q["options"]) {
+                    bool on = std::find(arr.begin(), arr.end(), o["id"]) != arr.end();
+                    if (k++ % 4) ImGui::SameLine();
+                    if (ImGui::Checkbox(text_in(o["label"], st.lang).c_str(), &on)) {
+                        if (on) arr.push_back(o["id"]);
+                        else arr.erase(std::remove(arr.begin(), arr.end(), o["id"]), arr.end());
+                    }
+                    anchor("brief." + id + "." + o["id"].get<std::string>());
+                }
+            } else if (type == "yesno") {
+                bool v = st.brief_answers.value(id, false);
+                if (ImGui::Checkbox(L(st, "Да", "Oui", "Yes"), &v)) st.brief_answers[id] = v;
+                anchor("brief." + id);
+            }
+            auto p = st.brief_problems.find(id);
+            if (p != st.brief_problems.end()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", p->second.c_str());
+            ImGui::PopID();
+        }
+    }
+}
+
+// The one button for the next step, chosen from what the lead has.
+void next_step(app::Db& db, State& st, const app::LeadCard& c) {
+    const app::Doc* est = c.latest("estimate");
+    const app::Doc* prop = c.latest("proposal");
+    const app::Doc* contract = c.latest("contract");
+    auto button = [&](const char* anchor_name, const char* label) {
+        bool pressed = ImGui::Button(label);
+        anchor(anchor_name);
+        return pressed;
+    };
+    const std::string now = atelier::now_iso();
+    if (c.stage == "won" || c.stage == "lost") return;
+    if (c.brief_status != "submitted") {
+        if (button("card.fill_brief", L(st, "Заполнить бриф", "Remplir le brief", "Fill in the brief"))) start_brief(db, st, c);
+        return;
+    }
+    if (!est || (prop && prop->status == "superseded" && prop == c.latest("proposal"))) {
+        if (button("card.estimate", L(st, "Рассчитать стоимость", "Chiffrer", "Estimate")))
+            st.error = db.act([&](sqlite3* d) { atelier::estimate_lead(d, c.id, json{{"start_date", today()}}, "manager", now); });
+        return;
+    }
+    if (!prop || prop->status == "superseded") {
+        if (button("card.proposal", L(st, "Создать КП", "Créer la proposition", "Create the proposal")))
+            st.error = db.act([&](sqlite3* d) { atelier::create_proposal(d, est->id, "manager", now); });
+        return;
+    }
+    if (prop->status == "sent" || prop->status == "draft") {
+        std::string label = std::string(L(st, "КП принято клиентом", "Proposition acceptée", "Proposal accepted"));
+        if (button("card.accept_proposal", label.c_str()))
+            st.error = db.act([&](sqlite3* d) {
+                atelier::Savepoint sp(d, "app_accept");
+                atelier::accept_proposal(d, prop->id, c.client, "", now);
+                atelier::create_contract(d, prop->id, "manager", now);
+                sp.commit();
+            });
+        return;
+    }
+    if (contract && (contract->status == "sent" || contract->status == "draft")) {
+        if (button("card.accept_contract", L(st, "Договор подписан", "Contrat signé", "Contract signed")))
+            st.error = db.act([&](sqlite3* d) {
+                atelier::Savepoint sp(d, "app_sign");
+                atelier::accept_contract(d, contract->id, c.client, "", now);
+                atelier::create_invoices(d, contract->id, today(), 5, "manager", now);
+                sp.commit();
+            });
+        return;
+    }
+    int n = 0;
+    for (const app::Doc& d : c.docs) {
+        if (d.kind != "invoice") continue;
+        ++n;
+        if (d.status == "paid" || d.status == "void") continue;
+        std::string label = std::string(L(st, "Оплачен счёт ", "Facture payée ", "Invoice paid ")) + d.number;
+        if (button(("card.pay." + std::to_string(n)).c_str(), label.c_str())) {
+            st.error = db.act([&](sqlite3* x) {
+                atelier::Stmt q(x, "SELECT total_minor - coalesce((SELECT sum(amount_minor) FROM payments WHERE invoice_id = ?1), 0) FROM invoices WHERE id = ?1");
+                q.bind(1, d.id);
+                q.step();
+                atelier::record_payment(x, d.id, q.int64(0), "app-" + d.id + "-" + today(), today(), "bank_transfer", now);
+            });
+        }
+        ImGui::SameLine();
+    }
+    ImGui::NewLine();
+}
+
+}  // namespace
+
+void lead_card(app::Db& db, State& st) {
+    const app::LeadCard* c = db.card(st.selected);
+    if (!c) {
+        st.selected.clear();
+        return;
+    }
+    ImGui::Text("%s", c->client.c_str());
+    anchor("card.title");
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", stage_name(c->stage, st.lang));
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize("X").x * 3);
+    if (ImGui::SmallButton("X")) {
+        st.selected.clear();
+        return;
+    }
+    if (!c->company.empty()) ImGui::TextUnformatted(c->company.c_str());
+    if (!c->email.empty() || !c->phone.empty()) ImGui::TextDisabled("%s  %s", c->email.c_str(), c->phone.c_str());
+    if (auto cur = atelier::currency_from_code(c->currency); cur && c->amount_minor)
+        ImGui::Text("%s", atelier::format(atelier::Money{c->amount_minor, *cur}, st.lang).c_str());
+    ImGui::Separator();
+
+    if (st.editing_brief) {
+        brief_editor(db, st, *c);
+        return;
+    }
+    next_step(db, st, *c);
+    if (!st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
+
+    if (!c->docs.empty()) ImGui::SeparatorText(L(st, "Документы", "Documents", "Documents"));
+    for (const app::Doc& d : c->docs) {
+        ImGui::PushID(d.id.c_str());
+        std::string line = d.kind + (d.number.empty() ? "" : " " + d.number) + "  v" + std::to_string(d.version) + "  " + d.status;
+        if (d.total) {
+            if (auto cur = atelier::currency_from_code(c->currency))
+                line += "  " + atelier::format(atelier::Money{d.total, *cur}, st.lang);
+        }
+        ImGui::TextUnformatted(line.c_str());
+        if (d.kind != "estimate") {
+            ImGui::SameLine();
+            if (ImGui::SmallButton(L(st, "Печать", "Imprimer", "Print"))) {
+                std::string err = db.act([&](sqlite3* x) {
+                    js_open_print_view(atelier::document_html(x, d.kind, d.id, atelier::parse_lang(c->lang)).c_str());
+                });
+                if (!err.empty()) st.error = err;
+            }
+            anchor("card.print." + d.kind);
+        }
+        ImGui::PopID();
+    }
+    ImGui::SeparatorText(L(st, "История", "Historique", "History"));
+    for (auto it = c->events.rbegin(); it != c->events.rend(); ++it)
+        ImGui::TextDisabled("%s  %s%s", it->at.substr(0, 16).c_str(), stage_name(it->to, st.lang),
+                            it->reason.empty() ? "" : (" — " + it->reason).c_str());
+}
+
+}  // namespace ui
