@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app_db.h"
+#include "store.h"
 #include "leads.h"
 #include "platform_web.h"
 #include "ui.h"
@@ -40,6 +41,8 @@ struct App {
     int fb_w = 0, fb_h = 0;
     float dpr = 1;
     long frames_drawn = 0;
+    double first_frame_ms = 0;   // performance.now() when the first frame was drawn
+    double last_frame_ms = 0;    // CPU time of the last drawn frame
     bool db_tried = false;
     std::string db_error;
 };
@@ -87,7 +90,12 @@ void frame() {
         a.db_error = a.db.open(kDbPath);
         web::wake();
     }
-    if (!web::take_wake_frame()) return;
+    if (!web::take_wake_frame()) {
+        // Nothing to draw; a storage load or write in flight wakes us when it ends.
+        if (a.db_tried || ps.storage_ready) web::sleep_until_woken();
+        return;
+    }
+    const double t0 = emscripten_get_now();
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -109,6 +117,8 @@ void frame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     a.frames_drawn++;
+    a.last_frame_ms = emscripten_get_now() - t0;
+    if (a.frames_drawn == 1 || (a.first_frame_ms == 0 && a.db.is_open())) a.first_frame_ms = emscripten_get_now();
 
     // ImGui trickles queued input over several frames (a key down and up,
     // a click's press and release): keep drawing until the queue is empty.
@@ -128,6 +138,9 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["db_open"] = a.db.is_open();
     j["db_error"] = a.db_error;
     j["frames_drawn"] = a.frames_drawn;
+    j["first_frame_ms"] = a.first_frame_ms;
+    j["last_frame_ms"] = a.last_frame_ms;
+    j["view_count"] = a.state.view.size();
     j["persist"] = {{"requested", ps.requested}, {"completed", ps.completed}, {"in_flight", ps.in_flight},
                     {"storage_ready", ps.storage_ready}, {"storage_error", ps.storage_error}};
     j["dpr"] = a.dpr;
@@ -144,9 +157,36 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     for (const auto& [name, r] : ui::anchors())
         an[name] = {{"x", r.x / a.dpr}, {"y", r.y / a.dpr}, {"w", r.w / a.dpr}, {"h", r.h / a.dpr}};
     j["anchors"] = an;
-    j["leads"] = a.db.is_open() ? atelier::leads_json(a.db.raw()) : nlohmann::json::array();
+    // The newest 500 leads are enough for tests; a full dump of 100,000 would
+    // cost more than the app itself.
+    j["leads"] = a.db.is_open() ? atelier::leads_json(a.db.raw(), 500) : nlohmann::json::array();
     out = j.dump();
     return out.c_str();
+}
+
+// For benchmarks: adds `n` generated leads in one transaction.
+extern "C" EMSCRIPTEN_KEEPALIVE int atelier_bench_fill(int n) {
+    App& a = g_app;
+    if (!a.db.is_open() || n <= 0) return 0;
+    std::string err = a.db.act([&](sqlite3* d) {
+        atelier::exec(d, "BEGIN");
+        atelier::Stmt s(d, "SELECT id FROM studio LIMIT 1");
+        s.step();
+        std::string studio = s.text(0);
+        atelier::Stmt c(d, "WITH RECURSIVE k(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM k WHERE v < ?1)"
+                           " INSERT INTO clients(id, studio_id, name, company, lang, created_at)"
+                           " SELECT 'bench-c' || v, ?2, 'Клиент ' || v, 'Компания ' || (v % 977), 'ru', '2026-01-01T00:00:00Z' FROM k");
+        c.bind(1, (int64_t)n).bind(2, studio).step();
+        atelier::Stmt l(d, "WITH RECURSIVE k(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM k WHERE v < ?1)"
+                           " INSERT INTO leads(id, studio_id, client_id, source, stage, lang, amount_minor, currency, created_at, updated_at)"
+                           " SELECT 'bench-l' || v, ?2, 'bench-c' || v, 'website', CASE v % 3 WHEN 0 THEN 'new' WHEN 1 THEN 'estimated' ELSE 'won' END,"
+                           " 'ru', v * 1000, 'RUB', printf('2026-01-01T00:%02d:%02dZ', (v / 60) % 60, v % 60), '2026-01-01T00:00:00Z' FROM k");
+        l.bind(1, (int64_t)n).bind(2, studio).step();
+        atelier::exec(d, "COMMIT");
+    });
+    if (!err.empty()) sqlite3_exec(a.db.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+    web::wake();
+    return err.empty() ? n : -1;
 }
 
 int main() {

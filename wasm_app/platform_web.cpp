@@ -19,6 +19,7 @@ struct WebState {
     std::string clipboard;
     int fb_w = 0, fb_h = 0;
     float dpr = 0;
+    bool paused = false;  // the main loop is paused until the next wake()
 };
 WebState g;
 
@@ -183,6 +184,16 @@ int take_wake_frame() {
 
 void wake(int frames) {
     if (g.wake_frames < frames) g.wake_frames = frames;
+    if (g.paused) {
+        g.paused = false;
+        emscripten_resume_main_loop();
+    }
+}
+
+void sleep_until_woken() {
+    if (g.paused) return;
+    g.paused = true;
+    emscripten_pause_main_loop();
 }
 
 const PersistState& persist_state() { return g.persist; }

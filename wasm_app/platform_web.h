@@ -11,7 +11,8 @@
 //  [X] Copy: ImGui's copy goes to navigator.clipboard (and an in-app copy,
 //      used for paste when the browser refuses clipboard access).
 //  [X] Idle: no frame is drawn unless an input event, a resize or an
-//      asynchronous completion woke the app; idle CPU is near zero.
+//      asynchronous completion woke the app; the frame loop is paused while
+//      idle, so idle CPU is near zero.
 //  [X] Persistence: /data is IDBFS (IndexedDB); mounted and loaded before
 //      the database opens, written back after every committed change.
 //  [X] WebGL context loss: the shell shows a message instead of a dead canvas.
@@ -44,6 +45,8 @@ bool online();
 // Frames to draw before going idle again; raised by every event.
 int take_wake_frame();
 void wake(int frames = 4);
+// Pauses the frame loop until the next wake() (an event, a resize, a completion).
+void sleep_until_woken();
 
 struct PersistState {
     int requested = 0;   // persist requests made

@@ -3,6 +3,8 @@
 
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 #include "pipeline.h"
 #include "platform_web.h"
 #include "ui_text.h"
@@ -81,6 +83,10 @@ void new_lead_form(app::Db& db, State& st) {
         }
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
+        if (st.focus_new) {
+            ImGui::SetKeyboardFocusHere();
+            st.focus_new = false;
+        }
         submit |= form_input("new.client_name", &st.client_name);
         ImGui::TableNextColumn();
         submit |= form_input("new.company", &st.company);
@@ -134,15 +140,99 @@ void new_lead_form(app::Db& db, State& st) {
     ImGui::Separator();
 }
 
+// Lower-cases ASCII and Russian letters (А-Я, Ё) so that search ignores case.
+std::string fold(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z') { out += (char)(c + 32); continue; }
+        if (c == 0xD0 && i + 1 < s.size()) {
+            unsigned char d = (unsigned char)s[i + 1];
+            if (d >= 0x90 && d <= 0x9F) { out += (char)0xD0; out += (char)(d + 0x20); ++i; continue; }   // А-П
+            if (d >= 0xA0 && d <= 0xAF) { out += (char)0xD1; out += (char)(d - 0x20); ++i; continue; }   // Р-Я
+            if (d == 0x81) { out += (char)0xD1; out += (char)0x91; ++i; continue; }                      // Ё
+        }
+        out += (char)c;
+    }
+    return out;
+}
+
+// The rows to show: filtered and sorted once per change of data, search,
+// filter or order; the table then only indexes this vector.
+void update_view(const std::vector<app::LeadRow>& rows, State& st, uint64_t generation) {
+    std::string key = st.search + "\x1f" + std::to_string(st.stage_filter) + "\x1f" + std::to_string(st.sort_column) +
+                      (st.sort_ascending ? "a" : "d");
+    if (st.view_generation == generation && st.view_key == key && st.view.size() <= rows.size()) return;
+    st.view_generation = generation;
+    st.view_key = key;
+    st.view.clear();
+    const std::string needle = fold(st.search);
+    const std::string stage = st.stage_filter >= 0 ? atelier::stages()[(size_t)st.stage_filter] : "";
+    for (int i = 0; i < (int)rows.size(); ++i) {
+        const app::LeadRow& r = rows[(size_t)i];
+        if (!stage.empty() && r.stage != stage) continue;
+        if (!needle.empty() && fold(r.client).find(needle) == std::string::npos &&
+            fold(r.company).find(needle) == std::string::npos)
+            continue;
+        st.view.push_back(i);
+    }
+    if (st.sort_column < 0) return;
+    auto stage_ix = [](const std::string& s) {
+        const auto& all = atelier::stages();
+        return (int)(std::find(all.begin(), all.end(), s) - all.begin());
+    };
+    std::stable_sort(st.view.begin(), st.view.end(), [&](int a, int b) {
+        const app::LeadRow& x = rows[(size_t)a];
+        const app::LeadRow& y = rows[(size_t)b];
+        int c = 0;
+        switch (st.sort_column) {
+            case 0: c = x.client.compare(y.client); break;
+            case 1: c = x.company.compare(y.company); break;
+            case 2: c = x.source.compare(y.source); break;
+            case 3: c = stage_ix(x.stage) - stage_ix(y.stage); break;
+            case 4: c = x.amount_minor < y.amount_minor ? -1 : x.amount_minor > y.amount_minor ? 1 : 0; break;
+        }
+        return st.sort_ascending ? c < 0 : c > 0;
+    });
+}
+
+void leads_toolbar(State& st) {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+    if (st.focus_search) {
+        ImGui::SetKeyboardFocusHere();
+        st.focus_search = false;
+    }
+    ImGui::InputTextWithHint("##search", tr(T::Search, st.lang), &st.search);
+    anchor("leads.search");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    const char* shown = st.stage_filter < 0 ? "—" : stage_name(atelier::stages()[(size_t)st.stage_filter], st.lang);
+    if (ImGui::BeginCombo("##stage", shown, ImGuiComboFlags_HeightLargest)) {
+        if (ImGui::Selectable("—", st.stage_filter < 0)) st.stage_filter = -1;
+        anchor("leads.stage.all");
+        for (int i = 0; i < (int)atelier::stages().size(); ++i) {
+            if (ImGui::Selectable(stage_name(atelier::stages()[(size_t)i], st.lang), st.stage_filter == i)) st.stage_filter = i;
+            anchor("leads.stage." + atelier::stages()[(size_t)i]);
+        }
+        ImGui::EndCombo();
+    }
+    anchor("leads.stage");
+}
+
 void leads_table(app::Db& db, State& st) {
     const auto& rows = db.leads();
-    ImGui::Text("%s: %d", tr(T::Leads, st.lang), (int)rows.size());
+    leads_toolbar(st);
+    update_view(rows, st, db.generation());
+    ImGui::SameLine();
+    ImGui::Text("%s: %d / %d", tr(T::Leads, st.lang), (int)st.view.size(), (int)rows.size());
     if (rows.empty()) {
         ImGui::TextDisabled("%s", tr(T::NoLeads, st.lang));
         return;
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Sortable |
+                                  ImGuiTableFlags_SortTristate;
     if (!ImGui::BeginTable("leads", 6, flags, ImVec2(0, 0))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(tr(T::Client, st.lang), 0, 2.0f);
@@ -150,15 +240,25 @@ void leads_table(app::Db& db, State& st) {
     ImGui::TableSetupColumn(tr(T::Source, st.lang), 0, 1.0f);
     ImGui::TableSetupColumn(tr(T::Stage, st.lang), 0, 1.3f);
     ImGui::TableSetupColumn(tr(T::Amount, st.lang), 0, 1.3f);
-    ImGui::TableSetupColumn(tr(T::Actions, st.lang), 0, 1.6f);
+    ImGui::TableSetupColumn(tr(T::Actions, st.lang), ImGuiTableColumnFlags_NoSort, 1.6f);
     ImGui::TableHeadersRow();
+    if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+        if (specs->SpecsCount > 0) {
+            st.sort_column = specs->Specs[0].ColumnIndex;
+            st.sort_ascending = specs->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
+        } else {
+            st.sort_column = -1;
+        }
+        specs->SpecsDirty = false;
+        update_view(rows, st, db.generation());
+    }
 
     ImGuiListClipper clipper;
-    clipper.Begin((int)rows.size());
+    clipper.Begin((int)st.view.size());
     std::string move_id;
     while (clipper.Step()) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-            const app::LeadRow& r = rows[(size_t)i];
+            const app::LeadRow& r = rows[(size_t)st.view[(size_t)i]];
             ImGui::PushID(r.id.c_str());
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -218,6 +318,13 @@ void draw_loading(const char* message) {
 
 void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     anchors().clear();
+    // Shortcuts while no text field is being edited: "/" search, "n" new lead,
+    // Escape closes the lead card.
+    if (!ImGui::GetIO().WantTextInput) {
+        if (ImGui::IsKeyPressed(ImGuiKey_Slash, false)) st.focus_search = true;
+        if (ImGui::IsKeyPressed(ImGuiKey_N, false)) st.focus_new = true;
+        if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) { st.selected.clear(); st.editing_brief = false; }
+    }
     begin_fullscreen("##atelier");
     header(st, saving, storage_error);
     new_lead_form(db, st);

@@ -6,6 +6,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
@@ -24,6 +25,16 @@ struct State {
     int lead_lang = 0;
     std::string error;    // the last refused action, with the core's reason
     std::string notice;   // the last successful action
+
+    // Leads table: search as you type, a stage filter, sorting by column.
+    std::string search;
+    int stage_filter = -1;       // index into atelier::stages(), -1 for all
+    int sort_column = -1;        // -1: newest first
+    bool sort_ascending = true;
+    std::vector<int> view;       // row indices shown, recomputed only when one of these changes:
+    uint64_t view_generation = 0;
+    std::string view_key;
+    bool focus_search = false, focus_new = false;
 
     // Lead card.
     std::string selected;                // lead id

@@ -127,3 +127,35 @@ test('sharp at devicePixelRatio 2: the backbuffer follows CSS size × ratio and 
   await page.setViewportSize({ width: 700, height: 500 });
   s = await waitFor(page, st => st.framebuffer[0] === 1400 && st.framebuffer[1] === 1000, 'the resized backbuffer');
 });
+
+test('leads table: instant search, stage filter, shortcuts, and 20,000 leads', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await page.evaluate(() => Module._atelier_bench_fill(20000));
+  s = await waitFor(page, st => st.view_count === 20000, 'the 20,000 leads in the table');
+  // "/" puts the caret in the search box; the table narrows as one types.
+  await page.mouse.move(5, 500);
+  await page.keyboard.press('/');
+  await waitFor(page, st => st.want_text_input, 'the search box focused');
+  await page.keyboard.type('клиент 1999');  // lower case finds "Клиент 1999…"
+  s = await waitFor(page, st => st.view_count === 11, 'the search result (1999 and 19990-19999)');
+  await screenshot(page, 'app-search');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  s = await waitFor(page, st => st.view_count === 20000, 'all leads again');
+  // Stage filter.
+  await click(page, 'leads.stage');
+  await click(page, 'leads.stage.won');
+  s = await waitFor(page, st => st.view_count === 6667, 'only the won leads');
+  await screenshot(page, 'app-filter-won');
+  await click(page, 'leads.stage');
+  await click(page, 'leads.stage.all');
+  await waitFor(page, st => st.view_count === 20000, 'every stage again');
+  // "n" starts a new lead from the keyboard.
+  await page.mouse.click(640, 780);
+  await page.keyboard.press('n');
+  await waitFor(page, st => st.want_text_input, 'the new lead field focused');
+  await page.keyboard.type('Быстрая заявка');
+  await page.keyboard.press('Enter');
+  s = await waitFor(page, st => st.leads.some(l => l.client === 'Быстрая заявка') && st.selected, 'the lead made with the keyboard');
+});

@@ -1,0 +1,62 @@
+// Benchmark of the manager app in headless Chromium on loopback:
+//   node tests/bench/bench_app.mjs
+// transferred size (raw and gzip), time from navigation to the first drawn
+// frame (median of 7 loads), frame time of the leads table with 100,000
+// leads (median while scrolling), and CPU time per second while idle.
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, root } from '../lib/server.mjs';
+import { launch, openApp, state, waitFor } from '../lib/browser.mjs';
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const www = join(root, 'build', 'www');
+let raw = 0, gz = 0;
+console.log('file                 raw bytes   gzip -9');
+for (const f of ['index.html', 'shell.css', 'shell.js', 'app.js', 'app.wasm', 'app.data']) {
+  const b = readFileSync(join(www, f));
+  const g = gzipSync(b, { level: 9 }).length;
+  raw += b.length; gz += g;
+  console.log(`${f.padEnd(18)} ${String(b.length).padStart(11)} ${String(g).padStart(9)}`);
+}
+console.log(`${'total'.padEnd(18)} ${String(raw).padStart(11)} ${String(gz).padStart(9)}  (${(gz / 1e6).toFixed(3)} MB gzip)`);
+
+const server = await startServer({ args: ['--quiet'] });
+const { context } = await launch();
+try {
+  const page = context.pages()[0] || await context.newPage();
+  const firsts = [];
+  for (let i = 0; i < 7; i++) {
+    await page.goto(server.url + '/');
+    const s = await waitFor(page, st => st.first_frame_ms > 0, 'the first frame', 30000);
+    firsts.push(s.first_frame_ms);
+  }
+  console.log(`first frame after navigation: median ${median(firsts).toFixed(0)} ms (runs: ${firsts.map(x => x.toFixed(0)).join(' ')})`);
+
+  await openApp(page, server.url);
+  await page.evaluate(() => Module._atelier_bench_fill(100000));
+  await waitFor(page, st => st.view_count >= 100000, 'the 100,000 leads', 60000);
+  const frames = [];
+  await page.mouse.move(300, 400);
+  for (let i = 0; i < 60; i++) {
+    const before = (await state(page)).frames_drawn;
+    await page.mouse.wheel(0, i % 20 < 10 ? 400 : -400);
+    const s = await waitFor(page, st => st.frames_drawn > before, 'a frame');
+    frames.push(s.last_frame_ms);
+  }
+  console.log(`leads table, 100,000 leads, scrolling: median frame ${median(frames).toFixed(2)} ms (p90 ${[...frames].sort((a, b) => a - b)[Math.floor(frames.length * 0.9)].toFixed(2)} ms)`);
+
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.waitForTimeout(1500);
+  const metric = async () => (await cdp.send('Performance.getMetrics')).metrics.find(m => m.name === 'TaskDuration').value;
+  const f0 = (await state(page)).frames_drawn;
+  const t0 = await metric();
+  await page.waitForTimeout(5000);
+  const t1 = await metric();
+  const f1 = (await state(page)).frames_drawn;
+  console.log(`idle: ${(((t1 - t0) * 1000) / 5).toFixed(2)} ms of main-thread CPU per second, ${f1 - f0} frames drawn in 5 s`);
+} finally {
+  await context.close();
+  await server.stop();
+}
