@@ -158,25 +158,37 @@ std::string create_proposal(sqlite3* db, std::string_view estimate_id, std::stri
     return id;
 }
 
-void accept_proposal(sqlite3* db, std::string_view proposal_id, std::string_view name, std::string_view ip,
-                     std::string_view at) {
+// The client's acceptance of a proposal or contract: name, address and time
+// recorded, and the document frozen as a snapshot in its language. A
+// proposal gets its number now; a contract has one from its creation.
+static void accept_document(sqlite3* db, const char* kind, std::string_view id, std::string_view name,
+                            std::string_view ip, std::string_view at) {
     check_time(at);
     if (name.find_first_not_of(" \t") == std::string_view::npos) throw Error("accept: name: the client's name is required");
-    Savepoint sp(db, "atelier_accept_proposal");
-    Stmt q(db, "SELECT status, lang FROM proposals WHERE id = ?1");
-    q.bind(1, proposal_id);
-    if (!q.step()) throw Error("accept: proposal_id: no proposal with id \"" + std::string(proposal_id) + "\"");
+    const std::string table = std::string(kind) + "s";
+    Savepoint sp(db, "atelier_accept");
+    Stmt q(db, ("SELECT status, lang FROM " + table + " WHERE id = ?1").c_str());
+    q.bind(1, id);
+    if (!q.step()) throw Error(std::string("accept: ") + kind + "_id: no " + kind + " with id \"" + std::string(id) + "\"");
     std::string status = q.text(0), lang = q.text(1);
     if (status != "sent" && status != "draft")
-        throw Error("accept: the proposal is " + status + " and cannot be accepted");
-    std::string number = next_number(db, "proposal", year_of(at));
-    Stmt up(db, "UPDATE proposals SET status = 'accepted', number = ?2, accepted_by = ?3, accepted_ip = ?4, accepted_at = ?5,"
-                " updated_at = ?5 WHERE id = ?1");
-    up.bind(1, proposal_id).bind(2, number).bind(3, name).bind(4, ip).bind(5, at).step();
-    std::string html = document_html(db, "proposal", proposal_id, parse_lang(lang));
-    Stmt snap(db, "UPDATE proposals SET snapshot_html = ?2 WHERE id = ?1");
-    snap.bind(1, proposal_id).bind(2, html).step();
+        throw Error(std::string("accept: the ") + kind + " is " + status + " and cannot be accepted");
+    if (std::string(kind) == "proposal") {
+        Stmt num(db, "UPDATE proposals SET number = ?2 WHERE id = ?1");
+        num.bind(1, id).bind(2, next_number(db, "proposal", year_of(at))).step();
+    }
+    Stmt up(db, ("UPDATE " + table + " SET status = 'accepted', accepted_by = ?2, accepted_ip = ?3, accepted_at = ?4,"
+                 " updated_at = ?4 WHERE id = ?1").c_str());
+    up.bind(1, id).bind(2, name).bind(3, ip).bind(4, at).step();
+    std::string html = document_html(db, kind, id, parse_lang(lang));
+    Stmt snap(db, ("UPDATE " + table + " SET snapshot_html = ?2 WHERE id = ?1").c_str());
+    snap.bind(1, id).bind(2, html).step();
     sp.commit();
+}
+
+void accept_proposal(sqlite3* db, std::string_view proposal_id, std::string_view name, std::string_view ip,
+                     std::string_view at) {
+    accept_document(db, "proposal", proposal_id, name, ip, at);
 }
 
 std::string create_contract(sqlite3* db, std::string_view proposal_id, std::string_view actor, std::string_view at) {
@@ -339,20 +351,7 @@ std::string send_brief(sqlite3* db, std::string_view lead_id, std::string_view c
 
 void accept_contract(sqlite3* db, std::string_view contract_id, std::string_view name, std::string_view ip,
                      std::string_view at) {
-    check_time(at);
-    if (name.find_first_not_of(" \t") == std::string_view::npos) throw Error("accept: name: the client's name is required");
-    Savepoint sp(db, "atelier_accept_contract");
-    Stmt q(db, "SELECT status, lang FROM contracts WHERE id = ?1");
-    q.bind(1, contract_id);
-    if (!q.step()) throw Error("accept: contract_id: no contract with id \"" + std::string(contract_id) + "\"");
-    if (q.text(0) != "sent" && q.text(0) != "draft") throw Error("accept: the contract is " + q.text(0) + " and cannot be accepted");
-    std::string lang = q.text(1);
-    Stmt up(db, "UPDATE contracts SET status = 'accepted', accepted_by = ?2, accepted_ip = ?3, accepted_at = ?4, updated_at = ?4 WHERE id = ?1");
-    up.bind(1, contract_id).bind(2, name).bind(3, ip).bind(4, at).step();
-    std::string html = document_html(db, "contract", contract_id, parse_lang(lang));
-    Stmt snap(db, "UPDATE contracts SET snapshot_html = ?2 WHERE id = ?1");
-    snap.bind(1, contract_id).bind(2, html).step();
-    sp.commit();
+    accept_document(db, "contract", contract_id, name, ip, at);
 }
 
 }  // namespace atelier
