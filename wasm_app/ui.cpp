@@ -1,10 +1,12 @@
 // wasm_app/ui.cpp — see ui.h.
 #include "ui.h"
 
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
 
+#include "ids.h"
 #include "pipeline.h"
 #include "platform_web.h"
 #include "ui_text.h"
@@ -300,6 +302,10 @@ void leads_table(app::Db& db, State& st) {
 
 }  // namespace
 
+const char* L3(Lang l, const char* ru, const char* fr, const char* en) {
+    return l == Lang::fr ? fr : l == Lang::en ? en : ru;
+}
+
 void anchor(const std::string& name) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     anchors()[name] = Anchor{a.x, a.y, b.x - a.x, b.y - a.y};
@@ -309,6 +315,88 @@ std::map<std::string, Anchor>& anchors() {
     static std::map<std::string, Anchor> a;
     return a;
 }
+
+
+namespace {
+
+void update_board(const std::vector<app::LeadRow>& rows, State& st, uint64_t generation) {
+    if (st.board_generation == generation && !st.board_columns.empty()) return;
+    const auto& all = atelier::stages();
+    st.board_columns.assign(all.size(), {});
+    st.board_rub.assign(all.size(), 0);
+    st.board_eur.assign(all.size(), 0);
+    for (int i = 0; i < (int)rows.size(); ++i) {
+        size_t k = (size_t)(std::find(all.begin(), all.end(), rows[(size_t)i].stage) - all.begin());
+        if (k >= all.size()) continue;
+        st.board_columns[k].push_back(i);
+        if (rows[(size_t)i].currency == "EUR") st.board_eur[k] += rows[(size_t)i].amount_minor;
+        else if (rows[(size_t)i].currency == "RUB") st.board_rub[k] += rows[(size_t)i].amount_minor;
+    }
+    st.board_generation = generation;
+}
+
+// The pipeline: one column per stage with its count and sums; a lead is
+// moved by dragging its card onto another column (the core refuses an
+// illegal move, and the reason is shown).
+void pipeline_board(app::Db& db, State& st) {
+    const auto& rows = db.leads();
+    update_board(rows, st, db.generation());
+    const auto& all = atelier::stages();
+    if (!ImGui::BeginTable("board", (int)all.size(), ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame))
+        return;
+    for (size_t k = 0; k < all.size(); ++k) ImGui::TableSetupColumn(stage_name(all[k], st.lang));
+    ImGui::TableHeadersRow();
+    ImGui::TableNextRow();
+    for (size_t k = 0; k < all.size(); ++k) {
+        ImGui::TableNextColumn();
+        ImGui::PushID((int)k);
+        ImGui::TextDisabled("%d", (int)st.board_columns[k].size());
+        if (st.board_rub[k]) ImGui::TextDisabled("%s", atelier::format({st.board_rub[k], atelier::Currency::RUB}, st.lang).c_str());
+        if (st.board_eur[k]) ImGui::TextDisabled("%s", atelier::format({st.board_eur[k], atelier::Currency::EUR}, st.lang).c_str());
+        const int limit = 100;  // a column shows its newest 100 cards
+        int shown = 0;
+        for (int i : st.board_columns[k]) {
+            if (shown++ == limit) {
+                ImGui::TextDisabled("+%d", (int)st.board_columns[k].size() - limit);
+                break;
+            }
+            const app::LeadRow& r = rows[(size_t)i];
+            ImGui::PushID(r.id.c_str());
+            if (ImGui::Selectable(r.client.c_str(), st.selected == r.id)) st.selected = r.id;
+            anchor("board." + r.id);
+            if (ImGui::BeginDragDropSource()) {
+                ImGui::SetDragDropPayload("LEAD", r.id.c_str(), r.id.size() + 1);
+                ImGui::TextUnformatted(r.client.c_str());
+                ImGui::EndDragDropSource();
+            }
+            ImGui::PopID();
+        }
+        ImGui::PopID();
+    }
+    // Each column, header to bottom of the window, takes drops. The targets
+    // are declared after the table, where the clip rectangle is the window's.
+    ImGuiTable* table = ImGui::GetCurrentTable();
+    const float bottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight();
+    std::vector<ImRect> rects;
+    for (size_t k = 0; k < all.size(); ++k)
+        rects.emplace_back(ImVec2(table->Columns[(int)k].MinX, table->OuterRect.Min.y), ImVec2(table->Columns[(int)k].MaxX, bottom));
+    ImGui::EndTable();
+    for (size_t k = 0; k < all.size(); ++k) {
+        const ImRect& rect = rects[k];
+        anchors()["board.column." + all[k]] = Anchor{rect.Min.x, rect.Min.y, rect.GetWidth(), rect.GetHeight()};
+        if (ImGui::BeginDragDropTargetCustom(rect, ImGui::GetID(("drop." + all[k]).c_str()))) {
+            if (const ImGuiPayload* p = ImGui::AcceptDragDropPayload("LEAD")) {
+                std::string id((const char*)p->Data);
+                const std::string to = all[k];
+                st.error = db.act([&](sqlite3* d) { atelier::move_lead(d, id, to, "manager", "", atelier::now_iso()); });
+                st.notice.clear();
+            }
+            ImGui::EndDragDropTarget();
+        }
+    }
+}
+
+}  // namespace
 
 void draw_loading(const char* message) {
     begin_fullscreen("##loading");
@@ -328,8 +416,18 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     begin_fullscreen("##atelier");
     header(st, saving, storage_error);
     new_lead_form(db, st);
-    if (st.selected.empty()) {
-        leads_table(db, st);
+    if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board)) st.board = false;
+    anchor("view.table");
+    ImGui::SameLine();
+    if (ImGui::RadioButton(L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board)) st.board = true;
+    anchor("view.board");
+    if (st.board && !st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
+    if (st.selected.empty() || st.board) {
+        if (st.board) {
+            pipeline_board(db, st);
+        } else {
+            leads_table(db, st);
+        }
     } else {
         const float w = ImGui::GetContentRegionAvail().x;
         ImGui::BeginChild("table", ImVec2(w * 0.45f, 0));

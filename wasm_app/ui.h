@@ -36,6 +36,12 @@ struct State {
     std::string view_key;
     bool focus_search = false, focus_new = false;
 
+    // Pipeline board: a column per stage, leads dragged between columns.
+    bool board = false;
+    std::vector<std::vector<int>> board_columns;  // row indices per stage
+    std::vector<int64_t> board_rub, board_eur;    // sums per stage
+    uint64_t board_generation = 0;
+
     // Lead card.
     std::string selected;                // lead id
     bool editing_brief = false;

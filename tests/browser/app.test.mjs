@@ -159,3 +159,34 @@ test('leads table: instant search, stage filter, shortcuts, and 20,000 leads', a
   await page.keyboard.press('Enter');
   s = await waitFor(page, st => st.leads.some(l => l.client === 'Быстрая заявка') && st.selected, 'the lead made with the keyboard');
 });
+
+test('pipeline board: counts and sums per stage; a card dragged to the next stage, an illegal drop refused', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await typeInto(page, 'new.client_name', 'Доска');
+  await page.keyboard.press('Enter');
+  s = await waitFor(page, st => st.leads.some(l => l.client === 'Доска'), 'the lead');
+  const id = s.leads.find(l => l.client === 'Доска').id;
+  await page.keyboard.press('Escape');
+  await click(page, 'view.board');
+  s = await waitFor(page, st => st.anchors['board.' + id] && st.anchors['board.column.brief_sent'], 'the board');
+  await screenshot(page, 'app-board');
+  const drag = async (to) => {
+    const st = await state(page);
+    const a = st.anchors['board.' + id], b = st.anchors['board.column.' + to];
+    await page.mouse.move(a.x + a.w / 2, a.y + a.h / 2);
+    await page.mouse.down();
+    await page.mouse.move(a.x + a.w / 2 + 10, a.y + a.h / 2 + 10, { steps: 5 });
+    await page.mouse.move(b.x + b.w / 2, b.y + 120, { steps: 10 });
+    await page.waitForTimeout(100);
+    await page.mouse.up();
+  };
+  await drag('won');
+  s = await waitFor(page, st => st.error !== '', 'the refusal');
+  assert.match(s.error, /cannot move a lead from 'new' to 'won'/);
+  assert.equal(s.leads.find(l => l.id === id).stage, 'new');
+  await screenshot(page, 'app-board-refused');
+  await drag('brief_sent');
+  s = await waitFor(page, st => st.leads.find(l => l.id === id).stage === 'brief_sent', 'the move by drag and drop');
+  assert.equal(s.error, '');
+});
