@@ -122,6 +122,14 @@ const LeadCard* Db::card(const std::string& lead_id) {
                          " ORDER BY 7, 4");
     d.bind(1, lead_id);
     while (d.step()) c.docs.push_back({d.text(0), d.text(1), d.text(2), d.text(3), d.int64(4), d.int64(5)});
+    atelier::Stmt es(db_, "SELECT body_json, overrides_json, version FROM estimates WHERE lead_id = ?1 ORDER BY version DESC LIMIT 2");
+    es.bind(1, lead_id);
+    if (es.step()) {
+        c.estimate = nlohmann::json::parse(es.text(0), nullptr, false);
+        c.estimate_overrides = nlohmann::json::parse(es.text(1), nullptr, false);
+        c.estimate_version = es.int64(2);
+        if (es.step()) c.previous_estimate = nlohmann::json::parse(es.text(0), nullptr, false);
+    }
     card_ = std::move(c);
     card_generation_ = generation_;
     return &card_;

@@ -34,6 +34,9 @@ struct LeadCard {
     std::string brief_id, brief_code, brief_status;
     nlohmann::json answers = nlohmann::json::object();
     std::vector<Doc> docs;
+    nlohmann::json estimate, previous_estimate;  // the two latest versions' JSON (null when absent)
+    nlohmann::json estimate_overrides = nlohmann::json::object();
+    int64_t estimate_version = 0;
     const Doc* latest(const char* kind) const;
 };
 

@@ -151,6 +151,19 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["selected"] = a.state.selected;
     j["editing_brief"] = a.state.editing_brief;
     j["online"] = web::online();
+    j["override_text"] = a.state.override_text;
+    if (const app::LeadCard* c = a.db.is_open() ? a.db.card(a.state.selected) : nullptr) {
+        nlohmann::json card = {{"stage", c->stage}, {"estimate_version", c->estimate_version}};
+        if (c->estimate.is_object()) {
+            card["total"] = c->estimate["total"];
+            card["discount"] = c->estimate["discount"].is_object() ? c->estimate["discount"]["id"] : nlohmann::json(nullptr);
+            nlohmann::json overridden = nlohmann::json::array();
+            for (const auto& ln : c->estimate["lines"])
+                if (ln.value("overridden", false)) overridden.push_back({{"key", ln["key"]}, {"amount", ln["amount"]}, {"computed", ln["computed_amount"]}});
+            card["overridden"] = overridden;
+        }
+        j["card"] = card;
+    }
     j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},
                  {"phone", a.state.phone}};
     nlohmann::json an = nlohmann::json::object();

@@ -49,6 +49,11 @@ struct State {
     std::map<std::string, std::string> brief_text;  // text, number and date answers as typed
     nlohmann::json brief_answers = nlohmann::json::object();  // choice, multi and yes/no answers
     std::map<std::string, std::string> brief_problems;  // question id → message
+    bool show_estimate = false;
+    std::string discount;          // the discount chosen for the next version
+    std::string override_key;      // the line being edited, "<service>/<role>"
+    std::string override_text;     // its amount as typed
+    bool focus_override = false;
 };
 
 // The lead card beside the table (ui_lead.cpp).

@@ -12,6 +12,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <map>
 
 #include "brief.h"
 #include "documents.h"
@@ -251,6 +252,157 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
     ImGui::NewLine();
 }
 
+const char* kind_name(const std::string& k, const State& st) {
+    if (k == "estimate") return L(st, "Расчёт", "Chiffrage", "Estimate");
+    if (k == "proposal") return L(st, "КП", "Proposition", "Proposal");
+    if (k == "contract") return L(st, "Договор", "Contrat", "Contract");
+    if (k == "invoice") return L(st, "Счёт", "Facture", "Invoice");
+    return k.c_str();
+}
+
+const char* status_name(const std::string& s, const State& st) {
+    if (s == "ready") return "";
+    if (s == "draft") return L(st, "черновик", "brouillon", "draft");
+    if (s == "sent") return L(st, "отправлен", "envoyé", "sent");
+    if (s == "accepted") return L(st, "принят", "accepté", "accepted");
+    if (s == "superseded") return L(st, "заменён", "remplacé", "superseded");
+    if (s == "declined") return L(st, "отклонён", "refusé", "declined");
+    if (s == "issued") return L(st, "выставлен", "émise", "issued");
+    if (s == "partially_paid") return L(st, "оплачен частично", "payée en partie", "partly paid");
+    if (s == "paid") return L(st, "оплачен", "payée", "paid");
+    if (s == "void") return L(st, "аннулирован", "annulée", "void");
+    return s.c_str();
+}
+
+std::string name_of(const json& names, const char* group, const std::string& id, Lang l) {
+    if (!names.contains(group) || !names[group].contains(id)) return id;
+    return names[group][id].value(atelier::lang_code(l), id);
+}
+
+// The estimate: lines grouped by stage, manual overrides marked, totals, the
+// difference from the previous version, and a new version with another
+// discount or an overridden line.
+void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
+    const json& e = c.estimate;
+    if (!e.is_object()) return;
+    auto cur = atelier::currency_from_code(e.value("currency", "RUB"));
+    if (!cur) return;
+    auto money = [&](int64_t v) { return atelier::format(atelier::Money{v, *cur}, st.lang); };
+    const json& names = e["names"];
+    ImGui::SeparatorText((std::string(L(st, "Расчёт, версия ", "Chiffrage, version ", "Estimate, version ")) + std::to_string(c.estimate_version)).c_str());
+
+    // Another discount makes a new version.
+    std::string shown = st.discount.empty() ? "—" : name_of(names, "discounts", st.discount, st.lang);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+    if (ImGui::BeginCombo(L(st, "Скидка", "Remise", "Discount"), shown.c_str())) {
+        if (ImGui::Selectable("—", st.discount.empty())) st.discount.clear();
+        if (names.contains("discounts"))
+            for (auto it = names["discounts"].begin(); it != names["discounts"].end(); ++it)
+                if (ImGui::Selectable(it.value().value(atelier::lang_code(st.lang), it.key()).c_str(), st.discount == it.key()))
+                    st.discount = it.key();
+        ImGui::EndCombo();
+    }
+    anchor("estimate.discount");
+    ImGui::SameLine();
+    auto new_version = [&](json overrides) {
+        json opt = {{"start_date", today()}, {"overrides", std::move(overrides)}};
+        if (!st.discount.empty()) opt["discount"] = st.discount;
+        st.error = db.act([&](sqlite3* d) { atelier::estimate_lead(d, c.id, opt, "manager", atelier::now_iso()); });
+    };
+    if (ImGui::Button(L(st, "Пересчитать", "Recalculer", "Recalculate"))) new_version(c.estimate_overrides);
+    anchor("estimate.recalculate");
+
+    if (ImGui::BeginTable("estimate", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn(L(st, "Работа", "Prestation", "Work"), 0, 3.0f);
+        ImGui::TableSetupColumn(L(st, "Специалист", "Intervenant", "Specialist"), 0, 2.0f);
+        ImGui::TableSetupColumn(L(st, "Часы", "Heures", "Hours"), 0, 0.8f);
+        ImGui::TableSetupColumn(L(st, "Ставка", "Taux", "Rate"), 0, 1.2f);
+        ImGui::TableSetupColumn(L(st, "Сумма", "Montant", "Amount"), 0, 2.2f);
+        ImGui::TableHeadersRow();
+        std::string stage;
+        for (const json& ln : e["lines"]) {
+            const std::string key = ln["key"];
+            if (ln["stage"] != stage) {
+                stage = ln["stage"];
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::TextDisabled("%s", name_of(names, "stages", stage, st.lang).c_str());
+            }
+            ImGui::PushID(key.c_str());
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(name_of(names, "services", ln["service"], st.lang).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(name_of(names, "roles", ln["role"], st.lang).c_str());
+            ImGui::TableNextColumn();
+            int64_t ch = ln["centihours"];
+            ImGui::Text("%lld.%02lld", (long long)(ch / 100), (long long)(ch % 100));
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(money(ln["rate"]).c_str());
+            ImGui::TableNextColumn();
+            if (st.override_key == key) {
+                ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+                if (st.focus_override) {
+                    ImGui::SetKeyboardFocusHere();
+                    st.focus_override = false;
+                }
+                bool enter = ImGui::InputText("##amount", &st.override_text, ImGuiInputTextFlags_EnterReturnsTrue);
+                anchor("estimate.override." + key);
+                if (enter) {
+                    try {
+                        int64_t v = atelier::parse_money(st.override_text, *cur, st.lang, "amount").minor;
+                        json ov = c.estimate_overrides.is_object() ? c.estimate_overrides : json::object();
+                        ov[key] = {{"amount", v}};
+                        st.override_key.clear();
+                        new_version(ov);
+                    } catch (const std::exception& ex) {
+                        st.error = ex.what();
+                    }
+                }
+            } else {
+                bool manual = ln.value("overridden", false);
+                std::string text = money(ln["amount"]);
+                if (manual)
+                    text += std::string(" (") + L(st, "вручную; расчёт ", "manuel ; calculé ", "manual; computed ") +
+                            money(ln["computed_amount"]) + ")";
+                if (ImGui::Selectable(text.c_str(), false)) {
+                    st.override_key = key;
+                    st.focus_override = true;
+                    st.override_text = atelier::format(atelier::Money{ln["amount"], *cur}, st.lang);
+                }
+                anchor("estimate.line." + key);
+            }
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    ImGui::Text("%s: %s", L(st, "Итого по работам", "Total des prestations", "Subtotal"), money(e["subtotal"]).c_str());
+    if (e["discount"].is_object())
+        ImGui::Text("%s: -%s", L(st, "Скидка", "Remise", "Discount"), money(e["discount"]["amount"]).c_str());
+    if (e["tax"]["amount"].get<int64_t>() != 0)
+        ImGui::Text("%s: %s", L(st, "НДС", "TVA", "VAT"), money(e["tax"]["amount"]).c_str());
+    ImGui::Text("%s: %s", L(st, "Итого", "Total", "Total"), money(e["total"]).c_str());
+    anchor("estimate.total");
+
+    // What changed since the previous version.
+    const json& p = c.previous_estimate;
+    if (p.is_object()) {
+        int64_t delta = e["total"].get<int64_t>() - p["total"].get<int64_t>();
+        ImGui::TextDisabled("%s v%lld: %s%s", L(st, "Разница с", "Écart avec", "Change from"), (long long)(c.estimate_version - 1),
+                            delta >= 0 ? "+" : "", money(delta).c_str());
+        std::map<std::string, int64_t> before, after;
+        for (const json& ln : p["lines"]) before[ln["key"]] = ln["amount"];
+        for (const json& ln : e["lines"]) after[ln["key"]] = ln["amount"];
+        for (const auto& [k, v] : after) {
+            auto it = before.find(k);
+            if (it == before.end()) ImGui::TextDisabled("  + %s", k.c_str());
+            else if (it->second != v) ImGui::TextDisabled("  %s: %s → %s", k.c_str(), money(it->second).c_str(), money(v).c_str());
+        }
+        for (const auto& [k, v] : before)
+            if (!after.count(k)) ImGui::TextDisabled("  − %s", k.c_str());
+    }
+}
+
 }  // namespace
 
 void lead_card(app::Db& db, State& st) {
@@ -281,10 +433,16 @@ void lead_card(app::Db& db, State& st) {
     next_step(db, st, *c);
     if (!st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
 
+    if (c->estimate.is_object()) {
+        if (ImGui::Checkbox(L(st, "Показать расчёт", "Afficher le chiffrage", "Show the estimate"), &st.show_estimate)) {}
+        anchor("card.show_estimate");
+        if (st.show_estimate) estimate_view(db, st, *c);
+    }
     if (!c->docs.empty()) ImGui::SeparatorText(L(st, "Документы", "Documents", "Documents"));
     for (const app::Doc& d : c->docs) {
         ImGui::PushID(d.id.c_str());
-        std::string line = d.kind + (d.number.empty() ? "" : " " + d.number) + "  v" + std::to_string(d.version) + "  " + d.status;
+        std::string line = std::string(kind_name(d.kind, st)) + (d.number.empty() ? "" : " " + d.number) + "  v" +
+                           std::to_string(d.version) + "  " + status_name(d.status, st);
         if (d.total) {
             if (auto cur = atelier::currency_from_code(c->currency))
                 line += "  " + atelier::format(atelier::Money{d.total, *cur}, st.lang);

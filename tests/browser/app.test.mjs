@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { launch, openApp, click, state, waitFor, saved, screenshot } from '../lib/browser.mjs';
+import { launch, openApp, click, state, waitFor, saved, screenshot, settle } from '../lib/browser.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -189,4 +189,50 @@ test('pipeline board: counts and sums per stage; a card dragged to the next stag
   await drag('brief_sent');
   s = await waitFor(page, st => st.leads.find(l => l.id === id).stage === 'brief_sent', 'the move by drag and drop');
   assert.equal(s.error, '');
+});
+
+test('estimate screen: lines, a discount as a new version, a manual override kept beside the computed amount', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await typeInto(page, 'new.client_name', 'Расчёт Тест');
+  await page.keyboard.press('Enter');
+  s = await waitFor(page, st => st.selected && st.anchors['card.fill_brief'], 'the card');
+  await click(page, 'card.fill_brief');
+  await click(page, 'brief.activity');
+  await waitFor(page, st => st.want_text_input, 'caret');
+  await page.keyboard.type('Ремонт квартир');
+  await click(page, 'brief.goals.leads');
+  await click(page, 'brief.pages');
+  await waitFor(page, st => st.want_text_input, 'caret');
+  await page.keyboard.type('10');
+  await click(page, 'brief.submit');
+  await click(page, 'card.estimate');
+  s = await waitFor(page, st => st.card && st.card.estimate_version === 1, 'version 1');
+  const total1 = s.card.total;
+  await click(page, 'card.show_estimate');
+  await click(page, 'estimate.discount');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await click(page, 'estimate.recalculate');
+  s = await waitFor(page, st => st.card.estimate_version === 2, 'version 2');
+  assert.ok(s.card.discount, 'a discount was applied');
+  assert.ok(s.card.total < total1, `total ${s.card.total} below ${total1}`);
+  await screenshot(page, 'app-estimate-discount');
+  // A manual price for one line.
+  await settle(page);
+  await click(page, 'estimate.line.page_design/designer');
+  await waitFor(page, st => st.anchors['estimate.override.page_design/designer'], 'the amount field');
+  const st0 = await state(page);
+  if (!st0.want_text_input) await click(page, 'estimate.override.page_design/designer');
+  await waitFor(page, st => st.want_text_input, 'the caret in the amount field');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('50000');
+  await waitFor(page, st => st.override_text === '50000', 'the typed amount');
+  await screenshot(page, 'app-estimate-override-typing');
+  await page.keyboard.press('Enter');
+  s = await waitFor(page, st => st.card.estimate_version === 3, 'version 3');
+  assert.deepEqual(s.card.overridden.map(o => [o.key, o.amount]), [['page_design/designer', 5000000]]);
+  assert.ok(s.card.overridden[0].computed !== 5000000);
+  await screenshot(page, 'app-estimate-override');
 });

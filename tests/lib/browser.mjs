@@ -61,3 +61,15 @@ export async function screenshot(page, name) {
   await page.screenshot({ path });
   return path;
 }
+
+// Waits until the app stops drawing (its layout has settled after a change).
+export async function settle(page, timeout = 5000) {
+  const t0 = Date.now();
+  let last = (await state(page)).frames_drawn;
+  while (Date.now() - t0 < timeout) {
+    await page.waitForTimeout(120);
+    const now = (await state(page)).frames_drawn;
+    if (now === last) return;
+    last = now;
+  }
+}
