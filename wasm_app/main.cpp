@@ -154,6 +154,10 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["override_text"] = a.state.override_text;
     if (const app::LeadCard* c = a.db.is_open() ? a.db.card(a.state.selected) : nullptr) {
         nlohmann::json card = {{"stage", c->stage}, {"estimate_version", c->estimate_version}};
+        nlohmann::json invoices = nlohmann::json::array();
+        for (const auto& d : c->docs)
+            if (d.kind == "invoice") invoices.push_back({{"number", d.number}, {"status", d.status}, {"total", d.total}});
+        card["invoices"] = invoices;
         if (c->estimate.is_object()) {
             card["total"] = c->estimate["total"];
             card["discount"] = c->estimate["discount"].is_object() ? c->estimate["discount"]["id"] : nlohmann::json(nullptr);

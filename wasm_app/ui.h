@@ -54,6 +54,7 @@ struct State {
     std::string override_key;      // the line being edited, "<service>/<role>"
     std::string override_text;     // its amount as typed
     bool focus_override = false;
+    std::map<std::string, std::string> part_payment;  // invoice id → amount typed for a partial payment
 };
 
 // The lead card beside the table (ui_lead.cpp).

@@ -239,17 +239,35 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
         ++n;
         if (d.status == "paid" || d.status == "void") continue;
         std::string label = std::string(L(st, "Оплачен счёт ", "Facture payée ", "Invoice paid ")) + d.number;
+        ImGui::PushID(d.id.c_str());
         if (button(("card.pay." + std::to_string(n)).c_str(), label.c_str())) {
             st.error = db.act([&](sqlite3* x) {
                 atelier::Stmt q(x, "SELECT total_minor - coalesce((SELECT sum(amount_minor) FROM payments WHERE invoice_id = ?1), 0) FROM invoices WHERE id = ?1");
                 q.bind(1, d.id);
                 q.step();
-                atelier::record_payment(x, d.id, q.int64(0), "app-" + d.id + "-" + today(), today(), "bank_transfer", now);
+                // The reference makes a repeated click record the payment once.
+                atelier::record_payment(x, d.id, q.int64(0), "app-" + d.id + "-rest-" + std::to_string(q.int64(0)), today(), "bank_transfer", now);
             });
         }
+        // A partial payment: the amount received, in the lead's currency.
         ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+        ImGui::InputTextWithHint("##part", L(st, "часть", "acompte", "part"), &st.part_payment[d.id]);
+        anchor("card.part." + std::to_string(n));
+        ImGui::SameLine();
+        if (button(("card.part_pay." + std::to_string(n)).c_str(), L(st, "Внести", "Enregistrer", "Record"))) {
+            auto cur = atelier::currency_from_code(c.currency);
+            st.error = db.act([&](sqlite3* x) {
+                int64_t amount = atelier::parse_money(st.part_payment[d.id], cur ? *cur : atelier::Currency::RUB, st.lang, "payment").minor;
+                atelier::Stmt k(x, "SELECT count(*) FROM payments WHERE invoice_id = ?1");
+                k.bind(1, d.id);
+                k.step();
+                atelier::record_payment(x, d.id, amount, "app-" + d.id + "-part-" + std::to_string(k.int64(0) + 1), today(), "bank_transfer", now);
+            });
+            if (st.error.empty()) st.part_payment[d.id].clear();
+        }
+        ImGui::PopID();
     }
-    ImGui::NewLine();
 }
 
 const char* kind_name(const std::string& k, const State& st) {
