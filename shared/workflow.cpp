@@ -355,3 +355,104 @@ void accept_contract(sqlite3* db, std::string_view contract_id, std::string_view
 }
 
 }  // namespace atelier
+
+namespace atelier {
+
+StudioDetails studio_details(sqlite3* db) {
+    Stmt q(db, "SELECT name, legal_name, tax_id, address, email, phone, bank_json FROM studio ORDER BY created_at LIMIT 1");
+    StudioDetails s;
+    if (!q.step()) return s;
+    s.name = q.text(0); s.legal_name = q.text(1); s.tax_id = q.text(2); s.address = q.text(3); s.email = q.text(4); s.phone = q.text(5);
+    json bank = json::parse(q.text(6), nullptr, false);
+    if (bank.is_object()) {
+        s.bank = bank.value("bank", ""); s.bik = bank.value("bik", ""); s.account = bank.value("account", "");
+        s.corr_account = bank.value("corr_account", ""); s.iban = bank.value("iban", ""); s.bic = bank.value("bic", "");
+    }
+    return s;
+}
+
+void save_studio(sqlite3* db, const StudioDetails& s) {
+    std::vector<std::string> problems;
+    if (s.name.find_first_not_of(" \t") == std::string::npos) problems.push_back("name: required");
+    if (!s.email.empty() && s.email.find('@') == std::string::npos) problems.push_back("email: \"" + s.email + "\" is not an e-mail address");
+    auto digits = [](const std::string& v, size_t n) {
+        if (v.empty()) return true;
+        if (v.size() != n) return false;
+        for (char c : v) if (c < '0' || c > '9') return false;
+        return true;
+    };
+    if (!digits(s.bik, 9)) problems.push_back("bik: expected 9 digits");
+    if (!digits(s.account, 20)) problems.push_back("account: expected 20 digits");
+    if (!digits(s.corr_account, 20)) problems.push_back("corr_account: expected 20 digits");
+    if (!problems.empty()) {
+        std::string msg = "studio: ";
+        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+        throw Error(msg);
+    }
+    json bank = json::object();
+    for (auto [k, v] : {std::pair<const char*, const std::string*>{"bank", &s.bank}, {"bik", &s.bik}, {"account", &s.account},
+                        {"corr_account", &s.corr_account}, {"iban", &s.iban}, {"bic", &s.bic}})
+        if (!v->empty()) bank[k] = *v;
+    Stmt up(db, "UPDATE studio SET name = ?1, legal_name = ?2, tax_id = ?3, address = ?4, email = ?5, phone = ?6, bank_json = ?7"
+                " WHERE id = (SELECT id FROM studio ORDER BY created_at LIMIT 1)");
+    up.bind(1, s.name).bind(2, s.legal_name).bind(3, s.tax_id).bind(4, s.address).bind(5, s.email).bind(6, s.phone).bind(7, bank.dump()).step();
+}
+
+int64_t save_price_list(sqlite3* db, std::string_view text, std::string_view at) {
+    check_time(at);
+    json j = json::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded()) throw Error("price_list: malformed JSON");
+    compile_price_list(j);  // every field checked, errors name the path
+    std::string currency = j["currency"].get<std::string>();
+    Savepoint sp(db, "atelier_save_price_list");
+    Stmt v(db, "SELECT coalesce(max(version), 0) + 1, (SELECT id FROM studio ORDER BY created_at LIMIT 1),"
+               " coalesce((SELECT name FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1), 'Standard ' || ?1)"
+               " FROM price_lists WHERE currency = ?1");
+    v.bind(1, currency);
+    v.step();
+    int64_t version = v.int64(0);
+    std::string studio = v.text(1), name = v.text(2);
+    Stmt off(db, "UPDATE price_lists SET active = 0 WHERE currency = ?1");
+    off.bind(1, currency).step();
+    Stmt ins(db, "INSERT INTO price_lists(id, studio_id, name, version, currency, body_json, active, created_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)");
+    ins.bind(1, new_uuid()).bind(2, studio).bind(3, name).bind(4, version).bind(5, currency).bind(6, j.dump(2)).bind(7, at).step();
+    sp.commit();
+    return version;
+}
+
+int64_t save_template(sqlite3* db, std::string_view kind, std::string_view lang, std::string_view body, std::string_view at) {
+    check_time(at);
+    default_template(kind);  // checks the kind
+    parse_lang(lang, "lang");
+    render_template(body, json::object());  // a broken template is refused with its line
+    Savepoint sp(db, "atelier_save_template");
+    Stmt v(db, "SELECT coalesce(max(version), 0) + 1 FROM templates WHERE kind = ?1 AND code = 'default' AND lang = ?2");
+    v.bind(1, kind).bind(2, lang);
+    v.step();
+    int64_t version = v.int64(0);
+    Stmt ins(db, "INSERT INTO templates(id, kind, code, lang, version, body, updated_at) VALUES (?1, ?2, 'default', ?3, ?4, ?5, ?6)");
+    ins.bind(1, new_uuid()).bind(2, kind).bind(3, lang).bind(4, version).bind(5, body).bind(6, at).step();
+    sp.commit();
+    return version;
+}
+
+int64_t save_brief_template(sqlite3* db, std::string_view text, std::string_view at) {
+    check_time(at);
+    json j = json::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded()) throw Error("brief_template: malformed JSON");
+    std::string code = j.is_object() && j.contains("code") && j["code"].is_string() ? j["code"].get<std::string>() : "";
+    Savepoint sp(db, "atelier_save_brief_template");
+    Stmt v(db, "SELECT coalesce(max(version), 0) + 1 FROM brief_templates WHERE code = ?1");
+    v.bind(1, code);
+    v.step();
+    int64_t version = v.int64(0);
+    j["version"] = version;
+    check_brief_template(j);
+    Stmt ins(db, "INSERT INTO brief_templates(id, code, version, title, body_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    ins.bind(1, new_uuid()).bind(2, code).bind(3, version).bind(4, j["title"]["en"].get<std::string>()).bind(5, j.dump()).bind(6, at).step();
+    sp.commit();
+    return version;
+}
+
+}  // namespace atelier

@@ -58,3 +58,22 @@ void accept_contract(sqlite3* db, std::string_view contract_id, std::string_view
                      std::string_view at);
 
 }  // namespace atelier
+
+namespace atelier {
+
+// Settings, each checked before anything is written; a refused edit changes nothing.
+struct StudioDetails {
+    std::string name, legal_name, tax_id, address, email, phone;
+    std::string bank, bik, account, corr_account, iban, bic;
+};
+StudioDetails studio_details(sqlite3* db);
+void save_studio(sqlite3* db, const StudioDetails& s);
+
+// A new active version of the price list of its currency; returns its version.
+int64_t save_price_list(sqlite3* db, std::string_view json_text, std::string_view at);
+// A new version of a document template; the text must be a valid mustache template.
+int64_t save_template(sqlite3* db, std::string_view kind, std::string_view lang, std::string_view body, std::string_view at);
+// A new version of a brief template (same code).
+int64_t save_brief_template(sqlite3* db, std::string_view json_text, std::string_view at);
+
+}  // namespace atelier

@@ -16,6 +16,8 @@
 #include "numbering.h"
 #include "test_db.h"
 #include "workflow.h"
+#include "brief.h"
+#include "pricing.h"
 
 using namespace atelier;
 using nlohmann::json;
@@ -201,4 +203,50 @@ TEST_CASE("workflow: bad input changes nothing") {
                       doctest::Contains("the proposal must be accepted first"));
     CHECK(f.t.count("SELECT count(*) FROM contracts") == 0);
     CHECK(f.t.count("SELECT count(*) FROM number_series") == 0);
+}
+
+TEST_CASE("settings: refused edits name the problem and change nothing; accepted ones make new versions") {
+    TestDb t;
+    seed_demo(t.db);
+    install_defaults(t.db, "2026-11-20T09:00:00Z");
+    SUBCASE("studio") {
+        StudioDetails s = studio_details(t.db);
+        CHECK(s.name == "Студия «Атлас»");
+        StudioDetails bad = s;
+        bad.name = " ";
+        bad.bik = "12";
+        CHECK_THROWS_WITH(save_studio(t.db, bad), "atelier: studio: name: required; bik: expected 9 digits");
+        CHECK(studio_details(t.db).name == "Студия «Атлас»");
+        s.name = "Atlas & Co";
+        s.iban = "FR7630006000011234567890189";
+        save_studio(t.db, s);
+        CHECK(studio_details(t.db).name == "Atlas & Co");
+        CHECK(studio_details(t.db).iban == "FR7630006000011234567890189");
+    }
+    SUBCASE("price list") {
+        json pl = json::parse(default_price_list_rub());
+        pl["roles"][1]["rate"] = 0;
+        CHECK_THROWS_WITH(save_price_list(t.db, pl.dump(), "2026-11-21T00:00:00Z"),
+                          "atelier: price_list: roles[1].rate: expected a positive integer of minor units, got 0");
+        CHECK(t.count("SELECT count(*) FROM price_lists WHERE currency = 'RUB'") == 1);
+        pl["roles"][1]["rate"] = 320000;
+        CHECK(save_price_list(t.db, pl.dump(), "2026-11-21T00:00:00Z") == 2);
+        CHECK(t.count("SELECT count(*) FROM price_lists WHERE currency = 'RUB' AND active = 1") == 1);
+        CHECK(t.count("SELECT json_extract(body_json, '$.roles[1].rate') FROM price_lists WHERE active = 1 AND currency = 'RUB'") == 320000);
+    }
+    SUBCASE("document template") {
+        CHECK_THROWS_WITH(save_template(t.db, "invoice", "fr", "<h1>{{#doc}}\n</h1>", "2026-11-21T00:00:00Z"),
+                          doctest::Contains("line 1: Unclosed section \"doc\""));
+        CHECK_THROWS_WITH(save_template(t.db, "memo", "fr", "x", "2026-11-21T00:00:00Z"), doctest::Contains("kind"));
+        CHECK(save_template(t.db, "invoice", "fr", "<h1>{{t.invoice}} {{doc.number}}</h1>", "2026-11-21T00:00:00Z") == 2);
+    }
+    SUBCASE("brief template") {
+        json b = default_brief_templates()[2];
+        b["sections"][0]["questions"][0]["type"] = "colour";
+        CHECK_THROWS_WITH(save_brief_template(t.db, b.dump(), "2026-11-21T00:00:00Z"), doctest::Contains("unknown type \"colour\""));
+        b = default_brief_templates()[2];
+        b["title"]["fr"] = "Brief : landing (nouvelle version)";
+        CHECK(save_brief_template(t.db, b.dump(), "2026-11-21T00:00:00Z") == 2);
+        CHECK(t.count("SELECT count(*) FROM brief_templates WHERE code = 'landing'") == 2);
+    }
 }
