@@ -21,6 +21,7 @@
 
 #include "app_db.h"
 #include "store.h"
+#include "workflow.h"
 #include "leads.h"
 #include "platform_web.h"
 #include "ui.h"
@@ -123,7 +124,8 @@ void frame() {
     // ImGui trickles queued input over several frames (a key down and up,
     // a click's press and release): keep drawing until the queue is empty.
     if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) web::wake(2);
-    web::set_text_input_active(io.WantTextInput);
+    const ImGuiInputTextState* its = ImGui::GetInputTextState(ImGui::GetActiveID());
+    web::set_text_input_active(io.WantTextInput, its && (its->Flags & ImGuiInputTextFlags_Multiline));
     if (a.db.is_open() && a.db.take_dirty()) web::request_persist();
 }
 
@@ -152,6 +154,9 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["editing_brief"] = a.state.editing_brief;
     j["online"] = web::online();
     j["override_text"] = a.state.override_text;
+    j["settings"] = {{"error", a.state.settings.error}, {"notice", a.state.settings.notice},
+                     {"price_list_version", a.state.settings.price_list_version}};
+    if (a.db.is_open()) j["studio_name"] = atelier::studio_details(a.db.raw()).name;
     if (const app::LeadCard* c = a.db.is_open() ? a.db.card(a.state.selected) : nullptr) {
         nlohmann::json card = {{"stage", c->stage}, {"estimate_version", c->estimate_version}};
         nlohmann::json invoices = nlohmann::json::array();

@@ -13,6 +13,7 @@ namespace {
 struct WebState {
     int wake_frames = 4;
     bool text_active = false;
+    bool text_multiline = false;
     bool persist_pending = false;
     int persist_covering = 0;  // `requested` as of the write in flight
     PersistState persist;
@@ -53,24 +54,30 @@ EM_JS(void, js_install, (), {
         _free(p);
     };
     // Control characters are dropped (Enter, Tab and Backspace reach ImGui as
-    // keys); line breaks in pasted text become spaces.
-    var clean = function(s, nl) {
+    // keys). Line breaks that arrive as text (paste, insertText, dictation)
+    // are kept for a multi-line field and become spaces in a one-line field.
+    var clean = function(s, keepBreaks) {
         var out = "";
         for (var i = 0; i < s.length; i++) {
             var c = s.charCodeAt(i);
             if (c >= 32) out += s.charAt(i);
-            else if (nl && (c === 10 || c === 13)) out += " ";
+            else if (keepBreaks && c === 10) out += Module['atelierMultiline'] ? "\n" : " ";
+            else if (keepBreaks && c === 13 && s.charCodeAt(i + 1) !== 10) out += Module['atelierMultiline'] ? "\n" : " ";
         }
         return out;
     };
-    var flush = function() {
+    var flush = function(keepBreaks) {
         var v = ta.value;
         ta.value = "";
-        send(clean(v, false));
+        send(clean(v, keepBreaks));
     };
     ta.addEventListener('compositionstart', function() { composing = true; });
-    ta.addEventListener('compositionend', function() { composing = false; flush(); wake(); });
-    ta.addEventListener('input', function(e) { if (!composing && !e.isComposing) flush(); wake(); });
+    ta.addEventListener('compositionend', function() { composing = false; flush(false); wake(); });
+    // Enter typed in the textarea is an 'insertLineBreak' input: ImGui has it as a key already.
+    ta.addEventListener('input', function(e) {
+        if (!composing && !e.isComposing) flush(e.inputType !== 'insertLineBreak' && e.inputType !== 'insertParagraph');
+        wake();
+    });
     ta.addEventListener('paste', function(e) {
         var t = e.clipboardData ? e.clipboardData.getData('text/plain') : "";
         e.preventDefault();
@@ -109,9 +116,10 @@ EM_JS(int, js_canvas_size, (int* w, int* h, float* dpr), {
     return changed;
 });
 
-EM_JS(void, js_text_input_active, (int active), {
+EM_JS(void, js_text_input_active, (int active, int multiline), {
     var ta = Module['atelierTextArea'];
     Module['atelierTextActive'] = !!active;
+    Module['atelierMultiline'] = !!multiline;
     if (!ta) return;
     if (active) ta.focus({preventScroll: true});
     else { ta.value = ""; ta.blur(); }
@@ -157,10 +165,11 @@ bool sync_canvas_size(int* fb_w, int* fb_h, float* dpr) {
     return changed;
 }
 
-void set_text_input_active(bool active) {
-    if (active == g.text_active) return;
+void set_text_input_active(bool active, bool multiline) {
+    if (active == g.text_active && multiline == g.text_multiline) return;
     g.text_active = active;
-    js_text_input_active(active ? 1 : 0);
+    g.text_multiline = multiline;
+    js_text_input_active(active ? 1 : 0, multiline ? 1 : 0);
 }
 
 void request_persist() {

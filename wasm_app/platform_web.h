@@ -31,8 +31,9 @@ void install();
 // when the size or the ratio changed since the last call.
 bool sync_canvas_size(int* fb_w, int* fb_h, float* dpr);
 
-// Focuses or blurs the hidden textarea to follow io.WantTextInput.
-void set_text_input_active(bool active);
+// Focuses or blurs the hidden textarea to follow io.WantTextInput;
+// `multiline` tells whether line breaks in pasted text are kept.
+void set_text_input_active(bool active, bool multiline);
 
 // Requests that /data be written to IndexedDB (coalesced; asynchronous).
 void request_persist();

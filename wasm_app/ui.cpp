@@ -416,11 +416,22 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     begin_fullscreen("##atelier");
     header(st, saving, storage_error);
     new_lead_form(db, st);
-    if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board)) st.board = false;
+    if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board && !st.settings_open)) st.board = st.settings_open = false;
     anchor("view.table");
     ImGui::SameLine();
-    if (ImGui::RadioButton(L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board)) st.board = true;
+    if (ImGui::RadioButton(L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board && !st.settings_open)) {
+        st.board = true;
+        st.settings_open = false;
+    }
     anchor("view.board");
+    ImGui::SameLine();
+    if (ImGui::RadioButton(L3(st.lang, "Настройки", "Réglages", "Settings"), st.settings_open)) st.settings_open = true;
+    anchor("view.settings");
+    if (st.settings_open) {
+        settings_view(db, st);
+        ImGui::End();
+        return;
+    }
     if (st.board && !st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
     if (st.selected.empty() || st.board) {
         if (st.board) {

@@ -14,8 +14,24 @@
 
 #include "app_db.h"
 #include "money.h"
+#include "workflow.h"
 
 namespace ui {
+
+// The settings view's editors (ui_settings.cpp).
+struct Settings {
+    bool studio_loaded = false;
+    atelier::StudioDetails studio;
+    std::string currency = "RUB", price_list;
+    int64_t price_list_version = 0;
+    int template_kind = 0, template_lang = 0;
+    bool template_loaded = false;
+    std::string template_text;
+    int brief_code = 0;
+    bool brief_loaded = false;
+    std::string brief_text;
+    std::string error, notice;
+};
 
 struct State {
     atelier::Lang lang = atelier::Lang::ru;
@@ -38,6 +54,8 @@ struct State {
 
     // Pipeline board: a column per stage, leads dragged between columns.
     bool board = false;
+    bool settings_open = false;
+    Settings settings;
     std::vector<std::vector<int>> board_columns;  // row indices per stage
     std::vector<int64_t> board_rub, board_eur;    // sums per stage
     uint64_t board_generation = 0;
@@ -56,6 +74,8 @@ struct State {
     bool focus_override = false;
     std::map<std::string, std::string> part_payment;  // invoice id → amount typed for a partial payment
 };
+
+void settings_view(app::Db& db, State& st);
 
 // The lead card beside the table (ui_lead.cpp).
 void lead_card(app::Db& db, State& st);

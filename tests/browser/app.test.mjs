@@ -236,3 +236,41 @@ test('estimate screen: lines, a discount as a new version, a manual override kep
   assert.ok(s.card.overridden[0].computed !== 5000000);
   await screenshot(page, 'app-estimate-override');
 });
+
+test('settings: studio details saved; a broken price list or template refused with the reason, nothing changed', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await click(page, 'view.settings');
+  await typeInto(page, 'settings.name', '');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Ателье «Эклер»');
+  await click(page, 'settings.save_studio');
+  s = await waitFor(page, st => st.studio_name === 'Ателье «Эклер»', 'the studio renamed');
+  assert.equal(s.settings.error, '');
+  await screenshot(page, 'app-settings-studio');
+
+  await click(page, 'settings.tab.price_list');
+  s = await waitFor(page, st => st.settings.price_list_version > 0 && st.anchors['settings.price_list'], 'the price list editor');
+  const version = s.settings.price_list_version;
+  const pl = await page.evaluate(async (url) => (await (await fetch(url)).text()), server.url + '/healthz');
+  assert.ok(pl);
+  await click(page, 'settings.price_list');
+  await waitFor(page, st => st.want_text_input, 'the caret in the price list');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText('{"currency": "RUB", "roles": [{"id": "pm", "name": {"ru": "a", "fr": "b", "en": "c"}, "rate": -5}]}');
+  await click(page, 'settings.save_price_list');
+  s = await waitFor(page, st => st.settings.error !== '', 'the refusal');
+  assert.match(s.settings.error, /roles\[0\]\.rate: expected a positive integer of minor units, got -5/);
+  assert.equal(s.settings.price_list_version, version);
+  await screenshot(page, 'app-settings-price-list-refused');
+
+  await click(page, 'settings.tab.templates');
+  await click(page, 'settings.template');
+  await waitFor(page, st => st.want_text_input, 'the caret in the template');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText('<h1>{{t.invoice}}</h1>\n{{#lines}}\n<p>no end');
+  await click(page, 'settings.save_template');
+  s = await waitFor(page, st => /Unclosed section/.test(st.settings.error), 'the template refused');
+  assert.match(s.settings.error, /line 2: Unclosed section "lines"/);
+  await screenshot(page, 'app-settings-template-refused');
+});

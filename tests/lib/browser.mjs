@@ -45,10 +45,16 @@ export async function openApp(page, url) {
   return waitFor(page, s => s.db_open && s.anchors['new.add'], 'the app to open its database');
 }
 
+// Like a person: the pointer moves onto the widget, the app draws a frame
+// with it hovered, then the button is pressed (some widgets, tabs among
+// them, need to have been hovered before the press).
 export async function click(page, anchorName) {
   const s = await waitFor(page, st => st.anchors[anchorName], `widget ${anchorName}`);
   const r = s.anchors[anchorName];
-  await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+  const x = r.x + r.w / 2, y = r.y + r.h / 2;
+  await page.mouse.move(x, y);
+  await waitFor(page, st => st.frames_drawn > s.frames_drawn, `a frame with ${anchorName} hovered`).catch(() => {});
+  await page.mouse.click(x, y);
 }
 
 export async function saved(page) {

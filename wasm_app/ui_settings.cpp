@@ -1,0 +1,189 @@
+// wasm_app/ui_settings.cpp — settings and editors: studio and bank details,
+// the price list and its rules, document templates, brief templates.
+//
+// Every editor edits a text (fields, or JSON and mustache for the data
+// edited as text) and saves it through one core function that checks it
+// first: a refused edit shows the reason (with the JSON path or template
+// line) and leaves the stored data as it was.
+#include <emscripten.h>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "documents.h"
+#include "ids.h"
+#include "store.h"
+#include "ui.h"
+#include "workflow.h"
+
+namespace ui {
+
+namespace {
+
+using atelier::Lang;
+
+const char* L(const State& st, const char* ru, const char* fr, const char* en) {
+    return st.lang == Lang::fr ? fr : st.lang == Lang::en ? en : ru;
+}
+
+EM_JS(void, js_open_preview, (const char* html), {
+    var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
+    window.open(URL.createObjectURL(blob), '_blank');
+});
+
+void field(const char* label, const char* id, std::string* v) {
+    ImGui::TextUnformatted(label);
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
+    ImGui::InputText(id, v);
+    anchor(std::string("settings.") + (id + 2));
+}
+
+void studio_section(app::Db& db, State& st) {
+    Settings& s = st.settings;
+    if (!s.studio_loaded) {
+        s.studio = atelier::studio_details(db.raw());
+        s.studio_loaded = true;
+    }
+    field(L(st, "Название студии", "Nom du studio", "Studio name"), "##name", &s.studio.name);
+    field(L(st, "Юридическое название", "Raison sociale", "Legal name"), "##legal_name", &s.studio.legal_name);
+    field(L(st, "ИНН / SIRET", "SIRET / INN", "Tax ID"), "##tax_id", &s.studio.tax_id);
+    field(L(st, "Адрес", "Adresse", "Address"), "##address", &s.studio.address);
+    field("E-mail", "##email", &s.studio.email);
+    field(L(st, "Телефон", "Téléphone", "Phone"), "##phone", &s.studio.phone);
+    field(L(st, "Банк", "Banque", "Bank"), "##bank", &s.studio.bank);
+    field(L(st, "БИК", "BIK", "BIK"), "##bik", &s.studio.bik);
+    field(L(st, "Расчётный счёт", "Compte", "Account"), "##account", &s.studio.account);
+    field(L(st, "Корр. счёт", "Compte correspondant", "Correspondent account"), "##corr_account", &s.studio.corr_account);
+    field("IBAN", "##iban", &s.studio.iban);
+    field("BIC", "##bic", &s.studio.bic);
+    if (ImGui::Button(L(st, "Сохранить", "Enregistrer", "Save"))) {
+        s.error = db.act([&](sqlite3* d) { atelier::save_studio(d, s.studio); });
+        s.notice = s.error.empty() ? L(st, "Сохранено", "Enregistré", "Saved") : "";
+    }
+    anchor("settings.save_studio");
+}
+
+// A multi-line editor of a stored text, loaded once from `load`.
+void text_editor(const char* id, std::string* text, float lines) {
+    ImGui::InputTextMultiline(id, text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * lines),
+                              ImGuiInputTextFlags_AllowTabInput);
+    anchor(std::string("settings.") + (id + 2));
+}
+
+void price_list_section(app::Db& db, State& st) {
+    Settings& s = st.settings;
+    for (const char* cur : {"RUB", "EUR"}) {
+        if (ImGui::RadioButton(cur, s.currency == cur)) {
+            s.currency = cur;
+            s.price_list.clear();
+        }
+        ImGui::SameLine();
+    }
+    ImGui::NewLine();
+    if (s.price_list.empty()) {
+        atelier::Stmt q(db.raw(), "SELECT body_json, version FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1");
+        q.bind(1, s.currency);
+        if (q.step()) {
+            s.price_list = nlohmann::json::parse(q.text(0), nullptr, false).dump(2);
+            s.price_list_version = q.int64(1);
+        }
+    }
+    ImGui::TextDisabled("%s %lld", L(st, "Версия", "Version", "Version"), (long long)s.price_list_version);
+    text_editor("##price_list", &s.price_list, 18);
+    if (ImGui::Button(L(st, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
+        s.error = db.act([&](sqlite3* d) { s.price_list_version = atelier::save_price_list(d, s.price_list, atelier::now_iso()); });
+        s.notice = s.error.empty() ? L(st, "Сохранено", "Enregistré", "Saved") : "";
+    }
+    anchor("settings.save_price_list");
+}
+
+void templates_section(app::Db& db, State& st) {
+    Settings& s = st.settings;
+    static const char* kinds[] = {"proposal", "contract", "invoice"};
+    static const char* langs[] = {"ru", "fr", "en"};
+    bool changed = false;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    changed |= ImGui::Combo("##kind", &s.template_kind, kinds, 3);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    changed |= ImGui::Combo("##lang", &s.template_lang, langs, 3);
+    if (changed || !s.template_loaded) {
+        atelier::Stmt q(db.raw(), "SELECT body FROM templates WHERE kind = ?1 AND lang = ?2 ORDER BY version DESC LIMIT 1");
+        q.bind(1, kinds[s.template_kind]).bind(2, langs[s.template_lang]);
+        s.template_text = q.step() ? q.text(0) : atelier::default_template(kinds[s.template_kind]);
+        s.template_loaded = true;
+    }
+    text_editor("##template", &s.template_text, 16);
+    if (ImGui::Button(L(st, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
+        s.error = db.act([&](sqlite3* d) {
+            atelier::save_template(d, kinds[s.template_kind], langs[s.template_lang], s.template_text, atelier::now_iso());
+        });
+        s.notice = s.error.empty() ? L(st, "Сохранено", "Enregistré", "Saved") : "";
+    }
+    anchor("settings.save_template");
+    ImGui::SameLine();
+    // Preview: the newest document of this kind rendered with the text being edited.
+    if (ImGui::Button(L(st, "Предпросмотр", "Aperçu", "Preview"))) {
+        s.error = db.act([&](sqlite3* d) {
+            std::string table = std::string(kinds[s.template_kind]) + "s";
+            atelier::Stmt q(d, ("SELECT id FROM " + table + " ORDER BY created_at DESC LIMIT 1").c_str());
+            if (!q.step()) throw std::runtime_error(L(st, "Нет документа для предпросмотра", "Aucun document à prévisualiser", "No document to preview"));
+            auto data = atelier::document_data(d, kinds[s.template_kind], q.text(0), atelier::parse_lang(langs[s.template_lang]));
+            js_open_preview(atelier::render_template(s.template_text, data).c_str());
+        });
+    }
+    anchor("settings.preview_template");
+}
+
+void brief_templates_section(app::Db& db, State& st) {
+    Settings& s = st.settings;
+    static const char* codes[] = {"corporate", "shop", "landing"};
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    bool changed = ImGui::Combo("##brief_code", &s.brief_code, codes, 3);
+    if (changed || !s.brief_loaded) {
+        atelier::Stmt q(db.raw(), "SELECT body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
+        q.bind(1, codes[s.brief_code]);
+        s.brief_text = q.step() ? nlohmann::json::parse(q.text(0), nullptr, false).dump(2) : "";
+        s.brief_loaded = true;
+    }
+    text_editor("##brief_template", &s.brief_text, 16);
+    if (ImGui::Button(L(st, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
+        s.error = db.act([&](sqlite3* d) { atelier::save_brief_template(d, s.brief_text, atelier::now_iso()); });
+        s.notice = s.error.empty() ? L(st, "Сохранено", "Enregistré", "Saved") : "";
+    }
+    anchor("settings.save_brief_template");
+}
+
+}  // namespace
+
+void settings_view(app::Db& db, State& st) {
+    Settings& s = st.settings;
+    if (!s.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", s.error.c_str());
+    else if (!s.notice.empty()) ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s", s.notice.c_str());
+    ImGui::BeginChild("settings");
+    if (ImGui::BeginTabBar("settings_tabs")) {
+        if (ImGui::BeginTabItem(L(st, "Студия и банк", "Studio et banque", "Studio and bank"))) {
+            studio_section(db, st);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem(L(st, "Прайс-лист и правила", "Tarifs et règles", "Price list and rules"))) {
+            price_list_section(db, st);
+            ImGui::EndTabItem();
+        }
+        anchor("settings.tab.price_list");
+        if (ImGui::BeginTabItem(L(st, "Шаблоны документов", "Modèles de documents", "Document templates"))) {
+            templates_section(db, st);
+            ImGui::EndTabItem();
+        }
+        anchor("settings.tab.templates");
+        if (ImGui::BeginTabItem(L(st, "Брифы", "Briefs", "Briefs"))) {
+            brief_templates_section(db, st);
+            ImGui::EndTabItem();
+        }
+        anchor("settings.tab.briefs");
+        ImGui::EndTabBar();
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace ui
