@@ -274,3 +274,28 @@ test('settings: studio details saved; a broken price list or template refused wi
   assert.match(s.settings.error, /line 2: Unclosed section "lines"/);
   await screenshot(page, 'app-settings-template-refused');
 });
+
+test('a clear message instead of a blank canvas: no WebGL2, or the graphics context lost', async (t) => {
+  const { context } = await launch();
+  t.after(() => context.close().catch(() => {}));
+  const page = context.pages()[0] || await context.newPage();
+  await page.addInitScript(() => {
+    const get = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+      return type === 'webgl2' ? null : get.call(this, type, ...rest);
+    };
+  });
+  await page.goto(server.url + '/');
+  await page.waitForFunction(() => window.atelierShellError);
+  assert.match(await page.textContent('#status'), /WebGL2/);
+  assert.equal(await page.isVisible('#overlay'), true);
+  await screenshot(page, 'app-no-webgl2');
+
+  const page2 = await context.newPage();
+  await openApp(page2, server.url);
+  await page2.evaluate(() => document.getElementById('canvas').getContext('webgl2').getExtension('WEBGL_lose_context').loseContext());
+  await page2.waitForFunction(() => window.atelierShellError);
+  assert.match(await page2.textContent('#status'), /reload the page/);
+  assert.equal(await page2.isVisible('#overlay'), true);
+  await screenshot(page2, 'app-context-lost');
+});
