@@ -49,27 +49,22 @@ bool Db::take_dirty() {
 }
 
 std::string Db::add_lead(const atelier::NewLead& lead, std::string* id) {
-    try {
-        std::string made = atelier::create_lead(db_, lead, "manager", atelier::now_iso());
+    return act([&](sqlite3* d) {
+        std::string made = atelier::create_lead(d, lead, "manager", atelier::now_iso());
         if (id) *id = made;
-        return "";
-    } catch (const std::exception& e) {
-        return e.what();
-    }
+    }, "new lead");
 }
 
 std::string Db::move_next(const std::string& lead_id) {
-    try {
-        atelier::Stmt q(db_, "SELECT stage FROM leads WHERE id = ?1");
+    return act([&](sqlite3* d) {
+        atelier::Stmt q(d, "SELECT stage FROM leads WHERE id = ?1");
         q.bind(1, lead_id);
-        if (!q.step()) return "atelier: lead not found";
-        std::string to = atelier::next_stage(q.text(0));
-        if (to.empty()) return "atelier: lead_move: '" + q.text(0) + "' is a final stage";
-        atelier::move_lead(db_, lead_id, to, "manager", "", atelier::now_iso());
-        return "";
-    } catch (const std::exception& e) {
-        return e.what();
-    }
+        if (!q.step()) throw atelier::Error("lead_id: no lead with id \"" + lead_id + "\"");
+        std::string from = q.text(0);
+        std::string to = atelier::next_stage(from);
+        if (to.empty()) throw atelier::Error("lead_move: '" + from + "' is a final stage");
+        atelier::move_lead(d, lead_id, to, "manager", "", atelier::now_iso());
+    }, "next stage");
 }
 
 const std::vector<LeadRow>& Db::leads() {
@@ -143,6 +138,63 @@ const nlohmann::json& Db::brief_template(const std::string& code) {
     q.bind(1, code);
     if (q.step()) t = nlohmann::json::parse(q.text(0), nullptr, false);
     return templates_[code] = t;
+}
+
+}  // namespace app
+
+namespace app {
+
+sqlite3_session* Db::begin_recording() {
+    sqlite3_session* s = nullptr;
+    if (sqlite3session_create(db_, "main", &s) != SQLITE_OK) return nullptr;
+    if (sqlite3session_attach(s, nullptr) != SQLITE_OK) {  // every table
+        sqlite3session_delete(s);
+        return nullptr;
+    }
+    return s;
+}
+
+void Db::end_recording(sqlite3_session* s, const char* label) {
+    if (!s) return;
+    if (label) {
+        int n = 0;
+        void* p = nullptr;
+        if (sqlite3session_changeset(s, &n, &p) == SQLITE_OK && n > 0) {
+            undo_.push_back({label, std::string((const char*)p, (size_t)n)});
+            if (undo_.size() > 50) undo_.erase(undo_.begin());
+        }
+        sqlite3_free(p);
+    }
+    sqlite3session_delete(s);
+}
+
+const std::string& Db::undo_label() const {
+    static const std::string none;
+    return undo_.empty() ? none : undo_.back().label;
+}
+
+std::string Db::undo() {
+    if (undo_.empty()) return "nothing to undo";
+    Change c = undo_.back();
+    int n = 0;
+    void* inv = nullptr;
+    if (sqlite3changeset_invert((int)c.changeset.size(), c.changeset.data(), &n, &inv) != SQLITE_OK)
+        return "cannot undo: the change could not be inverted";
+    // A row changed since by another action makes the undo refuse, not guess.
+    // A row already gone when the undo deletes it (removed by a cascade
+    // earlier in the same undo) is what the undo wants: skip it.
+    auto on_conflict = [](void*, int conflict, sqlite3_changeset_iter* it) -> int {
+        const char* table = nullptr;
+        int ncol = 0, op = 0, indirect = 0;
+        sqlite3changeset_op(it, &table, &ncol, &op, &indirect);
+        if (conflict == SQLITE_CHANGESET_NOTFOUND && op == SQLITE_DELETE) return SQLITE_CHANGESET_OMIT;
+        return SQLITE_CHANGESET_ABORT;
+    };
+    int rc = sqlite3changeset_apply(db_, n, inv, nullptr, on_conflict, nullptr);
+    sqlite3_free(inv);
+    if (rc != SQLITE_OK) return std::string("cannot undo \"") + c.label + "\": the data changed since";
+    undo_.pop_back();
+    return "";
 }
 
 }  // namespace app

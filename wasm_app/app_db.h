@@ -61,16 +61,25 @@ public:
     const LeadCard* card(const std::string& lead_id);  // likewise; nullptr for an unknown lead
     const nlohmann::json& brief_template(const std::string& code);
 
-    // Runs one core action; returns "" or the core's error message.
+    // Runs one core action; returns "" or the core's error message. The
+    // action's changes are recorded (SQLite's session extension) so that
+    // undo() can take them back.
     template <class F>
-    std::string act(F&& f) {
+    std::string act(F&& f, const char* label = "") {
+        sqlite3_session* s = begin_recording();
         try {
             f(db_);
-            return "";
         } catch (const std::exception& e) {
+            end_recording(s, nullptr);
             return e.what();
         }
+        end_recording(s, label);
+        return "";
     }
+    // Takes back the last recorded action; "" or why it cannot.
+    std::string undo();
+    bool can_undo() const { return !undo_.empty(); }
+    const std::string& undo_label() const;
     uint64_t generation() const { return generation_; }
 
     // True once after any commit since the last call: time to persist.
@@ -85,6 +94,13 @@ private:
     LeadCard card_;
     uint64_t card_generation_ = 0;
     std::map<std::string, nlohmann::json> templates_;
+    struct Change {
+        std::string label;
+        std::string changeset;  // the action's changes, as SQLite's session extension records them
+    };
+    std::vector<Change> undo_;
+    sqlite3_session* begin_recording();
+    void end_recording(sqlite3_session* s, const char* label);
 };
 
 }  // namespace app

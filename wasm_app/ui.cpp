@@ -30,7 +30,7 @@ void begin_fullscreen(const char* id) {
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
 }
 
-void header(State& st, bool saving, bool storage_error) {
+void header(app::Db& db, State& st, bool saving, bool storage_error) {
     ImGui::TextUnformatted(tr(T::AppTitle, st.lang));
     ImGui::SameLine();
     ImGui::TextDisabled("%s", saving ? tr(T::Saving, st.lang) : tr(T::Saved, st.lang));
@@ -51,6 +51,10 @@ void header(State& st, bool saving, bool storage_error) {
         ImGui::SameLine();
     }
     ImGui::NewLine();
+    ImGui::BeginDisabled(!db.can_undo());
+    if (ImGui::SmallButton(L3(st.lang, "Отменить (Ctrl+Z)", "Annuler (Ctrl+Z)", "Undo (Ctrl+Z)"))) st.undo_requested = true;
+    ImGui::EndDisabled();
+    anchor("undo");
     if (storage_error) ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.3f, 1), "%s", tr(T::StorageError, st.lang));
     ImGui::Separator();
 }
@@ -412,9 +416,16 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
         if (ImGui::IsKeyPressed(ImGuiKey_Slash, false)) st.focus_search = true;
         if (ImGui::IsKeyPressed(ImGuiKey_N, false)) st.focus_new = true;
         if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) { st.selected.clear(); st.editing_brief = false; }
+        if (ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_Z) && db.can_undo()) st.undo_requested = true;
+    }
+    if (st.undo_requested) {
+        st.undo_requested = false;
+        std::string label = db.undo_label();
+        st.error = db.undo();
+        st.notice = st.error.empty() ? std::string(L3(st.lang, "Отменено", "Annulé", "Undone")) + (label.empty() ? "" : ": " + label) : "";
     }
     begin_fullscreen("##atelier");
-    header(st, saving, storage_error);
+    header(db, st, saving, storage_error);
     new_lead_form(db, st);
     if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board && !st.settings_open)) st.board = st.settings_open = false;
     anchor("view.table");

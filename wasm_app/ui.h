@@ -51,6 +51,7 @@ struct State {
     uint64_t view_generation = 0;
     std::string view_key;
     bool focus_search = false, focus_new = false;
+    bool undo_requested = false;
 
     // Pipeline board: a column per stage, leads dragged between columns.
     bool board = false;
@@ -76,6 +77,8 @@ struct State {
 };
 
 void settings_view(app::Db& db, State& st);
+// The interface's three languages, for strings used in one place.
+const char* L3(atelier::Lang l, const char* ru, const char* fr, const char* en);
 
 // The lead card beside the table (ui_lead.cpp).
 void lead_card(app::Db& db, State& st);

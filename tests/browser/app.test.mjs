@@ -299,3 +299,21 @@ test('a clear message instead of a blank canvas: no WebGL2, or the graphics cont
   assert.equal(await page2.isVisible('#overlay'), true);
   await screenshot(page2, 'app-context-lost');
 });
+
+test('undo (Ctrl+Z or the button) takes back the last changes, one at a time', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await typeInto(page, 'new.client_name', 'Отмена Тест');
+  await page.keyboard.press('Enter');
+  s = await waitFor(page, st => st.leads.some(l => l.client === 'Отмена Тест'), 'the lead');
+  const id = s.leads.find(l => l.client === 'Отмена Тест').id;
+  await page.keyboard.press('Escape');
+  await click(page, 'row.0.next');
+  s = await waitFor(page, st => st.leads.find(l => l.id === id).stage === 'brief_sent', 'the move');
+  await page.mouse.click(640, 790);
+  await page.keyboard.press('Control+Z');
+  s = await waitFor(page, st => st.leads.find(l => l.id === id).stage === 'new', 'the move undone');
+  await click(page, 'undo');
+  s = await waitFor(page, st => !st.leads.some(l => l.id === id), 'the new lead undone too');
+  await screenshot(page, 'app-undo');
+});
