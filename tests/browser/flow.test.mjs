@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { launch, openApp, state, waitFor, saved, screenshot, settle } from '../lib/browser.mjs';
+import { launch, openApp, state, waitFor, saved, screenshot, settle, click as clickWidget } from '../lib/browser.mjs';
 
 test('lead to paid invoice offline, in 15 actions or fewer', async (t) => {
   const server = await startServer();
@@ -28,12 +28,7 @@ test('lead to paid invoice offline, in 15 actions or fewer', async (t) => {
   await screenshot(page, 'flow-offline-start');
 
   let actions = 0;
-  const click = async (name) => {
-    const st = await waitFor(page, x => x.anchors[name], `widget ${name}`);
-    const r = st.anchors[name];
-    await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
-    actions++;
-  };
+  const click = async (name) => { await clickWidget(page, name); actions++; };
   // A text field: clicked, then the caret is there before typing (as a person sees it).
   const field = async (name) => { await click(name); await waitFor(page, x => x.want_text_input, `the caret in ${name}`); };
   const press = async (key) => { await page.keyboard.press(key); actions++; };
