@@ -32,6 +32,10 @@ EM_JS(void, js_install, (), {
         window.addEventListener(t, wake, true);
     });
     canvas.addEventListener('contextmenu', function(e) { e.preventDefault(); });
+    // Ctrl+S is the app's "save", not the browser's "save page".
+    window.addEventListener('keydown', function(e) {
+        if ((e.ctrlKey || e.metaKey) && (e.key === 's' || e.key === 'S')) e.preventDefault();
+    }, true);
 
     var ta = document.createElement('textarea');
     ta.id = 'atelier-text-input';

@@ -125,7 +125,9 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
         if (st.error.empty()) st.editing_brief = false;
     };
     // The buttons come first: the brief is long, and they stay in reach.
-    if (ImGui::Button(L(st, "Сохранить черновик", "Enregistrer le brouillon", "Save draft"))) save(false);
+    if (ImGui::Button(L(st, "Сохранить черновик (Ctrl+S)", "Enregistrer le brouillon (Ctrl+S)", "Save draft (Ctrl+S)")) ||
+        ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_S))
+        save(false);
     anchor("brief.save");
     ImGui::SameLine();
     if (ImGui::Button(L(st, "Бриф заполнен", "Brief rempli", "Brief complete"))) save(true);
@@ -191,8 +193,11 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
     const app::Doc* est = c.latest("estimate");
     const app::Doc* prop = c.latest("proposal");
     const app::Doc* contract = c.latest("contract");
+    // Ctrl+Enter presses the next-step button (the first one, for invoices).
+    bool chord = !ImGui::GetIO().WantTextInput && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_Enter);
     auto button = [&](const char* anchor_name, const char* label) {
-        bool pressed = ImGui::Button(label);
+        bool pressed = ImGui::Button(label) || chord;
+        chord = false;
         anchor(anchor_name);
         return pressed;
     };

@@ -208,8 +208,13 @@ test('estimate screen: lines, a discount as a new version, a manual override kep
   await click(page, 'brief.pages');
   await waitFor(page, st => st.want_text_input, 'caret');
   await page.keyboard.type('10');
+  await page.keyboard.press('Control+S');  // the draft is saved from the keyboard
+  await waitFor(page, st => !st.editing_brief, 'the draft saved');
+  await click(page, 'card.fill_brief');
   await click(page, 'brief.submit');
-  await click(page, 'card.estimate');
+  await waitFor(page, st => st.anchors['card.estimate'], 'the estimate button');
+  await page.mouse.click(1000, 790);  // no field has the caret
+  await page.keyboard.press('Control+Enter');  // the next step from the keyboard
   s = await waitFor(page, st => st.card && st.card.estimate_version === 1, 'version 1');
   const total1 = s.card.total;
   await click(page, 'card.show_estimate');
