@@ -144,6 +144,11 @@ EM_JS(void, js_set_clipboard, (const char* text), {
 
 EM_JS(int, js_online, (), { return navigator.onLine ? 1 : 0; });
 
+EM_JS(void, js_open_html_tab, (const char* html), {
+    var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
+    window.open(URL.createObjectURL(blob), '_blank');
+});
+
 void start_persist() {
     g.persist_pending = false;
     g.persist.in_flight = true;
@@ -189,6 +194,8 @@ void set_clipboard(const char* utf8) {
 }
 
 bool online() { return js_online() != 0; }
+
+void open_html_tab(const std::string& html) { js_open_html_tab(html.c_str()); }
 
 int take_wake_frame() {
     if (g.wake_frames <= 0) return 0;

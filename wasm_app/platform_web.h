@@ -40,6 +40,9 @@ void request_persist();
 
 void set_clipboard(const char* utf8);
 
+// Opens an HTML document in a new browser tab (print views, previews).
+void open_html_tab(const std::string& html);
+
 // navigator.onLine: whether the browser believes it has a network.
 bool online();
 

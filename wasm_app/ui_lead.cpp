@@ -6,7 +6,6 @@
 //
 // Every button calls one core action in one transaction; nothing here
 // computes a price or writes a document.
-#include <emscripten.h>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -19,6 +18,7 @@
 #include "ids.h"
 #include "money.h"
 #include "store.h"
+#include "platform_web.h"
 #include "ui.h"
 #include "ui_text.h"
 #include "workflow.h"
@@ -29,15 +29,6 @@ namespace {
 
 using atelier::Lang;
 using nlohmann::json;
-
-EM_JS(void, js_open_print_view, (const char* html), {
-    var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
-    window.open(URL.createObjectURL(blob), '_blank');
-});
-
-const char* L(const State& st, const char* ru, const char* fr, const char* en) {
-    return st.lang == Lang::fr ? fr : st.lang == Lang::en ? en : ru;
-}
 
 std::string text_in(const json& j, Lang l) {
     return j.is_object() ? j.value(atelier::lang_code(l), "") : "";
@@ -125,17 +116,17 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
         if (st.error.empty()) st.editing_brief = false;
     };
     // The buttons come first: the brief is long, and they stay in reach.
-    if (ImGui::Button(L(st, "Сохранить черновик (Ctrl+S)", "Enregistrer le brouillon (Ctrl+S)", "Save draft (Ctrl+S)")) ||
+    if (ImGui::Button(L3(st.lang, "Сохранить черновик (Ctrl+S)", "Enregistrer le brouillon (Ctrl+S)", "Save draft (Ctrl+S)")) ||
         ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_S))
         save(false);
     anchor("brief.save");
     ImGui::SameLine();
-    if (ImGui::Button(L(st, "Бриф заполнен", "Brief rempli", "Brief complete"))) save(true);
+    if (ImGui::Button(L3(st.lang, "Бриф заполнен", "Brief rempli", "Brief complete"))) save(true);
     anchor("brief.submit");
     ImGui::SameLine();
-    if (ImGui::Button(L(st, "Отмена", "Annuler", "Cancel"))) st.editing_brief = false;
+    if (ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel"))) st.editing_brief = false;
     if (!st.brief_problems.empty())
-        ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", L(st, "Проверьте ответы ниже", "Vérifiez les réponses ci-dessous", "Check the answers below"));
+        ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", L3(st.lang, "Проверьте ответы ниже", "Vérifiez les réponses ci-dessous", "Check the answers below"));
     const float field_w = ImGui::GetContentRegionAvail().x * 0.6f;
     for (const json& s : tpl.value("sections", json::array())) {
         ImGui::TextDisabled("%s", text_in(s["title"], st.lang).c_str());
@@ -178,7 +169,7 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
                 }
             } else if (type == "yesno") {
                 bool v = st.brief_answers.value(id, false);
-                if (ImGui::Checkbox(L(st, "Да", "Oui", "Yes"), &v)) st.brief_answers[id] = v;
+                if (ImGui::Checkbox(L3(st.lang, "Да", "Oui", "Yes"), &v)) st.brief_answers[id] = v;
                 anchor("brief." + id);
             }
             auto p = st.brief_problems.find(id);
@@ -204,21 +195,21 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
     const std::string now = atelier::now_iso();
     if (c.stage == "won" || c.stage == "lost") return;
     if (c.brief_status != "submitted") {
-        if (button("card.fill_brief", L(st, "Заполнить бриф", "Remplir le brief", "Fill in the brief"))) start_brief(db, st, c);
+        if (button("card.fill_brief", L3(st.lang, "Заполнить бриф", "Remplir le brief", "Fill in the brief"))) start_brief(db, st, c);
         return;
     }
     if (!est || (prop && prop->status == "superseded" && prop == c.latest("proposal"))) {
-        if (button("card.estimate", L(st, "Рассчитать стоимость", "Chiffrer", "Estimate")))
+        if (button("card.estimate", L3(st.lang, "Рассчитать стоимость", "Chiffrer", "Estimate")))
             st.error = db.act([&](sqlite3* d) { atelier::estimate_lead(d, c.id, json{{"start_date", today()}}, "manager", now); });
         return;
     }
     if (!prop || prop->status == "superseded") {
-        if (button("card.proposal", L(st, "Создать КП", "Créer la proposition", "Create the proposal")))
+        if (button("card.proposal", L3(st.lang, "Создать КП", "Créer la proposition", "Create the proposal")))
             st.error = db.act([&](sqlite3* d) { atelier::create_proposal(d, est->id, "manager", now); });
         return;
     }
     if (prop->status == "sent" || prop->status == "draft") {
-        std::string label = std::string(L(st, "КП принято клиентом", "Proposition acceptée", "Proposal accepted"));
+        std::string label = std::string(L3(st.lang, "КП принято клиентом", "Proposition acceptée", "Proposal accepted"));
         if (button("card.accept_proposal", label.c_str()))
             st.error = db.act([&](sqlite3* d) {
                 atelier::Savepoint sp(d, "app_accept");
@@ -229,7 +220,7 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
         return;
     }
     if (contract && (contract->status == "sent" || contract->status == "draft")) {
-        if (button("card.accept_contract", L(st, "Договор подписан", "Contrat signé", "Contract signed")))
+        if (button("card.accept_contract", L3(st.lang, "Договор подписан", "Contrat signé", "Contract signed")))
             st.error = db.act([&](sqlite3* d) {
                 atelier::Savepoint sp(d, "app_sign");
                 atelier::accept_contract(d, contract->id, c.client, "", now);
@@ -243,7 +234,7 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
         if (d.kind != "invoice") continue;
         ++n;
         if (d.status == "paid" || d.status == "void") continue;
-        std::string label = std::string(L(st, "Оплачен счёт ", "Facture payée ", "Invoice paid ")) + d.number;
+        std::string label = std::string(L3(st.lang, "Оплачен счёт ", "Facture payée ", "Invoice paid ")) + d.number;
         ImGui::PushID(d.id.c_str());
         if (button(("card.pay." + std::to_string(n)).c_str(), label.c_str())) {
             st.error = db.act([&](sqlite3* x) {
@@ -257,10 +248,10 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
         // A partial payment: the amount received, in the lead's currency.
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-        ImGui::InputTextWithHint("##part", L(st, "часть", "acompte", "part"), &st.part_payment[d.id]);
+        ImGui::InputTextWithHint("##part", L3(st.lang, "часть", "acompte", "part"), &st.part_payment[d.id]);
         anchor("card.part." + std::to_string(n));
         ImGui::SameLine();
-        if (button(("card.part_pay." + std::to_string(n)).c_str(), L(st, "Внести", "Enregistrer", "Record"))) {
+        if (button(("card.part_pay." + std::to_string(n)).c_str(), L3(st.lang, "Внести", "Enregistrer", "Record"))) {
             auto cur = atelier::currency_from_code(c.currency);
             st.error = db.act([&](sqlite3* x) {
                 int64_t amount = atelier::parse_money(st.part_payment[d.id], cur ? *cur : atelier::Currency::RUB, st.lang, "payment").minor;
@@ -276,24 +267,24 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
 }
 
 const char* kind_name(const std::string& k, const State& st) {
-    if (k == "estimate") return L(st, "Расчёт", "Chiffrage", "Estimate");
-    if (k == "proposal") return L(st, "КП", "Proposition", "Proposal");
-    if (k == "contract") return L(st, "Договор", "Contrat", "Contract");
-    if (k == "invoice") return L(st, "Счёт", "Facture", "Invoice");
+    if (k == "estimate") return L3(st.lang, "Расчёт", "Chiffrage", "Estimate");
+    if (k == "proposal") return L3(st.lang, "КП", "Proposition", "Proposal");
+    if (k == "contract") return L3(st.lang, "Договор", "Contrat", "Contract");
+    if (k == "invoice") return L3(st.lang, "Счёт", "Facture", "Invoice");
     return k.c_str();
 }
 
 const char* status_name(const std::string& s, const State& st) {
     if (s == "ready") return "";
-    if (s == "draft") return L(st, "черновик", "brouillon", "draft");
-    if (s == "sent") return L(st, "отправлен", "envoyé", "sent");
-    if (s == "accepted") return L(st, "принят", "accepté", "accepted");
-    if (s == "superseded") return L(st, "заменён", "remplacé", "superseded");
-    if (s == "declined") return L(st, "отклонён", "refusé", "declined");
-    if (s == "issued") return L(st, "выставлен", "émise", "issued");
-    if (s == "partially_paid") return L(st, "оплачен частично", "payée en partie", "partly paid");
-    if (s == "paid") return L(st, "оплачен", "payée", "paid");
-    if (s == "void") return L(st, "аннулирован", "annulée", "void");
+    if (s == "draft") return L3(st.lang, "черновик", "brouillon", "draft");
+    if (s == "sent") return L3(st.lang, "отправлен", "envoyé", "sent");
+    if (s == "accepted") return L3(st.lang, "принят", "accepté", "accepted");
+    if (s == "superseded") return L3(st.lang, "заменён", "remplacé", "superseded");
+    if (s == "declined") return L3(st.lang, "отклонён", "refusé", "declined");
+    if (s == "issued") return L3(st.lang, "выставлен", "émise", "issued");
+    if (s == "partially_paid") return L3(st.lang, "оплачен частично", "payée en partie", "partly paid");
+    if (s == "paid") return L3(st.lang, "оплачен", "payée", "paid");
+    if (s == "void") return L3(st.lang, "аннулирован", "annulée", "void");
     return s.c_str();
 }
 
@@ -312,12 +303,12 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
     if (!cur) return;
     auto money = [&](int64_t v) { return atelier::format(atelier::Money{v, *cur}, st.lang); };
     const json& names = e["names"];
-    ImGui::SeparatorText((std::string(L(st, "Расчёт, версия ", "Chiffrage, version ", "Estimate, version ")) + std::to_string(c.estimate_version)).c_str());
+    ImGui::SeparatorText((std::string(L3(st.lang, "Расчёт, версия ", "Chiffrage, version ", "Estimate, version ")) + std::to_string(c.estimate_version)).c_str());
 
     // Another discount makes a new version.
     std::string shown = st.discount.empty() ? "—" : name_of(names, "discounts", st.discount, st.lang);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
-    if (ImGui::BeginCombo(L(st, "Скидка", "Remise", "Discount"), shown.c_str())) {
+    if (ImGui::BeginCombo(L3(st.lang, "Скидка", "Remise", "Discount"), shown.c_str())) {
         if (ImGui::Selectable("—", st.discount.empty())) st.discount.clear();
         if (names.contains("discounts"))
             for (auto it = names["discounts"].begin(); it != names["discounts"].end(); ++it)
@@ -332,15 +323,15 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
         if (!st.discount.empty()) opt["discount"] = st.discount;
         st.error = db.act([&](sqlite3* d) { atelier::estimate_lead(d, c.id, opt, "manager", atelier::now_iso()); });
     };
-    if (ImGui::Button(L(st, "Пересчитать", "Recalculer", "Recalculate"))) new_version(c.estimate_overrides);
+    if (ImGui::Button(L3(st.lang, "Пересчитать", "Recalculer", "Recalculate"))) new_version(c.estimate_overrides);
     anchor("estimate.recalculate");
 
     if (ImGui::BeginTable("estimate", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn(L(st, "Работа", "Prestation", "Work"), 0, 3.0f);
-        ImGui::TableSetupColumn(L(st, "Специалист", "Intervenant", "Specialist"), 0, 2.0f);
-        ImGui::TableSetupColumn(L(st, "Часы", "Heures", "Hours"), 0, 0.8f);
-        ImGui::TableSetupColumn(L(st, "Ставка", "Taux", "Rate"), 0, 1.2f);
-        ImGui::TableSetupColumn(L(st, "Сумма", "Montant", "Amount"), 0, 2.2f);
+        ImGui::TableSetupColumn(L3(st.lang, "Работа", "Prestation", "Work"), 0, 3.0f);
+        ImGui::TableSetupColumn(L3(st.lang, "Специалист", "Intervenant", "Specialist"), 0, 2.0f);
+        ImGui::TableSetupColumn(L3(st.lang, "Часы", "Heures", "Hours"), 0, 0.8f);
+        ImGui::TableSetupColumn(L3(st.lang, "Ставка", "Taux", "Rate"), 0, 1.2f);
+        ImGui::TableSetupColumn(L3(st.lang, "Сумма", "Montant", "Amount"), 0, 2.2f);
         ImGui::TableHeadersRow();
         std::string stage;
         for (const json& ln : e["lines"]) {
@@ -386,7 +377,7 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
                 bool manual = ln.value("overridden", false);
                 std::string text = money(ln["amount"]);
                 if (manual)
-                    text += std::string(" (") + L(st, "вручную; расчёт ", "manuel ; calculé ", "manual; computed ") +
+                    text += std::string(" (") + L3(st.lang, "вручную; расчёт ", "manuel ; calculé ", "manual; computed ") +
                             money(ln["computed_amount"]) + ")";
                 if (ImGui::Selectable(text.c_str(), false)) {
                     st.override_key = key;
@@ -399,19 +390,19 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
         }
         ImGui::EndTable();
     }
-    ImGui::Text("%s: %s", L(st, "Итого по работам", "Total des prestations", "Subtotal"), money(e["subtotal"]).c_str());
+    ImGui::Text("%s: %s", L3(st.lang, "Итого по работам", "Total des prestations", "Subtotal"), money(e["subtotal"]).c_str());
     if (e["discount"].is_object())
-        ImGui::Text("%s: -%s", L(st, "Скидка", "Remise", "Discount"), money(e["discount"]["amount"]).c_str());
+        ImGui::Text("%s: -%s", L3(st.lang, "Скидка", "Remise", "Discount"), money(e["discount"]["amount"]).c_str());
     if (e["tax"]["amount"].get<int64_t>() != 0)
-        ImGui::Text("%s: %s", L(st, "НДС", "TVA", "VAT"), money(e["tax"]["amount"]).c_str());
-    ImGui::Text("%s: %s", L(st, "Итого", "Total", "Total"), money(e["total"]).c_str());
+        ImGui::Text("%s: %s", L3(st.lang, "НДС", "TVA", "VAT"), money(e["tax"]["amount"]).c_str());
+    ImGui::Text("%s: %s", L3(st.lang, "Итого", "Total", "Total"), money(e["total"]).c_str());
     anchor("estimate.total");
 
     // What changed since the previous version.
     const json& p = c.previous_estimate;
     if (p.is_object()) {
         int64_t delta = e["total"].get<int64_t>() - p["total"].get<int64_t>();
-        ImGui::TextDisabled("%s v%lld: %s%s", L(st, "Разница с", "Écart avec", "Change from"), (long long)(c.estimate_version - 1),
+        ImGui::TextDisabled("%s v%lld: %s%s", L3(st.lang, "Разница с", "Écart avec", "Change from"), (long long)(c.estimate_version - 1),
                             delta >= 0 ? "+" : "", money(delta).c_str());
         std::map<std::string, int64_t> before, after;
         for (const json& ln : p["lines"]) before[ln["key"]] = ln["amount"];
@@ -457,11 +448,11 @@ void lead_card(app::Db& db, State& st) {
     if (!st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
 
     if (c->estimate.is_object()) {
-        if (ImGui::Checkbox(L(st, "Показать расчёт", "Afficher le chiffrage", "Show the estimate"), &st.show_estimate)) {}
+        if (ImGui::Checkbox(L3(st.lang, "Показать расчёт", "Afficher le chiffrage", "Show the estimate"), &st.show_estimate)) {}
         anchor("card.show_estimate");
         if (st.show_estimate) estimate_view(db, st, *c);
     }
-    if (!c->docs.empty()) ImGui::SeparatorText(L(st, "Документы", "Documents", "Documents"));
+    if (!c->docs.empty()) ImGui::SeparatorText(L3(st.lang, "Документы", "Documents", "Documents"));
     for (const app::Doc& d : c->docs) {
         ImGui::PushID(d.id.c_str());
         std::string line = std::string(kind_name(d.kind, st)) + (d.number.empty() ? "" : " " + d.number) + "  v" +
@@ -473,9 +464,9 @@ void lead_card(app::Db& db, State& st) {
         ImGui::TextUnformatted(line.c_str());
         if (d.kind != "estimate") {
             ImGui::SameLine();
-            if (ImGui::SmallButton(L(st, "Печать", "Imprimer", "Print"))) {
+            if (ImGui::SmallButton(L3(st.lang, "Печать", "Imprimer", "Print"))) {
                 std::string err = db.act([&](sqlite3* x) {
-                    js_open_print_view(atelier::document_html(x, d.kind, d.id, atelier::parse_lang(c->lang)).c_str());
+                    web::open_html_tab(atelier::document_html(x, d.kind, d.id, atelier::parse_lang(c->lang)));
                 });
                 if (!err.empty()) st.error = err;
             }
@@ -483,7 +474,7 @@ void lead_card(app::Db& db, State& st) {
         }
         ImGui::PopID();
     }
-    ImGui::SeparatorText(L(st, "История", "Historique", "History"));
+    ImGui::SeparatorText(L3(st.lang, "История", "Historique", "History"));
     for (auto it = c->events.rbegin(); it != c->events.rend(); ++it)
         ImGui::TextDisabled("%s  %s%s", it->at.substr(0, 16).c_str(), stage_name(it->to, st.lang),
                             it->reason.empty() ? "" : (" — " + it->reason).c_str());

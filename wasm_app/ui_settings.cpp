@@ -5,7 +5,6 @@
 // edited as text) and saves it through one core function that checks it
 // first: a refused edit shows the reason (with the JSON path or template
 // line) and leaves the stored data as it was.
-#include <emscripten.h>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -13,6 +12,7 @@
 #include "documents.h"
 #include "ids.h"
 #include "store.h"
+#include "platform_web.h"
 #include "ui.h"
 #include "workflow.h"
 
@@ -21,15 +21,6 @@ namespace ui {
 namespace {
 
 using atelier::Lang;
-
-const char* L(const State& st, const char* ru, const char* fr, const char* en) {
-    return st.lang == Lang::fr ? fr : st.lang == Lang::en ? en : ru;
-}
-
-EM_JS(void, js_open_preview, (const char* html), {
-    var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
-    window.open(URL.createObjectURL(blob), '_blank');
-});
 
 void field(const char* label, const char* id, std::string* v) {
     ImGui::TextUnformatted(label);
@@ -44,21 +35,21 @@ void studio_section(app::Db& db, State& st) {
         s.studio = atelier::studio_details(db.raw());
         s.studio_loaded = true;
     }
-    field(L(st, "Название студии", "Nom du studio", "Studio name"), "##name", &s.studio.name);
-    field(L(st, "Юридическое название", "Raison sociale", "Legal name"), "##legal_name", &s.studio.legal_name);
-    field(L(st, "ИНН / SIRET", "SIRET / INN", "Tax ID"), "##tax_id", &s.studio.tax_id);
-    field(L(st, "Адрес", "Adresse", "Address"), "##address", &s.studio.address);
+    field(L3(st.lang, "Название студии", "Nom du studio", "Studio name"), "##name", &s.studio.name);
+    field(L3(st.lang, "Юридическое название", "Raison sociale", "Legal name"), "##legal_name", &s.studio.legal_name);
+    field(L3(st.lang, "ИНН / SIRET", "SIRET / INN", "Tax ID"), "##tax_id", &s.studio.tax_id);
+    field(L3(st.lang, "Адрес", "Adresse", "Address"), "##address", &s.studio.address);
     field("E-mail", "##email", &s.studio.email);
-    field(L(st, "Телефон", "Téléphone", "Phone"), "##phone", &s.studio.phone);
-    field(L(st, "Банк", "Banque", "Bank"), "##bank", &s.studio.bank);
-    field(L(st, "БИК", "BIK", "BIK"), "##bik", &s.studio.bik);
-    field(L(st, "Расчётный счёт", "Compte", "Account"), "##account", &s.studio.account);
-    field(L(st, "Корр. счёт", "Compte correspondant", "Correspondent account"), "##corr_account", &s.studio.corr_account);
+    field(L3(st.lang, "Телефон", "Téléphone", "Phone"), "##phone", &s.studio.phone);
+    field(L3(st.lang, "Банк", "Banque", "Bank"), "##bank", &s.studio.bank);
+    field(L3(st.lang, "БИК", "BIK", "BIK"), "##bik", &s.studio.bik);
+    field(L3(st.lang, "Расчётный счёт", "Compte", "Account"), "##account", &s.studio.account);
+    field(L3(st.lang, "Корр. счёт", "Compte correspondant", "Correspondent account"), "##corr_account", &s.studio.corr_account);
     field("IBAN", "##iban", &s.studio.iban);
     field("BIC", "##bic", &s.studio.bic);
-    if (ImGui::Button(L(st, "Сохранить", "Enregistrer", "Save"))) {
+    if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
         s.error = db.act([&](sqlite3* d) { atelier::save_studio(d, s.studio); });
-        s.notice = s.error.empty() ? L(st, "Сохранено", "Enregistré", "Saved") : "";
+        s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
     }
     anchor("settings.save_studio");
 }
@@ -88,11 +79,11 @@ void price_list_section(app::Db& db, State& st) {
             s.price_list_version = q.int64(1);
         }
     }
-    ImGui::TextDisabled("%s %lld", L(st, "Версия", "Version", "Version"), (long long)s.price_list_version);
+    ImGui::TextDisabled("%s %lld", L3(st.lang, "Версия", "Version", "Version"), (long long)s.price_list_version);
     text_editor("##price_list", &s.price_list, 18);
-    if (ImGui::Button(L(st, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
+    if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
         s.error = db.act([&](sqlite3* d) { s.price_list_version = atelier::save_price_list(d, s.price_list, atelier::now_iso()); });
-        s.notice = s.error.empty() ? L(st, "Сохранено", "Enregistré", "Saved") : "";
+        s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
     }
     anchor("settings.save_price_list");
 }
@@ -114,22 +105,22 @@ void templates_section(app::Db& db, State& st) {
         s.template_loaded = true;
     }
     text_editor("##template", &s.template_text, 16);
-    if (ImGui::Button(L(st, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
+    if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
         s.error = db.act([&](sqlite3* d) {
             atelier::save_template(d, kinds[s.template_kind], langs[s.template_lang], s.template_text, atelier::now_iso());
         });
-        s.notice = s.error.empty() ? L(st, "Сохранено", "Enregistré", "Saved") : "";
+        s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
     }
     anchor("settings.save_template");
     ImGui::SameLine();
     // Preview: the newest document of this kind rendered with the text being edited.
-    if (ImGui::Button(L(st, "Предпросмотр", "Aperçu", "Preview"))) {
+    if (ImGui::Button(L3(st.lang, "Предпросмотр", "Aperçu", "Preview"))) {
         s.error = db.act([&](sqlite3* d) {
             std::string table = std::string(kinds[s.template_kind]) + "s";
             atelier::Stmt q(d, ("SELECT id FROM " + table + " ORDER BY created_at DESC LIMIT 1").c_str());
-            if (!q.step()) throw std::runtime_error(L(st, "Нет документа для предпросмотра", "Aucun document à prévisualiser", "No document to preview"));
+            if (!q.step()) throw std::runtime_error(L3(st.lang, "Нет документа для предпросмотра", "Aucun document à prévisualiser", "No document to preview"));
             auto data = atelier::document_data(d, kinds[s.template_kind], q.text(0), atelier::parse_lang(langs[s.template_lang]));
-            js_open_preview(atelier::render_template(s.template_text, data).c_str());
+            web::open_html_tab(atelier::render_template(s.template_text, data));
         });
     }
     anchor("settings.preview_template");
@@ -147,9 +138,9 @@ void brief_templates_section(app::Db& db, State& st) {
         s.brief_loaded = true;
     }
     text_editor("##brief_template", &s.brief_text, 16);
-    if (ImGui::Button(L(st, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
+    if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
         s.error = db.act([&](sqlite3* d) { atelier::save_brief_template(d, s.brief_text, atelier::now_iso()); });
-        s.notice = s.error.empty() ? L(st, "Сохранено", "Enregistré", "Saved") : "";
+        s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
     }
     anchor("settings.save_brief_template");
 }
@@ -162,21 +153,21 @@ void settings_view(app::Db& db, State& st) {
     else if (!s.notice.empty()) ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s", s.notice.c_str());
     ImGui::BeginChild("settings");
     if (ImGui::BeginTabBar("settings_tabs")) {
-        if (ImGui::BeginTabItem(L(st, "Студия и банк", "Studio et banque", "Studio and bank"))) {
+        if (ImGui::BeginTabItem(L3(st.lang, "Студия и банк", "Studio et banque", "Studio and bank"))) {
             studio_section(db, st);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem(L(st, "Прайс-лист и правила", "Tarifs et règles", "Price list and rules"))) {
+        if (ImGui::BeginTabItem(L3(st.lang, "Прайс-лист и правила", "Tarifs et règles", "Price list and rules"))) {
             price_list_section(db, st);
             ImGui::EndTabItem();
         }
         anchor("settings.tab.price_list");
-        if (ImGui::BeginTabItem(L(st, "Шаблоны документов", "Modèles de documents", "Document templates"))) {
+        if (ImGui::BeginTabItem(L3(st.lang, "Шаблоны документов", "Modèles de documents", "Document templates"))) {
             templates_section(db, st);
             ImGui::EndTabItem();
         }
         anchor("settings.tab.templates");
-        if (ImGui::BeginTabItem(L(st, "Брифы", "Briefs", "Briefs"))) {
+        if (ImGui::BeginTabItem(L3(st.lang, "Брифы", "Briefs", "Briefs"))) {
             brief_templates_section(db, st);
             ImGui::EndTabItem();
         }
