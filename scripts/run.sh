@@ -4,5 +4,12 @@
 # Extra arguments go to `atelier serve` (e.g. --port 9000, --db other.db).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-bash "$top/scripts/build.sh" >/dev/null
+mkdir -p "$top/build"
+log="$top/build/build.log"
+echo "Installing and building (log: $log)..."
+if ! bash "$top/scripts/build.sh" > "$log" 2>&1; then
+  tail -n 40 "$log"
+  echo "atelier: the build failed; the whole log is in $log" >&2
+  exit 1
+fi
 exec "$top/build/native/atelier" serve --db ./atelier.db --port 8080 "$@"
