@@ -198,3 +198,22 @@ std::string Db::undo() {
 }
 
 }  // namespace app
+
+namespace app {
+
+std::shared_ptr<const atelier::PriceList> Db::price_list(const std::string& currency) {
+    auto it = price_lists_.find(currency);
+    if (it != price_lists_.end() && it->second.first == generation_) return it->second.second;
+    std::shared_ptr<const atelier::PriceList> pl;
+    try {
+        atelier::Stmt q(db_, "SELECT body_json FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1");
+        q.bind(1, currency);
+        if (q.step()) pl = atelier::compile_price_list_text(q.text(0));
+    } catch (const std::exception&) {
+        pl = nullptr;
+    }
+    price_lists_[currency] = {generation_, pl};
+    return pl;
+}
+
+}  // namespace app

@@ -14,6 +14,9 @@
 
 #include "atelier_sqlite.h"
 #include "leads.h"
+#include "pricing.h"
+
+#include <memory>
 
 namespace app {
 
@@ -60,6 +63,8 @@ public:
     const std::vector<LeadRow>& leads();  // reloaded only after a change
     const LeadCard* card(const std::string& lead_id);  // likewise; nullptr for an unknown lead
     const nlohmann::json& brief_template(const std::string& code);
+    // The active price list of a currency, compiled; nullptr if there is none.
+    std::shared_ptr<const atelier::PriceList> price_list(const std::string& currency);
 
     // Runs one core action; returns "" or the core's error message. The
     // action's changes are recorded (SQLite's session extension) so that
@@ -94,6 +99,7 @@ private:
     LeadCard card_;
     uint64_t card_generation_ = 0;
     std::map<std::string, nlohmann::json> templates_;
+    std::map<std::string, std::pair<uint64_t, std::shared_ptr<const atelier::PriceList>>> price_lists_;
     struct Change {
         std::string label;
         std::string changeset;  // the action's changes, as SQLite's session extension records them

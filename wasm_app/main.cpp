@@ -154,6 +154,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["editing_brief"] = a.state.editing_brief;
     j["online"] = web::online();
     j["override_text"] = a.state.override_text;
+    j["live_estimate"] = a.state.live_estimate;
     j["settings"] = {{"error", a.state.settings.error}, {"notice", a.state.settings.notice},
                      {"price_list_version", a.state.settings.price_list_version}};
     if (a.db.is_open()) j["studio_name"] = atelier::studio_details(a.db.raw()).name;

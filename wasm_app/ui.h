@@ -69,6 +69,7 @@ struct State {
     nlohmann::json brief_answers = nlohmann::json::object();  // choice, multi and yes/no answers
     std::map<std::string, std::string> brief_problems;  // question id → message
     bool show_estimate = false;
+    std::string live_key, live_estimate;  // the brief's answers as last priced, and the result shown
     std::string discount;          // the discount chosen for the next version
     std::string override_key;      // the line being edited, "<service>/<role>"
     std::string override_text;     // its amount as typed

@@ -17,6 +17,7 @@
 #include "documents.h"
 #include "ids.h"
 #include "money.h"
+#include "pricing.h"
 #include "store.h"
 #include "platform_web.h"
 #include "ui.h"
@@ -92,6 +93,39 @@ json collect_answers(app::Db& db, State& st) {
     return answers;
 }
 
+// The price as the brief is being filled: recomputed (in memory, nothing
+// stored) whenever an answer changes, never on frames where nothing did.
+void live_estimate(app::Db& db, State& st, const app::LeadCard& c) {
+    json answers = st.brief_answers;
+    for (const auto& [id, v] : st.brief_text) {
+        if (v.empty()) continue;
+        char* end = nullptr;
+        long long n = std::strtoll(v.c_str(), &end, 10);
+        answers[id] = (*end == 0) ? json(n) : json(v);
+    }
+    for (auto it = answers.begin(); it != answers.end();)
+        it = (it->is_array() && it->empty()) ? answers.erase(it) : std::next(it);
+    std::string key = c.currency + answers.dump();
+    if (key != st.live_key) {
+        st.live_key = key;
+        st.live_estimate.clear();
+        if (auto pl = db.price_list(c.currency)) {
+            try {
+                json e = json::parse(atelier::estimate_json(*pl, answers));
+                auto cur = atelier::currency_from_code(c.currency);
+                if (cur)
+                    st.live_estimate = std::string(L3(st.lang, "Предварительно: ", "Estimation : ", "Estimate so far: ")) +
+                                       atelier::format(atelier::Money{e["total"].get<int64_t>(), *cur}, st.lang) + ", " +
+                                       std::to_string(e["working_days"].get<int64_t>()) + L3(st.lang, " раб. дн.", " jours ouvrés", " working days");
+            } catch (const std::exception&) {
+                // An answer the rules cannot use yet (being typed): nothing shown.
+            }
+        }
+    }
+    if (!st.live_estimate.empty()) ImGui::TextColored(ImVec4(0.5f, 0.75f, 1.0f, 1), "%s", st.live_estimate.c_str());
+    anchor("brief.live_estimate");
+}
+
 void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
     const json& tpl = db.brief_template(st.brief_code);
     ImGui::SeparatorText(text_in(tpl.value("title", json()), st.lang).c_str());
@@ -127,6 +161,7 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
     if (ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel"))) st.editing_brief = false;
     if (!st.brief_problems.empty())
         ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", L3(st.lang, "Проверьте ответы ниже", "Vérifiez les réponses ci-dessous", "Check the answers below"));
+    live_estimate(db, st, c);
     const float field_w = ImGui::GetContentRegionAvail().x * 0.6f;
     for (const json& s : tpl.value("sections", json::array())) {
         ImGui::TextDisabled("%s", text_in(s["title"], st.lang).c_str());

@@ -207,7 +207,12 @@ test('estimate screen: lines, a discount as a new version, a manual override kep
   await click(page, 'brief.goals.leads');
   await click(page, 'brief.pages');
   await waitFor(page, st => st.want_text_input, 'caret');
-  await page.keyboard.type('10');
+  await page.keyboard.type('1');
+  s = await waitFor(page, st => /₽/.test(st.live_estimate), 'the price while the brief is filled');
+  const live1 = s.live_estimate;
+  await page.keyboard.type('0');  // 10 pages: the price follows at once
+  s = await waitFor(page, st => st.live_estimate && st.live_estimate !== live1, 'the price for 10 pages');
+  await screenshot(page, 'app-brief-live-estimate');
   await page.keyboard.press('Control+S');  // the draft is saved from the keyboard
   await waitFor(page, st => !st.editing_brief, 'the draft saved');
   await click(page, 'card.fill_brief');
