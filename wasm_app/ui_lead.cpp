@@ -425,6 +425,26 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
         }
         ImGui::EndTable();
     }
+    // The same lines by role: who works how long, for how much.
+    std::map<std::string, std::pair<int64_t, int64_t>> by_role;  // role → (centihours, amount)
+    for (const json& ln : e["lines"]) {
+        auto& r = by_role[ln["role"].get<std::string>()];
+        r.first += ln["centihours"].get<int64_t>();
+        r.second += ln["amount"].get<int64_t>();
+    }
+    if (ImGui::BeginTable("by_role", 3, ImGuiTableFlags_SizingStretchProp)) {
+        for (const auto& [role, r] : by_role) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", name_of(names, "roles", role, st.lang).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%lld.%02lld %s", (long long)(r.first / 100), (long long)(r.first % 100), L3(st.lang, "ч", "h", "h"));
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", money(r.second).c_str());
+        }
+        ImGui::EndTable();
+    }
+    anchor("estimate.by_role");
     ImGui::Text("%s: %s", L3(st.lang, "Итого по работам", "Total des prestations", "Subtotal"), money(e["subtotal"]).c_str());
     if (e["discount"].is_object())
         ImGui::Text("%s: -%s", L3(st.lang, "Скидка", "Remise", "Discount"), money(e["discount"]["amount"]).c_str());

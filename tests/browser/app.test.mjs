@@ -223,6 +223,7 @@ test('estimate screen: lines, a discount as a new version, a manual override kep
   s = await waitFor(page, st => st.card && st.card.estimate_version === 1, 'version 1');
   const total1 = s.card.total;
   await click(page, 'card.show_estimate');
+  await waitFor(page, st => st.anchors['estimate.by_role'], 'the lines by role');
   await click(page, 'estimate.discount');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
