@@ -71,7 +71,7 @@ bool seed_demo(sqlite3* db) {
     }
     Savepoint sp(db, "atelier_seed_demo");
     const std::string t0 = demo_time(0, 9);
-    std::string studio = new_uuid();
+    std::string studio = uuid_from("studio");
     Stmt s(db, "INSERT INTO studio(id, name, legal_name, tax_id, address, email, phone, bank_json, currency, lang,"
                " tax_mode, vat_rate_bp, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'RUB', 'ru', 'no_vat', 0, ?9)");
     s.bind(1, studio).bind(2, "Студия «Атлас»").bind(3, "ИП Соколова Анастасия Викторовна")
@@ -87,7 +87,7 @@ bool seed_demo(sqlite3* db) {
         .bind(5, "manager").bind(6, t0).step();
     Stmt p(db, "INSERT INTO price_lists(id, studio_id, name, version, currency, body_json, created_at)"
                " VALUES (?1, ?2, 'Standard RUB', 1, 'RUB', ?3, ?4)");
-    p.bind(1, new_uuid()).bind(2, studio).bind(3, default_price_list_rub()).bind(4, t0).step();
+    p.bind(1, uuid_from("price_list|Standard RUB")).bind(2, studio).bind(3, default_price_list_rub()).bind(4, t0).step();
 
     int day = 1;
     for (const DemoLead& d : kLeads) {

@@ -332,7 +332,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     json doc;
     if (kind == "proposal" || kind == "contract") {
         std::string sql = kind == "proposal"
-            ? "SELECT p.lead_id, e.body_json, p.number, p.version, p.status, p.accepted_by, p.accepted_at, p.created_at"
+            ? "SELECT p.lead_id, e.body_json, coalesce(p.number, p.provisional_number), p.version, p.status, p.accepted_by, p.accepted_at, p.created_at"
               " FROM proposals p JOIN estimates e ON e.id = p.estimate_id WHERE p.id = ?1"
             : "SELECT c.lead_id, e.body_json, coalesce(c.number, c.provisional_number), c.version, c.status, c.accepted_by,"
               " c.accepted_at, c.created_at FROM contracts c JOIN proposals p ON p.id = c.proposal_id"

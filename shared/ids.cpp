@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <mutex>
 #include <random>
 
 namespace atelier {
@@ -41,10 +42,30 @@ uint64_t fnv1a(std::string_view s, uint64_t h) {
 
 }  // namespace
 
-std::string new_uuid() {
+namespace {
+std::mutex g_seed_mu;
+bool g_seeded = false;
+std::mt19937_64 g_seeded_rng;
+}  // namespace
+
+void seed_ids(uint64_t seed) {
+    std::lock_guard<std::mutex> lock(g_seed_mu);
+    g_seeded = true;
+    g_seeded_rng.seed(seed);
+}
+
+uint64_t random_u64() {
+    {
+        std::lock_guard<std::mutex> lock(g_seed_mu);
+        if (g_seeded) return g_seeded_rng();
+    }
     static thread_local std::random_device rd;
-    auto r64 = [] { return ((uint64_t)rd() << 32) ^ (uint64_t)rd(); };
-    return format_uuid(r64(), r64(), 4);
+    return ((uint64_t)rd() << 32) ^ (uint64_t)rd();
+}
+
+std::string new_uuid() {
+    uint64_t hi = random_u64();
+    return format_uuid(hi, random_u64(), 4);
 }
 
 std::string uuid_from(std::string_view seed) {

@@ -4,6 +4,7 @@
 // devices never collide. Timestamps are ISO 8601 UTC text ("2026-11-26T17:30:00Z"),
 // which sorts correctly as text.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,13 @@ namespace atelier {
 
 // A random (version 4) UUID in lower-case text form.
 std::string new_uuid();
+
+// 64 random bits (the system's entropy source).
+uint64_t random_u64();
+
+// Makes new_uuid() and random_u64() a fixed sequence, for reproducible tests
+// (a property test's seed). Never called by the hosts.
+void seed_ids(uint64_t seed);
 
 // A UUID derived from `seed` (version 8, name-based): the same seed always
 // gives the same id. Used where a write must be replayable (SQL functions

@@ -79,7 +79,9 @@ static std::vector<std::string> validate(const NewLead& l) {
 std::string ensure_studio(sqlite3* db, std::string_view at) {
     Stmt q(db, "SELECT id FROM studio ORDER BY created_at LIMIT 1");
     if (q.step()) return q.text(0);
-    std::string id = new_uuid();
+    // One studio per database: the same id everywhere, so that replicas made
+    // apart from each other merge into one studio.
+    std::string id = uuid_from("studio");
     Stmt ins(db, "INSERT INTO studio(id, name, created_at) VALUES (?1, ?2, ?3)");
     ins.bind(1, id).bind(2, "Atelier").bind(3, at).step();
     return id;

@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "store.h"
+#include "sync.h"
 
 namespace atelier {
 
@@ -56,6 +57,15 @@ std::string next_number(sqlite3* db, std::string_view series, int year) {
     std::string out = format_number(fmt, year, n);
     sp.commit();
     return out;
+}
+
+DocNumber document_number(sqlite3* db, std::string_view series, int year) {
+    if (sync::is_authority(db)) return {next_number(db, series, year), ""};
+    int64_t n = std::stoll(sync::meta(db, "provisional_seq", "0")) + 1;
+    sync::set_meta(db, "provisional_seq", std::to_string(n));
+    std::string digits = std::to_string(n);
+    if (digits.size() < 4) digits.insert(0, 4 - digits.size(), '0');
+    return {"", "D-" + sync::meta(db, "device", "0000").substr(0, 4) + "-" + digits};
 }
 
 }  // namespace atelier

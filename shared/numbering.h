@@ -16,6 +16,14 @@ namespace atelier {
 
 std::string next_number(sqlite3* db, std::string_view series, int year);
 
+// The number of a new document. On the authority (the server), the next of
+// the series. On a replica (the offline app), none yet: `provisional` is
+// printed ("D-3f9c-0007") until the authority gives the number during sync.
+struct DocNumber {
+    std::string number, provisional;
+};
+DocNumber document_number(sqlite3* db, std::string_view series, int year);
+
 // Formats a number the way the series does ("{year}-{n:4}" → "2026-0042").
 std::string format_number(std::string_view format, int year, int64_t n);
 

@@ -273,6 +273,48 @@ CREATE TABLE api_tokens (
   revoked_at TEXT
 );
 )SQL"},
+    {4, "sync: change log, replica bookkeeping, provisional numbers", R"SQL(
+DROP TABLE change_log;
+-- One change is one write to one row: the columns it set (cells, a JSON
+-- object) or NULL for a delete (a tombstone), stamped with the writer's
+-- hybrid logical clock. seq is this file's own order: the watermark of push
+-- and pull. (tbl, row_id, hlc) is unique, which makes applying a change twice
+-- a no-op.
+CREATE TABLE change_log (
+  seq INTEGER PRIMARY KEY,
+  hlc TEXT NOT NULL,
+  device TEXT NOT NULL,
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  cells TEXT
+);
+CREATE UNIQUE INDEX change_log_row ON change_log(tbl, row_id, hlc);
+CREATE TABLE sync_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+-- Rows whose changes arrived but cannot stand yet (a parent not arrived, a
+-- unique value taken): retried after every batch.
+CREATE TABLE sync_pending (
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (tbl, row_id)
+) WITHOUT ROWID;
+-- What the authority refused from a replica, and why.
+CREATE TABLE sync_refusals (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  device TEXT NOT NULL,
+  change_id TEXT NOT NULL,
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  col TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+ALTER TABLE proposals ADD COLUMN provisional_number TEXT;
+ALTER TABLE api_tokens ADD COLUMN device_id TEXT;
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

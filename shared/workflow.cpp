@@ -64,7 +64,7 @@ void install_defaults(sqlite3* db, std::string_view at) {
             Stmt ins(db, "INSERT INTO price_lists(id, studio_id, name, version, currency, body_json, created_at)"
                          " VALUES (?1, ?2, ?3, coalesce((SELECT max(version) + 1 FROM price_lists WHERE studio_id = ?2 AND name = ?3), 1), ?4, ?5, ?6)");
             std::string body = std::string(cur) == "RUB" ? default_price_list_rub() : default_price_list_eur();
-            ins.bind(1, new_uuid()).bind(2, studio).bind(3, std::string("Standard ") + cur).bind(4, cur).bind(5, body).bind(6, at).step();
+            ins.bind(1, uuid_from(std::string("price_list|Standard ") + cur)).bind(2, studio).bind(3, std::string("Standard ") + cur).bind(4, cur).bind(5, body).bind(6, at).step();
         }
     }
     for (const char* kind : {"proposal", "contract", "invoice"})
@@ -174,8 +174,12 @@ static void accept_document(sqlite3* db, const char* kind, std::string_view id, 
     if (status != "sent" && status != "draft")
         throw Error(std::string("accept: the ") + kind + " is " + status + " and cannot be accepted");
     if (std::string(kind) == "proposal") {
-        Stmt num(db, "UPDATE proposals SET number = ?2 WHERE id = ?1");
-        num.bind(1, id).bind(2, next_number(db, "proposal", year_of(at))).step();
+        DocNumber n = document_number(db, "proposal", year_of(at));
+        Stmt num(db, "UPDATE proposals SET number = ?2, provisional_number = ?3 WHERE id = ?1");
+        num.bind(1, id);
+        if (n.number.empty()) num.bind_null(2); else num.bind(2, n.number);
+        if (n.provisional.empty()) num.bind_null(3); else num.bind(3, n.provisional);
+        num.step();
     }
     Stmt up(db, ("UPDATE " + table + " SET status = 'accepted', accepted_by = ?2, accepted_ip = ?3, accepted_at = ?4,"
                  " updated_at = ?4 WHERE id = ?1").c_str());
@@ -203,11 +207,13 @@ std::string create_contract(sqlite3* db, std::string_view proposal_id, std::stri
     Stmt sup(db, "UPDATE contracts SET status = 'superseded', updated_at = ?2 WHERE lead_id = ?1 AND status IN ('draft', 'sent')");
     sup.bind(1, lead_id).bind(2, at).step();
     std::string id = new_uuid();
-    std::string number = next_number(db, "contract", year_of(at));
-    Stmt ins(db, "INSERT INTO contracts(id, lead_id, proposal_id, number, version, status, lang, payment_schedule_json, created_at, updated_at)"
-                 " VALUES (?1, ?2, ?3, ?4, coalesce((SELECT max(version) FROM contracts WHERE lead_id = ?2), 0) + 1, 'sent', ?5, ?6, ?7, ?7)");
-    ins.bind(1, id).bind(2, lead_id).bind(3, proposal_id).bind(4, number).bind(5, lang)
-        .bind(6, est["payment_schedule"].dump()).bind(7, at).step();
+    DocNumber n = document_number(db, "contract", year_of(at));
+    Stmt ins(db, "INSERT INTO contracts(id, lead_id, proposal_id, number, provisional_number, version, status, lang,"
+                 " payment_schedule_json, created_at, updated_at)"
+                 " VALUES (?1, ?2, ?3, nullif(?4, ''), nullif(?8, ''), coalesce((SELECT max(version) FROM contracts WHERE lead_id = ?2), 0) + 1,"
+                 " 'sent', ?5, ?6, ?7, ?7)");
+    ins.bind(1, id).bind(2, lead_id).bind(3, proposal_id).bind(4, n.number).bind(5, lang)
+        .bind(6, est["payment_schedule"].dump()).bind(7, at).bind(8, n.provisional).step();
     advance(db, lead_id, "contract_sent", actor, at);
     sp.commit();
     return id;
@@ -219,7 +225,7 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
     if (issued_on.size() != 10 || !is_iso_time(issued_on)) throw Error("invoice: issued_on: expected a date YYYY-MM-DD");
     if (due_days < 0 || due_days > 365) throw Error("invoice: due_days: expected 0 to 365");
     Savepoint sp(db, "atelier_create_invoices");
-    Stmt q(db, "SELECT c.lead_id, c.number, c.lang, c.payment_schedule_json, e.body_json, e.currency, c.created_at FROM contracts c"
+    Stmt q(db, "SELECT c.lead_id, coalesce(c.number, c.provisional_number), c.lang, c.payment_schedule_json, e.body_json, e.currency, c.created_at FROM contracts c"
                " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1");
     q.bind(1, contract_id);
     if (!q.step()) throw Error("invoice: contract_id: no contract with id \"" + std::string(contract_id) + "\"");
@@ -245,11 +251,12 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
         }
         json lines = json::array({json{{"text", text}, {"amount", amount}}});
         std::string id = new_uuid();
-        std::string number = next_number(db, "invoice", year_of(std::string(issued_on)));
-        Stmt ins(db, "INSERT INTO invoices(id, lead_id, contract_id, number, status, lang, currency, lines_json, subtotal_minor,"
+        DocNumber n = document_number(db, "invoice", year_of(std::string(issued_on)));
+        Stmt ins(db, "INSERT INTO invoices(id, lead_id, contract_id, number, provisional_number, status, lang, currency, lines_json, subtotal_minor,"
                      " tax_minor, total_minor, issued_on, due_on, created_at, updated_at)"
-                     " VALUES (?1, ?2, ?3, ?4, 'issued', ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12, ?12)");
-        ins.bind(1, id).bind(2, lead_id).bind(3, contract_id).bind(4, number).bind(5, lang).bind(6, currency)
+                     " VALUES (?1, ?2, ?3, nullif(?4, ''), nullif(?13, ''), 'issued', ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12, ?12)");
+        ins.bind(13, n.provisional);
+        ins.bind(1, id).bind(2, lead_id).bind(3, contract_id).bind(4, n.number).bind(5, lang).bind(6, currency)
             .bind(7, lines.dump()).bind(8, amount).bind(9, tax).bind(10, issued_on).bind(11, due).bind(12, at).step();
         std::string html = document_html(db, "invoice", id, parse_lang(lang));
         Stmt snap(db, "UPDATE invoices SET snapshot_html = ?2 WHERE id = ?1");

@@ -14,6 +14,11 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_atelier_init(sqlit
                                                                             const sqlite3_api_routines* api) {
     SQLITE_EXTENSION_INIT2(api);
     int rc = atelier_register_functions(db);
-    if (rc != SQLITE_OK && err) *err = sqlite3_mprintf("atelier: registering SQL functions failed: %s", sqlite3_errstr(rc));
-    return rc;
+    if (rc != SQLITE_OK) {
+        if (err) *err = sqlite3_mprintf("atelier: registering SQL functions failed: %s", sqlite3_errstr(rc));
+        return rc;
+    }
+    // On a database with the schema, writes are logged for sync from now on.
+    atelier_attach_sync(db);
+    return SQLITE_OK;
 }

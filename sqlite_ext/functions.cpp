@@ -9,6 +9,9 @@
 //   SELECT atelier_lead_move(id, 'brief_sent', 'anna');        -- event id
 //   SELECT atelier_lead_move(id, 'lost', 'anna', 'too expensive', '2026-11-26T10:00:00Z');
 //   SELECT atelier_seed_demo();                                -- 1 if it seeded demo data
+//   SELECT atelier_sync_export(0);                             -- every change as a bundle (JSON)
+//   SELECT atelier_sync_apply(readfile('changes.json'));       -- merges a replica's bundle
+//   SELECT atelier_sync_digest();                              -- equal replicas, equal digests
 //
 // How it works: each function checks its arguments (count, type, NULL) and
 // calls one core function; any exception becomes sqlite3_result_error() with
@@ -38,6 +41,7 @@
 #include "words.h"
 #include "links.h"
 #include "workflow.h"
+#include "sync.h"
 #include "version.h"
 
 namespace {
@@ -143,7 +147,39 @@ void result_text(sqlite3_context* ctx, const std::string& s) {
 void fn_version(sqlite3_context* ctx, const Args&) { result_text(ctx, ATELIER_VERSION); }
 
 void fn_migrate(sqlite3_context* ctx, const Args&) {
-    sqlite3_result_int(ctx, atelier::migrate(sqlite3_context_db_handle(ctx)));
+    sqlite3* db = sqlite3_context_db_handle(ctx);
+    int v = atelier::migrate(db);
+    atelier::sync::attach(db);  // from now on every write is in the change log
+    sqlite3_result_int(ctx, v);
+}
+
+sqlite3* synced(sqlite3_context* ctx) {
+    sqlite3* db = sqlite3_context_db_handle(ctx);
+    if (!atelier::sync::attached(db)) atelier::sync::attach(db);
+    return db;
+}
+
+void fn_sync_apply(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::sync::apply(synced(ctx), a.text(0, "bundle")).json());
+}
+
+void fn_sync_export(sqlite3_context* ctx, const Args& a) {
+    atelier::sync::ExportOptions o;
+    o.since = a.integer(0, "since");
+    if (o.since < 0) throw Error("since: expected a change sequence number (0 for all), got " + std::to_string(o.since));
+    if (a.argc > 1) {
+        o.limit = a.integer(1, "limit");
+        if (o.limit < 1) throw Error("limit: expected 1 or more, got " + std::to_string(o.limit));
+    }
+    result_text(ctx, atelier::sync::export_changes(synced(ctx), o));
+}
+
+void fn_sync_digest(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::sync::digest(synced(ctx), a.argc > 0 ? a.text(0, "table") : std::string()));
+}
+
+void fn_sync_device(sqlite3_context* ctx, const Args&) {
+    result_text(ctx, atelier::sync::device_id(synced(ctx)));
 }
 
 void fn_money(sqlite3_context* ctx, const Args& a) {
@@ -362,6 +398,10 @@ const FunctionDef kFunctions[] = {
     {"atelier_link_revoke", 1, 2, WRITES, guarded<fn_link_revoke>},
     {"atelier_send_brief", 4, 5, WRITES, guarded<fn_send_brief>},
     {"atelier_contract_accept", 2, 4, WRITES, guarded<fn_contract_accept>},
+    {"atelier_sync_apply", 1, 1, WRITES, guarded<fn_sync_apply>},
+    {"atelier_sync_export", 1, 2, WRITES, guarded<fn_sync_export>},
+    {"atelier_sync_digest", 0, 1, WRITES, guarded<fn_sync_digest>},
+    {"atelier_sync_device", 0, 0, WRITES, guarded<fn_sync_device>},
 };
 
 }  // namespace
@@ -372,7 +412,8 @@ const char* const atelier_function_names[] = {
     "atelier_amount_words", "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
     "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead", "atelier_proposal_create",
     "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_payment_record", "atelier_link", "atelier_link_create",
-    "atelier_link_revoke", "atelier_send_brief", "atelier_contract_accept", nullptr};
+    "atelier_link_revoke", "atelier_send_brief", "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",
+    "atelier_sync_digest", "atelier_sync_device", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {
@@ -385,6 +426,14 @@ int atelier_register_functions(sqlite3* db) {
         }
     }
     return SQLITE_OK;
+}
+
+void atelier_attach_sync(sqlite3* db) {
+    try {
+        if (atelier::schema_version(db) >= 4 && !sqlite3_db_readonly(db, "main")) atelier::sync::attach(db);
+    } catch (const std::exception&) {
+        // The sync functions report the problem when they are called.
+    }
 }
 
 extern "C" int atelier_auto_init(sqlite3* db, char**, const sqlite3_api_routines*) {

@@ -9,6 +9,10 @@
 // Registers every function on `db`; returns an SQLite result code.
 int atelier_register_functions(sqlite3* db);
 
+// Starts change logging on a database that has the schema (a no-op on one
+// without it, or read-only); never fails the load.
+void atelier_attach_sync(sqlite3* db);
+
 // Signature of an extension entry point, for sqlite3_auto_extension().
 extern "C" int atelier_auto_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
 

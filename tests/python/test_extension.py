@@ -31,7 +31,8 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_proposal_create", "atelier_proposal_accept", "atelier_contract_create",
                                  "atelier_invoices_create", "atelier_payment_record", "atelier_link",
                                  "atelier_link_create", "atelier_link_revoke", "atelier_send_brief",
-                                 "atelier_contract_accept"})
+                                 "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",
+                                 "atelier_sync_digest", "atelier_sync_device"})
 
     def test_money_with_parameters(self):
         con = connect()
@@ -50,7 +51,7 @@ class ExtensionTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "studio.db")
             con = connect(path)
-            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 3)
+            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 4)
             lead = con.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
                                ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
             con.execute("SELECT atelier_lead_move(?, 'brief_sent', 'py', NULL, '2026-11-26T11:00:00Z')", (lead,))
@@ -62,6 +63,30 @@ class ExtensionTest(unittest.TestCase):
             with self.assertRaises(sqlite3.OperationalError):
                 connect(path).execute("SELECT atelier_lead_move(?, 'won', 'py')", (lead,)).fetchone()
 
+
+    def test_sync_between_two_files(self):
+        with tempfile.TemporaryDirectory() as d:
+            a = connect(os.path.join(d, "laptop.db"))
+            b = connect(os.path.join(d, "server.db"))
+            for con in (a, b):
+                con.execute("SELECT atelier_migrate()")
+            lead = a.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
+                             ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
+            a.execute("UPDATE leads SET title = 'Интернет-магазин' WHERE id = ?", (lead,))
+            a.commit()
+            bundle = a.execute("SELECT atelier_sync_export(0)").fetchone()[0]
+            result = b.execute("SELECT atelier_sync_apply(?)", (bundle,)).fetchone()[0]
+            b.commit()
+            self.assertIn('"duplicates":0', result)
+            self.assertEqual(b.execute("SELECT title FROM leads WHERE id = ?", (lead,)).fetchone()[0], "Интернет-магазин")
+            for table in ("leads", "clients", "stage_events"):
+                self.assertEqual(a.execute("SELECT atelier_sync_digest(?)", (table,)).fetchone()[0],
+                                 b.execute("SELECT atelier_sync_digest(?)", (table,)).fetchone()[0])
+            # Applying it again changes nothing.
+            again = b.execute("SELECT atelier_sync_apply(?)", (bundle,)).fetchone()[0]
+            self.assertIn('"applied":0', again)
+            with self.assertRaisesRegex(sqlite3.OperationalError, r"unknown table \"secrets\""):
+                b.execute("SELECT atelier_sync_apply(?)", (bundle.replace('"table":"leads"', '"table":"secrets"'),)).fetchone()
 
     def test_estimates_from_python(self):
         con = connect()

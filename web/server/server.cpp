@@ -32,6 +32,7 @@
 #include "leads.h"
 #include "links.h"
 #include "store.h"
+#include "sync.h"
 #include "version.h"
 #include "workflow.h"
 
@@ -348,6 +349,7 @@ int serve(const ServeOptions& in_opt) {
         bool seeded = opt.demo && seed_demo(d.db);
         ensure_studio(d.db, now_iso());
         install_defaults(d.db, now_iso());
+        sync::attach(d.db);  // every write from here on is in the change log
         std::fprintf(stderr, "atelier: database %s, schema version %d%s\n", opt.db_path.c_str(), v,
                      seeded ? ", demo data created" : "");
         if (!auth::init()) throw Error("libsodium cannot start");

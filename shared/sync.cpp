@@ -1,0 +1,1053 @@
+// atelier/sync.cpp — see sync.h.
+#include "sync.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+#include "ids.h"
+#include "json_writer.h"
+#include "numbering.h"
+#include "store.h"
+
+namespace atelier::sync {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kBundleVersion = 1;
+constexpr size_t kMaxValueBytes = 1 << 20;   // one cell
+constexpr size_t kMaxRowIdBytes = 200;
+constexpr int64_t kMaxDriftMs = 5 * 60 * 1000;  // a replica's clock may run this far ahead
+constexpr size_t kHlcSize = 46;                  // 24 time + '-' + 4 count + '-' + 16 device
+
+struct Column {
+    std::string name;
+    char type;  // 'T' text, 'I' integer, '*' any
+};
+
+struct Table {
+    std::string name, pk;
+    std::vector<Column> columns;
+    // The rows that refer to this table's rows: (child table, its column).
+    std::vector<std::pair<std::string, std::string>> referrers;
+    int rank = 0;
+    const Column* column(std::string_view n) const {
+        for (const Column& c : columns)
+            if (c.name == n) return &c;
+        return nullptr;
+    }
+};
+
+// Per connection: what attach() learned, and whether writes are logged now
+// (not while a bundle is being applied: those changes are logged as received).
+struct Conn {
+    std::string device;
+    bool authority = true;
+    bool logging = true;
+    std::vector<Table> tables;
+    const Table* table(std::string_view n) const {
+        for (const Table& t : tables)
+            if (t.name == n) return &t;
+        return nullptr;
+    }
+};
+
+std::mutex g_mu;
+std::unordered_map<sqlite3*, std::shared_ptr<Conn>> g_conns;
+
+std::shared_ptr<Conn> conn_of(sqlite3* db) {
+    std::lock_guard<std::mutex> lock(g_mu);
+    auto it = g_conns.find(db);
+    return it == g_conns.end() ? nullptr : it->second;
+}
+
+Conn& need(sqlite3* db) {
+    auto c = conn_of(db);
+    if (!c) throw Error("sync: this connection is not attached (call attach after migrate)");
+    return *c;
+}
+
+// The process-wide clock: every connection of one process shares it, so two
+// connections to one file never stamp the same value.
+std::mutex g_clock_mu;
+int64_t g_clock_ms = 0;
+int g_clock_count = 0;
+
+int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string format_hlc(int64_t ms, int count, std::string_view device) {
+    std::time_t secs = (std::time_t)(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ-%04x-", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000), count);
+    return std::string(buf) + std::string(device);
+}
+
+bool is_hex(std::string_view s) {
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return !s.empty();
+}
+
+// Parses a clock; false when it is malformed.
+bool parse_hlc(std::string_view h, int64_t* ms, int* count, std::string_view* device) {
+    if (h.size() != kHlcSize || h[23] != 'Z' || h[19] != '.' || h[24] != '-' || h[29] != '-') return false;
+    std::string iso(h.substr(0, 19));
+    iso += 'Z';
+    if (!is_iso_time(iso)) return false;
+    std::tm tm{};
+    tm.tm_year = std::stoi(iso.substr(0, 4)) - 1900;
+    tm.tm_mon = std::stoi(iso.substr(5, 2)) - 1;
+    tm.tm_mday = std::stoi(iso.substr(8, 2));
+    tm.tm_hour = std::stoi(iso.substr(11, 2));
+    tm.tm_min = std::stoi(iso.substr(14, 2));
+    tm.tm_sec = std::stoi(iso.substr(17, 2));
+    for (size_t i = 20; i < 23; ++i)
+        if (h[i] < '0' || h[i] > '9') return false;
+    if (!is_hex(h.substr(25, 4)) || !is_hex(h.substr(30, 16))) return false;
+    *ms = (int64_t)timegm(&tm) * 1000 + std::stoi(std::string(h.substr(20, 3)));
+    *count = std::stoi(std::string(h.substr(25, 4)), nullptr, 16);
+    *device = h.substr(30, 16);
+    return true;
+}
+
+std::string tick(std::string_view device) {
+    std::lock_guard<std::mutex> lock(g_clock_mu);
+    int64_t now = wall_ms();
+    if (now > g_clock_ms) {
+        g_clock_ms = now;
+        g_clock_count = 0;
+    } else if (++g_clock_count > 0xFFFF) {
+        ++g_clock_ms;
+        g_clock_count = 0;
+    }
+    return format_hlc(g_clock_ms, g_clock_count, device);
+}
+
+// Receiving a clock moves ours past it: what this device writes next is
+// newer than everything it has seen.
+void observe(std::string_view hlc) {
+    int64_t ms = 0;
+    int count = 0;
+    std::string_view dev;
+    if (!parse_hlc(hlc, &ms, &count, &dev)) return;
+    std::lock_guard<std::mutex> lock(g_clock_mu);
+    if (ms > g_clock_ms || (ms == g_clock_ms && count > g_clock_count)) {
+        g_clock_ms = ms;
+        g_clock_count = count;
+    }
+}
+
+std::string random_device_id() {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)random_u64());
+    return buf;
+}
+
+std::string quote_id(std::string_view n) { return "\"" + std::string(n) + "\""; }
+
+// ---- SQL functions used by the triggers ----------------------------------
+
+void fn_hlc(sqlite3_context* ctx, int, sqlite3_value**) {
+    auto* c = static_cast<Conn*>(sqlite3_user_data(ctx));
+    std::string h = tick(c->device);
+    sqlite3_result_text(ctx, h.data(), (int)h.size(), SQLITE_TRANSIENT);
+}
+void fn_device(sqlite3_context* ctx, int, sqlite3_value**) {
+    auto* c = static_cast<Conn*>(sqlite3_user_data(ctx));
+    sqlite3_result_text(ctx, c->device.data(), (int)c->device.size(), SQLITE_TRANSIENT);
+}
+void fn_on(sqlite3_context* ctx, int, sqlite3_value**) {
+    sqlite3_result_int(ctx, static_cast<Conn*>(sqlite3_user_data(ctx))->logging ? 1 : 0);
+}
+
+void write_value(JsonWriter& w, sqlite3_value* v) {
+    switch (sqlite3_value_type(v)) {
+        case SQLITE_INTEGER: w.value((int64_t)sqlite3_value_int64(v)); break;
+        case SQLITE_FLOAT: {
+            char buf[40];
+            std::snprintf(buf, sizeof buf, "%.17g", sqlite3_value_double(v));
+            w.raw(buf);
+            break;
+        }
+        case SQLITE_NULL: w.null(); break;
+        default:
+            w.value(std::string_view((const char*)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v)));
+    }
+}
+
+bool same_value(sqlite3_value* a, sqlite3_value* b) {
+    int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
+    if (ta != tb) return false;
+    switch (ta) {
+        case SQLITE_NULL: return true;
+        case SQLITE_INTEGER: return sqlite3_value_int64(a) == sqlite3_value_int64(b);
+        case SQLITE_FLOAT: return sqlite3_value_double(a) == sqlite3_value_double(b);
+        default: {
+            int na = sqlite3_value_bytes(a), nb = sqlite3_value_bytes(b);
+            return na == nb && std::memcmp(sqlite3_value_blob(a), sqlite3_value_blob(b), (size_t)na) == 0;
+        }
+    }
+}
+
+// atelier_sync_changed('col', old, new, ...): the changed cells as a JSON
+// object, NULL when nothing changed.
+void fn_changed(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    thread_local std::string buf;
+    JsonWriter w(buf);
+    bool any = false;
+    w.begin_object();
+    for (int i = 0; i + 2 < argc; i += 3) {
+        if (same_value(argv[i + 1], argv[i + 2])) continue;
+        w.key(std::string_view((const char*)sqlite3_value_text(argv[i]), (size_t)sqlite3_value_bytes(argv[i])));
+        write_value(w, argv[i + 2]);
+        any = true;
+    }
+    w.end_object();
+    if (!any) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    std::string_view out = w.view();
+    sqlite3_result_text(ctx, out.data(), (int)out.size(), SQLITE_TRANSIENT);
+}
+
+// atelier_sync_cells('col', value, ...): every cell (a new row).
+void fn_cells(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    thread_local std::string buf;
+    JsonWriter w(buf);
+    w.begin_object();
+    for (int i = 0; i + 1 < argc; i += 2) {
+        w.key(std::string_view((const char*)sqlite3_value_text(argv[i]), (size_t)sqlite3_value_bytes(argv[i])));
+        write_value(w, argv[i + 1]);
+    }
+    w.end_object();
+    std::string_view out = w.view();
+    sqlite3_result_text(ctx, out.data(), (int)out.size(), SQLITE_TRANSIENT);
+}
+
+void conn_destroy(void* p) {
+    std::lock_guard<std::mutex> lock(g_mu);
+    for (auto it = g_conns.begin(); it != g_conns.end(); ++it)
+        if (it->second.get() == p) {
+            g_conns.erase(it);
+            return;
+        }
+}
+
+const std::vector<std::string> kTables = {
+    "studio",   "clients",   "leads",    "stage_events", "brief_templates", "briefs",        "price_lists",
+    "estimates", "proposals", "contracts", "invoices",    "payments",        "templates", "notifications", "doc_links"};
+
+std::vector<Table> read_tables(sqlite3* db) {
+    std::vector<Table> out;
+    int rank = 0;
+    for (const std::string& name : kTables) {
+        Table t;
+        t.name = name;
+        t.rank = rank++;
+        Stmt q(db, ("SELECT name, upper(type), pk FROM pragma_table_info('" + name + "', 'main')").c_str());
+        while (q.step()) {
+            std::string type = q.text(1);
+            char kind = type == "TEXT" ? 'T' : type == "INTEGER" ? 'I' : '*';
+            t.columns.push_back({q.text(0), kind});
+            if (q.int64(2) == 1) t.pk = q.text(0);
+        }
+        if (t.columns.empty()) throw Error("sync: table " + name + " is missing (run migrate first)");
+        out.push_back(std::move(t));
+    }
+    for (const Table& child : out) {
+        Stmt q(db, ("SELECT \"table\", \"from\", on_delete FROM pragma_foreign_key_list('" + child.name + "', 'main')").c_str());
+        while (q.step())
+            for (Table& parent : out)
+                if (parent.name == q.text(0)) parent.referrers.push_back({child.name, q.text(1)});
+    }
+    return out;
+}
+
+std::string trigger_sql(const Table& t) {
+    std::string all, changed;
+    for (const Column& c : t.columns) {
+        std::string q = quote_id(c.name);
+        all += (all.empty() ? "'" : ", '") + c.name + "', new." + q;
+        changed += (changed.empty() ? "'" : ", '") + c.name + "', old." + q + ", new." + q;
+    }
+    std::string pk = quote_id(t.pk);
+    std::string pre = "CREATE TEMP TRIGGER IF NOT EXISTS atelier_sync_" + t.name;
+    std::string on = " ON main." + quote_id(t.name) + " WHEN atelier_sync_on() BEGIN INSERT INTO change_log(hlc, device, tbl, row_id, cells) ";
+    return pre + "_i AFTER INSERT" + on + "VALUES (atelier_hlc(), atelier_device(), '" + t.name + "', new." + pk +
+           ", atelier_sync_cells(" + all + ")); END;\n" +
+           pre + "_u AFTER UPDATE" + on + "SELECT atelier_hlc(), atelier_device(), '" + t.name + "', new." + pk +
+           ", c FROM (SELECT atelier_sync_changed(" + changed + ") AS c) WHERE c IS NOT NULL; END;\n" +
+           pre + "_d AFTER DELETE" + on + "VALUES (atelier_hlc(), atelier_device(), '" + t.name + "', old." + pk +
+           ", NULL); END;\n";
+}
+
+// Sets conn->logging for a scope.
+struct Logging {
+    Conn& c;
+    bool saved;
+    Logging(Conn& conn, bool on) : c(conn), saved(conn.logging) { c.logging = on; }
+    ~Logging() { c.logging = saved; }
+};
+
+std::string change_id(std::string_view hlc, std::string_view table, std::string_view row) {
+    std::string seed;
+    seed.reserve(hlc.size() + table.size() + row.size() + 2);
+    seed.append(hlc).append("|").append(table).append("|").append(row);
+    return uuid_from(seed);
+}
+
+}  // namespace
+
+const std::vector<std::string>& tables() { return kTables; }
+
+std::string meta(sqlite3* db, std::string_view key, std::string_view fallback) {
+    Stmt q(db, "SELECT value FROM sync_meta WHERE key = ?1");
+    q.bind(1, key);
+    return q.step() ? q.text(0) : std::string(fallback);
+}
+
+void set_meta(sqlite3* db, std::string_view key, std::string_view value) {
+    Stmt q(db, "INSERT INTO sync_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    q.bind(1, key).bind(2, value).step();
+}
+
+bool attached(sqlite3* db) { return conn_of(db) != nullptr; }
+
+void attach(sqlite3* db) {
+    if (attached(db)) return;
+    if (schema_version(db) < 4) throw Error("sync: the database needs schema version 4 or later (run migrate first)");
+    auto c = std::make_shared<Conn>();
+    c->tables = read_tables(db);
+    Savepoint sp(db, "atelier_sync_attach");
+    std::string device = meta(db, "device");
+    bool fresh = device.empty();
+    if (fresh) {
+        device = random_device_id();
+        set_meta(db, "device", device);
+        set_meta(db, "role", "authority");
+    }
+    c->device = device;
+    c->authority = meta(db, "role", "authority") == "authority";
+    {
+        std::lock_guard<std::mutex> lock(g_mu);
+        g_conns[db] = c;
+    }
+    const int flags = SQLITE_UTF8;
+    Conn* p = c.get();
+    int rc = sqlite3_create_function_v2(db, "atelier_hlc", 0, flags, p, fn_hlc, nullptr, nullptr, conn_destroy);
+    if (rc == SQLITE_OK) rc = sqlite3_create_function_v2(db, "atelier_device", 0, flags, p, fn_device, nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_create_function_v2(db, "atelier_sync_on", 0, flags, p, fn_on, nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_create_function_v2(db, "atelier_sync_changed", -1, flags, p, fn_changed, nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_create_function_v2(db, "atelier_sync_cells", -1, flags, p, fn_cells, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+        std::lock_guard<std::mutex> lock(g_mu);
+        g_conns.erase(db);
+        throw Error(std::string("sync: cannot register the clock functions: ") + sqlite3_errmsg(db));
+    }
+    // The clock resumes after the newest change this file holds.
+    {
+        Stmt q(db, "SELECT max(hlc) FROM (SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1000)");
+        if (q.step() && !q.is_null(0)) observe(q.text(0));
+    }
+    for (const Table& t : c->tables) exec(db, trigger_sql(t).c_str());
+    if (fresh) {
+        // Rows written before the file had a device become changes now.
+        for (const Table& t : c->tables) {
+            std::string all;
+            for (const Column& col : t.columns)
+                all += (all.empty() ? "'" : ", '") + col.name + "', " + quote_id(col.name);
+            exec(db, ("INSERT INTO change_log(hlc, device, tbl, row_id, cells) SELECT atelier_hlc(), atelier_device(), '" +
+                      t.name + "', " + quote_id(t.pk) + ", atelier_sync_cells(" + all + ") FROM main." +
+                      quote_id(t.name) + " ORDER BY rowid")
+                         .c_str());
+        }
+    }
+    sp.commit();
+}
+
+std::string device_id(sqlite3* db) { return need(db).device; }
+
+bool is_authority(sqlite3* db) {
+    auto c = conn_of(db);
+    if (c) return c->authority;
+    return meta(db, "role", "authority") == "authority";
+}
+
+void make_replica(sqlite3* db) {
+    Conn& c = need(db);
+    set_meta(db, "role", "replica");
+    c.authority = false;
+}
+
+std::string next_hlc(sqlite3* db) { return tick(need(db).device); }
+
+int64_t pending_changes(sqlite3* db) {
+    Conn& c = need(db);
+    int64_t pushed = std::stoll(meta(db, "pushed_seq", "0"));
+    Stmt q(db, "SELECT count(*) FROM change_log WHERE seq > ?1 AND device = ?2");
+    q.bind(1, pushed).bind(2, c.device);
+    q.step();
+    return q.int64(0);
+}
+
+std::string export_changes(sqlite3* db, const ExportOptions& o) {
+    Conn& c = need(db);
+    std::string sql = "SELECT seq, hlc, tbl, row_id, cells FROM change_log WHERE seq > ?1";
+    if (o.own_only) sql += " AND device = ?2";
+    if (!o.skip_device.empty()) sql += " AND device != ?3";
+    sql += " ORDER BY seq";
+    if (o.limit > 0) sql += " LIMIT ?4";
+    Stmt q(db, sql.c_str());
+    q.bind(1, o.since);
+    if (o.own_only) q.bind(2, c.device);
+    if (!o.skip_device.empty()) q.bind(3, o.skip_device);
+    if (o.limit > 0) q.bind(4, o.limit + 1);  // one more tells whether more follow
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.key("format").value("atelier-sync").key("version").value(kBundleVersion);
+    w.key("schema").value(schema_version(db)).key("device").value(c.device).key("since").value(o.since);
+    w.key("changes").begin_array();
+    int64_t until = o.since, n = 0;
+    bool more = false;
+    while (q.step()) {
+        if (o.limit > 0 && n == o.limit) {
+            more = true;
+            break;
+        }
+        ++n;
+        until = q.int64(0);
+        std::string hlc = q.text(1), table = q.text(2), row = q.text(3);
+        w.begin_object();
+        w.key("id").value(change_id(hlc, table, row));
+        w.key("hlc").value(hlc).key("table").value(table).key("row").value(row);
+        if (q.is_null(4))
+            w.key("delete").value(true);
+        else
+            w.key("cells").raw(q.text(4));
+        w.end_object();
+    }
+    w.end_array();
+    w.key("until").value(until).key("more").value(more);
+    w.end_object();
+    return std::string(w.view());
+}
+
+std::string ApplyResult::json() const {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.key("changes").value(changes).key("applied").value(applied).key("duplicates").value(duplicates);
+    w.key("pending").value(pending).key("until").value(until).key("more").value(more);
+    w.key("refusals").begin_array();
+    for (const Refusal& r : refusals) {
+        w.begin_object();
+        w.key("change_id").value(r.change_id).key("table").value(r.table).key("row").value(r.row);
+        w.key("column").value(r.column).key("reason").value(r.reason);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    return std::string(w.view());
+}
+
+namespace {
+
+struct Change {
+    std::string id, hlc, device, table, row;
+    const json* cells = nullptr;  // null: a delete
+};
+
+// The prepared statements of one apply, by SQL text.
+class Statements {
+public:
+    explicit Statements(sqlite3* db) : db_(db) {}
+    ~Statements() {
+        for (auto& kv : map_) sqlite3_finalize(kv.second);
+    }
+    sqlite3_stmt* get(const std::string& sql) {
+        auto it = map_.find(sql);
+        if (it != map_.end()) {
+            sqlite3_reset(it->second);
+            sqlite3_clear_bindings(it->second);
+            return it->second;
+        }
+        sqlite3_stmt* s = nullptr;
+        check(db_, sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr), "sync prepare");
+        map_[sql] = s;
+        return s;
+    }
+
+private:
+    sqlite3* db_;
+    std::unordered_map<std::string, sqlite3_stmt*> map_;
+};
+
+void bind_json(sqlite3_stmt* s, int i, const json& v) {
+    if (v.is_null()) sqlite3_bind_null(s, i);
+    else if (v.is_string()) {
+        const std::string& t = v.get_ref<const std::string&>();
+        sqlite3_bind_text(s, i, t.data(), (int)t.size(), SQLITE_TRANSIENT);
+    } else if (v.is_boolean()) sqlite3_bind_int(s, i, v.get<bool>() ? 1 : 0);
+    else if (v.is_number_integer()) sqlite3_bind_int64(s, i, v.get<int64_t>());
+    else if (v.is_number_unsigned()) sqlite3_bind_int64(s, i, (int64_t)v.get<uint64_t>());
+    else if (v.is_number_float()) sqlite3_bind_double(s, i, v.get<double>());
+    else sqlite3_bind_null(s, i);
+}
+
+json column_json(sqlite3_stmt* s, int i) {
+    switch (sqlite3_column_type(s, i)) {
+        case SQLITE_NULL: return nullptr;
+        case SQLITE_INTEGER: return (int64_t)sqlite3_column_int64(s, i);
+        case SQLITE_FLOAT: return sqlite3_column_double(s, i);
+        default: return std::string((const char*)sqlite3_column_text(s, i), (size_t)sqlite3_column_bytes(s, i));
+    }
+}
+
+// The state of one row, folded from its changes in clock order.
+struct Folded {
+    bool known = false;  // any change at all
+    bool alive = false;
+    std::map<std::string, json> cells;
+};
+
+Folded fold(Statements& st, const std::string& table, const std::string& row) {
+    sqlite3_stmt* q = st.get("SELECT hlc, cells FROM change_log WHERE tbl = ?1 AND row_id = ?2 ORDER BY hlc");
+    sqlite3_bind_text(q, 1, table.data(), (int)table.size(), SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, row.data(), (int)row.size(), SQLITE_STATIC);
+    Folded f;
+    std::string last_write, last_delete;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        f.known = true;
+        std::string hlc((const char*)sqlite3_column_text(q, 0));
+        if (sqlite3_column_type(q, 1) == SQLITE_NULL) {
+            last_delete = hlc;
+            continue;
+        }
+        last_write = hlc;
+        json cells = json::parse(std::string_view((const char*)sqlite3_column_text(q, 1), (size_t)sqlite3_column_bytes(q, 1)));
+        for (auto it = cells.begin(); it != cells.end(); ++it) f.cells[it.key()] = std::move(it.value());
+    }
+    sqlite3_reset(q);
+    f.alive = !last_write.empty() && last_write > last_delete;
+    return f;
+}
+
+// A row stands in its table when its changes say it is alive and every row
+// it refers to stands. So before a row goes, the rows that refer to it go
+// too and wait in sync_pending: their own changes decide whether they come
+// back if the parent does (a newer edit resurrects it). This keeps a
+// replica's tables a function of the changes it holds, whatever their order.
+void park_dependents(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row, int depth = 0) {
+    if (depth > 8) return;
+    for (const auto& [child_name, col] : t.referrers) {
+        const Table* child = c.table(child_name);
+        if (!child) continue;
+        std::vector<std::string> rows;
+        sqlite3_stmt* q = st.get("SELECT " + quote_id(child->pk) + " FROM main." + quote_id(child_name) + " WHERE " +
+                                 quote_id(col) + " = ?1");
+        sqlite3_bind_text(q, 1, row.data(), (int)row.size(), SQLITE_TRANSIENT);
+        while (sqlite3_step(q) == SQLITE_ROW) rows.push_back((const char*)sqlite3_column_text(q, 0));
+        sqlite3_reset(q);
+        for (const std::string& r : rows) {
+            park_dependents(db, c, st, *child, r, depth + 1);
+            sqlite3_stmt* d = st.get("DELETE FROM main." + quote_id(child_name) + " WHERE " + quote_id(child->pk) + " = ?1");
+            sqlite3_bind_text(d, 1, r.data(), (int)r.size(), SQLITE_TRANSIENT);
+            int rc = sqlite3_step(d);
+            sqlite3_reset(d);
+            check(db, rc, "sync: parking a dependent row");
+            sqlite3_stmt* p = st.get("INSERT INTO sync_pending(tbl, row_id, reason) VALUES (?1, ?2, 'a row it refers to was deleted')"
+                                     " ON CONFLICT(tbl, row_id) DO NOTHING");
+            sqlite3_bind_text(p, 1, child_name.data(), (int)child_name.size(), SQLITE_TRANSIENT);
+            sqlite3_bind_text(p, 2, r.data(), (int)r.size(), SQLITE_TRANSIENT);
+            sqlite3_step(p);
+            sqlite3_reset(p);
+        }
+    }
+}
+
+// Writes a row's folded state into its table. Returns "" or, when the row
+// cannot stand yet (a constraint), the reason.
+std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row) {
+    Folded f = fold(st, t.name, row);
+    if (!f.known) return "";
+    int rc;
+    sqlite3_stmt* s;
+    if (!f.alive) {
+        park_dependents(db, c, st, t, row);
+        s = st.get("DELETE FROM main." + quote_id(t.name) + " WHERE " + quote_id(t.pk) + " = ?1");
+        sqlite3_bind_text(s, 1, row.data(), (int)row.size(), SQLITE_STATIC);
+        rc = sqlite3_step(s);
+    } else {
+        f.cells[t.pk] = row;
+        std::string cols, vals, set;
+        int i = 0;
+        for (const auto& kv : f.cells) {
+            if (!t.column(kv.first)) continue;  // a column from a newer schema
+            ++i;
+            cols += (cols.empty() ? "" : ", ") + quote_id(kv.first);
+            vals += (vals.empty() ? "?" : ", ?") + std::to_string(i);
+            if (kv.first != t.pk) set += (set.empty() ? "" : ", ") + quote_id(kv.first) + " = excluded." + quote_id(kv.first);
+        }
+        std::string sql = "INSERT INTO main." + quote_id(t.name) + "(" + cols + ") VALUES (" + vals + ") ON CONFLICT(" +
+                          quote_id(t.pk) + ") DO " + (set.empty() ? std::string("NOTHING") : "UPDATE SET " + set);
+        s = st.get(sql);
+        i = 0;
+        for (const auto& kv : f.cells) {
+            if (!t.column(kv.first)) continue;
+            bind_json(s, ++i, kv.second);
+        }
+        rc = sqlite3_step(s);
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE) return "";
+    if ((rc & 0xFF) == SQLITE_CONSTRAINT) return sqlite3_errmsg(db);
+    check(db, rc, "sync: apply");
+    return "";
+}
+
+// Current values of a row (for the authority's refusals).
+std::map<std::string, json> row_values(Statements& st, const Table& t, const std::string& row) {
+    std::map<std::string, json> out;
+    sqlite3_stmt* q = st.get("SELECT * FROM main." + quote_id(t.name) + " WHERE " + quote_id(t.pk) + " = ?1");
+    sqlite3_bind_text(q, 1, row.data(), (int)row.size(), SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        for (int i = 0; i < sqlite3_column_count(q); ++i) out[sqlite3_column_name(q, i)] = column_json(q, i);
+    sqlite3_reset(q);
+    return out;
+}
+
+// The unique groups a replica can collide on while offline: the version
+// counter of a lead's estimates and of editable templates.
+const std::map<std::string, std::vector<std::string>> kVersionGroups = {
+    {"estimates", {"lead_id"}},
+    {"price_lists", {"studio_id", "name"}},
+    {"brief_templates", {"code"}},
+    {"templates", {"kind", "code", "lang"}},
+};
+
+const char* series_of(const std::string& table) {
+    if (table == "proposals") return "proposal";
+    if (table == "contracts") return "contract";
+    if (table == "invoices") return "invoice";
+    return nullptr;
+}
+
+int year_of(const std::string& iso) {
+    if (iso.size() >= 4 && iso[0] >= '0' && iso[0] <= '9') return std::stoi(iso.substr(0, 4));
+    return 2000;
+}
+
+std::string value_text(const json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_null()) return "";
+    return v.dump();
+}
+
+}  // namespace
+
+ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
+    Conn& c = need(db);
+    const int64_t now = o.now_ms ? o.now_ms : wall_ms();
+    auto fail = [](const std::string& where, const std::string& what) -> Error {
+        return Error("sync: " + where + ": " + what + " (nothing was applied)");
+    };
+    json b = json::parse(text, nullptr, false);
+    if (b.is_discarded()) throw fail("bundle", "not valid JSON (truncated or damaged)");
+    if (!b.is_object()) throw fail("bundle", "expected a JSON object");
+    if (!b.contains("format") || b["format"] != "atelier-sync") throw fail("format", "expected \"atelier-sync\"");
+    if (!b.contains("version") || !b["version"].is_number_integer() || b["version"].get<int64_t>() != kBundleVersion)
+        throw fail("version", "expected " + std::to_string(kBundleVersion));
+    if (!b.contains("schema") || !b["schema"].is_number_integer()) throw fail("schema", "expected an integer");
+    int64_t schema = b["schema"].get<int64_t>();
+    int ours = schema_version(db);
+    // The authority refuses what it cannot fully hold; a replica behind the
+    // authority's schema keeps syncing what it knows.
+    const bool lenient = !c.authority && schema > ours;
+    if (schema > ours && !lenient)
+        throw fail("schema", "the bundle was made by schema version " + std::to_string(schema) +
+                                 " and this database has version " + std::to_string(ours) +
+                                 "; upgrade Atelier here before syncing");
+    if (schema < 4) throw fail("schema", "expected 4 or later, got " + std::to_string(schema));
+    if (!b.contains("device") || !b["device"].is_string() || b["device"].get<std::string>().size() != 16 ||
+        !is_hex(b["device"].get<std::string>()))
+        throw fail("device", "expected 16 hex digits");
+    const std::string bundle_device = b["device"].get<std::string>();
+    if (c.authority && bundle_device == c.device) throw fail("device", "the bundle claims this database's own device id");
+    if (!o.device.empty() && bundle_device != o.device)
+        throw fail("device", "the bundle is from device " + bundle_device + " but was pushed with the token of device " + o.device);
+    if (!b.contains("changes") || !b["changes"].is_array()) throw fail("changes", "expected an array");
+
+    ApplyResult r;
+    if (b.contains("until") && b["until"].is_number_integer()) r.until = b["until"].get<int64_t>();
+    if (b.contains("more") && b["more"].is_boolean()) r.more = b["more"].get<bool>();
+
+    // Everything is checked before anything is written.
+    const json& arr = b["changes"];
+    std::vector<Change> changes;
+    changes.reserve(arr.size());
+    std::string max_hlc;
+    for (size_t i = 0; i < arr.size(); ++i) {
+        const json& ch = arr[i];
+        std::string at = "changes[" + std::to_string(i) + "]";
+        if (!ch.is_object()) throw fail(at, "expected an object");
+        for (const char* k : {"id", "hlc", "table", "row"})
+            if (!ch.contains(k) || !ch[k].is_string()) throw fail(at + "." + k, "expected a string");
+        Change x;
+        x.id = ch["id"].get<std::string>();
+        x.hlc = ch["hlc"].get<std::string>();
+        x.table = ch["table"].get<std::string>();
+        x.row = ch["row"].get<std::string>();
+        int64_t ms;
+        int count;
+        std::string_view dev;
+        if (!parse_hlc(x.hlc, &ms, &count, &dev)) throw fail(at + ".hlc", "not a clock value (\"" + x.hlc.substr(0, 60) + "\")");
+        x.device = std::string(dev);
+        const Table* t = c.table(x.table);
+        if (!t) {
+            // A replica older than the authority skips what it cannot hold.
+            if (lenient) continue;
+            throw fail(at + ".table", "unknown table \"" + x.table.substr(0, 60) + "\"");
+        }
+        if (x.row.empty() || x.row.size() > kMaxRowIdBytes) throw fail(at + ".row", "expected 1 to 200 characters");
+        if (x.id != change_id(x.hlc, x.table, x.row)) throw fail(at + ".id", "does not match the change's clock, table and row");
+        if (c.authority) {
+            if (x.device == c.device) throw fail(at + ".hlc", "claims this database's own device id " + c.device);
+            if (x.device != bundle_device)
+                throw fail(at + ".hlc", "written by device " + x.device + ", but the bundle is from device " + bundle_device +
+                                            " (a replica sends only its own changes)");
+            if (ms > now + kMaxDriftMs)
+                throw fail(at + ".hlc", "the clock of device " + x.device + " is " + std::to_string((ms - now) / 60000) +
+                                            " min ahead of this server (at most 5 min); correct the device's clock");
+        }
+        bool del = ch.contains("delete") && ch["delete"] == true;
+        if (del) {
+            if (ch.contains("cells")) throw fail(at, "a delete carries no cells");
+        } else {
+            if (!ch.contains("cells") || !ch["cells"].is_object() || ch["cells"].empty())
+                throw fail(at + ".cells", "expected an object of columns");
+            for (auto it = ch["cells"].begin(); it != ch["cells"].end(); ++it) {
+                std::string cat = at + ".cells." + it.key().substr(0, 60);
+                const Column* col = t->column(it.key());
+                if (!col) {
+                    if (lenient) continue;
+                    throw fail(cat, "unknown column of " + x.table);
+                }
+                const json& v = it.value();
+                if (v.is_null()) continue;
+                if (col->type == 'T' && !v.is_string()) throw fail(cat, "expected text or null, got " + std::string(v.type_name()));
+                if (col->type == 'I' && !(v.is_number_integer() || v.is_number_unsigned()))
+                    throw fail(cat, "expected an integer or null, got " + std::string(v.type_name()));
+                if (col->type == '*' && !(v.is_primitive())) throw fail(cat, "expected a scalar");
+                if (v.is_string() && v.get_ref<const std::string&>().size() > kMaxValueBytes)
+                    throw fail(cat, "value larger than 1 MiB");
+                if (it.key() == t->pk && v != json(x.row)) throw fail(cat, "differs from the change's row id");
+            }
+            x.cells = &ch["cells"];
+        }
+        if (x.hlc > max_hlc) max_hlc = x.hlc;
+        changes.push_back(std::move(x));
+    }
+    r.changes = (int64_t)changes.size();
+    if (!max_hlc.empty()) observe(max_hlc);
+
+    Savepoint sp(db, "atelier_sync_apply");
+    Statements st(db);
+    std::set<std::pair<int, std::string>> touched;  // (table rank, row)
+    std::vector<const Change*> fresh;
+    {
+        Logging quiet(c, false);
+        sqlite3_stmt* ins = st.get("INSERT INTO change_log(hlc, device, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)"
+                                   " ON CONFLICT(tbl, row_id, hlc) DO NOTHING");
+        for (const Change& x : changes) {
+            sqlite3_reset(ins);
+            sqlite3_bind_text(ins, 1, x.hlc.data(), (int)x.hlc.size(), SQLITE_STATIC);
+            sqlite3_bind_text(ins, 2, x.device.data(), (int)x.device.size(), SQLITE_STATIC);
+            sqlite3_bind_text(ins, 3, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
+            sqlite3_bind_text(ins, 4, x.row.data(), (int)x.row.size(), SQLITE_STATIC);
+            std::string cells = x.cells ? x.cells->dump() : std::string();
+            if (x.cells) sqlite3_bind_text(ins, 5, cells.data(), (int)cells.size(), SQLITE_TRANSIENT);
+            else sqlite3_bind_null(ins, 5);
+            check(db, sqlite3_step(ins), "sync: change log");
+            if (sqlite3_changes(db) == 0) {
+                ++r.duplicates;
+                continue;
+            }
+            ++r.applied;
+            fresh.push_back(&x);
+            touched.insert({c.table(x.table)->rank, x.row});
+        }
+    }
+
+    // What the authority protects: the values before this batch.
+    struct Guard {
+        const Table* t;
+        std::string row;
+        std::map<std::string, json> before;
+        bool accepted;
+    };
+    std::vector<Guard> guards;
+    if (c.authority) {
+        for (const auto& tr : touched) {
+            const Table& t = c.tables[(size_t)tr.first];
+            if (!series_of(t.name)) continue;
+            Guard g{&t, tr.second, row_values(st, t, tr.second), false};
+            auto s = g.before.find("status");
+            g.accepted = s != g.before.end() && s->second == "accepted" && t.name != "invoices";
+            guards.push_back(std::move(g));
+        }
+    }
+
+    std::vector<std::pair<const Table*, std::string>> materialized;
+    {
+        Logging quiet(c, false);
+        auto settle = [&](const Table& t, const std::string& row) {
+            std::string why = materialize(db, c, st, t, row);
+            sqlite3_stmt* s;
+            if (why.empty()) {
+                s = st.get("DELETE FROM sync_pending WHERE tbl = ?1 AND row_id = ?2");
+                materialized.push_back({&t, row});
+            } else {
+                s = st.get("INSERT INTO sync_pending(tbl, row_id, reason) VALUES (?1, ?2, ?3)"
+                           " ON CONFLICT(tbl, row_id) DO UPDATE SET reason = excluded.reason");
+                sqlite3_bind_text(s, 3, why.data(), (int)why.size(), SQLITE_TRANSIENT);
+            }
+            sqlite3_bind_text(s, 1, t.name.data(), (int)t.name.size(), SQLITE_STATIC);
+            sqlite3_bind_text(s, 2, row.data(), (int)row.size(), SQLITE_STATIC);
+            check(db, sqlite3_step(s), "sync: pending");
+            sqlite3_reset(s);
+            return why.empty();
+        };
+        for (const auto& tr : touched) settle(c.tables[(size_t)tr.first], tr.second);
+        // Rows that waited may stand now; repeat while something moves.
+        for (int pass = 0; pass < 64; ++pass) {
+            struct Waiting {
+                std::string table, row, reason;
+            };
+            std::vector<Waiting> waiting;
+            {
+                Stmt q(db, "SELECT tbl, row_id, reason FROM sync_pending ORDER BY tbl, row_id");
+                while (q.step()) waiting.push_back({q.text(0), q.text(1), q.text(2)});
+            }
+            bool progress = false;
+            for (const auto& w : waiting) {
+                const Table* t = c.table(w.table);
+                if (t && settle(*t, w.row)) progress = true;
+            }
+            if (!progress && c.authority) {
+                // Two replicas took the same version number offline: the
+                // later arrival gets the next one (always upwards, so a
+                // replica holding the other row never waits on a swap).
+                for (const auto& w : waiting) {
+                    if (w.reason.find("UNIQUE") == std::string::npos) continue;
+                    auto g = kVersionGroups.find(w.table);
+                    if (g == kVersionGroups.end()) continue;
+                    const Table* t = c.table(w.table);
+                    Folded f = fold(st, t->name, w.row);
+                    if (!f.alive) continue;
+                    std::string sql = "SELECT coalesce(max(version), 0) + 1 FROM main." + quote_id(t->name) + " WHERE 1";
+                    for (size_t k = 0; k < g->second.size(); ++k)
+                        sql += " AND " + quote_id(g->second[k]) + " IS ?" + std::to_string(k + 1);
+                    sqlite3_stmt* q = st.get(sql);
+                    for (size_t k = 0; k < g->second.size(); ++k) {
+                        auto cell = f.cells.find(g->second[k]);
+                        bind_json(q, (int)k + 1, cell == f.cells.end() ? json(nullptr) : cell->second);
+                    }
+                    int64_t v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 1;
+                    sqlite3_reset(q);
+                    auto cur = f.cells.find("version");
+                    if (cur != f.cells.end() && cur->second == json(v)) continue;
+                    std::string cells = "{\"version\":" + std::to_string(v) + "}";
+                    Stmt ins(db, "INSERT INTO change_log(hlc, device, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)");
+                    ins.bind(1, tick(c.device)).bind(2, c.device).bind(3, t->name).bind(4, w.row).bind(5, cells).step();
+                    if (settle(*t, w.row)) progress = true;
+                }
+            }
+            if (!progress) break;
+        }
+    }
+
+    if (c.authority) {
+        // A document the client accepted stays as accepted; a number is the
+        // authority's to give. Anything else is written back with a newer
+        // clock, so every replica ends with the authority's value.
+        std::map<std::string, std::string> refused_cols;  // "table|row|col" -> reason
+        for (const Guard& g : guards) {
+            std::map<std::string, json> after = row_values(st, *g.t, g.row);
+            if (after.empty()) continue;
+            std::vector<std::string> restore;
+            for (const auto& kv : g.before) {
+                bool protect = g.accepted || kv.first == "number";
+                if (!protect || after[kv.first] == kv.second) continue;
+                restore.push_back(kv.first);
+                std::string reason = g.accepted
+                    ? "the client accepted this " + std::string(series_of(g.t->name)) + " on " +
+                          value_text(g.before.at("accepted_at")) + "; it can no longer change (make a new version instead)"
+                    : "document numbers are given only by the server";
+                refused_cols[g.t->name + "|" + g.row + "|" + kv.first] = reason;
+            }
+            if (g.before.empty() && after.count("number") && !after["number"].is_null()) {
+                restore.push_back("number");
+                refused_cols[g.t->name + "|" + g.row + "|number"] = "document numbers are given only by the server";
+            }
+            if (restore.empty()) continue;
+            std::string set;
+            for (size_t k = 0; k < restore.size(); ++k)
+                set += (k ? ", " : "") + quote_id(restore[k]) + " = ?" + std::to_string(k + 2);
+            Stmt up(db, ("UPDATE main." + quote_id(g.t->name) + " SET " + set + " WHERE " + quote_id(g.t->pk) + " = ?1").c_str());
+            up.bind(1, g.row);
+            for (size_t k = 0; k < restore.size(); ++k) {
+                auto it = g.before.find(restore[k]);
+                bind_json(up.raw(), (int)k + 2, it == g.before.end() ? json(nullptr) : it->second);
+            }
+            up.step();
+        }
+        if (!refused_cols.empty()) {
+            std::string at = format_hlc(now, 0, c.device).substr(0, 19) + "Z";
+            for (const Change* x : fresh) {
+                if (!x->cells) continue;
+                for (auto it = x->cells->begin(); it != x->cells->end(); ++it) {
+                    auto f = refused_cols.find(x->table + "|" + x->row + "|" + it.key());
+                    if (f == refused_cols.end()) continue;
+                    r.refusals.push_back({x->id, x->table, x->row, it.key(), f->second});
+                    Stmt rec(db, "INSERT INTO sync_refusals(at, device, change_id, tbl, row_id, col, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                    rec.bind(1, at).bind(2, x->device).bind(3, x->id).bind(4, x->table).bind(5, x->row).bind(6, it.key())
+                        .bind(7, f->second).step();
+                }
+            }
+        }
+        // Documents made offline get their numbers now, in the order they were made.
+        std::vector<std::tuple<std::string, std::string, const Table*, std::string>> unnumbered;
+        for (const auto& m : materialized) {
+            if (!series_of(m.first->name)) continue;
+            auto v = row_values(st, *m.first, m.second);
+            if (v.empty() || !v["number"].is_null()) continue;
+            if (m.first->name == "proposals" && v["status"] != "accepted") continue;
+            unnumbered.push_back({value_text(v["created_at"]), m.second, m.first, value_text(v["provisional_number"])});
+        }
+        std::sort(unnumbered.begin(), unnumbered.end(), [](const auto& a, const auto& b2) {
+            return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b2), std::get<1>(b2));
+        });
+        unnumbered.erase(std::unique(unnumbered.begin(), unnumbered.end(),
+                                     [](const auto& a, const auto& b2) { return std::get<1>(a) == std::get<1>(b2); }),
+                         unnumbered.end());
+        for (const auto& u : unnumbered) {
+            const Table* t = std::get<2>(u);
+            const std::string& row = std::get<1>(u);
+            auto v = row_values(st, *t, row);
+            std::string date = t->name == "invoices" && v["issued_on"].is_string() ? v["issued_on"].get<std::string>()
+                               : t->name == "proposals" && v["accepted_at"].is_string() ? v["accepted_at"].get<std::string>()
+                                                                                          : std::get<0>(u);
+            std::string number = next_number(db, series_of(t->name), year_of(date));
+            const std::string& prov = std::get<3>(u);
+            Stmt up(db, ("UPDATE main." + quote_id(t->name) + " SET number = ?2 WHERE id = ?1").c_str());
+            up.bind(1, row).bind(2, number).step();
+            if (!prov.empty()) {
+                // The provisional number printed in the lead's documents becomes the real one.
+                std::string lead = value_text(v["lead_id"]);
+                for (const char* tb : {"proposals", "contracts", "invoices"}) {
+                    Stmt fix(db, (std::string("UPDATE main.") + tb + " SET snapshot_html = replace(snapshot_html, ?2, ?3)"
+                                  " WHERE lead_id = ?1 AND instr(snapshot_html, ?2) > 0").c_str());
+                    fix.bind(1, lead).bind(2, prov).bind(3, number).step();
+                }
+                Stmt lines(db, "UPDATE main.invoices SET lines_json = replace(lines_json, ?2, ?3) WHERE lead_id = ?1 AND instr(lines_json, ?2) > 0");
+                lines.bind(1, lead).bind(2, prov).bind(3, number).step();
+            }
+        }
+    }
+    {
+        Stmt q(db, "SELECT count(*) FROM sync_pending");
+        q.step();
+        r.pending = q.int64(0);
+    }
+    sp.commit();
+    return r;
+}
+
+namespace {
+
+struct Hash128 {
+    uint64_t a = 0xcbf29ce484222325ull, b = 0x84222325cbf29ce4ull;
+    void add(const void* p, size_t n) {
+        const unsigned char* s = static_cast<const unsigned char*>(p);
+        for (size_t i = 0; i < n; ++i) {
+            a = (a ^ s[i]) * 0x100000001b3ull;
+            b = (b ^ s[i]) * 0x100000001b3ull;
+            b ^= b >> 29;
+        }
+    }
+    void add_tagged(char tag, const void* p, size_t n) {
+        add(&tag, 1);
+        uint64_t len = n;
+        add(&len, sizeof len);
+        add(p, n);
+    }
+    std::string hex() const {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
+        return buf;
+    }
+};
+
+void digest_table(sqlite3* db, const Table& t, Hash128& h) {
+    h.add_tagged('t', t.name.data(), t.name.size());
+    std::string cols;
+    for (const Column& c : t.columns) cols += (cols.empty() ? "" : ", ") + quote_id(c.name);
+    Stmt q(db, ("SELECT " + cols + " FROM main." + quote_id(t.name) + " ORDER BY " + quote_id(t.pk)).c_str());
+    sqlite3_stmt* s = q.raw();
+    while (q.step()) {
+        h.add("r", 1);
+        for (int i = 0; i < (int)t.columns.size(); ++i) {
+            switch (sqlite3_column_type(s, i)) {
+                case SQLITE_NULL: h.add_tagged('n', "", 0); break;
+                case SQLITE_INTEGER: {
+                    int64_t v = sqlite3_column_int64(s, i);
+                    h.add_tagged('i', &v, sizeof v);
+                    break;
+                }
+                case SQLITE_FLOAT: {
+                    double v = sqlite3_column_double(s, i);
+                    h.add_tagged('f', &v, sizeof v);
+                    break;
+                }
+                default: h.add_tagged('s', sqlite3_column_text(s, i), (size_t)sqlite3_column_bytes(s, i));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+std::string digest(sqlite3* db, std::string_view table) {
+    Conn& c = need(db);
+    Hash128 h;
+    if (!table.empty()) {
+        const Table* t = c.table(table);
+        if (!t) throw Error("sync: digest: table: \"" + std::string(table) + "\" is not synced");
+        digest_table(db, *t, h);
+        return h.hex();
+    }
+    for (const Table& t : c.tables) digest_table(db, t, h);
+    return h.hex();
+}
+
+}  // namespace atelier::sync
