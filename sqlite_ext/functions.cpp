@@ -160,7 +160,11 @@ sqlite3* synced(sqlite3_context* ctx) {
 }
 
 void fn_sync_apply(sqlite3_context* ctx, const Args& a) {
-    result_text(ctx, atelier::sync::apply(synced(ctx), a.text(0, "bundle")).json());
+    // A blob is read as its bytes: readfile('changes.json') gives one.
+    std::string bundle = sqlite3_value_type(a.argv[0]) == SQLITE_BLOB
+        ? std::string((const char*)sqlite3_value_blob(a.argv[0]), (size_t)sqlite3_value_bytes(a.argv[0]))
+        : a.text(0, "bundle");
+    result_text(ctx, atelier::sync::apply(synced(ctx), bundle).json());
 }
 
 void fn_sync_export(sqlite3_context* ctx, const Args& a) {

@@ -2,7 +2,11 @@
 //
 //   POST /api/login                      {email, password} → session cookie + {csrf_token}
 //   POST /api/logout
-//   POST /api/tokens                     {name} → {token}: an API token for the app's sync, shown once
+//   POST /api/tokens                     {name, device} → {token}: an API token (for the app's sync:
+//                                        bound to its device id), shown once
+//   POST /api/sync/push                  a bundle of the device's changes → {applied, duplicates, refusals, ...}
+//   GET  /api/sync/pull?since=N[&limit=M] the changes after watermark N (not the device's own) as a bundle
+//   GET  /api/sync/status[?digest=1]     the server's device id, schema, last change, digest
 //   GET  /api/leads[?limit=N]            the leads
 //   GET  /api/leads/<id>                 a lead with its history, brief, estimates and documents
 //   POST /api/leads/<id>/move            {to, reason}
@@ -32,6 +36,7 @@
 #include "store.h"
 #include "workflow.h"
 #include "documents.h"
+#include "sync.h"
 
 namespace atelier {
 
@@ -186,8 +191,55 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
     svr.Post("/api/tokens", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         json b = body_json(req);
         std::string name = str_field(b, "name", false, "app");
+        std::string device = str_field(b, "device", false, "");
+        if (!device.empty() && (device.size() != 16 || device.find_first_not_of("0123456789abcdef") != std::string::npos))
+            throw Error("device: expected 16 lower-case hex digits (the app's sync device id)");
         std::lock_guard<std::mutex> lock(d.mu);
-        send_json(res, 201, json{{"token", auth::create_api_token(d.db, p.user_id, name, now_iso())}});
+        if (!device.empty() && device == sync::device_id(d.db)) throw Error("device: this is the server's own device id");
+        send_json(res, 201, json{{"token", auth::create_api_token(d.db, p.user_id, name, now_iso(), device)},
+                                 {"server_device", sync::device_id(d.db)}});
+    }));
+    // Sync. A push is one transaction: all of it or nothing; resending it is
+    // harmless (changes already here are counted as duplicates).
+    svr.Post("/api/sync/push", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        if (p.device.empty())
+            return send_error(res, 403, "sync push needs the API token of a device (POST /api/tokens with {\"device\": ...})");
+        sync::ApplyOptions o;
+        o.device = p.device;
+        std::lock_guard<std::mutex> lock(d.mu);
+        try {
+            sync::ApplyResult r = sync::apply(d.db, req.body, o);
+            res.status = 200;
+            res.set_content(r.json(), "application/json; charset=utf-8");
+        } catch (const Error& e) {
+            send_error(res, 422, e.what());
+        }
+    }));
+    svr.Get("/api/sync/pull", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        auto num = [&](const char* key, int64_t dflt, int64_t lo, int64_t hi) -> int64_t {
+            if (!req.has_param(key)) return dflt;
+            const std::string v = req.get_param_value(key);
+            char* end = nullptr;
+            long long n = std::strtoll(v.c_str(), &end, 10);
+            if (v.empty() || *end || n < lo || n > hi)
+                throw Error(std::string(key) + ": expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+            return n;
+        };
+        sync::ExportOptions o;
+        o.since = num("since", 0, 0, INT64_MAX);
+        o.limit = num("limit", 5000, 1, 100000);
+        o.skip_device = p.device;
+        std::lock_guard<std::mutex> lock(d.mu);
+        res.status = 200;
+        res.set_content(sync::export_changes(d.db, o), "application/json; charset=utf-8");
+    }));
+    svr.Get("/api/sync/status", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        Stmt q(d.db, "SELECT coalesce(max(seq), 0) FROM change_log");
+        q.step();
+        json out{{"device", sync::device_id(d.db)}, {"schema", schema_version(d.db)}, {"seq", q.int64(0)}};
+        if (req.has_param("digest")) out["digest"] = sync::digest(d.db);
+        send_json(res, 200, out);
     }));
     svr.Get("/api/leads", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
         int64_t limit = -1;

@@ -117,17 +117,18 @@ std::optional<Principal> from_session(sqlite3* db, const std::string& token, con
 
 std::optional<Principal> from_api_token(sqlite3* db, const std::string& token) {
     if (token.size() != 64) return std::nullopt;
-    Stmt q(db, "SELECT u.id, u.email, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id"
+    Stmt q(db, "SELECT u.id, u.email, u.role, coalesce(t.device_id, '') FROM api_tokens t JOIN users u ON u.id = t.user_id"
                " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL");
     q.bind(1, token_hash(token));
     if (!q.step()) return std::nullopt;
-    return Principal{q.text(0), q.text(1), q.text(2), ""};
+    return Principal{q.text(0), q.text(1), q.text(2), "", q.text(3)};
 }
 
-std::string create_api_token(sqlite3* db, const std::string& user_id, const std::string& name, const std::string& at) {
+std::string create_api_token(sqlite3* db, const std::string& user_id, const std::string& name, const std::string& at,
+                             const std::string& device) {
     std::string token = random_hex(32);
-    Stmt ins(db, "INSERT INTO api_tokens(token_hash, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)");
-    ins.bind(1, token_hash(token)).bind(2, user_id).bind(3, name).bind(4, at).step();
+    Stmt ins(db, "INSERT INTO api_tokens(token_hash, user_id, name, created_at, device_id) VALUES (?1, ?2, ?3, ?4, nullif(?5, ''))");
+    ins.bind(1, token_hash(token)).bind(2, user_id).bind(3, name).bind(4, at).bind(5, device).step();
     return token;
 }
 

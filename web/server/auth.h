@@ -29,6 +29,7 @@ struct Session {
 };
 struct Principal {
     std::string user_id, email, role, csrf;  // csrf is empty for API tokens
+    std::string device;                      // the app's device id, for a sync token
 };
 
 // Throws atelier::Error("login: ...") for wrong credentials (one message for
@@ -37,6 +38,8 @@ Session login(sqlite3* db, const std::string& email, const std::string& password
 void logout(sqlite3* db, const std::string& token);
 std::optional<Principal> from_session(sqlite3* db, const std::string& token, const std::string& now);
 std::optional<Principal> from_api_token(sqlite3* db, const std::string& token);
-std::string create_api_token(sqlite3* db, const std::string& user_id, const std::string& name, const std::string& at);
+// `device`: the app's sync device id (16 hex digits), or empty.
+std::string create_api_token(sqlite3* db, const std::string& user_id, const std::string& name, const std::string& at,
+                             const std::string& device = "");
 
 }  // namespace atelier::auth

@@ -5,6 +5,9 @@
 //                 [--no-demo] [--quiet]
 //   atelier migrate [--db PATH]
 //   atelier backup DEST [--db PATH]
+//   atelier sync import FILE [--db PATH]    apply a bundle exported by the app
+//   atelier sync export [--since N] [--db PATH]
+//   atelier sync digest [--db PATH]
 //   atelier version
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +29,9 @@ int usage(const char* msg) {
                  "                     [--owner-password P] [--no-demo] [--quiet]\n"
                  "       atelier migrate [--db PATH]\n"
                  "       atelier backup DEST [--db PATH]\n"
+                 "       atelier sync import FILE [--db PATH]\n"
+                 "       atelier sync export [--since N] [--db PATH]\n"
+                 "       atelier sync digest [--db PATH]\n"
                  "       atelier version\n");
     return 2;
 }
@@ -51,13 +57,27 @@ int main(int argc, char** argv) {
         usage(nullptr);
         return 0;
     }
-    if (cmd != "serve" && cmd != "migrate" && cmd != "backup") return usage(("unknown command \"" + cmd + "\"").c_str());
-    std::string backup_dest;
+    if (cmd != "serve" && cmd != "migrate" && cmd != "backup" && cmd != "sync")
+        return usage(("unknown command \"" + cmd + "\"").c_str());
+    std::string backup_dest, sync_cmd, sync_file;
+    int64_t sync_since = 0;
     int first_opt = 2;
     if (cmd == "backup") {
         if (argc < 3 || argv[2][0] == '-') return usage("backup: expected a destination file");
         backup_dest = argv[2];
         first_opt = 3;
+    }
+    if (cmd == "sync") {
+        if (argc < 3) return usage("sync: expected import FILE, export or digest");
+        sync_cmd = argv[2];
+        first_opt = 3;
+        if (sync_cmd == "import") {
+            if (argc < 4 || argv[3][0] == '-') return usage("sync import: expected the bundle file");
+            sync_file = argv[3];
+            first_opt = 4;
+        } else if (sync_cmd != "export" && sync_cmd != "digest") {
+            return usage(("sync: unknown subcommand \"" + sync_cmd + "\" (import FILE, export, digest)").c_str());
+        }
     }
 
     atelier::ServeOptions opt;
@@ -74,6 +94,12 @@ int main(int argc, char** argv) {
             const char* v = value();
             if (!v || !*v) return usage("--db: expected a file path");
             opt.db_path = v;
+        } else if (a == "--since" && sync_cmd == "export") {
+            const char* v = value();
+            char* end = nullptr;
+            long long n = v ? std::strtoll(v, &end, 10) : -1;
+            if (!v || !*v || *end || n < 0) return usage("--since: expected a change sequence number (0 for all)");
+            sync_since = n;
         } else if (a == "--port" && cmd == "serve") {
             const char* v = value();
             if (!v || !parse_port(v, &opt.port))
@@ -119,6 +145,7 @@ int main(int argc, char** argv) {
     }
 
     if (cmd == "backup") return atelier::backup(opt.db_path, backup_dest);
+    if (cmd == "sync") return atelier::sync_command(opt.db_path, sync_cmd, sync_file, sync_since);
     if (cmd == "migrate") {
         sqlite3* db = nullptr;
         if (sqlite3_open_v2(opt.db_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {

@@ -329,6 +329,50 @@ int backup(const std::string& db_path, const std::string& dest) {
     return 0;
 }
 
+int sync_command(const std::string& db_path, const std::string& what, const std::string& file, int64_t since) {
+    std::string bundle;
+    if (what == "import") {
+        FILE* f = std::fopen(file.c_str(), "rb");
+        if (!f) {
+            std::fprintf(stderr, "atelier: sync import: cannot read %s\n", file.c_str());
+            return 1;
+        }
+        char buf[65536];
+        size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bundle.append(buf, n);
+        std::fclose(f);
+    }
+    sqlite3_auto_extension((void (*)())atelier_auto_init);
+    sqlite3* db = nullptr;
+    int flags = what == "import" ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE;
+    if (sqlite3_open_v2(db_path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+        std::fprintf(stderr, "atelier: cannot open database %s: %s\n", db_path.c_str(), sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return 1;
+    }
+    int rc = 0;
+    try {
+        exec(db, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+        if (schema_version(db) < latest_schema_version()) migrate(db);
+        sync::attach(db);
+        if (what == "import") {
+            sync::ApplyResult r = sync::apply(db, bundle);
+            std::printf("%s\n", r.json().c_str());
+        } else if (what == "export") {
+            sync::ExportOptions o;
+            o.since = since;
+            std::printf("%s\n", sync::export_changes(db, o).c_str());
+        } else {
+            std::printf("%s\n", sync::digest(db).c_str());
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "atelier: %s\n", e.what());
+        rc = 1;
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
 int serve(const ServeOptions& in_opt) {
     ServeOptions opt = in_opt;
     if (opt.base_url.empty()) opt.base_url = "http://" + opt.host + ":" + std::to_string(opt.port);
@@ -367,6 +411,7 @@ int serve(const ServeOptions& in_opt) {
 
     httplib::Server svr;
     svr.set_tcp_nodelay(true);
+    svr.set_payload_max_length(64u << 20);  // a sync push of ~100,000 changes
     // Keep-alive connections hold a worker each: enough workers that clients
     // on keep-alive do not queue behind one another.
     svr.new_task_queue = [] { return new httplib::ThreadPool(64); };

@@ -10,6 +10,7 @@
 //   GET  /c/<token>      a client link: the brief form, or a proposal, contract or invoice
 //   POST /c/<token>      the brief saved or submitted; a proposal or contract accepted
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct ServeOptions {
 
 // Copies the database consistently while it may be in use: `atelier backup`.
 int backup(const std::string& db_path, const std::string& dest);
+
+// `atelier sync import FILE | export | digest`: the file side of sync, for a
+// bundle the app downloaded while the server was out of reach.
+int sync_command(const std::string& db_path, const std::string& what, const std::string& file, int64_t since);
 
 // Runs until SIGINT/SIGTERM; returns the process exit code.
 int serve(const ServeOptions& opt);
