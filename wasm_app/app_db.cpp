@@ -1,11 +1,14 @@
 // wasm_app/app_db.cpp — see app_db.h.
 #include "app_db.h"
 
+#include <cstring>
+
 #include "error.h"
 #include "functions.h"
 #include "ids.h"
 #include "pipeline.h"
 #include "store.h"
+#include "sync.h"
 #include "workflow.h"
 
 namespace app {
@@ -25,6 +28,11 @@ std::string Db::open(const char* path) {
         atelier::migrate(db_);
         atelier::ensure_studio(db_, atelier::now_iso());
         atelier::install_defaults(db_, atelier::now_iso());
+        // The app is a replica of the studio's server: its writes are logged
+        // for sync, and its documents get provisional numbers.
+        bool fresh = atelier::sync::meta(db_, "device").empty();
+        atelier::sync::attach(db_);
+        if (fresh) atelier::sync::make_replica(db_);
     } catch (const std::exception& e) {
         sqlite3_close(db_);
         db_ = nullptr;
@@ -111,8 +119,8 @@ const LeadCard* Db::card(const std::string& lead_id) {
         c.answers = nlohmann::json::parse(b.text(3), nullptr, false);
     }
     atelier::Stmt d(db_, "SELECT 'estimate', id, 'ready', '', version, total_minor, created_at FROM estimates WHERE lead_id = ?1"
-                         " UNION ALL SELECT 'proposal', id, status, coalesce(number, ''), version, 0, created_at FROM proposals WHERE lead_id = ?1"
-                         " UNION ALL SELECT 'contract', id, status, coalesce(number, ''), version, 0, created_at FROM contracts WHERE lead_id = ?1"
+                         " UNION ALL SELECT 'proposal', id, status, coalesce(number, provisional_number, ''), version, 0, created_at FROM proposals WHERE lead_id = ?1"
+                         " UNION ALL SELECT 'contract', id, status, coalesce(number, provisional_number, ''), version, 0, created_at FROM contracts WHERE lead_id = ?1"
                          " UNION ALL SELECT 'invoice', id, status, coalesce(number, provisional_number, ''), 1, total_minor, created_at FROM invoices WHERE lead_id = ?1"
                          " ORDER BY 7, 4");
     d.bind(1, lead_id);
@@ -147,10 +155,16 @@ namespace app {
 sqlite3_session* Db::begin_recording() {
     sqlite3_session* s = nullptr;
     if (sqlite3session_create(db_, "main", &s) != SQLITE_OK) return nullptr;
-    if (sqlite3session_attach(s, nullptr) != SQLITE_OK) {  // every table
+    if (sqlite3session_attach(s, nullptr) != SQLITE_OK) {
         sqlite3session_delete(s);
         return nullptr;
     }
+    // Every table of the data, not the sync bookkeeping: an undo is a new
+    // change of the data (logged as such), never a rewrite of the log.
+    sqlite3session_table_filter(s, [](void*, const char* table) -> int {
+        return std::strcmp(table, "change_log") != 0 && std::strncmp(table, "sync_", 5) != 0 &&
+               std::strcmp(table, "number_series") != 0;
+    }, nullptr);
     return s;
 }
 

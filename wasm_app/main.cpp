@@ -24,6 +24,8 @@
 #include "workflow.h"
 #include "leads.h"
 #include "platform_web.h"
+#include "sync.h"
+#include "sync_client.h"
 #include "ui.h"
 #include "ui_text.h"
 #include "version.h"
@@ -89,6 +91,7 @@ void frame() {
     if (!a.db_tried && ps.storage_ready) {
         a.db_tried = true;
         a.db_error = a.db.open(kDbPath);
+        app::sync_client().request(a.db, 300);  // catch up with the server, if connected
         web::wake();
     }
     if (!web::take_wake_frame()) {
@@ -126,7 +129,10 @@ void frame() {
     if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) web::wake(2);
     const ImGuiInputTextState* its = ImGui::GetInputTextState(ImGui::GetActiveID());
     web::set_text_input_active(io.WantTextInput, its && (its->Flags & ImGuiInputTextFlags_Multiline));
-    if (a.db.is_open() && a.db.take_dirty()) web::request_persist();
+    if (a.db.is_open() && a.db.take_dirty()) {
+        web::request_persist();
+        app::sync_client().note_commit(a.db);
+    }
 }
 
 }  // namespace
@@ -174,6 +180,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
         }
         j["card"] = card;
     }
+    j["sync"] = app::sync_client().status(a.db);
     j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},
                  {"phone", a.state.phone}};
     nlohmann::json an = nlohmann::json::object();
@@ -186,6 +193,23 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     out = j.dump();
     return out.c_str();
 }
+
+// For tests: the digest of the replicated data (equal replicas, equal digests).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_digest() {
+    static std::string out;
+    try {
+        out = g_app.db.is_open() ? atelier::sync::digest(g_app.db.raw()) : "";
+    } catch (const std::exception& e) {
+        out = e.what();
+    }
+    return out.c_str();
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void atelier_http_done(int id, int status, const char* body) {
+    app::sync_client().on_http(g_app.db, id, status, body ? body : "");
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void atelier_sync_timer() { app::sync_client().on_timer(g_app.db); }
 
 // For benchmarks: adds `n` generated leads in one transaction.
 extern "C" EMSCRIPTEN_KEEPALIVE int atelier_bench_fill(int n) {

@@ -149,6 +149,42 @@ EM_JS(void, js_open_html_tab, (const char* html), {
     window.open(URL.createObjectURL(blob), '_blank');
 });
 
+// fetch() with credentials of this origin (the session cookie of a log-in);
+// the answer comes back through atelier_http_done (status 0: no network).
+EM_JS(void, js_http, (int id, const char* method, const char* url, const char* headers, const char* body, int has_body), {
+    var init = {method: UTF8ToString(method), headers: JSON.parse(UTF8ToString(headers)), credentials: "same-origin",
+                cache: "no-store"};
+    if (has_body) init.body = UTF8ToString(body);
+    fetch(UTF8ToString(url), init)
+        .then(function(r) { return r.text().then(function(t) { return [r.status, t]; }); })
+        .catch(function() { return [0, String()]; })
+        .then(function(res) {
+            var n = lengthBytesUTF8(res[1]) + 1;
+            var p = _malloc(n);
+            stringToUTF8(res[1], p, n);
+            Module['_atelier_http_done'](id, res[0], p);
+            _free(p);
+        });
+});
+
+EM_JS(void, js_set_timer, (int ms), {
+    if (!Module['atelierOnline']) {
+        Module['atelierOnline'] = true;
+        window.addEventListener('online', function() { Module['_atelier_sync_timer'](); });
+    }
+    setTimeout(function() { Module['_atelier_sync_timer'](); }, ms);
+});
+
+EM_JS(void, js_download, (const char* name, const char* text), {
+    var blob = new Blob([UTF8ToString(text)], {type: 'application/json'});
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = UTF8ToString(name);
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+});
+
 void start_persist() {
     g.persist_pending = false;
     g.persist.in_flight = true;
@@ -194,6 +230,16 @@ void set_clipboard(const char* utf8) {
 }
 
 bool online() { return js_online() != 0; }
+
+void http(int id, const char* method, const std::string& url, const std::string& headers_json, const std::string* body) {
+    js_http(id, method, url.c_str(), headers_json.c_str(), body ? body->c_str() : "", body ? 1 : 0);
+}
+
+void set_timer(int ms) { js_set_timer(ms); }
+
+void download(const std::string& name, const std::string& text) { js_download(name.c_str(), text.c_str()); }
+
+double now_ms() { return emscripten_get_now(); }
 
 void open_html_tab(const std::string& html) { js_open_html_tab(html.c_str()); }
 

@@ -46,6 +46,15 @@ void open_html_tab(const std::string& html);
 // navigator.onLine: whether the browser believes it has a network.
 bool online();
 
+// Starts an HTTP request to the app's own server; atelier_http_done(id,
+// status, body) follows (status 0: no network). `body` may be null.
+void http(int id, const char* method, const std::string& url, const std::string& headers_json, const std::string* body);
+// atelier_sync_timer() runs after `ms`, and whenever the browser comes online.
+void set_timer(int ms);
+// Offers `text` as a file download.
+void download(const std::string& name, const std::string& text);
+double now_ms();
+
 // Frames to draw before going idle again; raised by every event.
 int take_wake_frame();
 void wake(int frames = 4);

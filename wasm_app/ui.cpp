@@ -38,6 +38,8 @@ void header(app::Db& db, State& st, bool saving, bool storage_error) {
     if (web::online()) ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s", tr(T::Online, st.lang));
     else ImGui::TextColored(ImVec4(0.95f, 0.6f, 0.2f, 1), "%s", tr(T::Offline, st.lang));
     anchor("status.network");
+    ImGui::SameLine();
+    sync_status(db, st);
     const float buttons_w = ImGui::CalcTextSize("RU FR EN").x + ImGui::GetStyle().FramePadding.x * 6 +
                             ImGui::GetStyle().ItemSpacing.x * 2;
     ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons_w);
@@ -427,19 +429,34 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     begin_fullscreen("##atelier");
     header(db, st, saving, storage_error);
     new_lead_form(db, st);
-    if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board && !st.settings_open)) st.board = st.settings_open = false;
+    const bool other = st.settings_open || st.sync_open;
+    if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board && !other)) st.board = st.settings_open = st.sync_open = false;
     anchor("view.table");
     ImGui::SameLine();
-    if (ImGui::RadioButton(L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board && !st.settings_open)) {
+    if (ImGui::RadioButton(L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board && !other)) {
         st.board = true;
-        st.settings_open = false;
+        st.settings_open = st.sync_open = false;
     }
     anchor("view.board");
     ImGui::SameLine();
-    if (ImGui::RadioButton(L3(st.lang, "Настройки", "Réglages", "Settings"), st.settings_open)) st.settings_open = true;
+    if (ImGui::RadioButton(L3(st.lang, "Настройки", "Réglages", "Settings"), st.settings_open)) {
+        st.settings_open = true;
+        st.sync_open = false;
+    }
     anchor("view.settings");
+    ImGui::SameLine();
+    if (ImGui::RadioButton(L3(st.lang, "Синхронизация", "Synchronisation", "Sync"), st.sync_open)) {
+        st.sync_open = true;
+        st.settings_open = false;
+    }
+    anchor("view.sync");
     if (st.settings_open) {
         settings_view(db, st);
+        ImGui::End();
+        return;
+    }
+    if (st.sync_open) {
+        sync_view(db, st);
         ImGui::End();
         return;
     }

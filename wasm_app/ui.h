@@ -15,6 +15,7 @@
 #include "app_db.h"
 #include "money.h"
 #include "workflow.h"
+#include "sync.h"
 
 namespace ui {
 
@@ -57,6 +58,8 @@ struct State {
     bool board = false;
     bool settings_open = false;
     Settings settings;
+    bool sync_open = false;
+    std::string sync_email, sync_password;  // the connect form (the password is cleared once sent)
     std::vector<std::vector<int>> board_columns;  // row indices per stage
     std::vector<int64_t> board_rub, board_eur;    // sums per stage
     uint64_t board_generation = 0;
@@ -78,6 +81,9 @@ struct State {
 };
 
 void settings_view(app::Db& db, State& st);
+// Sync with the server (ui_sync.cpp): the screen, and the header's status.
+void sync_view(app::Db& db, State& st);
+void sync_status(app::Db& db, State& st);
 // The interface's three languages, for strings used in one place.
 const char* L3(atelier::Lang l, const char* ru, const char* fr, const char* en);
 

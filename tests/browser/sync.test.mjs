@@ -1,0 +1,127 @@
+// Two managers, two browsers (separate storage), one lead: both connect the
+// app to the studio's server, go offline, each takes the same lead to
+// invoices, then come back online and sync. Both end with the same data as
+// the server, and the invoice numbers the server gave are unique and gapless.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, OWNER_PASSWORD } from '../lib/server.mjs';
+import { launch, openApp, state, waitFor, screenshot, settle, click } from '../lib/browser.mjs';
+import { sql } from '../lib/sql.mjs';
+
+async function field(page, name, text) {
+  await click(page, name);
+  await waitFor(page, s => s.want_text_input, `the caret in ${name}`);
+  await page.keyboard.type(text);
+}
+
+const digest = page => page.evaluate(() => Module.UTF8ToString(Module._atelier_debug_digest()));
+
+async function connect(page, email) {
+  await click(page, 'view.sync');
+  await field(page, 'sync.email', email);
+  await field(page, 'sync.password', OWNER_PASSWORD);
+  await click(page, 'sync.connect');
+  return waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.length > 0,
+    'the app connected and the first sync done', 30000);
+}
+
+async function syncNow(page) {
+  await click(page, 'view.sync');
+  const before = (await state(page)).sync.last_sync;
+  await settle(page);
+  await click(page, 'sync.now');
+  return waitFor(page, s => !s.sync.busy && s.sync.last_sync && s.sync.last_sync !== before && s.sync.pending === 0,
+    'a sync', 30000).catch(async () => {
+    // last_sync has second precision: a second sync in the same second looks the same.
+    return waitFor(page, s => !s.sync.busy && s.sync.pending === 0, 'a sync', 30000);
+  });
+}
+
+// The lead from the brief to its invoices, offline.
+async function toInvoices(page, lead) {
+  await click(page, 'view.table');
+  await waitFor(page, s => s.anchors['row.0.client'], 'the leads table');
+  await click(page, 'row.0.client');
+  await waitFor(page, s => s.selected === lead, 'the lead selected');
+  await click(page, 'card.fill_brief');
+  await field(page, 'brief.activity', 'Pâtisserie fine');
+  await click(page, 'brief.goals.sales');
+  await field(page, 'brief.pages', '6');
+  await click(page, 'brief.submit');
+  await waitFor(page, s => s.leads.find(l => l.id === lead)?.stage === 'brief_filled', 'the brief filled');
+  await click(page, 'card.estimate');
+  await waitFor(page, s => s.leads.find(l => l.id === lead)?.stage === 'estimated', 'the estimate');
+  await click(page, 'card.proposal');
+  await waitFor(page, s => s.leads.find(l => l.id === lead)?.stage === 'proposal_sent', 'the proposal');
+  await click(page, 'card.accept_proposal');
+  await waitFor(page, s => s.leads.find(l => l.id === lead)?.stage === 'contract_sent', 'the contract');
+  await click(page, 'card.accept_contract');
+  return waitFor(page, s => s.leads.find(l => l.id === lead)?.stage === 'invoiced' && s.card?.invoices?.length > 0,
+    'the invoices');
+}
+
+test('two browsers edit the same lead offline, then sync: same result everywhere, numbers unique and gapless', async (t) => {
+  const server = await startServer({ args: ['--no-demo'] });
+  const a = await launch(), b = await launch();
+  t.after(async () => {
+    await a.context.close().catch(() => {});
+    await b.context.close().catch(() => {});
+    await server.stop();
+  });
+  // A request from the studio's site form.
+  let r = await fetch(server.url + '/api/leads', { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_name: 'Claire Dubois', email: 'claire@eclair.fr', lang: 'fr', currency: 'EUR' }) });
+  assert.equal(r.status, 201);
+  const lead = (await r.json()).id;
+  const email = sql(server.db, "SELECT email FROM users WHERE role = 'owner' AND password_hash != ''");
+
+  const pa = a.context.pages()[0] || await a.context.newPage();
+  const pb = b.context.pages()[0] || await b.context.newPage();
+  for (const p of [pa, pb]) {
+    await openApp(p, server.url);
+    const s = await connect(p, email);
+    assert.ok(s.leads.some(l => l.id === lead), 'the lead from the server is in the app');
+    assert.equal(s.sync.error, '');
+  }
+  await screenshot(pa, 'sync-connected');
+  const da = (await state(pa)).sync.device, db = (await state(pb)).sync.device;
+  assert.notEqual(da, db);
+
+  // Offline, both take the lead to its invoices: provisional numbers.
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  const sa = await toInvoices(pa, lead);
+  const sb = await toInvoices(pb, lead);
+  for (const s of [sa, sb]) for (const inv of s.card.invoices) assert.match(inv.number, /^D-[0-9a-f]{4}-\d{4}$/);
+  assert.ok((await state(pa)).sync.pending > 0);
+  await screenshot(pa, 'sync-offline-pending');
+
+  // Back online: each syncs, then A once more to receive B's changes.
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  await syncNow(pa);
+  await syncNow(pb);
+  await syncNow(pa);
+  const fa = await waitFor(pa, s => s.card?.invoices?.length > 0 && s.card.invoices.every(i => /^\d{4}-\d{4}$/.test(i.number)),
+    'server numbers in A');
+  const fb = await waitFor(pb, s => s.card?.invoices?.length > 0 && s.card.invoices.every(i => /^\d{4}-\d{4}$/.test(i.number)),
+    'server numbers in B');
+  await screenshot(pa, 'sync-after-a');
+  await screenshot(pb, 'sync-after-b');
+
+  // One result everywhere.
+  const status = await (await server.api('/api/sync/status?digest=1')).json();
+  assert.equal(await digest(pa), status.digest);
+  assert.equal(await digest(pb), status.digest);
+  assert.deepEqual(fa.card.invoices, fb.card.invoices);
+  assert.equal(fa.leads.find(l => l.id === lead).stage, fb.leads.find(l => l.id === lead).stage);
+  // Numbers: the server's, unique, 1..n without a gap.
+  const numbers = sql(server.db, 'SELECT number FROM invoices ORDER BY number').split('\n');
+  assert.equal(numbers.length, sa.card.invoices.length + sb.card.invoices.length);
+  numbers.forEach((n, i) => assert.equal(n, `${n.slice(0, 4)}-${String(i + 1).padStart(4, '0')}`));
+  assert.equal(sql(server.db, 'SELECT count(*) FROM invoices WHERE number IS NULL'), '0');
+  assert.equal(sql(server.db, 'SELECT count(DISTINCT number) FROM contracts'), '2');
+  // Every change of both devices reached the server once.
+  assert.equal(sql(server.db, `SELECT count(*) = count(DISTINCT hlc) FROM change_log WHERE device IN ('${da}', '${db}')`), '1');
+  assert.equal((await state(pa)).sync.refusals.length, 0);
+});

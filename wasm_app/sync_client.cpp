@@ -1,0 +1,222 @@
+// wasm_app/sync_client.cpp — see sync_client.h.
+#include "sync_client.h"
+
+#include "ids.h"
+#include "platform_web.h"
+#include "store.h"
+#include "sync.h"
+
+namespace app {
+
+namespace {
+
+SyncClient g_sync;
+constexpr int kPollMs = 30000;        // pull what others did, while idle
+constexpr int kRetryMs = 15000;       // after a failure
+constexpr int kAfterChangeMs = 1500;  // a burst of edits goes in one push
+constexpr int64_t kPushLimit = 2000;  // changes per request
+constexpr int64_t kPullLimit = 5000;
+constexpr size_t kKeptRefusals = 50;
+
+using nlohmann::json;
+
+std::string meta(Db& db, const char* key, const char* fallback = "") {
+    return atelier::sync::meta(db.raw(), key, fallback);
+}
+
+std::string error_of(int status, const std::string& body) {
+    if (status == 0) return "no connection to the server";
+    json j = json::parse(body, nullptr, false);
+    if (j.is_object() && j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
+    return "the server answered " + std::to_string(status);
+}
+
+}  // namespace
+
+SyncClient& sync_client() { return g_sync; }
+
+bool SyncClient::connected(Db& db) const { return db.is_open() && !atelier::sync::meta(db.raw(), "token").empty(); }
+
+void SyncClient::send(Step step, const char* method, const std::string& url, const json& headers, const std::string& body) {
+    step_ = step;
+    ++request_id_;
+    web::http(request_id_, method, url, headers.dump(), body.empty() && std::string(method) == "GET" ? nullptr : &body);
+}
+
+void SyncClient::connect(Db& db, const std::string& email, const std::string& password) {
+    if (!db.is_open()) return;
+    error_.clear();
+    atelier::sync::set_meta(db.raw(), "email", email);
+    send(Step::login, "POST", "/api/login", json{{"content-type", "application/json"}},
+         json{{"email", email}, {"password", password}}.dump());
+}
+
+void SyncClient::disconnect(Db& db) {
+    atelier::sync::set_meta(db.raw(), "token", "");
+    step_ = Step::idle;
+    ++request_id_;  // an answer in flight is ignored
+    error_.clear();
+    due_ms_ = 0;
+}
+
+void SyncClient::request(Db& db, int delay_ms) {
+    if (!connected(db)) return;
+    double due = web::now_ms() + delay_ms;
+    if (due_ms_ == 0 || due < due_ms_) {
+        due_ms_ = due;
+        web::set_timer(delay_ms);
+    }
+}
+
+void SyncClient::note_commit(Db& db) {
+    if (connected(db) && !busy() && pending(db) > 0) request(db, kAfterChangeMs);
+}
+
+void SyncClient::on_timer(Db& db) {
+    if (!connected(db) || busy()) return;
+    if (due_ms_ > 0 && web::now_ms() < due_ms_ - 50) return;  // an earlier timer; the due one follows
+    start(db);
+}
+
+void SyncClient::start(Db& db) {
+    due_ms_ = 0;
+    if (!web::online()) return;  // the browser's 'online' event starts it again
+    push(db);
+}
+
+void SyncClient::push(Db& db) {
+    atelier::sync::ExportOptions o;
+    o.since = std::stoll(meta(db, "pushed_seq", "0"));
+    o.limit = kPushLimit;
+    o.own_only = true;
+    std::string bundle = atelier::sync::export_changes(db.raw(), o);
+    json head = json::parse(bundle);
+    if (head["changes"].empty()) return pull(db);
+    pending_until_ = head["until"].get<int64_t>();
+    send(Step::push, "POST", "/api/sync/push",
+         json{{"content-type", "application/json"}, {"authorization", "Bearer " + meta(db, "token")}}, bundle);
+}
+
+void SyncClient::pull(Db& db) {
+    send(Step::pull, "GET", "/api/sync/pull?since=" + meta(db, "pulled_seq", "0") + "&limit=" + std::to_string(kPullLimit),
+         json{{"authorization", "Bearer " + meta(db, "token")}}, "");
+}
+
+void SyncClient::finish(Db& db, const std::string& error) {
+    step_ = Step::idle;
+    error_ = error;
+    if (error.empty()) atelier::sync::set_meta(db.raw(), "last_sync", atelier::now_iso());
+    if (!web::online()) {
+        due_ms_ = 0;  // the 'online' event restarts
+    } else {
+        due_ms_ = 0;
+        request(db, error.empty() ? kPollMs : kRetryMs);
+    }
+    web::wake(2);
+}
+
+void SyncClient::add_refusal(Db& db, const json& r) {
+    json all = json::parse(meta(db, "refusals", "[]"), nullptr, false);
+    if (!all.is_array()) all = json::array();
+    json x = r;
+    x["at"] = atelier::now_iso();
+    all.push_back(x);
+    while (all.size() > kKeptRefusals) all.erase(all.begin());
+    atelier::sync::set_meta(db.raw(), "refusals", all.dump());
+}
+
+void SyncClient::on_http(Db& db, int id, int status, const std::string& body) {
+    if (id != request_id_ || !db.is_open()) return;
+    try {
+        switch (step_) {
+            case Step::idle: return;
+            case Step::login: {
+                if (status != 200) return finish(db, error_of(status, body));
+                csrf_ = json::parse(body).value("csrf_token", "");
+                send(Step::token, "POST", "/api/tokens",
+                     json{{"content-type", "application/json"}, {"x-csrf-token", csrf_}},
+                     json{{"name", "Atelier app " + atelier::sync::device_id(db.raw())},
+                          {"device", atelier::sync::device_id(db.raw())}}.dump());
+                return;
+            }
+            case Step::token: {
+                if (status != 201) return finish(db, error_of(status, body));
+                json j = json::parse(body);
+                atelier::sync::set_meta(db.raw(), "token", j.value("token", ""));
+                atelier::sync::set_meta(db.raw(), "server_device", j.value("server_device", ""));
+                step_ = Step::idle;
+                start(db);
+                web::wake(2);
+                return;
+            }
+            case Step::push: {
+                if (status == 401) {
+                    atelier::sync::set_meta(db.raw(), "token", "");
+                    return finish(db, "the server no longer accepts this app's token: connect again");
+                }
+                if (status == 422) {
+                    // The batch was refused whole: it stays unsynced (and can be
+                    // downloaded); what comes from the server still arrives.
+                    std::string why = error_of(status, body);
+                    add_refusal(db, json{{"reason", why}});
+                    error_ = why;
+                    pull(db);
+                    return;
+                }
+                if (status != 200) return finish(db, error_of(status, body));
+                json r = json::parse(body);
+                atelier::sync::set_meta(db.raw(), "pushed_seq", std::to_string(pending_until_));
+                for (const json& x : r["refusals"]) add_refusal(db, x);
+                web::wake(2);
+                push(db);  // more of this device's changes, or on to the pull
+                return;
+            }
+            case Step::pull: {
+                if (status != 200) return finish(db, error_of(status, body));
+                atelier::sync::ApplyResult r = atelier::sync::apply(db.raw(), body);
+                atelier::sync::set_meta(db.raw(), "pulled_seq", std::to_string(r.until));
+                if (r.applied > 0) web::wake(2);
+                if (r.more) return pull(db);
+                std::string kept = error_;  // a refused push stays visible
+                finish(db, kept);
+                return;
+            }
+        }
+    } catch (const std::exception& e) {
+        finish(db, e.what());
+    }
+}
+
+std::string SyncClient::export_unsynced(Db& db) {
+    atelier::sync::ExportOptions o;
+    o.since = std::stoll(meta(db, "pushed_seq", "0"));
+    o.own_only = true;
+    return atelier::sync::export_changes(db.raw(), o);
+}
+
+int64_t SyncClient::pending(Db& db) {
+    if (!db.is_open()) return 0;
+    if (pending_generation_ != db.generation()) {
+        pending_count_ = atelier::sync::pending_changes(db.raw());
+        pending_generation_ = db.generation();
+    }
+    return pending_count_;
+}
+
+json SyncClient::status(Db& db) {
+    if (!db.is_open()) return json::object();
+    json refusals = json::parse(meta(db, "refusals", "[]"), nullptr, false);
+    return json{{"connected", connected(db)},
+                {"email", meta(db, "email")},
+                {"device", atelier::sync::device_id(db.raw())},
+                {"server_device", meta(db, "server_device")},
+                {"pending", pending(db)},
+                {"pushed_seq", std::stoll(meta(db, "pushed_seq", "0"))},
+                {"pulled_seq", std::stoll(meta(db, "pulled_seq", "0"))},
+                {"last_sync", meta(db, "last_sync")},
+                {"busy", busy()},
+                {"error", error_},
+                {"refusals", refusals.is_array() ? refusals : json::array()}};
+}
+
+}  // namespace app

@@ -1,0 +1,128 @@
+// wasm_app/ui_sync.cpp — the sync screen and the header's sync status.
+//
+// The manager connects the app to the studio's server once (e-mail and
+// password; the app keeps a token for its device, never the password), then
+// sync runs by itself. The screen shows what waits to be sent, when the last
+// sync was, and what the server refused and why; offline, the unsynced
+// changes can be downloaded as a file for `atelier sync import`.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "platform_web.h"
+#include "sync_client.h"
+#include "ui.h"
+
+namespace ui {
+
+namespace {
+
+using atelier::Lang;
+
+// "2026-11-26T17:30:05Z" → "26.11 17:30".
+std::string short_time(const std::string& iso) {
+    if (iso.size() < 16) return iso;
+    return iso.substr(8, 2) + "." + iso.substr(5, 2) + " " + iso.substr(11, 5);
+}
+
+}  // namespace
+
+void sync_status(app::Db& db, State& st) {
+    app::SyncClient& sc = app::sync_client();
+    std::string label;
+    if (!sc.connected(db)) {
+        label = L3(st.lang, "Нет связи с сервером студии", "Non relié au serveur", "Not connected to the server");
+    } else {
+        int64_t n = sc.pending(db);
+        if (n > 0) label = std::string(L3(st.lang, "Ждут синхронизации: ", "En attente de synchronisation : ", "Waiting to sync: ")) + std::to_string(n);
+        else label = L3(st.lang, "Всё синхронизировано", "Tout est synchronisé", "All synced");
+        std::string last = atelier::sync::meta(db.raw(), "last_sync");
+        if (!last.empty()) label += std::string(" · ") + short_time(last);
+        if (sc.busy()) label += " …";
+        if (!sc.error().empty()) label += " · !";
+    }
+    if (ImGui::SmallButton((label + "##sync_status").c_str())) st.sync_open = true;
+    anchor("status.sync");
+}
+
+void sync_view(app::Db& db, State& st) {
+    app::SyncClient& sc = app::sync_client();
+    ImGui::BeginChild("sync");
+    ImGui::TextUnformatted(L3(st.lang, "Синхронизация с сервером студии", "Synchronisation avec le serveur du studio",
+                              "Sync with the studio's server"));
+    ImGui::Separator();
+    if (!sc.error().empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", sc.error().c_str());
+    if (!sc.connected(db)) {
+        ImGui::TextWrapped("%s", L3(st.lang,
+            "Войдите один раз: приложение получит ключ для этого устройства и будет синхронизироваться само, когда есть сеть.",
+            "Connectez-vous une fois : l'application reçoit une clé pour cet appareil et se synchronise seule dès que le réseau est là.",
+            "Log in once: the app gets a key for this device and syncs by itself whenever there is a network."));
+        ImGui::TextUnformatted("E-mail");
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+        ImGui::InputText("##sync_email", &st.sync_email);
+        anchor("sync.email");
+        ImGui::TextUnformatted(L3(st.lang, "Пароль", "Mot de passe", "Password"));
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+        bool enter = ImGui::InputText("##sync_password", &st.sync_password,
+                                      ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+        anchor("sync.password");
+        ImGui::BeginDisabled(sc.busy());
+        if (ImGui::Button(L3(st.lang, "Подключить", "Connecter", "Connect")) || enter) {
+            sc.connect(db, st.sync_email, st.sync_password);
+            st.sync_password.clear();
+        }
+        ImGui::EndDisabled();
+        anchor("sync.connect");
+    } else {
+        nlohmann::json s = sc.status(db);
+        ImGui::Text("%s %s", L3(st.lang, "Пользователь:", "Utilisateur :", "User:"), s["email"].get<std::string>().c_str());
+        ImGui::Text("%s %s", L3(st.lang, "Устройство:", "Appareil :", "Device:"), s["device"].get<std::string>().c_str());
+        ImGui::Text("%s %lld", L3(st.lang, "Ждут отправки:", "En attente d'envoi :", "Waiting to be sent:"), (long long)s["pending"].get<int64_t>());
+        std::string last = s["last_sync"].get<std::string>();
+        ImGui::Text("%s %s", L3(st.lang, "Последняя синхронизация:", "Dernière synchronisation :", "Last sync:"),
+                    last.empty() ? "—" : short_time(last).c_str());
+        ImGui::BeginDisabled(sc.busy());
+        if (ImGui::Button(L3(st.lang, "Синхронизировать сейчас", "Synchroniser maintenant", "Sync now"))) sc.request(db, 0);
+        ImGui::EndDisabled();
+        anchor("sync.now");
+        ImGui::SameLine();
+        if (ImGui::Button(L3(st.lang, "Отключить", "Déconnecter", "Disconnect"))) sc.disconnect(db);
+        anchor("sync.disconnect");
+    }
+    ImGui::Spacing();
+    ImGui::TextWrapped("%s", L3(st.lang,
+        "Без сети изменения можно скачать файлом и передать владельцу студии: atelier sync import ФАЙЛ.",
+        "Sans réseau, téléchargez les modifications dans un fichier pour le propriétaire du studio : atelier sync import FICHIER.",
+        "Without a network, download the changes as a file for the studio's owner: atelier sync import FILE."));
+    if (ImGui::Button(L3(st.lang, "Скачать несинхронизированные изменения", "Télécharger les modifications non synchronisées",
+                         "Download unsynced changes"))) {
+        web::download("atelier-changes-" + atelier::sync::device_id(db.raw()) + ".json", sc.export_unsynced(db));
+    }
+    anchor("sync.download");
+    nlohmann::json refusals = sc.status(db)["refusals"];
+    if (!refusals.empty()) {
+        ImGui::Spacing();
+        ImGui::TextUnformatted(L3(st.lang, "Что сервер не принял и почему", "Ce que le serveur a refusé, et pourquoi",
+                                  "What the server refused, and why"));
+        if (ImGui::BeginTable("refusals", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+            ImGui::TableSetupColumn(L3(st.lang, "Когда", "Quand", "When"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 7);
+            ImGui::TableSetupColumn(L3(st.lang, "Что", "Quoi", "What"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 12);
+            ImGui::TableSetupColumn(L3(st.lang, "Причина", "Raison", "Reason"));
+            ImGui::TableHeadersRow();
+            for (auto it = refusals.rbegin(); it != refusals.rend(); ++it) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(short_time(it->value("at", "")).c_str());
+                ImGui::TableNextColumn();
+                std::string what = it->value("table", "");
+                if (it->contains("column")) what += "." + it->value("column", "");
+                ImGui::TextUnformatted(what.empty() ? L3(st.lang, "весь пакет", "tout le lot", "the whole batch") : what.c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextWrapped("%s", it->value("reason", "").c_str());
+            }
+            ImGui::EndTable();
+        }
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace ui
