@@ -1,6 +1,9 @@
 // atelier/store.cpp — see store.h.
 #include "store.h"
 
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "error.h"
@@ -22,10 +25,69 @@ void exec(sqlite3* db, const char* sql) {
     }
 }
 
-Stmt::Stmt(sqlite3* db, const char* sql) : db_(db) {
-    check(db, sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr), "sqlite prepare");
+namespace {
+
+struct StatementCache {
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+};
+std::mutex g_cache_mu;
+std::unordered_map<sqlite3*, std::unique_ptr<StatementCache>> g_caches;
+
+}  // namespace
+
+void cache_statements(sqlite3* db) {
+    std::lock_guard<std::mutex> lock(g_cache_mu);
+    auto& c = g_caches[db];
+    if (!c) c = std::make_unique<StatementCache>();
 }
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+void release_statements(sqlite3* db) {
+    std::unique_ptr<StatementCache> c;
+    {
+        std::lock_guard<std::mutex> lock(g_cache_mu);
+        auto it = g_caches.find(db);
+        if (it == g_caches.end()) return;
+        c = std::move(it->second);
+        g_caches.erase(it);
+    }
+    for (auto& kv : c->idle)
+        for (sqlite3_stmt* st : kv.second) sqlite3_finalize(st);
+}
+
+Stmt::Stmt(sqlite3* db, const char* sql) : db_(db) {
+    {
+        std::lock_guard<std::mutex> lock(g_cache_mu);
+        auto it = g_caches.find(db);
+        if (it != g_caches.end()) {
+            cache_ = it->second.get();
+            sql_ = sql;
+            auto& idle = it->second->idle[sql_];
+            if (!idle.empty()) {
+                stmt_ = idle.back();
+                idle.pop_back();
+                return;
+            }
+        }
+    }
+    check(db, sqlite3_prepare_v3(db, sql, -1, cache_ ? SQLITE_PREPARE_PERSISTENT : 0, &stmt_, nullptr), "sqlite prepare");
+}
+Stmt::~Stmt() {
+    if (cache_ && stmt_) {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        std::lock_guard<std::mutex> lock(g_cache_mu);
+        auto it = g_caches.find(db_);
+        // The cache may have been released meanwhile; then the statement goes.
+        if (it != g_caches.end() && it->second.get() == cache_) {
+            auto& idle = it->second->idle[sql_];
+            if (idle.size() < 4) {
+                idle.push_back(stmt_);
+                return;
+            }
+        }
+    }
+    sqlite3_finalize(stmt_);
+}
 
 Stmt& Stmt::bind(int i, int64_t v) {
     check(db_, sqlite3_bind_int64(stmt_, i, v), "sqlite bind");

@@ -20,6 +20,15 @@ void check(sqlite3* db, int rc, const char* what);
 // Runs one or more statements; throws on failure.
 void exec(sqlite3* db, const char* sql);
 
+// Statement cache. A connection whose host owns it (the server, the app,
+// the command line, tests) can keep the statements the core prepares and
+// reuse them: preparing costs more than running most of them, above all for
+// writes to synced tables, whose triggers are compiled into each statement.
+// The host must call release_statements() before sqlite3_close(). The SQL
+// extension does not enable it: the host application closes that connection.
+void cache_statements(sqlite3* db);
+void release_statements(sqlite3* db);
+
 // A prepared statement. Binding is by 1-based index.
 class Stmt {
 public:
@@ -43,6 +52,8 @@ public:
 private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
+    void* cache_ = nullptr;  // where the statement goes back to, if cached
+    std::string sql_;
 };
 
 // SAVEPOINT ... RELEASE, or ROLLBACK TO on destruction without commit().

@@ -278,8 +278,7 @@ DROP TABLE change_log;
 -- One change is one write to one row: the columns it set (cells, a JSON
 -- object) or NULL for a delete (a tombstone), stamped with the writer's
 -- hybrid logical clock. seq is this file's own order: the watermark of push
--- and pull. (tbl, row_id, hlc) is unique, which makes applying a change twice
--- a no-op.
+-- and pull. A write only appends here.
 CREATE TABLE change_log (
   seq INTEGER PRIMARY KEY,
   hlc TEXT NOT NULL,
@@ -288,7 +287,16 @@ CREATE TABLE change_log (
   row_id TEXT NOT NULL,
   cells TEXT
 );
-CREATE UNIQUE INDEX change_log_row ON change_log(tbl, row_id, hlc);
+-- The changes of each row, in clock order: what a merge reads. Kept up to
+-- date in batches when a merge starts (sync_meta.indexed_seq), not by every
+-- write; (tbl, row_id, hlc) being unique makes applying a change twice a no-op.
+CREATE TABLE change_rows (
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (tbl, row_id, hlc)
+) WITHOUT ROWID;
 CREATE TABLE sync_meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -497,10 +497,32 @@ public:
         return s;
     }
 
+    bool parked = false;  // park_dependents() put rows in sync_pending
+
 private:
     sqlite3* db_;
     std::unordered_map<std::string, sqlite3_stmt*> map_;
 };
+
+// Brings change_rows up to date with the log: the writes since the last
+// merge, indexed in one sorted batch (much cheaper than one index update per
+// write, which is why writes do not do it).
+void index_log(sqlite3* db) {
+    int64_t done = 0;
+    {
+        Stmt q(db, "SELECT value FROM sync_meta WHERE key = 'indexed_seq'");
+        if (q.step()) done = std::stoll(q.text(0));
+    }
+    Stmt last(db, "SELECT coalesce(max(seq), 0) FROM change_log");
+    last.step();
+    int64_t top = last.int64(0);
+    if (top <= done) return;
+    Stmt ins(db, "INSERT INTO change_rows(tbl, row_id, hlc, seq) SELECT tbl, row_id, hlc, seq FROM change_log"
+                 " WHERE seq > ?1 AND seq <= ?2 ORDER BY tbl, row_id, hlc ON CONFLICT DO NOTHING");
+    ins.bind(1, done).bind(2, top).step();
+    Stmt up(db, "INSERT INTO sync_meta(key, value) VALUES ('indexed_seq', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    up.bind(1, std::to_string(top)).step();
+}
 
 void bind_json(sqlite3_stmt* s, int i, const json& v) {
     if (v.is_null()) sqlite3_bind_null(s, i);
@@ -531,7 +553,8 @@ struct Folded {
 };
 
 Folded fold(Statements& st, const std::string& table, const std::string& row) {
-    sqlite3_stmt* q = st.get("SELECT hlc, cells FROM change_log WHERE tbl = ?1 AND row_id = ?2 ORDER BY hlc");
+    sqlite3_stmt* q = st.get("SELECT r.hlc, l.cells FROM change_rows r JOIN change_log l ON l.seq = r.seq"
+                             " WHERE r.tbl = ?1 AND r.row_id = ?2 ORDER BY r.hlc");
     sqlite3_bind_text(q, 1, table.data(), (int)table.size(), SQLITE_STATIC);
     sqlite3_bind_text(q, 2, row.data(), (int)row.size(), SQLITE_STATIC);
     Folded f;
@@ -581,6 +604,7 @@ void park_dependents(sqlite3* db, const Conn& c, Statements& st, const Table& t,
             sqlite3_bind_text(p, 2, r.data(), (int)r.size(), SQLITE_TRANSIENT);
             sqlite3_step(p);
             sqlite3_reset(p);
+            st.parked = true;
         }
     }
 }
@@ -776,19 +800,36 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     std::vector<const Change*> fresh;
     {
         Logging quiet(c, false);
-        sqlite3_stmt* ins = st.get("INSERT INTO change_log(hlc, device, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)"
-                                   " ON CONFLICT(tbl, row_id, hlc) DO NOTHING");
+        index_log(db);
+        sqlite3_stmt* ins = st.get("INSERT INTO change_log(hlc, device, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)");
+        sqlite3_stmt* idx = st.get("INSERT INTO change_rows(tbl, row_id, hlc, seq) VALUES (?1, ?2, ?3, ?4)"
+                                   " ON CONFLICT DO NOTHING");
+        sqlite3_stmt* undo = st.get("DELETE FROM change_log WHERE seq = ?1");
+        std::string cells;
         for (const Change& x : changes) {
             sqlite3_reset(ins);
             sqlite3_bind_text(ins, 1, x.hlc.data(), (int)x.hlc.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 2, x.device.data(), (int)x.device.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 3, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 4, x.row.data(), (int)x.row.size(), SQLITE_STATIC);
-            std::string cells = x.cells ? x.cells->dump() : std::string();
-            if (x.cells) sqlite3_bind_text(ins, 5, cells.data(), (int)cells.size(), SQLITE_TRANSIENT);
-            else sqlite3_bind_null(ins, 5);
+            if (x.cells) {
+                cells = x.cells->dump();
+                sqlite3_bind_text(ins, 5, cells.data(), (int)cells.size(), SQLITE_STATIC);
+            } else {
+                sqlite3_bind_null(ins, 5);
+            }
             check(db, sqlite3_step(ins), "sync: change log");
-            if (sqlite3_changes(db) == 0) {
+            int64_t seq = sqlite3_last_insert_rowid(db);
+            sqlite3_reset(idx);
+            sqlite3_bind_text(idx, 1, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
+            sqlite3_bind_text(idx, 2, x.row.data(), (int)x.row.size(), SQLITE_STATIC);
+            sqlite3_bind_text(idx, 3, x.hlc.data(), (int)x.hlc.size(), SQLITE_STATIC);
+            sqlite3_bind_int64(idx, 4, seq);
+            check(db, sqlite3_step(idx), "sync: change index");
+            if (sqlite3_changes(db) == 0) {  // here already: a resend
+                sqlite3_reset(undo);
+                sqlite3_bind_int64(undo, 1, seq);
+                check(db, sqlite3_step(undo), "sync: change log");
                 ++r.duplicates;
                 continue;
             }
@@ -796,6 +837,10 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             fresh.push_back(&x);
             touched.insert({c.table(x.table)->rank, x.row});
         }
+        // Everything in the log up to here is in change_rows.
+        Stmt top(db, "INSERT INTO sync_meta(key, value) SELECT 'indexed_seq', coalesce(max(seq), 0) FROM change_log WHERE true"
+                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        top.step();
     }
 
     // What the authority protects: the values before this batch.
@@ -820,13 +865,21 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     std::vector<std::pair<const Table*, std::string>> materialized;
     {
         Logging quiet(c, false);
+        bool any_pending = false;
+        {
+            Stmt q(db, "SELECT 1 FROM sync_pending LIMIT 1");
+            any_pending = q.step();
+        }
         auto settle = [&](const Table& t, const std::string& row) {
             std::string why = materialize(db, c, st, t, row);
+            if (st.parked) any_pending = true;
             sqlite3_stmt* s;
             if (why.empty()) {
-                s = st.get("DELETE FROM sync_pending WHERE tbl = ?1 AND row_id = ?2");
                 materialized.push_back({&t, row});
+                if (!any_pending) return true;
+                s = st.get("DELETE FROM sync_pending WHERE tbl = ?1 AND row_id = ?2");
             } else {
+                any_pending = true;
                 s = st.get("INSERT INTO sync_pending(tbl, row_id, reason) VALUES (?1, ?2, ?3)"
                            " ON CONFLICT(tbl, row_id) DO UPDATE SET reason = excluded.reason");
                 sqlite3_bind_text(s, 3, why.data(), (int)why.size(), SQLITE_TRANSIENT);
@@ -879,6 +932,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                     std::string cells = "{\"version\":" + std::to_string(v) + "}";
                     Stmt ins(db, "INSERT INTO change_log(hlc, device, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)");
                     ins.bind(1, tick(c.device)).bind(2, c.device).bind(3, t->name).bind(4, w.row).bind(5, cells).step();
+                    index_log(db);
                     if (settle(*t, w.row)) progress = true;
                 }
             }
@@ -974,6 +1028,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             }
         }
     }
+    index_log(db);  // the authority's own writes of this merge
     {
         Stmt q(db, "SELECT count(*) FROM sync_pending");
         q.step();

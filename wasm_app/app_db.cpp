@@ -13,7 +13,10 @@
 
 namespace app {
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+    atelier::release_statements(db_);
+    sqlite3_close(db_);
+}
 
 std::string Db::open(const char* path) {
     sqlite3_auto_extension((void (*)())atelier_auto_init);
@@ -25,6 +28,7 @@ std::string Db::open(const char* path) {
     }
     try {
         atelier::exec(db_, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY;");
+        atelier::cache_statements(db_);
         atelier::migrate(db_);
         atelier::ensure_studio(db_, atelier::now_iso());
         atelier::install_defaults(db_, atelier::now_iso());
@@ -34,6 +38,7 @@ std::string Db::open(const char* path) {
         atelier::sync::attach(db_);
         if (fresh) atelier::sync::make_replica(db_);
     } catch (const std::exception& e) {
+        atelier::release_statements(db_);
         sqlite3_close(db_);
         db_ = nullptr;
         return e.what();

@@ -8,9 +8,13 @@ struct TestDb {
     explicit TestDb(bool with_schema = true) {
         sqlite3_open(":memory:", &db);
         atelier::exec(db, "PRAGMA foreign_keys = ON");
+        atelier::cache_statements(db);
         if (with_schema) atelier::migrate(db);
     }
-    ~TestDb() { sqlite3_close(db); }
+    ~TestDb() {
+        atelier::release_statements(db);
+        sqlite3_close(db);
+    }
     long long count(const char* sql) {
         atelier::Stmt s(db, sql);
         s.step();

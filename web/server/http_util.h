@@ -10,6 +10,7 @@
 
 #include "atelier_sqlite.h"
 #include "server.h"
+#include "store.h"
 
 namespace atelier {
 
@@ -18,7 +19,10 @@ namespace atelier {
 struct Database {
     sqlite3* db = nullptr;
     std::mutex mu;
-    ~Database() { sqlite3_close(db); }
+    ~Database() {
+        release_statements(db);
+        sqlite3_close(db);
+    }
 
     // Pages rendered from the current data, reused until anything in the
     // database changes (a write here, or a commit by another process).

@@ -388,7 +388,9 @@ int serve(const ServeOptions& in_opt) {
     try {
         // WAL with synchronous=NORMAL: a commit is durable against a crash of
         // the process, and fsyncs happen at checkpoints, not at every commit.
-        exec(d.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+        exec(d.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+                   " PRAGMA cache_size = -16000;");
+        cache_statements(d.db);
         int v = migrate(d.db);
         bool seeded = opt.demo && seed_demo(d.db);
         ensure_studio(d.db, now_iso());

@@ -1,0 +1,201 @@
+// Benchmark: sync. Changes merged per second by the authority (batches of
+// 1,000 and of 100,000 changes), export time for a replica with 100,000
+// leads, bytes per change in a bundle, and what recording the change log
+// costs a write (the same writes with and without it).
+//
+//   build/native/bench_sync [runs=5] [part: all | merge | writes]
+//
+// Files are in a temporary folder, WAL with synchronous=NORMAL as the server
+// runs them. Prints medians of `runs`.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "functions.h"
+#include "leads.h"
+#include "store.h"
+#include "sync.h"
+#include "workflow.h"
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+using namespace atelier;
+
+namespace {
+
+fs::path g_dir;
+
+template <class F>
+double median_seconds(int runs, F&& f) {
+    std::vector<double> t;
+    for (int i = 0; i < runs; ++i) {
+        auto t0 = Clock::now();
+        f();
+        t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+sqlite3* open_db(const std::string& name, bool attach_sync) {
+    fs::path p = g_dir / name;
+    fs::remove(p);
+    fs::remove(p.string() + "-wal");
+    fs::remove(p.string() + "-shm");
+    sqlite3* db = nullptr;
+    sqlite3_open(p.c_str(), &db);
+    exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;");
+    cache_statements(db);
+    migrate(db);
+    ensure_studio(db, "2026-11-20T09:00:00Z");
+    install_defaults(db, "2026-11-20T09:00:00Z");
+    if (attach_sync) sync::attach(db);
+    return db;
+}
+
+// A replica's day: n leads made (client, lead, first stage event) and each
+// edited once; returns how many changes that made.
+void make_leads(sqlite3* db, int n, const char* prefix) {
+    exec(db, "BEGIN");
+    for (int i = 0; i < n; ++i) {
+        NewLead l;
+        l.client_name = "Client " + std::to_string(i);
+        l.email = "c" + std::to_string(i) + "@example.com";
+        l.lang = "fr";
+        l.currency = "EUR";
+        create_lead(db, l, "bench", "2026-11-26T10:00:00Z", std::string(prefix) + std::to_string(i));
+    }
+    exec(db, "UPDATE leads SET title = 'Site ' || rowid, amount_minor = 1000 * rowid");
+    exec(db, "COMMIT");
+}
+
+int64_t count(sqlite3* db, const char* sql) {
+    Stmt q(db, sql);
+    q.step();
+    return q.int64(0);
+}
+
+// The writes whose cost the change log adds to: a new lead through the core
+// (3 rows), then two updates of it; `per_tx` writes per transaction.
+double writes(bool with_log, int n, int per_tx) {
+    sqlite3* db = open_db(with_log ? "w-log.db" : "w-plain.db", with_log);
+    auto t0 = Clock::now();
+    for (int i = 0; i < n; i += per_tx) {
+        exec(db, "BEGIN");
+        for (int k = i; k < std::min(n, i + per_tx); ++k) {
+            NewLead l;
+            l.client_name = "Client " + std::to_string(k);
+            l.lang = "ru";
+            std::string id = create_lead(db, l, "bench", "2026-11-26T10:00:00Z", "w" + std::to_string(k));
+            Stmt u(db, "UPDATE leads SET title = ?2, amount_minor = ?3 WHERE id = ?1");
+            u.bind(1, id).bind(2, "Сайт " + std::to_string(k)).bind(3, (int64_t)k * 100).step();
+            Stmt v(db, "UPDATE leads SET notes = 'перезвонить' WHERE id = ?1");
+            v.bind(1, id).step();
+        }
+        exec(db, "COMMIT");
+    }
+    double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    release_statements(db);
+    sqlite3_close(db);
+    return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int runs = argc > 1 ? std::atoi(argv[1]) : 5;
+    if (runs < 1) runs = 1;
+    const std::string part = argc > 2 ? argv[2] : "all";
+    sqlite3_auto_extension((void (*)())atelier_auto_init);
+    g_dir = fs::temp_directory_path() / ("atelier-bench-sync-" + std::to_string(::getpid()));
+    fs::create_directories(g_dir);
+
+    if (part == "writes") goto writes_part;
+    {
+    // A replica with 100,000 leads.
+    sqlite3* replica = open_db("replica.db", true);
+    sync::make_replica(replica);
+    auto t0 = Clock::now();
+    make_leads(replica, 100000, "lead-");
+    double made = std::chrono::duration<double>(Clock::now() - t0).count();
+    int64_t total = count(replica, "SELECT count(*) FROM change_log WHERE device = atelier_device()");
+    std::printf("replica: 100,000 leads, %lld changes, made in %.2f s\n", (long long)total, made);
+
+    std::string all;
+    double export_s = median_seconds(runs, [&] {
+        sync::ExportOptions o;
+        o.own_only = true;
+        all = sync::export_changes(replica, o);
+    });
+    std::printf("export of %lld changes (100,000 leads): %.3f s, %.1f MB, %.0f bytes per change\n", (long long)total,
+                export_s, all.size() / 1e6, (double)all.size() / (double)total);
+
+    // Batches as a replica pushes them.
+    auto batches = [&](int64_t size, int64_t limit_changes) {
+        std::vector<std::string> out;
+        int64_t since = 0, taken = 0;
+        while (taken < limit_changes) {
+            sync::ExportOptions o;
+            o.since = since;
+            o.limit = size;
+            o.own_only = true;
+            std::string b = sync::export_changes(replica, o);
+            auto j = nlohmann::json::parse(b);
+            if (j["changes"].empty()) break;
+            taken += (int64_t)j["changes"].size();
+            since = j["until"].get<int64_t>();
+            out.push_back(std::move(b));
+        }
+        return out;
+    };
+    for (int64_t size : {1000, 100000}) {
+        std::vector<std::string> bs = batches(size, size == 1000 ? 100000 : 100000);
+        int64_t n = 0;
+        for (const auto& b : bs) n += (int64_t)nlohmann::json::parse(b)["changes"].size();
+        std::vector<double> t;
+        for (int r = 0; r < runs; ++r) {
+            sqlite3* server = open_db("server.db", true);
+            auto s0 = Clock::now();
+            for (const auto& b : bs) sync::apply(server, b);
+            t.push_back(std::chrono::duration<double>(Clock::now() - s0).count());
+            if (r == 0 && count(server, "SELECT count(*) FROM leads") != 100000 - 0 && n >= total)
+                std::printf("  (check: %lld leads)\n", (long long)count(server, "SELECT count(*) FROM leads"));
+            release_statements(server);
+            sqlite3_close(server);
+        }
+        std::sort(t.begin(), t.end());
+        double med = t[t.size() / 2];
+        std::printf("merge, batches of %lld: %lld changes in %.3f s = %.0f changes/s\n", (long long)size, (long long)n, med,
+                    (double)n / med);
+    }
+
+    release_statements(replica);
+    sqlite3_close(replica);
+    }
+writes_part:
+    if (part == "merge") goto done;
+    // The change log's cost: the same writes with and without it.
+    for (int per_tx : {1, 1000}) {
+        const int n = per_tx == 1 ? 2000 : 20000;
+        std::vector<double> with, without;
+        for (int r = 0; r < runs; ++r) {
+            without.push_back(writes(false, n, per_tx));
+            with.push_back(writes(true, n, per_tx));
+        }
+        std::sort(with.begin(), with.end());
+        std::sort(without.begin(), without.end());
+        double a = without[without.size() / 2], b = with[with.size() / 2];
+        std::printf("writes (%d leads made and edited twice, %d per transaction): without log %.3f s, with log %.3f s, ratio %.2f\n",
+                    n, per_tx, a, b, b / a);
+    }
+done:
+    fs::remove_all(g_dir);
+    return 0;
+}
