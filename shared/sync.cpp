@@ -91,13 +91,31 @@ int64_t wall_ms() {
 }
 
 std::string format_hlc(int64_t ms, int count, std::string_view device) {
-    std::time_t secs = (std::time_t)(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ-%04x-", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000), count);
-    return std::string(buf) + std::string(device);
+    // The date and time up to the second change once a second: keep them.
+    thread_local int64_t cached_secs = -1;
+    thread_local char prefix[24];
+    int64_t secs = ms / 1000;
+    if (secs != cached_secs) {
+        std::time_t t = (std::time_t)secs;
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        std::snprintf(prefix, sizeof prefix, "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cached_secs = secs;
+    }
+    static const char* hex = "0123456789abcdef";
+    char buf[kHlcSize + 1];
+    std::memcpy(buf, prefix, 20);
+    int frac = (int)(ms % 1000);
+    buf[20] = (char)('0' + frac / 100);
+    buf[21] = (char)('0' + frac / 10 % 10);
+    buf[22] = (char)('0' + frac % 10);
+    buf[23] = 'Z';
+    buf[24] = '-';
+    for (int i = 0; i < 4; ++i) buf[25 + i] = hex[(count >> (12 - 4 * i)) & 15];
+    buf[29] = '-';
+    std::memcpy(buf + 30, device.data(), std::min<size_t>(device.size(), 16));
+    return std::string(buf, 30 + std::min<size_t>(device.size(), 16));
 }
 
 bool is_hex(std::string_view s) {
@@ -282,7 +300,7 @@ std::vector<Table> read_tables(sqlite3* db) {
     return out;
 }
 
-std::string trigger_sql(const Table& t) {
+std::string trigger_sql(const Table& t, const std::string& device) {
     std::string all, changed;
     for (const Column& c : t.columns) {
         std::string q = quote_id(c.name);
@@ -292,11 +310,13 @@ std::string trigger_sql(const Table& t) {
     std::string pk = quote_id(t.pk);
     std::string pre = "CREATE TEMP TRIGGER IF NOT EXISTS atelier_sync_" + t.name;
     std::string on = " ON main." + quote_id(t.name) + " WHEN atelier_sync_on() BEGIN INSERT INTO change_log(hlc, device, tbl, row_id, cells) ";
-    return pre + "_i AFTER INSERT" + on + "VALUES (atelier_hlc(), atelier_device(), '" + t.name + "', new." + pk +
+    // The device id is this file's constant: written into the trigger.
+    const std::string dev = "'" + device + "'";
+    return pre + "_i AFTER INSERT" + on + "VALUES (atelier_hlc(), " + dev + ", '" + t.name + "', new." + pk +
            ", atelier_sync_cells(" + all + ")); END;\n" +
-           pre + "_u AFTER UPDATE" + on + "SELECT atelier_hlc(), atelier_device(), '" + t.name + "', new." + pk +
+           pre + "_u AFTER UPDATE" + on + "SELECT atelier_hlc(), " + dev + ", '" + t.name + "', new." + pk +
            ", c FROM (SELECT atelier_sync_changed(" + changed + ") AS c) WHERE c IS NOT NULL; END;\n" +
-           pre + "_d AFTER DELETE" + on + "VALUES (atelier_hlc(), atelier_device(), '" + t.name + "', old." + pk +
+           pre + "_d AFTER DELETE" + on + "VALUES (atelier_hlc(), " + dev + ", '" + t.name + "', old." + pk +
            ", NULL); END;\n";
 }
 
@@ -368,7 +388,7 @@ void attach(sqlite3* db) {
         Stmt q(db, "SELECT max(hlc) FROM (SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1000)");
         if (q.step() && !q.is_null(0)) observe(q.text(0));
     }
-    for (const Table& t : c->tables) exec(db, trigger_sql(t).c_str());
+    for (const Table& t : c->tables) exec(db, trigger_sql(t, device).c_str());
     if (fresh) {
         // Rows written before the file had a device become changes now.
         for (const Table& t : c->tables) {
@@ -472,10 +492,192 @@ std::string ApplyResult::json() const {
 
 namespace {
 
+// One cell of a change as read: its column, JSON type and text length.
+struct CellInfo {
+    std::string column;
+    json::value_t type;
+    size_t bytes = 0;
+    bool equals_row = false;  // a string equal to the change's row id
+    std::string text;         // the value when it is a string (for the pk check)
+};
+
 struct Change {
     std::string id, hlc, device, table, row;
-    const json* cells = nullptr;  // null: a delete
+    bool is_object = true, del = false, has_cells = false, cells_object = false;
+    std::string bad_field;     // a field of the wrong type ("id", "hlc", ...)
+    std::string cells;         // the cells, re-serialised compactly
+    std::vector<CellInfo> info;
 };
+
+// Reads a bundle in one pass into flat changes (no document tree: a bundle
+// of 100,000 changes would be hundreds of MB as one). Unknown fields are
+// skipped, so a newer bundle format can add some.
+class BundleReader : public nlohmann::json_sax<json> {
+public:
+    json header = json::object();  // the scalar fields of the top object
+    bool top_object = false, changes_array = false, changes_seen = false;
+    std::vector<Change> changes;
+    std::string syntax_error;
+
+    bool null() override { return scalar(json(nullptr), json::value_t::null, ""); }
+    bool boolean(bool v) override { return scalar(json(v), json::value_t::boolean, v ? "true" : "false"); }
+    bool number_integer(number_integer_t v) override {
+        return scalar(json(v), json::value_t::number_integer, std::to_string(v));
+    }
+    bool number_unsigned(number_unsigned_t v) override {
+        return scalar(json(v), json::value_t::number_unsigned, std::to_string(v));
+    }
+    bool number_float(number_float_t v, const string_t& raw) override {
+        return scalar(json(v), json::value_t::number_float, raw);
+    }
+    bool string(string_t& v) override { return scalar(json(v), json::value_t::string, v); }
+    bool binary(binary_t&) override { return scalar(json(nullptr), json::value_t::binary, ""); }
+    bool start_object(std::size_t) override { return open(true); }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t) override { return open(false); }
+    bool end_array() override { return close(); }
+    bool key(string_t& k) override {
+        frames_.back().key = k;
+        return true;
+    }
+    bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception&) override {
+        syntax_error = "not valid JSON at byte " + std::to_string(pos) + " (truncated or damaged)";
+        return false;
+    }
+
+private:
+    struct Frame {
+        bool object;
+        std::string key;
+    };
+    std::vector<Frame> frames_;
+    std::unique_ptr<JsonWriter> cells_;
+    std::string cells_buf_;
+    size_t skip_ = 0;  // inside a container nobody reads
+
+    // Where a value lands: 0 top, 1 a top field, 2 a change, 3 a change's
+    // field, 4 a cell; -1 elsewhere.
+    int place() const {
+        size_t d = frames_.size();
+        if (skip_) return -1;
+        if (d == 0) return 0;
+        if (d == 1) return frames_[0].object ? 1 : -1;
+        if (d == 2) return frames_[0].object && frames_[0].key == "changes" && !frames_[1].object ? 2 : -1;
+        if (d == 3) return frames_[2].object && place_at(2) ? 3 : -1;
+        if (d == 4) return frames_[3].object && place_at(3) && frames_[2].key == "cells" ? 4 : -1;
+        return -1;
+    }
+    bool place_at(size_t d) const { return d >= 2 && frames_[0].object && frames_[0].key == "changes" && !frames_[1].object; }
+
+    bool scalar(const json& v, json::value_t type, const std::string& text) {
+        switch (place()) {
+            case 0: break;  // a bare scalar: not an object
+            case 1:
+                if (frames_[0].key == "changes") changes_seen = true;
+                else header[frames_[0].key] = v;
+                break;
+            case 2: {
+                Change x;
+                x.is_object = false;
+                changes.push_back(std::move(x));
+                break;
+            }
+            case 3: {
+                Change& x = changes.back();
+                const std::string& k = frames_[2].key;
+                std::string* field = k == "id" ? &x.id : k == "hlc" ? &x.hlc : k == "table" ? &x.table : k == "row" ? &x.row : nullptr;
+                if (field) {
+                    if (type == json::value_t::string) *field = text;
+                    else if (x.bad_field.empty()) x.bad_field = k;
+                } else if (k == "delete") {
+                    x.del = type == json::value_t::boolean && text == "true";
+                } else if (k == "cells") {
+                    x.has_cells = true;  // not an object
+                }
+                break;
+            }
+            case 4: {
+                Change& x = changes.back();
+                const std::string& k = frames_[3].key;
+                cells_->key(k);
+                if (type == json::value_t::string) cells_->value(text);
+                else if (type == json::value_t::null || type == json::value_t::binary) cells_->null();
+                else cells_->raw(text);
+                CellInfo ci{k, type, text.size(), false, type == json::value_t::string && text.size() <= 256 ? text : ""};
+                x.info.push_back(std::move(ci));
+                break;
+            }
+            default: break;
+        }
+        return true;
+    }
+
+    bool open(bool object) {
+        int p = place();
+        if (p == 0) top_object = object;
+        if (p == 1 && frames_[0].key == "changes") {
+            changes_seen = true;
+            changes_array = !object;
+        } else if (p == 1) {
+            ++skip_;
+        }
+        if (p == 2) {
+            changes.push_back(Change{});
+            changes.back().is_object = object;
+            if (!object) ++skip_;
+        }
+        if (p == 3) {
+            Change& x = changes.back();
+            if (frames_[2].key == "cells" && object) {
+                x.has_cells = x.cells_object = true;
+                cells_buf_.clear();
+                cells_ = std::make_unique<JsonWriter>(cells_buf_);
+                cells_->begin_object();
+            } else {
+                if (frames_[2].key == "cells") x.has_cells = true;
+                else if (x.bad_field.empty() && (frames_[2].key == "id" || frames_[2].key == "hlc" ||
+                                                 frames_[2].key == "table" || frames_[2].key == "row"))
+                    x.bad_field = frames_[2].key;
+                ++skip_;
+            }
+        }
+        if (p == 4) {
+            changes.back().info.push_back(CellInfo{frames_[3].key, object ? json::value_t::object : json::value_t::array, 0, false, ""});
+            cells_->key(frames_[3].key);
+            cells_->null();
+            ++skip_;
+        }
+        if (p == -1 && skip_) ++skip_;
+        frames_.push_back({object, ""});
+        return true;
+    }
+
+    bool close() {
+        frames_.pop_back();
+        if (skip_) {
+            --skip_;
+            return true;
+        }
+        if (frames_.size() == 3 && cells_ && place_at(2)) {
+            cells_->end_object();
+            changes.back().cells = std::string(cells_->view());
+            cells_.reset();
+        }
+        return true;
+    }
+};
+
+const char* type_word(json::value_t t) {
+    switch (t) {
+        case json::value_t::null: return "null";
+        case json::value_t::boolean: return "boolean";
+        case json::value_t::string: return "string";
+        case json::value_t::object: return "object";
+        case json::value_t::array: return "array";
+        case json::value_t::binary: return "binary";
+        default: return "number";
+    }
+}
 
 // The prepared statements of one apply, by SQL text.
 class Statements {
@@ -545,6 +747,37 @@ json column_json(sqlite3_stmt* s, int i) {
     }
 }
 
+// Reads a stored change's cells (a flat JSON object) into `out`, a later
+// value of a column replacing an earlier one.
+class CellsReader : public nlohmann::json_sax<json> {
+public:
+    explicit CellsReader(std::map<std::string, json>& out) : out_(out) {}
+    bool null() override { return put(json(nullptr)); }
+    bool boolean(bool v) override { return put(json(v)); }
+    bool number_integer(number_integer_t v) override { return put(json(v)); }
+    bool number_unsigned(number_unsigned_t v) override { return put(json(v)); }
+    bool number_float(number_float_t v, const string_t&) override { return put(json(v)); }
+    bool string(string_t& v) override { return put(json(std::move(v))); }
+    bool binary(binary_t&) override { return put(json(nullptr)); }
+    bool start_object(std::size_t) override { return ++depth_ == 1; }
+    bool end_object() override { --depth_; return true; }
+    bool start_array(std::size_t) override { return false; }
+    bool end_array() override { return false; }
+    bool key(string_t& k) override { key_ = std::move(k); return true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+        throw Error(std::string("sync: a stored change is damaged: ") + e.what());
+    }
+
+private:
+    bool put(json v) {
+        out_[key_] = std::move(v);
+        return true;
+    }
+    std::map<std::string, json>& out_;
+    std::string key_;
+    int depth_ = 0;
+};
+
 // The state of one row, folded from its changes in clock order.
 struct Folded {
     bool known = false;  // any change at all
@@ -567,8 +800,9 @@ Folded fold(Statements& st, const std::string& table, const std::string& row) {
             continue;
         }
         last_write = hlc;
-        json cells = json::parse(std::string_view((const char*)sqlite3_column_text(q, 1), (size_t)sqlite3_column_bytes(q, 1)));
-        for (auto it = cells.begin(); it != cells.end(); ++it) f.cells[it.key()] = std::move(it.value());
+        CellsReader reader(f.cells);
+        const char* p = (const char*)sqlite3_column_text(q, 1);
+        json::sax_parse(p, p + sqlite3_column_bytes(q, 1), &reader);
     }
     sqlite3_reset(q);
     f.alive = !last_write.empty() && last_write > last_delete;
@@ -695,9 +929,11 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     auto fail = [](const std::string& where, const std::string& what) -> Error {
         return Error("sync: " + where + ": " + what + " (nothing was applied)");
     };
-    json b = json::parse(text, nullptr, false);
-    if (b.is_discarded()) throw fail("bundle", "not valid JSON (truncated or damaged)");
-    if (!b.is_object()) throw fail("bundle", "expected a JSON object");
+    BundleReader reader;
+    json::sax_parse(text.begin(), text.end(), &reader, nlohmann::detail::input_format_t::json, false);
+    if (!reader.syntax_error.empty()) throw fail("bundle", reader.syntax_error);
+    if (!reader.top_object) throw fail("bundle", "expected a JSON object");
+    const json& b = reader.header;
     if (!b.contains("format") || b["format"] != "atelier-sync") throw fail("format", "expected \"atelier-sync\"");
     if (!b.contains("version") || !b["version"].is_number_integer() || b["version"].get<int64_t>() != kBundleVersion)
         throw fail("version", "expected " + std::to_string(kBundleVersion));
@@ -719,28 +955,24 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     if (c.authority && bundle_device == c.device) throw fail("device", "the bundle claims this database's own device id");
     if (!o.device.empty() && bundle_device != o.device)
         throw fail("device", "the bundle is from device " + bundle_device + " but was pushed with the token of device " + o.device);
-    if (!b.contains("changes") || !b["changes"].is_array()) throw fail("changes", "expected an array");
+    if (!reader.changes_array) throw fail("changes", "expected an array");
 
     ApplyResult r;
     if (b.contains("until") && b["until"].is_number_integer()) r.until = b["until"].get<int64_t>();
     if (b.contains("more") && b["more"].is_boolean()) r.more = b["more"].get<bool>();
 
     // Everything is checked before anything is written.
-    const json& arr = b["changes"];
     std::vector<Change> changes;
-    changes.reserve(arr.size());
+    changes.reserve(reader.changes.size());
     std::string max_hlc;
-    for (size_t i = 0; i < arr.size(); ++i) {
-        const json& ch = arr[i];
+    for (size_t i = 0; i < reader.changes.size(); ++i) {
+        Change& x = reader.changes[i];
         std::string at = "changes[" + std::to_string(i) + "]";
-        if (!ch.is_object()) throw fail(at, "expected an object");
-        for (const char* k : {"id", "hlc", "table", "row"})
-            if (!ch.contains(k) || !ch[k].is_string()) throw fail(at + "." + k, "expected a string");
-        Change x;
-        x.id = ch["id"].get<std::string>();
-        x.hlc = ch["hlc"].get<std::string>();
-        x.table = ch["table"].get<std::string>();
-        x.row = ch["row"].get<std::string>();
+        if (!x.is_object) throw fail(at, "expected an object");
+        if (!x.bad_field.empty()) throw fail(at + "." + x.bad_field, "expected a string");
+        if (x.id.empty()) throw fail(at + ".id", "expected a string");
+        if (x.hlc.empty()) throw fail(at + ".hlc", "expected a string");
+        if (x.table.empty()) throw fail(at + ".table", "expected a string");
         int64_t ms;
         int count;
         std::string_view dev;
@@ -763,30 +995,28 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 throw fail(at + ".hlc", "the clock of device " + x.device + " is " + std::to_string((ms - now) / 60000) +
                                             " min ahead of this server (at most 5 min); correct the device's clock");
         }
-        bool del = ch.contains("delete") && ch["delete"] == true;
-        if (del) {
-            if (ch.contains("cells")) throw fail(at, "a delete carries no cells");
+        if (x.del) {
+            if (x.has_cells) throw fail(at, "a delete carries no cells");
         } else {
-            if (!ch.contains("cells") || !ch["cells"].is_object() || ch["cells"].empty())
-                throw fail(at + ".cells", "expected an object of columns");
-            for (auto it = ch["cells"].begin(); it != ch["cells"].end(); ++it) {
-                std::string cat = at + ".cells." + it.key().substr(0, 60);
-                const Column* col = t->column(it.key());
+            if (!x.cells_object || x.info.empty()) throw fail(at + ".cells", "expected an object of columns");
+            for (const CellInfo& ci : x.info) {
+                std::string cat = at + ".cells." + ci.column.substr(0, 60);
+                const Column* col = t->column(ci.column);
                 if (!col) {
                     if (lenient) continue;
                     throw fail(cat, "unknown column of " + x.table);
                 }
-                const json& v = it.value();
-                if (v.is_null()) continue;
-                if (col->type == 'T' && !v.is_string()) throw fail(cat, "expected text or null, got " + std::string(v.type_name()));
-                if (col->type == 'I' && !(v.is_number_integer() || v.is_number_unsigned()))
-                    throw fail(cat, "expected an integer or null, got " + std::string(v.type_name()));
-                if (col->type == '*' && !(v.is_primitive())) throw fail(cat, "expected a scalar");
-                if (v.is_string() && v.get_ref<const std::string&>().size() > kMaxValueBytes)
-                    throw fail(cat, "value larger than 1 MiB");
-                if (it.key() == t->pk && v != json(x.row)) throw fail(cat, "differs from the change's row id");
+                if (ci.type == json::value_t::null) continue;
+                if (col->type == 'T' && ci.type != json::value_t::string)
+                    throw fail(cat, std::string("expected text or null, got ") + type_word(ci.type));
+                if (col->type == 'I' && ci.type != json::value_t::number_integer && ci.type != json::value_t::number_unsigned)
+                    throw fail(cat, std::string("expected an integer or null, got ") + type_word(ci.type));
+                if (ci.type == json::value_t::object || ci.type == json::value_t::array || ci.type == json::value_t::binary)
+                    throw fail(cat, "expected a scalar");
+                if (ci.type == json::value_t::string && ci.bytes > kMaxValueBytes) throw fail(cat, "value larger than 1 MiB");
+                if (ci.column == t->pk && (ci.type != json::value_t::string || ci.text != x.row))
+                    throw fail(cat, "differs from the change's row id");
             }
-            x.cells = &ch["cells"];
         }
         if (x.hlc > max_hlc) max_hlc = x.hlc;
         changes.push_back(std::move(x));
@@ -805,19 +1035,14 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         sqlite3_stmt* idx = st.get("INSERT INTO change_rows(tbl, row_id, hlc, seq) VALUES (?1, ?2, ?3, ?4)"
                                    " ON CONFLICT DO NOTHING");
         sqlite3_stmt* undo = st.get("DELETE FROM change_log WHERE seq = ?1");
-        std::string cells;
         for (const Change& x : changes) {
             sqlite3_reset(ins);
             sqlite3_bind_text(ins, 1, x.hlc.data(), (int)x.hlc.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 2, x.device.data(), (int)x.device.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 3, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 4, x.row.data(), (int)x.row.size(), SQLITE_STATIC);
-            if (x.cells) {
-                cells = x.cells->dump();
-                sqlite3_bind_text(ins, 5, cells.data(), (int)cells.size(), SQLITE_STATIC);
-            } else {
-                sqlite3_bind_null(ins, 5);
-            }
+            if (!x.del) sqlite3_bind_text(ins, 5, x.cells.data(), (int)x.cells.size(), SQLITE_STATIC);
+            else sqlite3_bind_null(ins, 5);
             check(db, sqlite3_step(ins), "sync: change log");
             int64_t seq = sqlite3_last_insert_rowid(db);
             sqlite3_reset(idx);
@@ -978,13 +1203,12 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         if (!refused_cols.empty()) {
             std::string at = format_hlc(now, 0, c.device).substr(0, 19) + "Z";
             for (const Change* x : fresh) {
-                if (!x->cells) continue;
-                for (auto it = x->cells->begin(); it != x->cells->end(); ++it) {
-                    auto f = refused_cols.find(x->table + "|" + x->row + "|" + it.key());
+                for (const CellInfo& ci : x->info) {
+                    auto f = refused_cols.find(x->table + "|" + x->row + "|" + ci.column);
                     if (f == refused_cols.end()) continue;
-                    r.refusals.push_back({x->id, x->table, x->row, it.key(), f->second});
+                    r.refusals.push_back({x->id, x->table, x->row, ci.column, f->second});
                     Stmt rec(db, "INSERT INTO sync_refusals(at, device, change_id, tbl, row_id, col, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-                    rec.bind(1, at).bind(2, x->device).bind(3, x->id).bind(4, x->table).bind(5, x->row).bind(6, it.key())
+                    rec.bind(1, at).bind(2, x->device).bind(3, x->id).bind(4, x->table).bind(5, x->row).bind(6, ci.column)
                         .bind(7, f->second).step();
                 }
             }

@@ -366,10 +366,11 @@ void accept_contract(sqlite3* db, std::string_view contract_id, std::string_view
 namespace atelier {
 
 StudioDetails studio_details(sqlite3* db) {
-    Stmt q(db, "SELECT name, legal_name, tax_id, address, email, phone, bank_json FROM studio ORDER BY created_at LIMIT 1");
+    Stmt q(db, "SELECT name, legal_name, tax_id, address, email, phone, bank_json, lang, currency FROM studio ORDER BY created_at LIMIT 1");
     StudioDetails s;
     if (!q.step()) return s;
     s.name = q.text(0); s.legal_name = q.text(1); s.tax_id = q.text(2); s.address = q.text(3); s.email = q.text(4); s.phone = q.text(5);
+    s.lang = q.text(7); s.currency = q.text(8);
     json bank = json::parse(q.text(6), nullptr, false);
     if (bank.is_object()) {
         s.bank = bank.value("bank", ""); s.bik = bank.value("bik", ""); s.account = bank.value("account", "");
@@ -391,6 +392,9 @@ void save_studio(sqlite3* db, const StudioDetails& s) {
     if (!digits(s.bik, 9)) problems.push_back("bik: expected 9 digits");
     if (!digits(s.account, 20)) problems.push_back("account: expected 20 digits");
     if (!digits(s.corr_account, 20)) problems.push_back("corr_account: expected 20 digits");
+    if (s.lang != "ru" && s.lang != "fr" && s.lang != "en") problems.push_back("lang: expected ru, fr or en, got \"" + s.lang + "\"");
+    if (s.currency != "RUB" && s.currency != "EUR" && s.currency != "USD")
+        problems.push_back("currency: expected RUB, EUR or USD, got \"" + s.currency + "\"");
     if (!problems.empty()) {
         std::string msg = "studio: ";
         for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
@@ -400,9 +404,26 @@ void save_studio(sqlite3* db, const StudioDetails& s) {
     for (auto [k, v] : {std::pair<const char*, const std::string*>{"bank", &s.bank}, {"bik", &s.bik}, {"account", &s.account},
                         {"corr_account", &s.corr_account}, {"iban", &s.iban}, {"bic", &s.bic}})
         if (!v->empty()) bank[k] = *v;
-    Stmt up(db, "UPDATE studio SET name = ?1, legal_name = ?2, tax_id = ?3, address = ?4, email = ?5, phone = ?6, bank_json = ?7"
-                " WHERE id = (SELECT id FROM studio ORDER BY created_at LIMIT 1)");
-    up.bind(1, s.name).bind(2, s.legal_name).bind(3, s.tax_id).bind(4, s.address).bind(5, s.email).bind(6, s.phone).bind(7, bank.dump()).step();
+    Stmt up(db, "UPDATE studio SET name = ?1, legal_name = ?2, tax_id = ?3, address = ?4, email = ?5, phone = ?6, bank_json = ?7,"
+                " lang = ?8, currency = ?9 WHERE id = (SELECT id FROM studio ORDER BY created_at LIMIT 1)");
+    up.bind(1, s.name).bind(2, s.legal_name).bind(3, s.tax_id).bind(4, s.address).bind(5, s.email).bind(6, s.phone).bind(7, bank.dump())
+        .bind(8, s.lang).bind(9, s.currency).step();
+}
+
+int64_t set_price_list_tax(sqlite3* db, std::string_view currency, std::string_view mode, int64_t rate_bp, std::string_view at) {
+    if (mode != "no_vat" && mode != "vat_on_top" && mode != "vat_included")
+        throw Error("tax: mode: expected no_vat, vat_on_top or vat_included, got \"" + std::string(mode) + "\"");
+    if (rate_bp < 0 || rate_bp > 10000) throw Error("tax: rate: expected 0 to 100 %");
+    if (mode == "no_vat") rate_bp = 0;
+    else if (rate_bp == 0) throw Error("tax: rate: a VAT mode needs a rate above 0 %");
+    Stmt q(db, "SELECT body_json, version FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1");
+    q.bind(1, currency);
+    if (!q.step()) throw Error("tax: currency: no active price list in " + std::string(currency));
+    json pl = json::parse(q.text(0));
+    json tax = {{"mode", std::string(mode)}, {"rate_bp", rate_bp}};
+    if (pl.contains("tax") && pl["tax"] == tax) return q.int64(1);
+    pl["tax"] = tax;
+    return save_price_list(db, pl.dump(2), at);
 }
 
 int64_t save_price_list(sqlite3* db, std::string_view text, std::string_view at) {

@@ -65,12 +65,18 @@ namespace atelier {
 struct StudioDetails {
     std::string name, legal_name, tax_id, address, email, phone;
     std::string bank, bik, account, corr_account, iban, bic;
+    std::string lang = "ru", currency = "RUB";  // defaults for new leads
 };
 StudioDetails studio_details(sqlite3* db);
 void save_studio(sqlite3* db, const StudioDetails& s);
 
 // A new active version of the price list of its currency; returns its version.
 int64_t save_price_list(sqlite3* db, std::string_view json_text, std::string_view at);
+// The tax of the active price list of `currency` ("no_vat", "vat_on_top",
+// "vat_included"; the rate in basis points, 2000 = 20 %), as a new version;
+// returns the version (the same one when nothing changes).
+int64_t set_price_list_tax(sqlite3* db, std::string_view currency, std::string_view mode, int64_t rate_bp,
+                           std::string_view at);
 // A new version of a document template; the text must be a valid mustache template.
 int64_t save_template(sqlite3* db, std::string_view kind, std::string_view lang, std::string_view body, std::string_view at);
 // A new version of a brief template (same code).

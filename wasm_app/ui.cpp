@@ -73,6 +73,10 @@ bool form_input(const char* anchor_name, std::string* value) {
 void new_lead_form(app::Db& db, State& st) {
     ImGui::TextUnformatted(tr(T::NewLead, st.lang));
     const char* codes[] = {"ru", "fr", "en"};
+    if (st.lead_lang < 0) {
+        std::string l = atelier::studio_details(db.raw()).lang;
+        st.lead_lang = l == "fr" ? 1 : l == "en" ? 2 : 0;
+    }
     bool submit = false;
     // Labels in the first row, fields in the second, so that they line up.
     const float em = ImGui::GetFontSize();
@@ -128,7 +132,10 @@ void new_lead_form(app::Db& db, State& st) {
         l.phone = st.phone;
         l.source = kSources[st.source];
         l.lang = codes[st.lead_lang];
-        l.currency = st.lead_lang == 0 ? "RUB" : "EUR";
+        // The studio's currency for leads in its language; otherwise roubles
+        // for Russian and euros for French and English.
+        atelier::StudioDetails sd = atelier::studio_details(db.raw());
+        l.currency = l.lang == sd.lang ? sd.currency : st.lead_lang == 0 ? "RUB" : "EUR";
         std::string id;
         st.error = db.add_lead(l, &id);
         if (st.error.empty()) {

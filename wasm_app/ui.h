@@ -25,6 +25,8 @@ struct Settings {
     atelier::StudioDetails studio;
     std::string currency = "RUB", price_list;
     int64_t price_list_version = 0;
+    int tax_mode = -1;     // index of no_vat, vat_on_top, vat_included; -1: read from the price list
+    std::string vat_rate;  // as typed, in percent
     int template_kind = 0, template_lang = 0;
     bool template_loaded = false;
     std::string template_text;
@@ -39,7 +41,7 @@ struct State {
     // New lead form.
     std::string client_name, company, email, phone;
     int source = 0;
-    int lead_lang = 0;
+    int lead_lang = -1;  // -1: the studio's default language
     std::string error;    // the last refused action, with the core's reason
     std::string notice;   // the last successful action
 

@@ -417,6 +417,9 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
                 if (ImGui::Selectable(text.c_str(), false)) {
                     st.override_key = key;
                     st.focus_override = true;
+                    // The field appears next frame and takes the focus the
+                    // frame after: keep drawing until it has the caret.
+                    web::wake(4);
                     st.override_text = atelier::format(atelier::Money{ln["amount"], *cur}, st.lang);
                 }
                 anchor("estimate.line." + key);

@@ -24,7 +24,7 @@ using atelier::Lang;
 
 void field(const char* label, const char* id, std::string* v) {
     ImGui::TextUnformatted(label);
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.9f);
     ImGui::InputText(id, v);
     anchor(std::string("settings.") + (id + 2));
 }
@@ -35,18 +35,38 @@ void studio_section(app::Db& db, State& st) {
         s.studio = atelier::studio_details(db.raw());
         s.studio_loaded = true;
     }
-    field(L3(st.lang, "Название студии", "Nom du studio", "Studio name"), "##name", &s.studio.name);
-    field(L3(st.lang, "Юридическое название", "Raison sociale", "Legal name"), "##legal_name", &s.studio.legal_name);
-    field(L3(st.lang, "ИНН / SIRET", "SIRET / INN", "Tax ID"), "##tax_id", &s.studio.tax_id);
-    field(L3(st.lang, "Адрес", "Adresse", "Address"), "##address", &s.studio.address);
-    field("E-mail", "##email", &s.studio.email);
-    field(L3(st.lang, "Телефон", "Téléphone", "Phone"), "##phone", &s.studio.phone);
-    field(L3(st.lang, "Банк", "Banque", "Bank"), "##bank", &s.studio.bank);
-    field(L3(st.lang, "БИК", "BIK", "BIK"), "##bik", &s.studio.bik);
-    field(L3(st.lang, "Расчётный счёт", "Compte", "Account"), "##account", &s.studio.account);
-    field(L3(st.lang, "Корр. счёт", "Compte correspondant", "Correspondent account"), "##corr_account", &s.studio.corr_account);
-    field("IBAN", "##iban", &s.studio.iban);
-    field("BIC", "##bic", &s.studio.bic);
+    // Two columns: the studio on the left, its bank on the right.
+    if (ImGui::BeginTable("studio_fields", 2, ImGuiTableFlags_SizingStretchSame)) {
+        ImGui::TableNextColumn();
+        field(L3(st.lang, "Название студии", "Nom du studio", "Studio name"), "##name", &s.studio.name);
+        field(L3(st.lang, "Юридическое название", "Raison sociale", "Legal name"), "##legal_name", &s.studio.legal_name);
+        field(L3(st.lang, "ИНН / SIRET", "SIRET / INN", "Tax ID"), "##tax_id", &s.studio.tax_id);
+        field(L3(st.lang, "Адрес", "Adresse", "Address"), "##address", &s.studio.address);
+        field("E-mail", "##email", &s.studio.email);
+        field(L3(st.lang, "Телефон", "Téléphone", "Phone"), "##phone", &s.studio.phone);
+        // Defaults for new leads: their language (and so their documents') and currency.
+        const char* langs[] = {"ru", "fr", "en"};
+        const char* currencies[] = {"RUB", "EUR", "USD"};
+        int li = s.studio.lang == "fr" ? 1 : s.studio.lang == "en" ? 2 : 0;
+        int ci = s.studio.currency == "EUR" ? 1 : s.studio.currency == "USD" ? 2 : 0;
+        ImGui::TextUnformatted(L3(st.lang, "Язык и валюта новых заявок", "Langue et devise des nouvelles demandes",
+                                  "Language and currency of new leads"));
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+        if (ImGui::Combo("##studio_lang", &li, langs, 3)) s.studio.lang = langs[li];
+        anchor("settings.lang");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+        if (ImGui::Combo("##studio_currency", &ci, currencies, 3)) s.studio.currency = currencies[ci];
+        anchor("settings.currency");
+        ImGui::TableNextColumn();
+        field(L3(st.lang, "Банк", "Banque", "Bank"), "##bank", &s.studio.bank);
+        field(L3(st.lang, "БИК", "BIK", "BIK"), "##bik", &s.studio.bik);
+        field(L3(st.lang, "Расчётный счёт", "Compte", "Account"), "##account", &s.studio.account);
+        field(L3(st.lang, "Корр. счёт", "Compte correspondant", "Correspondent account"), "##corr_account", &s.studio.corr_account);
+        field("IBAN", "##iban", &s.studio.iban);
+        field("BIC", "##bic", &s.studio.bic);
+        ImGui::EndTable();
+    }
     if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
         s.error = db.act([&](sqlite3* d) { atelier::save_studio(d, s.studio); });
         s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
@@ -67,11 +87,14 @@ void price_list_section(app::Db& db, State& st) {
         if (ImGui::RadioButton(cur, s.currency == cur)) {
             s.currency = cur;
             s.price_list.clear();
+            s.tax_mode = -1;
         }
+        anchor(std::string("settings.price_currency.") + cur);
         ImGui::SameLine();
     }
     ImGui::NewLine();
     if (s.price_list.empty()) {
+        s.tax_mode = -1;
         atelier::Stmt q(db.raw(), "SELECT body_json, version FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1");
         q.bind(1, s.currency);
         if (q.step()) {
@@ -80,6 +103,57 @@ void price_list_section(app::Db& db, State& st) {
         }
     }
     ImGui::TextDisabled("%s %lld", L3(st.lang, "Версия", "Version", "Version"), (long long)s.price_list_version);
+    // The tax as fields of their own (they are also in the JSON below).
+    {
+        nlohmann::json pl = nlohmann::json::parse(s.price_list, nullptr, false);
+        const char* modes[] = {"no_vat", "vat_on_top", "vat_included"};
+        const char* mode_names[] = {L3(st.lang, "Без НДС", "Sans TVA", "No VAT"),
+                                    L3(st.lang, "НДС сверху", "TVA en sus", "VAT on top"),
+                                    L3(st.lang, "НДС включён", "TVA incluse", "VAT included")};
+        if (s.tax_mode < 0 && pl.is_object() && pl.contains("tax") && pl["tax"].is_object()) {
+            std::string m = pl["tax"].value("mode", "no_vat");
+            s.tax_mode = m == "vat_on_top" ? 1 : m == "vat_included" ? 2 : 0;
+            int64_t bp = pl["tax"].value("rate_bp", (int64_t)0);
+            s.vat_rate = std::to_string(bp / 100) + (bp % 100 ? "." + std::to_string(bp % 100 / 10) + (bp % 10 ? std::to_string(bp % 10) : "") : "");
+        }
+        ImGui::TextUnformatted(L3(st.lang, "Налог", "Taxe", "Tax"));
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+        if (s.tax_mode < 0) s.tax_mode = 0;
+        ImGui::Combo("##tax_mode", &s.tax_mode, mode_names, 3);
+        anchor("settings.tax_mode");
+        ImGui::SameLine();
+        ImGui::TextUnformatted(L3(st.lang, "ставка, %", "taux, %", "rate, %"));
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4);
+        ImGui::InputText("##vat_rate", &s.vat_rate, ImGuiInputTextFlags_CharsDecimal);
+        anchor("settings.vat_rate");
+        ImGui::SameLine();
+        if (ImGui::Button(L3(st.lang, "Применить", "Appliquer", "Apply"))) {
+            // "20", "20.5", "5,5" → basis points.
+            std::string r = s.vat_rate;
+            for (char& c : r) if (c == ',') c = '.';
+            int64_t bp = -1;
+            size_t dot = r.find('.');
+            std::string whole = r.substr(0, dot), frac = dot == std::string::npos ? "" : r.substr(dot + 1);
+            bool ok = !whole.empty() && whole.size() <= 3 && frac.size() <= 2 &&
+                      whole.find_first_not_of("0123456789") == std::string::npos &&
+                      frac.find_first_not_of("0123456789") == std::string::npos;
+            if (ok) bp = std::stoll(whole) * 100 + (frac.empty() ? 0 : std::stoll(frac) * (frac.size() == 1 ? 10 : 1));
+            if (!ok) {
+                s.error = std::string("tax: rate: expected a percentage such as 20 or 5.5, got \"") + s.vat_rate + "\"";
+            } else {
+                s.error = db.act([&](sqlite3* d) {
+                    s.price_list_version = atelier::set_price_list_tax(d, s.currency, modes[s.tax_mode], bp, atelier::now_iso());
+                });
+                if (s.error.empty()) {
+                    s.price_list.clear();  // reload the JSON with the new tax
+                    s.notice = L3(st.lang, "Сохранено", "Enregistré", "Saved");
+                }
+            }
+        }
+        anchor("settings.apply_tax");
+    }
     text_editor("##price_list", &s.price_list, 18);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
         s.error = db.act([&](sqlite3* d) { s.price_list_version = atelier::save_price_list(d, s.price_list, atelier::now_iso()); });

@@ -237,9 +237,8 @@ test('estimate screen: lines, a discount as a new version, a manual override kep
   await settle(page);
   await click(page, 'estimate.line.page_design/designer');
   await waitFor(page, st => st.anchors['estimate.override.page_design/designer'], 'the amount field');
-  const st0 = await state(page);
-  if (!st0.want_text_input) await click(page, 'estimate.override.page_design/designer');
-  await waitFor(page, st => st.want_text_input, 'the caret in the amount field');
+  // One click puts the caret in the amount field.
+  await waitFor(page, st => st.want_text_input, 'the caret in the amount field', 5000);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('50000');
   await waitFor(page, st => st.override_text === '50000', 'the typed amount');
@@ -277,6 +276,19 @@ test('settings: studio details saved; a broken price list or template refused wi
   assert.match(s.settings.error, /roles\[0\]\.rate: expected a positive integer of minor units, got -5/);
   assert.equal(s.settings.price_list_version, version);
   await screenshot(page, 'app-settings-price-list-refused');
+
+  // The tax has fields of its own: the euro list's VAT rate from 20 % to 5.5 %.
+  await click(page, 'settings.price_currency.EUR');
+  s = await waitFor(page, st => st.anchors['settings.vat_rate'] && st.settings.price_list_version > 0, 'the euro price list');
+  const eurVersion = s.settings.price_list_version;
+  await click(page, 'settings.vat_rate');
+  await waitFor(page, st => st.want_text_input, 'the caret in the VAT rate');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('5,5');
+  await click(page, 'settings.apply_tax');
+  s = await waitFor(page, st => st.settings.price_list_version === eurVersion + 1, 'a new version of the euro price list');
+  assert.equal(s.settings.error, '');
+  await screenshot(page, 'app-settings-tax');
 
   await click(page, 'settings.tab.templates');
   await click(page, 'settings.template');

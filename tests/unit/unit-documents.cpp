@@ -222,6 +222,25 @@ TEST_CASE("settings: refused edits name the problem and change nothing; accepted
         save_studio(t.db, s);
         CHECK(studio_details(t.db).name == "Atlas & Co");
         CHECK(studio_details(t.db).iban == "FR7630006000011234567890189");
+        // The defaults of new leads.
+        s.lang = "de";
+        s.currency = "GBP";
+        CHECK_THROWS_WITH(save_studio(t.db, s), "atelier: studio: lang: expected ru, fr or en, got \"de\"; "
+                                                "currency: expected RUB, EUR or USD, got \"GBP\"");
+        s.lang = "fr";
+        s.currency = "EUR";
+        save_studio(t.db, s);
+        CHECK(studio_details(t.db).lang == "fr");
+        CHECK(studio_details(t.db).currency == "EUR");
+    }
+    SUBCASE("tax of a price list") {
+        CHECK_THROWS_WITH(set_price_list_tax(t.db, "RUB", "vat_on_top", 0, "2026-11-21T00:00:00Z"),
+                          "atelier: tax: rate: a VAT mode needs a rate above 0 %");
+        CHECK_THROWS_WITH(set_price_list_tax(t.db, "RUB", "sales_tax", 500, "2026-11-21T00:00:00Z"), doctest::Contains("tax: mode"));
+        CHECK(set_price_list_tax(t.db, "RUB", "vat_included", 2000, "2026-11-21T00:00:00Z") == 2);
+        CHECK(set_price_list_tax(t.db, "RUB", "vat_included", 2000, "2026-11-21T00:00:00Z") == 2);  // no change, no version
+        CHECK(t.text("SELECT json_extract(body_json, '$.tax.mode') || ' ' || json_extract(body_json, '$.tax.rate_bp')"
+                     " FROM price_lists WHERE active = 1 AND currency = 'RUB' ORDER BY version DESC LIMIT 1") == "vat_included 2000");
     }
     SUBCASE("price list") {
         json pl = json::parse(default_price_list_rub());
