@@ -158,6 +158,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["error"] = a.state.error;
     j["selected"] = a.state.selected;
     j["editing_brief"] = a.state.editing_brief;
+    j["brief_text"] = a.state.brief_text;
     j["online"] = web::online();
     j["override_text"] = a.state.override_text;
     j["live_estimate"] = a.state.live_estimate;

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "functions.h"
 #include "pricing.h"
 #include "store.h"
@@ -46,17 +47,6 @@ static std::vector<std::string> make_briefs(int n) {
     return out;
 }
 
-template <class F>
-static double median_seconds(int runs, F&& f) {
-    std::vector<double> t;
-    for (int i = 0; i < runs; ++i) {
-        auto t0 = Clock::now();
-        f();
-        t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-    }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
-}
 
 int main(int argc, char** argv) {
     int n = argc > 1 ? std::atoi(argv[1]) : 100000;

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "functions.h"
 #include "leads.h"
 #include "store.h"
@@ -32,17 +33,6 @@ namespace {
 
 fs::path g_dir;
 
-template <class F>
-double median_seconds(int runs, F&& f) {
-    std::vector<double> t;
-    for (int i = 0; i < runs; ++i) {
-        auto t0 = Clock::now();
-        f();
-        t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-    }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
-}
 
 sqlite3* open_db(const std::string& name, bool attach_sync) {
     fs::path p = g_dir / name;
@@ -194,13 +184,19 @@ writes_part:
         if (part == "writes1" && per_tx != 1) continue;
         const int n = per_tx == 1 ? 2000 : 20000;
         std::vector<double> with, without;
+        const char* only = std::getenv("ATELIER_BENCH_ONLY");  // "plain" or "log": one side per process
         for (int r = 0; r < runs; ++r) {
-            without.push_back(writes(false, n, per_tx));
-            with.push_back(writes(true, n, per_tx));
+            without.push_back(only && std::string(only) == "log" ? 1 : writes(false, n, per_tx));
+            with.push_back(only && std::string(only) == "plain" ? 1 : writes(true, n, per_tx));
         }
         std::sort(with.begin(), with.end());
         std::sort(without.begin(), without.end());
         double a = without[without.size() / 2], b = with[with.size() / 2];
+        if (only) {
+            std::printf("writes (%d leads made and edited twice, %d per transaction), %s only: %.3f s\n", n, per_tx, only,
+                        std::string(only) == "log" ? b : a);
+            continue;
+        }
         std::printf("writes (%d leads made and edited twice, %d per transaction): without log %.3f s, with log %.3f s, ratio %.2f\n",
                     n, per_tx, a, b, b / a);
     }

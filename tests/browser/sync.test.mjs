@@ -14,6 +14,12 @@ async function field(page, name, text) {
   await page.keyboard.type(text);
 }
 
+// A brief answer, checked where the app keeps it.
+async function answer(page, id, text) {
+  await field(page, 'brief.' + id, text);
+  await waitFor(page, s => s.brief_text?.[id] === text, `the answer ${id}`, 5000);
+}
+
 const digest = page => page.evaluate(() => Module.UTF8ToString(Module._atelier_debug_digest()));
 
 async function connect(page, email) {
@@ -44,11 +50,15 @@ async function toInvoices(page, lead) {
   await click(page, 'row.0.client');
   await waitFor(page, s => s.selected === lead, 'the lead selected');
   await click(page, 'card.fill_brief');
-  await field(page, 'brief.activity', 'Pâtisserie fine');
+  await answer(page, 'activity', 'Pâtisserie fine');
   await click(page, 'brief.goals.sales');
-  await field(page, 'brief.pages', '6');
+  await answer(page, 'pages', '6');
   await click(page, 'brief.submit');
-  await waitFor(page, s => s.leads.find(l => l.id === lead)?.stage === 'brief_filled', 'the brief filled');
+  await waitFor(page, s => s.leads.find(l => l.id === lead)?.stage === 'brief_filled', 'the brief filled').catch(async (e) => {
+    await screenshot(page, 'sync-brief-not-filled');
+    const s = await state(page);
+    throw new Error(`${e.message.slice(0, 200)}; error: ${s.error}; editing_brief: ${s.editing_brief}`);
+  });
   await click(page, 'card.estimate');
   await waitFor(page, s => s.leads.find(l => l.id === lead)?.stage === 'estimated', 'the estimate');
   await click(page, 'card.proposal');
