@@ -37,6 +37,19 @@ SyncClient& sync_client() { return g_sync; }
 
 bool SyncClient::connected(Db& db) const { return db.is_open() && !atelier::sync::meta(db.raw(), "token").empty(); }
 
+void SyncClient::refresh(Db& db) {
+    if (pending_generation_ == db.generation()) return;
+    pending_count_ = atelier::sync::pending_changes(db.raw());
+    connected_ = connected(db);
+    last_sync_ = meta(db, "last_sync");
+    pending_generation_ = db.generation();
+}
+
+const std::string& SyncClient::last_sync(Db& db) {
+    refresh(db);
+    return last_sync_;
+}
+
 void SyncClient::send(Step step, const char* method, const std::string& url, const json& headers, const std::string& body) {
     step_ = step;
     ++request_id_;
@@ -196,10 +209,7 @@ std::string SyncClient::export_unsynced(Db& db) {
 
 int64_t SyncClient::pending(Db& db) {
     if (!db.is_open()) return 0;
-    if (pending_generation_ != db.generation()) {
-        pending_count_ = atelier::sync::pending_changes(db.raw());
-        pending_generation_ = db.generation();
-    }
+    refresh(db);
     return pending_count_;
 }
 

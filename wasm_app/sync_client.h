@@ -38,6 +38,12 @@ public:
     std::string export_unsynced(Db& db);
     int64_t pending(Db& db);
 
+    // The last successful sync (ISO time, "" before the first), read once per
+    // change of the data like the pending count: the header draws it.
+    const std::string& last_sync(Db& db);
+    // connected() as of the same refresh (no query).
+    bool connected_cached() const { return connected_; }
+
     bool busy() const { return step_ != Step::idle; }
     const std::string& error() const { return error_; }
     // For the screens and tests.
@@ -53,6 +59,9 @@ private:
     int64_t pending_until_ = 0;
     uint64_t pending_generation_ = 0;
     int64_t pending_count_ = 0;
+    bool connected_ = false;
+    std::string last_sync_;
+    void refresh(Db& db);
     void start(Db& db);
     void push(Db& db);
     void pull(Db& db);

@@ -29,13 +29,13 @@ std::string short_time(const std::string& iso) {
 void sync_status(app::Db& db, State& st) {
     app::SyncClient& sc = app::sync_client();
     std::string label;
-    if (!sc.connected(db)) {
+    int64_t n = sc.pending(db);  // also refreshes what the header shows, once per change of the data
+    const std::string& last = sc.last_sync(db);
+    if (!sc.connected_cached()) {
         label = L3(st.lang, "Нет связи с сервером студии", "Non relié au serveur", "Not connected to the server");
     } else {
-        int64_t n = sc.pending(db);
         if (n > 0) label = std::string(L3(st.lang, "Ждут синхронизации: ", "En attente de synchronisation : ", "Waiting to sync: ")) + std::to_string(n);
         else label = L3(st.lang, "Всё синхронизировано", "Tout est synchronisé", "All synced");
-        std::string last = atelier::sync::meta(db.raw(), "last_sync");
         if (!last.empty()) label += std::string(" · ") + short_time(last);
         if (sc.busy()) label += " …";
         if (!sc.error().empty()) label += " · !";
