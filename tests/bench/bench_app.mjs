@@ -28,6 +28,8 @@ try {
   const firsts = [];
   for (let i = 0; i < 7; i++) {
     await page.goto(server.url + '/');
+    // The app's exports are called only once its runtime is up.
+    await page.waitForFunction(() => window.Module && Module._atelier_debug_state && window.atelierReady, null, { timeout: 30000 });
     const s = await waitFor(page, st => st.first_frame_ms > 0, 'the first frame', 30000);
     firsts.push(s.first_frame_ms);
   }
