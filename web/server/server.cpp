@@ -344,8 +344,7 @@ int sync_command(const std::string& db_path, const std::string& what, const std:
     }
     sqlite3_auto_extension((void (*)())atelier_auto_init);
     sqlite3* db = nullptr;
-    int flags = what == "import" ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE;
-    if (sqlite3_open_v2(db_path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
         std::fprintf(stderr, "atelier: cannot open database %s: %s\n", db_path.c_str(), sqlite3_errmsg(db));
         sqlite3_close(db);
         return 1;
