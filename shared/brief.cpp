@@ -4,6 +4,7 @@
 #include <set>
 
 #include "error.h"
+#include "json_in.h"
 #include "ids.h"
 
 namespace atelier {
@@ -61,7 +62,7 @@ void check_brief_template(const json& t) {
                 throw Error("brief_template: " + qp + ".id: duplicate question id \"" + id->get<std::string>() + "\"");
             const json* type = find(q, "type");
             if (!type || !type->is_string() || !kTypes.count(type->get<std::string>()))
-                throw Error("brief_template: " + qp + ".type: unknown type " + (type ? type->dump() : "(missing)") +
+                throw Error("brief_template: " + qp + ".type: unknown type " + (type ? describe(*type) : "(missing)") +
                             ", expected text, longtext, number, choice, multi, yesno or date");
             check_texts(q.value("label", json()), qp + ".label", true);
             check_texts(q.value("help", json()), qp + ".help", false);
@@ -94,6 +95,30 @@ void check_brief_template(const json& t) {
     }
 }
 
+size_t answer_max_chars(const json& q) {
+    const std::string type = q.value("type", "");
+    size_t dflt = type == "text" ? 500 : type == "longtext" ? 10000 : 100;
+    auto it = q.find("max_length");
+    if (it != q.end() && it->is_number_unsigned() && it->get<uint64_t>() > 0 && it->get<uint64_t>() <= 100000)
+        return (size_t)it->get<uint64_t>();
+    return dflt;
+}
+
+size_t form_max_bytes(const json& tpl) {
+    // Each character may take 4 bytes of UTF-8, each byte 3 when %-encoded.
+    size_t total = 4096;
+    if (!tpl.is_object() || !tpl.contains("sections") || !tpl["sections"].is_array()) return total;
+    for (const json& s : tpl["sections"]) {
+        if (!s.is_object() || !s.contains("questions") || !s["questions"].is_array()) continue;
+        for (const json& q : s["questions"]) {
+            if (!q.is_object()) continue;
+            size_t options = q.contains("options") && q["options"].is_array() ? q["options"].size() : 1;
+            total += 64 + 12 * answer_max_chars(q) + 160 * options;
+        }
+    }
+    return total;
+}
+
 std::vector<BriefProblem> validate_answers(const json& tpl, const json& answers) {
     std::vector<BriefProblem> out;
     if (!answers.is_object()) {
@@ -116,9 +141,10 @@ std::vector<BriefProblem> validate_answers(const json& tpl, const json& answers)
             const json& a = *it;
             if (type == "text" || type == "longtext") {
                 if (!a.is_string()) { out.push_back({id, "expected text"}); continue; }
-                size_t limit = q.value("max_length", type == "text" ? 500 : 10000);
-                if (a.get_ref<const std::string&>().size() > limit)
-                    out.push_back({id, "at most " + std::to_string(limit) + " bytes"});
+                size_t limit = answer_max_chars(q);
+                const std::string& text = a.get_ref<const std::string&>();
+                if (!valid_utf8(text)) out.push_back({id, "not UTF-8 text"});
+                else if (utf8_length(text) > limit) out.push_back({id, "at most " + std::to_string(limit) + " characters"});
             } else if (type == "number") {
                 if (!a.is_number_integer()) { out.push_back({id, "expected a whole number"}); continue; }
                 int64_t v = a.get<int64_t>();
@@ -153,7 +179,7 @@ std::vector<BriefProblem> validate_answers(const json& tpl, const json& answers)
         }
     }
     for (auto it = answers.begin(); it != answers.end(); ++it)
-        if (!known.count(it.key())) out.push_back({it.key(), "no such question in this brief"});
+        if (!known.count(it.key())) out.push_back({clip_utf8(it.key(), 60), "no such question in this brief"});
     return out;
 }
 

@@ -32,6 +32,15 @@ void check_brief_template(const nlohmann::json& tpl);
 
 std::vector<BriefProblem> validate_answers(const nlohmann::json& tpl, const nlohmann::json& answers);
 
+// The longest answer a question takes, in characters: "max_length", else
+// 500 for text, 10,000 for longtext.
+size_t answer_max_chars(const nlohmann::json& question);
+
+// The largest form post the template's questions can need, in bytes: what
+// the client's brief page accepts, so that no answer the template allows is
+// refused for its size.
+size_t form_max_bytes(const nlohmann::json& tpl);
+
 // "pages: required; email: expected text" — for errors that must be one string.
 std::string join_problems(const std::vector<BriefProblem>& problems);
 

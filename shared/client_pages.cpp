@@ -7,6 +7,7 @@
 
 #include "documents.h"
 #include "error.h"
+#include "json_in.h"
 #include "store.h"
 
 namespace atelier {
@@ -96,6 +97,14 @@ std::string text_of(const json& j, Lang l) {
 // A problem message in the client's language for the common cases.
 std::string localise(const std::string& msg, Lang l) {
     if (msg == "required") return words(l)["required"];
+    const int k = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    static const char* const at_most[3][2] = {{"не длиннее ", " символов"}, {"", " caractères au plus"}, {"at most ", " characters"}};
+    if (msg.rfind("at most ", 0) == 0 && msg.size() > 19 && msg.compare(msg.size() - 11, 11, " characters") == 0)
+        return at_most[k][0] + msg.substr(8, msg.size() - 19) + at_most[k][1];
+    static const char* const whole[3] = {"нужно целое число", "un nombre entier est attendu", "expected a whole number"};
+    if (msg == "expected a whole number") return whole[k];
+    static const char* const text[3] = {"текст в неверной кодировке", "texte dans un encodage non pris en charge", "not UTF-8 text"};
+    if (msg == "not UTF-8 text") return text[k];
     return msg;
 }
 
@@ -105,6 +114,51 @@ Lang lead_lang(sqlite3* db, std::string_view lead_id) {
     Stmt q(db, "SELECT lang FROM leads WHERE id = ?1");
     q.bind(1, lead_id);
     return q.step() ? parse_lang(q.text(0)) : Lang::ru;
+}
+
+namespace {
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '+') out += ' ';
+        else if (c == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+            out += (char)(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+            i += 2;
+        } else out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+FormFields decode_form(std::string_view body, size_t max_fields) {
+    FormFields out;
+    size_t pos = 0;
+    while (pos <= body.size()) {
+        size_t end = body.find('&', pos);
+        if (end == std::string_view::npos) end = body.size();
+        std::string_view pair = body.substr(pos, end - pos);
+        pos = end + 1;
+        if (pair.empty()) continue;
+        if (out.size() >= max_fields) throw Error("form: more than " + std::to_string(max_fields) + " fields");
+        size_t eq = pair.find('=');
+        std::string name = percent_decode(pair.substr(0, eq));
+        std::string value = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+        if (!valid_utf8(name)) throw Error("form: a field name is not UTF-8 text");
+        if (!valid_utf8(value)) throw Error("form: " + clip_utf8(name, 60) + ": not UTF-8 text");
+        out.emplace(std::move(name), std::move(value));
+    }
+    return out;
 }
 
 json answers_from_form(const json& tpl, const FormFields& fields, std::vector<BriefProblem>* problems) {
@@ -151,7 +205,7 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, cons
                " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id WHERE b.id = ?1");
     q.bind(1, brief_id);
     if (!q.step()) throw Error("brief: no brief with id \"" + std::string(brief_id) + "\"");
-    json stored = json::parse(q.text(0)), tpl = json::parse(q.text(1));
+    json stored = parse_json(q.text(0), "brief.answers"), tpl = parse_json(q.text(1), "brief_template");
     const json& answers = override_answers ? *override_answers : stored;
     std::map<std::string, std::string> errs;
     for (const auto& p : problems) {

@@ -21,6 +21,11 @@ namespace atelier {
 // Form fields as posted: a name may repeat (checkboxes).
 using FormFields = std::multimap<std::string, std::string>;
 
+// Decodes an application/x-www-form-urlencoded body ("a=1&b=%D0%B0+b").
+// Throws Error("form: ...") for more than `max_fields` fields and for a name
+// or value that is not UTF-8 text; a stray '%' is kept as it is.
+FormFields decode_form(std::string_view body, size_t max_fields = 1000);
+
 // Answers from posted fields, typed by the template; fields that cannot be
 // typed are reported and kept as text so the form shows them again.
 nlohmann::json answers_from_form(const nlohmann::json& tpl, const FormFields& fields, std::vector<BriefProblem>* problems);

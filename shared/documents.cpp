@@ -11,6 +11,7 @@
 
 #include "brief.h"
 #include "error.h"
+#include "json_in.h"
 #include "store.h"
 #include "words.h"
 
@@ -25,16 +26,17 @@ namespace mu = kainjow::mustache;
 
 namespace {
 
-mu::data to_data(const json& j) {
+mu::data to_data(const json& j, int depth = 0) {
+    if (depth > kJsonMaxDepth) throw Error("render: data: nested deeper than " + std::to_string(kJsonMaxDepth) + " levels");
     switch (j.type()) {
         case json::value_t::object: {
             mu::data d{mu::data::type::object};
-            for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value()));
+            for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value(), depth + 1));
             return d;
         }
         case json::value_t::array: {
             mu::data d{mu::data::type::list};
-            for (const json& v : j) d.push_back(to_data(v));
+            for (const json& v : j) d.push_back(to_data(v, depth + 1));
             return d;
         }
         case json::value_t::string: return mu::data{j.get<std::string>()};
@@ -53,7 +55,30 @@ int line_of(std::string_view text, size_t offset) {
 
 }  // namespace
 
+void check_template_limits(std::string_view tpl) {
+    if (tpl.size() > kTemplateMaxBytes)
+        throw Error("render: template: larger than " + std::to_string(kTemplateMaxBytes) + " bytes");
+    // Sections are rendered recursively: their nesting is bounded before the
+    // template is parsed. Changed delimiters would hide tags from this count.
+    int depth = 0;
+    for (size_t i = tpl.find("{{"); i != std::string_view::npos; i = tpl.find("{{", i + 2)) {
+        size_t k = i + 2;
+        while (k < tpl.size() && (tpl[k] == ' ' || tpl[k] == '\t')) ++k;
+        char c = k < tpl.size() ? tpl[k] : '\0';
+        if (c == '=')
+            throw Error("render: line " + std::to_string(line_of(tpl, i)) + ": changing the delimiters ({{=...=}}) is not supported");
+        if (c == '#' || c == '^') {
+            if (++depth > kTemplateMaxNesting)
+                throw Error("render: line " + std::to_string(line_of(tpl, i)) + ": sections nested deeper than " +
+                            std::to_string(kTemplateMaxNesting) + " levels");
+        } else if (c == '/') {
+            if (depth > 0) --depth;
+        }
+    }
+}
+
 std::string render_template(std::string_view tpl, const json& data) {
+    check_template_limits(tpl);
     mu::mustache m{std::string(tpl)};
     if (!m.is_valid()) {
         std::string msg = m.error_message();
@@ -204,7 +229,7 @@ json studio_data(sqlite3* db, Lang l, json* bank_rows) {
     if (!s.step()) throw Error("document: no studio in this database");
     json st = {{"name", s.text(0)}, {"legal_name", s.text(1).empty() ? s.text(0) : s.text(1)}, {"tax_id", s.text(2)},
                {"address", s.text(3)}, {"email", s.text(4)}, {"phone", s.text(5)}, {"city_date", ""}};
-    json bank = json::parse(s.text(6), nullptr, false);
+    json bank = parse_json_or_discard(s.text(6));
     *bank_rows = json::array();
     if (bank.is_object()) {
         const json& t = labels(l);
@@ -299,7 +324,7 @@ json structure_data(sqlite3* db, const std::string& lead_id, Lang l) {
                " WHERE b.lead_id = ?1 ORDER BY b.updated_at DESC LIMIT 1");
     b.bind(1, lead_id);
     if (!b.step()) return tree;
-    json answers = json::parse(b.text(0), nullptr, false), tpl = json::parse(b.text(1), nullptr, false);
+    json answers = parse_json_or_discard(b.text(0)), tpl = parse_json_or_discard(b.text(1));
     if (!answers.is_object() || !tpl.is_object()) return tree;
     std::map<std::string, std::string> section_labels;
     for (const json& s : tpl["sections"])
@@ -354,7 +379,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         if (!q.step()) throw Error("document: id: no invoice with id \"" + id + "\"");
         lead_id = q.text(0);
         Currency cur = parse_currency(q.text(2));
-        json lines = json::parse(q.text(3), nullptr, false);
+        json lines = parse_json_or_discard(q.text(3));
         json out_lines = json::array();
         int n = 1;
         for (const json& ln : lines)
@@ -362,7 +387,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                                  {"text", ln["text"].is_object() ? ln["text"].value(lang_code(l), "") : ln.value("text", "")},
                                  {"amount", fmt_money(ln["amount"].get<int64_t>(), cur, l)}});
         d["lines"] = out_lines;
-        json est = json::parse(q.is_null(10) ? "{}" : q.text(10), nullptr, false);
+        json est = parse_json_or_discard(q.is_null(10) ? "{}" : q.text(10));
         std::string mode = est.contains("tax") ? est["tax"]["mode"].get<std::string>() : "no_vat";
         int64_t bp = est.contains("tax") ? est["tax"]["rate_bp"].get<int64_t>() : 0;
         const json& t = labels(l);
@@ -380,7 +405,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     d["client"] = client_data(db, lead_id, &title);
     d["title"] = title;
     if (!estimate_body.empty()) {
-        json est = json::parse(estimate_body, nullptr, false);
+        json est = parse_json_or_discard(estimate_body);
         if (!est.is_object()) throw Error("document: the estimate of this document is not valid JSON");
         estimate_data(est, l, d);
     }

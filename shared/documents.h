@@ -21,6 +21,14 @@ namespace atelier {
 // ("render: line 12: Unclosed section \"lines\""), never half a document.
 std::string render_template(std::string_view tpl, const nlohmann::json& data);
 
+// Templates are bounded: at most kTemplateMaxBytes, sections nested at most
+// kTemplateMaxNesting deep, no changed delimiters. Throws Error("render: line
+// N: ..."). render_template() checks it first; saving and syncing a template
+// check it too, so a stored template can always be rendered.
+constexpr size_t kTemplateMaxBytes = 512u << 10;
+constexpr int kTemplateMaxNesting = 32;
+void check_template_limits(std::string_view tpl);
+
 // The default template of a kind ("proposal", "contract", "invoice").
 const std::string& default_template(std::string_view kind);
 

@@ -15,4 +15,10 @@ struct Error : std::runtime_error {
     explicit Error(const std::string& what) : std::runtime_error("atelier: " + what) {}
 };
 
+// A failure of the database itself (a constraint, I/O, a busy lock): the
+// text is for the studio's logs, not for a client's page.
+struct DbError : Error {
+    using Error::Error;
+};
+
 }  // namespace atelier

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "error.h"
+#include "json_in.h"
 #include "ids.h"
 #include "money.h"
 #include "store.h"
@@ -36,7 +37,7 @@ NewLead new_lead_from_json(const json& j) {
             if (!v.is_number_integer()) { problems.push_back(k + ": expected an integer of minor units"); continue; }
             l.amount_minor = v.get<int64_t>();
         } else {
-            problems.push_back(k + ": unknown field");
+            problems.push_back(clip_utf8(k, 60) + ": unknown field");
         }
     }
     if (!problems.empty()) {
@@ -47,16 +48,61 @@ NewLead new_lead_from_json(const json& j) {
     return l;
 }
 
+Intake intake_from_fields(const json& j) {
+    if (!j.is_object()) throw Error("lead: expected a JSON object of fields");
+    Intake in;
+    in.utm = json::object();
+    in.lead.source = "website";
+    std::vector<std::string> problems;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string& k = it.key();
+        const json& v = it.value();
+        if (k == "website") {
+            in.trapped = !(v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()));
+            continue;
+        }
+        std::string* dst = k == "name"      ? &in.lead.client_name
+                         : k == "email"     ? &in.lead.email
+                         : k == "phone"     ? &in.lead.phone
+                         : k == "company"   ? &in.lead.company
+                         : k == "message"   ? &in.lead.title
+                         : k == "lang"      ? &in.lead.lang
+                                            : nullptr;
+        bool utm = k.rfind("utm_", 0) == 0;
+        if (!dst && !utm) continue;  // the studio's fields and anything else
+        const std::string name = clip_utf8(k, 40);
+        if (v.is_null()) continue;
+        if (!v.is_string()) { problems.push_back(name + ": expected a string, got " + describe(v)); continue; }
+        const std::string& s = v.get_ref<const std::string&>();
+        if (!valid_utf8(s) || !valid_utf8(k)) { problems.push_back(name + ": not UTF-8 text"); continue; }
+        if (utm) {
+            if (k.size() > 40) problems.push_back(name + ": a tag name of at most 40 characters");
+            else if (utf8_length(s) > 200) problems.push_back(name + ": at most 200 characters");
+            else if (in.utm.size() >= 20) problems.push_back(name + ": at most 20 utm_ tags");
+            else if (!s.empty()) in.utm[k] = s;
+            continue;
+        }
+        *dst = s;
+    }
+    if (in.lead.lang.empty()) in.lead.lang = "ru";
+    if (!problems.empty()) {
+        std::string msg = "lead: ";
+        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+        throw Error(msg);
+    }
+    return in;
+}
+
 static std::vector<std::string> validate(const NewLead& l) {
     std::vector<std::string> p;
     auto blank = [](const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; };
     if (blank(l.client_name)) p.push_back("client_name: required");
-    if (l.client_name.size() > 200) p.push_back("client_name: at most 200 bytes");
+    if (utf8_length(l.client_name) > 200) p.push_back("client_name: at most 200 characters");
     if (!l.email.empty()) {
         auto at = l.email.find('@');
         if (at == std::string::npos || at == 0 || l.email.find('.', at) == std::string::npos ||
             l.email.back() == '.' || l.email.find(' ') != std::string::npos || l.email.size() > 254)
-            p.push_back("email: \"" + l.email + "\" is not an e-mail address");
+            p.push_back("email: \"" + clip_utf8(l.email, 60) + "\" is not an e-mail address");
     }
     if (!l.phone.empty()) {
         int digits = 0;
@@ -65,14 +111,19 @@ static std::vector<std::string> validate(const NewLead& l) {
             if (c >= '0' && c <= '9') ++digits;
             else if (!(c == '+' || c == ' ' || c == '-' || c == '(' || c == ')' || c == '.')) bad = true;
         }
-        if (bad || digits < 5 || digits > 15) p.push_back("phone: \"" + l.phone + "\" is not a phone number");
+        if (bad || digits < 5 || digits > 15) p.push_back("phone: \"" + clip_utf8(l.phone, 60) + "\" is not a phone number");
     }
-    if (!lang_from_code(l.lang)) p.push_back("lang: unknown language \"" + l.lang + "\", expected ru, fr or en");
+    if (!lang_from_code(l.lang)) p.push_back("lang: unknown language \"" + clip_utf8(l.lang, 20) + "\", expected ru, fr or en");
     if (!currency_from_code(l.currency))
-        p.push_back("currency: unknown currency \"" + l.currency + "\", expected RUB, EUR or USD");
+        p.push_back("currency: unknown currency \"" + clip_utf8(l.currency, 20) + "\", expected RUB, EUR or USD");
     if (l.amount_minor < 0) p.push_back("amount_minor: must not be negative");
-    for (const std::string* s : {&l.company, &l.source, &l.title})
-        if (s->size() > 1000) p.push_back("text fields: at most 1000 bytes");
+    if (l.amount_minor > kMaxAmountMinor) p.push_back("amount_minor: at most " + std::to_string(kMaxAmountMinor));
+    for (const auto& [name, s] : {std::pair<const char*, const std::string*>{"client_name", &l.client_name}, {"company", &l.company},
+                                  {"email", &l.email}, {"phone", &l.phone}, {"source", &l.source}, {"title", &l.title}})
+        if (!valid_utf8(*s)) p.push_back(std::string(name) + ": not UTF-8 text");
+    if (utf8_length(l.company) > 200) p.push_back("company: at most 200 characters");
+    if (utf8_length(l.source) > 100) p.push_back("source: at most 100 characters");
+    if (utf8_length(l.title) > 5000) p.push_back("title: at most 5000 characters");
     return p;
 }
 

@@ -31,6 +31,19 @@ struct NewLead {
 // wrong types are errors naming the key.
 NewLead new_lead_from_json(const nlohmann::json& j);
 
+// What a visitor of the studio's site may say in the site form: name,
+// e-mail, phone, company, message, language, and utm_* tags (at most 20, as
+// strings of at most 200 characters). The amount, the currency, the source
+// and any other field are the studio's to set: they are ignored here.
+struct Intake {
+    NewLead lead;          // source "website"; currency left for the studio's default
+    nlohmann::json utm;    // {"utm_source": "...", ...}
+    bool trapped = false;  // the hidden field "website" was filled in: a bot
+};
+// `fields`: a JSON object (a JSON post, or form fields as strings). Throws
+// Error("lead: <field>: <problem>") naming every bad field.
+Intake intake_from_fields(const nlohmann::json& fields);
+
 // The id of the studio, creating a default one on an empty database.
 std::string ensure_studio(sqlite3* db, std::string_view at);
 

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "error.h"
+#include "json_in.h"
 
 namespace atelier {
 
@@ -29,8 +30,8 @@ const CurrencyInfo& info(Currency c) {
     return kCurrencies[0];
 }
 
-std::string quoted(std::string_view s) {
-    std::string out = "\"";
+std::string quoted(std::string_view text) {
+    std::string out = "\"", s = clip_utf8(text, 60);
     for (char ch : s) {
         if (ch == '"' || ch == '\\') out += '\\';
         out += ch;
@@ -194,14 +195,14 @@ Money parse_money(std::string_view text, Currency currency, Lang lang, const cha
     uint64_t units = 0;
     int decimals = -1;  // -1: no decimal separator seen yet
     bool any_digit = false, last_digit = false;
-    const uint64_t limit = (uint64_t)INT64_MAX;
+    const uint64_t limit = (uint64_t)kMaxAmountMinor;
     for (size_t i = 0; i < s.size();) {
         char ch = s[i];
         if (ch >= '0' && ch <= '9') {
             if (decimals >= 2)
                 throw Error(f + ": at most two decimal places, got " + quoted(text));
             units = units * 10 + (uint64_t)(ch - '0');
-            if (units > limit / 100) throw Error(f + ": amount out of range in " + quoted(text));
+            if (units > limit) throw Error(f + ": amount out of range in " + quoted(text));
             if (decimals >= 0) ++decimals;
             any_digit = last_digit = true;
             ++i;
@@ -229,6 +230,7 @@ Money parse_money(std::string_view text, Currency currency, Lang lang, const cha
     if (decimals == 0 || !last_digit) throw Error(f + ": expected digits after the separator in " + quoted(text));
     int scale = decimals <= 0 ? 100 : (decimals == 1 ? 10 : 1);
     uint64_t minor = units * (uint64_t)scale;
+    if (minor > (uint64_t)kMaxAmountMinor) throw Error(f + ": amount out of range in " + quoted(text));
     int64_t v = (int64_t)minor;
     return Money{negative ? -v : v, currency};
 }

@@ -30,6 +30,11 @@ const char* lang_code(Lang l);
 Currency parse_currency(std::string_view code, const char* field = "currency");
 Lang parse_lang(std::string_view code, const char* field = "lang");
 
+// The largest amount Atelier takes, stores or prints back as typed:
+// 9 999 999 999 999,99 in any currency (10^15 - 1 minor units). Sums of
+// up to 9,000 such amounts still fit an int64.
+constexpr int64_t kMaxAmountMinor = 999'999'999'999'999;
+
 struct Money {
     int64_t minor = 0;
     Currency currency = Currency::RUB;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "error.h"
+#include "json_in.h"
 #include "ids.h"
 #include "json_writer.h"
 #include "money.h"
@@ -131,7 +132,7 @@ std::string id_of(const json& j, const std::string& path) {
     if (!id.is_string() || id.get_ref<const std::string&>().empty()) bad(path + ".id", "expected a non-empty string");
     for (char c : id.get_ref<const std::string&>())
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-            bad(path + ".id", "use only letters, digits, '_', '-' and '.', got " + id.dump());
+            bad(path + ".id", "use only letters, digits, '_', '-' and '.', got " + describe(id));
     return id.get<std::string>();
 }
 
@@ -150,7 +151,7 @@ std::string names_of(const json& j, const std::string& path) {
 }
 
 int64_t integer(const json& v, const std::string& path, int64_t min, const char* what) {
-    if (!v.is_number_integer()) bad(path, std::string("expected ") + what + ", got " + v.dump());
+    if (!v.is_number_integer()) bad(path, std::string("expected ") + what + ", got " + describe(v));
     int64_t x = v.get<int64_t>();
     if (x < min) bad(path, std::string("expected ") + what + ", got " + std::to_string(x));
     return x;
@@ -165,13 +166,13 @@ int64_t centihours(const json& v, const std::string& path) {
     }
     if (v.is_number_float()) {
         double d = v.get<double>();
-        if (!(d >= 0 && d <= 100000)) bad(path, "expected hours between 0 and 100000, got " + v.dump());
+        if (!(d >= 0 && d <= 100000)) bad(path, "expected hours between 0 and 100000, got " + describe(v));
         double c = d * 100;
         double r = std::round(c);
-        if (std::fabs(c - r) > 1e-6) bad(path, "hours take at most two decimals, got " + v.dump());
+        if (std::fabs(c - r) > 1e-6) bad(path, "hours take at most two decimals, got " + describe(v));
         return (int64_t)r;
     }
-    bad(path, "expected a number of hours, got " + v.dump());
+    bad(path, "expected a number of hours, got " + describe(v));
 }
 
 Cond compile_cond(const json& j, const std::string& path) {
@@ -227,8 +228,7 @@ Qty compile_qty(const json& j, const std::string& path) {
 }  // namespace
 
 std::shared_ptr<const PriceList> compile_price_list_text(std::string_view text) {
-    json j = json::parse(text.begin(), text.end(), nullptr, false);
-    if (j.is_discarded()) throw Error("price_list: malformed JSON");
+    json j = parse_json(text, "price_list");
     return compile_price_list(j);
 }
 
@@ -237,7 +237,7 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
     auto pl = std::make_shared<PriceList>();
     const json& cur = member(j, "currency", "(root)");
     if (!cur.is_string() || !currency_from_code(cur.get<std::string>()))
-        bad("currency", "expected RUB, EUR or USD, got " + cur.dump());
+        bad("currency", "expected RUB, EUR or USD, got " + describe(cur));
     pl->currency = cur.get<std::string>();
     if (j.contains("hours_per_day")) pl->hours_per_day = integer(j["hours_per_day"], "hours_per_day", 1, "a positive integer");
 
@@ -286,7 +286,7 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
         if (service_ix.count(sv.id)) bad(p + ".id", "duplicate service \"" + sv.id + "\"");
         const json& st = member(s, "stage", p);
         if (!st.is_string() || !stage_ix.count(st.get<std::string>()))
-            bad(p + ".stage", "unknown stage " + st.dump());
+            bad(p + ".stage", "unknown stage " + describe(st));
         sv.stage = st.get<std::string>();
         sv.stage_index = stage_ix[sv.stage];
         sv.driver = s.value("driver", "fixed");
@@ -331,7 +331,7 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
             if (!rl.is_array()) bad(p + ".roles", "expected an array of role ids or [\"*\"]");
             for (const json& r : rl) {
                 if (r == "*") { std::fill(op.roles.begin(), op.roles.end(), true); continue; }
-                if (!r.is_string() || !role_ix.count(r.get<std::string>())) bad(p + ".roles", "unknown role " + r.dump());
+                if (!r.is_string() || !role_ix.count(r.get<std::string>())) bad(p + ".roles", "unknown role " + describe(r));
                 op.roles[role_ix[r.get<std::string>()]] = true;
             }
             option_ix[op.id] = pl->options.size();
@@ -403,13 +403,13 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
         if (r.contains("service") == r.contains("option")) bad(p, "expected exactly one of service, option");
         if (r.contains("service")) {
             const json& s = r["service"];
-            if (!s.is_string() || !service_ix.count(s.get<std::string>())) bad(p + ".service", "unknown service " + s.dump());
+            if (!s.is_string() || !service_ix.count(s.get<std::string>())) bad(p + ".service", "unknown service " + describe(s));
             rule.is_option = false;
             rule.target = service_ix[s.get<std::string>()];
-            if (!used_services.insert(rule.target).second) bad(p + ".service", "service " + s.dump() + " has a rule already");
+            if (!used_services.insert(rule.target).second) bad(p + ".service", "service " + describe(s) + " has a rule already");
         } else {
             const json& o = r["option"];
-            if (!o.is_string() || !option_ix.count(o.get<std::string>())) bad(p + ".option", "unknown option " + o.dump());
+            if (!o.is_string() || !option_ix.count(o.get<std::string>())) bad(p + ".option", "unknown option " + describe(o));
             rule.is_option = true;
             rule.target = option_ix[o.get<std::string>()];
         }
@@ -483,7 +483,7 @@ int64_t quantity(const Qty& q, const json& answers) {
         case QtyKind::Answer: {
             const json* a = answer(answers, q.answer);
             if (!a) { n = 0; break; }
-            if (!a->is_number_integer()) throw Error("estimate: answers." + q.answer + ": expected a whole number, got " + a->dump());
+            if (!a->is_number_integer()) throw Error("estimate: answers." + q.answer + ": expected a whole number, got " + describe(*a));
             n = a->get<int64_t>();
             if (n < 0 || n > 1000000) throw Error("estimate: answers." + q.answer + ": expected 0 to 1000000, got " + std::to_string(n));
             break;

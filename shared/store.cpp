@@ -12,7 +12,7 @@ namespace atelier {
 
 void check(sqlite3* db, int rc, const char* what) {
     if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
-    throw Error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    throw DbError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
 
 void exec(sqlite3* db, const char* sql) {
@@ -21,7 +21,7 @@ void exec(sqlite3* db, const char* sql) {
     if (rc != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        throw Error("sqlite: " + msg);
+        throw DbError("sqlite: " + msg);
     }
 }
 

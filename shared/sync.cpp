@@ -220,7 +220,9 @@ bool same_value(sqlite3_value* a, sqlite3_value* b) {
         case SQLITE_FLOAT: return sqlite3_value_double(a) == sqlite3_value_double(b);
         default: {
             int na = sqlite3_value_bytes(a), nb = sqlite3_value_bytes(b);
-            return na == nb && std::memcmp(sqlite3_value_blob(a), sqlite3_value_blob(b), (size_t)na) == 0;
+            if (na != nb) return false;
+            if (na == 0) return true;  // an empty text or blob may have a null pointer
+            return std::memcmp(sqlite3_value_blob(a), sqlite3_value_blob(b), (size_t)na) == 0;
         }
     }
 }
@@ -440,7 +442,7 @@ std::string export_changes(sqlite3* db, const ExportOptions& o) {
     q.bind(1, o.since);
     if (o.own_only) q.bind(2, c.device);
     if (!o.skip_device.empty()) q.bind(3, o.skip_device);
-    if (o.limit > 0) q.bind(4, o.limit + 1);  // one more tells whether more follow
+    if (o.limit > 0) q.bind(4, o.limit < INT64_MAX ? o.limit + 1 : o.limit);  // one more tells whether more follow
     std::string out;
     JsonWriter w(out);
     w.begin_object();

@@ -7,6 +7,7 @@
 #include "documents.h"
 #include "links.h"
 #include "error.h"
+#include "json_in.h"
 #include "ids.h"
 #include "money.h"
 #include "numbering.h"
@@ -86,7 +87,7 @@ std::string save_brief(sqlite3* db, std::string_view lead_id, std::string_view c
     t.bind(1, code);
     if (!t.step()) throw Error("brief: template: no brief template \"" + std::string(code) + "\"");
     std::string template_id = t.text(0);
-    json tpl = json::parse(t.text(1));
+    json tpl = parse_json(t.text(1), "brief_template");
     auto problems = validate_answers(tpl, answers);
     // A draft may be incomplete; a submitted brief must be valid.
     if (!submit) problems.erase(std::remove_if(problems.begin(), problems.end(),
@@ -118,7 +119,7 @@ std::string estimate_lead(sqlite3* db, std::string_view lead_id, const json& opt
     b.bind(1, lead_id);
     if (!b.step()) throw Error("estimate: the lead has no brief yet");
     std::string brief_id = b.text(0);
-    json answers = json::parse(b.text(1));
+    json answers = parse_json(b.text(1), "brief.answers");
     Stmt p(db, "SELECT id, body_json FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC, created_at DESC LIMIT 1");
     p.bind(1, currency);
     if (!p.step()) throw Error("estimate: no active price list in " + currency);
@@ -126,7 +127,7 @@ std::string estimate_lead(sqlite3* db, std::string_view lead_id, const json& opt
     auto pl = compile_price_list_text(p.text(1));
     EstimateOptions opt = estimate_options_from_json(options);
     std::string body = estimate_json(*pl, answers, opt);
-    json parsed = json::parse(body);
+    json parsed = parse_json(body, "estimate");
     std::string id = new_uuid();
     Stmt ins(db, "INSERT INTO estimates(id, lead_id, version, brief_id, price_list_id, body_json, overrides_json, total_minor, currency, created_at)"
                  " VALUES (?1, ?2, coalesce((SELECT max(version) FROM estimates WHERE lead_id = ?2), 0) + 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -203,7 +204,7 @@ std::string create_contract(sqlite3* db, std::string_view proposal_id, std::stri
     if (!q.step()) throw Error("contract: proposal_id: no proposal with id \"" + std::string(proposal_id) + "\"");
     if (q.text(1) != "accepted") throw Error("contract: the proposal must be accepted first (it is " + q.text(1) + ")");
     std::string lead_id = q.text(0), lang = q.text(2);
-    json est = json::parse(q.text(3));
+    json est = parse_json(q.text(3), "estimate");
     Stmt sup(db, "UPDATE contracts SET status = 'superseded', updated_at = ?2 WHERE lead_id = ?1 AND status IN ('draft', 'sent')");
     sup.bind(1, lead_id).bind(2, at).step();
     std::string id = new_uuid();
@@ -236,7 +237,7 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
         if (has.int64(0) > 0) throw Error("invoice: the contract has invoices already");
     }
     std::string lead_id = q.text(0), cnum = q.text(1), lang = q.text(2), currency = q.text(5);
-    json schedule = json::parse(q.text(3)), est = json::parse(q.text(4));
+    json schedule = parse_json(q.text(3), "payment_schedule"), est = parse_json(q.text(4), "estimate");
     int64_t bp = est["tax"]["rate_bp"].get<int64_t>();
     bool vat = est["tax"]["mode"].get<std::string>() != "no_vat";
     std::string due = add_working_days(std::string(issued_on), due_days);
@@ -371,7 +372,7 @@ StudioDetails studio_details(sqlite3* db) {
     if (!q.step()) return s;
     s.name = q.text(0); s.legal_name = q.text(1); s.tax_id = q.text(2); s.address = q.text(3); s.email = q.text(4); s.phone = q.text(5);
     s.lang = q.text(7); s.currency = q.text(8);
-    json bank = json::parse(q.text(6), nullptr, false);
+    json bank = parse_json_or_discard(q.text(6));
     if (bank.is_object()) {
         s.bank = bank.value("bank", ""); s.bik = bank.value("bik", ""); s.account = bank.value("account", "");
         s.corr_account = bank.value("corr_account", ""); s.iban = bank.value("iban", ""); s.bic = bank.value("bic", "");
@@ -419,7 +420,7 @@ int64_t set_price_list_tax(sqlite3* db, std::string_view currency, std::string_v
     Stmt q(db, "SELECT body_json, version FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1");
     q.bind(1, currency);
     if (!q.step()) throw Error("tax: currency: no active price list in " + std::string(currency));
-    json pl = json::parse(q.text(0));
+    json pl = parse_json(q.text(0), "price_list");
     json tax = {{"mode", std::string(mode)}, {"rate_bp", rate_bp}};
     if (pl.contains("tax") && pl["tax"] == tax) return q.int64(1);
     pl["tax"] = tax;
@@ -428,8 +429,7 @@ int64_t set_price_list_tax(sqlite3* db, std::string_view currency, std::string_v
 
 int64_t save_price_list(sqlite3* db, std::string_view text, std::string_view at) {
     check_time(at);
-    json j = json::parse(text.begin(), text.end(), nullptr, false);
-    if (j.is_discarded()) throw Error("price_list: malformed JSON");
+    json j = parse_json(text, "price_list");
     compile_price_list(j);  // every field checked, errors name the path
     std::string currency = j["currency"].get<std::string>();
     Savepoint sp(db, "atelier_save_price_list");
@@ -467,8 +467,7 @@ int64_t save_template(sqlite3* db, std::string_view kind, std::string_view lang,
 
 int64_t save_brief_template(sqlite3* db, std::string_view text, std::string_view at) {
     check_time(at);
-    json j = json::parse(text.begin(), text.end(), nullptr, false);
-    if (j.is_discarded()) throw Error("brief_template: malformed JSON");
+    json j = parse_json(text, "brief_template");
     std::string code = j.is_object() && j.contains("code") && j["code"].is_string() ? j["code"].get<std::string>() : "";
     Savepoint sp(db, "atelier_save_brief_template");
     Stmt v(db, "SELECT coalesce(max(version), 0) + 1 FROM brief_templates WHERE code = ?1");

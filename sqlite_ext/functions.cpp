@@ -28,6 +28,7 @@
 #include <string>
 
 #include "error.h"
+#include "json_in.h"
 #include "ids.h"
 #include "leads.h"
 #include "money.h"
@@ -188,6 +189,8 @@ void fn_sync_device(sqlite3_context* ctx, const Args&) {
 
 void fn_money(sqlite3_context* ctx, const Args& a) {
     atelier::Money m{a.integer(0, "amount_minor"), atelier::parse_currency(a.text(1, "currency"))};
+    if (m.minor > atelier::kMaxAmountMinor || m.minor < -atelier::kMaxAmountMinor)
+        throw Error("amount_minor: out of range: at most " + std::to_string(atelier::kMaxAmountMinor) + " minor units either way");
     result_text(ctx, atelier::format(m, atelier::parse_lang(a.text(2, "lang"))));
 }
 
@@ -210,8 +213,7 @@ void fn_lead_move(sqlite3_context* ctx, const Args& a) {
 
 void fn_lead_create(sqlite3_context* ctx, const Args& a) {
     std::string body = a.text(0, "lead_json");
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded()) throw Error("lead_json: malformed JSON");
+    auto j = atelier::parse_json(body, "lead_json");
     auto lead = atelier::new_lead_from_json(j);
     std::string id = atelier::create_lead(sqlite3_context_db_handle(ctx), lead, a.text_or(1, "actor", "sql"),
                                           a.text_or(2, "at", atelier::now_iso()), a.text_or(3, "id", ""));
@@ -226,8 +228,7 @@ void fn_uuid(sqlite3_context* ctx, const Args&) { result_text(ctx, atelier::new_
 
 json parse_json_arg(const Args& a, int i, const char* name) {
     std::string text = a.text(i, name);
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded()) throw Error(std::string(name) + ": malformed JSON");
+    json j = atelier::parse_json(text, name);
     return j;
 }
 
@@ -254,8 +255,7 @@ void fn_estimate(sqlite3_context* ctx, const Args& a) {
     if (sqlite3_value_type(a.argv[0]) != SQLITE_TEXT)
         throw Error(std::string("brief_json: expected text, got ") + type_name(sqlite3_value_type(a.argv[0])));
     const char* b = (const char*)sqlite3_value_text(a.argv[0]);
-    json answers = json::parse(b, b + sqlite3_value_bytes(a.argv[0]), nullptr, false);
-    if (answers.is_discarded()) throw Error("brief_json: malformed JSON");
+    json answers = atelier::parse_json(std::string_view(b, (size_t)sqlite3_value_bytes(a.argv[0])), "brief_json");
     atelier::EstimateOptions opt;
     if (a.argc > 2 && sqlite3_value_type(a.argv[2]) != SQLITE_NULL)
         opt = atelier::estimate_options_from_json(parse_json_arg(a, 2, "options_json"));
@@ -266,6 +266,8 @@ void fn_estimate(sqlite3_context* ctx, const Args& a) {
 
 void fn_amount_words(sqlite3_context* ctx, const Args& a) {
     atelier::Money m{a.integer(0, "amount_minor"), atelier::parse_currency(a.text(1, "currency"))};
+    if (m.minor > atelier::kMaxAmountMinor || m.minor < -atelier::kMaxAmountMinor)
+        throw Error("amount_minor: out of range: at most " + std::to_string(atelier::kMaxAmountMinor) + " minor units either way");
     result_text(ctx, atelier::amount_in_words(m, atelier::parse_lang(a.text(2, "lang"))));
 }
 

@@ -342,8 +342,10 @@ void update_board(const std::vector<app::LeadRow>& rows, State& st, uint64_t gen
         size_t k = (size_t)(std::find(all.begin(), all.end(), rows[(size_t)i].stage) - all.begin());
         if (k >= all.size()) continue;
         st.board_columns[k].push_back(i);
-        if (rows[(size_t)i].currency == "EUR") st.board_eur[k] += rows[(size_t)i].amount_minor;
-        else if (rows[(size_t)i].currency == "RUB") st.board_rub[k] += rows[(size_t)i].amount_minor;
+        // Saturating: a column's sum shows the largest amount rather than wrap.
+        auto add = [](int64_t& sum, int64_t v) { if (__builtin_add_overflow(sum, v, &sum)) sum = v < 0 ? INT64_MIN : INT64_MAX; };
+        if (rows[(size_t)i].currency == "EUR") add(st.board_eur[k], rows[(size_t)i].amount_minor);
+        else if (rows[(size_t)i].currency == "RUB") add(st.board_rub[k], rows[(size_t)i].amount_minor);
     }
     st.board_generation = generation;
 }

@@ -2,8 +2,10 @@
 //
 //   POST /api/login                      {email, password} → session cookie + {csrf_token}
 //   POST /api/logout
-//   POST /api/tokens                     {name, device} → {token}: an API token (for the app's sync:
-//                                        bound to its device id), shown once
+//   POST /api/tokens                     {name, device, expires_in_days} → {token}: an API token (for the
+//                                        app's sync: bound to its device id), shown once; 365 days by default
+//   GET  /api/tokens, GET /api/sessions  live API tokens and sessions (the owner: everyone's), each with an id
+//   DELETE /api/tokens/<id>, /api/sessions/<id>   revoke one
 //   POST /api/sync/push                  a bundle of the device's changes → {applied, duplicates, refusals, ...}
 //   GET  /api/sync/pull?since=N[&limit=M] the changes after watermark N (not the device's own) as a bundle
 //   GET  /api/sync/status[?digest=1]     the server's device id, schema, last change, digest
@@ -24,12 +26,17 @@
 // Every call but log-in needs a session cookie (and X-CSRF-Token on writes)
 // or "Authorization: Bearer <API token>". Errors are {"error": "..."} with
 // the core's message, which names the field; every write is one transaction.
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <map>
+#include <mutex>
 
 #include "auth.h"
 #include "error.h"
 #include "http_util.h"
 #include "ids.h"
+#include "json_in.h"
 #include "leads.h"
 #include "links.h"
 #include "pipeline.h"
@@ -62,10 +69,76 @@ std::string cookie(const httplib::Request& req, const std::string& name) {
 
 json body_json(const httplib::Request& req) {
     if (req.body.empty()) return json::object();
-    json j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw Error("request: body: expected a JSON object");
+    json j = parse_json(req.body, "request: body", kApiBodyMax);
+    if (!j.is_object()) throw Error("request: body: expected a JSON object");
     return j;
 }
+
+// Failed log-ins in a 15-minute window, per address and per account: past
+// the limit, log-in answers 429 without checking the password. Bounded memory.
+class LoginThrottle {
+public:
+    static constexpr int kPerAddress = 10, kPerAccount = 20;
+    // Seconds to wait, or 0.
+    int wait(const std::string& addr, const std::string& email) {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto now = std::chrono::steady_clock::now();
+        int w = 0;
+        for (auto* m : {&by_addr_, &by_account_}) {
+            const std::string& key = m == &by_addr_ ? addr : email;
+            int limit = m == &by_addr_ ? kPerAddress : kPerAccount;
+            auto it = m->find(key);
+            if (it == m->end()) continue;
+            if (now - it->second.start >= kWindow) { m->erase(it); continue; }
+            if (it->second.failures >= limit)
+                w = std::max(w, (int)std::chrono::duration_cast<std::chrono::seconds>(it->second.start + kWindow - now).count() + 1);
+        }
+        return w;
+    }
+    void failed(const std::string& addr, const std::string& email) {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto now = std::chrono::steady_clock::now();
+        for (auto* m : {&by_addr_, &by_account_}) {
+            if (m->size() > 100000) m->clear();
+            Window& w = (*m)[m == &by_addr_ ? addr : email];
+            if (now - w.start >= kWindow) w = Window{now, 0};
+            ++w.failures;
+        }
+    }
+    void succeeded(const std::string& email) {
+        std::lock_guard<std::mutex> lock(mu_);
+        by_account_.erase(email);
+    }
+
+private:
+    static constexpr std::chrono::minutes kWindow{15};
+    struct Window {
+        std::chrono::steady_clock::time_point start{};
+        int failures = 0;
+    };
+    std::mutex mu_;
+    std::map<std::string, Window> by_addr_, by_account_;
+};
+
+// At most two password checks at a time: each takes 64 MiB.
+class Gate {
+public:
+    explicit Gate(int n) : free_(n) {}
+    void enter() {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return free_ > 0; });
+        --free_;
+    }
+    void leave() {
+        { std::lock_guard<std::mutex> lock(mu_); ++free_; }
+        cv_.notify_one();
+    }
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    int free_;
+};
 
 std::string str_field(const json& j, const char* key, bool required, const std::string& dflt = "") {
     auto it = j.find(key);
@@ -153,7 +226,7 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             {
                 std::lock_guard<std::mutex> lock(d.mu);
                 const std::string bearer = req.get_header_value("Authorization");
-                if (bearer.rfind("Bearer ", 0) == 0) p = auth::from_api_token(d.db, bearer.substr(7));
+                if (bearer.rfind("Bearer ", 0) == 0) p = auth::from_api_token(d.db, bearer.substr(7), now_iso());
                 else p = auth::from_session(d.db, cookie(req, "atelier_session"), now_iso());
             }
             if (!p) return send_error(res, 401, "authentication required: log in, or send an API token");
@@ -168,12 +241,33 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         };
     };
 
-    svr.Post("/api/login", [&d, secure](const httplib::Request& req, httplib::Response& res) {
+    static LoginThrottle throttle;
+    static Gate password_checks(2);
+    svr.Post("/api/login", [&d, &opt, secure](const httplib::Request& req, httplib::Response& res) {
         try {
             json b = body_json(req);
             std::string email = str_field(b, "email", true), password = str_field(b, "password", true);
+            if (email.size() > 254 || password.size() > 1024) throw Error("login: wrong e-mail or password");
+            const std::string addr = client_addr(req, opt);
+            if (int wait = throttle.wait(addr, email)) {
+                res.set_header("Retry-After", std::to_string(wait));
+                return send_error(res, 429, "login: too many failed attempts: try again in " + std::to_string(wait) + " s");
+            }
+            auth::Account account;
+            {
+                std::lock_guard<std::mutex> lock(d.mu);
+                account = auth::find_account(d.db, email);
+            }
+            password_checks.enter();
+            bool ok = auth::check_password(account, password);
+            password_checks.leave();
+            if (!ok) {
+                throttle.failed(addr, email);
+                return send_error(res, 401, "login: wrong e-mail or password");
+            }
+            throttle.succeeded(email);
             std::lock_guard<std::mutex> lock(d.mu);
-            auth::Session s = auth::login(d.db, email, password, now_iso());
+            auth::Session s = auth::open_session(d.db, account.user_id, addr, now_iso());
             res.set_header("Set-Cookie", "atelier_session=" + s.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=1209600" +
                                              (secure ? "; Secure" : ""));
             send_json(res, 200, json{{"csrf_token", s.csrf}, {"email", email}});
@@ -192,12 +286,37 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         json b = body_json(req);
         std::string name = str_field(b, "name", false, "app");
         std::string device = str_field(b, "device", false, "");
+        int64_t days = int_field(b, "expires_in_days", false, 365);
+        if (days < 1 || days > 730) throw Error("expires_in_days: expected a number of days from 1 to 730");
         if (!device.empty() && (device.size() != 16 || device.find_first_not_of("0123456789abcdef") != std::string::npos))
             throw Error("device: expected 16 lower-case hex digits (the app's sync device id)");
         std::lock_guard<std::mutex> lock(d.mu);
         if (!device.empty() && device == sync::device_id(d.db)) throw Error("device: this is the server's own device id");
-        send_json(res, 201, json{{"token", auth::create_api_token(d.db, p.user_id, name, now_iso(), device)},
-                                 {"server_device", sync::device_id(d.db)}});
+        const std::string now = now_iso();
+        std::string token = auth::create_api_token(d.db, p.user_id, name, now, device, (int)days);
+        send_json(res, 201, json{{"token", token}, {"server_device", sync::device_id(d.db)}});
+    }));
+    // Sessions and API tokens: the owner sees and revokes everyone's, a
+    // manager their own.
+    svr.Get("/api/sessions", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal& p) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, auth::list_sessions(d.db, p.role == "owner" ? "" : p.user_id, now_iso()));
+    }));
+    svr.Get("/api/tokens", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal& p) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, auth::list_api_tokens(d.db, p.role == "owner" ? "" : p.user_id, now_iso()));
+    }));
+    svr.Delete(R"(/api/sessions/([0-9a-f]{16}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        if (!auth::revoke_session(d.db, req.matches[1].str(), p.role == "owner" ? "" : p.user_id))
+            return send_error(res, 404, "session: no such session");
+        send_json(res, 200, json{{"revoked", true}});
+    }));
+    svr.Delete(R"(/api/tokens/([0-9a-f]{16}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        if (!auth::revoke_api_token(d.db, req.matches[1].str(), p.role == "owner" ? "" : p.user_id, now_iso()))
+            return send_error(res, 404, "token: no such API token");
+        send_json(res, 200, json{{"revoked", true}});
     }));
     // Sync. A push is one transaction: all of it or nothing; resending it is
     // harmless (changes already here are counted as duplicates).

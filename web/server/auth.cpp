@@ -89,16 +89,74 @@ std::string ensure_owner(sqlite3* db, const std::string& email, const std::strin
     return pw;
 }
 
-Session login(sqlite3* db, const std::string& email, const std::string& password, const std::string& at) {
+Account find_account(sqlite3* db, const std::string& email) {
     Stmt q(db, "SELECT id, password_hash FROM users WHERE email = ?1");
     q.bind(1, email);
-    bool found = q.step();
-    std::string id = found ? q.text(0) : "", hash = found ? q.text(1) : "";
-    if (!found || !verify_password(hash, password)) throw Error("login: wrong e-mail or password");
+    if (!q.step()) return {};
+    return Account{q.text(0), q.text(1)};
+}
+
+bool check_password(const Account& a, const std::string& password) {
+    // The same work whether or not the account exists: an unknown e-mail is
+    // checked against a hash of a random password made once.
+    static const std::string dummy = hash_password(random_hex(16));
+    const std::string& hash = a.user_id.empty() || a.hash.empty() ? dummy : a.hash;
+    bool ok = verify_password(hash, password);
+    return ok && !a.user_id.empty() && !a.hash.empty();
+}
+
+Session open_session(sqlite3* db, const std::string& user_id, const std::string& addr, const std::string& at) {
     Session s{random_hex(32), random_hex(16)};
-    Stmt ins(db, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-    ins.bind(1, token_hash(s.token)).bind(2, id).bind(3, s.csrf).bind(4, at).bind(5, expiry(at)).step();
+    Stmt ins(db, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at, addr) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    ins.bind(1, token_hash(s.token)).bind(2, user_id).bind(3, s.csrf).bind(4, at).bind(5, expiry(at)).bind(6, addr).step();
+    Stmt old(db, "DELETE FROM sessions WHERE expires_at <= ?1");
+    old.bind(1, at).step();
     return s;
+}
+
+Session login(sqlite3* db, const std::string& email, const std::string& password, const std::string& at) {
+    Account a = find_account(db, email);
+    if (!check_password(a, password)) throw Error("login: wrong e-mail or password");
+    return open_session(db, a.user_id, "", at);
+}
+
+nlohmann::json list_sessions(sqlite3* db, const std::string& user_id, const std::string& now) {
+    Stmt q(db, "SELECT substr(s.token_hash, 1, 16), u.email, s.created_at, s.expires_at, s.addr FROM sessions s"
+               " JOIN users u ON u.id = s.user_id WHERE s.expires_at > ?1 AND (?2 = '' OR s.user_id = ?2) ORDER BY s.created_at DESC");
+    q.bind(1, now).bind(2, user_id);
+    nlohmann::json out = nlohmann::json::array();
+    while (q.step())
+        out.push_back({{"id", q.text(0)}, {"email", q.text(1)}, {"created_at", q.text(2)}, {"expires_at", q.text(3)},
+                       {"addr", q.text(4)}});
+    return out;
+}
+
+nlohmann::json list_api_tokens(sqlite3* db, const std::string& user_id, const std::string& now) {
+    Stmt q(db, "SELECT substr(t.token_hash, 1, 16), u.email, t.name, t.created_at, t.expires_at, coalesce(t.device_id, ''),"
+               " t.revoked_at IS NOT NULL FROM api_tokens t JOIN users u ON u.id = t.user_id"
+               " WHERE t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?1) AND (?2 = '' OR t.user_id = ?2)"
+               " ORDER BY t.created_at DESC");
+    q.bind(1, now).bind(2, user_id);
+    nlohmann::json out = nlohmann::json::array();
+    while (q.step())
+        out.push_back({{"id", q.text(0)}, {"email", q.text(1)}, {"name", q.text(2)}, {"created_at", q.text(3)},
+                       {"expires_at", q.text(4)}, {"device", q.text(5)}});
+    return out;
+}
+
+bool revoke_session(sqlite3* db, const std::string& id, const std::string& user_id) {
+    if (id.size() != 16 || id.find_first_not_of("0123456789abcdef") != std::string::npos) return false;
+    Stmt q(db, "DELETE FROM sessions WHERE substr(token_hash, 1, 16) = ?1 AND (?2 = '' OR user_id = ?2)");
+    q.bind(1, id).bind(2, user_id).step();
+    return sqlite3_changes(db) > 0;
+}
+
+bool revoke_api_token(sqlite3* db, const std::string& id, const std::string& user_id, const std::string& at) {
+    if (id.size() != 16 || id.find_first_not_of("0123456789abcdef") != std::string::npos) return false;
+    Stmt q(db, "UPDATE api_tokens SET revoked_at = ?3 WHERE substr(token_hash, 1, 16) = ?1 AND (?2 = '' OR user_id = ?2)"
+               " AND revoked_at IS NULL");
+    q.bind(1, id).bind(2, user_id).bind(3, at).step();
+    return sqlite3_changes(db) > 0;
 }
 
 void logout(sqlite3* db, const std::string& token) {
@@ -115,20 +173,21 @@ std::optional<Principal> from_session(sqlite3* db, const std::string& token, con
     return Principal{q.text(0), q.text(1), q.text(2), q.text(3)};
 }
 
-std::optional<Principal> from_api_token(sqlite3* db, const std::string& token) {
+std::optional<Principal> from_api_token(sqlite3* db, const std::string& token, const std::string& now) {
     if (token.size() != 64) return std::nullopt;
     Stmt q(db, "SELECT u.id, u.email, u.role, coalesce(t.device_id, '') FROM api_tokens t JOIN users u ON u.id = t.user_id"
-               " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL");
-    q.bind(1, token_hash(token));
+               " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?2)");
+    q.bind(1, token_hash(token)).bind(2, now);
     if (!q.step()) return std::nullopt;
     return Principal{q.text(0), q.text(1), q.text(2), "", q.text(3)};
 }
 
 std::string create_api_token(sqlite3* db, const std::string& user_id, const std::string& name, const std::string& at,
-                             const std::string& device) {
+                             const std::string& device, int days) {
     std::string token = random_hex(32);
-    Stmt ins(db, "INSERT INTO api_tokens(token_hash, user_id, name, created_at, device_id) VALUES (?1, ?2, ?3, ?4, nullif(?5, ''))");
-    ins.bind(1, token_hash(token)).bind(2, user_id).bind(3, name).bind(4, at).bind(5, device).step();
+    Stmt ins(db, "INSERT INTO api_tokens(token_hash, user_id, name, created_at, device_id, expires_at)"
+                 " VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), strftime('%Y-%m-%dT%H:%M:%SZ', ?4, '+' || ?6 || ' days'))");
+    ins.bind(1, token_hash(token)).bind(2, user_id).bind(3, name).bind(4, at).bind(5, device).bind(6, (int64_t)days).step();
     return token;
 }
 

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "atelier_sqlite.h"
 
 namespace atelier::auth {
@@ -32,14 +34,33 @@ struct Principal {
     std::string device;                      // the app's device id, for a sync token
 };
 
-// Throws atelier::Error("login: ...") for wrong credentials (one message for
-// an unknown e-mail and a wrong password).
+// Log-in in three steps, so that the slow password check (argon2id, tens of
+// megabytes and a fraction of a second) runs without the database lock:
+// find_account() under the lock; check_password() outside it, against a
+// dummy hash for an unknown e-mail so that both take the same time; then
+// open_session() under the lock.
+struct Account {
+    std::string user_id, hash;  // user_id empty: no such account
+};
+Account find_account(sqlite3* db, const std::string& email);
+bool check_password(const Account& a, const std::string& password);
+Session open_session(sqlite3* db, const std::string& user_id, const std::string& addr, const std::string& at);
+// All three at once (tests, tools). Throws Error("login: wrong e-mail or password").
 Session login(sqlite3* db, const std::string& email, const std::string& password, const std::string& at);
 void logout(sqlite3* db, const std::string& token);
 std::optional<Principal> from_session(sqlite3* db, const std::string& token, const std::string& now);
-std::optional<Principal> from_api_token(sqlite3* db, const std::string& token);
-// `device`: the app's sync device id (16 hex digits), or empty.
+std::optional<Principal> from_api_token(sqlite3* db, const std::string& token, const std::string& now);
+// `device`: the app's sync device id (16 hex digits), or empty. The token
+// expires `days` days after `at`.
 std::string create_api_token(sqlite3* db, const std::string& user_id, const std::string& name, const std::string& at,
-                             const std::string& device = "");
+                             const std::string& device = "", int days = 365);
+
+// Sessions and API tokens as JSON for the owner's screen: every account's
+// when `user_id` is empty, else that user's. Each has an "id" to revoke it by.
+nlohmann::json list_sessions(sqlite3* db, const std::string& user_id, const std::string& now);
+nlohmann::json list_api_tokens(sqlite3* db, const std::string& user_id, const std::string& now);
+// True if it existed (and, with `user_id` given, belonged to that user).
+bool revoke_session(sqlite3* db, const std::string& id, const std::string& user_id);
+bool revoke_api_token(sqlite3* db, const std::string& id, const std::string& user_id, const std::string& at);
 
 }  // namespace atelier::auth

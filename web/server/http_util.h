@@ -54,6 +54,18 @@ struct Database {
     }
 };
 
+// The visitor's address: the peer's, or, when the peer is one of the
+// --trusted-proxy addresses, the last address in X-Forwarded-For that is not
+// a trusted proxy itself.
+std::string client_addr(const httplib::Request& req, const ServeOptions& opt);
+
+// Body limits per route, enforced before the body is read (Content-Length)
+// and while it is read (routes that read it themselves).
+constexpr size_t kAnonymousBodyMax = 64u << 10;  // intake, log-in
+constexpr size_t kApiBodyMax = 4u << 20;         // the manager's JSON API
+constexpr size_t kSyncBodyMax = 64u << 20;       // a sync push of ~100,000 changes
+constexpr size_t kBriefFormMax = 8u << 20;       // the brief form: below this, its template decides
+
 inline void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
     res.status = status;
     res.set_content(body.dump(), "application/json; charset=utf-8");

@@ -1,7 +1,8 @@
 // web/server/main.cpp — the `atelier` command line.
 //
 //   atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]
-//                 [--cors-origin ORIGIN]... [--intake-per-minute N] [--owner-email E] [--owner-password P]
+//                 [--cors-origin ORIGIN]... [--trusted-proxy ADDR]... [--intake-per-minute N]
+//                 [--owner-email E] [--owner-password P]
 //                 [--no-demo] [--quiet]
 //   atelier migrate [--db PATH]
 //   atelier backup DEST [--db PATH]
@@ -25,8 +26,8 @@ int usage(const char* msg) {
     if (msg) std::fprintf(stderr, "atelier: %s\n", msg);
     std::fprintf(stderr,
                  "usage: atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]\n"
-                 "                     [--cors-origin ORIGIN]... [--intake-per-minute N] [--owner-email E]\n"
-                 "                     [--owner-password P] [--no-demo] [--quiet]\n"
+                 "                     [--cors-origin ORIGIN]... [--trusted-proxy ADDR]... [--intake-per-minute N]\n"
+                 "                     [--owner-email E] [--owner-password P] [--no-demo] [--quiet]\n"
                  "       atelier migrate [--db PATH]\n"
                  "       atelier backup DEST [--db PATH]\n"
                  "       atelier sync import FILE [--db PATH]\n"
@@ -133,6 +134,10 @@ int main(int argc, char** argv) {
             const char* v = value();
             if (!v || !*v) return usage("--cors-origin: expected an origin such as https://studio.example");
             opt.cors_origins.push_back(v);
+        } else if (a == "--trusted-proxy" && cmd == "serve") {
+            const char* v = value();
+            if (!v || !*v || std::strpbrk(v, " ,/")) return usage("--trusted-proxy: expected the proxy's address, such as 127.0.0.1");
+            opt.trusted_proxies.push_back(v);
         } else if (a == "--intake-per-minute" && cmd == "serve") {
             const char* v = value();
             char* end = nullptr;

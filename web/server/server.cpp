@@ -28,7 +28,9 @@
 #include "demo.h"
 #include "error.h"
 #include "functions.h"
+#include "documents.h"
 #include "ids.h"
+#include "json_in.h"
 #include "leads.h"
 #include "links.h"
 #include "store.h"
@@ -38,9 +40,38 @@
 
 namespace atelier {
 
+std::string client_addr(const httplib::Request& req, const ServeOptions& opt) {
+    auto trusted = [&](const std::string& a) {
+        return std::find(opt.trusted_proxies.begin(), opt.trusted_proxies.end(), a) != opt.trusted_proxies.end();
+    };
+    if (!trusted(req.remote_addr)) return req.remote_addr;
+    // The proxy appends the address it saw: read from the right, skipping
+    // other trusted proxies in a chain.
+    std::string xff;
+    for (auto it = req.headers.lower_bound("X-Forwarded-For"); it != req.headers.upper_bound("X-Forwarded-For"); ++it)
+        xff += (xff.empty() ? "" : ",") + it->second;
+    size_t end = xff.size();
+    while (end > 0) {
+        size_t start = xff.rfind(',', end - 1);
+        start = start == std::string::npos ? 0 : start + 1;
+        std::string a = xff.substr(start, end - start);
+        size_t l = a.find_first_not_of(" \t"), r = a.find_last_not_of(" \t");
+        a = l == std::string::npos ? "" : a.substr(l, r - l + 1);
+        if (!a.empty() && !trusted(a)) return clip_utf8(a, 64);
+        if (start == 0) break;
+        end = start - 1;
+    }
+    return req.remote_addr;
+}
+
 namespace {
 
 using nlohmann::json;
+
+// Client pages and documents: inline styles, images as data: URLs, forms that
+// post to the same page; nothing else, and never in a frame.
+const char* const kDocumentPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 // -------------------------------------------------------------------------
 // [SECTION] database and helpers
@@ -52,12 +83,62 @@ bool is_dir(const std::string& p) {
 }
 
 // Client pages carry a capability in their URL: never cached, never framed,
-// never sent on as a referrer.
+// never sent on as a referrer. They are plain HTML with inline styles and
+// forms posting to themselves: no script, no other origin.
 void client_headers(httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("X-Frame-Options", "DENY");
-    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Content-Security-Policy", kDocumentPolicy);
+}
+
+// Reads the request body through `reader`, at most `max` bytes. False if
+// the body is larger (what was read so far is dropped).
+bool read_body(const httplib::ContentReader& reader, size_t max, std::string& body) {
+    bool too_large = false;
+    reader([&](const char* data, size_t n) {
+        if (body.size() + n > max) {
+            too_large = true;
+            return false;
+        }
+        body.append(data, n);
+        return true;
+    });
+    if (too_large) body.clear();
+    return !too_large;
+}
+
+// The posted fields of a form body (urlencoded; multipart is read as parts).
+FormFields read_form(const httplib::Request& req, const httplib::ContentReader& reader, size_t max, bool& too_large) {
+    FormFields fields;
+    too_large = false;
+    if (req.is_multipart_form_data()) {
+        size_t total = 0;
+        std::string name, value;
+        bool ok = reader(
+            [&](const httplib::MultipartFormData& file) {
+                if (!name.empty() || !value.empty()) fields.emplace(name, value);
+                name = file.name;
+                value.clear();
+                return fields.size() < 1000;
+            },
+            [&](const char* data, size_t n) {
+                total += n;
+                if (total > max) { too_large = true; return false; }
+                value.append(data, n);
+                return true;
+            });
+        if (ok && (!name.empty() || !value.empty())) fields.emplace(name, value);
+        for (const auto& [k, v] : fields)
+            if (!valid_utf8(k) || !valid_utf8(v)) throw Error("form: " + clip_utf8(k, 60) + ": not UTF-8 text");
+        if (!ok && !too_large) throw Error("form: malformed multipart body");
+        return fields;
+    }
+    std::string body;
+    if (!read_body(reader, max, body)) {
+        too_large = true;
+        return fields;
+    }
+    return decode_form(body);
 }
 
 void not_found(httplib::Response& res) {
@@ -69,6 +150,12 @@ void not_found(httplib::Response& res) {
 // -------------------------------------------------------------------------
 // [SECTION] client links
 // -------------------------------------------------------------------------
+
+void send_internal_error(httplib::Response& res, const char* where, const std::exception& e) {
+    std::fprintf(stderr, "atelier: %s: %s\n", where, e.what());
+    res.status = 500;
+    res.set_content("Internal error\n", "text/plain; charset=utf-8");
+}
 
 void get_client_page(Database& d, const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(d.mu);
@@ -98,28 +185,67 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
     res.set_content(page, "text/html; charset=utf-8");
 }
 
-void post_client_page(Database& d, const ServeOptions& opt, const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard<std::mutex> lock(d.mu);
+void post_client_page(Database& d, const ServeOptions& opt, const httplib::Request& req, httplib::Response& res,
+                      const httplib::ContentReader& reader) {
     const std::string token = req.matches[1].str();
-    auto link = resolve_link(d.db, token, now_iso());
-    if (!link) return not_found(res);
-    Lang lang = lead_lang(d.db, link->lead_id);
+    std::optional<Link> link;
+    Lang lang = Lang::ru;
+    json tpl;
+    std::string code;
+    size_t max = kAnonymousBodyMax;
+    {
+        std::lock_guard<std::mutex> lock(d.mu);
+        link = resolve_link(d.db, token, now_iso());
+        if (!link) return not_found(res);
+        lang = lead_lang(d.db, link->lead_id);
+        if (link->kind == "brief") {
+            Stmt t(d.db, "SELECT bt.code, bt.body_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id WHERE b.id = ?1");
+            t.bind(1, link->doc_id);
+            if (!t.step()) return not_found(res);
+            code = t.text(0);
+            tpl = parse_json(t.text(1), "brief_template");
+            max = std::min(kBriefFormMax, form_max_bytes(tpl));
+        }
+    }
     client_headers(res);
-    const std::string action = req.get_param_value("action");
+    // The body is read without the database lock: a slow client holds
+    // nobody up.
+    bool too_large = false;
+    bool malformed = false;
+    FormFields fields;
+    try {
+        fields = read_form(req, reader, max, too_large);
+    } catch (const Error&) {
+        malformed = true;
+    }
+    auto field = [&](const char* name) {
+        auto it = fields.find(name);
+        return it == fields.end() ? std::string() : it->second;
+    };
+    const std::string action = field("action");
     const std::string now = now_iso();
+    const int li = lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2;
+    std::lock_guard<std::mutex> lock(d.mu);
 
     if (link->kind == "brief") {
+        if (too_large || malformed) {
+            static const char* msgs[3][2] = {
+                {"Ответы слишком длинные, бриф не сохранён. Сократите самые длинные ответы и отправьте ещё раз.",
+                 "Форма пришла повреждённой, бриф не сохранён. Попробуйте ещё раз."},
+                {"Les réponses sont trop longues : le brief n'est pas enregistré. Raccourcissez les plus longues et renvoyez-le.",
+                 "Le formulaire est arrivé endommagé : le brief n'est pas enregistré. Veuillez réessayer."},
+                {"The answers are too long, so the brief was not saved. Please shorten the longest ones and send it again.",
+                 "The form arrived damaged, so the brief was not saved. Please try again."}};
+            res.status = too_large ? 413 : 400;
+            res.set_content(brief_form_html(d.db, link->doc_id, lang, nullptr, {}, msgs[li][too_large ? 0 : 1]),
+                            "text/html; charset=utf-8");
+            return;
+        }
         if (action != "save" && action != "submit") {
             res.status = 400;
             res.set_content("Unknown action\n", "text/plain; charset=utf-8");
             return;
         }
-        Stmt t(d.db, "SELECT bt.code, bt.body_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id WHERE b.id = ?1");
-        t.bind(1, link->doc_id);
-        if (!t.step()) return not_found(res);
-        std::string code = t.text(0);
-        json tpl = json::parse(t.text(1));
-        FormFields fields(req.params.begin(), req.params.end());
         fields.erase("action");
         std::vector<BriefProblem> problems;
         json answers = answers_from_form(tpl, fields, &problems);
@@ -159,14 +285,14 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
             // contract becomes the invoices of its payment schedule; the
             // studio is told either way.
             Savepoint sp(d.db, "client_accept");
-            const std::string name = req.get_param_value("name");
+            const std::string name = field("name");
             std::string next_kind, next_id;
             if (link->kind == "proposal") {
-                accept_proposal(d.db, link->doc_id, name, req.remote_addr, now);
+                accept_proposal(d.db, link->doc_id, name, client_addr(req, opt), now);
                 next_id = create_contract(d.db, link->doc_id, "client", now);
                 next_kind = "contract";
             } else {
-                accept_contract(d.db, link->doc_id, name, req.remote_addr, now);
+                accept_contract(d.db, link->doc_id, name, client_addr(req, opt), now);
                 auto ids = create_invoices(d.db, link->doc_id, now.substr(0, 10), 5, "client", now);
                 next_kind = "invoice";
                 next_id = ids.empty() ? "" : ids.front();
@@ -177,6 +303,8 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
                                    link->kind + " accepted by " + name, name + " accepted the " + link->kind + ".\n", now);
             if (!next_id.empty()) link_for(d.db, next_kind, next_id, now);
             sp.commit();
+        } catch (const DbError& e) {
+            return send_internal_error(res, "client accept", e);
         } catch (const Error& e) {
             res.status = 422;
             std::string msg = e.what();
@@ -226,56 +354,92 @@ bool origin_allowed(const ServeOptions& opt, const std::string& origin) {
     return false;
 }
 
+// A browser's fetch() or XMLHttpRequest, as opposed to a form that the
+// visitor submits: only these need the site's origin in --cors-origin.
+bool is_script_request(const httplib::Request& req) {
+    const std::string mode = req.get_header_value("Sec-Fetch-Mode");
+    if (!mode.empty()) return mode == "cors" || mode == "same-origin" || mode == "no-cors";
+    const std::string type = req.get_header_value("Content-Type");
+    return type.find("application/json") != std::string::npos;  // forms cannot send it without a preflight
+}
+
+// A thank-you page for a plain form post (the visitor sees the answer).
+void intake_page(httplib::Response& res, int status, Lang lang, bool ok, const std::string& detail) {
+    static const char* const title[3][2] = {{"Заявка не отправлена", "Спасибо! Заявка отправлена"},
+                                            {"La demande n'est pas envoyée", "Merci ! Votre demande est envoyée"},
+                                            {"The request was not sent", "Thank you! Your request is sent"}};
+    static const char* const back[3] = {"Вернитесь на предыдущую страницу, чтобы исправить заявку.",
+                                        "Revenez à la page précédente pour corriger la demande.",
+                                        "Go back to the previous page to correct the request."};
+    const int li = lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2;
+    json d = {{"lang", lang_code(lang)}, {"title", title[li][ok ? 1 : 0]}, {"detail", detail}, {"ok", ok}, {"back", back[li]}};
+    res.status = status;
+    res.set_header("Content-Security-Policy", kDocumentPolicy);
+    res.set_content(render_template("<!doctype html><html lang=\"{{lang}}\"><head><meta charset=\"utf-8\">"
+                                    "<meta name=\"viewport\" content=\"width=device-width\"><title>{{title}}</title></head>"
+                                    "<body style=\"font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em\">"
+                                    "<h1>{{title}}</h1>{{^ok}}<p>{{detail}}</p><p>{{back}}</p>{{/ok}}"
+                                    "</body></html>",
+                                    d),
+                    "text/html; charset=utf-8");
+}
+
 void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const httplib::Request& req,
-               httplib::Response& res) {
+               httplib::Response& res, const httplib::ContentReader& reader) {
+    const bool script = is_script_request(req);
     const std::string origin = req.get_header_value("Origin");
-    if (!origin.empty()) {
-        if (!origin_allowed(opt, origin)) return send_error(res, 403, "origin not allowed");
+    if (script && !origin.empty()) {
+        if (!origin_allowed(opt, origin)) return send_error(res, 403, "origin not allowed: start the server with --cors-origin " + clip_utf8(origin, 100));
         res.set_header("Access-Control-Allow-Origin", origin);
         res.set_header("Vary", "Origin");
     }
-    if (int wait = limiter.check(req.remote_addr)) {
+    // A form's visitor reads the answer as a page in the form's language.
+    Lang lang = Lang::ru;
+    auto answer = [&](int status, const std::string& msg, const std::string& id) {
+        if (script) return id.empty() ? send_error(res, status, msg) : send_json(res, status, json{{"id", id}});
+        intake_page(res, status, lang, !id.empty(), msg);
+    };
+    if (int wait = limiter.check(client_addr(req, opt))) {
         res.set_header("Retry-After", std::to_string(wait));
-        return send_error(res, 429, "too many requests: try again in " + std::to_string(wait) + " s");
+        return answer(429, "too many requests: try again in " + std::to_string(wait) + " s", "");
     }
-    // Fields from JSON or from a form post.
+    // Fields from JSON or from a form post, read up to the anonymous limit.
     json in = json::object();
     const std::string type = req.get_header_value("Content-Type");
-    if (type.find("application/json") != std::string::npos || (!req.body.empty() && req.body[0] == '{')) {
-        in = json::parse(req.body, nullptr, false);
-        if (in.is_discarded() || !in.is_object()) return send_error(res, 400, "atelier: lead: malformed JSON body");
-    } else {
-        for (const auto& [k, v] : req.params) in[k] = v;
-    }
-    // Honeypot: a field people never see and bots fill in.
-    if (in.contains("website") && !(in["website"].is_string() && in["website"].get<std::string>().empty()) && !in["website"].is_null())
-        return send_error(res, 422, "rejected");
-    json lead = json::object(), utm = json::object();
-    for (auto it = in.begin(); it != in.end(); ++it) {
-        const std::string& k = it.key();
-        if (k == "website") continue;
-        if (k.rfind("utm_", 0) == 0) { utm[k] = it.value(); continue; }
-        if (k == "name") lead["client_name"] = it.value();
-        else if (k == "message") lead["title"] = it.value();
-        else lead[k] = it.value();
-    }
-    if (!lead.contains("source")) lead["source"] = "website";
     try {
-        NewLead l = new_lead_from_json(lead);
+        if (type.find("application/json") != std::string::npos) {
+            std::string body;
+            if (!read_body(reader, kAnonymousBodyMax, body))
+                return answer(413, "lead: body: larger than " + std::to_string(kAnonymousBodyMax) + " bytes", "");
+            in = parse_json(body, "lead: body", kAnonymousBodyMax, 8);
+            if (!in.is_object()) return answer(400, "atelier: lead: body: expected a JSON object", "");
+        } else {
+            bool too_large = false;
+            FormFields f = read_form(req, reader, kAnonymousBodyMax, too_large);
+            if (too_large) return answer(413, "lead: body: larger than " + std::to_string(kAnonymousBodyMax) + " bytes", "");
+            for (const auto& [k, v] : f) in[k] = v;
+        }
+        if (in.contains("lang") && in["lang"].is_string()) lang = lang_from_code(in["lang"].get<std::string>()).value_or(Lang::ru);
+        Intake intake = intake_from_fields(in);
+        // Honeypot: a field people never see and bots fill in.
+        if (intake.trapped) return answer(422, "rejected", "");
         std::lock_guard<std::mutex> lock(d.mu);
         Savepoint sp(d.db, "intake");
         const std::string now = now_iso();
-        std::string id = create_lead(d.db, l, "website", now);
-        if (!utm.empty()) {
+        intake.lead.currency = studio_details(d.db).currency;
+        std::string id = create_lead(d.db, intake.lead, "website", now);
+        if (!intake.utm.empty()) {
             Stmt u(d.db, "UPDATE leads SET utm_json = ?2 WHERE id = ?1");
-            u.bind(1, id).bind(2, utm.dump()).step();
+            u.bind(1, id).bind(2, intake.utm.dump()).step();
         }
         // By rule: a lead with an e-mail gets the brief link.
-        if (!l.email.empty()) send_brief(d.db, id, "corporate", opt.base_url, "website", now);
+        if (!intake.lead.email.empty()) send_brief(d.db, id, "corporate", opt.base_url, "website", now);
         sp.commit();
-        send_json(res, 201, json{{"id", id}});
+        answer(201, "", id);
+    } catch (const DbError& e) {
+        send_internal_error(res, "intake", e);
     } catch (const Error& e) {
-        send_error(res, 400, e.what());
+        answer(400, e.what(), "");
     }
 }
 
@@ -412,7 +576,42 @@ int serve(const ServeOptions& in_opt) {
 
     httplib::Server svr;
     svr.set_tcp_nodelay(true);
-    svr.set_payload_max_length(64u << 20);  // a sync push of ~100,000 changes
+    svr.set_payload_max_length(kSyncBodyMax);  // the largest body of any route; each route has its own below
+    // Before any body is read: paths with a NUL byte are nobody's, and a
+    // declared body over the route's limit is refused unread.
+    svr.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+        if (req.path.find('\0') != std::string::npos) {
+            res.status = 404;
+            res.set_content("Not found\n", "text/plain; charset=utf-8");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS")
+            return httplib::Server::HandlerResponse::Unhandled;
+        size_t limit = req.path == "/api/sync/push"                                ? kSyncBodyMax
+                       : req.path.rfind("/c/", 0) == 0                              ? kBriefFormMax
+                       : req.path == "/api/leads" || req.path == "/api/login"      ? kAnonymousBodyMax
+                                                                                    : kApiBodyMax;
+        const bool has_length = req.has_header("Content-Length");
+        const size_t length = has_length ? (size_t)std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) : 0;
+        if (!has_length && req.has_header("Transfer-Encoding") && limit < kSyncBodyMax && req.path != "/api/leads" &&
+            req.path.rfind("/c/", 0) != 0) {
+            res.status = 411;
+            send_error(res, 411, "request: a Content-Length is required");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        if (length > limit) {
+            send_error(res, 413, "request: body: larger than " + std::to_string(limit) + " bytes");
+            res.set_header("Connection", "close");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // Every answer: no content sniffing, never framed by another site.
+    svr.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+        res.set_header("X-Content-Type-Options", "nosniff");
+        if (!res.has_header("Content-Security-Policy")) res.set_header("Content-Security-Policy", "frame-ancestors 'none'");
+        res.set_header("X-Frame-Options", "DENY");
+    });
     // Keep-alive connections hold a worker each: enough workers that clients
     // on keep-alive do not queue behind one another.
     svr.new_task_queue = [] { return new httplib::ThreadPool(64); };
@@ -449,18 +648,26 @@ int serve(const ServeOptions& in_opt) {
         std::lock_guard<std::mutex> lock(d.mu);
         send_json(res, 200, json{{"status", "ok"}, {"version", ATELIER_VERSION}, {"schema", schema_version(d.db)}});
     });
-    svr.Post("/api/leads", [&](const httplib::Request& req, httplib::Response& res) { post_lead(d, opt, limiter, req, res); });
+    svr.Post("/api/leads", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        post_lead(d, opt, limiter, req, res, reader);
+    });
     svr.Options("/api/leads", [&](const httplib::Request& req, httplib::Response& res) { preflight(opt, req, res); });
     svr.Get(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res) { get_client_page(d, req, res); });
-    svr.Post(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res) { post_client_page(d, opt, req, res); });
-    svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    svr.Post(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        post_client_page(d, opt, req, res, reader);
+    });
+    // What escapes a route is logged for the studio; the client sees only
+    // that something went wrong.
+    svr.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         try {
             std::rethrow_exception(ep);
         } catch (const std::exception& e) {
-            send_error(res, 500, e.what());
+            std::fprintf(stderr, "atelier: %s %s: %s\n", req.method.c_str(), req.path.substr(0, 9).c_str(), e.what());
         } catch (...) {
-            send_error(res, 500, "atelier: internal error");
+            std::fprintf(stderr, "atelier: %s %s: unknown exception\n", req.method.c_str(), req.path.substr(0, 9).c_str());
         }
+        res.headers.erase("Content-Security-Policy");
+        send_error(res, 500, "atelier: internal error (the server's log has the details)");
     });
 
     if (!svr.bind_to_port(opt.host.c_str(), opt.port)) {

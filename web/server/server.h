@@ -5,7 +5,7 @@
 //   GET  /healthz        {"status":"ok","version":...,"schema":N}
 //   GET  /api/leads      the leads, newest first
 //   POST /api/leads      lead intake (JSON or form-encoded) for the studio's site form:
-//                        honeypot, per-address rate limit, CORS for configured origins;
+//                        honeypot, per-address rate limit, CORS for script posts from configured origins;
 //                        a lead with an e-mail gets the brief link queued in the outbox
 //   GET  /c/<token>      a client link: the brief form, or a proposal, contract or invoice
 //   POST /c/<token>      the brief saved or submitted; a proposal or contract accepted
@@ -25,6 +25,7 @@ struct ServeOptions {
     std::string base_url;                   // public address for links; default http://host:port
     std::vector<std::string> cors_origins;  // origins allowed to POST /api/leads
     int intake_per_minute = 10;             // lead intake requests per client address per minute
+    std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the visitor
     bool log_requests = true;               // one JSON line per request on stderr
     std::string owner_email;                // the first owner account (default: the studio's owner, or owner@localhost)
     std::string owner_password;             // its password; generated and printed once when empty
