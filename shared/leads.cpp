@@ -61,7 +61,7 @@ Intake intake_from_fields(const json& j) {
             in.trapped = !(v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()));
             continue;
         }
-        std::string* dst = k == "name"      ? &in.lead.client_name
+        std::string* dst = k == "name" || k == "client_name" ? &in.lead.client_name
                          : k == "email"     ? &in.lead.email
                          : k == "phone"     ? &in.lead.phone
                          : k == "company"   ? &in.lead.company

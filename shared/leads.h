@@ -31,7 +31,8 @@ struct NewLead {
 // wrong types are errors naming the key.
 NewLead new_lead_from_json(const nlohmann::json& j);
 
-// What a visitor of the studio's site may say in the site form: name,
+// What a visitor of the studio's site may say in the site form: name (or
+// client_name),
 // e-mail, phone, company, message, language, and utm_* tags (at most 20, as
 // strings of at most 200 characters). The amount, the currency, the source
 // and any other field are the studio's to set: they are ignored here.

@@ -89,7 +89,7 @@ test('the first start of a new database creates the owner and prints the passwor
 
 test('the conveyor through the API, with errors naming the field', async () => {
   const api = server.api;
-  let r = await fetch(server.url + '/api/leads', json('POST', { client_name: 'François Lefèvre', email: 'fl@cabinet.fr', lang: 'fr', currency: 'EUR' }));
+  let r = await api('/api/leads', { method: 'POST', body: { client_name: 'François Lefèvre', email: 'fl@cabinet.fr', lang: 'fr', currency: 'EUR' } });
   const { id } = await r.json();
 
   r = await api(`/api/leads/${id}/brief`, { method: 'PUT', body: { template: 'corporate', answers: { pages: 0 }, submit: true } });

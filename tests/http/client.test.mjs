@@ -109,7 +109,7 @@ test('the brief form: draft saved and resumed, errors beside the questions with 
     sections: ['about', 'contacts'] }));
   assert.equal(r.status, 422);
   html = await r.text();
-  assert.match(html, /id="e-pages">expected a whole number/);
+  assert.match(html, /id="e-pages">нужно целое число/);
   assert.match(html, /id="e-activity">обязательный вопрос/);
   assert.match(html, /value="семь"/);
   assert.match(html, /value="about" checked/);

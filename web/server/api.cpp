@@ -217,18 +217,19 @@ json lead_detail(sqlite3* db, const std::string& id) {
 
 }  // namespace
 
+std::optional<auth::Principal> principal_of(Database& d, const httplib::Request& req) {
+    std::lock_guard<std::mutex> lock(d.mu);
+    const std::string bearer = req.get_header_value("Authorization");
+    if (bearer.rfind("Bearer ", 0) == 0) return auth::from_api_token(d.db, bearer.substr(7), now_iso());
+    return auth::from_session(d.db, cookie(req, "atelier_session"), now_iso());
+}
+
 void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
     const bool secure = opt.base_url.rfind("https://", 0) == 0;
 
     auto authed = [&d](Handler h) {
         return [&d, h](const httplib::Request& req, httplib::Response& res) {
-            std::optional<auth::Principal> p;
-            {
-                std::lock_guard<std::mutex> lock(d.mu);
-                const std::string bearer = req.get_header_value("Authorization");
-                if (bearer.rfind("Bearer ", 0) == 0) p = auth::from_api_token(d.db, bearer.substr(7), now_iso());
-                else p = auth::from_session(d.db, cookie(req, "atelier_session"), now_iso());
-            }
+            std::optional<auth::Principal> p = principal_of(d, req);
             if (!p) return send_error(res, 401, "authentication required: log in, or send an API token");
             bool unsafe = req.method != "GET" && req.method != "HEAD";
             if (unsafe && !p->csrf.empty() && req.get_header_value("X-CSRF-Token") != p->csrf)

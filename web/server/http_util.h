@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atelier_sqlite.h"
+#include "auth.h"
 #include "server.h"
 #include "store.h"
 
@@ -74,6 +75,9 @@ inline void send_json(httplib::Response& res, int status, const nlohmann::json& 
 inline void send_error(httplib::Response& res, int status, const std::string& msg) {
     send_json(res, status, nlohmann::json{{"error", msg}});
 }
+
+// The manager or API token behind a request (session cookie or Bearer), if any.
+std::optional<auth::Principal> principal_of(Database& d, const httplib::Request& req);
 
 // The manager-facing JSON API (api.cpp): log-in, sessions, API tokens and
 // the conveyor's actions.

@@ -386,6 +386,28 @@ void intake_page(httplib::Response& res, int status, Lang lang, bool ok, const s
 
 void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const httplib::Request& req,
                httplib::Response& res, const httplib::ContentReader& reader) {
+    // A manager (session or API token) creates leads with every field,
+    // amount, currency and source included; a visitor only says who they are.
+    if (auto p = principal_of(d, req)) {
+        if (!p->csrf.empty() && req.get_header_value("X-CSRF-Token") != p->csrf)
+            return send_error(res, 403, "X-CSRF-Token: missing or wrong");
+        std::string body;
+        if (!read_body(reader, kApiBodyMax, body)) return send_error(res, 413, "atelier: lead: body: too large");
+        try {
+            NewLead l = new_lead_from_json(parse_json(body, "lead: body", kApiBodyMax));
+            std::lock_guard<std::mutex> lock(d.mu);
+            Savepoint sp(d.db, "api_lead");
+            const std::string now = now_iso();
+            std::string id = create_lead(d.db, l, p->email, now);
+            if (!l.email.empty()) send_brief(d.db, id, "corporate", opt.base_url, p->email, now);
+            sp.commit();
+            return send_json(res, 201, json{{"id", id}});
+        } catch (const DbError& e) {
+            return send_internal_error(res, "lead", e);
+        } catch (const Error& e) {
+            return send_error(res, 400, e.what());
+        }
+    }
     const bool script = is_script_request(req);
     const std::string origin = req.get_header_value("Origin");
     if (script && !origin.empty()) {
@@ -407,17 +429,21 @@ void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const
     json in = json::object();
     const std::string type = req.get_header_value("Content-Type");
     try {
-        if (type.find("application/json") != std::string::npos) {
-            std::string body;
-            if (!read_body(reader, kAnonymousBodyMax, body))
-                return answer(413, "lead: body: larger than " + std::to_string(kAnonymousBodyMax) + " bytes", "");
-            in = parse_json(body, "lead: body", kAnonymousBodyMax, 8);
-            if (!in.is_object()) return answer(400, "atelier: lead: body: expected a JSON object", "");
-        } else {
-            bool too_large = false;
-            FormFields f = read_form(req, reader, kAnonymousBodyMax, too_large);
-            if (too_large) return answer(413, "lead: body: larger than " + std::to_string(kAnonymousBodyMax) + " bytes", "");
+        const std::string too_large = "atelier: lead: body: larger than " + std::to_string(kAnonymousBodyMax) + " bytes";
+        if (req.is_multipart_form_data()) {
+            bool over = false;
+            FormFields f = read_form(req, reader, kAnonymousBodyMax, over);
+            if (over) return answer(413, too_large, "");
             for (const auto& [k, v] : f) in[k] = v;
+        } else {
+            std::string body;
+            if (!read_body(reader, kAnonymousBodyMax, body)) return answer(413, too_large, "");
+            if (type.find("application/json") != std::string::npos || (!body.empty() && body[0] == '{')) {
+                in = parse_json(body, "lead: body", kAnonymousBodyMax, 8);
+                if (!in.is_object()) return answer(400, "atelier: lead: body: expected a JSON object", "");
+            } else {
+                for (const auto& [k, v] : decode_form(body)) in[k] = v;
+            }
         }
         if (in.contains("lang") && in["lang"].is_string()) lang = lang_from_code(in["lang"].get<std::string>()).value_or(Lang::ru);
         Intake intake = intake_from_fields(in);
