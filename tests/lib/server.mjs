@@ -54,6 +54,7 @@ export async function startServer({ dbPath, args = [] } = {}) {
   };
   return {
     url, port, db, proc, api,
+    resetSession: () => { session = null; },
     stop: () => new Promise(resolve => {
       if (proc.exitCode !== null) return resolve(proc.exitCode);
       proc.once('exit', code => resolve(code));

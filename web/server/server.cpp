@@ -229,6 +229,7 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
 
     if (link->kind == "brief") {
         if (too_large || malformed) {
+            if (too_large) res.set_header("Connection", "close");  // the rest of the body was not read
             static const char* msgs[3][2] = {
                 {"Ответы слишком длинные, бриф не сохранён. Сократите самые длинные ответы и отправьте ещё раз.",
                  "Форма пришла повреждённой, бриф не сохранён. Попробуйте ещё раз."},
@@ -392,7 +393,10 @@ void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const
         if (!p->csrf.empty() && req.get_header_value("X-CSRF-Token") != p->csrf)
             return send_error(res, 403, "X-CSRF-Token: missing or wrong");
         std::string body;
-        if (!read_body(reader, kApiBodyMax, body)) return send_error(res, 413, "atelier: lead: body: too large");
+        if (!read_body(reader, kApiBodyMax, body)) {
+            res.set_header("Connection", "close");
+            return send_error(res, 413, "atelier: lead: body: too large");
+        }
         try {
             NewLead l = new_lead_from_json(parse_json(body, "lead: body", kApiBodyMax));
             std::lock_guard<std::mutex> lock(d.mu);
@@ -433,11 +437,17 @@ void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const
         if (req.is_multipart_form_data()) {
             bool over = false;
             FormFields f = read_form(req, reader, kAnonymousBodyMax, over);
-            if (over) return answer(413, too_large, "");
+            if (over) {
+                res.set_header("Connection", "close");  // the rest of the body was not read
+                return answer(413, too_large, "");
+            }
             for (const auto& [k, v] : f) in[k] = v;
         } else {
             std::string body;
-            if (!read_body(reader, kAnonymousBodyMax, body)) return answer(413, too_large, "");
+            if (!read_body(reader, kAnonymousBodyMax, body)) {
+                res.set_header("Connection", "close");  // the rest of the body was not read
+                return answer(413, too_large, "");
+            }
             if (type.find("application/json") != std::string::npos || (!body.empty() && body[0] == '{')) {
                 in = parse_json(body, "lead: body", kAnonymousBodyMax, 8);
                 if (!in.is_object()) return answer(400, "atelier: lead: body: expected a JSON object", "");
