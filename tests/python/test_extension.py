@@ -47,6 +47,41 @@ class ExtensionTest(unittest.TestCase):
             con.execute("SELECT atelier_money(1, 'XYZ', 'ru')").fetchone()
         self.assertEqual(con.execute("SELECT 1").fetchone()[0], 1)
 
+    def test_hostile_input_is_an_error_in_a_process_that_lives_on(self):
+        # Each call runs in a child process: a crash there is a failure here,
+        # not the end of the test run.
+        deep = "[" * 100000 + "]" * 100000
+        deep_obj = '{"a":' * 100000 + "1" + "}" * 100000
+        template = "{{#a}}" * 20000 + "{{/a}}" * 20000
+        calls = [
+            ("SELECT atelier_render(?, '{}')", (template,), r"sections nested deeper than 32 levels"),
+            ("SELECT atelier_render('{{a}}', ?)", (deep_obj,), r"data_json: nested deeper than 64 levels"),
+            ("SELECT atelier_estimate(?, (SELECT body_json FROM price_lists LIMIT 1))", (deep,), r"brief_json: nested deeper than 64 levels"),
+            ("SELECT atelier_estimate('{}', ?)", (deep,), r"price_list: nested deeper than 64 levels"),
+            ("SELECT atelier_brief_validate(?, '{}')", (deep,), r"template_json: nested deeper than 64 levels"),
+            ("SELECT atelier_brief_validate((SELECT body_json FROM brief_templates LIMIT 1), ?)", (deep_obj,), r"answers_json: nested deeper than 64 levels"),
+            ("SELECT atelier_lead_create(?)", (deep_obj,), r"lead_json: nested deeper than 64 levels"),
+            ("SELECT atelier_money(?, 'RUB', 'ru')", (2**63 - 1,), r"amount_minor: out of range"),
+        ]
+        for sql, args, expected in calls:
+            child = os.fork()
+            if child == 0:
+                code = 3
+                try:
+                    con = connect()
+                    con.execute("SELECT atelier_migrate(), atelier_seed_demo(), atelier_install_defaults()").fetchone()
+                    con.execute(sql, args).fetchone()
+                except sqlite3.OperationalError as e:
+                    code = 0 if __import__("re").search(expected, str(e)) and len(str(e)) < 300 else 2
+                    if code:
+                        sys.stderr.write(f"unexpected error: {str(e)[:300]}\n")
+                except BaseException:
+                    code = 4
+                os._exit(code)
+            _, status = os.waitpid(child, 0)
+            self.assertTrue(os.WIFEXITED(status), f"{sql}: the process died with signal {os.WTERMSIG(status) if os.WIFSIGNALED(status) else '?'}")
+            self.assertEqual(os.WEXITSTATUS(status), 0, f"{sql}: expected an error matching {expected}")
+
     def test_a_file_database_round_trip(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "studio.db")
