@@ -13,6 +13,7 @@ packages=(
   libkainjow-mustache-dev libcpp-httplib-dev libsodium-dev libcurl4-openssl-dev
   emscripten fonts-dejavu-core python3-fonttools
   chromium python3-aiosmtpd wrk hyperfine
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()

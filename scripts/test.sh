@@ -41,6 +41,24 @@ suite python '\d+(?= passed)' '\d+(?= failed)' -- /usr/bin/python3 tests/python/
 suite http '(?<=^# pass )\d+' '(?<=^# fail )\d+' -- node --test --test-timeout=120000 tests/http/
 suite browser '(?<=^# pass )\d+' '(?<=^# fail )\d+' -- node --test --test-concurrency=1 --test-timeout=180000 tests/browser/
 
+# The same unit and SQL tests under AddressSanitizer and UBSan (clang-14, its
+# own build folder), then the fuzz targets for a bounded time each.
+if bash scripts/build.sh --sanitize > "$art/build-asan.log" 2>&1; then
+  asan_rt=$(clang-14 -print-file-name=libclang_rt.asan-x86_64.so)
+  suite unit-asan '\d+(?= passed \| \d+ failed \| \d+ skipped)' '\d+(?= failed \| \d+ skipped)' -- \
+    env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests
+  # The stock sqlite3 shell is not instrumented: the runtime is preloaded, and
+  # leaks are not counted (the shell's own allocations would be).
+  suite sql-asan '\d+(?= passed)' '\d+(?= failed)' -- \
+    env LD_PRELOAD="$asan_rt" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    SQL_TEST_OUT="$art/sql-asan" tests/sql/run.sh build/asan/atelier.so
+  suite fuzz '\d+(?= passed)' '\d+(?= failed)' -- tests/fuzz/run.sh "${ATELIER_FUZZ_SECONDS:-30}"
+else
+  tail -30 "$art/build-asan.log"
+  echo "-- sanitizer build failed"
+  total_fail=$((total_fail + 1))
+fi
+
 echo
 echo "total: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

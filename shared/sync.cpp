@@ -14,8 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "error.h"
 #include "ids.h"
+#include "json_in.h"
 #include "json_writer.h"
 #include "numbering.h"
 #include "store.h"
@@ -905,6 +907,35 @@ const std::map<std::string, std::vector<std::string>> kVersionGroups = {
     {"templates", {"kind", "code", "lang"}},
 };
 
+// What a replica sent that no host could use: a template that does not
+// render (or is nested too deep), a *_json column that is not JSON within
+// the core's bounds. Column -> reason.
+std::map<std::string, std::string> unusable_cells(const Table& t, const std::map<std::string, json>& row) {
+    std::map<std::string, std::string> out;
+    for (const auto& [col, v] : row) {
+        if (!v.is_string()) continue;
+        const std::string& text = v.get_ref<const std::string&>();
+        if (t.name == "templates" && col == "body") {
+            try {
+                render_template(text, json::object());
+            } catch (const Error& e) {
+                out[col] = std::string("the template cannot be used: ") + (e.what() + 9);
+            }
+        } else if (col.size() > 5 && col.compare(col.size() - 5, 5, "_json") == 0) {
+            if (parse_json_or_discard(text).is_discarded())
+                out[col] = "not JSON, or nested deeper than " + std::to_string(kJsonMaxDepth) + " levels";
+        }
+    }
+    return out;
+}
+
+bool has_checked_cells(const Table& t) {
+    if (t.name == "templates") return true;
+    for (const Column& c : t.columns)
+        if (c.name.size() > 5 && c.name.compare(c.name.size() - 5, 5, "_json") == 0) return true;
+    return false;
+}
+
 const char* series_of(const std::string& table) {
     if (table == "proposals") return "proposal";
     if (table == "contracts") return "contract";
@@ -1081,7 +1112,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     if (c.authority) {
         for (const auto& tr : touched) {
             const Table& t = c.tables[(size_t)tr.first];
-            if (!series_of(t.name)) continue;
+            if (!series_of(t.name) && !has_checked_cells(t)) continue;
             Guard g{&t, tr.second, row_values(st, t, tr.second), false};
             auto s = g.before.find("status");
             g.accepted = s != g.before.end() && s->second == "accepted" && t.name != "invoices";
@@ -1176,7 +1207,29 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             std::map<std::string, json> after = row_values(st, *g.t, g.row);
             if (after.empty()) continue;
             std::vector<std::string> restore;
+            // Content no host could use: the previous value comes back; a
+            // new row gets an empty one ('{}', or the template it replaces).
+            std::map<std::string, json> replacement;
+            for (const auto& [col, reason] : unusable_cells(*g.t, after)) {
+                auto prev = g.before.find(col);
+                json back;
+                if (prev != g.before.end() && unusable_cells(*g.t, {{col, prev->second}}).empty()) {
+                    back = prev->second;
+                } else if (g.t->name == "templates") {
+                    Stmt q(db, "SELECT body FROM templates WHERE kind = ?1 AND code = ?2 AND lang = ?3 AND id != ?4"
+                               " ORDER BY version DESC LIMIT 1");
+                    q.bind(1, value_text(after["kind"])).bind(2, value_text(after["code"])).bind(3, value_text(after["lang"]))
+                        .bind(4, g.row);
+                    back = q.step() ? json(q.text(0)) : json("");
+                } else {
+                    back = "{}";
+                }
+                replacement[col] = back;
+                restore.push_back(col);
+                refused_cols[g.t->name + "|" + g.row + "|" + col] = reason;
+            }
             for (const auto& kv : g.before) {
+                if (!series_of(g.t->name) || replacement.count(kv.first)) continue;
                 bool protect = g.accepted || kv.first == "number";
                 if (!protect || after[kv.first] == kv.second) continue;
                 restore.push_back(kv.first);
@@ -1186,7 +1239,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                     : "document numbers are given only by the server";
                 refused_cols[g.t->name + "|" + g.row + "|" + kv.first] = reason;
             }
-            if (g.before.empty() && after.count("number") && !after["number"].is_null()) {
+            if (series_of(g.t->name) && g.before.empty() && after.count("number") && !after["number"].is_null()) {
                 restore.push_back("number");
                 refused_cols[g.t->name + "|" + g.row + "|number"] = "document numbers are given only by the server";
             }
@@ -1197,8 +1250,9 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             Stmt up(db, ("UPDATE main." + quote_id(g.t->name) + " SET " + set + " WHERE " + quote_id(g.t->pk) + " = ?1").c_str());
             up.bind(1, g.row);
             for (size_t k = 0; k < restore.size(); ++k) {
+                auto r2 = replacement.find(restore[k]);
                 auto it = g.before.find(restore[k]);
-                bind_json(up.raw(), (int)k + 2, it == g.before.end() ? json(nullptr) : it->second);
+                bind_json(up.raw(), (int)k + 2, r2 != replacement.end() ? r2->second : it == g.before.end() ? json(nullptr) : it->second);
             }
             up.step();
         }

@@ -322,6 +322,45 @@ TEST_CASE("sync: the client's acceptance on the server wins over an offline edit
     CHECK(dump(a.db()) == dump(server.db()));
 }
 
+TEST_CASE("sync: a template that cannot render or JSON nested too deep is refused, and the replica converges") {
+    Replica server(true), a(false);
+    std::string lead = new_lead(a.db(), "Anna");
+    push(a, server);
+    pull(server, a);
+    const std::string body_q = "SELECT body FROM templates WHERE kind = 'proposal' AND lang = 'en' ORDER BY version DESC LIMIT 1";
+    const std::string good = server.t.text(body_q.c_str());
+    std::string deep_tpl;
+    for (int i = 0; i < 20000; ++i) deep_tpl += "{{#a}}";
+    for (int i = 0; i < 20000; ++i) deep_tpl += "{{/a}}";
+    std::string deep_json;
+    for (int i = 0; i < 100; ++i) deep_json += "[";
+    for (int i = 0; i < 100; ++i) deep_json += "]";
+    // Written with plain SQL on the replica: no check on the way in.
+    Stmt(a.db(), "UPDATE templates SET body = ?1 WHERE kind = 'proposal' AND lang = 'en'").bind(1, deep_tpl).step();
+    Stmt(a.db(), "UPDATE leads SET utm_json = ?1 WHERE id = ?2").bind(1, "{\"utm_source\":" + deep_json + "}").bind(2, lead).step();
+    Stmt(a.db(), "INSERT INTO templates(id, kind, code, lang, version, body, updated_at) VALUES ('t-new', 'invoice', 'default', 'fr', 99,"
+                 " '{{#a}}unclosed', '2026-11-24T10:00:00Z')").step();
+    sync::ApplyResult r = sync::apply(server.db(), a.own_changes());
+    std::set<std::string> reasons;
+    for (const auto& x : r.refusals) reasons.insert(x.table + "." + x.column + ": " + x.reason);
+    auto has = [&](const std::string& prefix) {
+        for (const auto& x : reasons)
+            if (x.rfind(prefix, 0) == 0) return true;
+        return false;
+    };
+    CHECK(has("templates.body: the template cannot be used: render: line 1: sections nested deeper than 32 levels"));
+    CHECK(has("templates.body: the template cannot be used: render: line 1: Unclosed section"));
+    CHECK(has("leads.utm_json: not JSON, or nested deeper than 64 levels"));
+    CHECK(server.t.text(body_q.c_str()) == good);
+    CHECK(server.t.text(("SELECT utm_json FROM leads WHERE id = '" + lead + "'").c_str()) == "{}");
+    // The new template row stays, with the body of the version it replaces.
+    CHECK(server.t.text("SELECT body = (SELECT body FROM templates WHERE kind = 'invoice' AND lang = 'fr' AND id != 't-new'"
+                        " ORDER BY version DESC LIMIT 1) FROM templates WHERE id = 't-new'") == "1");
+    pull(server, a);
+    CHECK(a.t.text(body_q.c_str()) == good);
+    CHECK(dump(a.db()) == dump(server.db()));
+}
+
 TEST_CASE("sync: two replicas take the same estimate version offline; the later gets the next") {
     Replica server(true), a(false), b(false);
     std::string lead = new_lead(a.db(), "Anna");
