@@ -17,6 +17,7 @@ sqlite3* database() {
         sqlite3* d = nullptr;
         sqlite3_open(":memory:", &d);
         atelier::exec(d, "PRAGMA foreign_keys = ON");
+        atelier::cache_statements(d);
         atelier::migrate(d);
         atelier::seed_demo(d);
         atelier::sync::attach(d);
