@@ -394,15 +394,37 @@ void attach(sqlite3* db) {
     }
     for (const Table& t : c->tables) exec(db, trigger_sql(t, device).c_str());
     if (fresh) {
-        // Rows written before the file had a device become changes now.
+        // Rows written before the file had a device become changes now, at
+        // the oldest clock there is: they are what the file started with (a
+        // new database's defaults, a server's data from before sync), and
+        // any edit made anywhere since wins over them. So a device that joins
+        // never overwrites the studio's details with its own first-start
+        // defaults.
+        const std::string baseline = "'" + format_hlc(0, 0, device) + "'";
+        int64_t first = 0;
+        {
+            Stmt q(db, "SELECT coalesce(max(seq), 0) FROM change_log");
+            q.step();
+            first = q.int64(0);
+        }
         for (const Table& t : c->tables) {
             std::string all;
             for (const Column& col : t.columns)
                 all += (all.empty() ? "'" : ", '") + col.name + "', " + quote_id(col.name);
-            exec(db, ("INSERT INTO change_log(hlc, device, tbl, row_id, cells) SELECT atelier_hlc(), atelier_device(), '" +
+            exec(db, ("INSERT INTO change_log(hlc, device, tbl, row_id, cells) SELECT " + baseline + ", atelier_device(), '" +
                       t.name + "', " + quote_id(t.pk) + ", atelier_sync_cells(" + all + ") FROM main." +
                       quote_id(t.name) + " ORDER BY rowid")
                          .c_str());
+        }
+        // One clock value each, a millisecond apart, in the order written.
+        Stmt q(db, "SELECT seq FROM change_log WHERE seq > ?1 ORDER BY seq");
+        q.bind(1, first);
+        std::vector<int64_t> seqs;
+        while (q.step()) seqs.push_back(q.int64(0));
+        Stmt up(db, "UPDATE change_log SET hlc = ?2 WHERE seq = ?1");
+        for (size_t k = 0; k < seqs.size(); ++k) {
+            up.bind(1, seqs[k]).bind(2, format_hlc((int64_t)k + 1, 0, device)).step();
+            up.reset();
         }
     }
     sp.commit();

@@ -1,4 +1,5 @@
 // wasm_app/app_db.cpp — see app_db.h.
+#include "json_in.h"
 #include "app_db.h"
 
 #include <cstring>
@@ -121,7 +122,7 @@ const LeadCard* Db::card(const std::string& lead_id) {
     b.bind(1, lead_id);
     if (b.step()) {
         c.brief_id = b.text(0); c.brief_code = b.text(1); c.brief_status = b.text(2);
-        c.answers = nlohmann::json::parse(b.text(3), nullptr, false);
+        c.answers = atelier::parse_json_or_discard(b.text(3));
     }
     atelier::Stmt d(db_, "SELECT 'estimate', id, 'ready', '', version, total_minor, created_at FROM estimates WHERE lead_id = ?1"
                          " UNION ALL SELECT 'proposal', id, status, coalesce(number, provisional_number, ''), version, 0, created_at FROM proposals WHERE lead_id = ?1"
@@ -133,10 +134,10 @@ const LeadCard* Db::card(const std::string& lead_id) {
     atelier::Stmt es(db_, "SELECT body_json, overrides_json, version FROM estimates WHERE lead_id = ?1 ORDER BY version DESC LIMIT 2");
     es.bind(1, lead_id);
     if (es.step()) {
-        c.estimate = nlohmann::json::parse(es.text(0), nullptr, false);
-        c.estimate_overrides = nlohmann::json::parse(es.text(1), nullptr, false);
+        c.estimate = atelier::parse_json_or_discard(es.text(0));
+        c.estimate_overrides = atelier::parse_json_or_discard(es.text(1));
         c.estimate_version = es.int64(2);
-        if (es.step()) c.previous_estimate = nlohmann::json::parse(es.text(0), nullptr, false);
+        if (es.step()) c.previous_estimate = atelier::parse_json_or_discard(es.text(0));
     }
     card_ = std::move(c);
     card_generation_ = generation_;
@@ -149,7 +150,7 @@ const nlohmann::json& Db::brief_template(const std::string& code) {
     nlohmann::json t = nlohmann::json::object();
     atelier::Stmt q(db_, "SELECT body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
     q.bind(1, code);
-    if (q.step()) t = nlohmann::json::parse(q.text(0), nullptr, false);
+    if (q.step()) t = atelier::parse_json_or_discard(q.text(0));
     return templates_[code] = t;
 }
 

@@ -1,4 +1,5 @@
 // wasm_app/sync_client.cpp — see sync_client.h.
+#include "json_in.h"
 #include "sync_client.h"
 
 #include "ids.h"
@@ -26,7 +27,7 @@ std::string meta(Db& db, const char* key, const char* fallback = "") {
 
 std::string error_of(int status, const std::string& body) {
     if (status == 0) return "no connection to the server";
-    json j = json::parse(body, nullptr, false);
+    json j = atelier::parse_json_or_discard(body);
     if (j.is_object() && j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
     return "the server answered " + std::to_string(status);
 }
@@ -103,7 +104,7 @@ void SyncClient::push(Db& db) {
     o.limit = kPushLimit;
     o.own_only = true;
     std::string bundle = atelier::sync::export_changes(db.raw(), o);
-    json head = json::parse(bundle);
+    json head = atelier::parse_json(bundle, "sync: bundle", size_t(256) << 20);
     if (head["changes"].empty()) return pull(db);
     pending_until_ = head["until"].get<int64_t>();
     send(Step::push, "POST", "/api/sync/push",
@@ -129,7 +130,7 @@ void SyncClient::finish(Db& db, const std::string& error) {
 }
 
 void SyncClient::add_refusal(Db& db, const json& r) {
-    json all = json::parse(meta(db, "refusals", "[]"), nullptr, false);
+    json all = atelier::parse_json_or_discard(meta(db, "refusals", "[]"));
     if (!all.is_array()) all = json::array();
     json x = r;
     x["at"] = atelier::now_iso();
@@ -145,7 +146,7 @@ void SyncClient::on_http(Db& db, int id, int status, const std::string& body) {
             case Step::idle: return;
             case Step::login: {
                 if (status != 200) return finish(db, error_of(status, body));
-                csrf_ = json::parse(body).value("csrf_token", "");
+                csrf_ = atelier::parse_json(body, "server: answer").value("csrf_token", "");
                 send(Step::token, "POST", "/api/tokens",
                      json{{"content-type", "application/json"}, {"x-csrf-token", csrf_}},
                      json{{"name", "Atelier app " + atelier::sync::device_id(db.raw())},
@@ -154,7 +155,7 @@ void SyncClient::on_http(Db& db, int id, int status, const std::string& body) {
             }
             case Step::token: {
                 if (status != 201) return finish(db, error_of(status, body));
-                json j = json::parse(body);
+                json j = atelier::parse_json(body, "server: answer");
                 atelier::sync::set_meta(db.raw(), "token", j.value("token", ""));
                 atelier::sync::set_meta(db.raw(), "server_device", j.value("server_device", ""));
                 step_ = Step::idle;
@@ -177,7 +178,7 @@ void SyncClient::on_http(Db& db, int id, int status, const std::string& body) {
                     return;
                 }
                 if (status != 200) return finish(db, error_of(status, body));
-                json r = json::parse(body);
+                json r = atelier::parse_json(body, "server: answer");
                 atelier::sync::set_meta(db.raw(), "pushed_seq", std::to_string(pending_until_));
                 for (const json& x : r["refusals"]) add_refusal(db, x);
                 web::wake(2);
@@ -215,7 +216,7 @@ int64_t SyncClient::pending(Db& db) {
 
 json SyncClient::status(Db& db) {
     if (!db.is_open()) return json::object();
-    json refusals = json::parse(meta(db, "refusals", "[]"), nullptr, false);
+    json refusals = atelier::parse_json_or_discard(meta(db, "refusals", "[]"));
     return json{{"connected", connected(db)},
                 {"email", meta(db, "email")},
                 {"device", atelier::sync::device_id(db.raw())},

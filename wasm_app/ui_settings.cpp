@@ -9,6 +9,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "json_in.h"
 #include "documents.h"
 #include "ids.h"
 #include "store.h"
@@ -98,14 +99,14 @@ void price_list_section(app::Db& db, State& st) {
         atelier::Stmt q(db.raw(), "SELECT body_json, version FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1");
         q.bind(1, s.currency);
         if (q.step()) {
-            s.price_list = nlohmann::json::parse(q.text(0), nullptr, false).dump(2);
+            s.price_list = atelier::parse_json_or_discard(q.text(0)).dump(2);
             s.price_list_version = q.int64(1);
         }
     }
     ImGui::TextDisabled("%s %lld", L3(st.lang, "Версия", "Version", "Version"), (long long)s.price_list_version);
     // The tax as fields of their own (they are also in the JSON below).
     {
-        nlohmann::json pl = nlohmann::json::parse(s.price_list, nullptr, false);
+        nlohmann::json pl = atelier::parse_json_or_discard(s.price_list);
         const char* modes[] = {"no_vat", "vat_on_top", "vat_included"};
         const char* mode_names[] = {L3(st.lang, "Без НДС", "Sans TVA", "No VAT"),
                                     L3(st.lang, "НДС сверху", "TVA en sus", "VAT on top"),
@@ -208,7 +209,7 @@ void brief_templates_section(app::Db& db, State& st) {
     if (changed || !s.brief_loaded) {
         atelier::Stmt q(db.raw(), "SELECT body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
         q.bind(1, codes[s.brief_code]);
-        s.brief_text = q.step() ? nlohmann::json::parse(q.text(0), nullptr, false).dump(2) : "";
+        s.brief_text = q.step() ? atelier::parse_json_or_discard(q.text(0)).dump(2) : "";
         s.brief_loaded = true;
     }
     text_editor("##brief_template", &s.brief_text, 16);

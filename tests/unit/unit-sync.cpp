@@ -322,6 +322,49 @@ TEST_CASE("sync: the client's acceptance on the server wins over an offline edit
     CHECK(dump(a.db()) == dump(server.db()));
 }
 
+TEST_CASE("sync: a device that joins never overwrites the studio's details with its own first-start defaults") {
+    Replica server(true);
+    StudioDetails st = studio_details(server.db());
+    st.name = "Студия «Атлас»";
+    st.legal_name = "ИП Атласов А. А.";
+    st.tax_id = "7701234567";
+    st.bank = "АО «Банк»";
+    st.account = "40802810000000000001";
+    save_studio(server.db(), st);
+    const std::string price_q = "SELECT body_json FROM price_lists WHERE currency = 'RUB' ORDER BY version DESC LIMIT 1";
+    set_price_list_tax(server.db(), "RUB", "vat_included", 2000, "2026-11-21T09:00:00Z");
+    const std::string server_prices = server.t.text(price_q.c_str());
+    // Devices made later, each with its own defaults, connect one by one.
+    for (int round = 0; round < 2; ++round) {
+        Replica device(false);
+        push(device, server);
+        pull(server, device);
+        StudioDetails s = studio_details(server.db()), d = studio_details(device.db());
+        CHECK(s.name == "Студия «Атлас»");
+        CHECK(s.tax_id == "7701234567");
+        CHECK(s.account == "40802810000000000001");
+        CHECK(d.name == "Студия «Атлас»");
+        CHECK(d.legal_name == "ИП Атласов А. А.");
+        CHECK(d.bank == "АО «Банк»");
+        CHECK(server.t.text(price_q.c_str()) == server_prices);
+        CHECK(device.t.text(price_q.c_str()) == server_prices);
+        CHECK(server.t.count("SELECT count(*) FROM studio") == 1);
+        CHECK(dump(device.db()) == dump(server.db()));
+    }
+    // A device used alone before it connects keeps its real edits.
+    Replica alone(false);
+    StudioDetails mine = studio_details(alone.db());
+    mine.phone = "+7 812 000-00-00";
+    save_studio(alone.db(), mine);
+    std::string lead = new_lead(alone.db(), "Offline Client");
+    push(alone, server);
+    pull(server, alone);
+    CHECK(studio_details(server.db()).phone == "+7 812 000-00-00");
+    CHECK(studio_details(server.db()).tax_id == "7701234567");
+    CHECK(server.t.count(("SELECT count(*) FROM leads WHERE id = '" + lead + "'").c_str()) == 1);
+    CHECK(dump(alone.db()) == dump(server.db()));
+}
+
 TEST_CASE("sync: a template that cannot render or JSON nested too deep is refused, and the replica converges") {
     Replica server(true), a(false);
     std::string lead = new_lead(a.db(), "Anna");
