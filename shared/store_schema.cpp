@@ -323,10 +323,11 @@ CREATE TABLE sync_refusals (
 ALTER TABLE proposals ADD COLUMN provisional_number TEXT;
 ALTER TABLE api_tokens ADD COLUMN device_id TEXT;
 )SQL"},
-    {5, "expiring API tokens, sessions listed by address", R"SQL(
+    {5, "expiring API tokens, sessions listed by address, invoices' place in the payment schedule", R"SQL(
 ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
 UPDATE api_tokens SET expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+365 days');
 ALTER TABLE sessions ADD COLUMN addr TEXT NOT NULL DEFAULT '';
+ALTER TABLE invoices ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 )SQL"},
 };
 

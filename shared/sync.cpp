@@ -1278,6 +1278,45 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             }
             up.step();
         }
+        // One live contract per lead: when two managers each took the lead
+        // to a contract offline, the one the server has already numbered
+        // stays (else the one made first); the other is withdrawn
+        // (superseded) and its unpaid invoices void, before they get
+        // numbers. The device that made it is told.
+        {
+            std::set<std::string> leads;
+            for (const auto& tr : touched) {
+                const Table& t = c.tables[(size_t)tr.first];
+                if (t.name != "contracts" && t.name != "invoices") continue;
+                auto v = row_values(st, t, tr.second);
+                if (v["lead_id"].is_string()) leads.insert(v["lead_id"].get<std::string>());
+            }
+            const std::string now_at = format_hlc(now, 0, c.device).substr(0, 19) + "Z";
+            for (const std::string& lead : leads) {
+                Stmt q(db, "SELECT id, coalesce(number, provisional_number, id) FROM contracts WHERE lead_id = ?1"
+                           " AND status NOT IN ('superseded', 'declined') ORDER BY number IS NULL, created_at, id");
+                q.bind(1, lead);
+                std::vector<std::pair<std::string, std::string>> live;
+                while (q.step()) live.push_back({q.text(0), q.text(1)});
+                for (size_t k = 1; k < live.size(); ++k) {
+                    const std::string reason = "another manager's contract of this lead reached the studio first (" + live[0].second +
+                                               "); this one is withdrawn and its unpaid invoices are void";
+                    Stmt w(db, "UPDATE contracts SET status = 'superseded', updated_at = ?2 WHERE id = ?1");
+                    w.bind(1, live[k].first).bind(2, now_at).step();
+                    refused_cols["contracts|" + live[k].first + "|status"] = reason;
+                    Stmt inv(db, "SELECT id FROM invoices WHERE contract_id = ?1 AND status != 'void'"
+                                 " AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.invoice_id = invoices.id)");
+                    inv.bind(1, live[k].first);
+                    std::vector<std::string> void_ids;
+                    while (inv.step()) void_ids.push_back(inv.text(0));
+                    for (const std::string& id : void_ids) {
+                        Stmt v(db, "UPDATE invoices SET status = 'void', updated_at = ?2 WHERE id = ?1");
+                        v.bind(1, id).bind(2, now_at).step();
+                        refused_cols["invoices|" + id + "|status"] = reason;
+                    }
+                }
+            }
+        }
         if (!refused_cols.empty()) {
             std::string at = format_hlc(now, 0, c.device).substr(0, 19) + "Z";
             for (const Change* x : fresh) {
@@ -1298,7 +1337,12 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             auto v = row_values(st, *m.first, m.second);
             if (v.empty() || !v["number"].is_null()) continue;
             if (m.first->name == "proposals" && v["status"] != "accepted") continue;
-            unnumbered.push_back({value_text(v["created_at"]), m.second, m.first, value_text(v["provisional_number"])});
+            if (v["status"] == "void" || (m.first->name == "contracts" && v["status"] == "superseded")) continue;
+            // In the order made; the invoices of one schedule in its order.
+            char pos[16];
+            std::snprintf(pos, sizeof pos, "%06lld", (long long)(v["position"].is_number_integer() ? v["position"].get<int64_t>() : 0));
+            unnumbered.push_back({value_text(v["created_at"]) + "|" + value_text(v["contract_id"]) + "|" + pos, m.second, m.first,
+                                  value_text(v["provisional_number"])});
         }
         std::sort(unnumbered.begin(), unnumbered.end(), [](const auto& a, const auto& b2) {
             return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b2), std::get<1>(b2));

@@ -205,9 +205,21 @@ std::string create_contract(sqlite3* db, std::string_view proposal_id, std::stri
     if (q.text(1) != "accepted") throw Error("contract: the proposal must be accepted first (it is " + q.text(1) + ")");
     std::string lead_id = q.text(0), lang = q.text(2);
     json est = parse_json(q.text(3), "estimate");
+    // One contract per accepted proposal, whichever device makes it: its id
+    // comes from the proposal's, so two devices make the same row.
+    std::string id = uuid_from("contract|" + std::string(proposal_id));
+    {
+        Stmt has(db, "SELECT status FROM contracts WHERE id = ?1");
+        has.bind(1, id);
+        if (has.step()) {
+            if (has.text(0) == "superseded" || has.text(0) == "declined")
+                throw Error("contract: the contract of this proposal is " + has.text(0) + "; accept a new proposal version first");
+            sp.commit();
+            return id;  // made already: nothing changes
+        }
+    }
     Stmt sup(db, "UPDATE contracts SET status = 'superseded', updated_at = ?2 WHERE lead_id = ?1 AND status IN ('draft', 'sent')");
     sup.bind(1, lead_id).bind(2, at).step();
-    std::string id = new_uuid();
     DocNumber n = document_number(db, "contract", year_of(at));
     Stmt ins(db, "INSERT INTO contracts(id, lead_id, proposal_id, number, provisional_number, version, status, lang,"
                  " payment_schedule_json, created_at, updated_at)"
@@ -242,7 +254,9 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
     bool vat = est["tax"]["mode"].get<std::string>() != "no_vat";
     std::string due = add_working_days(std::string(issued_on), due_days);
     std::vector<std::string> ids;
+    int position = 0;
     for (const json& p : schedule) {
+        ++position;
         int64_t amount = p["amount"].get<int64_t>();
         int64_t tax = vat ? div_round_half_away(mul_minor(amount, bp), 10000 + bp) : 0;
         json text = json::object();
@@ -251,12 +265,13 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
             text[l] = p["name"].value(l, "") + " (" + std::to_string(p["percent"].get<int64_t>()) + " %) " + under + cnum;
         }
         json lines = json::array({json{{"text", text}, {"amount", amount}}});
-        std::string id = new_uuid();
+        // One invoice per line of the schedule, whichever device issues it.
+        std::string id = uuid_from("invoice|" + std::string(contract_id) + "|" + std::to_string(position));
         DocNumber n = document_number(db, "invoice", year_of(std::string(issued_on)));
         Stmt ins(db, "INSERT INTO invoices(id, lead_id, contract_id, number, provisional_number, status, lang, currency, lines_json, subtotal_minor,"
-                     " tax_minor, total_minor, issued_on, due_on, created_at, updated_at)"
-                     " VALUES (?1, ?2, ?3, nullif(?4, ''), nullif(?13, ''), 'issued', ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12, ?12)");
-        ins.bind(13, n.provisional);
+                     " tax_minor, total_minor, issued_on, due_on, created_at, updated_at, position)"
+                     " VALUES (?1, ?2, ?3, nullif(?4, ''), nullif(?13, ''), 'issued', ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12, ?12, ?14)");
+        ins.bind(13, n.provisional).bind(14, (int64_t)position);
         ins.bind(1, id).bind(2, lead_id).bind(3, contract_id).bind(4, n.number).bind(5, lang).bind(6, currency)
             .bind(7, lines.dump()).bind(8, amount).bind(9, tax).bind(10, issued_on).bind(11, due).bind(12, at).step();
         std::string html = document_html(db, "invoice", id, parse_lang(lang));

@@ -322,6 +322,75 @@ TEST_CASE("sync: the client's acceptance on the server wins over an offline edit
     CHECK(dump(a.db()) == dump(server.db()));
 }
 
+TEST_CASE("sync: two managers take one lead offline to invoices: one contract, one invoice per schedule line, numbers in order") {
+    Replica server(true), a(false), b(false);
+    std::string lead = new_lead(server.db(), "Claire Dubois", "2026-11-23T08:00:00Z");
+    pull(server, a);
+    pull(server, b);
+    auto inv_a = to_invoices(a.db(), lead);
+    // B works a minute later on its own copy: its own estimate, proposal, contract.
+    save_brief(b.db(), lead, "corporate", kAnswers, true, "boris", "2026-11-23T10:01:00Z");
+    std::string est = estimate_lead(b.db(), lead, json{{"start_date", "2026-12-01"}}, "boris", "2026-11-23T11:01:00Z");
+    std::string prop = create_proposal(b.db(), est, "boris", "2026-11-23T11:06:00Z");
+    accept_proposal(b.db(), prop, "Claire Dubois", "", "2026-11-24T15:31:00Z");
+    std::string contract_b = create_contract(b.db(), prop, "boris", "2026-11-24T16:01:00Z");
+    CHECK(create_contract(b.db(), prop, "boris", "2026-11-24T16:02:00Z") == contract_b);  // again: the same one
+    auto inv_b = create_invoices(b.db(), contract_b, "2026-11-25", 5, "boris", "2026-11-25T09:01:00Z");
+    push(b, server);  // B's contract reaches the server first: it stays
+    sync::ApplyResult r = sync::apply(server.db(), a.own_changes());
+    bool told = false;
+    for (const auto& x : r.refusals) told |= x.table == "contracts" && x.reason.find("reached the studio first") != std::string::npos;
+    CHECK(told);
+    for (int i = 0; i < 2; ++i) {
+        pull(server, a);
+        pull(server, b);
+        push(a, server);
+        push(b, server);
+    }
+    CHECK(server.t.count(("SELECT count(*) FROM contracts WHERE lead_id = '" + lead + "' AND status NOT IN ('superseded', 'declined')").c_str()) == 1);
+    std::string live = server.t.text(("SELECT id FROM contracts WHERE lead_id = '" + lead + "' AND status NOT IN ('superseded', 'declined')").c_str());
+    CHECK(live == contract_b);
+    CHECK(server.t.count(("SELECT count(*) FROM invoices WHERE contract_id = '" + live + "' AND status != 'void'").c_str()) ==
+          (int64_t)inv_b.size());
+    CHECK(server.t.count(("SELECT count(*) FROM invoices WHERE lead_id = '" + lead + "' AND status != 'void'").c_str()) ==
+          (int64_t)inv_a.size());
+    // Numbers: gapless, the deposit before the balance.
+    CHECK(server.t.text("SELECT group_concat(number, ',') FROM (SELECT number FROM invoices WHERE number IS NOT NULL ORDER BY position)") ==
+          "2026-0001,2026-0002");
+    CHECK(server.t.count("SELECT count(*) FROM invoices WHERE status = 'void' AND number IS NOT NULL") == 0);
+    CHECK(dump(a.db()) == dump(server.db()));
+    CHECK(dump(b.db()) == dump(server.db()));
+    (void)inv_a;
+}
+
+TEST_CASE("sync: the same contract made on two devices is one row; its invoices too") {
+    Replica server(true), a(false), b(false);
+    std::string lead = new_lead(server.db(), "Anna");
+    save_brief(server.db(), lead, "corporate", kAnswers, true, "anna", "2026-11-23T10:00:00Z");
+    std::string est = estimate_lead(server.db(), lead, json{{"start_date", "2026-12-01"}}, "anna", "2026-11-23T11:00:00Z");
+    std::string prop = create_proposal(server.db(), est, "anna", "2026-11-23T11:05:00Z");
+    accept_proposal(server.db(), prop, "Claire Dubois", "203.0.113.7", "2026-11-24T15:30:00Z");
+    pull(server, a);
+    pull(server, b);
+    std::string ca = create_contract(a.db(), prop, "anna", "2026-11-24T16:00:00Z");
+    std::string cb = create_contract(b.db(), prop, "boris", "2026-11-24T16:03:00Z");
+    CHECK(ca == cb);
+    auto ia = create_invoices(a.db(), ca, "2026-11-25", 5, "anna", "2026-11-25T09:00:00Z");
+    auto ib = create_invoices(b.db(), cb, "2026-11-25", 5, "boris", "2026-11-25T09:02:00Z");
+    CHECK(ia == ib);
+    push(a, server);
+    push(b, server);
+    for (int i = 0; i < 2; ++i) {
+        pull(server, a);
+        pull(server, b);
+    }
+    CHECK(server.t.count("SELECT count(*) FROM contracts") == 1);
+    CHECK(server.t.count("SELECT count(*) FROM invoices") == (int64_t)ia.size());
+    CHECK(server.t.text("SELECT group_concat(number, ',') FROM (SELECT number FROM invoices ORDER BY position)") == "2026-0001,2026-0002");
+    CHECK(dump(a.db()) == dump(server.db()));
+    CHECK(dump(b.db()) == dump(server.db()));
+}
+
 TEST_CASE("sync: a device that joins never overwrites the studio's details with its own first-start defaults") {
     Replica server(true);
     StudioDetails st = studio_details(server.db());
