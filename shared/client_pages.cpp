@@ -201,8 +201,11 @@ json answers_from_form(const json& tpl, const FormFields& fields, std::vector<Br
 
 std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, const json* override_answers,
                             const std::vector<BriefProblem>& problems, std::string_view notice) {
+    // The link names the brief the client was sent; the form shows its
+    // lead's current version.
     Stmt q(db, "SELECT b.answers_json, bt.body_json, (SELECT name FROM studio ORDER BY created_at LIMIT 1)"
-               " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id WHERE b.id = ?1");
+               " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
+               " WHERE b.lead_id = (SELECT lead_id FROM briefs WHERE id = ?1) ORDER BY b.updated_at DESC, b.rowid DESC LIMIT 1");
     q.bind(1, brief_id);
     if (!q.step()) throw Error("brief: no brief with id \"" + std::string(brief_id) + "\"");
     json stored = parse_json(q.text(0), "brief.answers"), tpl = parse_json(q.text(1), "brief_template");

@@ -131,7 +131,7 @@ const json& labels(Lang lang) {
         {"vat_on_top", "НДС"}, {"vat_included", "в т. ч. НДС"}, {"home", "Главная"}, {"catalogue", "Каталог"},
         {"category", "Категория"}, {"item", "Карточка товара"}, {"advance_for", "по договору"},
         {"bank", "Банк"}, {"bik", "БИК"}, {"account", "Расчётный счёт"}, {"corr_account", "Корр. счёт"},
-        {"iban", "IBAN"}, {"bic", "BIC"}};
+        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "черновик — номер при выставлении"}};
     static const json fr = {
         {"proposal", "Proposition commerciale"}, {"contract", "Contrat"}, {"invoice", "Facture"},
         {"for_client", "Pour"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Acceptée par"},
@@ -158,7 +158,7 @@ const json& labels(Lang lang) {
         {"vat_on_top", "TVA"}, {"vat_included", "dont TVA"}, {"home", "Accueil"}, {"catalogue", "Catalogue"},
         {"category", "Catégorie"}, {"item", "Fiche produit"}, {"advance_for", "selon le contrat"},
         {"bank", "Banque"}, {"bik", "BIK"}, {"account", "Compte"}, {"corr_account", "Compte correspondant"},
-        {"iban", "IBAN"}, {"bic", "BIC"}};
+        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "brouillon — numéro attribué à l’émission"}};
     static const json en = {
         {"proposal", "Commercial proposal"}, {"contract", "Contract"}, {"invoice", "Invoice"},
         {"for_client", "For"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Accepted by"},
@@ -185,7 +185,7 @@ const json& labels(Lang lang) {
         {"vat_on_top", "VAT"}, {"vat_included", "incl. VAT"}, {"home", "Home"}, {"catalogue", "Catalogue"},
         {"category", "Category"}, {"item", "Product page"}, {"advance_for", "under contract"},
         {"bank", "Bank"}, {"bik", "BIK"}, {"account", "Account"}, {"corr_account", "Correspondent account"},
-        {"iban", "IBAN"}, {"bic", "BIC"}};
+        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "draft — number on issue"}};
     return lang == Lang::fr ? fr : lang == Lang::en ? en : ru;
 }
 
@@ -357,9 +357,9 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     json doc;
     if (kind == "proposal" || kind == "contract") {
         std::string sql = kind == "proposal"
-            ? "SELECT p.lead_id, e.body_json, coalesce(p.number, p.provisional_number), p.version, p.status, p.accepted_by, p.accepted_at, p.created_at"
+            ? "SELECT p.lead_id, e.body_json, p.number, p.version, p.status, p.accepted_by, p.accepted_at, p.created_at"
               " FROM proposals p JOIN estimates e ON e.id = p.estimate_id WHERE p.id = ?1"
-            : "SELECT c.lead_id, e.body_json, coalesce(c.number, c.provisional_number), c.version, c.status, c.accepted_by,"
+            : "SELECT c.lead_id, e.body_json, c.number, c.version, c.status, c.accepted_by,"
               " c.accepted_at, c.created_at FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
               " JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1";
         Stmt q(db, sql.c_str());
@@ -368,11 +368,14 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         lead_id = q.text(0);
         estimate_body = q.text(1);
         bool accepted = q.text(4) == "accepted";
-        doc = {{"number", q.is_null(2) ? json(nullptr) : json(q.text(2))}, {"version", std::to_string(q.int64(3))},
+        // A number the server has not given yet is not printed: a document
+        // made offline says it is a draft until its number arrives.
+        json number = !q.is_null(2) ? json(q.text(2)) : kind == "contract" ? labels(l)["draft_number"] : json(nullptr);
+        doc = {{"number", number}, {"version", std::to_string(q.int64(3))},
                {"status", q.text(4)}, {"accepted", accepted}, {"accepted_by", q.text(5)},
                {"accepted_at", accepted ? fmt_date(q.text(6), l) : ""}, {"date", fmt_date(q.text(7), l)}};
     } else if (kind == "invoice") {
-        Stmt q(db, "SELECT lead_id, coalesce(number, provisional_number), currency, lines_json, tax_minor, total_minor,"
+        Stmt q(db, "SELECT lead_id, number, currency, lines_json, tax_minor, total_minor,"
                    " issued_on, due_on, status, created_at, (SELECT body_json FROM estimates e JOIN proposals p ON p.estimate_id = e.id"
                    " JOIN contracts c ON c.proposal_id = p.id WHERE c.id = invoices.contract_id) FROM invoices WHERE id = ?1");
         q.bind(1, id);
@@ -396,7 +399,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                        {"tax", mode == "no_vat" ? json(nullptr) : json(fmt_money(q.int64(4), cur, l))},
                        {"tax_label", mode == "no_vat" ? t["no_vat"].get<std::string>()
                                                       : t["vat_included"].get<std::string>() + " " + std::to_string(bp / 100) + " %"}};
-        doc = {{"number", q.text(1)}, {"date", fmt_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
+        doc = {{"number", q.is_null(1) ? labels(l)["draft_number"] : json(q.text(1))}, {"date", fmt_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
                {"due_date", fmt_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
     } else {
         throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
@@ -428,5 +431,7 @@ std::string document_html(sqlite3* db, std::string_view kind, std::string_view i
     std::string tpl = t.step() ? t.text(0) : default_template(kind);
     return render_template(tpl, document_data(db, kind, id, l));
 }
+
+std::string draft_number_label(Lang lang) { return labels(lang)["draft_number"].get<std::string>(); }
 
 }  // namespace atelier

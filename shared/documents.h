@@ -25,6 +25,10 @@ std::string render_template(std::string_view tpl, const nlohmann::json& data);
 // kTemplateMaxNesting deep, no changed delimiters. Throws Error("render: line
 // N: ..."). render_template() checks it first; saving and syncing a template
 // check it too, so a stored template can always be rendered.
+// What a document prints where its number will be, until the server gives
+// it ("draft — number on issue"), in the document's language.
+std::string draft_number_label(Lang lang);
+
 constexpr size_t kTemplateMaxBytes = 512u << 10;
 constexpr int kTemplateMaxNesting = 32;
 void check_template_limits(std::string_view tpl);

@@ -1287,6 +1287,12 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             std::set<std::string> leads;
             for (const auto& tr : touched) {
                 const Table& t = c.tables[(size_t)tr.first];
+                if (t.name == "payments") {
+                    Stmt q(db, "SELECT i.lead_id FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1");
+                    q.bind(1, tr.second);
+                    if (q.step()) leads.insert(q.text(0));
+                    continue;
+                }
                 if (t.name != "contracts" && t.name != "invoices") continue;
                 auto v = row_values(st, t, tr.second);
                 if (v["lead_id"].is_string()) leads.insert(v["lead_id"].get<std::string>());
@@ -1304,8 +1310,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                     Stmt w(db, "UPDATE contracts SET status = 'superseded', updated_at = ?2 WHERE id = ?1");
                     w.bind(1, live[k].first).bind(2, now_at).step();
                     refused_cols["contracts|" + live[k].first + "|status"] = reason;
-                    Stmt inv(db, "SELECT id FROM invoices WHERE contract_id = ?1 AND status != 'void'"
-                                 " AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.invoice_id = invoices.id)");
+                    Stmt inv(db, "SELECT id FROM invoices WHERE contract_id = ?1 AND status != 'void'");
                     inv.bind(1, live[k].first);
                     std::vector<std::string> void_ids;
                     while (inv.step()) void_ids.push_back(inv.text(0));
@@ -1314,6 +1319,24 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                         v.bind(1, id).bind(2, now_at).step();
                         refused_cols["invoices|" + id + "|status"] = reason;
                     }
+                }
+                // A payment recorded against a void invoice belongs to the
+                // standing invoice of the same line of the schedule.
+                Stmt pay(db, "SELECT p.id, l.id, l.total_minor FROM payments p JOIN invoices v ON v.id = p.invoice_id"
+                             " JOIN invoices l ON l.lead_id = v.lead_id AND l.position = v.position AND l.status != 'void'"
+                             " JOIN contracts c ON c.id = l.contract_id AND c.status NOT IN ('superseded', 'declined')"
+                             " WHERE v.lead_id = ?1 AND v.status = 'void'");
+                pay.bind(1, lead);
+                std::vector<std::pair<std::string, std::string>> moves;
+                while (pay.step()) moves.push_back({pay.text(0), pay.text(1)});
+                for (const auto& [payment, to] : moves) {
+                    Stmt mv(db, "UPDATE payments SET invoice_id = ?2 WHERE id = ?1");
+                    mv.bind(1, payment).bind(2, to).step();
+                    refused_cols["payments|" + payment + "|invoice_id"] =
+                        "the invoice of this payment was withdrawn with its contract; the payment now counts for the standing invoice of the same line";
+                    Stmt up(db, "UPDATE invoices SET status = CASE WHEN (SELECT coalesce(sum(amount_minor), 0) FROM payments WHERE invoice_id = ?1)"
+                                " >= total_minor THEN 'paid' ELSE 'partially_paid' END, updated_at = ?2 WHERE id = ?1");
+                    up.bind(1, to).bind(2, now_at).step();
                 }
             }
         }
@@ -1332,7 +1355,14 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         }
         // Documents made offline get their numbers now, in the order they were made.
         std::vector<std::tuple<std::string, std::string, const Table*, std::string>> unnumbered;
-        for (const auto& m : materialized) {
+        std::vector<std::pair<const Table*, std::string>> candidates = materialized;
+        {
+            // Invoices held back by an earlier batch (see below) come again.
+            const Table* inv_t = c.table("invoices");
+            Stmt q(db, "SELECT id FROM invoices WHERE number IS NULL AND status != 'void'");
+            while (q.step()) candidates.push_back({inv_t, q.text(0)});
+        }
+        for (const auto& m : candidates) {
             if (!series_of(m.first->name)) continue;
             auto v = row_values(st, *m.first, m.second);
             if (v.empty() || !v["number"].is_null()) continue;
@@ -1354,6 +1384,14 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             const Table* t = std::get<2>(u);
             const std::string& row = std::get<1>(u);
             auto v = row_values(st, *t, row);
+            if (t->name == "invoices" && v["position"].is_number_integer() && v["position"].get<int64_t>() > 1) {
+                // Numbers follow the schedule: an invoice waits for the ones
+                // before it (a batch may bring the balance before the deposit).
+                Stmt before(db, "SELECT count(*) FROM invoices WHERE contract_id = ?1 AND position < ?2 AND number IS NOT NULL");
+                before.bind(1, value_text(v["contract_id"])).bind(2, v["position"].get<int64_t>());
+                before.step();
+                if (before.int64(0) < v["position"].get<int64_t>() - 1) continue;
+            }
             std::string date = t->name == "invoices" && v["issued_on"].is_string() ? v["issued_on"].get<std::string>()
                                : t->name == "proposals" && v["accepted_at"].is_string() ? v["accepted_at"].get<std::string>()
                                                                                           : std::get<0>(u);
@@ -1361,6 +1399,11 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             const std::string& prov = std::get<3>(u);
             Stmt up(db, ("UPDATE main." + quote_id(t->name) + " SET number = ?2 WHERE id = ?1").c_str());
             up.bind(1, row).bind(2, number).step();
+            // Its own printed copy said "draft — number on issue": now the number.
+            Stmt own(db, ("UPDATE main." + quote_id(t->name) + " SET snapshot_html = replace(replace(replace(snapshot_html, ?2, ?5),"
+                          " ?3, ?5), ?4, ?5) WHERE id = ?1 AND snapshot_html IS NOT NULL").c_str());
+            own.bind(1, row).bind(2, draft_number_label(Lang::ru)).bind(3, draft_number_label(Lang::fr))
+                .bind(4, draft_number_label(Lang::en)).bind(5, number).step();
             if (!prov.empty()) {
                 // The provisional number printed in the lead's documents becomes the real one.
                 std::string lead = value_text(v["lead_id"]);

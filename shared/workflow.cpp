@@ -93,18 +93,29 @@ std::string save_brief(sqlite3* db, std::string_view lead_id, std::string_view c
     if (!submit) problems.erase(std::remove_if(problems.begin(), problems.end(),
                                                [](const BriefProblem& p) { return p.message == "required"; }), problems.end());
     if (!problems.empty()) throw Error("brief: " + join_problems(problems));
-    Stmt cur(db, "SELECT id FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC LIMIT 1");
+    // Once a brief has been estimated it stays as it was: a change makes a
+    // new version, and what was estimated, proposed or accepted keeps its own.
+    const bool estimated = brief_estimated(db, lead_id);
+    Stmt cur(db, "SELECT id FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC, rowid DESC LIMIT 1");
     cur.bind(1, lead_id);
-    std::string id = cur.step() ? cur.text(0) : new_uuid();
+    std::string id = cur.step() && !estimated ? cur.text(0) : new_uuid();
     Stmt up(db, "INSERT INTO briefs(id, lead_id, template_id, answers_json, status, submitted_at, updated_at)"
                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET template_id = ?3, answers_json = ?4,"
                 " status = ?5, submitted_at = ?6, updated_at = ?7");
     up.bind(1, id).bind(2, lead_id).bind(3, template_id).bind(4, answers.dump()).bind(5, submit ? "submitted" : "draft");
     if (submit) up.bind(6, at); else up.bind_null(6);
     up.bind(7, at).step();
-    if (submit) advance(db, lead_id, "brief_filled", actor, at);
+    if (submit && !estimated) advance(db, lead_id, "brief_filled", actor, at);
     sp.commit();
     return id;
+}
+
+bool brief_estimated(sqlite3* db, std::string_view lead_id) {
+    Stmt q(db, "SELECT EXISTS (SELECT 1 FROM estimates e WHERE e.brief_id = (SELECT id FROM briefs WHERE lead_id = ?1"
+               " ORDER BY updated_at DESC, rowid DESC LIMIT 1))");
+    q.bind(1, lead_id);
+    q.step();
+    return q.int64(0) != 0;
 }
 
 std::string estimate_lead(sqlite3* db, std::string_view lead_id, const json& options, std::string_view actor,
@@ -115,7 +126,7 @@ std::string estimate_lead(sqlite3* db, std::string_view lead_id, const json& opt
     l.bind(1, lead_id);
     if (!l.step()) throw Error("lead_id: no lead with id \"" + std::string(lead_id) + "\"");
     std::string currency = l.text(0);
-    Stmt b(db, "SELECT id, answers_json FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC LIMIT 1");
+    Stmt b(db, "SELECT id, answers_json FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC, rowid DESC LIMIT 1");
     b.bind(1, lead_id);
     if (!b.step()) throw Error("estimate: the lead has no brief yet");
     std::string brief_id = b.text(0);

@@ -22,8 +22,14 @@ namespace atelier {
 
 void install_defaults(sqlite3* db, std::string_view at);
 
+// The lead's brief: the current version is updated until it has been
+// estimated; after that a save makes a new version (the estimate, proposal
+// and contract keep the answers they were made from) and does not move the
+// lead back. Returns the id of the version written.
 std::string save_brief(sqlite3* db, std::string_view lead_id, std::string_view template_code,
                        const nlohmann::json& answers, bool submit, std::string_view actor, std::string_view at);
+// True once the lead's current brief version has an estimate.
+bool brief_estimated(sqlite3* db, std::string_view lead_id);
 
 // options: {"start_date", "discount", "overrides"} as for the estimate.
 std::string estimate_lead(sqlite3* db, std::string_view lead_id, const nlohmann::json& options, std::string_view actor,

@@ -70,7 +70,7 @@ async function toInvoices(page, lead) {
     'the invoices');
 }
 
-test('two browsers edit the same lead offline, then sync: same result everywhere, numbers unique and gapless', async (t) => {
+test('two browsers take the same lead offline to invoices, then sync: one contract, numbers gapless in order; a third device keeps the studio details', async (t) => {
   const server = await startServer({ args: ['--no-demo'] });
   const a = await launch(), b = await launch();
   t.after(async () => {
@@ -112,10 +112,11 @@ test('two browsers edit the same lead offline, then sync: same result everywhere
   await syncNow(pa);
   await syncNow(pb);
   await syncNow(pa);
-  const fa = await waitFor(pa, s => s.card?.invoices?.length > 0 && s.card.invoices.every(i => /^\d{4}-\d{4}$/.test(i.number)),
-    'server numbers in A');
-  const fb = await waitFor(pb, s => s.card?.invoices?.length > 0 && s.card.invoices.every(i => /^\d{4}-\d{4}$/.test(i.number)),
-    'server numbers in B');
+  // The invoices that stand carry the server's numbers; the other manager's are void.
+  const numbered = s => s.card?.invoices?.some(i => i.status !== 'void') &&
+    s.card.invoices.filter(i => i.status !== 'void').every(i => /^\d{4}-\d{4}$/.test(i.number));
+  const fa = await waitFor(pa, numbered, 'server numbers in A');
+  const fb = await waitFor(pb, numbered, 'server numbers in B');
   await screenshot(pa, 'sync-after-a');
   await screenshot(pb, 'sync-after-b');
 
@@ -125,13 +126,37 @@ test('two browsers edit the same lead offline, then sync: same result everywhere
   assert.equal(await digest(pb), status.digest);
   assert.deepEqual(fa.card.invoices, fb.card.invoices);
   assert.equal(fa.leads.find(l => l.id === lead).stage, fb.leads.find(l => l.id === lead).stage);
-  // Numbers: the server's, unique, 1..n without a gap.
-  const numbers = sql(server.db, 'SELECT number FROM invoices ORDER BY number').split('\n');
-  assert.equal(numbers.length, sa.card.invoices.length + sb.card.invoices.length);
-  numbers.forEach((n, i) => assert.equal(n, `${n.slice(0, 4)}-${String(i + 1).padStart(4, '0')}`));
-  assert.equal(sql(server.db, 'SELECT count(*) FROM invoices WHERE number IS NULL'), '0');
-  assert.equal(sql(server.db, 'SELECT count(DISTINCT number) FROM contracts'), '2');
+  // One contract stands; one invoice per line of its schedule, numbered
+  // 1..n without a gap in the schedule's order; the void ones have none.
+  assert.equal(sql(server.db, `SELECT count(*) FROM contracts WHERE lead_id = '${lead}' AND status NOT IN ('superseded', 'declined')`), '1');
+  const live = sql(server.db, `SELECT number FROM invoices WHERE lead_id = '${lead}' AND status != 'void' ORDER BY position`).split('\n');
+  assert.equal(live.length, sa.card.invoices.length);
+  live.forEach((n, i) => assert.equal(n, `${n.slice(0, 4)}-${String(i + 1).padStart(4, '0')}`));
+  assert.equal(sql(server.db, "SELECT count(*) FROM invoices WHERE status = 'void' AND number IS NOT NULL"), '0');
+  assert.equal(sql(server.db, "SELECT count(*) FROM invoices WHERE status != 'void' AND number IS NULL"), '0');
+  // The manager whose contract was withdrawn is told why.
+  const refused = [...(await state(pa)).sync.refusals, ...(await state(pb)).sync.refusals];
+  assert.ok(refused.some(r => /reached the studio first/.test(JSON.stringify(r))), JSON.stringify(refused).slice(0, 500));
+
+  // The studio's details, entered after A and B joined, survive a third
+  // device that connects later, on every replica.
+  sql(server.db, "UPDATE studio SET name = 'Студия «Атлас»', legal_name = 'ИП Атласов А. А.', tax_id = '7701234567'");
+  const c = await launch();
+  t.after(async () => { await c.context.close().catch(() => {}); });
+  const pc = c.context.pages()[0] || await c.context.newPage();
+  await openApp(pc, server.url);
+  await connect(pc, email);
+  await syncNow(pc);
+  await syncNow(pa);
+  await syncNow(pb);
+  assert.equal(sql(server.db, 'SELECT name || \'|\' || legal_name || \'|\' || tax_id FROM studio'), 'Студия «Атлас»|ИП Атласов А. А.|7701234567');
+  for (const p of [pa, pb, pc]) {
+    const st = await waitFor(p, x => x.studio_name === 'Студия «Атлас»', 'the studio\'s name on every device', 30000);
+    assert.equal(st.studio_name, 'Студия «Атлас»');
+  }
+  const final = await (await server.api('/api/sync/status?digest=1')).json();
+  for (const p of [pa, pb, pc]) assert.equal(await digest(p), final.digest);
+  await screenshot(pc, 'sync-third-device');
   // Every change of both devices reached the server once.
   assert.equal(sql(server.db, `SELECT count(*) = count(DISTINCT hlc) FROM change_log WHERE device IN ('${da}', '${db}')`), '1');
-  assert.equal((await state(pa)).sync.refusals.length, 0);
 });

@@ -493,7 +493,7 @@ TEST_CASE("sync: two replicas take the same estimate version offline; the later 
     CHECK(dump(b.db()) == dump(server.db()));
 }
 
-TEST_CASE("sync: property: random edits on replicas, batches duplicated, split, shuffled; all converge") {
+TEST_CASE("sync: property: random edits, conveyor steps and joining devices; batches duplicated, split, shuffled; all converge") {
     std::vector<uint32_t> seeds = {20261126};
     if (const char* n = std::getenv("ATELIER_SYNC_SEEDS")) {
         seeds.clear();
@@ -543,7 +543,7 @@ TEST_CASE("sync: property: random edits on replicas, batches duplicated, split, 
             std::vector<std::string> ids = leads_of(r);
             std::string at = "2026-11-2" + std::to_string(3 + (day++ % 6)) + "T1" + std::to_string(pick(10)) + ":00:00Z";
             try {
-                switch (pick(9)) {
+                switch (pick(11)) {
                     case 0:
                     case 1: new_lead(r.db(), "Client " + std::to_string(pick(1000)), at); break;
                     case 2:
@@ -577,6 +577,25 @@ TEST_CASE("sync: property: random edits on replicas, batches duplicated, split, 
                         deliver(1 + pick(4));
                         if (pick(2) == 0) pull(server, r);
                         break;
+                    case 9:
+                        // A device joins with its own first-start defaults.
+                        if (rs.size() < 5) {
+                            rs.push_back(std::make_unique<Replica>(false));
+                            split(rs.back()->own_changes());
+                            pull(server, *rs.back());
+                        }
+                        break;
+                    case 10: {
+                        // A payment, possibly the same one recorded on two devices.
+                        Stmt q(r.db(), "SELECT id, total_minor FROM invoices WHERE status IN ('issued', 'partially_paid') ORDER BY id");
+                        std::vector<std::pair<std::string, int64_t>> open;
+                        while (q.step()) open.push_back({q.text(0), q.int64(1)});
+                        if (!open.empty()) {
+                            auto& inv = open[pick(open.size())];
+                            record_payment(r.db(), inv.first, inv.second, "PAY-" + inv.first.substr(0, 8), "2026-11-28", "", at);
+                        }
+                        break;
+                    }
                 }
             } catch (const Error&) {
                 // An operation the lead's state does not allow: nothing done.
@@ -607,11 +626,24 @@ TEST_CASE("sync: property: random edits on replicas, batches duplicated, split, 
                 std::ofstream(base + "-replica" + std::to_string(i) + ".txt") << got;
             }
         }
+        // The conveyor's identities: at most one live contract per lead (so
+        // per proposal); per live contract, one standing invoice per line of
+        // its payment schedule, numbered in the schedule's order; one payment
+        // per reference.
+        CHECK(server.t.count("SELECT count(*) FROM (SELECT lead_id FROM contracts WHERE status NOT IN ('superseded', 'declined')"
+                             " GROUP BY lead_id HAVING count(*) > 1)") == 0);
+        CHECK(server.t.count("SELECT count(*) FROM contracts c WHERE c.status NOT IN ('superseded', 'declined') AND EXISTS"
+                             " (SELECT 1 FROM invoices i WHERE i.contract_id = c.id) AND (SELECT count(*) FROM invoices i"
+                             " WHERE i.contract_id = c.id AND i.status != 'void') != json_array_length(c.payment_schedule_json)") == 0);
+        CHECK(server.t.count("SELECT count(*) FROM invoices a JOIN invoices b ON a.contract_id = b.contract_id AND a.position < b.position"
+                             " WHERE a.status != 'void' AND b.status != 'void' AND a.number > b.number") == 0);
+        CHECK(server.t.count("SELECT count(*) - count(DISTINCT reference) FROM payments") == 0);
+        CHECK(server.t.count("SELECT count(*) FROM invoices WHERE status = 'void' AND EXISTS (SELECT 1 FROM payments p WHERE p.invoice_id = invoices.id)") == 0);
         // Numbers: unique, and every number the server gave is 1..last, once.
         for (const char* series : {"invoice", "contract"}) {
             std::string table = std::string(series) + "s";
-            CHECK(server.t.count(("SELECT count(*) - count(DISTINCT number) FROM " + table).c_str()) == 0);
-            CHECK(server.t.count(("SELECT count(*) FROM " + table + " WHERE number IS NULL").c_str()) == 0);
+            CHECK(server.t.count(("SELECT count(number) - count(DISTINCT number) FROM " + table).c_str()) == 0);
+            CHECK(server.t.count(("SELECT count(*) FROM " + table + " WHERE number IS NULL AND status NOT IN ('void', 'superseded')").c_str()) == 0);
             std::string given = "SELECT count(DISTINCT json_extract(cells, '$.number')) FROM change_log WHERE tbl = '" + table +
                                 "' AND device = atelier_device() AND json_extract(cells, '$.number') IS NOT NULL";
             std::string last = "SELECT coalesce(sum(last_value), 0) FROM number_series WHERE series = '" + std::string(series) + "'";

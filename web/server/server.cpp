@@ -166,11 +166,14 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
     if (link->kind == "brief") {
         std::string done = req.get_param_value("done");
         std::string notice;
-        if (done == "saved" || done == "submitted") {
-            static const char* msgs[3][2] = {{"Черновик сохранён. Можно вернуться к брифу по этой же ссылке.", "Спасибо! Бриф отправлен, менеджер свяжется с вами."},
-                                             {"Brouillon enregistré. Vous pouvez revenir par le même lien.", "Merci ! Votre brief est envoyé, nous revenons vers vous rapidement."},
-                                             {"Draft saved. You can come back with the same link.", "Thank you! Your brief is sent; we will be in touch."}};
-            notice = msgs[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2][done == "submitted" ? 1 : 0];
+        if (done == "saved" || done == "submitted" || done == "revised") {
+            static const char* msgs[3][3] = {{"Черновик сохранён. Можно вернуться к брифу по этой же ссылке.", "Спасибо! Бриф отправлен, менеджер свяжется с вами.",
+                                              "Изменения сохранены новой версией брифа, и студия о них уже знает. Расчёт и документы, которые вы уже получили, не меняются, пока студия не пришлёт новые."},
+                                             {"Brouillon enregistré. Vous pouvez revenir par le même lien.", "Merci ! Votre brief est envoyé, nous revenons vers vous rapidement.",
+                                              "Vos modifications sont enregistrées comme une nouvelle version du brief, et le studio en est informé. Le chiffrage et les documents déjà reçus ne changent pas tant que le studio ne vous en envoie pas de nouveaux."},
+                                             {"Draft saved. You can come back with the same link.", "Thank you! Your brief is sent; we will be in touch.",
+                                              "Your changes are saved as a new version of the brief, and the studio has been told. The estimate and the documents you already have do not change until the studio sends new ones."}};
+            notice = msgs[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2][done == "submitted" ? 1 : done == "revised" ? 2 : 0];
         }
         res.set_content(brief_form_html(d.db, link->doc_id, lang, nullptr, {}, notice), "text/html; charset=utf-8");
         return;
@@ -264,7 +267,23 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
             res.set_content(brief_form_html(d.db, link->doc_id, lang, &answers, problems, ""), "text/html; charset=utf-8");
             return;
         }
+        // After the studio has estimated the brief, the client's change is a
+        // new version: the lead's owner is told, nothing estimated changes.
+        const bool revised = brief_estimated(d.db, link->lead_id);
         save_brief(d.db, link->lead_id, code, answers, action == "submit", "client", now);
+        if (revised && action == "submit") {
+            Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
+            Stmt c(d.db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+            c.bind(1, link->lead_id);
+            std::string client = c.step() ? c.text(0) : "";
+            if (m.step())
+                queue_notification(d.db, link->lead_id, "brief_revised", "manager", m.text(0), "Brief changed after the estimate: " + client,
+                                   client + " has changed the brief after it was estimated. The estimate and the documents are unchanged;"
+                                   " the new answers are a new version of the brief.\n" + opt.base_url + "/\n", now);
+            res.status = 303;
+            res.set_header("Location", "/c/" + token + "?done=revised");
+            return;
+        }
         if (action == "submit") {
             // Tell the studio: the owner's (or any manager's) address.
             Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
