@@ -1134,7 +1134,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     if (c.authority) {
         for (const auto& tr : touched) {
             const Table& t = c.tables[(size_t)tr.first];
-            if (!series_of(t.name) && !has_checked_cells(t)) continue;
+            if (!series_of(t.name) && !has_checked_cells(t) && t.name != "payments" && t.name != "doc_links") continue;
             Guard g{&t, tr.second, row_values(st, t, tr.second), false};
             auto s = g.before.find("status");
             g.accepted = s != g.before.end() && s->second == "accepted" && t.name != "invoices";
@@ -1225,6 +1225,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         // authority's to give. Anything else is written back with a newer
         // clock, so every replica ends with the authority's value.
         std::map<std::string, std::string> refused_cols;  // "table|row|col" -> reason
+        std::vector<std::pair<const Table*, std::string>> snapshots;  // new documents with a device's printed copy
         for (const Guard& g : guards) {
             std::map<std::string, json> after = row_values(st, *g.t, g.row);
             if (after.empty()) continue;
@@ -1250,8 +1251,44 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 restore.push_back(col);
                 refused_cols[g.t->name + "|" + g.row + "|" + col] = reason;
             }
+            // What only the server writes: client links (a new one from a
+            // device is taken back), printed copies of documents, and what an
+            // issued invoice or a recorded payment says.
+            if (g.t->name == "doc_links" && g.before.empty()) {
+                Stmt del(db, "DELETE FROM main.doc_links WHERE token = ?1");
+                del.bind(1, g.row).step();
+                refused_cols["doc_links|" + g.row + "|token"] = "client links are made by the server";
+                continue;
+            }
+            static const std::map<std::string, std::set<std::string>> kServerOnly = {
+                {"doc_links", {"token", "kind", "doc_id", "lead_id", "created_at", "expires_at", "revoked_at"}},
+                {"payments", {"invoice_id", "amount_minor", "currency", "reference", "received_on", "method"}},
+                {"invoices", {"lead_id", "contract_id", "lines_json", "subtotal_minor", "tax_minor", "total_minor", "currency",
+                              "issued_on", "due_on", "position", "snapshot_html"}},
+                {"proposals", {"snapshot_html"}},
+                {"contracts", {"snapshot_html"}},
+            };
+            if (auto so = kServerOnly.find(g.t->name); so != kServerOnly.end() && !g.before.empty()) {
+                for (const auto& col : so->second) {
+                    auto b0 = g.before.find(col);
+                    if (b0 == g.before.end() || after[col] == b0->second || replacement.count(col)) continue;
+                    restore.push_back(col);
+                    // Accepted by the manager offline: the server prints the accepted copy.
+                    if (col == "snapshot_html" && g.t->name != "invoices" && after["status"] == "accepted" &&
+                        g.before.at("status") != "accepted")
+                        snapshots.push_back({g.t, g.row});
+                    refused_cols[g.t->name + "|" + g.row + "|" + col] =
+                        col == "snapshot_html" ? "printed copies of documents are made by the server"
+                        : g.t->name == "payments" ? "a recorded payment does not change; record a correction instead"
+                        : g.t->name == "invoices" ? "an issued invoice does not change; void it and issue a new one"
+                                                  : "client links are the server's";
+                }
+            }
+            if (g.before.empty() && series_of(g.t->name) && after.count("snapshot_html") && !after["snapshot_html"].is_null())
+                snapshots.push_back({g.t, g.row});
             for (const auto& kv : g.before) {
                 if (!series_of(g.t->name) || replacement.count(kv.first)) continue;
+                if (std::find(restore.begin(), restore.end(), kv.first) != restore.end()) continue;
                 bool protect = g.accepted || kv.first == "number";
                 if (!protect || after[kv.first] == kv.second) continue;
                 restore.push_back(kv.first);
@@ -1285,7 +1322,9 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         // numbers. The device that made it is told.
         {
             std::set<std::string> leads;
-            for (const auto& tr : touched) {
+            std::set<std::pair<int, std::string>> rows = touched;
+            for (const auto& m : materialized) rows.insert({m.first->rank, m.second});
+            for (const auto& tr : rows) {
                 const Table& t = c.tables[(size_t)tr.first];
                 if (t.name == "payments") {
                     Stmt q(db, "SELECT i.lead_id FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1");
@@ -1320,6 +1359,20 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                         refused_cols["invoices|" + id + "|status"] = reason;
                     }
                 }
+                // Invoices of a withdrawn contract do not stand, whenever they arrive.
+                {
+                    Stmt late(db, "SELECT id FROM invoices WHERE lead_id = ?1 AND status != 'void' AND contract_id IN"
+                                  " (SELECT id FROM contracts WHERE status IN ('superseded', 'declined'))");
+                    late.bind(1, lead);
+                    std::vector<std::string> ids;
+                    while (late.step()) ids.push_back(late.text(0));
+                    for (const std::string& id : ids) {
+                        Stmt v(db, "UPDATE invoices SET status = 'void', updated_at = ?2 WHERE id = ?1");
+                        v.bind(1, id).bind(2, now_at).step();
+                        if (!refused_cols.count("invoices|" + id + "|status"))
+                            refused_cols["invoices|" + id + "|status"] = "the contract of this invoice was withdrawn; the invoice is void";
+                    }
+                }
                 // A payment recorded against a void invoice belongs to the
                 // standing invoice of the same line of the schedule.
                 Stmt pay(db, "SELECT p.id, l.id, l.total_minor FROM payments p JOIN invoices v ON v.id = p.invoice_id"
@@ -1338,6 +1391,57 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                                 " >= total_minor THEN 'paid' ELSE 'partially_paid' END, updated_at = ?2 WHERE id = ?1");
                     up.bind(1, to).bind(2, now_at).step();
                 }
+            }
+        }
+        // A new document's printed copy is the server's own rendering.
+        for (const auto& [t, row] : snapshots) {
+            Stmt lang(db, ("SELECT lang, status FROM main." + quote_id(t->name) + " WHERE id = ?1").c_str());
+            lang.bind(1, row);
+            if (!lang.step()) continue;
+            std::string l = lang.text(0), status = lang.text(1);
+            Stmt clear(db, ("UPDATE main." + quote_id(t->name) + " SET snapshot_html = NULL WHERE id = ?1").c_str());
+            clear.bind(1, row).step();
+            if (t->name == "invoices" || status == "accepted") {
+                std::string html;
+                try {
+                    html = document_html(db, series_of(t->name), row, parse_lang(l));
+                } catch (const Error&) {
+                }
+                Stmt set(db, ("UPDATE main." + quote_id(t->name) + " SET snapshot_html = nullif(?2, '') WHERE id = ?1").c_str());
+                set.bind(1, row).bind(2, html).step();
+            }
+        }
+        // An invoice's status follows its payments (and a void one stays void).
+        {
+            std::set<std::string> invoices;
+            for (const Guard& g : guards) {
+                if (g.t->name == "invoices") invoices.insert(g.row);
+                if (g.t->name == "payments") {
+                    Stmt q(db, "SELECT invoice_id FROM payments WHERE id = ?1");
+                    q.bind(1, g.row);
+                    if (q.step()) invoices.insert(q.text(0));
+                    auto b0 = g.before.find("invoice_id");
+                    if (b0 != g.before.end() && b0->second.is_string()) invoices.insert(b0->second.get<std::string>());
+                }
+            }
+            const std::string now_at = format_hlc(now, 0, c.device).substr(0, 19) + "Z";
+            for (const std::string& id : invoices) {
+                Stmt q(db, "SELECT status, total_minor, (SELECT coalesce(sum(amount_minor), 0) FROM payments WHERE invoice_id = ?1)"
+                           " FROM invoices WHERE id = ?1");
+                q.bind(1, id);
+                if (!q.step()) continue;
+                std::string status = q.text(0);
+                int64_t total = q.int64(1), paid = q.int64(2);
+                std::string want = status == "void" && paid == 0 ? "void"
+                                   : paid >= total && total > 0   ? "paid"
+                                   : paid > 0                     ? "partially_paid"
+                                   : status == "draft"            ? "draft"
+                                                                  : "issued";
+                if (want == status) continue;
+                Stmt up(db, "UPDATE invoices SET status = ?2, updated_at = ?3 WHERE id = ?1");
+                up.bind(1, id).bind(2, want).bind(3, now_at).step();
+                if (!refused_cols.count("invoices|" + id + "|status"))
+                    refused_cols["invoices|" + id + "|status"] = "an invoice's status follows its payments";
             }
         }
         if (!refused_cols.empty()) {

@@ -391,6 +391,36 @@ TEST_CASE("sync: the same contract made on two devices is one row; its invoices 
     CHECK(dump(b.db()) == dump(server.db()));
 }
 
+TEST_CASE("sync: what only the server writes: printed copies, issued invoices, payments, client links, invoice status") {
+    Replica server(true), a(false);
+    std::string lead = new_lead(server.db(), "Claire Dubois");
+    auto inv = to_invoices(server.db(), lead);
+    record_payment(server.db(), inv[0], 1000, "BANK-1", "2026-11-26", "", "2026-11-26T10:00:00Z");
+    pull(server, a);
+    const std::string before = dump(server.db());
+    const std::string inv_q = "SELECT snapshot_html || '|' || total_minor || '|' || status FROM invoices WHERE id = '" + inv[1] + "'";
+    const std::string inv_before = server.t.text(inv_q.c_str());
+    // A device rewrites what the client sees and what was paid.
+    Stmt(a.db(), "UPDATE invoices SET snapshot_html = '<script>alert(1)</script>IBAN FR00 EVIL', total_minor = 1, status = 'paid'"
+                 " WHERE id = ?1").bind(1, inv[1]).step();
+    Stmt(a.db(), "UPDATE payments SET amount_minor = 999999 WHERE reference = 'BANK-1'").step();
+    Stmt(a.db(), "INSERT INTO doc_links(token, kind, doc_id, lead_id, created_at) VALUES ('chosen-token-chosen-token', 'invoice', ?1, ?2,"
+                 " '2026-11-27T10:00:00Z')").bind(1, inv[1]).bind(2, lead).step();
+    sync::ApplyResult r = sync::apply(server.db(), a.own_changes());
+    std::set<std::string> refused;
+    for (const auto& x : r.refusals) refused.insert(x.table + "." + x.column);
+    for (const char* col : {"invoices.snapshot_html", "invoices.total_minor", "invoices.status", "payments.amount_minor", "doc_links.token"})
+        CHECK_MESSAGE(refused.count(col), col);
+    CHECK(server.t.text(inv_q.c_str()) == inv_before);
+    CHECK(server.t.count("SELECT count(*) FROM doc_links WHERE token = 'chosen-token-chosen-token'") == 0);
+    CHECK(server.t.count("SELECT amount_minor FROM payments WHERE reference = 'BANK-1'") == 1000);
+    CHECK(server.t.text(("SELECT status FROM invoices WHERE id = '" + inv[0] + "'").c_str()) == "partially_paid");
+    pull(server, a);
+    CHECK(dump(a.db()) == dump(server.db()));
+    CHECK(a.t.text(inv_q.c_str()) == inv_before);
+    (void)before;
+}
+
 TEST_CASE("sync: a device that joins never overwrites the studio's details with its own first-start defaults") {
     Replica server(true);
     StudioDetails st = studio_details(server.db());
@@ -643,7 +673,8 @@ TEST_CASE("sync: property: random edits, conveyor steps and joining devices; bat
         for (const char* series : {"invoice", "contract"}) {
             std::string table = std::string(series) + "s";
             CHECK(server.t.count(("SELECT count(number) - count(DISTINCT number) FROM " + table).c_str()) == 0);
-            CHECK(server.t.count(("SELECT count(*) FROM " + table + " WHERE number IS NULL AND status NOT IN ('void', 'superseded')").c_str()) == 0);
+            CHECK_MESSAGE(server.t.count(("SELECT count(*) FROM " + table + " WHERE number IS NULL AND status NOT IN ('void', 'superseded')").c_str()) == 0,
+                          server.t.text(("SELECT group_concat(status || ' ' || coalesce(position, '') || ' ' || contract_id || ' ' || (SELECT status FROM contracts c WHERE c.id = contract_id), '; ') FROM " + table + " WHERE number IS NULL").c_str()));
             std::string given = "SELECT count(DISTINCT json_extract(cells, '$.number')) FROM change_log WHERE tbl = '" + table +
                                 "' AND device = atelier_device() AND json_extract(cells, '$.number') IS NOT NULL";
             std::string last = "SELECT coalesce(sum(last_value), 0) FROM number_series WHERE series = '" + std::string(series) + "'";
