@@ -1432,7 +1432,14 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 if (!q.step()) continue;
                 std::string status = q.text(0);
                 int64_t total = q.int64(1), paid = q.int64(2);
-                std::string want = status == "void" && paid == 0 ? "void"
+                // Void stays void, also when a device recorded a payment
+                // against it: that payment counts once the standing invoice
+                // of its line exists (see above).
+                bool was_void = status == "void";
+                for (const Guard& g : guards)
+                    if (g.t->name == "invoices" && g.row == id && g.before.count("status") && g.before.at("status") == "void")
+                        was_void = true;
+                std::string want = was_void                       ? "void"
                                    : paid >= total && total > 0   ? "paid"
                                    : paid > 0                     ? "partially_paid"
                                    : status == "draft"            ? "draft"
