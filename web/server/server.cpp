@@ -271,31 +271,24 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
         // new version: the lead's owner is told, nothing estimated changes.
         const bool revised = brief_estimated(d.db, link->lead_id);
         save_brief(d.db, link->lead_id, code, answers, action == "submit", "client", now);
-        if (revised && action == "submit") {
-            Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
-            Stmt c(d.db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
-            c.bind(1, link->lead_id);
-            std::string client = c.step() ? c.text(0) : "";
-            if (m.step())
-                queue_notification(d.db, link->lead_id, "brief_revised", "manager", m.text(0), "Brief changed after the estimate: " + client,
-                                   client + " has changed the brief after it was estimated. The estimate and the documents are unchanged;"
-                                   " the new answers are a new version of the brief.\n" + opt.base_url + "/\n", now);
-            res.status = 303;
-            res.set_header("Location", "/c/" + token + "?done=revised");
-            return;
-        }
         if (action == "submit") {
             // Tell the studio: the owner's (or any manager's) address.
             Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
             Stmt c(d.db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
             c.bind(1, link->lead_id);
             std::string client = c.step() ? c.text(0) : "";
-            if (m.step())
-                queue_notification(d.db, link->lead_id, "brief_filled", "manager", m.text(0), "Brief filled: " + client,
-                                   client + " has filled the brief.\n" + opt.base_url + "/\n", now);
+            if (m.step()) {
+                if (revised)
+                    queue_notification(d.db, link->lead_id, "brief_revised", "manager", m.text(0), "Brief changed after the estimate: " + client,
+                                       client + " has changed the brief after it was estimated. The estimate and the documents are"
+                                       " unchanged; the new answers are a new version of the brief.\n" + opt.base_url + "/\n", now);
+                else
+                    queue_notification(d.db, link->lead_id, "brief_filled", "manager", m.text(0), "Brief filled: " + client,
+                                       client + " has filled the brief.\n" + opt.base_url + "/\n", now);
+            }
         }
         res.status = 303;
-        res.set_header("Location", "/c/" + token + "?done=" + (action == "submit" ? "submitted" : "saved"));
+        res.set_header("Location", "/c/" + token + "?done=" + (action != "submit" ? "saved" : revised ? "revised" : "submitted"));
         return;
     }
     if ((link->kind == "proposal" || link->kind == "contract") && action == "accept") {
