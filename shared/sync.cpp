@@ -14,12 +14,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "brief.h"
 #include "documents.h"
 #include "error.h"
 #include "ids.h"
 #include "json_in.h"
 #include "json_writer.h"
 #include "numbering.h"
+#include "pricing.h"
 #include "store.h"
 
 namespace atelier::sync {
@@ -944,8 +946,18 @@ std::map<std::string, std::string> unusable_cells(const Table& t, const std::map
                 out[col] = std::string("the template cannot be used: ") + (e.what() + 9);
             }
         } else if (col.size() > 5 && col.compare(col.size() - 5, 5, "_json") == 0) {
-            if (parse_json_or_discard(text).is_discarded())
+            if (parse_json_or_discard(text).is_discarded()) {
                 out[col] = "not JSON, or nested deeper than " + std::to_string(kJsonMaxDepth) + " levels";
+            } else if (col == "body_json" && (t.name == "price_lists" || t.name == "brief_templates")) {
+                // Checked as the settings screens check them.
+                try {
+                    if (t.name == "price_lists") compile_price_list_text(text);
+                    else check_brief_template(parse_json(text, "brief_template"));
+                } catch (const Error& e) {
+                    out[col] = std::string(t.name == "price_lists" ? "the price list" : "the brief template") +
+                               " cannot be used: " + (e.what() + 9);
+                }
+            }
         }
     }
     return out;
@@ -1238,6 +1250,14 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 json back;
                 if (prev != g.before.end() && unusable_cells(*g.t, {{col, prev->second}}).empty()) {
                     back = prev->second;
+                } else if (g.t->name == "price_lists" || g.t->name == "brief_templates") {
+                    const bool pl = g.t->name == "price_lists";
+                    Stmt q(db, pl ? "SELECT body_json FROM price_lists WHERE currency = ?1 AND id != ?2 ORDER BY version DESC LIMIT 1"
+                                  : "SELECT body_json FROM brief_templates WHERE code = ?1 AND id != ?2 ORDER BY version DESC LIMIT 1");
+                    q.bind(1, value_text(after[pl ? "currency" : "code"])).bind(2, g.row);
+                    back = q.step() ? json(q.text(0))
+                           : pl ? json(value_text(after["currency"]) == "EUR" ? default_price_list_eur() : default_price_list_rub())
+                                : json("{}");
                 } else if (g.t->name == "templates") {
                     Stmt q(db, "SELECT body FROM templates WHERE kind = ?1 AND code = ?2 AND lang = ?3 AND id != ?4"
                                " ORDER BY version DESC LIMIT 1");

@@ -482,6 +482,12 @@ TEST_CASE("sync: a template that cannot render or JSON nested too deep is refuse
     Stmt(a.db(), "UPDATE leads SET utm_json = ?1 WHERE id = ?2").bind(1, "{\"utm_source\":" + deep_json + "}").bind(2, lead).step();
     Stmt(a.db(), "INSERT INTO templates(id, kind, code, lang, version, body, updated_at) VALUES ('t-new', 'invoice', 'default', 'fr', 99,"
                  " '{{#a}}unclosed', '2026-11-24T10:00:00Z')").step();
+    // A price list and a brief template that the settings screens would refuse.
+    const std::string price_q = "SELECT body_json FROM price_lists WHERE currency = 'RUB' ORDER BY version DESC LIMIT 1";
+    const std::string brief_q = "SELECT body_json FROM brief_templates WHERE code = 'corporate' ORDER BY version DESC LIMIT 1";
+    const std::string good_prices = server.t.text(price_q.c_str()), good_brief = server.t.text(brief_q.c_str());
+    Stmt(a.db(), "UPDATE price_lists SET body_json = '{\"currency\": \"RUB\", \"roles\": 5}' WHERE currency = 'RUB'").step();
+    Stmt(a.db(), "UPDATE brief_templates SET body_json = json_set(body_json, '$.sections', json('[]')) WHERE code = 'corporate'").step();
     sync::ApplyResult r = sync::apply(server.db(), a.own_changes());
     std::set<std::string> reasons;
     for (const auto& x : r.refusals) reasons.insert(x.table + "." + x.column + ": " + x.reason);
@@ -493,6 +499,10 @@ TEST_CASE("sync: a template that cannot render or JSON nested too deep is refuse
     CHECK(has("templates.body: the template cannot be used: render: line 1: sections nested deeper than 32 levels"));
     CHECK(has("templates.body: the template cannot be used: render: line 1: Unclosed section"));
     CHECK(has("leads.utm_json: not JSON, or nested deeper than 64 levels"));
+    CHECK(has("price_lists.body_json: the price list cannot be used: price_list: "));
+    CHECK(has("brief_templates.body_json: the brief template cannot be used: brief_template: sections"));
+    CHECK(server.t.text(price_q.c_str()) == good_prices);
+    CHECK(server.t.text(brief_q.c_str()) == good_brief);
     CHECK(server.t.text(body_q.c_str()) == good);
     CHECK(server.t.text(("SELECT utm_json FROM leads WHERE id = '" + lead + "'").c_str()) == "{}");
     // The new template row stays, with the body of the version it replaces.
