@@ -400,7 +400,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                        {"tax_label", mode == "no_vat" ? t["no_vat"].get<std::string>()
                                                       : t["vat_included"].get<std::string>() + " " + std::to_string(bp / 100) + " %"}};
         doc = {{"number", q.is_null(1) ? labels(l)["draft_number"] : json(q.text(1))}, {"date", fmt_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
-               {"due_date", fmt_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
+               {"due_date", q.is_null(7) ? std::string() : fmt_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
     } else {
         throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
     }

@@ -1288,8 +1288,13 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 {"proposals", {"snapshot_html"}},
                 {"contracts", {"snapshot_html"}},
             };
+            // A planned invoice (a draft) is issued on a device: its dates and
+            // printed copy are new, the copy rendered by the server.
+            const bool issuing = g.t->name == "invoices" && !g.before.empty() && g.before.at("status") == "draft";
+            if (issuing && after["status"] != "draft") snapshots.push_back({g.t, g.row});
             if (auto so = kServerOnly.find(g.t->name); so != kServerOnly.end() && !g.before.empty()) {
                 for (const auto& col : so->second) {
+                    if (issuing && (col == "issued_on" || col == "due_on" || col == "snapshot_html")) continue;
                     auto b0 = g.before.find(col);
                     if (b0 == g.before.end() || after[col] == b0->second || replacement.count(col)) continue;
                     restore.push_back(col);
@@ -1490,7 +1495,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         {
             // Invoices held back by an earlier batch (see below) come again.
             const Table* inv_t = c.table("invoices");
-            Stmt q(db, "SELECT id FROM invoices WHERE number IS NULL AND status != 'void'");
+            Stmt q(db, "SELECT id FROM invoices WHERE number IS NULL AND status NOT IN ('void', 'draft')");
             while (q.step()) candidates.push_back({inv_t, q.text(0)});
         }
         for (const auto& m : candidates) {
@@ -1498,7 +1503,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             auto v = row_values(st, *m.first, m.second);
             if (v.empty() || !v["number"].is_null()) continue;
             if (m.first->name == "proposals" && v["status"] != "accepted") continue;
-            if (v["status"] == "void" || (m.first->name == "contracts" && v["status"] == "superseded")) continue;
+            if (v["status"] == "void" || v["status"] == "draft" || (m.first->name == "contracts" && v["status"] == "superseded")) continue;
             // In the order made; the invoices of one schedule in its order.
             char pos[16];
             std::snprintf(pos, sizeof pos, "%06lld", (long long)(v["position"].is_number_integer() ? v["position"].get<int64_t>() : 0));

@@ -277,22 +277,53 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
         }
         json lines = json::array({json{{"text", text}, {"amount", amount}}});
         // One invoice per line of the schedule, whichever device issues it.
+        // The advance is issued at signing; a later payment ("on launch")
+        // is planned: a draft without number or due date until the manager
+        // issues it (issue_invoice), its due date counted from then.
         std::string id = uuid_from("invoice|" + std::string(contract_id) + "|" + std::to_string(position));
-        DocNumber n = document_number(db, "invoice", year_of(std::string(issued_on)));
+        const bool now_due = position == 1;
+        DocNumber n = now_due ? document_number(db, "invoice", year_of(std::string(issued_on))) : DocNumber{};
         Stmt ins(db, "INSERT INTO invoices(id, lead_id, contract_id, number, provisional_number, status, lang, currency, lines_json, subtotal_minor,"
                      " tax_minor, total_minor, issued_on, due_on, created_at, updated_at, position)"
-                     " VALUES (?1, ?2, ?3, nullif(?4, ''), nullif(?13, ''), 'issued', ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12, ?12, ?14)");
-        ins.bind(13, n.provisional).bind(14, (int64_t)position);
+                     " VALUES (?1, ?2, ?3, nullif(?4, ''), nullif(?13, ''), ?15, ?5, ?6, ?7, ?8, ?9, ?8, nullif(?10, ''), nullif(?11, ''), ?12, ?12, ?14)");
+        ins.bind(13, n.provisional).bind(14, (int64_t)position).bind(15, now_due ? "issued" : "draft");
         ins.bind(1, id).bind(2, lead_id).bind(3, contract_id).bind(4, n.number).bind(5, lang).bind(6, currency)
-            .bind(7, lines.dump()).bind(8, amount).bind(9, tax).bind(10, issued_on).bind(11, due).bind(12, at).step();
-        std::string html = document_html(db, "invoice", id, parse_lang(lang));
-        Stmt snap(db, "UPDATE invoices SET snapshot_html = ?2 WHERE id = ?1");
-        snap.bind(1, id).bind(2, html).step();
+            .bind(7, lines.dump()).bind(8, amount).bind(9, tax).bind(10, now_due ? issued_on : "").bind(11, now_due ? due : "")
+            .bind(12, at).step();
+        if (now_due) {
+            std::string html = document_html(db, "invoice", id, parse_lang(lang));
+            Stmt snap(db, "UPDATE invoices SET snapshot_html = ?2 WHERE id = ?1");
+            snap.bind(1, id).bind(2, html).step();
+        }
         ids.push_back(id);
     }
     advance(db, lead_id, "invoiced", actor, at);
     sp.commit();
     return ids;
+}
+
+std::string issue_invoice(sqlite3* db, std::string_view invoice_id, std::string_view issued_on, int due_days, std::string_view actor,
+                          std::string_view at) {
+    check_time(at);
+    if (issued_on.size() != 10 || !is_iso_time(issued_on)) throw Error("invoice: issued_on: expected a date YYYY-MM-DD");
+    if (due_days < 0 || due_days > 365) throw Error("invoice: due_days: expected 0 to 365");
+    Savepoint sp(db, "atelier_issue_invoice");
+    Stmt q(db, "SELECT status, lang FROM invoices WHERE id = ?1");
+    q.bind(1, invoice_id);
+    if (!q.step()) throw Error("invoice: invoice_id: no invoice with id \"" + std::string(invoice_id) + "\"");
+    if (q.text(0) != "draft") throw Error("invoice: the invoice is " + q.text(0) + " already; only a planned one is issued");
+    std::string lang = q.text(1);
+    DocNumber n = document_number(db, "invoice", year_of(std::string(issued_on)));
+    Stmt up(db, "UPDATE invoices SET status = 'issued', number = nullif(?2, ''), provisional_number = nullif(?3, ''), issued_on = ?4,"
+                " due_on = ?5, updated_at = ?6 WHERE id = ?1");
+    up.bind(1, invoice_id).bind(2, n.number).bind(3, n.provisional).bind(4, issued_on)
+        .bind(5, add_working_days(std::string(issued_on), due_days)).bind(6, at).step();
+    std::string html = document_html(db, "invoice", invoice_id, parse_lang(lang));
+    Stmt snap(db, "UPDATE invoices SET snapshot_html = ?2 WHERE id = ?1");
+    snap.bind(1, invoice_id).bind(2, html).step();
+    (void)actor;
+    sp.commit();
+    return n.number.empty() ? n.provisional : n.number;
 }
 
 std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amount, std::string_view reference,

@@ -6,7 +6,8 @@
 //   create_proposal    a draft proposal from an estimate (the client link shows it live)
 //   accept_proposal    numbered, frozen (snapshot), lead → contract stage ready
 //   create_contract    from an accepted proposal, with appendices and the payment schedule
-//   create_invoices    one invoice per payment of the contract's schedule, numbered
+//   create_invoices    one invoice per payment of the contract's schedule: the advance issued and numbered,
+//                      later payments planned (drafts) until issue_invoice
 //   record_payment     idempotent by reference; the invoice status follows
 // Each is one savepoint: bad input changes nothing. Times come in as arguments.
 #pragma once
@@ -42,6 +43,12 @@ std::string create_contract(sqlite3* db, std::string_view proposal_id, std::stri
 std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_id, std::string_view issued_on,
                                          int due_days, std::string_view actor, std::string_view at);
 // Returns the invoice's status after the payment ("partially_paid", "paid").
+// Issues a planned invoice (a later line of the payment schedule, "on
+// launch"): its number, the issue date and a due date counted from it.
+// Returns its number (provisional on a replica).
+std::string issue_invoice(sqlite3* db, std::string_view invoice_id, std::string_view issued_on, int due_days, std::string_view actor,
+                          std::string_view at);
+
 std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amount_minor, std::string_view reference,
                            std::string_view received_on, std::string_view method, std::string_view at);
 

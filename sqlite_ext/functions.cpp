@@ -332,6 +332,11 @@ void fn_invoices_create(sqlite3_context* ctx, const Args& a) {
     result_json(ctx, json(ids).dump());
 }
 
+void fn_invoice_issue(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::issue_invoice(sqlite3_context_db_handle(ctx), a.text(0, "invoice_id"), a.text(1, "issued_on"),
+                                            (int)a.integer(2, "due_days"), a.text(3, "actor"), a.text_or(4, "at", atelier::now_iso())));
+}
+
 void fn_payment_record(sqlite3_context* ctx, const Args& a) {
     result_text(ctx, atelier::record_payment(sqlite3_context_db_handle(ctx), a.text(0, "invoice_id"), a.integer(1, "amount_minor"),
                                              a.text(2, "reference"), a.text(3, "received_on"), a.text_or(4, "method", ""),
@@ -398,6 +403,7 @@ const FunctionDef kFunctions[] = {
     {"atelier_proposal_accept", 2, 4, WRITES, guarded<fn_proposal_accept>},
     {"atelier_contract_create", 2, 3, WRITES, guarded<fn_contract_create>},
     {"atelier_invoices_create", 4, 5, WRITES, guarded<fn_invoices_create>},
+    {"atelier_invoice_issue", 4, 5, WRITES, guarded<fn_invoice_issue>},
     {"atelier_payment_record", 4, 6, WRITES, guarded<fn_payment_record>},
     {"atelier_link", 2, 3, WRITES, guarded<fn_link>},
     {"atelier_link_create", 2, 4, WRITES, guarded<fn_link_create>},
@@ -417,7 +423,7 @@ const char* const atelier_function_names[] = {
     "atelier_lead_move", "atelier_lead_create", "atelier_seed_demo", "atelier_uuid", "atelier_estimate",
     "atelier_amount_words", "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
     "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead", "atelier_proposal_create",
-    "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_payment_record", "atelier_link", "atelier_link_create",
+    "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_invoice_issue", "atelier_payment_record", "atelier_link", "atelier_link_create",
     "atelier_link_revoke", "atelier_send_brief", "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",
     "atelier_sync_digest", "atelier_sync_device", nullptr};
 

@@ -124,11 +124,12 @@ const LeadCard* Db::card(const std::string& lead_id) {
         c.brief_id = b.text(0); c.brief_code = b.text(1); c.brief_status = b.text(2);
         c.answers = atelier::parse_json_or_discard(b.text(3));
     }
-    atelier::Stmt d(db_, "SELECT 'estimate', id, 'ready', '', version, total_minor, created_at FROM estimates WHERE lead_id = ?1"
-                         " UNION ALL SELECT 'proposal', id, status, coalesce(number, provisional_number, ''), version, 0, created_at FROM proposals WHERE lead_id = ?1"
-                         " UNION ALL SELECT 'contract', id, status, coalesce(number, provisional_number, ''), version, 0, created_at FROM contracts WHERE lead_id = ?1"
-                         " UNION ALL SELECT 'invoice', id, status, coalesce(number, provisional_number, ''), 1, total_minor, created_at FROM invoices WHERE lead_id = ?1"
-                         " ORDER BY 7, 4");
+    // In the order made; the invoices of a schedule in its order.
+    atelier::Stmt d(db_, "SELECT 'estimate', id, 'ready', '', version, total_minor, created_at, 0 FROM estimates WHERE lead_id = ?1"
+                         " UNION ALL SELECT 'proposal', id, status, coalesce(number, provisional_number, ''), version, 0, created_at, 0 FROM proposals WHERE lead_id = ?1"
+                         " UNION ALL SELECT 'contract', id, status, coalesce(number, provisional_number, ''), version, 0, created_at, 0 FROM contracts WHERE lead_id = ?1"
+                         " UNION ALL SELECT 'invoice', id, status, coalesce(number, provisional_number, ''), 1, total_minor, created_at, position FROM invoices WHERE lead_id = ?1"
+                         " ORDER BY 7, 8, 4");
     d.bind(1, lead_id);
     while (d.step()) c.docs.push_back({d.text(0), d.text(1), d.text(2), d.text(3), d.int64(4), d.int64(5)});
     atelier::Stmt es(db_, "SELECT body_json, overrides_json, version FROM estimates WHERE lead_id = ?1 ORDER BY version DESC LIMIT 2");

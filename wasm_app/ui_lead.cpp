@@ -269,8 +269,15 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
         if (d.kind != "invoice") continue;
         ++n;
         if (d.status == "paid" || d.status == "void") continue;
-        std::string label = std::string(L3(st.lang, "Оплачен счёт ", "Facture payée ", "Invoice paid ")) + d.number;
         ImGui::PushID(d.id.c_str());
+        if (d.status == "draft") {
+            // A later payment of the schedule: issued when its moment comes (the launch).
+            if (button(("card.issue." + std::to_string(n)).c_str(), L3(st.lang, "Выставить следующий счёт", "Émettre la facture suivante", "Issue the next invoice")))
+                st.error = db.act([&](sqlite3* x) { atelier::issue_invoice(x, d.id, today(), 5, "manager", now); });
+            ImGui::PopID();
+            continue;
+        }
+        std::string label = std::string(L3(st.lang, "Оплачен счёт ", "Facture payée ", "Invoice paid ")) + d.number;
         if (button(("card.pay." + std::to_string(n)).c_str(), label.c_str())) {
             st.error = db.act([&](sqlite3* x) {
                 atelier::Stmt q(x, "SELECT total_minor - coalesce((SELECT sum(amount_minor) FROM payments WHERE invoice_id = ?1), 0) FROM invoices WHERE id = ?1");

@@ -127,6 +127,18 @@ test('the conveyor through the API, with errors naming the field', async () => {
   assert.equal((await api(`/api/documents/invoice/${inv.ids[0]}?lang=de`)).status, 400);
   assert.equal((await api(`/api/documents/invoice/no-such-id`)).status, 404);
 
+  // The balance is planned until the launch: not payable, then issued.
+  r = await api(`/api/invoices/${inv.ids[1]}/payments`, { method: 'POST', body: { amount_minor: 100, reference: 'early', received_on: '2026-11-30' } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /the invoice is draft/);
+  r = await api(`/api/invoices/${inv.ids[1]}/issue`, { method: 'POST', body: { issued_on: '2026-12-21', due_days: 5 } });
+  assert.equal(r.status, 200);
+  const issued = await r.json();
+  assert.match(issued.number, /^\d{4}-\d{4}$/);
+  assert.match(issued.url, new RegExp('^' + server.url + '/c/[A-Za-z0-9_-]{22}$'));
+  assert.equal(sql(server.db, `SELECT due_on FROM invoices WHERE id = '${inv.ids[1]}'`), '2026-12-28');
+  r = await api(`/api/invoices/${inv.ids[1]}/issue`, { method: 'POST', body: {} });
+  assert.equal(r.status, 400);
   for (const invoice of inv.ids) {
     const total = Number(sql(server.db, `SELECT total_minor FROM invoices WHERE id = '${invoice}'`));
     r = await api(`/api/invoices/${invoice}/payments`, { method: 'POST', body: { amount_minor: total, reference: 'virement-' + invoice, received_on: '2026-11-30' } });

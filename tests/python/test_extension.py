@@ -29,7 +29,7 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
                                  "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead",
                                  "atelier_proposal_create", "atelier_proposal_accept", "atelier_contract_create",
-                                 "atelier_invoices_create", "atelier_payment_record", "atelier_link",
+                                 "atelier_invoices_create", "atelier_invoice_issue", "atelier_payment_record", "atelier_link",
                                  "atelier_link_create", "atelier_link_revoke", "atelier_send_brief",
                                  "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",
                                  "atelier_sync_digest", "atelier_sync_device"})

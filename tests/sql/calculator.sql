@@ -49,8 +49,11 @@ SELECT atelier_proposal_create(atelier_estimate_lead('L1', '{"start_date":"2026-
 SELECT atelier_proposal_accept(id, 'Ольга Павлова', '198.51.100.4', '2026-11-24T12:00:00Z') FROM proposals WHERE lead_id = 'L1';
 SELECT atelier_contract_create(id, 'anna', '2026-11-24T13:00:00Z') IS NOT NULL FROM proposals WHERE lead_id = 'L1';
 SELECT json_array_length(atelier_invoices_create(id, '2026-11-25', 5, 'anna', '2026-11-25T09:00:00Z')) FROM contracts WHERE lead_id = 'L1';
-SELECT number, status, total_minor * 2 - (SELECT total_minor FROM estimates WHERE lead_id = 'L1') IN (0, 1) FROM invoices WHERE lead_id = 'L1' ORDER BY number;
+SELECT number, status, due_on, total_minor * 2 - (SELECT total_minor FROM estimates WHERE lead_id = 'L1') IN (0, 1) FROM invoices WHERE lead_id = 'L1' ORDER BY position;
 SELECT stage FROM leads WHERE id = 'L1';
 SELECT instr(atelier_document('invoice', id, 'ru'), 'Пекарня «Колос»') > 0, instr(atelier_document('invoice', id, 'ru'), 'копеек') > 0 FROM invoices WHERE lead_id = 'L1' LIMIT 1;
+-- The balance is planned until the launch; issued then, it falls due five working days later.
+SELECT atelier_invoice_issue(id, '2026-12-21', 5, 'anna', '2026-12-21T10:00:00Z') FROM invoices WHERE lead_id = 'L1' AND status = 'draft';
+SELECT number, status, issued_on, due_on FROM invoices WHERE lead_id = 'L1' ORDER BY position;
 SELECT atelier_payment_record(id, total_minor, 'pp-' || number, '2026-11-26') FROM invoices WHERE lead_id = 'L1' ORDER BY number;
 SELECT stage FROM leads WHERE id = 'L1';

@@ -131,7 +131,10 @@ TEST_CASE("documents: the conveyor moves the lead, and invoices add up") {
     REQUIRE(f.invoices.size() == 2);
     CHECK(f.t.count("SELECT sum(total_minor) FROM invoices") ==
           f.t.count("SELECT total_minor FROM estimates WHERE id = (SELECT estimate_id FROM proposals LIMIT 1)"));
-    CHECK(f.t.text("SELECT group_concat(number, ' ') FROM (SELECT number FROM invoices ORDER BY number)") == "2026-0001 2026-0002");
+    // The advance is issued at signing; the balance ("on launch") is planned:
+    // no number, no due date, until it is issued.
+    CHECK(f.t.text("SELECT group_concat(status || ' ' || coalesce(number, '-') || ' ' || coalesce(due_on, '-'), '; ')"
+                   " FROM (SELECT * FROM invoices ORDER BY position)") == "issued 2026-0001 2026-12-02; draft - -");
     CHECK(f.t.text("SELECT number FROM contracts") == "C-2026-001");
     CHECK(f.t.text("SELECT number FROM proposals") == "P-2026-001");
     CHECK(f.t.text("SELECT due_on FROM invoices LIMIT 1") == "2026-12-02");
@@ -139,7 +142,9 @@ TEST_CASE("documents: the conveyor moves the lead, and invoices add up") {
     SUBCASE("payments: partial, idempotent, and the lead is won when all is paid") {
         int64_t total = f.t.count("SELECT total_minor FROM invoices WHERE number = '2026-0001'");
         std::string inv1 = f.t.text("SELECT id FROM invoices WHERE number = '2026-0001'");
-        std::string inv2 = f.t.text("SELECT id FROM invoices WHERE number = '2026-0002'");
+        std::string inv2 = f.t.text("SELECT id FROM invoices WHERE position = 2");
+        CHECK_THROWS_WITH(record_payment(f.t.db, inv2, 1000, "bank-000", "2026-11-26", "", "2026-11-26T10:00:00Z"),
+                          doctest::Contains("the invoice is draft"));
         CHECK(record_payment(f.t.db, inv1, 1000, "bank-001", "2026-11-26", "", "2026-11-26T10:00:00Z") == "partially_paid");
         CHECK(record_payment(f.t.db, inv1, 1000, "bank-001", "2026-11-26", "", "2026-11-26T10:00:00Z") == "partially_paid");
         CHECK(f.t.count("SELECT count(*) FROM payments") == 1);
@@ -149,6 +154,11 @@ TEST_CASE("documents: the conveyor moves the lead, and invoices add up") {
                           doctest::Contains("exceeds what is left to pay"));
         CHECK(record_payment(f.t.db, inv1, total - 1000, "bank-002", "2026-11-26", "", "2026-11-26T10:00:00Z") == "paid");
         CHECK(f.t.text("SELECT stage FROM leads WHERE id = 'lead-golden'") == "invoiced");
+        // The launch, two weeks later: the balance is due five working days after it.
+        CHECK(issue_invoice(f.t.db, inv2, "2026-12-14", 5, "anna", "2026-12-14T10:00:00Z") == "2026-0002");
+        CHECK(f.t.text(("SELECT issued_on || ' ' || due_on FROM invoices WHERE id = '" + inv2 + "'").c_str()) == "2026-12-14 2026-12-21");
+        CHECK_THROWS_WITH(issue_invoice(f.t.db, inv2, "2026-12-15", 5, "anna", "2026-12-15T10:00:00Z"),
+                          doctest::Contains("the invoice is issued already"));
         int64_t total2 = f.t.count("SELECT total_minor FROM invoices WHERE number = '2026-0002'");
         CHECK(record_payment(f.t.db, inv2, total2, "bank-003", "2026-12-20", "online", "2026-12-20T10:00:00Z") == "paid");
         CHECK(f.t.text("SELECT stage FROM leads WHERE id = 'lead-golden'") == "won");

@@ -18,6 +18,8 @@
 //   POST /api/estimates/<id>/proposal    → {id, url}
 //   POST /api/proposals/<id>/contract    → {id, url}
 //   POST /api/contracts/<id>/invoices    {issued_on, due_days} → {ids, urls}
+//   POST /api/invoices/<id>/issue        {issued_on, due_days} → {number, url}: a planned invoice (a later
+//                                        payment of the schedule) issued, due counted from today
 //   POST /api/invoices/<id>/payments     {amount_minor, reference, received_on, method} → {status}
 //   GET  /api/documents/<kind>/<id>?lang=ru|fr|en   the document's HTML
 //   GET  /api/outbox                     queued and sent notifications
@@ -438,6 +440,15 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             json urls = json::array();
             for (const auto& id : ids) urls.push_back(opt.base_url + "/c/" + link_for(d.db, "invoice", id, now_iso()));
             send_json(res, 201, json{{"ids", ids}, {"urls", urls}});
+        });
+    }));
+    svr.Post(R"(/api/invoices/([A-Za-z0-9-]{1,64})/issue)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string issued = str_field(b, "issued_on", false, now_iso().substr(0, 10));
+        int64_t due = int_field(b, "due_days", false, 5);
+        guarded_write(d, res, [&] {
+            std::string number = issue_invoice(d.db, req.matches[1].str(), issued, (int)due, p.email, now_iso());
+            send_json(res, 200, json{{"number", number}, {"url", opt.base_url + "/c/" + link_for(d.db, "invoice", req.matches[1].str(), now_iso())}});
         });
     }));
     svr.Post(R"(/api/invoices/([A-Za-z0-9-]{1,64})/payments)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
