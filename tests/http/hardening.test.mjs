@@ -258,8 +258,8 @@ test('intake takes only what a visitor may say: amount, currency and source are 
     ids.push((await r.json()).id);
   }
   const rows = sql(server.db, `SELECT amount_minor, currency, source, stage FROM leads WHERE id IN ('${ids.join("','")}')`).split('\n');
-  assert.deepEqual(rows, ['0|RUB|website|brief_sent', '0|RUB|website|brief_sent'].map(x => x.replace('brief_sent', rows[0].split('|')[3])));
-  assert.ok(rows.every(x => x.startsWith('0|RUB|website|')), rows.join('; '));
+  assert.equal(rows.length, 2);
+  assert.ok(rows.every(x => /^0\|RUB\|website\|(new|brief_sent)$/.test(x)), rows.join('; '));
   assert.equal(sql(server.db, "SELECT sum(amount_minor) >= 0 FROM leads"), '1');
   // A UTM value that is not a string is refused, naming the field.
   r = await fetch(server.url + '/api/leads', { method: 'POST', headers: { 'content-type': 'application/json' },
