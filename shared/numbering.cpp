@@ -44,7 +44,7 @@ std::string next_number(sqlite3* db, std::string_view series, int year) {
     // The format of a new year follows the latest year's format of the series.
     Stmt ins(db, "INSERT INTO number_series(series, year, last_value, format)"
                  " VALUES (?1, ?2, 0, coalesce((SELECT format FROM number_series WHERE series = ?1 ORDER BY year DESC LIMIT 1),"
-                 " CASE ?1 WHEN 'invoice' THEN '{year}-{n:4}' WHEN 'contract' THEN 'C-{year}-{n:3}' ELSE 'P-{year}-{n:3}' END))"
+                 " CASE ?1 WHEN 'invoice' THEN '{year}-{n:4}' WHEN 'contract' THEN 'C-{year}-{n:4}' ELSE 'P-{year}-{n:4}' END))"
                  " ON CONFLICT(series, year) DO NOTHING");
     ins.bind(1, series).bind(2, (int64_t)year).step();
     Stmt up(db, "UPDATE number_series SET last_value = last_value + 1 WHERE series = ?1 AND year = ?2"
@@ -57,6 +57,28 @@ std::string next_number(sqlite3* db, std::string_view series, int year) {
     std::string out = format_number(fmt, year, n);
     sp.commit();
     return out;
+}
+
+std::string set_number_format(sqlite3* db, std::string_view series, std::string_view prefix, bool with_year, int width,
+                              int from_year) {
+    if (series != "proposal" && series != "contract" && series != "invoice")
+        throw Error("number_format: series: expected proposal, contract or invoice, got \"" + std::string(series).substr(0, 40) + "\"");
+    if (prefix.size() > 12) throw Error("number_format: prefix: at most 12 characters");
+    for (char c : prefix)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '/' || c == '.' || c == '_'))
+            throw Error("number_format: prefix: use only Latin letters, digits and - / . _");
+    if (width < 1 || width > 8) throw Error("number_format: width: expected 1 to 8 digits");
+    if (from_year < 2000 || from_year > 9999) throw Error("number_format: year: expected 2000 to 9999");
+    std::string fmt = std::string(prefix) + (with_year ? "{year}-" : "") + "{n:" + std::to_string(width) + "}";
+    Savepoint sp(db, "atelier_number_format");
+    // From `from_year` on; numbers already given keep their text.
+    Stmt ins(db, "INSERT INTO number_series(series, year, last_value, format) VALUES (?1, ?2, 0, ?3)"
+                 " ON CONFLICT(series, year) DO UPDATE SET format = excluded.format");
+    ins.bind(1, series).bind(2, (int64_t)from_year).bind(3, fmt).step();
+    Stmt up(db, "UPDATE number_series SET format = ?3 WHERE series = ?1 AND year > ?2");
+    up.bind(1, series).bind(2, (int64_t)from_year).bind(3, fmt).step();
+    sp.commit();
+    return format_number(fmt, from_year, 1);
 }
 
 DocNumber document_number(sqlite3* db, std::string_view series, int year) {

@@ -24,6 +24,14 @@ struct DocNumber {
 };
 DocNumber document_number(sqlite3* db, std::string_view series, int year);
 
+// Sets how a series' numbers look from `from_year` on: a prefix (Latin
+// letters, digits, - / . _; at most 12), the year or not, the width of the
+// counter (1–8 digits): ("F-", true, 5) → "F-2026-00001". Numbers already
+// given keep their text; the counter goes on. Returns the first number the
+// format would give, as a sample. The same format serves every host.
+std::string set_number_format(sqlite3* db, std::string_view series, std::string_view prefix, bool with_year, int width,
+                              int from_year);
+
 // Formats a number the way the series does ("{year}-{n:4}" → "2026-0042").
 std::string format_number(std::string_view format, int year, int64_t n);
 

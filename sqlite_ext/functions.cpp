@@ -280,6 +280,12 @@ void fn_document(sqlite3_context* ctx, const Args& a) {
                                             atelier::parse_lang(a.text(2, "lang"))));
 }
 
+void fn_number_format(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::set_number_format(sqlite3_context_db_handle(ctx), a.text(0, "series"), a.text(1, "prefix"),
+                                                a.integer(2, "with_year") != 0, (int)a.integer(3, "width"),
+                                                (int)(a.argc > 4 ? a.integer(4, "from_year") : std::stoi(atelier::now_iso().substr(0, 4)))));
+}
+
 void fn_next_number(sqlite3_context* ctx, const Args& a) {
     result_text(ctx, atelier::next_number(sqlite3_context_db_handle(ctx), a.text(0, "series"), (int)a.integer(1, "year")));
 }
@@ -395,6 +401,7 @@ const FunctionDef kFunctions[] = {
     {"atelier_render", 2, 2, PURE, guarded<fn_render>},
     {"atelier_document", 3, 3, SQLITE_UTF8, guarded<fn_document>},
     {"atelier_next_number", 2, 2, WRITES, guarded<fn_next_number>},
+    {"atelier_number_format", 4, 5, WRITES, guarded<fn_number_format>},
     {"atelier_brief_validate", 2, 2, PURE, guarded<fn_brief_validate>},
     {"atelier_install_defaults", 0, 1, WRITES, guarded<fn_install_defaults>},
     {"atelier_brief_save", 5, 6, WRITES, guarded<fn_brief_save>},
@@ -421,7 +428,7 @@ const FunctionDef kFunctions[] = {
 const char* const atelier_function_names[] = {
     "atelier_version", "atelier_migrate", "atelier_money", "atelier_money_parse", "atelier_stage_allowed",
     "atelier_lead_move", "atelier_lead_create", "atelier_seed_demo", "atelier_uuid", "atelier_estimate",
-    "atelier_amount_words", "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
+    "atelier_amount_words", "atelier_render", "atelier_document", "atelier_next_number", "atelier_number_format", "atelier_brief_validate",
     "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead", "atelier_proposal_create",
     "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_invoice_issue", "atelier_payment_record", "atelier_link", "atelier_link_create",
     "atelier_link_revoke", "atelier_send_brief", "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",

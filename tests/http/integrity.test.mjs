@@ -69,3 +69,26 @@ test('a contract or an invoice without its number yet says "draft — number on 
   assert.match(chtml, /brouillon — numéro attribué à l’émission/);
   assert.doesNotMatch(chtml, /D-8fa6-0003/);
 });
+
+test('one number format per series, set by the owner from a year on; numbers already given keep theirs', async () => {
+  let r = await server.api('/api/numbering/invoice', { method: 'PUT', body: { prefix: 'F-', year: true, width: 5, from_year: 2030 } });
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), { sample: 'F-2030-00001' });
+  assert.equal(sql(server.db, "SELECT atelier_next_number('invoice', 2030)"), 'F-2030-00001');
+  assert.equal(sql(server.db, "SELECT atelier_next_number('invoice', 2031)"), 'F-2031-00001', 'later years follow');
+  r = await server.api('/api/numbering/contract', { method: 'PUT', body: { prefix: 'Д-', width: 4 } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /prefix: use only Latin letters, digits/);
+  r = await server.api('/api/numbering/receipt', { method: 'PUT', body: { prefix: 'R-' } });
+  assert.equal(r.status, 404);
+  // A manager may not.
+  r = await server.api('/api/users', { method: 'POST', body: { email: 'num@atlas.example', password: 'manager-password-9', role: 'manager' } });
+  assert.equal(r.status, 201);
+  const login = await fetch(server.url + '/api/login', { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'num@atlas.example', password: 'manager-password-9' }) });
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const { csrf_token } = await login.json();
+  r = await fetch(server.url + '/api/numbering/invoice', { method: 'PUT',
+    headers: { cookie, 'x-csrf-token': csrf_token, 'content-type': 'application/json' }, body: JSON.stringify({ prefix: 'X-' }) });
+  assert.equal(r.status, 403);
+});

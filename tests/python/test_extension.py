@@ -26,7 +26,7 @@ class ExtensionTest(unittest.TestCase):
         self.assertEqual(names, {"atelier_version", "atelier_migrate", "atelier_money", "atelier_money_parse",
                                  "atelier_stage_allowed", "atelier_lead_move", "atelier_lead_create",
                                  "atelier_seed_demo", "atelier_uuid", "atelier_estimate", "atelier_amount_words",
-                                 "atelier_render", "atelier_document", "atelier_next_number", "atelier_brief_validate",
+                                 "atelier_render", "atelier_document", "atelier_next_number", "atelier_number_format", "atelier_brief_validate",
                                  "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead",
                                  "atelier_proposal_create", "atelier_proposal_accept", "atelier_contract_create",
                                  "atelier_invoices_create", "atelier_invoice_issue", "atelier_payment_record", "atelier_link",

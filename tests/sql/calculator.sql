@@ -57,3 +57,9 @@ SELECT atelier_invoice_issue(id, '2026-12-21', 5, 'anna', '2026-12-21T10:00:00Z'
 SELECT number, status, issued_on, due_on FROM invoices WHERE lead_id = 'L1' ORDER BY position;
 SELECT atelier_payment_record(id, total_minor, 'pp-' || number, '2026-11-26') FROM invoices WHERE lead_id = 'L1' ORDER BY number;
 SELECT stage FROM leads WHERE id = 'L1';
+-- Numbering: one format per series, set by the studio from a year on; numbers already given keep theirs.
+SELECT atelier_number_format('invoice', 'F-', 1, 5, 2027);
+SELECT atelier_next_number('invoice', 2026), atelier_next_number('invoice', 2027);
+SELECT atelier_number_format('invoice', 'F 1', 1, 5);
+SELECT atelier_number_format('receipt', 'R-', 1, 5);
+SELECT atelier_number_format('contract', 'C-', 0, 9);

@@ -135,8 +135,8 @@ TEST_CASE("documents: the conveyor moves the lead, and invoices add up") {
     // no number, no due date, until it is issued.
     CHECK(f.t.text("SELECT group_concat(status || ' ' || coalesce(number, '-') || ' ' || coalesce(due_on, '-'), '; ')"
                    " FROM (SELECT * FROM invoices ORDER BY position)") == "issued 2026-0001 2026-12-02; draft - -");
-    CHECK(f.t.text("SELECT number FROM contracts") == "C-2026-001");
-    CHECK(f.t.text("SELECT number FROM proposals") == "P-2026-001");
+    CHECK(f.t.text("SELECT number FROM contracts") == "C-2026-0001");
+    CHECK(f.t.text("SELECT number FROM proposals") == "P-2026-0001");
     CHECK(f.t.text("SELECT due_on FROM invoices LIMIT 1") == "2026-12-02");
 
     SUBCASE("payments: partial, idempotent, and the lead is won when all is paid") {
@@ -186,7 +186,7 @@ TEST_CASE("numbering: gapless per series and year, format configurable, atomic")
     CHECK(next_number(t.db, "invoice", 2026) == "2026-0001");
     CHECK(next_number(t.db, "invoice", 2026) == "2026-0002");
     CHECK(next_number(t.db, "invoice", 2027) == "2027-0001");
-    CHECK(next_number(t.db, "contract", 2026) == "C-2026-001");
+    CHECK(next_number(t.db, "contract", 2026) == "C-2026-0001");
     {
         Savepoint outer(t.db, "caller");
         CHECK(next_number(t.db, "invoice", 2026) == "2026-0003");

@@ -22,6 +22,8 @@
 //                                        payment of the schedule) issued, due counted from today
 //   POST /api/invoices/<id>/payments     {amount_minor, reference, received_on, method} → {status}
 //   GET  /api/documents/<kind>/<id>?lang=ru|fr|en   the document's HTML
+//   PUT  /api/numbering/<series>         {prefix, year, width, from_year} → {sample}: the owner sets how proposals,
+//                                        contracts or invoices are numbered from that year on
 //   GET  /api/outbox                     queued and sent notifications
 //   POST /api/users                      {email, name, password, role}: the owner adds a manager (or owner)
 //
@@ -45,6 +47,7 @@
 #include "store.h"
 #include "workflow.h"
 #include "documents.h"
+#include "numbering.h"
 #include "sync.h"
 
 namespace atelier {
@@ -470,6 +473,19 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             std::string msg = e.what();
             send_error(res, msg.find(" with id ") != std::string::npos ? 404 : 400, msg);
         }
+    }));
+    svr.Put(R"(/api/numbering/(proposal|contract|invoice))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        if (p.role != "owner") return send_error(res, 403, "only the owner sets how documents are numbered");
+        json b = body_json(req);
+        std::string prefix = str_field(b, "prefix", false, "");
+        auto year = b.find("year");
+        if (year != b.end() && !year->is_boolean()) throw Error("year: expected true or false");
+        int64_t width = int_field(b, "width", false, 4);
+        int64_t from = int_field(b, "from_year", false, std::stoi(now_iso().substr(0, 4)));
+        guarded_write(d, res, [&] {
+            std::string sample = set_number_format(d.db, req.matches[1].str(), prefix, year == b.end() || year->get<bool>(), (int)width, (int)from);
+            send_json(res, 200, json{{"sample", sample}});
+        });
     }));
     svr.Post("/api/users", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         if (p.role != "owner") return send_error(res, 403, "only the owner adds accounts");
