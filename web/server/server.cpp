@@ -376,6 +376,21 @@ bool is_script_request(const httplib::Request& req) {
     return type.find("application/json") != std::string::npos;  // forms cannot send it without a preflight
 }
 
+// What a visitor reads when the site form was refused: the fields to check,
+// in the form's language, not the core's message.
+std::string visitor_message(const std::string& err, Lang lang) {
+    const int li = lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2;
+    static const char* const name[3] = {"Укажите, как к вам обращаться.", "Indiquez votre nom.", "Please tell us your name."};
+    static const char* const email[3] = {"Проверьте адрес e-mail.", "Vérifiez l’adresse e-mail.", "Please check the e-mail address."};
+    static const char* const phone[3] = {"Проверьте номер телефона.", "Vérifiez le numéro de téléphone.", "Please check the phone number."};
+    static const char* const other[3] = {"Проверьте поля формы.", "Vérifiez les champs du formulaire.", "Please check the form’s fields."};
+    std::string out;
+    if (err.find("client_name:") != std::string::npos) out += name[li];
+    if (err.find("email:") != std::string::npos) out += (out.empty() ? "" : " ") + std::string(email[li]);
+    if (err.find("phone:") != std::string::npos) out += (out.empty() ? "" : " ") + std::string(phone[li]);
+    return out.empty() ? other[li] : out;
+}
+
 // A thank-you page for a plain form post (the visitor sees the answer).
 void intake_page(httplib::Response& res, int status, Lang lang, bool ok, const std::string& detail) {
     static const char* const title[3][2] = {{"Заявка не отправлена", "Спасибо! Заявка отправлена"},
@@ -435,7 +450,14 @@ void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const
     Lang lang = Lang::ru;
     auto answer = [&](int status, const std::string& msg, const std::string& id) {
         if (script) return id.empty() ? send_error(res, status, msg) : send_json(res, status, json{{"id", id}});
-        intake_page(res, status, lang, !id.empty(), msg);
+        const int li = lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2;
+        static const char* const busy[3] = {"Слишком много заявок подряд. Попробуйте через минуту.",
+                                            "Trop de demandes à la suite. Réessayez dans une minute.",
+                                            "Too many requests in a row. Please try again in a minute."};
+        static const char* const big[3] = {"Сообщение слишком длинное: сократите его, пожалуйста.",
+                                           "Le message est trop long : raccourcissez-le, s’il vous plaît.",
+                                           "The message is too long: please shorten it."};
+        intake_page(res, status, lang, !id.empty(), status == 429 ? busy[li] : status == 413 ? big[li] : visitor_message(msg, lang));
     };
     if (int wait = limiter.check(client_addr(req, opt))) {
         res.set_header("Retry-After", std::to_string(wait));
