@@ -207,7 +207,7 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, cons
                " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
                " WHERE b.lead_id = (SELECT lead_id FROM briefs WHERE id = ?1) ORDER BY b.updated_at DESC, b.rowid DESC LIMIT 1");
     q.bind(1, brief_id);
-    if (!q.step()) throw Error("brief: no brief with id \"" + std::string(brief_id) + "\"");
+    if (!q.step()) throw Error("brief: no brief with id \"" + std::string(brief_id) + "\"", ErrorKind::not_found);
     json stored = parse_json(q.text(0), "brief.answers"), tpl = parse_json(q.text(1), "brief_template");
     const json& answers = override_answers ? *override_answers : stored;
     std::map<std::string, std::string> errs;

@@ -345,6 +345,21 @@ json structure_data(sqlite3* db, const std::string& lead_id, Lang l) {
 
 }  // namespace
 
+// How the document was accepted, in one line: the client's own online
+// acceptance, or one a manager recorded (by phone, e-mail or on paper) with
+// the manager's name, so that the two never read alike.
+static std::string acceptance_text(Lang l, const std::string& channel, const std::string& name, const std::string& date,
+                                   const std::string& recorded_by) {
+    auto how = [&](const char* ru, const char* fr, const char* en) { return std::string(l == Lang::ru ? ru : l == Lang::fr ? fr : en); };
+    if (channel == "online")
+        return how("Принято клиентом онлайн: ", "Acceptée en ligne par le client : ", "Accepted online by the client: ") + name + ", " + date;
+    std::string way = channel == "phone" ? how("по телефону", "par téléphone", "by phone")
+                    : channel == "email" ? how("по электронной почте", "par e-mail", "by e-mail")
+                                         : how("на бумаге", "sur papier", "on paper");
+    return how("Принято ", "Acceptée ", "Accepted ") + way + ": " + name + ", " + date +
+           how(" (записано менеджером: ", " (enregistrée par ", " (recorded by ") + recorded_by + ")";
+}
+
 json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, Lang l) {
     const std::string id(id_sv);
     json d;
@@ -357,14 +372,14 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     json doc;
     if (kind == "proposal" || kind == "contract") {
         std::string sql = kind == "proposal"
-            ? "SELECT p.lead_id, e.body_json, p.number, p.version, p.status, p.accepted_by, p.accepted_at, p.created_at"
-              " FROM proposals p JOIN estimates e ON e.id = p.estimate_id WHERE p.id = ?1"
+            ? "SELECT p.lead_id, e.body_json, p.number, p.version, p.status, p.accepted_by, p.accepted_at, p.created_at,"
+              " coalesce(p.accepted_channel, 'online'), coalesce(p.recorded_by, '') FROM proposals p JOIN estimates e ON e.id = p.estimate_id WHERE p.id = ?1"
             : "SELECT c.lead_id, e.body_json, c.number, c.version, c.status, c.accepted_by,"
-              " c.accepted_at, c.created_at FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
+              " c.accepted_at, c.created_at, coalesce(c.accepted_channel, 'online'), coalesce(c.recorded_by, '') FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
               " JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1";
         Stmt q(db, sql.c_str());
         q.bind(1, id);
-        if (!q.step()) throw Error("document: id: no " + std::string(kind) + " with id \"" + id + "\"");
+        if (!q.step()) throw Error("document: id: no " + std::string(kind) + " with id \"" + id + "\"", ErrorKind::not_found);
         lead_id = q.text(0);
         estimate_body = q.text(1);
         bool accepted = q.text(4) == "accepted";
@@ -373,13 +388,14 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         json number = !q.is_null(2) ? json(q.text(2)) : kind == "contract" ? labels(l)["draft_number"] : json(nullptr);
         doc = {{"number", number}, {"version", std::to_string(q.int64(3))},
                {"status", q.text(4)}, {"accepted", accepted}, {"accepted_by", q.text(5)},
-               {"accepted_at", accepted ? fmt_date(q.text(6), l) : ""}, {"date", fmt_date(q.text(7), l)}};
+               {"accepted_at", accepted ? fmt_date(q.text(6), l) : ""}, {"date", fmt_date(q.text(7), l)},
+               {"acceptance", accepted ? acceptance_text(l, q.text(8), q.text(5), fmt_date(q.text(6), l), q.text(9)) : ""}};
     } else if (kind == "invoice") {
         Stmt q(db, "SELECT lead_id, number, currency, lines_json, tax_minor, total_minor,"
                    " issued_on, due_on, status, created_at, (SELECT body_json FROM estimates e JOIN proposals p ON p.estimate_id = e.id"
                    " JOIN contracts c ON c.proposal_id = p.id WHERE c.id = invoices.contract_id) FROM invoices WHERE id = ?1");
         q.bind(1, id);
-        if (!q.step()) throw Error("document: id: no invoice with id \"" + id + "\"");
+        if (!q.step()) throw Error("document: id: no invoice with id \"" + id + "\"", ErrorKind::not_found);
         lead_id = q.text(0);
         Currency cur = parse_currency(q.text(2));
         json lines = parse_json_or_discard(q.text(3));
@@ -423,7 +439,7 @@ std::string document_html(sqlite3* db, std::string_view kind, std::string_view i
     std::string sql = "SELECT snapshot_html, lang FROM " + std::string(kind) + "s WHERE id = ?1";
     Stmt s(db, sql.c_str());
     s.bind(1, id);
-    if (!s.step()) throw Error("document: id: no " + std::string(kind) + " with id \"" + std::string(id) + "\"");
+    if (!s.step()) throw Error("document: id: no " + std::string(kind) + " with id \"" + std::string(id) + "\"", ErrorKind::not_found);
     if (!s.is_null(0) && s.text(1) == lang_code(l)) return s.text(0);
     // A template the studio stored for this kind and language, else the default.
     Stmt t(db, "SELECT body FROM templates WHERE kind = ?1 AND lang = ?2 ORDER BY version DESC LIMIT 1");

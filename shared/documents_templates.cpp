@@ -80,7 +80,7 @@ const char* kPaymentsTable = R"M(<table>
 std::string proposal() {
     return head("{{t.proposal}} {{doc.number}} — {{client.display}}") + R"M(<p class="muted">{{studio.name}} · {{studio.email}} · {{studio.phone}}</p>
 <h1>{{t.proposal}}{{#doc.number}} № {{doc.number}}{{/doc.number}}</h1>
-<p>{{t.for_client}}: <strong>{{client.display}}</strong><br>{{t.date}}: {{doc.date}} · {{t.version}} {{doc.version}}{{#doc.accepted}} · <span class="status">{{t.accepted_by}} {{doc.accepted_by}}, {{doc.accepted_at}}</span>{{/doc.accepted}}</p>
+<p>{{t.for_client}}: <strong>{{client.display}}</strong><br>{{t.date}}: {{doc.date}} · {{t.version}} {{doc.version}}{{#doc.accepted}} · <span class="status">{{doc.acceptance}}</span>{{/doc.accepted}}</p>
 {{#title}}<p>{{title}}</p>{{/title}}
 <h2>{{t.structure}}</h2>
 <ul class="tree">{{#structure}}<li>{{name}}{{#has_children}}<ul>{{#children}}<li>{{name}}</li>{{/children}}</ul>{{/has_children}}</li>{{/structure}}</ul>
@@ -113,7 +113,7 @@ std::string contract() {
 <p>{{t.dates_text}} {{working_days}}.</p>
 <h2>4. {{t.acceptance}}</h2>
 <p>{{t.acceptance_text}}</p>
-<div class="stamp"><div>{{t.contractor}}<br>{{studio.legal_name}}</div><div>{{t.customer}}<br>{{client.display}}{{#doc.accepted}}<br><span class="status">{{t.accepted_by}} {{doc.accepted_by}}, {{doc.accepted_at}}</span>{{/doc.accepted}}</div></div>
+<div class="stamp"><div>{{t.contractor}}<br>{{studio.legal_name}}</div><div>{{t.customer}}<br>{{client.display}}{{#doc.accepted}}<br><span class="status">{{doc.acceptance}}</span>{{/doc.accepted}}</div></div>
 <section class="appendix"><h2>{{t.appendix}} 1. {{t.statement_of_work}}</h2>
 )M" + kLinesTable + R"M(</section>
 <section class="appendix"><h2>{{t.appendix}} 2. {{t.schedule}}</h2>

@@ -39,7 +39,7 @@ static std::string lead_of(sqlite3* db, std::string_view kind, std::string_view 
         throw Error("link: kind: expected brief, proposal, contract or invoice, got \"" + std::string(kind) + "\"");
     Stmt q(db, ("SELECT lead_id FROM " + table + " WHERE id = ?1").c_str());
     q.bind(1, doc_id);
-    if (!q.step()) throw Error("link: doc_id: no " + std::string(kind) + " with id \"" + std::string(doc_id) + "\"");
+    if (!q.step()) throw Error("link: doc_id: no " + std::string(kind) + " with id \"" + std::string(doc_id) + "\"", ErrorKind::not_found);
     return q.text(0);
 }
 

@@ -59,11 +59,11 @@ MoveResult move_lead(sqlite3* db, std::string_view lead_id, std::string_view to,
     Savepoint sp(db, "atelier_lead_move");
     Stmt cur(db, "SELECT stage, (SELECT count(*) FROM stage_events WHERE lead_id = ?1) FROM leads WHERE id = ?1");
     cur.bind(1, lead_id);
-    if (!cur.step()) throw Error("lead_move: lead_id: no lead with id \"" + std::string(lead_id) + "\"");
+    if (!cur.step()) throw Error("lead_move: lead_id: no lead with id \"" + std::string(lead_id) + "\"", ErrorKind::not_found);
     std::string from = cur.text(0);
     int64_t seq = cur.int64(1);
     if (!stage_allowed(from, to))
-        throw Error("lead_move: cannot move a lead from '" + from + "' to '" + std::string(to) + "'");
+        throw Error("lead_move: cannot move a lead from '" + from + "' to '" + std::string(to) + "'", ErrorKind::conflict);
 
     std::string event_id = uuid_from(std::string(lead_id) + "|" + std::to_string(seq) + "|" + std::string(to) + "|" +
                                      std::string(at) + "|" + std::string(actor));

@@ -120,7 +120,17 @@ std::string Stmt::text(int col) const {
 bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Savepoint::Savepoint(sqlite3* db, const char* name) : db_(db), name_(name) {
-    exec(db_, ("SAVEPOINT " + name_).c_str());
+    char* err = nullptr;
+    if (sqlite3_exec(db_, ("SAVEPOINT " + name_).c_str(), nullptr, nullptr, &err) == SQLITE_OK) return;
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    // SQLite opens no savepoint while a write statement is running, which is
+    // the case of a writing SQL function called inside INSERT … SELECT or
+    // UPDATE: say how to call it instead.
+    if (msg.find("statements in progress") != std::string::npos)
+        throw Error("call this function from a plain SELECT, not inside INSERT, UPDATE or DELETE: SQLite cannot open"
+                    " a savepoint while a write statement runs", ErrorKind::conflict);
+    throw DbError("savepoint: " + msg);
 }
 Savepoint::~Savepoint() {
     if (done_) return;

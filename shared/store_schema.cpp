@@ -329,6 +329,55 @@ UPDATE api_tokens SET expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+
 ALTER TABLE sessions ADD COLUMN addr TEXT NOT NULL DEFAULT '';
 ALTER TABLE invoices ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 )SQL"},
+    {6, "the event journal, lead owners, how an acceptance was made, reasons for a lost lead", R"SQL(
+-- One row per transition of the conveyor, written in the transition's own
+-- transaction: what the timeline, the notifications and the analytics read.
+-- actor is a user id, 'client' or 'system'; actor_name the name at the time
+-- (replicas do not hold the users table); channel how it came: online (the
+-- client's page), phone, email, paper, app, api, sql, system.
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 64),
+  actor TEXT NOT NULL CHECK (length(actor) > 0),
+  actor_name TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL,
+  payload_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload_json))
+);
+CREATE INDEX events_lead ON events(lead_id, at);
+CREATE INDEX events_kind ON events(kind, at);
+-- The lead's owner: a user id (no foreign key: replicas hold no users).
+ALTER TABLE leads ADD COLUMN owner_id TEXT;
+ALTER TABLE leads ADD COLUMN owner_name TEXT NOT NULL DEFAULT '';
+-- An acceptance the client made online (channel 'online', the client's name
+-- and address) or one a manager recorded (phone, email, paper, with a note
+-- and the manager's name in recorded_by).
+ALTER TABLE proposals ADD COLUMN accepted_channel TEXT;
+ALTER TABLE proposals ADD COLUMN accepted_note TEXT;
+ALTER TABLE proposals ADD COLUMN recorded_by TEXT;
+ALTER TABLE contracts ADD COLUMN accepted_channel TEXT;
+ALTER TABLE contracts ADD COLUMN accepted_note TEXT;
+ALTER TABLE contracts ADD COLUMN recorded_by TEXT;
+UPDATE proposals SET accepted_channel = 'online' WHERE accepted_at IS NOT NULL;
+UPDATE contracts SET accepted_channel = 'online' WHERE accepted_at IS NOT NULL;
+-- Why leads are lost: a list the studio edits; a lost lead names one.
+CREATE TABLE lost_reasons (
+  code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 40),
+  label_ru TEXT NOT NULL,
+  label_fr TEXT NOT NULL,
+  label_en TEXT NOT NULL,
+  position INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1))
+);
+INSERT INTO lost_reasons(code, label_ru, label_fr, label_en, position) VALUES
+  ('too_expensive', 'Дорого', 'Trop cher', 'Too expensive', 1),
+  ('competitor', 'Выбрали другую студию', 'A choisi un concurrent', 'Chose another studio', 2),
+  ('no_answer', 'Не выходит на связь', 'Ne répond plus', 'Stopped answering', 3),
+  ('postponed', 'Проект отложен', 'Projet reporté', 'Project postponed', 4),
+  ('not_our_work', 'Не наш профиль', 'Hors de notre métier', 'Not our kind of work', 5),
+  ('other', 'Другое', 'Autre', 'Other', 6);
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

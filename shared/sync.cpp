@@ -278,7 +278,8 @@ void conn_destroy(void* p) {
 
 const std::vector<std::string> kTables = {
     "studio",   "clients",   "leads",    "stage_events", "brief_templates", "briefs",        "price_lists",
-    "estimates", "proposals", "contracts", "invoices",    "payments",        "templates", "notifications", "doc_links"};
+    "estimates", "proposals", "contracts", "invoices",    "payments",        "templates", "notifications", "doc_links",
+    "events",   "lost_reasons"};
 
 std::vector<Table> read_tables(sqlite3* db) {
     std::vector<Table> out;

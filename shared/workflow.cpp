@@ -24,7 +24,7 @@ namespace {
 std::string lead_stage(sqlite3* db, std::string_view lead_id) {
     Stmt q(db, "SELECT stage FROM leads WHERE id = ?1");
     q.bind(1, lead_id);
-    if (!q.step()) throw Error("lead_id: no lead with id \"" + std::string(lead_id) + "\"");
+    if (!q.step()) throw Error("lead: lead_id: no lead with id \"" + std::string(lead_id) + "\"", ErrorKind::not_found);
     return q.text(0);
 }
 
@@ -124,11 +124,11 @@ std::string estimate_lead(sqlite3* db, std::string_view lead_id, const json& opt
     Savepoint sp(db, "atelier_estimate_lead");
     Stmt l(db, "SELECT currency FROM leads WHERE id = ?1");
     l.bind(1, lead_id);
-    if (!l.step()) throw Error("lead_id: no lead with id \"" + std::string(lead_id) + "\"");
+    if (!l.step()) throw Error("estimate: lead_id: no lead with id \"" + std::string(lead_id) + "\"", ErrorKind::not_found);
     std::string currency = l.text(0);
     Stmt b(db, "SELECT id, answers_json FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC, rowid DESC LIMIT 1");
     b.bind(1, lead_id);
-    if (!b.step()) throw Error("estimate: the lead has no brief yet");
+    if (!b.step()) throw Error("estimate: the lead has no brief yet", ErrorKind::conflict);
     std::string brief_id = b.text(0);
     json answers = parse_json(b.text(1), "brief.answers");
     Stmt p(db, "SELECT id, body_json FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC, created_at DESC LIMIT 1");
@@ -156,7 +156,7 @@ std::string create_proposal(sqlite3* db, std::string_view estimate_id, std::stri
     Savepoint sp(db, "atelier_create_proposal");
     Stmt e(db, "SELECT e.lead_id, l.lang FROM estimates e JOIN leads l ON l.id = e.lead_id WHERE e.id = ?1");
     e.bind(1, estimate_id);
-    if (!e.step()) throw Error("proposal: estimate_id: no estimate with id \"" + std::string(estimate_id) + "\"");
+    if (!e.step()) throw Error("proposal: estimate_id: no estimate with id \"" + std::string(estimate_id) + "\"", ErrorKind::not_found);
     std::string lead_id = e.text(0), lang = e.text(1);
     // An older draft of the same lead is superseded by the new one.
     Stmt sup(db, "UPDATE proposals SET status = 'superseded', updated_at = ?2 WHERE lead_id = ?1 AND status IN ('draft', 'sent')");
@@ -174,17 +174,24 @@ std::string create_proposal(sqlite3* db, std::string_view estimate_id, std::stri
 // recorded, and the document frozen as a snapshot in its language. A
 // proposal gets its number now; a contract has one from its creation.
 static void accept_document(sqlite3* db, const char* kind, std::string_view id, std::string_view name,
-                            std::string_view ip, std::string_view at) {
+                            std::string_view ip, std::string_view at, std::string_view channel, std::string_view note,
+                            std::string_view recorded_by) {
     check_time(at);
     if (name.find_first_not_of(" \t") == std::string_view::npos) throw Error("accept: name: the client's name is required");
+    if (channel != "online" && channel != "phone" && channel != "email" && channel != "paper")
+        throw Error("accept: channel: expected online, phone, email or paper, got \"" + std::string(channel) + "\"");
+    if (channel != "online" && recorded_by.find_first_not_of(" \t") == std::string_view::npos)
+        throw Error("accept: recorded_by: an acceptance by " + std::string(channel) + " names the manager who records it");
+    if (name.size() > 200) throw Error("accept: name: at most 200 characters");
+    if (note.size() > 2000) throw Error("accept: note: at most 2000 characters");
     const std::string table = std::string(kind) + "s";
     Savepoint sp(db, "atelier_accept");
     Stmt q(db, ("SELECT status, lang FROM " + table + " WHERE id = ?1").c_str());
     q.bind(1, id);
-    if (!q.step()) throw Error(std::string("accept: ") + kind + "_id: no " + kind + " with id \"" + std::string(id) + "\"");
+    if (!q.step()) throw Error(std::string("accept: ") + kind + "_id: no " + kind + " with id \"" + std::string(id) + "\"", ErrorKind::not_found);
     std::string status = q.text(0), lang = q.text(1);
     if (status != "sent" && status != "draft")
-        throw Error(std::string("accept: the ") + kind + " is " + status + " and cannot be accepted");
+        throw Error(std::string("accept: the ") + kind + " is " + status + " and cannot be accepted", ErrorKind::conflict);
     if (std::string(kind) == "proposal") {
         DocNumber n = document_number(db, "proposal", year_of(at));
         Stmt num(db, "UPDATE proposals SET number = ?2, provisional_number = ?3 WHERE id = ?1");
@@ -194,8 +201,8 @@ static void accept_document(sqlite3* db, const char* kind, std::string_view id, 
         num.step();
     }
     Stmt up(db, ("UPDATE " + table + " SET status = 'accepted', accepted_by = ?2, accepted_ip = ?3, accepted_at = ?4,"
-                 " updated_at = ?4 WHERE id = ?1").c_str());
-    up.bind(1, id).bind(2, name).bind(3, ip).bind(4, at).step();
+                 " updated_at = ?4, accepted_channel = ?5, accepted_note = nullif(?6, ''), recorded_by = nullif(?7, '') WHERE id = ?1").c_str());
+    up.bind(1, id).bind(2, name).bind(3, ip).bind(4, at).bind(5, channel).bind(6, note).bind(7, channel == "online" ? "" : recorded_by).step();
     std::string html = document_html(db, kind, id, parse_lang(lang));
     Stmt snap(db, ("UPDATE " + table + " SET snapshot_html = ?2 WHERE id = ?1").c_str());
     snap.bind(1, id).bind(2, html).step();
@@ -203,8 +210,8 @@ static void accept_document(sqlite3* db, const char* kind, std::string_view id, 
 }
 
 void accept_proposal(sqlite3* db, std::string_view proposal_id, std::string_view name, std::string_view ip,
-                     std::string_view at) {
-    accept_document(db, "proposal", proposal_id, name, ip, at);
+                     std::string_view at, std::string_view channel, std::string_view note, std::string_view recorded_by) {
+    accept_document(db, "proposal", proposal_id, name, ip, at, channel, note, recorded_by);
 }
 
 std::string create_contract(sqlite3* db, std::string_view proposal_id, std::string_view actor, std::string_view at) {
@@ -212,8 +219,8 @@ std::string create_contract(sqlite3* db, std::string_view proposal_id, std::stri
     Savepoint sp(db, "atelier_create_contract");
     Stmt q(db, "SELECT p.lead_id, p.status, p.lang, e.body_json FROM proposals p JOIN estimates e ON e.id = p.estimate_id WHERE p.id = ?1");
     q.bind(1, proposal_id);
-    if (!q.step()) throw Error("contract: proposal_id: no proposal with id \"" + std::string(proposal_id) + "\"");
-    if (q.text(1) != "accepted") throw Error("contract: the proposal must be accepted first (it is " + q.text(1) + ")");
+    if (!q.step()) throw Error("contract: proposal_id: no proposal with id \"" + std::string(proposal_id) + "\"", ErrorKind::not_found);
+    if (q.text(1) != "accepted") throw Error("contract: the proposal must be accepted first (it is " + q.text(1) + ")", ErrorKind::conflict);
     std::string lead_id = q.text(0), lang = q.text(2);
     json est = parse_json(q.text(3), "estimate");
     // One contract per accepted proposal, whichever device makes it: its id
@@ -224,7 +231,7 @@ std::string create_contract(sqlite3* db, std::string_view proposal_id, std::stri
         has.bind(1, id);
         if (has.step()) {
             if (has.text(0) == "superseded" || has.text(0) == "declined")
-                throw Error("contract: the contract of this proposal is " + has.text(0) + "; accept a new proposal version first");
+                throw Error("contract: the contract of this proposal is " + has.text(0) + "; accept a new proposal version first", ErrorKind::conflict);
             sp.commit();
             return id;  // made already: nothing changes
         }
@@ -252,12 +259,12 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
     Stmt q(db, "SELECT c.lead_id, coalesce(c.number, c.provisional_number), c.lang, c.payment_schedule_json, e.body_json, e.currency, c.created_at FROM contracts c"
                " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1");
     q.bind(1, contract_id);
-    if (!q.step()) throw Error("invoice: contract_id: no contract with id \"" + std::string(contract_id) + "\"");
+    if (!q.step()) throw Error("invoice: contract_id: no contract with id \"" + std::string(contract_id) + "\"", ErrorKind::not_found);
     {
         Stmt has(db, "SELECT count(*) FROM invoices WHERE contract_id = ?1 AND status != 'void'");
         has.bind(1, contract_id);
         has.step();
-        if (has.int64(0) > 0) throw Error("invoice: the contract has invoices already");
+        if (has.int64(0) > 0) throw Error("invoice: the contract has invoices already", ErrorKind::conflict);
     }
     std::string lead_id = q.text(0), cnum = q.text(1), lang = q.text(2), currency = q.text(5);
     json schedule = parse_json(q.text(3), "payment_schedule"), est = parse_json(q.text(4), "estimate");
@@ -310,8 +317,8 @@ std::string issue_invoice(sqlite3* db, std::string_view invoice_id, std::string_
     Savepoint sp(db, "atelier_issue_invoice");
     Stmt q(db, "SELECT status, lang FROM invoices WHERE id = ?1");
     q.bind(1, invoice_id);
-    if (!q.step()) throw Error("invoice: invoice_id: no invoice with id \"" + std::string(invoice_id) + "\"");
-    if (q.text(0) != "draft") throw Error("invoice: the invoice is " + q.text(0) + " already; only a planned one is issued");
+    if (!q.step()) throw Error("invoice: invoice_id: no invoice with id \"" + std::string(invoice_id) + "\"", ErrorKind::not_found);
+    if (q.text(0) != "draft") throw Error("invoice: the invoice is " + q.text(0) + " already; only a planned one is issued", ErrorKind::conflict);
     std::string lang = q.text(1);
     DocNumber n = document_number(db, "invoice", year_of(std::string(issued_on)));
     Stmt up(db, "UPDATE invoices SET status = 'issued', number = nullif(?2, ''), provisional_number = nullif(?3, ''), issued_on = ?4,"
@@ -335,7 +342,7 @@ std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amo
     Savepoint sp(db, "atelier_record_payment");
     Stmt inv(db, "SELECT lead_id, currency, total_minor, status FROM invoices WHERE id = ?1");
     inv.bind(1, invoice_id);
-    if (!inv.step()) throw Error("payment: invoice_id: no invoice with id \"" + std::string(invoice_id) + "\"");
+    if (!inv.step()) throw Error("payment: invoice_id: no invoice with id \"" + std::string(invoice_id) + "\"", ErrorKind::not_found);
     std::string lead_id = inv.text(0), currency = inv.text(1), status = inv.text(3);
     int64_t total = inv.int64(2);
     Stmt dup(db, "SELECT invoice_id, amount_minor FROM payments WHERE reference = ?1");
@@ -346,7 +353,7 @@ std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amo
         sp.commit();
         return status;  // the same payment recorded twice: nothing changes
     }
-    if (status == "void" || status == "draft") throw Error("payment: the invoice is " + status);
+    if (status == "void" || status == "draft") throw Error("payment: the invoice is " + status, ErrorKind::conflict);
     Stmt paid(db, "SELECT coalesce(sum(amount_minor), 0) FROM payments WHERE invoice_id = ?1");
     paid.bind(1, invoice_id);
     paid.step();
@@ -392,7 +399,7 @@ std::string send_brief(sqlite3* db, std::string_view lead_id, std::string_view c
     Savepoint sp(db, "atelier_send_brief");
     Stmt l(db, "SELECT c.email, c.name, l.lang FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
     l.bind(1, lead_id);
-    if (!l.step()) throw Error("lead_id: no lead with id \"" + std::string(lead_id) + "\"");
+    if (!l.step()) throw Error("send_brief: lead_id: no lead with id \"" + std::string(lead_id) + "\"", ErrorKind::not_found);
     std::string email = l.text(0), name = l.text(1), lang = l.text(2);
     Stmt b(db, "SELECT id FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC LIMIT 1");
     b.bind(1, lead_id);
@@ -415,8 +422,8 @@ std::string send_brief(sqlite3* db, std::string_view lead_id, std::string_view c
 }
 
 void accept_contract(sqlite3* db, std::string_view contract_id, std::string_view name, std::string_view ip,
-                     std::string_view at) {
-    accept_document(db, "contract", contract_id, name, ip, at);
+                     std::string_view at, std::string_view channel, std::string_view note, std::string_view recorded_by) {
+    accept_document(db, "contract", contract_id, name, ip, at, channel, note, recorded_by);
 }
 
 }  // namespace atelier

@@ -37,8 +37,11 @@ std::string estimate_lead(sqlite3* db, std::string_view lead_id, const nlohmann:
                           std::string_view at);
 
 std::string create_proposal(sqlite3* db, std::string_view estimate_id, std::string_view actor, std::string_view at);
+// channel: online (the client on its page, with its address) or phone,
+// email, paper (recorded by a manager, named in recorded_by, with a note).
 void accept_proposal(sqlite3* db, std::string_view proposal_id, std::string_view name, std::string_view ip,
-                     std::string_view at);
+                     std::string_view at, std::string_view channel = "online", std::string_view note = {},
+                     std::string_view recorded_by = {});
 std::string create_contract(sqlite3* db, std::string_view proposal_id, std::string_view actor, std::string_view at);
 std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_id, std::string_view issued_on,
                                          int due_days, std::string_view actor, std::string_view at);
@@ -68,7 +71,8 @@ std::string send_brief(sqlite3* db, std::string_view lead_id, std::string_view t
                        std::string_view actor, std::string_view at);
 
 void accept_contract(sqlite3* db, std::string_view contract_id, std::string_view name, std::string_view ip,
-                     std::string_view at);
+                     std::string_view at, std::string_view channel = "online", std::string_view note = {},
+                     std::string_view recorded_by = {});
 
 }  // namespace atelier
 

@@ -1,0 +1,539 @@
+// atelier/conveyor.cpp — see conveyor.h.
+#include "conveyor.h"
+
+#include "error.h"
+#include "ids.h"
+#include "json_in.h"
+#include "money.h"
+#include "pipeline.h"
+#include "store.h"
+#include "workflow.h"
+
+namespace atelier {
+
+using nlohmann::json;
+
+Actor client_actor(std::string_view name) { return Actor{"client", std::string(name), "online", false}; }
+Actor system_actor() { return Actor{"system", "Atelier", "system", false}; }
+
+json Outcome::json() const {
+    nlohmann::json j = {{"event_id", event_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(event_id)},
+                        {"kind", kind}, {"lead_id", lead_id}, {"made", made}};
+    if (stage_from != stage_to) j["stage"] = {{"from", stage_from}, {"to", stage_to}};
+    else j["stage"] = {{"from", stage_from}, {"to", stage_to}, {"changed", false}};
+    return j;
+}
+
+std::string record_event(sqlite3* db, std::string_view lead_id, std::string_view kind, const Actor& by, std::string_view at,
+                         const json& payload) {
+    std::string id = new_uuid();
+    Stmt ins(db, "INSERT INTO events(id, lead_id, kind, actor, actor_name, channel, at, payload_json)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    ins.bind(1, id).bind(2, lead_id).bind(3, kind).bind(4, by.id).bind(5, by.name).bind(6, by.channel).bind(7, at)
+        .bind(8, payload.dump()).step();
+    return id;
+}
+
+namespace {
+
+bool is_user(const Actor& a) { return a.id != "client" && a.id != "system"; }
+
+void check_actor(const Actor& by, const char* op) {
+    if (by.id.empty() || by.id.size() > 64) throw Error(std::string(op) + ": actor: expected a user id, \"client\" or \"system\"");
+    if (by.name.size() > 200) throw Error(std::string(op) + ": actor: a name of at most 200 characters");
+}
+
+void check_at(std::string_view at, const char* op) {
+    if (!is_iso_time(at)) throw Error(std::string(op) + ": at: expected an ISO 8601 UTC time, got \"" + std::string(at) + "\"");
+}
+
+std::string stage_of(sqlite3* db, std::string_view lead_id, const char* op) {
+    Stmt q(db, "SELECT stage FROM leads WHERE id = ?1");
+    q.bind(1, lead_id);
+    if (!q.step()) throw not_found(std::string(op) + ": lead_id", "lead", std::string(lead_id));
+    return q.text(0);
+}
+
+// The lead a row of `table` belongs to.
+std::string lead_of(sqlite3* db, const char* table, std::string_view id, const char* op, const char* what) {
+    Stmt q(db, (std::string("SELECT lead_id FROM ") + table + " WHERE id = ?1").c_str());
+    q.bind(1, id);
+    if (!q.step()) throw not_found(std::string(op) + ": " + what + "_id", what, std::string(id));
+    return q.text(0);
+}
+
+// Writes the transition's event and says what happened to the stage.
+Outcome finish(sqlite3* db, std::string_view lead_id, const char* kind, const Actor& by, std::string_view at,
+               const std::string& from, json payload, json made) {
+    Outcome o;
+    o.kind = kind;
+    o.lead_id = std::string(lead_id);
+    o.stage_from = from;
+    o.stage_to = stage_of(db, lead_id, kind);
+    if (o.stage_from != o.stage_to) payload["stage"] = {{"from", o.stage_from}, {"to", o.stage_to}};
+    o.event_id = record_event(db, lead_id, kind, by, at, payload);
+    o.made = std::move(made);
+    return o;
+}
+
+void check_acceptance(const Acceptance& how, const Actor& by, const char* op) {
+    if (how.channel == "online" && by.id != "client")
+        throw forbidden(std::string(op) + ": channel: only the client accepts online, on its own page; a manager records"
+                        " an acceptance made by phone, email or paper");
+    if (how.channel != "online" && by.id == "client")
+        throw Error(std::string(op) + ": channel: the client's own acceptance is online");
+    if (how.channel != "online" && by.name.find_first_not_of(" \t") == std::string::npos)
+        throw Error(std::string(op) + ": actor: a recorded acceptance names the manager who records it");
+}
+
+json acceptance_payload(const Acceptance& how, const Actor& by) {
+    json p = {{"channel", how.channel}, {"name", how.name}};
+    if (!how.note.empty()) p["note"] = how.note;
+    if (how.channel != "online") p["recorded_by"] = by.name;
+    return p;
+}
+
+std::string doc_number(sqlite3* db, const char* table, std::string_view id) {
+    Stmt q(db, (std::string("SELECT coalesce(number, provisional_number, '') FROM ") + table + " WHERE id = ?1").c_str());
+    q.bind(1, id);
+    return q.step() ? q.text(0) : std::string();
+}
+
+std::string today_of(std::string_view at) { return std::string(at.substr(0, 10)); }
+
+}  // namespace
+
+namespace conveyor {
+
+Outcome create(sqlite3* db, const NewLead& lead, const Actor& by, std::string_view at, std::string_view id) {
+    check_actor(by, "lead_create");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string lead_id = create_lead(db, lead, by.id, at, id);
+    // The owner: the manager who made it, or for a request from the site the
+    // studio's owner (a replica, which holds no accounts, leaves it empty).
+    std::string owner = is_user(by) ? by.id : "", owner_name = is_user(by) ? by.name : "";
+    if (owner.empty()) {
+        Stmt u(db, "SELECT id, name FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
+        if (u.step()) owner = u.text(0), owner_name = u.text(1);
+    }
+    if (!owner.empty()) {
+        Stmt up(db, "UPDATE leads SET owner_id = ?2, owner_name = ?3 WHERE id = ?1");
+        up.bind(1, lead_id).bind(2, owner).bind(3, owner_name).step();
+    }
+    json payload = {{"source", lead.source}, {"currency", lead.currency}, {"lang", lead.lang}};
+    if (!owner.empty()) payload["owner"] = {{"id", owner}, {"name", owner_name}};
+    Outcome o = finish(db, lead_id, "lead_created", by, at, "", payload, json{{"lead_id", lead_id}});
+    sp.commit();
+    return o;
+}
+
+Outcome send_brief(sqlite3* db, std::string_view lead_id, std::string_view code, std::string_view base_url, const Actor& by,
+                   std::string_view at) {
+    check_actor(by, "send_brief");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "send_brief");
+    std::string token = atelier::send_brief(db, lead_id, code, base_url, by.id, at);
+    Outcome o = finish(db, lead_id, "brief_sent", by, at, from, json{{"template", std::string(code)}}, json{{"token", token}});
+    sp.commit();
+    return o;
+}
+
+Outcome save_brief(sqlite3* db, std::string_view lead_id, std::string_view code, const json& answers, bool submit, const Actor& by,
+                   std::string_view at) {
+    check_actor(by, "brief");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "brief");
+    const bool revised = brief_estimated(db, lead_id);
+    std::string id = atelier::save_brief(db, lead_id, code, answers, submit, by.id, at);
+    json payload = {{"brief_id", id}, {"template", std::string(code)}};
+    if (revised) payload["revised"] = true;
+    Outcome o = finish(db, lead_id, submit ? "brief_submitted" : "brief_saved", by, at, from, payload,
+                       json{{"brief_id", id}, {"revised", revised}});
+    sp.commit();
+    return o;
+}
+
+Outcome estimate(sqlite3* db, std::string_view lead_id, const json& options, const Actor& by, std::string_view at) {
+    check_actor(by, "estimate");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "estimate");
+    std::string id = estimate_lead(db, lead_id, options, by.id, at);
+    Stmt q(db, "SELECT version, total_minor, currency FROM estimates WHERE id = ?1");
+    q.bind(1, id).step();
+    Outcome o = finish(db, lead_id, "estimated", by, at, from,
+                       json{{"estimate_id", id}, {"version", q.int64(0)}, {"total_minor", q.int64(1)}, {"currency", q.text(2)}},
+                       json{{"estimate_id", id}});
+    sp.commit();
+    return o;
+}
+
+Outcome propose(sqlite3* db, std::string_view estimate_id, const Actor& by, std::string_view at) {
+    check_actor(by, "proposal");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string lead = lead_of(db, "estimates", estimate_id, "proposal", "estimate");
+    std::string from = stage_of(db, lead, "proposal");
+    std::string id = create_proposal(db, estimate_id, by.id, at);
+    Outcome o = finish(db, lead, "proposal_created", by, at, from, json{{"proposal_id", id}, {"estimate_id", std::string(estimate_id)}},
+                       json{{"proposal_id", id}});
+    sp.commit();
+    return o;
+}
+
+Outcome accept(sqlite3* db, std::string_view proposal_id, const Acceptance& how, const Actor& by, std::string_view at) {
+    check_actor(by, "accept");
+    check_acceptance(how, by, "accept");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string lead = lead_of(db, "proposals", proposal_id, "accept", "proposal");
+    std::string from = stage_of(db, lead, "accept");
+    accept_proposal(db, proposal_id, how.name, how.channel == "online" ? how.ip : "", at, how.channel, how.note, by.name);
+    std::string contract = create_contract(db, proposal_id, by.id, at);
+    json payload = acceptance_payload(how, by);
+    payload["proposal_id"] = std::string(proposal_id);
+    payload["number"] = doc_number(db, "proposals", proposal_id);
+    payload["contract_id"] = contract;
+    Outcome o = finish(db, lead, "proposal_accepted", by, at, from, payload, json{{"contract_id", contract}});
+    sp.commit();
+    return o;
+}
+
+Outcome sign(sqlite3* db, std::string_view contract_id, const Acceptance& how, const Actor& by, std::string_view at) {
+    check_actor(by, "sign");
+    check_acceptance(how, by, "sign");
+    check_at(at, "sign");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string lead = lead_of(db, "contracts", contract_id, "sign", "contract");
+    std::string from = stage_of(db, lead, "sign");
+    accept_contract(db, contract_id, how.name, how.channel == "online" ? how.ip : "", at, how.channel, how.note, by.name);
+    auto ids = create_invoices(db, contract_id, today_of(at), kInvoiceDueDays, by.id, at);
+    json payload = acceptance_payload(how, by);
+    payload["contract_id"] = std::string(contract_id);
+    payload["number"] = doc_number(db, "contracts", contract_id);
+    payload["invoice_ids"] = ids;
+    Outcome o = finish(db, lead, "contract_signed", by, at, from, payload, json{{"invoice_ids", ids}});
+    sp.commit();
+    return o;
+}
+
+Outcome issue(sqlite3* db, std::string_view invoice_id, const Actor& by, std::string_view at, std::string_view issued_on,
+              int due_days) {
+    check_actor(by, "invoice");
+    check_at(at, "invoice");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string lead = lead_of(db, "invoices", invoice_id, "invoice", "invoice");
+    std::string from = stage_of(db, lead, "invoice");
+    std::string on = issued_on.empty() ? today_of(at) : std::string(issued_on);
+    std::string number = issue_invoice(db, invoice_id, on, due_days, by.id, at);
+    Stmt q(db, "SELECT position, total_minor, currency, due_on FROM invoices WHERE id = ?1");
+    q.bind(1, invoice_id).step();
+    Outcome o = finish(db, lead, "invoice_issued", by, at, from,
+                       json{{"invoice_id", std::string(invoice_id)}, {"number", number}, {"position", q.int64(0)},
+                            {"total_minor", q.int64(1)}, {"currency", q.text(2)}, {"due_on", q.text(3)}},
+                       json{{"invoice_id", std::string(invoice_id)}, {"number", number}});
+    sp.commit();
+    return o;
+}
+
+Outcome pay(sqlite3* db, std::string_view invoice_id, int64_t amount, std::string_view reference, std::string_view received_on,
+            std::string_view method, const Actor& by, std::string_view at) {
+    check_actor(by, "payment");
+    check_at(at, "payment");
+    if (amount < 0) throw Error("payment: amount_minor: must be positive");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string lead = lead_of(db, "invoices", invoice_id, "payment", "invoice");
+    std::string from = stage_of(db, lead, "payment");
+    Stmt q(db, "SELECT total_minor - coalesce((SELECT sum(amount_minor) FROM payments WHERE invoice_id = ?1), 0), currency"
+               " FROM invoices WHERE id = ?1");
+    q.bind(1, invoice_id).step();
+    const int64_t rest = q.int64(0);
+    const std::string currency = q.text(1);
+    if (amount == 0) {
+        if (rest <= 0) throw conflict("payment: amount_minor: nothing is left to pay on this invoice");
+        amount = rest;
+    }
+    // A reference made from what was paid before: the same click twice is one payment.
+    std::string ref = reference.empty() ? "auto-" + std::string(invoice_id) + "-" + std::to_string(rest) + "-" + std::to_string(amount)
+                                        : std::string(reference);
+    {
+        Stmt dup(db, "SELECT 1 FROM payments WHERE reference = ?1 AND invoice_id = ?2 AND amount_minor = ?3");
+        dup.bind(1, ref).bind(2, invoice_id).bind(3, amount);
+        if (dup.step()) {
+            Outcome same;
+            same.kind = "payment_recorded";
+            same.lead_id = lead;
+            same.stage_from = same.stage_to = from;
+            same.made = {{"status", record_payment(db, invoice_id, amount, ref, received_on.empty() ? today_of(at) : std::string(received_on),
+                                                   method, at)}, {"duplicate", true}};
+            sp.commit();
+            return same;  // recorded before: nothing changes, no second event
+        }
+    }
+    std::string status = record_payment(db, invoice_id, amount, ref, received_on.empty() ? today_of(at) : std::string(received_on),
+                                        method, at);
+    Outcome o = finish(db, lead, "payment_recorded", by, at, from,
+                       json{{"invoice_id", std::string(invoice_id)}, {"number", doc_number(db, "invoices", invoice_id)},
+                            {"amount_minor", amount}, {"currency", currency}, {"reference", ref},
+                            {"method", method.empty() ? "bank_transfer" : std::string(method)}, {"status", status}},
+                       json{{"status", status}, {"reference", ref}});
+    sp.commit();
+    return o;
+}
+
+Outcome win(sqlite3* db, std::string_view lead_id, std::string_view reason, const Actor& by, std::string_view at) {
+    check_actor(by, "win");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "win");
+    if (!stage_allowed(from, "won"))
+        throw conflict("win: the lead is at '" + from + "': a lead is won once its contract is signed and invoiced");
+    Stmt q(db, "SELECT count(*), coalesce(sum(total_minor - coalesce((SELECT sum(amount_minor) FROM payments p WHERE p.invoice_id = i.id), 0)), 0)"
+               " FROM invoices i WHERE lead_id = ?1 AND status NOT IN ('paid', 'void')");
+    q.bind(1, lead_id).step();
+    const int64_t unpaid = q.int64(0), unpaid_minor = q.int64(1);
+    if (unpaid > 0) {
+        if (!by.owner)
+            throw forbidden("win: " + std::to_string(unpaid) + " invoice(s) are not paid: record the payments, or the owner closes"
+                            " the lead as won with a reason");
+        if (reason.find_first_not_of(" \t") == std::string_view::npos)
+            throw Error("win: reason: closing a lead with unpaid invoices needs the owner's reason");
+    }
+    if (reason.size() > 1000) throw Error("win: reason: at most 1000 characters");
+    move_lead(db, lead_id, "won", by.id, reason, at);
+    json payload = json::object();
+    if (!reason.empty()) payload["reason"] = std::string(reason);
+    if (unpaid > 0) payload["unpaid"] = {{"invoices", unpaid}, {"minor", unpaid_minor}};
+    Outcome o = finish(db, lead_id, "won", by, at, from, payload, json::object());
+    sp.commit();
+    return o;
+}
+
+Outcome lose(sqlite3* db, std::string_view lead_id, std::string_view code, std::string_view text, const Actor& by,
+             std::string_view at) {
+    check_actor(by, "lose");
+    if (text.size() > 1000) throw Error("lose: text: at most 1000 characters");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "lose");
+    Stmt r(db, "SELECT CASE (SELECT lang FROM leads WHERE id = ?2) WHEN 'fr' THEN label_fr WHEN 'en' THEN label_en ELSE label_ru END"
+               " FROM lost_reasons WHERE code = ?1 AND active = 1");
+    r.bind(1, code).bind(2, lead_id);
+    if (!r.step()) {
+        std::string codes;
+        for (const json& x : lost_reasons(db)) codes += (codes.empty() ? "" : ", ") + x["code"].get<std::string>();
+        throw Error("lose: reason: expected one of " + codes + ", got \"" + std::string(code) + "\"");
+    }
+    const bool blank = text.find_first_not_of(" \t") == std::string_view::npos;
+    if (code == "other" && blank) throw Error("lose: text: the reason \"other\" needs a few words");
+    std::string reason = r.text(0) + (blank ? "" : " — " + std::string(text));
+    if (!stage_allowed(from, "lost")) throw conflict("lose: the lead is " + from + " and cannot be lost");
+    move_lead(db, lead_id, "lost", by.id, reason, at);
+    json payload = {{"code", std::string(code)}};
+    if (!blank) payload["text"] = std::string(text);
+    Outcome o = finish(db, lead_id, "lost", by, at, from, payload, json::object());
+    sp.commit();
+    return o;
+}
+
+Outcome move(sqlite3* db, std::string_view lead_id, std::string_view to, std::string_view reason, const Actor& by,
+             std::string_view at) {
+    if (to == "won") return win(db, lead_id, reason, by, at);
+    if (to == "lost") {
+        // A reason that is a code of the list is that code; any other text is "other".
+        Stmt c(db, "SELECT 1 FROM lost_reasons WHERE code = ?1 AND active = 1");
+        c.bind(1, reason);
+        if (c.step()) return lose(db, lead_id, reason, "", by, at);
+        if (reason.empty()) throw Error("lead_move: reason: a lead moved to 'lost' needs a reason");
+        return lose(db, lead_id, "other", reason, by, at);
+    }
+    check_actor(by, "lead_move");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "lead_move");
+    auto r = move_lead(db, lead_id, to, by.id, reason, at);
+    json payload = json::object();
+    if (!reason.empty()) payload["reason"] = std::string(reason);
+    Outcome o = finish(db, lead_id, "stage_moved", by, at, from, payload, json{{"stage_event_id", r.event_id}});
+    sp.commit();
+    return o;
+}
+
+Outcome set_owner(sqlite3* db, std::string_view lead_id, std::string_view owner_id, std::string_view owner_name, const Actor& by,
+                  std::string_view at) {
+    check_actor(by, "owner");
+    check_at(at, "owner");
+    if (!is_user(by)) throw forbidden("owner: only a member of the studio gives a lead to someone");
+    if (owner_id.empty() || owner_id.size() > 64) throw Error("owner: owner_id: expected a user id");
+    if (owner_name.find_first_not_of(" \t") == std::string_view::npos || owner_name.size() > 200)
+        throw Error("owner: name: expected the owner's name (at most 200 characters)");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "owner");
+    Stmt was(db, "SELECT coalesce(owner_id, ''), owner_name FROM leads WHERE id = ?1");
+    was.bind(1, lead_id).step();
+    json payload = {{"from", {{"id", was.text(0)}, {"name", was.text(1)}}}, {"to", {{"id", std::string(owner_id)}, {"name", std::string(owner_name)}}}};
+    Stmt up(db, "UPDATE leads SET owner_id = ?2, owner_name = ?3, updated_at = ?4 WHERE id = ?1");
+    up.bind(1, lead_id).bind(2, owner_id).bind(3, owner_name).bind(4, at).step();
+    Outcome o = finish(db, lead_id, "owner_changed", by, at, from, payload, json::object());
+    sp.commit();
+    return o;
+}
+
+}  // namespace conveyor
+
+json next_action(sqlite3* db, std::string_view lead_id, std::string_view today) {
+    std::string stage = stage_of(db, lead_id, "next_action");
+    Stmt s(db, "SELECT coalesce(max(at), '') FROM stage_events WHERE lead_id = ?1");
+    s.bind(1, lead_id).step();
+    json out = {{"stage", stage}, {"since", s.text(0)}};
+    auto set = [&](const char* action, const char* who) { out["action"] = action; out["who"] = who; };
+    if (stage == "new") set("send_brief", "manager");
+    else if (stage == "brief_sent") set("fill_brief", "client");
+    else if (stage == "brief_filled") set("estimate", "manager");
+    else if (stage == "estimated") set("send_proposal", "manager");
+    else if (stage == "proposal_sent") {
+        set("accept_proposal", "client");
+        Stmt p(db, "SELECT id FROM proposals WHERE lead_id = ?1 AND status IN ('draft', 'sent') ORDER BY version DESC LIMIT 1");
+        p.bind(1, lead_id);
+        if (p.step()) out["proposal_id"] = p.text(0);
+        else set("send_proposal", "manager");
+    } else if (stage == "contract_sent") {
+        set("sign_contract", "client");
+        Stmt c(db, "SELECT id FROM contracts WHERE lead_id = ?1 AND status IN ('draft', 'sent') ORDER BY version DESC LIMIT 1");
+        c.bind(1, lead_id);
+        if (c.step()) out["contract_id"] = c.text(0);
+    } else if (stage == "invoiced") {
+        Stmt i(db, "SELECT id, coalesce(number, provisional_number, ''), status, coalesce(issued_on, ''), coalesce(due_on, ''),"
+                   " total_minor - coalesce((SELECT sum(amount_minor) FROM payments p WHERE p.invoice_id = invoices.id), 0)"
+                   " FROM invoices WHERE lead_id = ?1 AND status IN ('issued', 'partially_paid', 'draft')"
+                   " ORDER BY status = 'draft', position, created_at LIMIT 1");
+        i.bind(1, lead_id);
+        if (!i.step()) set("close_won", "manager");
+        else if (i.text(2) == "draft") {
+            set("issue_invoice", "manager");
+            out["invoice_id"] = i.text(0);
+        } else {
+            set("pay_invoice", "client");
+            out["invoice_id"] = i.text(0);
+            out["number"] = i.text(1);
+            out["due_on"] = i.text(4);
+            out["left_minor"] = i.int64(5);
+            out["overdue"] = !i.text(4).empty() && i.text(4) < today;
+            if (!i.text(3).empty()) out["since"] = i.text(3);
+        }
+    } else set("none", "");
+    return out;
+}
+
+json lost_reasons(sqlite3* db) {
+    json out = json::array();
+    Stmt q(db, "SELECT code, label_ru, label_fr, label_en FROM lost_reasons WHERE active = 1 ORDER BY position, code");
+    while (q.step()) out.push_back({{"code", q.text(0)}, {"label", {{"ru", q.text(1)}, {"fr", q.text(2)}, {"en", q.text(3)}}}});
+    return out;
+}
+
+json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
+    Stmt q(db, "SELECT l.id, c.name, c.company, c.email, c.phone, l.source, l.title, l.stage, l.lost_reason, l.lang,"
+               " l.amount_minor, l.currency, l.utm_json, l.created_at, l.updated_at, l.notes, coalesce(l.owner_id, ''), l.owner_name"
+               " FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    q.bind(1, id);
+    if (!q.step()) throw not_found("lead: lead_id", "lead", std::string(id));
+    json j = {{"id", q.text(0)}, {"client", q.text(1)}, {"company", q.text(2)}, {"email", q.text(3)}, {"phone", q.text(4)},
+              {"source", q.text(5)}, {"title", q.text(6)}, {"message", q.text(6)}, {"stage", q.text(7)},
+              {"lost_reason", q.is_null(8) ? json(nullptr) : json(q.text(8))}, {"lang", q.text(9)},
+              {"amount_minor", q.int64(10)}, {"currency", q.text(11)}, {"utm", parse_json_or_discard(q.text(12))},
+              {"created_at", q.text(13)}, {"updated_at", q.text(14)}, {"notes", q.text(15)},
+              {"owner", q.text(16).empty() ? json(nullptr) : json{{"id", q.text(16)}, {"name", q.text(17)}}}};
+    json stages = json::array();
+    Stmt e(db, "SELECT from_stage, to_stage, at, actor, reason FROM stage_events WHERE lead_id = ?1 ORDER BY at, rowid");
+    e.bind(1, id);
+    while (e.step())
+        stages.push_back({{"from", e.is_null(0) ? json(nullptr) : json(e.text(0))}, {"to", e.text(1)}, {"at", e.text(2)},
+                          {"actor", e.text(3)}, {"reason", e.is_null(4) ? json(nullptr) : json(e.text(4))}});
+    j["stages"] = stages;
+    json events = json::array();
+    Stmt ev(db, "SELECT id, kind, actor, actor_name, channel, at, payload_json FROM events WHERE lead_id = ?1 ORDER BY at, rowid");
+    ev.bind(1, id);
+    while (ev.step())
+        events.push_back({{"id", ev.text(0)}, {"kind", ev.text(1)}, {"actor", ev.text(2)}, {"actor_name", ev.text(3)},
+                          {"channel", ev.text(4)}, {"at", ev.text(5)}, {"payload", parse_json_or_discard(ev.text(6))}});
+    j["events"] = events;
+    Stmt b(db, "SELECT b.id, bt.code, b.status, b.answers_json, coalesce(b.submitted_at, ''),"
+               " (SELECT count(*) FROM briefs x WHERE x.lead_id = b.lead_id) FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
+               " WHERE b.lead_id = ?1 ORDER BY b.updated_at DESC, b.rowid DESC LIMIT 1");
+    b.bind(1, id);
+    j["brief"] = b.step() ? json{{"id", b.text(0)}, {"template", b.text(1)}, {"status", b.text(2)},
+                                 {"answers", parse_json_or_discard(b.text(3))}, {"submitted_at", b.text(4)}, {"versions", b.int64(5)}}
+                          : json(nullptr);
+    // The two newest estimates: the card shows the newest and what changed.
+    Stmt es(db, "SELECT id, version, body_json, overrides_json FROM estimates WHERE lead_id = ?1 ORDER BY version DESC LIMIT 2");
+    es.bind(1, id);
+    j["estimate"] = nullptr;
+    j["previous_estimate"] = nullptr;
+    if (es.step()) {
+        j["estimate"] = {{"id", es.text(0)}, {"version", es.int64(1)}, {"body", parse_json_or_discard(es.text(2))},
+                         {"overrides", parse_json_or_discard(es.text(3))}};
+        if (es.step()) j["previous_estimate"] = {{"id", es.text(0)}, {"version", es.int64(1)}, {"body", parse_json_or_discard(es.text(2))}};
+    }
+    // In the order made; the invoices of a schedule in its order.
+    json docs = json::array();
+    Stmt dq(db, "SELECT 'estimate', id, version, NULL, NULL, total_minor, created_at, 0, NULL, NULL, NULL, NULL, NULL FROM estimates WHERE lead_id = ?1"
+                " UNION ALL SELECT 'proposal', id, version, status, coalesce(number, provisional_number), NULL, created_at, 0,"
+                "   accepted_channel, accepted_by, accepted_at, recorded_by, NULL FROM proposals WHERE lead_id = ?1"
+                " UNION ALL SELECT 'contract', id, version, status, coalesce(number, provisional_number), NULL, created_at, 0,"
+                "   accepted_channel, accepted_by, accepted_at, recorded_by, NULL FROM contracts WHERE lead_id = ?1"
+                " UNION ALL SELECT 'invoice', id, 1, status, coalesce(number, provisional_number), total_minor, created_at, position,"
+                "   NULL, NULL, NULL, NULL, due_on FROM invoices WHERE lead_id = ?1"
+                " ORDER BY 7, 8, 2");
+    dq.bind(1, id);
+    while (dq.step()) {
+        json doc = {{"kind", dq.text(0)}, {"id", dq.text(1)}, {"version", dq.int64(2)}};
+        if (!dq.is_null(3)) doc["status"] = dq.text(3);
+        if (!dq.is_null(4)) doc["number"] = dq.text(4);
+        if (!dq.is_null(5)) doc["total_minor"] = dq.int64(5);
+        if (dq.text(0) == "invoice") doc["position"] = dq.int64(7);
+        if (!dq.is_null(8))
+            doc["acceptance"] = {{"channel", dq.text(8)}, {"name", dq.text(9)}, {"at", dq.text(10)},
+                                 {"recorded_by", dq.is_null(11) ? json(nullptr) : json(dq.text(11))}};
+        if (!dq.is_null(12)) doc["due_on"] = dq.text(12);
+        if (dq.text(0) != "estimate") {
+            Stmt l(db, "SELECT token FROM doc_links WHERE kind = ?1 AND doc_id = ?2 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1");
+            l.bind(1, dq.text(0)).bind(2, dq.text(1));
+            if (l.step()) doc["link"] = "/c/" + l.text(0);
+        }
+        docs.push_back(doc);
+    }
+    j["documents"] = docs;
+    json pays = json::array();
+    Stmt p(db, "SELECT p.invoice_id, p.amount_minor, p.currency, p.reference, p.method, p.received_on FROM payments p"
+               " JOIN invoices i ON i.id = p.invoice_id WHERE i.lead_id = ?1 ORDER BY p.received_on, p.created_at");
+    p.bind(1, id);
+    while (p.step())
+        pays.push_back({{"invoice_id", p.text(0)}, {"amount_minor", p.int64(1)}, {"currency", p.text(2)}, {"reference", p.text(3)},
+                        {"method", p.text(4)}, {"received_on", p.text(5)}});
+    j["payments"] = pays;
+    j["next_action"] = next_action(db, id, today);
+    return j;
+}
+
+PriceListRow active_price_list(sqlite3* db, std::string_view currency) {
+    Stmt p(db, "SELECT id, body_json, version FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC, created_at DESC LIMIT 1");
+    p.bind(1, currency);
+    if (!p.step()) throw Error("price_list: currency: no active price list in " + std::string(currency), ErrorKind::not_found);
+    return PriceListRow{p.text(0), p.text(1), p.int64(2)};
+}
+
+std::string latest_template(sqlite3* db, std::string_view kind, std::string_view lang) {
+    Stmt q(db, "SELECT body FROM templates WHERE kind = ?1 AND lang = ?2 ORDER BY version DESC LIMIT 1");
+    q.bind(1, kind).bind(2, lang);
+    return q.step() ? q.text(0) : std::string();
+}
+
+json latest_brief_template(sqlite3* db, std::string_view code) {
+    Stmt q(db, "SELECT body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
+    q.bind(1, code);
+    return q.step() ? parse_json_or_discard(q.text(0)) : json::object();
+}
+
+std::vector<std::string> brief_template_codes(sqlite3* db) {
+    std::vector<std::string> out;
+    Stmt q(db, "SELECT code FROM brief_templates GROUP BY code ORDER BY min(created_at), code");
+    while (q.step()) out.push_back(q.text(0));
+    return out;
+}
+
+}  // namespace atelier

@@ -1,0 +1,218 @@
+// The conveyor's transitions: one event per transition, people as actors,
+// the manager's recorded acceptance distinct from the client's own, closing
+// won or lost by the rules, next_action, error kinds.
+#include <doctest/doctest.h>
+
+#include "conveyor.h"
+#include "demo.h"
+#include "documents.h"
+#include "error.h"
+#include "test_db.h"
+#include "workflow.h"
+
+using namespace atelier;
+using nlohmann::json;
+
+namespace {
+
+const Actor anna{"user-anna", "Anna Petrova", "app", false};
+const Actor owner{"user-olga", "Olga Smirnova", "api", true};
+
+struct Lead {
+    TestDb t;
+    std::string id, estimate, proposal, contract;
+    std::vector<std::string> invoices;
+    Lead() {
+        seed_demo(t.db);
+        install_defaults(t.db, "2026-11-20T09:00:00Z");
+        NewLead l = new_lead_from_json(json{{"client_name", "Иван Смирнов"}, {"email", "ivan@example.ru"}, {"lang", "ru"},
+                                            {"currency", "RUB"}});
+        id = conveyor::create(t.db, l, anna, "2026-11-23T09:00:00Z").lead_id;
+        json answers = {{"company", "ООО Ромашка"}, {"activity", "Цветы"}, {"goals", {"sales", "brand"}},
+                        {"pages", 8}, {"sections", {"about", "services", "blog", "contacts"}}, {"content_pages", 12},
+                        {"languages", 1}, {"needs_catalogue", false}, {"design_level", "custom"},
+                        {"integrations", {"analytics"}}, {"seo", true}, {"urgency", "normal"}};
+        conveyor::save_brief(t.db, id, "corporate", answers, true, anna, "2026-11-23T10:00:00Z");
+        estimate = conveyor::estimate(t.db, id, json{{"start_date", "2026-12-01"}}, anna, "2026-11-23T11:00:00Z").made["estimate_id"];
+        proposal = conveyor::propose(t.db, estimate, anna, "2026-11-23T11:05:00Z").made["proposal_id"];
+    }
+    std::string field(const char* expr) {
+        Stmt q(t.db, (std::string("SELECT ") + expr + " FROM leads WHERE id = ?1").c_str());
+        q.bind(1, id);
+        return q.step() ? q.text(0) : "<no lead>";
+    }
+    std::string kinds() {
+        std::string out;
+        Stmt q(t.db, "SELECT kind FROM events WHERE lead_id = ?1 ORDER BY at, rowid");
+        q.bind(1, id);
+        while (q.step()) out += (out.empty() ? "" : " ") + q.text(0);
+        return out;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("conveyor: each transition is one event with its actor, in the same transaction") {
+    Lead f;
+    CHECK(f.kinds() == "lead_created brief_submitted estimated proposal_created");
+    CHECK(f.field("owner_id || '/' || owner_name") == "user-anna/Anna Petrova");
+    CHECK(f.t.count("SELECT count(*) FROM events WHERE actor = 'user-anna' AND actor_name = 'Anna Petrova' AND channel = 'app'") == 4);
+    CHECK(f.t.text("SELECT json_extract(payload_json, '$.stage.to') FROM events WHERE kind = 'estimated'") == "estimated");
+    // A refused transition writes nothing, not even its event.
+    const long long before = f.t.count("SELECT count(*) FROM events");
+    CHECK_THROWS(conveyor::propose(f.t.db, "no-such-estimate", anna, "2026-11-23T12:00:00Z"));
+    CHECK_THROWS(conveyor::move(f.t.db, f.id, "invoiced", "", anna, "2026-11-23T12:00:00Z"));
+    CHECK(f.t.count("SELECT count(*) FROM events") == before);
+}
+
+TEST_CASE("conveyor: the client's online acceptance and a manager's recorded one differ, on the document and in the events") {
+    SUBCASE("online, by the client") {
+        Lead f;
+        Outcome o = conveyor::accept(f.t.db, f.proposal, Acceptance{"online", "Иван Смирнов", "203.0.113.9", ""},
+                                     client_actor("Иван Смирнов"), "2026-11-24T10:00:00Z");
+        CHECK(o.stage_from == "proposal_sent");
+        CHECK(o.stage_to == "contract_sent");
+        CHECK(o.made["contract_id"].is_string());
+        CHECK(f.t.text("SELECT actor || '|' || channel || '|' || json_extract(payload_json, '$.channel') FROM events WHERE kind = 'proposal_accepted'") ==
+              "client|online|online");
+        CHECK(f.t.text("SELECT accepted_ip FROM proposals") == "203.0.113.9");
+        std::string html = document_html(f.t.db, "proposal", f.proposal, Lang::ru);
+        CHECK(html.find("Принято клиентом онлайн: Иван Смирнов") != std::string::npos);
+    }
+    SUBCASE("by phone, recorded by the manager") {
+        Lead f;
+        Outcome o = conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван Смирнов", "198.51.100.1", "звонок 24.11"}, anna,
+                                     "2026-11-24T10:00:00Z");
+        CHECK(o.stage_to == "contract_sent");
+        CHECK(f.t.text("SELECT actor || '|' || json_extract(payload_json, '$.channel') || '|' || json_extract(payload_json, '$.recorded_by')"
+                       " FROM events WHERE kind = 'proposal_accepted'") == "user-anna|phone|Anna Petrova");
+        CHECK(f.t.text("SELECT coalesce(accepted_ip, '') || '|' || recorded_by || '|' || accepted_note FROM proposals") ==
+              "|Anna Petrova|звонок 24.11");  // no address: the client did not act online
+        std::string html = document_html(f.t.db, "proposal", f.proposal, Lang::ru);
+        CHECK(html.find("Принято по телефону: Иван Смирнов") != std::string::npos);
+        CHECK(html.find("записано менеджером: Anna Petrova") != std::string::npos);
+        CHECK(html.find("клиентом онлайн") == std::string::npos);
+    }
+    SUBCASE("a manager cannot accept 'online' in the client's name, nor the client by phone") {
+        Lead f;
+        try {
+            conveyor::accept(f.t.db, f.proposal, Acceptance{"online", "Иван Смирнов", "", ""}, anna, "2026-11-24T10:00:00Z");
+            FAIL("accepted");
+        } catch (const Error& e) {
+            CHECK(e.kind == ErrorKind::forbidden);
+            CHECK(std::string(e.what()).rfind("atelier: accept: channel: ", 0) == 0);
+        }
+        CHECK_THROWS_WITH(conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "И", "", ""}, client_actor("И"), "2026-11-24T10:00:00Z"),
+                          doctest::Contains("accept: channel: the client's own acceptance is online"));
+        CHECK_THROWS_WITH(conveyor::accept(f.t.db, f.proposal, Acceptance{"fax", "И", "", ""}, anna, "2026-11-24T10:00:00Z"),
+                          doctest::Contains("accept: channel: expected online, phone, email or paper"));
+        CHECK(f.t.text("SELECT status FROM proposals") == "sent");
+        CHECK(f.t.count("SELECT count(*) FROM contracts") == 0);
+    }
+}
+
+TEST_CASE("conveyor: signing issues the schedule's first invoice; paying everything wins; nothing is doubled") {
+    Lead f;
+    std::string contract = conveyor::accept(f.t.db, f.proposal, Acceptance{"email", "Иван", "", ""}, anna, "2026-11-24T10:00:00Z").made["contract_id"];
+    Outcome s = conveyor::sign(f.t.db, contract, Acceptance{"paper", "Иван Смирнов", "", "скан получен"}, anna, "2026-11-25T09:00:00Z");
+    CHECK(s.stage_to == "invoiced");
+    auto ids = s.made["invoice_ids"].get<std::vector<std::string>>();
+    REQUIRE(ids.size() == 2);
+    CHECK(f.t.text(("SELECT status || '|' || due_on FROM invoices WHERE id = '" + ids[0] + "'").c_str()) == "issued|2026-12-02");
+    json next = next_action(f.t.db, f.id, "2026-11-26");
+    CHECK(next["action"] == "pay_invoice");
+    CHECK(next["who"] == "client");
+    CHECK(next["invoice_id"] == ids[0]);
+    CHECK(next["overdue"] == false);
+    CHECK(next_action(f.t.db, f.id, "2026-12-03")["overdue"] == true);
+    // The same click twice, the same bank line imported twice: one payment, one event.
+    Outcome p1 = conveyor::pay(f.t.db, ids[0], 0, "", "2026-11-26", "", anna, "2026-11-26T10:00:00Z");
+    CHECK(p1.made["status"] == "paid");
+    try {
+        conveyor::pay(f.t.db, ids[0], 0, "", "2026-11-26", "", anna, "2026-11-26T10:00:01Z");
+        FAIL("paid twice");
+    } catch (const Error& e) {
+        CHECK(e.kind == ErrorKind::conflict);
+    }
+    const int64_t advance = f.t.count("SELECT amount_minor FROM payments");
+    Outcome p2 = conveyor::pay(f.t.db, ids[0], advance, p1.made["reference"].get<std::string>(), "2026-11-26", "", anna, "2026-11-26T10:00:02Z");
+    CHECK(p2.event_id.empty());
+    CHECK(p2.made["duplicate"] == true);
+    CHECK(f.t.count("SELECT count(*) FROM payments") == 1);
+    CHECK(f.t.count("SELECT count(*) FROM events WHERE kind = 'payment_recorded'") == 1);
+    // The balance is planned: the manager issues it; won is refused while it is unpaid.
+    CHECK(next_action(f.t.db, f.id, "2026-11-26")["action"] == "issue_invoice");
+    conveyor::issue(f.t.db, ids[1], anna, "2026-12-20T09:00:00Z");
+    try {
+        conveyor::win(f.t.db, f.id, "", anna, "2026-12-20T10:00:00Z");
+        FAIL("won with an unpaid invoice");
+    } catch (const Error& e) {
+        CHECK(e.kind == ErrorKind::forbidden);
+    }
+    CHECK_THROWS_WITH(conveyor::move(f.t.db, f.id, "won", "", anna, "2026-12-20T10:00:00Z"), doctest::Contains("not paid"));
+    CHECK_THROWS_WITH(conveyor::win(f.t.db, f.id, " ", owner, "2026-12-20T10:00:00Z"), doctest::Contains("win: reason:"));
+    CHECK(f.field("stage") == "invoiced");
+    Outcome last = conveyor::pay(f.t.db, ids[1], 0, "bank-42", "2026-12-21", "bank_transfer", anna, "2026-12-21T10:00:00Z");
+    CHECK(last.stage_to == "won");
+    CHECK(next_action(f.t.db, f.id, "2026-12-21")["action"] == "none");
+    CHECK(f.kinds() == "lead_created brief_submitted estimated proposal_created proposal_accepted contract_signed payment_recorded"
+                       " invoice_issued payment_recorded");
+}
+
+TEST_CASE("conveyor: the owner closes a lead as won with unpaid invoices only with a reason") {
+    Lead f;
+    std::string contract = conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван", "", ""}, anna, "2026-11-24T10:00:00Z").made["contract_id"];
+    conveyor::sign(f.t.db, contract, Acceptance{"paper", "Иван", "", ""}, anna, "2026-11-25T09:00:00Z");
+    Outcome w = conveyor::win(f.t.db, f.id, "оплата наличными, квитанция у Ольги", owner, "2026-11-26T09:00:00Z");
+    CHECK(w.stage_to == "won");
+    CHECK(f.t.text("SELECT json_extract(payload_json, '$.unpaid.invoices') || '|' || json_extract(payload_json, '$.reason') FROM events WHERE kind = 'won'") ==
+          "2|оплата наличными, квитанция у Ольги");
+}
+
+TEST_CASE("conveyor: lost needs a reason from the studio's list; 'other' needs words") {
+    Lead f;
+    CHECK(lost_reasons(f.t.db).size() == 6);
+    CHECK_THROWS_WITH(conveyor::lose(f.t.db, f.id, "bored", "", anna, "2026-11-24T10:00:00Z"),
+                      doctest::Contains("lose: reason: expected one of too_expensive, competitor"));
+    CHECK_THROWS_WITH(conveyor::lose(f.t.db, f.id, "other", " ", anna, "2026-11-24T10:00:00Z"), doctest::Contains("lose: text:"));
+    Outcome o = conveyor::lose(f.t.db, f.id, "competitor", "ушли к «Вектору»", anna, "2026-11-24T10:00:00Z");
+    CHECK(o.stage_to == "lost");
+    CHECK(f.field("lost_reason") == "Выбрали другую студию — ушли к «Вектору»");
+    CHECK(f.t.text("SELECT json_extract(payload_json, '$.code') FROM events WHERE kind = 'lost'") == "competitor");
+    // A studio's own reason is data.
+    exec(f.t.db, "INSERT INTO lost_reasons(code, label_ru, label_fr, label_en, position) VALUES ('budget_cut', 'Урезали бюджет', 'Budget coupé', 'Budget cut', 7)");
+    conveyor::move(f.t.db, f.id, "new", "", anna, "2026-11-25T10:00:00Z");
+    conveyor::move(f.t.db, f.id, "lost", "budget_cut", anna, "2026-11-25T11:00:00Z");
+    CHECK(f.field("lost_reason") == "Урезали бюджет");
+}
+
+TEST_CASE("conveyor: owners, next_action through the stages, error kinds") {
+    Lead f;
+    CHECK(next_action(f.t.db, f.id, "2026-11-23")["action"] == "accept_proposal");
+    CHECK(next_action(f.t.db, f.id, "2026-11-23")["who"] == "client");
+    CHECK(next_action(f.t.db, f.id, "2026-11-23")["since"] == "2026-11-23T11:05:00Z");
+    conveyor::set_owner(f.t.db, f.id, "user-olga", "Olga Smirnova", anna, "2026-11-23T12:00:00Z");
+    CHECK(f.field("owner_name") == "Olga Smirnova");
+    CHECK_THROWS_AS(conveyor::set_owner(f.t.db, f.id, "x", "X", client_actor("Иван"), "2026-11-23T12:00:00Z"), Error);
+    try {
+        conveyor::pay(f.t.db, "nope", 100, "r", "2026-11-26", "", anna, "2026-11-26T10:00:00Z");
+        FAIL("paid");
+    } catch (const Error& e) {
+        CHECK(e.kind == ErrorKind::not_found);
+        CHECK(std::string(e.what()) == "atelier: payment: invoice_id: no invoice with id \"nope\"");
+    }
+    try {
+        conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван", "", ""}, anna, "2026-11-24T10:00:00Z");
+        conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван", "", ""}, anna, "2026-11-24T10:00:00Z");
+        FAIL("accepted twice");
+    } catch (const Error& e) {
+        CHECK(e.kind == ErrorKind::conflict);
+    }
+    json view = lead_view(f.t.db, f.id, "2026-11-24");
+    CHECK(view["owner"]["name"] == "Olga Smirnova");
+    CHECK(view["next_action"]["action"] == "sign_contract");
+    CHECK(view["events"].size() == 6);
+    CHECK(view["brief"]["answers"]["company"] == "ООО Ромашка");
+    CHECK(view["documents"][1]["acceptance"]["channel"] == "phone");
+    CHECK(view["documents"][1]["acceptance"]["recorded_by"] == "Anna Petrova");
+}
