@@ -135,7 +135,7 @@ std::vector<BriefProblem> validate_answers(const json& tpl, const json& answers)
             bool empty = it == answers.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty()) ||
                          (it->is_array() && it->empty());
             if (empty) {
-                if (q.value("required", false)) out.push_back({id, "required"});
+                if (q.value("required", false)) out.push_back({id, "required", true});
                 continue;
             }
             const json& a = *it;

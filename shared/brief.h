@@ -24,6 +24,7 @@ namespace atelier {
 struct BriefProblem {
     std::string question;  // question id, or "" for the whole brief
     std::string message;
+    bool missing = false;  // a required answer left empty: allowed in a draft
 };
 
 // Throws atelier::Error naming the JSON path of the first bad field

@@ -1,6 +1,8 @@
 // atelier/client_pages.cpp — see client_pages.h.
 #include "client_pages.h"
 
+#include <set>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -198,6 +200,22 @@ json answers_from_form(const json& tpl, const FormFields& fields, std::vector<Br
         }
     return answers;
 }
+
+BriefInput brief_input(const json& tpl, const FormFields& fields, bool submit) {
+    BriefInput in;
+    in.answers = answers_from_form(tpl, fields, &in.problems);
+    // Every problem at once: the ones typing found, then the template's
+    // checks on the other questions (a draft may leave questions empty).
+    std::set<std::string> reported;
+    for (const auto& p : in.problems) reported.insert(p.question);
+    for (auto& p : validate_answers(tpl, in.answers)) {
+        if (reported.count(p.question) || (!submit && p.missing)) continue;
+        in.problems.push_back(std::move(p));
+    }
+    return in;
+}
+
+std::string problem_text(const std::string& message, Lang lang) { return localise(message, lang); }
 
 std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, const json* override_answers,
                             const std::vector<BriefProblem>& problems, std::string_view notice) {

@@ -30,6 +30,19 @@ FormFields decode_form(std::string_view body, size_t max_fields = 1000);
 // typed are reported and kept as text so the form shows them again.
 nlohmann::json answers_from_form(const nlohmann::json& tpl, const FormFields& fields, std::vector<BriefProblem>* problems);
 
+// The one path from typed input (the client's form post, the app's fields:
+// text as typed, a choice's option id, each option of a multi, yes/no) to
+// brief answers: typed by the template and checked for a draft (required
+// answers may be missing) or a submission, every problem at once.
+struct BriefInput {
+    nlohmann::json answers;
+    std::vector<BriefProblem> problems;
+};
+BriefInput brief_input(const nlohmann::json& tpl, const FormFields& fields, bool submit);
+
+// A problem as the client page and the app show it, in the interface's language.
+std::string problem_text(const std::string& message, Lang lang);
+
 // The brief form for a brief row; `answers` and `problems` override what is
 // stored (a failed submission shows the client's input and the errors).
 std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang lang, const nlohmann::json* answers,

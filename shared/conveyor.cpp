@@ -111,7 +111,14 @@ Outcome create(sqlite3* db, const NewLead& lead, const Actor& by, std::string_vi
     std::string lead_id = create_lead(db, lead, by.id, at, id);
     // The owner: the manager who made it, or for a request from the site the
     // studio's owner (a replica, which holds no accounts, leaves it empty).
-    std::string owner = is_user(by) ? by.id : "", owner_name = is_user(by) ? by.name : "";
+    // A name given in SQL is a user only when the studio has such an account.
+    bool person = is_user(by);
+    if (person && by.channel == "sql") {
+        Stmt u(db, "SELECT 1 FROM users WHERE id = ?1");
+        u.bind(1, by.id);
+        person = u.step();
+    }
+    std::string owner = person ? by.id : "", owner_name = person ? by.name : "";
     if (owner.empty()) {
         Stmt u(db, "SELECT id, name FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
         if (u.step()) owner = u.text(0), owner_name = u.text(1);
@@ -123,6 +130,23 @@ Outcome create(sqlite3* db, const NewLead& lead, const Actor& by, std::string_vi
     json payload = {{"source", lead.source}, {"currency", lead.currency}, {"lang", lead.lang}};
     if (!owner.empty()) payload["owner"] = {{"id", owner}, {"name", owner_name}};
     Outcome o = finish(db, lead_id, "lead_created", by, at, "", payload, json{{"lead_id", lead_id}});
+    sp.commit();
+    return o;
+}
+
+Outcome intake(sqlite3* db, const NewLead& lead, const json& utm, const Actor& by, std::string_view base_url,
+               std::string_view at) {
+    Savepoint sp(db, "atelier_conveyor_intake");
+    Outcome o = create(db, lead, by, at);
+    if (utm.is_object() && !utm.empty()) {
+        Stmt u(db, "UPDATE leads SET utm_json = ?2 WHERE id = ?1");
+        u.bind(1, o.lead_id).bind(2, utm.dump()).step();
+    }
+    if (!lead.email.empty()) {
+        Outcome sent = send_brief(db, o.lead_id, "corporate", base_url, system_actor(), at);
+        o.made["brief_token"] = sent.made["token"];
+        o.stage_to = sent.stage_to;
+    }
     sp.commit();
     return o;
 }
@@ -459,6 +483,12 @@ json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
     j["brief"] = b.step() ? json{{"id", b.text(0)}, {"template", b.text(1)}, {"status", b.text(2)},
                                  {"answers", parse_json_or_discard(b.text(3))}, {"submitted_at", b.text(4)}, {"versions", b.int64(5)}}
                           : json(nullptr);
+    if (j["brief"].is_object()) {
+        // The link the client was sent: it opens the newest version.
+        Stmt l(db, "SELECT token FROM doc_links WHERE kind = 'brief' AND lead_id = ?1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1");
+        l.bind(1, id);
+        if (l.step()) j["brief"]["link"] = "/c/" + l.text(0);
+    }
     // The two newest estimates: the card shows the newest and what changed.
     Stmt es(db, "SELECT id, version, body_json, overrides_json FROM estimates WHERE lead_id = ?1 ORDER BY version DESC LIMIT 2");
     es.bind(1, id);
@@ -471,14 +501,15 @@ json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
     }
     // In the order made; the invoices of a schedule in its order.
     json docs = json::array();
-    Stmt dq(db, "SELECT 'estimate', id, version, NULL, NULL, total_minor, created_at, 0, NULL, NULL, NULL, NULL, NULL FROM estimates WHERE lead_id = ?1"
+    // Made in one second (a transition makes several), they keep the conveyor's order.
+    Stmt dq(db, "SELECT 'estimate', id, version, NULL, NULL, total_minor, created_at, 0, NULL, NULL, NULL, NULL, NULL, 1 FROM estimates WHERE lead_id = ?1"
                 " UNION ALL SELECT 'proposal', id, version, status, coalesce(number, provisional_number), NULL, created_at, 0,"
-                "   accepted_channel, accepted_by, accepted_at, recorded_by, NULL FROM proposals WHERE lead_id = ?1"
+                "   accepted_channel, accepted_by, accepted_at, recorded_by, NULL, 2 FROM proposals WHERE lead_id = ?1"
                 " UNION ALL SELECT 'contract', id, version, status, coalesce(number, provisional_number), NULL, created_at, 0,"
-                "   accepted_channel, accepted_by, accepted_at, recorded_by, NULL FROM contracts WHERE lead_id = ?1"
+                "   accepted_channel, accepted_by, accepted_at, recorded_by, NULL, 3 FROM contracts WHERE lead_id = ?1"
                 " UNION ALL SELECT 'invoice', id, 1, status, coalesce(number, provisional_number), total_minor, created_at, position,"
-                "   NULL, NULL, NULL, NULL, due_on FROM invoices WHERE lead_id = ?1"
-                " ORDER BY 7, 8, 2");
+                "   NULL, NULL, NULL, NULL, due_on, 4 FROM invoices WHERE lead_id = ?1"
+                " ORDER BY 7, 14, 8, 3");
     dq.bind(1, id);
     while (dq.step()) {
         json doc = {{"kind", dq.text(0)}, {"id", dq.text(1)}, {"version", dq.int64(2)}};
@@ -527,6 +558,16 @@ json latest_brief_template(sqlite3* db, std::string_view code) {
     Stmt q(db, "SELECT body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
     q.bind(1, code);
     return q.step() ? parse_json_or_discard(q.text(0)) : json::object();
+}
+
+std::string latest_document(sqlite3* db, std::string_view kind) {
+    const char* sql = kind == "proposal" ? "SELECT id FROM proposals ORDER BY created_at DESC LIMIT 1"
+                    : kind == "contract" ? "SELECT id FROM contracts ORDER BY created_at DESC LIMIT 1"
+                    : kind == "invoice"  ? "SELECT id FROM invoices ORDER BY created_at DESC LIMIT 1"
+                                         : nullptr;
+    if (!sql) throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
+    Stmt q(db, sql);
+    return q.step() ? q.text(0) : std::string();
 }
 
 std::vector<std::string> brief_template_codes(sqlite3* db) {

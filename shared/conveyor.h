@@ -73,6 +73,11 @@ constexpr int kInvoiceDueDays = 5;
 namespace conveyor {
 
 Outcome create(sqlite3* db, const NewLead& lead, const Actor& by, std::string_view at, std::string_view id = {});
+// A request from the site form or the API: the lead with its UTM tags and,
+// when the client left an e-mail, the brief's link sent by the system (the
+// rule of every studio so far; events lead_created, brief_sent).
+Outcome intake(sqlite3* db, const NewLead& lead, const nlohmann::json& utm, const Actor& by, std::string_view base_url,
+               std::string_view at);
 Outcome send_brief(sqlite3* db, std::string_view lead_id, std::string_view template_code, std::string_view base_url,
                    const Actor& by, std::string_view at);
 Outcome save_brief(sqlite3* db, std::string_view lead_id, std::string_view template_code, const nlohmann::json& answers,
@@ -122,6 +127,8 @@ PriceListRow active_price_list(sqlite3* db, std::string_view currency);
 std::string latest_template(sqlite3* db, std::string_view kind, std::string_view lang);
 // The newest version of a brief template, as JSON (an empty object when missing).
 nlohmann::json latest_brief_template(sqlite3* db, std::string_view code);
+// The newest proposal, contract or invoice (for a template's preview), or "".
+std::string latest_document(sqlite3* db, std::string_view kind);
 // The codes of the brief templates, in the order they were installed.
 std::vector<std::string> brief_template_codes(sqlite3* db);
 

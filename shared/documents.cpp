@@ -356,7 +356,7 @@ static std::string acceptance_text(Lang l, const std::string& channel, const std
     std::string way = channel == "phone" ? how("по телефону", "par téléphone", "by phone")
                     : channel == "email" ? how("по электронной почте", "par e-mail", "by e-mail")
                                          : how("на бумаге", "sur papier", "on paper");
-    return how("Принято ", "Acceptée ", "Accepted ") + way + ": " + name + ", " + date +
+    return how("Принято ", "Acceptée ", "Accepted ") + way + how(": ", " : ", ": ") + name + ", " + date +
            how(" (записано менеджером: ", " (enregistrée par ", " (recorded by ") + recorded_by + ")";
 }
 

@@ -91,7 +91,7 @@ std::string save_brief(sqlite3* db, std::string_view lead_id, std::string_view c
     auto problems = validate_answers(tpl, answers);
     // A draft may be incomplete; a submitted brief must be valid.
     if (!submit) problems.erase(std::remove_if(problems.begin(), problems.end(),
-                                               [](const BriefProblem& p) { return p.message == "required"; }), problems.end());
+                                               [](const BriefProblem& p) { return p.missing; }), problems.end());
     if (!problems.empty()) throw Error("brief: " + join_problems(problems));
     // Once a brief has been estimated it stays as it was: a change makes a
     // new version, and what was estimated, proposed or accepted keeps its own.

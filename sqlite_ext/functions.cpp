@@ -42,6 +42,7 @@
 #include "words.h"
 #include "links.h"
 #include "workflow.h"
+#include "conveyor.h"
 #include "sync.h"
 #include "version.h"
 
@@ -145,6 +146,21 @@ void result_text(sqlite3_context* ctx, const std::string& s) {
     sqlite3_result_text(ctx, s.data(), (int)s.size(), SQLITE_TRANSIENT);
 }
 
+// The actor of a writing function: a name (text), or {"id", "name", "owner"}.
+atelier::Actor actor_arg(const Args& a, int i, const char* dflt = nullptr) {
+    std::string v = dflt && (i >= a.argc || sqlite3_value_type(a.argv[i]) == SQLITE_NULL) ? std::string(dflt) : a.text(i, "actor");
+    if (!v.empty() && v[0] == '{') {
+        json j = atelier::parse_json(v, "actor", 4096, 2);
+        if (!j.is_object() || !j.contains("id") || !j["id"].is_string()) throw Error("actor: expected {\"id\": ..., \"name\": ...}");
+        std::string id = j["id"];
+        return atelier::Actor{id, j.value("name", id), "sql", j.value("owner", false)};
+    }
+    if (v.empty()) throw Error("actor: expected a non-empty name");
+    return atelier::Actor{v, v, "sql", false};
+}
+
+std::string at_arg(const Args& a, int i) { return a.text_or(i, "at", atelier::now_iso()); }
+
 void fn_version(sqlite3_context* ctx, const Args&) { result_text(ctx, ATELIER_VERSION); }
 
 void fn_migrate(sqlite3_context* ctx, const Args&) {
@@ -205,19 +221,17 @@ void fn_stage_allowed(sqlite3_context* ctx, const Args& a) {
 }
 
 void fn_lead_move(sqlite3_context* ctx, const Args& a) {
-    auto r = atelier::move_lead(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "to_stage"),
-                                a.text(2, "actor"), a.text_or(3, "reason", ""),
-                                a.text_or(4, "at", atelier::now_iso()));
-    result_text(ctx, r.event_id);
+    auto o = atelier::conveyor::move(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "to_stage"),
+                                     a.text_or(3, "reason", ""), actor_arg(a, 2), at_arg(a, 4));
+    result_text(ctx, o.event_id);
 }
 
 void fn_lead_create(sqlite3_context* ctx, const Args& a) {
     std::string body = a.text(0, "lead_json");
     auto j = atelier::parse_json(body, "lead_json");
     auto lead = atelier::new_lead_from_json(j);
-    std::string id = atelier::create_lead(sqlite3_context_db_handle(ctx), lead, a.text_or(1, "actor", "sql"),
-                                          a.text_or(2, "at", atelier::now_iso()), a.text_or(3, "id", ""));
-    result_text(ctx, id);
+    auto o = atelier::conveyor::create(sqlite3_context_db_handle(ctx), lead, actor_arg(a, 1, "sql"), at_arg(a, 2), a.text_or(3, "id", ""));
+    result_text(ctx, o.lead_id);
 }
 
 void fn_seed_demo(sqlite3_context* ctx, const Args&) {
@@ -305,27 +319,50 @@ void fn_install_defaults(sqlite3_context* ctx, const Args& a) {
 }
 
 void fn_brief_save(sqlite3_context* ctx, const Args& a) {
-    result_text(ctx, atelier::save_brief(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "template_code"),
-                                         parse_json_arg(a, 2, "answers_json"), a.integer(3, "submit") != 0,
-                                         a.text(4, "actor"), a.text_or(5, "at", atelier::now_iso())));
+    auto o = atelier::conveyor::save_brief(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "template_code"),
+                                           parse_json_arg(a, 2, "answers_json"), a.integer(3, "submit") != 0, actor_arg(a, 4), at_arg(a, 5));
+    result_text(ctx, o.made["brief_id"].get<std::string>());
 }
 
 void fn_estimate_lead(sqlite3_context* ctx, const Args& a) {
     json opt = sqlite3_value_type(a.argv[1]) == SQLITE_NULL ? json::object() : parse_json_arg(a, 1, "options_json");
-    result_text(ctx, atelier::estimate_lead(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), opt, a.text(2, "actor"),
-                                            a.text_or(3, "at", atelier::now_iso())));
+    auto o = atelier::conveyor::estimate(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), opt, actor_arg(a, 2), at_arg(a, 3));
+    result_text(ctx, o.made["estimate_id"].get<std::string>());
 }
 
 void fn_proposal_create(sqlite3_context* ctx, const Args& a) {
-    result_text(ctx, atelier::create_proposal(sqlite3_context_db_handle(ctx), a.text(0, "estimate_id"), a.text(1, "actor"),
-                                              a.text_or(2, "at", atelier::now_iso())));
+    auto o = atelier::conveyor::propose(sqlite3_context_db_handle(ctx), a.text(0, "estimate_id"), actor_arg(a, 1), at_arg(a, 2));
+    result_text(ctx, o.made["proposal_id"].get<std::string>());
 }
 
-void fn_proposal_accept(sqlite3_context* ctx, const Args& a) {
-    atelier::accept_proposal(sqlite3_context_db_handle(ctx), a.text(0, "proposal_id"), a.text(1, "name"),
-                             a.text_or(2, "ip", ""), a.text_or(3, "at", atelier::now_iso()));
-    sqlite3_result_int(ctx, 1);
+// An acceptance: (id, name [, ip [, at]]) is the client's own, online; (id,
+// '{"channel": "phone"|"email"|"paper", "name", "note"}', actor [, at]) one
+// a manager records. Either way the transition's outcome as JSON.
+atelier::Outcome accept_or_sign(sqlite3_context* ctx, const Args& a, bool sign) {
+    sqlite3* db = sqlite3_context_db_handle(ctx);
+    std::string id = a.text(0, sign ? "contract_id" : "proposal_id"), second = a.text(1, "name");
+    atelier::Acceptance how;
+    atelier::Actor by;
+    std::string at;
+    if (!second.empty() && second[0] == '{') {
+        json j = atelier::parse_json(second, "acceptance", 16384, 2);
+        if (!j.is_object()) throw Error("acceptance: expected {\"channel\", \"name\", \"note\"}");
+        how.channel = j.value("channel", "");
+        how.name = j.value("name", "");
+        how.note = j.value("note", "");
+        if (a.argc < 3) throw Error("actor: a recorded acceptance names the manager who records it");
+        by = actor_arg(a, 2);
+        at = at_arg(a, 3);
+    } else {
+        how = atelier::Acceptance{"online", second, a.text_or(2, "ip", ""), ""};
+        by = atelier::client_actor(second);
+        by.channel = "online";
+        at = at_arg(a, 3);
+    }
+    return sign ? atelier::conveyor::sign(db, id, how, by, at) : atelier::conveyor::accept(db, id, how, by, at);
 }
+
+void fn_proposal_accept(sqlite3_context* ctx, const Args& a) { result_json(ctx, accept_or_sign(ctx, a, false).json().dump()); }
 
 void fn_contract_create(sqlite3_context* ctx, const Args& a) {
     result_text(ctx, atelier::create_contract(sqlite3_context_db_handle(ctx), a.text(0, "proposal_id"), a.text(1, "actor"),
@@ -339,14 +376,16 @@ void fn_invoices_create(sqlite3_context* ctx, const Args& a) {
 }
 
 void fn_invoice_issue(sqlite3_context* ctx, const Args& a) {
-    result_text(ctx, atelier::issue_invoice(sqlite3_context_db_handle(ctx), a.text(0, "invoice_id"), a.text(1, "issued_on"),
-                                            (int)a.integer(2, "due_days"), a.text(3, "actor"), a.text_or(4, "at", atelier::now_iso())));
+    auto o = atelier::conveyor::issue(sqlite3_context_db_handle(ctx), a.text(0, "invoice_id"), actor_arg(a, 3), at_arg(a, 4),
+                                      a.text(1, "issued_on"), (int)a.integer(2, "due_days"));
+    result_text(ctx, o.made["number"].get<std::string>());
 }
 
 void fn_payment_record(sqlite3_context* ctx, const Args& a) {
-    result_text(ctx, atelier::record_payment(sqlite3_context_db_handle(ctx), a.text(0, "invoice_id"), a.integer(1, "amount_minor"),
-                                             a.text(2, "reference"), a.text(3, "received_on"), a.text_or(4, "method", ""),
-                                             a.text_or(5, "at", atelier::now_iso())));
+    auto o = atelier::conveyor::pay(sqlite3_context_db_handle(ctx), a.text(0, "invoice_id"), a.integer(1, "amount_minor"),
+                                    a.text(2, "reference"), a.text(3, "received_on"), a.text_or(4, "method", ""),
+                                    atelier::Actor{"sql", "sql", "sql", false}, at_arg(a, 5));
+    result_text(ctx, o.made["status"].get<std::string>());
 }
 
 void fn_link(sqlite3_context* ctx, const Args& a) {
@@ -365,14 +404,37 @@ void fn_link_revoke(sqlite3_context* ctx, const Args& a) {
 }
 
 void fn_send_brief(sqlite3_context* ctx, const Args& a) {
-    result_text(ctx, atelier::send_brief(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "template_code"),
-                                         a.text(2, "base_url"), a.text(3, "actor"), a.text_or(4, "at", atelier::now_iso())));
+    auto o = atelier::conveyor::send_brief(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "template_code"),
+                                           a.text(2, "base_url"), actor_arg(a, 3), at_arg(a, 4));
+    result_text(ctx, o.made["token"].get<std::string>());
 }
 
-void fn_contract_accept(sqlite3_context* ctx, const Args& a) {
-    atelier::accept_contract(sqlite3_context_db_handle(ctx), a.text(0, "contract_id"), a.text(1, "name"),
-                             a.text_or(2, "ip", ""), a.text_or(3, "at", atelier::now_iso()));
-    sqlite3_result_int(ctx, 1);
+void fn_contract_accept(sqlite3_context* ctx, const Args& a) { result_json(ctx, accept_or_sign(ctx, a, true).json().dump()); }
+
+void fn_lead_won(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::conveyor::win(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text_or(2, "reason", ""), actor_arg(a, 1),
+                                    at_arg(a, 3));
+    result_json(ctx, o.json().dump());
+}
+
+void fn_lead_lost(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::conveyor::lose(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "reason"), a.text_or(2, "text", ""),
+                                     actor_arg(a, 3), at_arg(a, 4));
+    result_json(ctx, o.json().dump());
+}
+
+void fn_lead_owner(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::conveyor::set_owner(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "owner_id"),
+                                          a.text(2, "owner_name"), actor_arg(a, 3), at_arg(a, 4));
+    result_json(ctx, o.json().dump());
+}
+
+void fn_lead_view(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::lead_view(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text_or(1, "today", atelier::now_iso().substr(0, 10))).dump());
+}
+
+void fn_next_action(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::next_action(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text_or(1, "today", atelier::now_iso().substr(0, 10))).dump());
 }
 
 struct FunctionDef {
@@ -417,6 +479,11 @@ const FunctionDef kFunctions[] = {
     {"atelier_link_revoke", 1, 2, WRITES, guarded<fn_link_revoke>},
     {"atelier_send_brief", 4, 5, WRITES, guarded<fn_send_brief>},
     {"atelier_contract_accept", 2, 4, WRITES, guarded<fn_contract_accept>},
+    {"atelier_lead_won", 2, 4, WRITES, guarded<fn_lead_won>},
+    {"atelier_lead_lost", 4, 5, WRITES, guarded<fn_lead_lost>},
+    {"atelier_lead_owner", 4, 5, WRITES, guarded<fn_lead_owner>},
+    {"atelier_lead_view", 1, 2, SQLITE_UTF8, guarded<fn_lead_view>},
+    {"atelier_next_action", 1, 2, SQLITE_UTF8, guarded<fn_next_action>},
     {"atelier_sync_apply", 1, 1, WRITES, guarded<fn_sync_apply>},
     {"atelier_sync_export", 1, 2, WRITES, guarded<fn_sync_export>},
     {"atelier_sync_digest", 0, 1, WRITES, guarded<fn_sync_digest>},
@@ -432,7 +499,8 @@ const char* const atelier_function_names[] = {
     "atelier_install_defaults", "atelier_brief_save", "atelier_estimate_lead", "atelier_proposal_create",
     "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_invoice_issue", "atelier_payment_record", "atelier_link", "atelier_link_create",
     "atelier_link_revoke", "atelier_send_brief", "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",
-    "atelier_sync_digest", "atelier_sync_device", nullptr};
+    "atelier_sync_digest", "atelier_sync_device", "atelier_lead_won", "atelier_lead_lost", "atelier_lead_owner",
+    "atelier_lead_view", "atelier_next_action", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

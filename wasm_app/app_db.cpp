@@ -62,32 +62,45 @@ bool Db::take_dirty() {
     return d;
 }
 
+atelier::Actor Db::actor() const {
+    atelier::Actor a;
+    a.channel = "app";
+    if (!db_) return a;
+    a.id = atelier::sync::meta(db_, "user_id", "");
+    a.name = atelier::sync::meta(db_, "user_name", "");
+    a.owner = atelier::sync::meta(db_, "user_role", "") == "owner";
+    if (a.id.empty()) {
+        // Not connected yet: this device's own user, named by its device id.
+        a.id = "device:" + atelier::sync::device_id(db_);
+        a.name = atelier::sync::meta(db_, "email", "");
+        if (a.name.empty()) a.name = "local";
+        a.owner = true;  // a copy used alone is its owner's
+    }
+    return a;
+}
+
 std::string Db::add_lead(const atelier::NewLead& lead, std::string* id) {
     return act([&](sqlite3* d) {
-        std::string made = atelier::create_lead(d, lead, "manager", atelier::now_iso());
+        std::string made = atelier::conveyor::create(d, lead, actor(), atelier::now_iso()).lead_id;
         if (id) *id = made;
     }, "new lead");
 }
 
 std::string Db::move_next(const std::string& lead_id) {
     return act([&](sqlite3* d) {
-        atelier::Stmt q(d, "SELECT stage FROM leads WHERE id = ?1");
-        q.bind(1, lead_id);
-        if (!q.step()) throw atelier::Error("lead_id: no lead with id \"" + lead_id + "\"");
-        std::string from = q.text(0);
+        std::string from = atelier::next_action(d, lead_id, atelier::now_iso().substr(0, 10))["stage"];
         std::string to = atelier::next_stage(from);
         if (to.empty()) throw atelier::Error("lead_move: '" + from + "' is a final stage");
-        atelier::move_lead(d, lead_id, to, "manager", "", atelier::now_iso());
+        atelier::conveyor::move(d, lead_id, to, "", actor(), atelier::now_iso());
     }, "next stage");
 }
 
 const std::vector<LeadRow>& Db::leads() {
     if (loaded_generation_ == generation_ || !db_) return leads_;
     leads_.clear();
-    atelier::Stmt q(db_, "SELECT l.id, c.name, c.company, l.source, l.stage, l.currency, l.created_at, l.amount_minor"
-                         " FROM leads l JOIN clients c ON c.id = l.client_id ORDER BY l.created_at DESC, l.id");
-    while (q.step())
-        leads_.push_back(LeadRow{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.int64(7)});
+    for (const nlohmann::json& r : atelier::leads_json(db_, INT64_MAX))
+        leads_.push_back(LeadRow{r["id"], r["client"], r["company"], r["source"], r["stage"], r["currency"], r["created_at"],
+                                 r["amount_minor"].get<int64_t>()});
     loaded_generation_ = generation_;
     return leads_;
 }
@@ -107,39 +120,32 @@ const LeadCard* Db::card(const std::string& lead_id) {
     if (!db_ || lead_id.empty()) return nullptr;
     if (card_.id == lead_id && card_generation_ == generation_) return &card_;
     LeadCard c;
-    atelier::Stmt q(db_, "SELECT l.id, c.name, c.company, c.email, c.phone, l.title, l.stage, l.lang, l.currency, l.amount_minor"
-                         " FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
-    q.bind(1, lead_id);
-    if (!q.step()) return nullptr;
-    c.id = q.text(0); c.client = q.text(1); c.company = q.text(2); c.email = q.text(3); c.phone = q.text(4);
-    c.title = q.text(5); c.stage = q.text(6); c.lang = q.text(7); c.currency = q.text(8); c.amount_minor = q.int64(9);
-    atelier::Stmt e(db_, "SELECT coalesce(from_stage, ''), to_stage, at, actor, coalesce(reason, '') FROM stage_events"
-                         " WHERE lead_id = ?1 ORDER BY at, rowid");
-    e.bind(1, lead_id);
-    while (e.step()) c.events.push_back({e.text(0), e.text(1), e.text(2), e.text(3), e.text(4)});
-    atelier::Stmt b(db_, "SELECT b.id, bt.code, b.status, b.answers_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
-                         " WHERE b.lead_id = ?1 ORDER BY b.updated_at DESC LIMIT 1");
-    b.bind(1, lead_id);
-    if (b.step()) {
-        c.brief_id = b.text(0); c.brief_code = b.text(1); c.brief_status = b.text(2);
-        c.answers = atelier::parse_json_or_discard(b.text(3));
+    nlohmann::json v;
+    try {
+        v = atelier::lead_view(db_, lead_id, atelier::now_iso().substr(0, 10));
+    } catch (const atelier::Error&) {
+        return nullptr;
     }
-    // In the order made; the invoices of a schedule in its order.
-    atelier::Stmt d(db_, "SELECT 'estimate', id, 'ready', '', version, total_minor, created_at, 0 FROM estimates WHERE lead_id = ?1"
-                         " UNION ALL SELECT 'proposal', id, status, coalesce(number, provisional_number, ''), version, 0, created_at, 0 FROM proposals WHERE lead_id = ?1"
-                         " UNION ALL SELECT 'contract', id, status, coalesce(number, provisional_number, ''), version, 0, created_at, 0 FROM contracts WHERE lead_id = ?1"
-                         " UNION ALL SELECT 'invoice', id, status, coalesce(number, provisional_number, ''), 1, total_minor, created_at, position FROM invoices WHERE lead_id = ?1"
-                         " ORDER BY 7, 8, 4");
-    d.bind(1, lead_id);
-    while (d.step()) c.docs.push_back({d.text(0), d.text(1), d.text(2), d.text(3), d.int64(4), d.int64(5)});
-    atelier::Stmt es(db_, "SELECT body_json, overrides_json, version FROM estimates WHERE lead_id = ?1 ORDER BY version DESC LIMIT 2");
-    es.bind(1, lead_id);
-    if (es.step()) {
-        c.estimate = atelier::parse_json_or_discard(es.text(0));
-        c.estimate_overrides = atelier::parse_json_or_discard(es.text(1));
-        c.estimate_version = es.int64(2);
-        if (es.step()) c.previous_estimate = atelier::parse_json_or_discard(es.text(0));
+    c.id = v["id"]; c.client = v["client"]; c.company = v["company"]; c.email = v["email"]; c.phone = v["phone"];
+    c.title = v["title"]; c.stage = v["stage"]; c.lang = v["lang"]; c.currency = v["currency"];
+    c.amount_minor = v["amount_minor"].get<int64_t>();
+    for (const nlohmann::json& e : v["stages"])
+        c.events.push_back({e["from"].is_string() ? e["from"].get<std::string>() : "", e["to"], e["at"], e["actor"],
+                            e["reason"].is_string() ? e["reason"].get<std::string>() : ""});
+    if (v["brief"].is_object()) {
+        c.brief_id = v["brief"]["id"]; c.brief_code = v["brief"]["template"]; c.brief_status = v["brief"]["status"];
+        c.answers = v["brief"]["answers"];
     }
+    for (const nlohmann::json& d : v["documents"])
+        c.docs.push_back({d["kind"], d["id"], d.value("status", "ready"), d.value("number", ""), d["version"].get<int64_t>(),
+                          d.value("total_minor", int64_t(0))});
+    if (v["estimate"].is_object()) {
+        c.estimate = v["estimate"]["body"];
+        c.estimate_overrides = v["estimate"]["overrides"];
+        c.estimate_version = v["estimate"]["version"].get<int64_t>();
+        if (v["previous_estimate"].is_object()) c.previous_estimate = v["previous_estimate"]["body"];
+    }
+    c.view = std::move(v);
     card_ = std::move(c);
     card_generation_ = generation_;
     return &card_;
@@ -148,11 +154,7 @@ const LeadCard* Db::card(const std::string& lead_id) {
 const nlohmann::json& Db::brief_template(const std::string& code) {
     auto it = templates_.find(code);
     if (it != templates_.end()) return it->second;
-    nlohmann::json t = nlohmann::json::object();
-    atelier::Stmt q(db_, "SELECT body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
-    q.bind(1, code);
-    if (q.step()) t = atelier::parse_json_or_discard(q.text(0));
-    return templates_[code] = t;
+    return templates_[code] = atelier::latest_brief_template(db_, code);
 }
 
 }  // namespace app
@@ -227,9 +229,7 @@ std::shared_ptr<const atelier::PriceList> Db::price_list(const std::string& curr
     if (it != price_lists_.end() && it->second.first == generation_) return it->second.second;
     std::shared_ptr<const atelier::PriceList> pl;
     try {
-        atelier::Stmt q(db_, "SELECT body_json FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1");
-        q.bind(1, currency);
-        if (q.step()) pl = atelier::compile_price_list_text(q.text(0));
+        pl = atelier::compile_price_list_text(atelier::active_price_list(db_, currency).body);
     } catch (const std::exception&) {
         pl = nullptr;
     }

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atelier_sqlite.h"
+#include "conveyor.h"
 #include "leads.h"
 #include "pricing.h"
 
@@ -40,6 +41,7 @@ struct LeadCard {
     nlohmann::json estimate, previous_estimate;  // the two latest versions' JSON (null when absent)
     nlohmann::json estimate_overrides = nlohmann::json::object();
     int64_t estimate_version = 0;
+    nlohmann::json view;  // the core's lead_view: journal, next action, links
     const Doc* latest(const char* kind) const;
 };
 
@@ -58,6 +60,9 @@ public:
 
     // Both return "" on success or the core's error message.
     std::string add_lead(const atelier::NewLead& lead, std::string* id = nullptr);
+    // The person acting on this device: the user who connected it to the
+    // studio's server, or this device's own local user before that.
+    atelier::Actor actor() const;
     std::string move_next(const std::string& lead_id);
 
     const std::vector<LeadRow>& leads();  // reloaded only after a change

@@ -179,6 +179,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
                 if (ln.value("overridden", false)) overridden.push_back({{"key", ln["key"]}, {"amount", ln["amount"]}, {"computed", ln["computed_amount"]}});
             card["overridden"] = overridden;
         }
+        card["view"] = c->view;  // the core's lead_view, as the API serves it
         j["card"] = card;
     }
     j["sync"] = app::sync_client().status(a.db);

@@ -146,7 +146,15 @@ void SyncClient::on_http(Db& db, int id, int status, const std::string& body) {
             case Step::idle: return;
             case Step::login: {
                 if (status != 200) return finish(db, error_of(status, body));
-                csrf_ = atelier::parse_json(body, "server: answer").value("csrf_token", "");
+                json answer = atelier::parse_json(body, "server: answer");
+                csrf_ = answer.value("csrf_token", "");
+                // Who logged in: this device's acts are recorded under that person.
+                if (answer.contains("user") && answer["user"].is_object()) {
+                    const json& u = answer["user"];
+                    atelier::sync::set_meta(db.raw(), "user_id", u.value("id", ""));
+                    atelier::sync::set_meta(db.raw(), "user_name", u.value("name", ""));
+                    atelier::sync::set_meta(db.raw(), "user_role", u.value("role", ""));
+                }
                 send(Step::token, "POST", "/api/tokens",
                      json{{"content-type", "application/json"}, {"x-csrf-token", csrf_}},
                      json{{"name", "Atelier app " + atelier::sync::device_id(db.raw())},

@@ -403,7 +403,7 @@ void pipeline_board(app::Db& db, State& st) {
             if (const ImGuiPayload* p = ImGui::AcceptDragDropPayload("LEAD")) {
                 std::string id((const char*)p->Data);
                 const std::string to = all[k];
-                st.error = db.act([&](sqlite3* d) { atelier::move_lead(d, id, to, "manager", "", atelier::now_iso()); });
+                st.error = db.act([&](sqlite3* d) { atelier::conveyor::move(d, id, to, "", db.actor(), atelier::now_iso()); });
                 st.notice.clear();
             }
             ImGui::EndDragDropTarget();

@@ -80,6 +80,9 @@ struct State {
     std::string override_text;     // its amount as typed
     bool focus_override = false;
     std::map<std::string, std::string> part_payment;  // invoice id → amount typed for a partial payment
+    // An acceptance the manager records (the client said yes by phone, e-mail or on paper).
+    int accept_channel = 0;  // phone, email, paper
+    std::string accept_name, accept_note, accept_for;  // accept_for: the document the form was opened for
 };
 
 void settings_view(app::Db& db, State& st);

@@ -14,6 +14,9 @@
 #include <map>
 
 #include "brief.h"
+#include "client_pages.h"
+#include "conveyor.h"
+#include "error.h"
 #include "documents.h"
 #include "ids.h"
 #include "money.h"
@@ -70,27 +73,26 @@ void start_brief(app::Db& db, State& st, const app::LeadCard& c) {
     if (st.brief_text.count("activity") && st.brief_text["activity"].empty()) st.brief_text["activity"] = c.title;
 }
 
-json collect_answers(app::Db& db, State& st) {
-    json answers = st.brief_answers;
-    st.brief_problems.clear();
+// The editor's fields as the client page posts them, so that the core turns
+// both into answers the same way (brief_input).
+atelier::FormFields editor_fields(app::Db& db, const State& st) {
+    atelier::FormFields f;
     const json& tpl = db.brief_template(st.brief_code);
     for (const json& s : tpl.value("sections", json::array()))
         for (const json& q : s["questions"]) {
             const std::string id = q["id"], type = q["type"];
-            if (type == "multi" && answers.contains(id) && answers[id].empty()) answers.erase(id);
-            if (!st.brief_text.count(id)) continue;
-            const std::string& v = st.brief_text[id];
-            if (v.empty()) continue;
-            if (type == "number") {
-                char* end = nullptr;
-                long long n = std::strtoll(v.c_str(), &end, 10);
-                if (*end) st.brief_problems[id] = "expected a whole number";
-                else answers[id] = n;
-            } else {
-                answers[id] = v;
+            if (auto t = st.brief_text.find(id); t != st.brief_text.end()) {
+                f.emplace(id, t->second);
+                continue;
             }
+            auto a = st.brief_answers.find(id);
+            if (a == st.brief_answers.end()) continue;
+            if (type == "multi" && a->is_array())
+                for (const json& o : *a) f.emplace(id, o.get<std::string>());
+            else if (type == "yesno" && a->is_boolean()) f.emplace(id, a->get<bool>() ? "yes" : "no");
+            else if (a->is_string()) f.emplace(id, a->get<std::string>());
         }
-    return answers;
+    return f;
 }
 
 // The price as the brief is being filled: recomputed (in memory, nothing
@@ -141,12 +143,11 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
         ImGui::NewLine();
     }
     auto save = [&](bool submit) {
-        json answers = collect_answers(db, st);
+        atelier::BriefInput in = atelier::brief_input(tpl, editor_fields(db, st), submit);
+        st.brief_problems.clear();
+        for (const auto& p : in.problems) st.brief_problems[p.question] = atelier::problem_text(p.message, st.lang);
         if (!st.brief_problems.empty()) return;
-        for (const auto& p : atelier::validate_answers(tpl, answers))
-            if (submit || p.message != "required") st.brief_problems[p.question] = p.message;
-        if (!st.brief_problems.empty()) return;
-        st.error = db.act([&](sqlite3* d) { atelier::save_brief(d, c.id, st.brief_code, answers, submit, "manager", atelier::now_iso()); });
+        st.error = db.act([&](sqlite3* d) { atelier::conveyor::save_brief(d, c.id, st.brief_code, in.answers, submit, db.actor(), atelier::now_iso()); });
         if (st.error.empty()) st.editing_brief = false;
     };
     // The buttons come first: the brief is long, and they stay in reach.
@@ -235,33 +236,62 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
     }
     if (!est || (prop && prop->status == "superseded" && prop == c.latest("proposal"))) {
         if (button("card.estimate", L3(st.lang, "Рассчитать стоимость", "Chiffrer", "Estimate")))
-            st.error = db.act([&](sqlite3* d) { atelier::estimate_lead(d, c.id, json{{"start_date", today()}}, "manager", now); });
+            st.error = db.act([&](sqlite3* d) { atelier::conveyor::estimate(d, c.id, json{{"start_date", today()}}, db.actor(), now); });
         return;
     }
     if (!prop || prop->status == "superseded") {
         if (button("card.proposal", L3(st.lang, "Создать КП", "Créer la proposition", "Create the proposal")))
-            st.error = db.act([&](sqlite3* d) { atelier::create_proposal(d, est->id, "manager", now); });
+            st.error = db.act([&](sqlite3* d) { atelier::conveyor::propose(d, est->id, db.actor(), now); });
         return;
     }
-    if (prop->status == "sent" || prop->status == "draft") {
-        std::string label = std::string(L3(st.lang, "КП принято клиентом", "Proposition acceptée", "Proposal accepted"));
-        if (button("card.accept_proposal", label.c_str()))
+    // The client accepts on its own page (the link); what the manager can do
+    // here is record an acceptance given by phone, e-mail or on paper, which
+    // the documents and the journal keep apart from the client's own.
+    auto record = [&](const app::Doc& doc, bool sign) {
+        if (st.accept_for != doc.id) {
+            st.accept_for = doc.id;
+            st.accept_name = c.client;
+            st.accept_note.clear();
+            st.accept_channel = 0;
+        }
+        static const char* channels[] = {"phone", "email", "paper"};
+        const char* labels[] = {L3(st.lang, "по телефону", "par téléphone", "by phone"), L3(st.lang, "по e-mail", "par e-mail", "by e-mail"),
+                                L3(st.lang, "на бумаге", "sur papier", "on paper")};
+        ImGui::TextDisabled("%s", sign ? L3(st.lang, "Клиент подписывает договор по ссылке. Или запишите подпись:",
+                                            "Le client signe le contrat par son lien. Ou enregistrez la signature :",
+                                            "The client signs the contract on its link. Or record the signature:")
+                                       : L3(st.lang, "Клиент принимает КП по ссылке. Или запишите его согласие:",
+                                            "Le client accepte la proposition par son lien. Ou enregistrez son accord :",
+                                            "The client accepts the proposal on its link. Or record the acceptance:"));
+        for (int k = 0; k < 3; ++k) {
+            if (k) ImGui::SameLine();
+            if (ImGui::RadioButton(labels[k], st.accept_channel == k)) st.accept_channel = k;
+            anchor(std::string("card.accept_channel.") + channels[k]);
+        }
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+        ImGui::InputText(L3(st.lang, "Кто согласился", "Qui a accepté", "Who accepted"), &st.accept_name);
+        anchor("card.accept_name");
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+        ImGui::InputText(L3(st.lang, "Заметка", "Note", "Note"), &st.accept_note);
+        anchor("card.accept_note");
+        const char* id = sign ? "card.accept_contract" : "card.accept_proposal";
+        const char* label = sign ? L3(st.lang, "Записать подпись договора", "Enregistrer la signature", "Record the signature")
+                                 : L3(st.lang, "Записать согласие с КП", "Enregistrer l’acceptation", "Record the acceptance");
+        if (button(id, label)) {
+            const atelier::Acceptance how{channels[st.accept_channel], st.accept_name, "", st.accept_note};
             st.error = db.act([&](sqlite3* d) {
-                atelier::Savepoint sp(d, "app_accept");
-                atelier::accept_proposal(d, prop->id, c.client, "", now);
-                atelier::create_contract(d, prop->id, "manager", now);
-                sp.commit();
+                if (sign) atelier::conveyor::sign(d, doc.id, how, db.actor(), now);
+                else atelier::conveyor::accept(d, doc.id, how, db.actor(), now);
             });
+            if (st.error.empty()) st.accept_for.clear();
+        }
+    };
+    if (prop->status == "sent" || prop->status == "draft") {
+        record(*prop, false);
         return;
     }
     if (contract && (contract->status == "sent" || contract->status == "draft")) {
-        if (button("card.accept_contract", L3(st.lang, "Договор подписан", "Contrat signé", "Contract signed")))
-            st.error = db.act([&](sqlite3* d) {
-                atelier::Savepoint sp(d, "app_sign");
-                atelier::accept_contract(d, contract->id, c.client, "", now);
-                atelier::create_invoices(d, contract->id, today(), 5, "manager", now);
-                sp.commit();
-            });
+        record(*contract, true);
         return;
     }
     int n = 0;
@@ -273,19 +303,14 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
         if (d.status == "draft") {
             // A later payment of the schedule: issued when its moment comes (the launch).
             if (button(("card.issue." + std::to_string(n)).c_str(), L3(st.lang, "Выставить следующий счёт", "Émettre la facture suivante", "Issue the next invoice")))
-                st.error = db.act([&](sqlite3* x) { atelier::issue_invoice(x, d.id, today(), 5, "manager", now); });
+                st.error = db.act([&](sqlite3* x) { atelier::conveyor::issue(x, d.id, db.actor(), now); });
             ImGui::PopID();
             continue;
         }
         std::string label = std::string(L3(st.lang, "Оплачен счёт ", "Facture payée ", "Invoice paid ")) + d.number;
         if (button(("card.pay." + std::to_string(n)).c_str(), label.c_str())) {
-            st.error = db.act([&](sqlite3* x) {
-                atelier::Stmt q(x, "SELECT total_minor - coalesce((SELECT sum(amount_minor) FROM payments WHERE invoice_id = ?1), 0) FROM invoices WHERE id = ?1");
-                q.bind(1, d.id);
-                q.step();
-                // The reference makes a repeated click record the payment once.
-                atelier::record_payment(x, d.id, q.int64(0), "app-" + d.id + "-rest-" + std::to_string(q.int64(0)), today(), "bank_transfer", now);
-            });
+            // What is left to pay; the core's reference makes a repeated click one payment.
+            st.error = db.act([&](sqlite3* x) { atelier::conveyor::pay(x, d.id, 0, "", today(), "bank_transfer", db.actor(), now); });
         }
         // A partial payment: the amount received, in the lead's currency.
         ImGui::SameLine();
@@ -297,10 +322,8 @@ void next_step(app::Db& db, State& st, const app::LeadCard& c) {
             auto cur = atelier::currency_from_code(c.currency);
             st.error = db.act([&](sqlite3* x) {
                 int64_t amount = atelier::parse_money(st.part_payment[d.id], cur ? *cur : atelier::Currency::RUB, st.lang, "payment").minor;
-                atelier::Stmt k(x, "SELECT count(*) FROM payments WHERE invoice_id = ?1");
-                k.bind(1, d.id);
-                k.step();
-                atelier::record_payment(x, d.id, amount, "app-" + d.id + "-part-" + std::to_string(k.int64(0) + 1), today(), "bank_transfer", now);
+                if (amount <= 0) throw atelier::Error("payment: amount_minor: must be positive");
+                atelier::conveyor::pay(x, d.id, amount, "", today(), "bank_transfer", db.actor(), now);
             });
             if (st.error.empty()) st.part_payment[d.id].clear();
         }
@@ -363,7 +386,7 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
     auto new_version = [&](json overrides) {
         json opt = {{"start_date", today()}, {"overrides", std::move(overrides)}};
         if (!st.discount.empty()) opt["discount"] = st.discount;
-        st.error = db.act([&](sqlite3* d) { atelier::estimate_lead(d, c.id, opt, "manager", atelier::now_iso()); });
+        st.error = db.act([&](sqlite3* d) { atelier::conveyor::estimate(d, c.id, opt, db.actor(), atelier::now_iso()); });
     };
     if (ImGui::Button(L3(st.lang, "Пересчитать", "Recalculer", "Recalculate"))) new_version(c.estimate_overrides);
     anchor("estimate.recalculate");

@@ -10,6 +10,8 @@
 #include <imgui_stdlib.h>
 
 #include "json_in.h"
+#include "conveyor.h"
+#include "error.h"
 #include "documents.h"
 #include "ids.h"
 #include "store.h"
@@ -96,11 +98,12 @@ void price_list_section(app::Db& db, State& st) {
     ImGui::NewLine();
     if (s.price_list.empty()) {
         s.tax_mode = -1;
-        atelier::Stmt q(db.raw(), "SELECT body_json, version FROM price_lists WHERE currency = ?1 AND active = 1 ORDER BY version DESC LIMIT 1");
-        q.bind(1, s.currency);
-        if (q.step()) {
-            s.price_list = atelier::parse_json_or_discard(q.text(0)).dump(2);
-            s.price_list_version = q.int64(1);
+        try {
+            atelier::PriceListRow row = atelier::active_price_list(db.raw(), s.currency);
+            s.price_list = atelier::parse_json_or_discard(row.body).dump(2);
+            s.price_list_version = row.version;
+        } catch (const atelier::Error&) {
+            // none in this currency yet: the editor starts empty
         }
     }
     ImGui::TextDisabled("%s %lld", L3(st.lang, "Версия", "Version", "Version"), (long long)s.price_list_version);
@@ -174,9 +177,8 @@ void templates_section(app::Db& db, State& st) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
     changed |= ImGui::Combo("##lang", &s.template_lang, langs, 3);
     if (changed || !s.template_loaded) {
-        atelier::Stmt q(db.raw(), "SELECT body FROM templates WHERE kind = ?1 AND lang = ?2 ORDER BY version DESC LIMIT 1");
-        q.bind(1, kinds[s.template_kind]).bind(2, langs[s.template_lang]);
-        s.template_text = q.step() ? q.text(0) : atelier::default_template(kinds[s.template_kind]);
+        s.template_text = atelier::latest_template(db.raw(), kinds[s.template_kind], langs[s.template_lang]);
+        if (s.template_text.empty()) s.template_text = atelier::default_template(kinds[s.template_kind]);
         s.template_loaded = true;
     }
     text_editor("##template", &s.template_text, 16);
@@ -191,10 +193,9 @@ void templates_section(app::Db& db, State& st) {
     // Preview: the newest document of this kind rendered with the text being edited.
     if (ImGui::Button(L3(st.lang, "Предпросмотр", "Aperçu", "Preview"))) {
         s.error = db.act([&](sqlite3* d) {
-            std::string table = std::string(kinds[s.template_kind]) + "s";
-            atelier::Stmt q(d, ("SELECT id FROM " + table + " ORDER BY created_at DESC LIMIT 1").c_str());
-            if (!q.step()) throw std::runtime_error(L3(st.lang, "Нет документа для предпросмотра", "Aucun document à prévisualiser", "No document to preview"));
-            auto data = atelier::document_data(d, kinds[s.template_kind], q.text(0), atelier::parse_lang(langs[s.template_lang]));
+            std::string id = atelier::latest_document(d, kinds[s.template_kind]);
+            if (id.empty()) throw std::runtime_error(L3(st.lang, "Нет документа для предпросмотра", "Aucun document à prévisualiser", "No document to preview"));
+            auto data = atelier::document_data(d, kinds[s.template_kind], id, atelier::parse_lang(langs[s.template_lang]));
             web::open_html_tab(atelier::render_template(s.template_text, data));
         });
     }
@@ -207,9 +208,8 @@ void brief_templates_section(app::Db& db, State& st) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     bool changed = ImGui::Combo("##brief_code", &s.brief_code, codes, 3);
     if (changed || !s.brief_loaded) {
-        atelier::Stmt q(db.raw(), "SELECT body_json FROM brief_templates WHERE code = ?1 ORDER BY version DESC LIMIT 1");
-        q.bind(1, codes[s.brief_code]);
-        s.brief_text = q.step() ? atelier::parse_json_or_discard(q.text(0)).dump(2) : "";
+        nlohmann::json t = atelier::latest_brief_template(db.raw(), codes[s.brief_code]);
+        s.brief_text = t.empty() ? "" : t.dump(2);
         s.brief_loaded = true;
     }
     text_editor("##brief_template", &s.brief_text, 16);

@@ -113,14 +113,30 @@ test('the conveyor through the API, with errors naming the field', async () => {
   const proposal = await r.json();
   assert.match(proposal.url, new RegExp('^' + server.url + '/c/[A-Za-z0-9_-]{22}$'));
   r = await api(`/api/proposals/${proposal.id}/contract`, { method: 'POST' });
-  assert.equal(r.status, 400);
+  assert.equal(r.status, 409);
   assert.match((await r.json()).error, /must be accepted first/);
-  sql(server.db, `SELECT atelier_proposal_accept('${proposal.id}', 'François Lefèvre', '127.0.0.1')`);
-  r = await api(`/api/proposals/${proposal.id}/contract`, { method: 'POST' });
+  // The manager records the client's acceptance by phone: never "online", always with the channel.
+  r = await api(`/api/proposals/${proposal.id}/accept`, { method: 'POST', body: { channel: 'online', name: 'François Lefèvre' } });
+  assert.equal(r.status, 403);
+  r = await api(`/api/proposals/${proposal.id}/accept`, { method: 'POST', body: { channel: 'phone', name: 'François Lefèvre', note: 'appel du 26/11' } });
+  assert.equal(r.status, 200);
   const contract = await r.json();
-  r = await api(`/api/contracts/${contract.id}/invoices`, { method: 'POST', body: { issued_on: '2026-11-27', due_days: 10 } });
+  assert.equal(contract.kind, 'proposal_accepted');
+  assert.deepEqual(contract.stage, { from: 'proposal_sent', to: 'contract_sent' });
+  assert.match(contract.url, new RegExp('^' + server.url + '/c/[A-Za-z0-9_-]{22}$'));
+  r = await api(`/api/proposals/${proposal.id}/accept`, { method: 'POST', body: { channel: 'phone', name: 'François Lefèvre' } });
+  assert.equal(r.status, 409);
+  r = await api(`/api/leads/${id}`);
+  assert.equal((await r.json()).next_action.action, 'sign_contract');
+  r = await api(`/api/contracts/${contract.id}/sign`, { method: 'POST', body: { channel: 'paper', name: 'François Lefèvre', note: 'scan reçu' } });
+  assert.equal(r.status, 200);
   const inv = await r.json();
   assert.equal(inv.ids.length, 2);
+  assert.equal(inv.urls.length, 2);
+  // Won is refused while invoices are unpaid, for a manager and an owner without a reason.
+  r = await api(`/api/leads/${id}/won`, { method: 'POST', body: {} });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /win: reason:/);
   const html = await (await api(`/api/documents/invoice/${inv.ids[0]}?lang=fr`)).text();
   assert.match(html, /Facture/);
   assert.match(html, /Arrêtée à la somme de/);
@@ -129,7 +145,7 @@ test('the conveyor through the API, with errors naming the field', async () => {
 
   // The balance is planned until the launch: not payable, then issued.
   r = await api(`/api/invoices/${inv.ids[1]}/payments`, { method: 'POST', body: { amount_minor: 100, reference: 'early', received_on: '2026-11-30' } });
-  assert.equal(r.status, 400);
+  assert.equal(r.status, 409);
   assert.match((await r.json()).error, /the invoice is draft/);
   r = await api(`/api/invoices/${inv.ids[1]}/issue`, { method: 'POST', body: { issued_on: '2026-12-21', due_days: 5 } });
   assert.equal(r.status, 200);
@@ -138,7 +154,7 @@ test('the conveyor through the API, with errors naming the field', async () => {
   assert.match(issued.url, new RegExp('^' + server.url + '/c/[A-Za-z0-9_-]{22}$'));
   assert.equal(sql(server.db, `SELECT due_on FROM invoices WHERE id = '${inv.ids[1]}'`), '2026-12-28');
   r = await api(`/api/invoices/${inv.ids[1]}/issue`, { method: 'POST', body: {} });
-  assert.equal(r.status, 400);
+  assert.equal(r.status, 409);
   for (const invoice of inv.ids) {
     const total = Number(sql(server.db, `SELECT total_minor FROM invoices WHERE id = '${invoice}'`));
     r = await api(`/api/invoices/${invoice}/payments`, { method: 'POST', body: { amount_minor: total, reference: 'virement-' + invoice, received_on: '2026-11-30' } });
@@ -150,11 +166,16 @@ test('the conveyor through the API, with errors naming the field', async () => {
 
   const lead = await (await api(`/api/leads/${id}`)).json();
   assert.equal(lead.stage, 'won');
-  assert.deepEqual(lead.events.map(e => e.to), ['new', 'brief_sent', 'brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won']);
+  assert.deepEqual(lead.stages.map(e => e.to), ['new', 'brief_sent', 'brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won']);
+  assert.deepEqual(lead.events.map(e => e.kind), ['lead_created', 'brief_sent', 'brief_submitted', 'estimated', 'proposal_created',
+    'proposal_accepted', 'contract_signed', 'invoice_issued', 'payment_recorded', 'payment_recorded']);
+  assert.equal(lead.events[5].payload.channel, 'phone');
+  assert.ok(lead.events.filter(e => e.actor !== 'system').every(e => e.actor_name && e.channel === 'api'));
+  assert.equal(lead.next_action.action, 'none');
   assert.deepEqual(lead.documents.map(d => d.kind), ['estimate', 'proposal', 'contract', 'invoice', 'invoice']);
   assert.equal((await api('/api/leads/no-such-lead')).status, 404);
   r = await api(`/api/leads/${id}/move`, { method: 'POST', body: { to: 'new' } });
-  assert.equal(r.status, 400);
+  assert.equal(r.status, 409);
   assert.match((await r.json()).error, /cannot move a lead from 'won' to 'new'/);
   const outbox = await (await api('/api/outbox')).json();
   assert.ok(outbox.some(n => n.lead_id === id && n.rule === 'brief_link'));

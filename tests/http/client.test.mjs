@@ -149,7 +149,7 @@ test('a proposal link: live while a draft, accepted with a name, then frozen', a
   assert.equal(r.status, 303);
   html = await (await get('/c/' + token)).text();
   assert.doesNotMatch(html, /name="name"/);
-  assert.match(html, /Принято: Мария Лебедева/);
+  assert.match(html, /Принято клиентом онлайн: Мария Лебедева/);
   assert.equal(sql(server.db, `SELECT status || '|' || accepted_ip || '|' || (number IS NOT NULL) FROM proposals WHERE id = '${proposal}'`),
     'accepted|127.0.0.1|1');
   sql(server.db, "UPDATE studio SET name = 'Совсем другое имя'");
@@ -165,7 +165,7 @@ test('a proposal link: live while a draft, accepted with a name, then frozen', a
   // The contract is accepted the same way, and the invoices follow.
   r = await post('/c/' + ctoken, form({ action: 'accept', name: 'Мария Лебедева' }));
   assert.equal(r.status, 303);
-  assert.match(await (await get('/c/' + ctoken)).text(), /Принято: Мария Лебедева/);
+  assert.match(await (await get('/c/' + ctoken)).text(), /Принято клиентом онлайн: Мария Лебедева/);
   assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'invoiced');
   assert.equal(sql(server.db, `SELECT count(*) FROM invoices WHERE lead_id = '${lead}'`), '2');
   const itoken = sql(server.db, `SELECT token FROM doc_links WHERE kind = 'invoice' AND lead_id = '${lead}' LIMIT 1`);

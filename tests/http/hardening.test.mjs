@@ -32,7 +32,7 @@ function raw(url, { method = 'GET', path, headers = {}, body } = {}) {
 const form = (obj) => new URLSearchParams(obj).toString();
 const formHeaders = (extra = {}) => ({ 'content-type': 'application/x-www-form-urlencoded', ...extra });
 // A lead taken through the API to its invoices; their ids and client links.
-async function invoices(s) {
+async function invoices(s, { sign = true } = {}) {
   const api = s.api;
   let r = await api('/api/leads', { method: 'POST', body: { client_name: 'Cabinet Test', lang: 'fr', currency: 'EUR' } });
   const { id } = await r.json();
@@ -41,9 +41,12 @@ async function invoices(s) {
     content_pages: 8, languages: 2, design_level: 'custom', integrations: ['crm'], seo: true, urgency: 'normal' } } });
   const est = await (await api(`/api/leads/${id}/estimates`, { method: 'POST', body: { start_date: '2026-12-01' } })).json();
   const proposal = await (await api(`/api/estimates/${est.id}/proposal`, { method: 'POST' })).json();
-  sql(s.db, `SELECT atelier_proposal_accept('${proposal.id}', 'Client Test', '127.0.0.1')`);
-  const contract = await (await api(`/api/proposals/${proposal.id}/contract`, { method: 'POST' })).json();
-  return (await api(`/api/contracts/${contract.id}/invoices`, { method: 'POST', body: { issued_on: '2026-11-27', due_days: 10 } })).json();
+  const contract = await (await api(`/api/proposals/${proposal.id}/accept`, { method: 'POST', body: { channel: 'email', name: 'Client Test' } })).json();
+  assert.ok(contract.id, JSON.stringify(contract));
+  if (!sign) return { contract: contract.id, lead: id };
+  const made = await (await api(`/api/contracts/${contract.id}/sign`, { method: 'POST', body: { channel: 'paper', name: 'Client Test' } })).json();
+  assert.ok(made.ids, JSON.stringify(made));
+  return made;
 }
 
 const alive = async (s = server) => (await fetch(s.url + '/healthz')).status === 200;
@@ -270,8 +273,9 @@ test('intake takes only what a visitor may say: amount, currency and source are 
 });
 
 test('a template nested 20,000 sections deep is refused when rendered; the server stays up', async () => {
-  const made = await invoices(server);
-  const [contract, lang] = sql(server.db, `SELECT c.id, l.lang FROM contracts c JOIN leads l ON l.id = c.lead_id JOIN invoices i ON i.lead_id = l.id WHERE i.id = '${made.ids[0]}'`).split('|');
+  // A contract not signed yet is rendered from its template on every view.
+  const { contract } = await invoices(server, { sign: false });
+  const lang = sql(server.db, `SELECT l.lang FROM contracts c JOIN leads l ON l.id = c.lead_id WHERE c.id = '${contract}'`);
   const body = '{{#a}}'.repeat(20000) + 'x' + '{{/a}}'.repeat(20000);
   sql(server.db, "CREATE TABLE IF NOT EXISTS saved_templates AS SELECT id, body FROM templates WHERE kind = 'contract'");
   sqlInput(server.db, `UPDATE templates SET body = '${body}' WHERE kind = 'contract';`);
@@ -304,7 +308,7 @@ test('headers: NUL in a path is 404; nosniff and frame-ancestors everywhere; a C
   assert.match(r.headers['content-security-policy'], /^default-src 'none'; style-src 'unsafe-inline'/);
   assert.doesNotMatch(r.headers['content-security-policy'], /script-src/);
   // Data that cannot be rendered: the client sees that something failed, not how.
-  const [lead, contract] = sql(server.db, `SELECT i.lead_id, i.contract_id FROM invoices i WHERE i.id = '${inv}'`).split('|');
+  const { lead, contract } = await invoices(server, { sign: false });  // rendered live, not a frozen snapshot
   const ctoken = sql(server.db, `SELECT atelier_link('contract', '${contract}')`);
   assert.equal((await raw(server.url, { path: '/c/' + ctoken })).status, 200);
   sql(server.db, `UPDATE estimates SET body_json = '{"tax": 5, "lines": 7}' WHERE lead_id = '${lead}'`);

@@ -22,9 +22,8 @@ test('a brief re-submitted after the contract is a new version: the studio is to
   assert.equal(r.status, 200);
   const est = await (await api(`/api/leads/${lead}/estimates`, { method: 'POST', body: { start_date: '2026-12-01' } })).json();
   const proposal = await (await api(`/api/estimates/${est.id}/proposal`, { method: 'POST' })).json();
-  sql(server.db, `SELECT atelier_proposal_accept('${proposal.id}', 'François Lefèvre', '127.0.0.1')`);
-  const contract = await (await api(`/api/proposals/${proposal.id}/contract`, { method: 'POST' })).json();
-  await api(`/api/contracts/${contract.id}/invoices`, { method: 'POST', body: { issued_on: '2026-11-27', due_days: 10 } });
+  const contract = await (await api(`/api/proposals/${proposal.id}/accept`, { method: 'POST', body: { channel: 'phone', name: 'François Lefèvre' } })).json();
+  await api(`/api/contracts/${contract.id}/sign`, { method: 'POST', body: { channel: 'paper', name: 'François Lefèvre' } });
   const estimateBefore = sql(server.db, `SELECT body_json FROM estimates WHERE lead_id = '${lead}'`);
   const totalBefore = sql(server.db, `SELECT group_concat(total_minor) FROM invoices WHERE lead_id = '${lead}'`);
 

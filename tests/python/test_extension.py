@@ -32,7 +32,8 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_invoices_create", "atelier_invoice_issue", "atelier_payment_record", "atelier_link",
                                  "atelier_link_create", "atelier_link_revoke", "atelier_send_brief",
                                  "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",
-                                 "atelier_sync_digest", "atelier_sync_device"})
+                                 "atelier_sync_digest", "atelier_sync_device", "atelier_lead_won", "atelier_lead_lost",
+                                 "atelier_lead_owner", "atelier_lead_view", "atelier_next_action"})
 
     def test_money_with_parameters(self):
         con = connect()
@@ -86,7 +87,7 @@ class ExtensionTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "studio.db")
             con = connect(path)
-            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 5)
+            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 6)
             lead = con.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
                                ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
             con.execute("SELECT atelier_lead_move(?, 'brief_sent', 'py', NULL, '2026-11-26T11:00:00Z')", (lead,))

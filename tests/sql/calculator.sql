@@ -46,7 +46,7 @@ SELECT json(atelier_brief_validate((SELECT body_json FROM brief_templates WHERE 
 SELECT atelier_lead_create('{"client_name":"Ольга Павлова","company":"Пекарня «Колос»","email":"olga@kolos.ru"}', 'anna', '2026-11-23T09:00:00Z', 'L1');
 SELECT atelier_brief_save('L1', 'shop', '{"company":"Колос","activity":"Пекарня","goals":["sales"],"catalogue_items":120,"pages":10,"languages":1,"design_level":"custom","integrations":["payment","delivery"],"urgency":"normal"}', 1, 'anna', '2026-11-23T10:00:00Z') IS NOT NULL;
 SELECT atelier_proposal_create(atelier_estimate_lead('L1', '{"start_date":"2026-12-01"}', 'anna', '2026-11-23T11:00:00Z'), 'anna', '2026-11-23T11:01:00Z') IS NOT NULL;
-SELECT atelier_proposal_accept(id, 'Ольга Павлова', '198.51.100.4', '2026-11-24T12:00:00Z') FROM proposals WHERE lead_id = 'L1';
+SELECT json_extract(atelier_proposal_accept(id, 'Ольга Павлова', '198.51.100.4', '2026-11-24T12:00:00Z'), '$.stage.to') FROM proposals WHERE lead_id = 'L1';
 SELECT atelier_contract_create(id, 'anna', '2026-11-24T13:00:00Z') IS NOT NULL FROM proposals WHERE lead_id = 'L1';
 SELECT json_array_length(atelier_invoices_create(id, '2026-11-25', 5, 'anna', '2026-11-25T09:00:00Z')) FROM contracts WHERE lead_id = 'L1';
 SELECT number, status, due_on, total_minor * 2 - (SELECT total_minor FROM estimates WHERE lead_id = 'L1') IN (0, 1) FROM invoices WHERE lead_id = 'L1' ORDER BY position;

@@ -10,17 +10,27 @@
 //   GET  /api/sync/pull?since=N[&limit=M] the changes after watermark N (not the device's own) as a bundle
 //   GET  /api/sync/status[?digest=1]     the server's device id, schema, last change, digest
 //   GET  /api/leads[?limit=N]            the leads
-//   GET  /api/leads/<id>                 a lead with its history, brief, estimates and documents
-//   POST /api/leads/<id>/move            {to, reason}
+//   GET  /api/leads/<id>                 the lead_view: contacts, message, UTM, owner, brief, estimates,
+//                                        documents with links, payments, events, next_action
+//   GET  /api/lost-reasons               the reasons a lead can be lost (data)
+//   POST /api/leads/<id>/move            {to, reason}: won and lost follow their own rules
+//   POST /api/leads/<id>/won             {reason}: every invoice paid, or the owner with a reason
+//   POST /api/leads/<id>/lost            {reason: a code of /api/lost-reasons, text}
+//   PUT  /api/leads/<id>/owner           {user_id}
 //   PUT  /api/leads/<id>/brief           {template, answers, submit}
 //   POST /api/leads/<id>/send-brief      {template} → {token, url}
 //   POST /api/leads/<id>/estimates       {start_date, discount, overrides} → {id, estimate}
 //   POST /api/estimates/<id>/proposal    → {id, url}
-//   POST /api/proposals/<id>/contract    → {id, url}
-//   POST /api/contracts/<id>/invoices    {issued_on, due_days} → {ids, urls}
+//   POST /api/proposals/<id>/accept      {channel: phone|email|paper, name, note}: an acceptance the manager
+//                                        records (the client's own is on its page) → the contract {id, url}
+//   POST /api/proposals/<id>/contract    → {id, url}: the contract of an accepted proposal
+//   POST /api/contracts/<id>/sign        {channel, name, note} → the invoices of the schedule {ids, urls}
 //   POST /api/invoices/<id>/issue        {issued_on, due_days} → {number, url}: a planned invoice (a later
 //                                        payment of the schedule) issued, due counted from today
-//   POST /api/invoices/<id>/payments     {amount_minor, reference, received_on, method} → {status}
+//   POST /api/invoices/<id>/payments     {amount_minor (0 or absent: the rest), reference, received_on, method} → {status}
+//
+// A transition answers with what it did ({"event_id", "kind", "stage": {from, to}, "made"}) merged with
+// the fields above. Errors carry the core's kind: invalid 400, not_found 404, conflict 409, forbidden 403.
 //   GET  /api/documents/<kind>/<id>?lang=ru|fr|en   the document's HTML
 //   PUT  /api/numbering/<series>         {prefix, year, width, from_year} → {sample}: the owner sets how proposals,
 //                                        contracts or invoices are numbered from that year on
@@ -46,6 +56,7 @@
 #include "pipeline.h"
 #include "store.h"
 #include "workflow.h"
+#include "conveyor.h"
 #include "documents.h"
 #include "numbering.h"
 #include "sync.h"
@@ -165,62 +176,43 @@ int64_t int_field(const json& j, const char* key, bool required, int64_t dflt = 
     return it->get<int64_t>();
 }
 
-// Runs a write in one transaction; core errors become 400 (404 for a missing id).
+// Runs a write in one transaction; a core error answers with its kind's status.
 void guarded_write(Database& d, httplib::Response& res, const std::function<void()>& f) {
     std::lock_guard<std::mutex> lock(d.mu);
     try {
         Savepoint sp(d.db, "api");
         f();
         sp.commit();
+    } catch (const DbError&) {
+        throw;  // logged by the server, "internal error" to the caller
     } catch (const Error& e) {
-        std::string msg = e.what();
-        bool missing = msg.find(": no ") != std::string::npos && msg.find(" with id ") != std::string::npos;
-        send_error(res, missing ? 404 : 400, msg);
+        send_error(res, http_status(e.kind), e.what());
     }
 }
 
-json lead_detail(sqlite3* db, const std::string& id) {
-    Stmt q(db, "SELECT l.id, c.name, c.company, c.email, c.phone, l.source, l.title, l.stage, l.lost_reason, l.lang,"
-               " l.amount_minor, l.currency, l.utm_json, l.created_at, l.updated_at, l.notes"
-               " FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
-    q.bind(1, id);
-    if (!q.step()) throw Error("lead_id: no lead with id \"" + id + "\"");
-    json j = {{"id", q.text(0)}, {"client", q.text(1)}, {"company", q.text(2)}, {"email", q.text(3)}, {"phone", q.text(4)},
-              {"source", q.text(5)}, {"title", q.text(6)}, {"stage", q.text(7)},
-              {"lost_reason", q.is_null(8) ? json(nullptr) : json(q.text(8))}, {"lang", q.text(9)},
-              {"amount_minor", q.int64(10)}, {"currency", q.text(11)}, {"utm", json::parse(q.text(12))},
-              {"created_at", q.text(13)}, {"updated_at", q.text(14)}, {"notes", q.text(15)}};
-    json events = json::array();
-    Stmt e(db, "SELECT from_stage, to_stage, at, actor, reason FROM stage_events WHERE lead_id = ?1 ORDER BY at, rowid");
-    e.bind(1, id);
-    while (e.step())
-        events.push_back({{"from", e.is_null(0) ? json(nullptr) : json(e.text(0))}, {"to", e.text(1)}, {"at", e.text(2)},
-                          {"actor", e.text(3)}, {"reason", e.is_null(4) ? json(nullptr) : json(e.text(4))}});
-    j["events"] = events;
-    Stmt b(db, "SELECT b.id, bt.code, b.status, b.answers_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
-               " WHERE b.lead_id = ?1 ORDER BY b.updated_at DESC LIMIT 1");
-    b.bind(1, id);
-    j["brief"] = b.step() ? json{{"id", b.text(0)}, {"template", b.text(1)}, {"status", b.text(2)}, {"answers", json::parse(b.text(3))}}
-                          : json(nullptr);
-    json docs = json::array();
-    Stmt dq(db, "SELECT 'estimate', id, version, NULL, NULL, total_minor, created_at FROM estimates WHERE lead_id = ?1"
-                " UNION ALL SELECT 'proposal', id, version, status, number, NULL, created_at FROM proposals WHERE lead_id = ?1"
-                " UNION ALL SELECT 'contract', id, version, status, number, NULL, created_at FROM contracts WHERE lead_id = ?1"
-                " UNION ALL SELECT 'invoice', id, 1, status, number, total_minor, created_at FROM invoices WHERE lead_id = ?1"
-                " ORDER BY 7");
-    dq.bind(1, id);
-    while (dq.step()) {
-        json doc = {{"kind", dq.text(0)}, {"id", dq.text(1)}, {"version", dq.int64(2)}};
-        if (!dq.is_null(3)) doc["status"] = dq.text(3);
-        if (!dq.is_null(4)) doc["number"] = dq.text(4);
-        if (!dq.is_null(5)) doc["total_minor"] = dq.int64(5);
-        docs.push_back(doc);
-    }
-    j["documents"] = docs;
+Acceptance recorded_acceptance(const json& b) {
+    Acceptance a;
+    a.channel = str_field(b, "channel", true);
+    a.name = str_field(b, "name", true);
+    a.note = str_field(b, "note", false);
+    return a;
+}
+
+json with(json base, const Outcome& o) {
+    json j = o.json();
+    for (auto it = base.begin(); it != base.end(); ++it) j[it.key()] = it.value();
     return j;
 }
 
 }  // namespace
+
+// The person behind a request, as the conveyor records them.
+Actor actor_of(sqlite3* db, const auth::Principal& p) {
+    Stmt q(db, "SELECT name FROM users WHERE id = ?1");
+    q.bind(1, p.user_id);
+    std::string name = q.step() && !q.text(0).empty() ? q.text(0) : p.email;
+    return Actor{p.user_id, name, "api", p.role == "owner"};
+}
 
 std::optional<auth::Principal> principal_of(Database& d, const httplib::Request& req) {
     std::lock_guard<std::mutex> lock(d.mu);
@@ -253,7 +245,7 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         try {
             json b = body_json(req);
             std::string email = str_field(b, "email", true), password = str_field(b, "password", true);
-            if (email.size() > 254 || password.size() > 1024) throw Error("login: wrong e-mail or password");
+            if (email.size() > 254 || password.size() > 1024) return send_error(res, 401, "login: wrong e-mail or password");
             const std::string addr = client_addr(req, opt);
             if (int wait = throttle.wait(addr, email)) {
                 res.set_header("Retry-After", std::to_string(wait));
@@ -276,10 +268,14 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             auth::Session s = auth::open_session(d.db, account.user_id, addr, now_iso());
             res.set_header("Set-Cookie", "atelier_session=" + s.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=1209600" +
                                              (secure ? "; Secure" : ""));
-            send_json(res, 200, json{{"csrf_token", s.csrf}, {"email", email}});
+            // Who logged in: the app records its acts under this person.
+            Stmt u(d.db, "SELECT name, role FROM users WHERE id = ?1");
+            u.bind(1, account.user_id);
+            json user = {{"id", account.user_id}, {"email", email}, {"name", email}, {"role", "manager"}};
+            if (u.step()) user["name"] = u.text(0).empty() ? email : u.text(0), user["role"] = u.text(1);
+            send_json(res, 200, json{{"csrf_token", s.csrf}, {"email", email}, {"user", user}});
         } catch (const Error& e) {
-            std::string msg = e.what();
-            send_error(res, msg.find("login:") != std::string::npos ? 401 : 400, msg);
+            send_error(res, http_status(e.kind), e.what());
         }
     });
     svr.Post("/api/logout", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
@@ -381,17 +377,44 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
     svr.Get(R"(/api/leads/([A-Za-z0-9-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
         std::lock_guard<std::mutex> lock(d.mu);
         try {
-            send_json(res, 200, lead_detail(d.db, req.matches[1].str()));
+            send_json(res, 200, lead_view(d.db, req.matches[1].str(), now_iso().substr(0, 10)));
         } catch (const Error& e) {
-            send_error(res, 404, e.what());
+            send_error(res, http_status(e.kind), e.what());
         }
+    }));
+    svr.Get("/api/lost-reasons", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, lost_reasons(d.db));
+    }));
+    svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/won)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string reason = str_field(b, "reason", false);
+        guarded_write(d, res, [&] { send_json(res, 200, conveyor::win(d.db, req.matches[1].str(), reason, actor_of(d.db, p), now_iso()).json()); });
+    }));
+    svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/lost)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string reason = str_field(b, "reason", true), text = str_field(b, "text", false);
+        guarded_write(d, res, [&] {
+            send_json(res, 200, conveyor::lose(d.db, req.matches[1].str(), reason, text, actor_of(d.db, p), now_iso()).json());
+        });
+    }));
+    svr.Put(R"(/api/leads/([A-Za-z0-9-]{1,64})/owner)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string user = str_field(b, "user_id", true);
+        guarded_write(d, res, [&] {
+            Stmt u(d.db, "SELECT name, email FROM users WHERE id = ?1");
+            u.bind(1, user);
+            if (!u.step()) throw not_found("owner: user_id", "user", user);
+            std::string name = u.text(0).empty() ? u.text(1) : u.text(0);
+            send_json(res, 200, conveyor::set_owner(d.db, req.matches[1].str(), user, name, actor_of(d.db, p), now_iso()).json());
+        });
     }));
     svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/move)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         json b = body_json(req);
         std::string to = str_field(b, "to", true), reason = str_field(b, "reason", false);
         guarded_write(d, res, [&] {
-            auto r = move_lead(d.db, req.matches[1].str(), to, p.email, reason, now_iso());
-            send_json(res, 200, json{{"event_id", r.event_id}, {"from", r.from}, {"to", r.to}});
+            Outcome o = conveyor::move(d.db, req.matches[1].str(), to, reason, actor_of(d.db, p), now_iso());
+            send_json(res, 200, with(json{{"from", o.stage_from}, {"to", o.stage_to}}, o));
         });
     }));
     svr.Put(R"(/api/leads/([A-Za-z0-9-]{1,64})/brief)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
@@ -400,68 +423,82 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         if (!b.contains("answers") || !b["answers"].is_object()) return send_error(res, 400, "answers: expected a JSON object");
         bool submit = b.value("submit", false);
         guarded_write(d, res, [&] {
-            send_json(res, 200, json{{"id", save_brief(d.db, req.matches[1].str(), tpl, b["answers"], submit, p.email, now_iso())}});
+            Outcome o = conveyor::save_brief(d.db, req.matches[1].str(), tpl, b["answers"], submit, actor_of(d.db, p), now_iso());
+            send_json(res, 200, with(json{{"id", o.made["brief_id"]}}, o));
         });
     }));
     svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/send-brief)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         json b = body_json(req);
         std::string tpl = str_field(b, "template", false, "corporate");
         guarded_write(d, res, [&] {
-            std::string token = send_brief(d.db, req.matches[1].str(), tpl, opt.base_url, p.email, now_iso());
-            send_json(res, 200, json{{"token", token}, {"url", opt.base_url + "/c/" + token}});
+            Outcome o = conveyor::send_brief(d.db, req.matches[1].str(), tpl, opt.base_url, actor_of(d.db, p), now_iso());
+            std::string token = o.made["token"];
+            send_json(res, 200, with(json{{"token", token}, {"url", opt.base_url + "/c/" + token}}, o));
         });
     }));
     svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/estimates)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         json b = body_json(req);
         guarded_write(d, res, [&] {
-            std::string id = estimate_lead(d.db, req.matches[1].str(), b, p.email, now_iso());
+            Outcome o = conveyor::estimate(d.db, req.matches[1].str(), b, actor_of(d.db, p), now_iso());
+            std::string id = o.made["estimate_id"];
             Stmt q(d.db, "SELECT body_json FROM estimates WHERE id = ?1");
             q.bind(1, id).step();
-            send_json(res, 201, json{{"id", id}, {"estimate", json::parse(q.text(0))}});
+            send_json(res, 201, with(json{{"id", id}, {"estimate", json::parse(q.text(0))}}, o));
         });
     }));
     svr.Post(R"(/api/estimates/([A-Za-z0-9-]{1,64})/proposal)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         guarded_write(d, res, [&] {
-            std::string id = create_proposal(d.db, req.matches[1].str(), p.email, now_iso());
+            Outcome o = conveyor::propose(d.db, req.matches[1].str(), actor_of(d.db, p), now_iso());
+            std::string id = o.made["proposal_id"];
             std::string token = link_for(d.db, "proposal", id, now_iso());
-            send_json(res, 201, json{{"id", id}, {"url", opt.base_url + "/c/" + token}});
+            send_json(res, 201, with(json{{"id", id}, {"url", opt.base_url + "/c/" + token}}, o));
+        });
+    }));
+    svr.Post(R"(/api/proposals/([A-Za-z0-9-]{1,64})/accept)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        Acceptance how = recorded_acceptance(b);
+        guarded_write(d, res, [&] {
+            Outcome o = conveyor::accept(d.db, req.matches[1].str(), how, actor_of(d.db, p), now_iso());
+            std::string id = o.made["contract_id"];
+            std::string token = link_for(d.db, "contract", id, now_iso());
+            send_json(res, 200, with(json{{"id", id}, {"url", opt.base_url + "/c/" + token}}, o));
+        });
+    }));
+    svr.Post(R"(/api/contracts/([A-Za-z0-9-]{1,64})/sign)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        Acceptance how = recorded_acceptance(b);
+        guarded_write(d, res, [&] {
+            Outcome o = conveyor::sign(d.db, req.matches[1].str(), how, actor_of(d.db, p), now_iso());
+            json urls = json::array();
+            for (const auto& id : o.made["invoice_ids"]) urls.push_back(opt.base_url + "/c/" + link_for(d.db, "invoice", id.get<std::string>(), now_iso()));
+            send_json(res, 200, with(json{{"ids", o.made["invoice_ids"]}, {"urls", urls}}, o));
         });
     }));
     svr.Post(R"(/api/proposals/([A-Za-z0-9-]{1,64})/contract)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         guarded_write(d, res, [&] {
-            std::string id = create_contract(d.db, req.matches[1].str(), p.email, now_iso());
+            std::string id = create_contract(d.db, req.matches[1].str(), p.user_id, now_iso());
             std::string token = link_for(d.db, "contract", id, now_iso());
             send_json(res, 201, json{{"id", id}, {"url", opt.base_url + "/c/" + token}});
-        });
-    }));
-    svr.Post(R"(/api/contracts/([A-Za-z0-9-]{1,64})/invoices)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
-        json b = body_json(req);
-        std::string issued = str_field(b, "issued_on", false, now_iso().substr(0, 10));
-        int64_t due = int_field(b, "due_days", false, 5);
-        guarded_write(d, res, [&] {
-            auto ids = create_invoices(d.db, req.matches[1].str(), issued, (int)due, p.email, now_iso());
-            json urls = json::array();
-            for (const auto& id : ids) urls.push_back(opt.base_url + "/c/" + link_for(d.db, "invoice", id, now_iso()));
-            send_json(res, 201, json{{"ids", ids}, {"urls", urls}});
         });
     }));
     svr.Post(R"(/api/invoices/([A-Za-z0-9-]{1,64})/issue)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         json b = body_json(req);
         std::string issued = str_field(b, "issued_on", false, now_iso().substr(0, 10));
-        int64_t due = int_field(b, "due_days", false, 5);
+        int64_t due = int_field(b, "due_days", false, kInvoiceDueDays);
         guarded_write(d, res, [&] {
-            std::string number = issue_invoice(d.db, req.matches[1].str(), issued, (int)due, p.email, now_iso());
-            send_json(res, 200, json{{"number", number}, {"url", opt.base_url + "/c/" + link_for(d.db, "invoice", req.matches[1].str(), now_iso())}});
+            Outcome o = conveyor::issue(d.db, req.matches[1].str(), actor_of(d.db, p), now_iso(), issued, (int)due);
+            send_json(res, 200, with(json{{"number", o.made["number"]}, {"url", opt.base_url + "/c/" + link_for(d.db, "invoice", req.matches[1].str(), now_iso())}}, o));
         });
     }));
-    svr.Post(R"(/api/invoices/([A-Za-z0-9-]{1,64})/payments)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+    svr.Post(R"(/api/invoices/([A-Za-z0-9-]{1,64})/payments)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         json b = body_json(req);
-        int64_t amount = int_field(b, "amount_minor", true);
-        std::string reference = str_field(b, "reference", true);
+        int64_t amount = int_field(b, "amount_minor", false, 0);
+        std::string reference = str_field(b, "reference", false);
         std::string received = str_field(b, "received_on", false, now_iso().substr(0, 10));
         std::string method = str_field(b, "method", false, "bank_transfer");
         guarded_write(d, res, [&] {
-            send_json(res, 200, json{{"status", record_payment(d.db, req.matches[1].str(), amount, reference, received, method, now_iso())}});
+            Outcome o = conveyor::pay(d.db, req.matches[1].str(), amount, reference, received, method, actor_of(d.db, p), now_iso());
+            send_json(res, 200, with(json{{"status", o.made["status"]}}, o));
         });
     }));
     svr.Get(R"(/api/documents/(proposal|contract|invoice)/([A-Za-z0-9-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
@@ -470,8 +507,7 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             Lang lang = parse_lang(req.has_param("lang") ? req.get_param_value("lang") : "ru", "lang");
             res.set_content(document_html(d.db, req.matches[1].str(), req.matches[2].str(), lang), "text/html; charset=utf-8");
         } catch (const Error& e) {
-            std::string msg = e.what();
-            send_error(res, msg.find(" with id ") != std::string::npos ? 404 : 400, msg);
+            send_error(res, http_status(e.kind), e.what());
         }
     }));
     svr.Put(R"(/api/numbering/(proposal|contract|invoice))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {

@@ -10,6 +10,7 @@
 
 #include "atelier_sqlite.h"
 #include "auth.h"
+#include "conveyor.h"
 #include "server.h"
 #include "store.h"
 
@@ -78,6 +79,8 @@ inline void send_error(httplib::Response& res, int status, const std::string& ms
 
 // The manager or API token behind a request (session cookie or Bearer), if any.
 std::optional<auth::Principal> principal_of(Database& d, const httplib::Request& req);
+// The person behind a request, as the conveyor records them (channel "api").
+Actor actor_of(sqlite3* db, const auth::Principal& p);
 
 // The manager-facing JSON API (api.cpp): log-in, sessions, API tokens and
 // the conveyor's actions.

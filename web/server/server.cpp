@@ -251,17 +251,9 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
             return;
         }
         fields.erase("action");
-        std::vector<BriefProblem> problems;
-        json answers = answers_from_form(tpl, fields, &problems);
-        // Every problem at once: the ones typing found, then the template's
-        // checks on the other questions (a draft may leave questions empty).
-        std::set<std::string> reported;
-        for (const auto& p : problems) reported.insert(p.question);
-        for (auto& p : validate_answers(tpl, answers)) {
-            if (reported.count(p.question)) continue;
-            if (action == "save" && p.message == "required") continue;
-            problems.push_back(std::move(p));
-        }
+        BriefInput input = brief_input(tpl, fields, action == "submit");
+        json& answers = input.answers;
+        auto& problems = input.problems;
         if (!problems.empty()) {
             res.status = 422;
             res.set_content(brief_form_html(d.db, link->doc_id, lang, &answers, problems, ""), "text/html; charset=utf-8");
@@ -269,14 +261,15 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
         }
         // After the studio has estimated the brief, the client's change is a
         // new version: the lead's owner is told, nothing estimated changes.
-        const bool revised = brief_estimated(d.db, link->lead_id);
-        save_brief(d.db, link->lead_id, code, answers, action == "submit", "client", now);
+        Stmt who(d.db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+        who.bind(1, link->lead_id);
+        const std::string client_name = who.step() ? who.text(0) : "";
+        Outcome saved = conveyor::save_brief(d.db, link->lead_id, code, answers, action == "submit", client_actor(client_name), now);
+        const bool revised = saved.made["revised"].get<bool>();
         if (action == "submit") {
             // Tell the studio: the owner's (or any manager's) address.
             Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
-            Stmt c(d.db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
-            c.bind(1, link->lead_id);
-            std::string client = c.step() ? c.text(0) : "";
+            const std::string& client = client_name;
             if (m.step()) {
                 if (revised)
                     queue_notification(d.db, link->lead_id, "brief_revised", "manager", m.text(0), "Brief changed after the estimate: " + client,
@@ -299,16 +292,15 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
             // studio is told either way.
             Savepoint sp(d.db, "client_accept");
             const std::string name = field("name");
+            const Acceptance how{"online", name, client_addr(req, opt), ""};
             std::string next_kind, next_id;
             if (link->kind == "proposal") {
-                accept_proposal(d.db, link->doc_id, name, client_addr(req, opt), now);
-                next_id = create_contract(d.db, link->doc_id, "client", now);
+                next_id = conveyor::accept(d.db, link->doc_id, how, client_actor(name), now).made["contract_id"];
                 next_kind = "contract";
             } else {
-                accept_contract(d.db, link->doc_id, name, client_addr(req, opt), now);
-                auto ids = create_invoices(d.db, link->doc_id, now.substr(0, 10), 5, "client", now);
+                json ids = conveyor::sign(d.db, link->doc_id, how, client_actor(name), now).made["invoice_ids"];
                 next_kind = "invoice";
-                next_id = ids.empty() ? "" : ids.front();
+                next_id = ids.empty() ? "" : ids.front().get<std::string>();
             }
             Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
             if (m.step())
@@ -427,12 +419,8 @@ void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const
         try {
             NewLead l = new_lead_from_json(parse_json(body, "lead: body", kApiBodyMax));
             std::lock_guard<std::mutex> lock(d.mu);
-            Savepoint sp(d.db, "api_lead");
-            const std::string now = now_iso();
-            std::string id = create_lead(d.db, l, p->email, now);
-            if (!l.email.empty()) send_brief(d.db, id, "corporate", opt.base_url, p->email, now);
-            sp.commit();
-            return send_json(res, 201, json{{"id", id}});
+            Outcome o = conveyor::intake(d.db, l, json::object(), actor_of(d.db, *p), opt.base_url, now_iso());
+            return send_json(res, 201, json{{"id", o.lead_id}});
         } catch (const DbError& e) {
             return send_internal_error(res, "lead", e);
         } catch (const Error& e) {
@@ -494,18 +482,9 @@ void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const
         // Honeypot: a field people never see and bots fill in.
         if (intake.trapped) return answer(422, "rejected", "");
         std::lock_guard<std::mutex> lock(d.mu);
-        Savepoint sp(d.db, "intake");
-        const std::string now = now_iso();
         intake.lead.currency = studio_details(d.db).currency;
-        std::string id = create_lead(d.db, intake.lead, "website", now);
-        if (!intake.utm.empty()) {
-            Stmt u(d.db, "UPDATE leads SET utm_json = ?2 WHERE id = ?1");
-            u.bind(1, id).bind(2, intake.utm.dump()).step();
-        }
-        // By rule: a lead with an e-mail gets the brief link.
-        if (!intake.lead.email.empty()) send_brief(d.db, id, "corporate", opt.base_url, "website", now);
-        sp.commit();
-        answer(201, "", id);
+        Outcome o = conveyor::intake(d.db, intake.lead, intake.utm, client_actor(intake.lead.client_name), opt.base_url, now_iso());
+        answer(201, "", o.lead_id);
     } catch (const DbError& e) {
         send_internal_error(res, "intake", e);
     } catch (const Error& e) {

@@ -1,0 +1,35 @@
+-- The conveyor's transitions from SQL: a manager's recorded acceptance and
+-- signature, the event journal, won and lost by rule, the lead view.
+SELECT atelier_migrate();
+SELECT atelier_seed_demo();
+SELECT atelier_install_defaults('2026-11-20T09:00:00Z');
+SELECT atelier_lead_create('{"client_name":"Claire Dubois","email":"claire@eclair.fr","lang":"fr","currency":"EUR"}', '{"id":"u-anna","name":"Anna"}', '2026-11-23T09:00:00Z', 'L2');
+SELECT atelier_brief_save('L2', 'landing', '{"company":"Éclair","activity":"Pâtisserie","goals":["leads"],"pages":3,"languages":1,"design_level":"template","urgency":"normal"}', 1, '{"id":"u-anna","name":"Anna"}', '2026-11-23T10:00:00Z') IS NOT NULL;
+SELECT atelier_proposal_create(atelier_estimate_lead('L2', '{"start_date":"2026-12-01"}', '{"id":"u-anna","name":"Anna"}', '2026-11-23T11:00:00Z'), '{"id":"u-anna","name":"Anna"}', '2026-11-23T11:01:00Z') IS NOT NULL;
+-- Won is refused before the contract; a manager cannot accept online in the client's name.
+SELECT atelier_lead_won('L2', '{"id":"u-anna","name":"Anna"}');
+SELECT atelier_proposal_accept(id, '{"channel":"phone","name":"Claire Dubois","note":"appel du 24/11"}') FROM proposals WHERE lead_id = 'L2';
+SELECT atelier_proposal_accept(id, '{"channel":"fax","name":"Claire Dubois"}', '{"id":"u-anna","name":"Anna"}') FROM proposals WHERE lead_id = 'L2';
+-- Recorded by the manager: the contract follows, the journal says how.
+SELECT json_extract(atelier_proposal_accept(id, '{"channel":"phone","name":"Claire Dubois","note":"appel du 24/11"}', '{"id":"u-anna","name":"Anna"}', '2026-11-24T10:00:00Z'), '$.stage.to') FROM proposals WHERE lead_id = 'L2';
+SELECT accepted_channel, accepted_by, recorded_by, accepted_note, accepted_ip IS NULL OR accepted_ip = '' FROM proposals WHERE lead_id = 'L2';
+SELECT instr(atelier_document('proposal', id, 'fr'), 'Acceptée par téléphone : Claire Dubois') > 0, instr(atelier_document('proposal', id, 'fr'), 'Acceptée en ligne') = 0 FROM proposals WHERE lead_id = 'L2';
+SELECT json_extract(atelier_contract_accept(id, '{"channel":"paper","name":"Claire Dubois"}', '{"id":"u-anna","name":"Anna"}', '2026-11-25T09:00:00Z'), '$.made.invoice_ids') IS NOT NULL FROM contracts WHERE lead_id = 'L2';
+SELECT json_extract(atelier_next_action('L2', '2026-11-26'), '$.action'), json_extract(atelier_next_action('L2', '2026-11-26'), '$.who');
+-- Writing functions run in a plain SELECT, not inside INSERT … SELECT.
+CREATE TEMP TABLE t(x);
+INSERT INTO t SELECT atelier_payment_record(id, total_minor, 'x-1', '2026-11-26') FROM invoices WHERE lead_id = 'L2' AND status = 'issued';
+SELECT count(*) FROM payments;
+-- A manager cannot close it as won with the balance unpaid; the owner can, with a reason.
+SELECT atelier_lead_won('L2', '{"id":"u-anna","name":"Anna"}');
+SELECT atelier_lead_won('L2', '{"id":"u-olga","name":"Olga","owner":true}');
+SELECT json_extract(atelier_lead_won('L2', '{"id":"u-olga","name":"Olga","owner":true}', 'paid in cash at the office', '2026-11-27T09:00:00Z'), '$.stage.to');
+-- The journal: one row per transition, with its actor and channel.
+SELECT kind, actor, actor_name, channel, coalesce(json_extract(payload_json, '$.channel'), '') FROM events WHERE lead_id = 'L2' ORDER BY at, rowid;
+SELECT json_extract(atelier_lead_view('L2'), '$.next_action.action'), json_array_length(atelier_lead_view('L2'), '$.events');
+-- Lost: a reason from the list (data), and words for "other".
+SELECT atelier_lead_create('{"client_name":"Marc"}', 'sql', '2026-11-23T09:00:00Z', 'L3');
+SELECT atelier_lead_lost('L3', 'bored', '', 'sql');
+SELECT atelier_lead_lost('L3', 'other', '', 'sql');
+SELECT json_extract(atelier_lead_lost('L3', 'postponed', 'printemps 2027', 'sql', '2026-11-24T09:00:00Z'), '$.stage.to');
+SELECT lost_reason FROM leads WHERE id = 'L3';
