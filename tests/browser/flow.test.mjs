@@ -90,6 +90,19 @@ test('lead to paid invoice offline, in 15 actions or fewer', async (t) => {
   console.log(`manager actions from a new lead to a paid invoice, offline: ${actions}`);
   assert.ok(actions <= 15, `${actions} actions`);
   assert.ok(s.leads.find(l => l.id === id).amount_minor > 0);
+  // The app's rows are the conveyor's, as the other hosts write them
+  // (tests/http/hosts.test.mjs): the journal, the documents, the statuses.
+  const v = s.card.view;
+  assert.deepEqual(v.events.map(e => e.kind), ['lead_created', 'brief_submitted', 'estimated', 'proposal_created', 'proposal_accepted',
+    'contract_signed', 'payment_recorded', 'invoice_issued', 'payment_recorded', 'payment_recorded']);
+  assert.deepEqual(v.stages.map(x => x.to), ['new', 'brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won']);
+  assert.ok(v.events.every(e => e.channel === 'app' && e.actor.startsWith('device:')), 'acts of this device\'s own user');
+  // Recorded by the manager (by phone), not the client's online acceptance.
+  assert.equal(v.events[4].payload.channel, 'phone');
+  assert.equal(v.documents.find(d => d.kind === 'proposal').acceptance.channel, 'phone');
+  assert.deepEqual(v.documents.map(d => [d.kind, d.status || '']),
+    [['estimate', ''], ['proposal', 'accepted'], ['contract', 'accepted'], ['invoice', 'paid'], ['invoice', 'paid']]);
+  assert.equal(v.next_action.action, 'none');
 
   // Nothing is lost: the browser restarts, still offline, and finds it all.
   await page.reload();
