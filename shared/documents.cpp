@@ -77,9 +77,18 @@ void check_template_limits(std::string_view tpl) {
     }
 }
 
-std::string render_template(std::string_view tpl, const json& data) {
+namespace {
+std::string render_with(std::string_view tpl, const json& data, bool html);
+}
+
+std::string render_template(std::string_view tpl, const json& data) { return render_with(tpl, data, true); }
+std::string render_text_template(std::string_view tpl, const json& data) { return render_with(tpl, data, false); }
+
+namespace {
+std::string render_with(std::string_view tpl, const json& data, bool html) {
     check_template_limits(tpl);
     mu::mustache m{std::string(tpl)};
+    if (!html) m.set_custom_escape([](const std::string& s) { return s; });
     if (!m.is_valid()) {
         std::string msg = m.error_message();
         // kainjow reports "... at <offset>": turn the offset into a line number.
@@ -97,6 +106,7 @@ std::string render_template(std::string_view tpl, const json& data) {
     if (!m.is_valid()) throw Error("render: " + m.error_message());
     return out;
 }
+}  // namespace
 
 // -------------------------------------------------------------------------
 // [SECTION] the words of the documents

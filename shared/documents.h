@@ -20,6 +20,8 @@ namespace atelier {
 // Renders a template; a broken template throws an error naming the line
 // ("render: line 12: Unclosed section \"lines\""), never half a document.
 std::string render_template(std::string_view tpl, const nlohmann::json& data);
+// The same for plain text (an e-mail's subject and body): values as they are, not HTML-escaped.
+std::string render_text_template(std::string_view tpl, const nlohmann::json& data);
 
 // Templates are bounded: at most kTemplateMaxBytes, sections nested at most
 // kTemplateMaxNesting deep, no changed delimiters. Throws Error("render: line

@@ -378,6 +378,82 @@ INSERT INTO lost_reasons(code, label_ru, label_fr, label_en, position) VALUES
   ('not_our_work', 'Не наш профиль', 'Hors de notre métier', 'Not our kind of work', 5),
   ('other', 'Другое', 'Autre', 'Other', 6);
 )SQL"},
+    {7, "automation: rules as data, the outbox with its occasions, tasks, link views", R"SQL(
+-- A notification rule: its code, whether it runs, and its spec (trigger,
+-- delay, conditions, channel, template: see automation.h). A rule only
+-- reacts to what happens from active_from on, so that enabling one never
+-- mails a studio's whole history.
+CREATE TABLE rules (
+  code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 64),
+  position INTEGER NOT NULL DEFAULT 0,
+  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0,1)),
+  spec_json TEXT NOT NULL CHECK (json_valid(spec_json)),
+  active_from TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+-- Every message a rule makes or a manager sends: scheduled (waiting for
+-- due_at; its conditions are checked again then), queued (rendered, to be
+-- sent), sending (claimed by the sender: after a crash, the one to repeat),
+-- sent, failed (the mail server's permanent refusal) or cancelled. A rule
+-- makes at most one message per lead and occasion.
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT REFERENCES leads(id) ON DELETE CASCADE,
+  rule TEXT NOT NULL,
+  occasion TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL CHECK (channel IN ('email','task','webhook')),
+  recipient TEXT NOT NULL DEFAULT '',
+  reply_to TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT 'ru',
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  html TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'scheduled'
+    CHECK (status IN ('scheduled','queued','sending','sent','failed','cancelled')),
+  due_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  UNIQUE (rule, lead_id, occasion)
+);
+CREATE INDEX outbox_due ON outbox(status, due_at);
+CREATE INDEX outbox_lead ON outbox(lead_id, created_at);
+INSERT INTO outbox(id, lead_id, rule, occasion, channel, recipient, subject, body, status, due_at, attempts,
+                   next_attempt_at, last_error, created_at, sent_at)
+  SELECT id, lead_id, rule, id, 'email', recipient, subject, body, status, created_at, attempts, next_attempt_at,
+         coalesce(last_error, ''), created_at, sent_at FROM notifications;
+DROP TABLE notifications;
+-- The manager's tasks: from a rule (rule set) or written by hand.
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT REFERENCES leads(id) ON DELETE CASCADE,
+  title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 500),
+  due_at TEXT NOT NULL,
+  owner_id TEXT,
+  owner_name TEXT NOT NULL DEFAULT '',
+  rule TEXT,
+  done_at TEXT,
+  snoozed_until TEXT,
+  created_by TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE INDEX tasks_open ON tasks(done_at, due_at);
+-- How often the client opened a link.
+ALTER TABLE doc_links ADD COLUMN open_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE doc_links ADD COLUMN first_opened_at TEXT;
+ALTER TABLE doc_links ADD COLUMN last_opened_at TEXT;
+-- The rule evaluator's own bookkeeping (not replicated): the last event it read.
+CREATE TABLE automation_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO automation_meta(key, value) SELECT 'events_seen', coalesce(max(rowid), 0) FROM events;
+CREATE INDEX proposals_open ON proposals(status, created_at);
+CREATE INDEX contracts_open ON contracts(status, created_at);
+CREATE INDEX invoices_open ON invoices(status, due_on);
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -1,6 +1,8 @@
 // atelier/workflow.cpp — see workflow.h.
 #include "workflow.h"
 
+#include "automation.h"
+
 #include <algorithm>
 
 #include "brief.h"
@@ -75,6 +77,7 @@ void install_defaults(sqlite3* db, std::string_view at) {
             ins.bind(1, uuid_from(std::string("template|") + kind + "|" + lang)).bind(2, kind).bind(3, lang)
                 .bind(4, default_template(kind)).bind(5, at).step();
         }
+    automation::install_default_rules(db, at);
     sp.commit();
 }
 
@@ -380,42 +383,17 @@ std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amo
 
 namespace atelier {
 
-std::string queue_notification(sqlite3* db, std::string_view lead_id, std::string_view rule, std::string_view channel,
-                               std::string_view recipient, std::string_view subject, std::string_view body,
-                               std::string_view at) {
-    if (recipient.empty()) throw Error("notification: recipient: required");
-    std::string id = new_uuid();
-    Stmt ins(db, "INSERT INTO notifications(id, lead_id, rule, channel, recipient, subject, body, status, next_attempt_at, created_at)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?8)");
-    ins.bind(1, id);
-    if (lead_id.empty()) ins.bind_null(2); else ins.bind(2, lead_id);
-    ins.bind(3, rule).bind(4, channel).bind(5, recipient).bind(6, subject).bind(7, body).bind(8, at).step();
-    return id;
-}
-
 std::string send_brief(sqlite3* db, std::string_view lead_id, std::string_view code, std::string_view base_url,
                        std::string_view actor, std::string_view at) {
     check_time(at);
     Savepoint sp(db, "atelier_send_brief");
-    Stmt l(db, "SELECT c.email, c.name, l.lang FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    Stmt l(db, "SELECT 1 FROM leads WHERE id = ?1");
     l.bind(1, lead_id);
     if (!l.step()) throw Error("send_brief: lead_id: no lead with id \"" + std::string(lead_id) + "\"", ErrorKind::not_found);
-    std::string email = l.text(0), name = l.text(1), lang = l.text(2);
     Stmt b(db, "SELECT id FROM briefs WHERE lead_id = ?1 ORDER BY updated_at DESC LIMIT 1");
     b.bind(1, lead_id);
     std::string brief_id = b.step() ? b.text(0) : save_brief(db, lead_id, code, json::object(), false, actor, at);
     std::string token = link_for(db, "brief", brief_id, at);
-    std::string url = std::string(base_url) + "/c/" + token;
-    if (!email.empty()) {
-        std::string subject = lang == "fr" ? "Votre brief pour le projet" : lang == "en" ? "Your project brief" : "Бриф по вашему проекту";
-        std::string body = (lang == "fr" ? "Bonjour " + name + ",\n\nMerci pour votre demande. Pour préparer notre proposition, "
-                                           "merci de remplir ce brief (vous pouvez l'enregistrer et y revenir) :\n"
-                            : lang == "en" ? "Hello " + name + ",\n\nThank you for your request. To prepare our proposal, "
-                                             "please fill in this brief (you can save it and come back):\n"
-                                           : "Здравствуйте, " + name + "!\n\nСпасибо за заявку. Чтобы подготовить предложение, "
-                                             "заполните, пожалуйста, бриф (его можно сохранить и вернуться позже):\n") + url + "\n";
-        queue_notification(db, lead_id, "brief_link", "email", email, subject, body, at);
-    }
     advance(db, lead_id, "brief_sent", actor, at);
     sp.commit();
     return token;

@@ -59,14 +59,9 @@ std::string record_payment(sqlite3* db, std::string_view invoice_id, int64_t amo
 
 namespace atelier {
 
-// Adds a message to the outbox (sent later by the host, with retries).
-std::string queue_notification(sqlite3* db, std::string_view lead_id, std::string_view rule, std::string_view channel,
-                               std::string_view recipient, std::string_view subject, std::string_view body,
-                               std::string_view at);
-
 // Sends the client the brief: a draft brief of the template, its client link,
-// the lead moved to brief_sent, and an e-mail with the link in the outbox.
-// Returns the link's token. `base_url` is the public address of the server.
+// the lead moved to brief_sent (the rule brief_link e-mails it). Returns the
+// link's token.
 std::string send_brief(sqlite3* db, std::string_view lead_id, std::string_view template_code, std::string_view base_url,
                        std::string_view actor, std::string_view at);
 

@@ -42,6 +42,7 @@
 #include "words.h"
 #include "links.h"
 #include "workflow.h"
+#include "automation.h"
 #include "conveyor.h"
 #include "sync.h"
 #include "version.h"
@@ -437,6 +438,55 @@ void fn_next_action(sqlite3_context* ctx, const Args& a) {
     result_json(ctx, atelier::next_action(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text_or(1, "today", atelier::now_iso().substr(0, 10))).dump());
 }
 
+// -- automation: rules, the outbox, tasks, views ---------------------------
+
+void fn_rules_tick(sqlite3_context* ctx, const Args& a) {
+    auto r = atelier::automation::tick(sqlite3_context_db_handle(ctx), a.text(0, "now"), a.text_or(1, "base_url", ""),
+                                       (a.argc <= 2 || a.integer(2, "timers") != 0));
+    result_json(ctx, r.json().dump());
+}
+
+void fn_rule_set(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::automation::set_rule(sqlite3_context_db_handle(ctx), parse_json_arg(a, 0, "rule_json"), at_arg(a, 1)).dump());
+}
+
+void fn_rules(sqlite3_context* ctx, const Args&) { result_json(ctx, atelier::automation::rules(sqlite3_context_db_handle(ctx)).dump()); }
+
+void fn_rule_preview(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::automation::preview(sqlite3_context_db_handle(ctx), a.text(0, "rule"), a.text(1, "lead_id"),
+                                                  at_arg(a, 2), a.text_or(3, "base_url", "")).dump());
+}
+
+void fn_outbox(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::automation::outbox(sqlite3_context_db_handle(ctx), a.text_or(0, "lead_id", ""), a.text_or(1, "status", ""))
+                         .dump());
+}
+
+void fn_document_send(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::automation::send_document(sqlite3_context_db_handle(ctx), a.text(0, "kind"), a.text(1, "doc_id"),
+                                                actor_arg(a, 2), at_arg(a, 3));
+    result_json(ctx, o.json().dump());
+}
+
+void fn_task_add(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::automation::add_task(sqlite3_context_db_handle(ctx), a.text_or(0, "lead_id", ""), a.text(1, "title"),
+                                                   a.text(2, "due_at"), actor_arg(a, 3), at_arg(a, 4)));
+}
+
+void fn_task_done(sqlite3_context* ctx, const Args& a) {
+    atelier::automation::task_done(sqlite3_context_db_handle(ctx), a.text(0, "task_id"), actor_arg(a, 1), at_arg(a, 2));
+    sqlite3_result_int(ctx, 1);
+}
+
+void fn_tasks(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::automation::tasks(sqlite3_context_db_handle(ctx), at_arg(a, 0)).dump());
+}
+
+void fn_link_view(sqlite3_context* ctx, const Args& a) {
+    atelier::automation::record_view(sqlite3_context_db_handle(ctx), a.text(0, "token"), at_arg(a, 1));
+    sqlite3_result_int(ctx, 1);
+}
+
 struct FunctionDef {
     const char* name;
     int min_args, max_args;
@@ -484,6 +534,16 @@ const FunctionDef kFunctions[] = {
     {"atelier_lead_owner", 4, 5, WRITES, guarded<fn_lead_owner>},
     {"atelier_lead_view", 1, 2, SQLITE_UTF8, guarded<fn_lead_view>},
     {"atelier_next_action", 1, 2, SQLITE_UTF8, guarded<fn_next_action>},
+    {"atelier_rules_tick", 1, 3, WRITES, guarded<fn_rules_tick>},
+    {"atelier_rule_set", 1, 2, WRITES, guarded<fn_rule_set>},
+    {"atelier_rules", 0, 0, SQLITE_UTF8, guarded<fn_rules>},
+    {"atelier_rule_preview", 2, 4, WRITES, guarded<fn_rule_preview>},
+    {"atelier_outbox", 0, 2, SQLITE_UTF8, guarded<fn_outbox>},
+    {"atelier_document_send", 3, 4, WRITES, guarded<fn_document_send>},
+    {"atelier_task_add", 4, 5, WRITES, guarded<fn_task_add>},
+    {"atelier_task_done", 2, 3, WRITES, guarded<fn_task_done>},
+    {"atelier_tasks", 0, 1, SQLITE_UTF8, guarded<fn_tasks>},
+    {"atelier_link_view", 1, 2, WRITES, guarded<fn_link_view>},
     {"atelier_sync_apply", 1, 1, WRITES, guarded<fn_sync_apply>},
     {"atelier_sync_export", 1, 2, WRITES, guarded<fn_sync_export>},
     {"atelier_sync_digest", 0, 1, WRITES, guarded<fn_sync_digest>},
@@ -500,7 +560,9 @@ const char* const atelier_function_names[] = {
     "atelier_proposal_accept", "atelier_contract_create", "atelier_invoices_create", "atelier_invoice_issue", "atelier_payment_record", "atelier_link", "atelier_link_create",
     "atelier_link_revoke", "atelier_send_brief", "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",
     "atelier_sync_digest", "atelier_sync_device", "atelier_lead_won", "atelier_lead_lost", "atelier_lead_owner",
-    "atelier_lead_view", "atelier_next_action", nullptr};
+    "atelier_lead_view", "atelier_next_action", "atelier_rules_tick", "atelier_rule_set", "atelier_rules",
+    "atelier_rule_preview", "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done", "atelier_tasks",
+    "atelier_link_view", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

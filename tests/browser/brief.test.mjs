@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { launch, screenshot } from '../lib/browser.mjs';
-import { sql } from '../lib/sql.mjs';
+import { sql, sqlEventually } from '../lib/sql.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -14,7 +14,7 @@ test('a client fills the brief in Russian, with errors shown beside the question
   const r = await fetch(server.url + '/api/leads', { method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ client_name: 'Елена Морозова', email: 'elena@ritm-dance.ru', company: 'Школа танцев «Ритм»' }) });
   const { id } = await r.json();
-  const token = /\/c\/([A-Za-z0-9_-]{22})/.exec(sql(server.db, `SELECT body FROM notifications WHERE lead_id = '${id}'`))[1];
+  const token = /\/c\/([A-Za-z0-9_-]{22})/.exec(await sqlEventually(server.db, `SELECT body FROM outbox WHERE lead_id = '${id}' AND rule = 'brief_link'`))[1];
 
   const { context } = await launch();
   t.after(() => context.close().catch(() => {}));

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, root } from '../lib/server.mjs';
-import { sql } from '../lib/sql.mjs';
+import { sql, sqlEventually } from '../lib/sql.mjs';
 
 let server;
 before(async () => {
@@ -27,8 +27,8 @@ async function intake(fields, headers) {
   return { status: r.status, body: await r.json() };
 }
 
-function outboxLink(leadId) {
-  const body = sql(server.db, `SELECT body FROM notifications WHERE lead_id = '${leadId}' AND rule = 'brief_link'`);
+async function outboxLink(leadId) {
+  const body = await sqlEventually(server.db, `SELECT body FROM outbox WHERE lead_id = '${leadId}' AND rule = 'brief_link'`);
   const m = /\/c\/([A-Za-z0-9_-]{22})/.exec(body);
   assert.ok(m, `no brief link in the outbox: ${body}`);
   return m[1];
@@ -41,8 +41,8 @@ test('intake from a site form: lead with UTM tags, and the brief link queued by 
   const id = r.body.id;
   assert.equal(sql(server.db, `SELECT source || '|' || json_extract(utm_json, '$.utm_source') || '|' || stage FROM leads WHERE id = '${id}'`),
     'website|yandex|brief_sent');
-  const token = outboxLink(id);
-  assert.ok(sql(server.db, `SELECT body FROM notifications WHERE lead_id = '${id}'`).includes(server.url + '/c/' + token));
+  const token = await outboxLink(id);
+  assert.ok(sql(server.db, `SELECT body FROM outbox WHERE lead_id = '${id}'`).includes(server.url + '/c/' + token));
   const page = await get('/c/' + token);
   assert.equal(page.status, 200);
   assert.equal(page.headers.get('cache-control'), 'no-store');
@@ -96,7 +96,7 @@ test('intake is rate-limited per address', async () => {
 test('the brief form: draft saved and resumed, errors beside the questions with input kept, submit', async () => {
   const { body } = await intake({ name: 'Игорь Смирнов', email: 'igor@smirnov-law.ru' });
   const lead = body.id;
-  const token = outboxLink(lead);
+  const token = await outboxLink(lead);
   // A partial draft is saved.
   let r = await post('/c/' + token, form({ action: 'save', company: 'Смирнов и партнёры', pages: '7' }));
   assert.equal(r.status, 303);
@@ -122,7 +122,9 @@ test('the brief form: draft saved and resumed, errors beside the questions with 
   assert.match(await (await get(r.headers.get('location'))).text(), /Бриф отправлен/);
   assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'brief_filled');
   assert.equal(sql(server.db, `SELECT json_extract(answers_json, '$.pages') || '|' || json_extract(answers_json, '$.seo') FROM briefs WHERE lead_id = '${lead}'`), '7|1');
-  assert.equal(sql(server.db, `SELECT count(*) FROM notifications WHERE lead_id = '${lead}' AND rule = 'brief_filled' AND channel = 'manager'`), '1');
+  // The studio is told by rule: an e-mail to the lead's owner.
+  assert.equal(await sqlEventually(server.db, `SELECT recipient FROM outbox WHERE lead_id = '${lead}' AND rule = 'brief_submitted' AND channel = 'email'`),
+    sql(server.db, `SELECT email FROM users WHERE role = 'owner' LIMIT 1`));
 });
 
 async function proposalFor(name, lang = 'ru') {
@@ -147,6 +149,7 @@ test('a proposal link: live while a draft, accepted with a name, then frozen', a
   assert.match(await r.text(), /name: the client&apos;s name is required/);
   r = await post('/c/' + token, form({ action: 'accept', name: 'Мария Лебедева' }));
   assert.equal(r.status, 303);
+  const next = r.headers.get('location');
   html = await (await get('/c/' + token)).text();
   assert.doesNotMatch(html, /name="name"/);
   assert.match(html, /Принято клиентом онлайн: Мария Лебедева/);
@@ -161,7 +164,11 @@ test('a proposal link: live while a draft, accepted with a name, then frozen', a
   assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'contract_sent');
   const contract = sql(server.db, `SELECT id FROM contracts WHERE proposal_id = '${proposal}'`);
   const ctoken = sql(server.db, `SELECT token FROM doc_links WHERE kind = 'contract' AND doc_id = '${contract}'`);
-  assert.equal(sql(server.db, `SELECT count(*) FROM notifications WHERE lead_id = '${lead}' AND rule = 'proposal_accepted'`), '1');
+  assert.equal(await sqlEventually(server.db, `SELECT count(*) FROM outbox WHERE lead_id = '${lead}' AND rule = 'proposal_accepted'`, r => r !== '0'), '1');
+  // The client goes straight on to the contract; its e-mail waits for an address (this client left none).
+  assert.equal(next, '/c/' + ctoken);
+  assert.equal(await sqlEventually(server.db, `SELECT status || ': ' || last_error FROM outbox WHERE lead_id = '${lead}' AND rule = 'contract_link'`),
+    'cancelled: the client has no e-mail address');
   // The contract is accepted the same way, and the invoices follow.
   r = await post('/c/' + ctoken, form({ action: 'accept', name: 'Мария Лебедева' }));
   assert.equal(r.status, 303);
@@ -194,7 +201,7 @@ test('tokens: scoped to one document, revocable, expiring; a wrong one is a plai
 test('names full of HTML and JS render escaped on every client page', async () => {
   const evil = `<script>alert('x')</script><img src=x onerror=alert(1)>`;
   const { body } = await intake({ name: evil, email: 'evil@example.com', company: '"><b>bold</b>' });
-  const briefToken = outboxLink(body.id);
+  const briefToken = await outboxLink(body.id);
   const { lead, proposal, token } = await proposalFor(evil);
   sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '${evil.replace(/'/g, "''")}', '127.0.0.1')`);
   const contract = sql(server.db, `SELECT atelier_contract_create('${proposal}', 'anna')`);

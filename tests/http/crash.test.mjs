@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
-import { sql } from '../lib/sql.mjs';
+import { sql, sqlEventually } from '../lib/sql.mjs';
 
 test('SIGKILL during intake under load: nothing acknowledged is lost, integrity_check is ok', async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'atelier-crash-')), 'atelier.db');
@@ -38,11 +38,14 @@ test('SIGKILL during intake under load: nothing acknowledged is lost, integrity_
   const stored = new Set(sql(db, "SELECT id FROM leads WHERE utm_json LIKE '%crash%'").split('\n'));
   const lost = acknowledged.filter(id => !stored.has(id));
   assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged leads are missing`);
-  // Each acknowledged lead has its brief link queued, in the same transaction.
-  const queued = Number(sql(db, "SELECT count(*) FROM notifications n JOIN leads l ON l.id = n.lead_id WHERE n.rule = 'brief_link' AND l.utm_json LIKE '%crash%'"));
-  assert.ok(queued >= acknowledged.length, `${queued} brief links for ${acknowledged.length} leads`);
-  // The server starts again on it.
+  // Each acknowledged lead has its brief_sent event, in the same transaction.
+  const sent = Number(sql(db, "SELECT count(*) FROM events e JOIN leads l ON l.id = e.lead_id WHERE e.kind = 'brief_sent' AND l.utm_json LIKE '%crash%'"));
+  assert.ok(sent >= acknowledged.length, `${sent} brief_sent events for ${acknowledged.length} leads`);
+  // The server starts again on it, and the rules catch up: every brief link is in the outbox, once.
   const s = await startServer({ dbPath: db, args: ['--quiet'] });
   assert.equal((await fetch(s.url + '/healthz')).status, 200);
+  await sqlEventually(db, "SELECT count(*) FROM outbox n JOIN leads l ON l.id = n.lead_id WHERE n.rule = 'brief_link' AND l.utm_json LIKE '%crash%'",
+    r => Number(r) >= sent, 15000);
+  assert.equal(sql(db, "SELECT count(*) FROM (SELECT 1 FROM outbox GROUP BY rule, lead_id, occasion HAVING count(*) > 1)"), '0');
   await s.stop();
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { startServer, OWNER_PASSWORD } from '../lib/server.mjs';
-import { sql } from '../lib/sql.mjs';
+import { sql, sqlEventually } from '../lib/sql.mjs';
 import { execFileSync } from 'node:child_process';
 
 // SQL too long for a command line, through the shell's standard input.
@@ -178,7 +178,7 @@ test('the client brief keeps 10,000 Cyrillic characters; a longer answer comes b
   const r = await fetch(server.url + '/api/leads', { method: 'POST', headers: formHeaders(),
     body: form({ name: 'Анна Длинная', email: 'anna@dlinnaya.ru' }) });
   const id = (await r.json()).id;
-  const token = /\/c\/([A-Za-z0-9_-]{22})/.exec(sql(server.db, `SELECT body FROM notifications WHERE lead_id = '${id}' AND rule = 'brief_link'`))[1];
+  const token = /\/c\/([A-Za-z0-9_-]{22})/.exec(await sqlEventually(server.db, `SELECT body FROM outbox WHERE lead_id = '${id}' AND rule = 'brief_link'`))[1];
   const tpl = JSON.parse(sql(server.db, "SELECT body_json FROM brief_templates WHERE code = 'corporate' ORDER BY version DESC LIMIT 1"));
   const longtext = tpl.sections.flatMap(s => s.questions).find(q => q.type === 'longtext');
   assert.ok(longtext, 'the corporate brief has a long answer');

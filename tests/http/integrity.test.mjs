@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { sql } from '../lib/sql.mjs';
+import { sql, sqlEventually } from '../lib/sql.mjs';
 
 let server;
 before(async () => { server = await startServer({ args: ['--intake-per-minute', '1000'] }); });
@@ -17,7 +17,7 @@ test('a brief re-submitted after the contract is a new version: the studio is to
   const api = server.api;
   let r = await api('/api/leads', { method: 'POST', body: { client_name: 'François Lefèvre', email: 'fl@cabinet.fr', lang: 'fr', currency: 'EUR' } });
   const { id: lead } = await r.json();
-  const token = /\/c\/([A-Za-z0-9_-]{22})/.exec(sql(server.db, `SELECT body FROM notifications WHERE lead_id = '${lead}' AND rule = 'brief_link'`))[1];
+  const token = /\/c\/([A-Za-z0-9_-]{22})/.exec(await sqlEventually(server.db, `SELECT body FROM outbox WHERE lead_id = '${lead}' AND rule = 'brief_link'`))[1];
   r = await api(`/api/leads/${lead}/brief`, { method: 'PUT', body: { template: 'corporate', submit: true, answers } });
   assert.equal(r.status, 200);
   const est = await (await api(`/api/leads/${lead}/estimates`, { method: 'POST', body: { start_date: '2026-12-01' } })).json();
@@ -43,7 +43,7 @@ test('a brief re-submitted after the contract is a new version: the studio is to
   assert.equal(sql(server.db, `SELECT body_json FROM estimates WHERE lead_id = '${lead}'`), estimateBefore);
   assert.equal(sql(server.db, `SELECT group_concat(total_minor) FROM invoices WHERE lead_id = '${lead}'`), totalBefore);
   assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'invoiced');
-  assert.equal(sql(server.db, `SELECT count(*) FROM notifications WHERE lead_id = '${lead}' AND rule = 'brief_revised'`), '1');
+  assert.equal(await sqlEventually(server.db, `SELECT count(*) FROM outbox WHERE lead_id = '${lead}' AND rule = 'brief_revised'`, r => r !== '0'), '1');
   // The manager's next estimate is made from the new version.
   const est2 = await (await api(`/api/leads/${lead}/estimates`, { method: 'POST', body: { start_date: '2026-12-01' } })).json();
   assert.ok(est2.estimate.total > est.estimate.total, `${est2.estimate.total} > ${est.estimate.total}`);

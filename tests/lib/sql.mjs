@@ -10,3 +10,16 @@ export function sql(db, query) {
   return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', '-cmd', `.load ${ext}`, db, query],
     { encoding: 'utf8' }).trim();
 }
+
+// Polls `query` until `ok(result)` holds (the server's rules run just after
+// a write, on their own thread), and returns the result; fails after `ms`.
+export async function sqlEventually(db, query, ok = r => r !== '', ms = 5000) {
+  const until = Date.now() + ms;
+  let r;
+  for (;;) {
+    r = sql(db, query);
+    if (ok(r)) return r;
+    if (Date.now() > until) throw new Error(`after ${ms} ms, ${query} still gives ${JSON.stringify(r)}`);
+    await new Promise(res => setTimeout(res, 25));
+  }
+}

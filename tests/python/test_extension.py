@@ -33,7 +33,10 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_link_create", "atelier_link_revoke", "atelier_send_brief",
                                  "atelier_contract_accept", "atelier_sync_apply", "atelier_sync_export",
                                  "atelier_sync_digest", "atelier_sync_device", "atelier_lead_won", "atelier_lead_lost",
-                                 "atelier_lead_owner", "atelier_lead_view", "atelier_next_action"})
+                                 "atelier_lead_owner", "atelier_lead_view", "atelier_next_action",
+                                 "atelier_rules_tick", "atelier_rule_set", "atelier_rules", "atelier_rule_preview",
+                                 "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done",
+                                 "atelier_tasks", "atelier_link_view"})
 
     def test_money_with_parameters(self):
         con = connect()
@@ -87,7 +90,7 @@ class ExtensionTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "studio.db")
             con = connect(path)
-            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 6)
+            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 7)
             lead = con.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
                                ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
             con.execute("SELECT atelier_lead_move(?, 'brief_sent', 'py', NULL, '2026-11-26T11:00:00Z')", (lead,))

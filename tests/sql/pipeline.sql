@@ -3,7 +3,7 @@ SELECT atelier_migrate();
 SELECT atelier_migrate();
 SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN
   ('studio','users','clients','leads','stage_events','brief_templates','briefs','price_lists','estimates',
-   'proposals','contracts','invoices','payments','templates','notifications','change_log');
+   'proposals','contracts','invoices','payments','templates','outbox','rules','tasks','change_log');
 -- A lead from JSON, with its id given, then moves with explicit times.
 SELECT atelier_lead_create('{"client_name":"Студия Éclair","email":"hello@eclair.fr","lang":"fr","currency":"EUR"}',
                            'anna', '2026-11-26T09:00:00Z', 'lead-1');

@@ -137,7 +137,7 @@ TEST_CASE("documents: the conveyor moves the lead, and invoices add up") {
                    " FROM (SELECT * FROM invoices ORDER BY position)") == "issued 2026-0001 2026-12-02; draft - -");
     CHECK(f.t.text("SELECT number FROM contracts") == "C-2026-0001");
     CHECK(f.t.text("SELECT number FROM proposals") == "P-2026-0001");
-    CHECK(f.t.text("SELECT due_on FROM invoices LIMIT 1") == "2026-12-02");
+    CHECK(f.t.text("SELECT due_on FROM invoices ORDER BY position LIMIT 1") == "2026-12-02");
 
     SUBCASE("payments: partial, idempotent, and the lead is won when all is paid") {
         int64_t total = f.t.count("SELECT total_minor FROM invoices WHERE number = '2026-0001'");

@@ -14,7 +14,7 @@ TEST_CASE("store: migrations") {
         CHECK(schema_version(t.db) == latest_schema_version());
         for (const char* table : {"studio", "users", "clients", "leads", "stage_events", "brief_templates", "briefs",
                                   "price_lists", "estimates", "proposals", "contracts", "invoices", "payments",
-                                  "templates", "notifications", "change_log", "number_series", "doc_links"}) {
+                                  "templates", "outbox", "rules", "tasks", "automation_meta", "change_log", "number_series", "doc_links"}) {
             CAPTURE(table);
             atelier::Stmt s(t.db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
             s.bind(1, table);

@@ -34,12 +34,20 @@
 //   GET  /api/documents/<kind>/<id>?lang=ru|fr|en   the document's HTML
 //   PUT  /api/numbering/<series>         {prefix, year, width, from_year} → {sample}: the owner sets how proposals,
 //                                        contracts or invoices are numbered from that year on
-//   GET  /api/outbox                     queued and sent notifications
+//   GET  /api/outbox[?lead=ID&status=S]  the messages the rules made and what became of them
+//   GET  /api/outbox/settings            {sending: whether a mail server is configured, ...}
+//   GET  /api/outbox/upcoming[?days=7]   what is scheduled, soonest first
+//   POST /api/outbox/<id>/resend|cancel  a failed message again; a scheduled one not at all
+//   POST /api/<kind>s/<id>/send          the document's link to the client by e-mail now
+//   GET  /api/rules, PUT /api/rules/<code> {spec, enabled, position}: the notification rules (the owner edits)
+//   GET  /api/rules/<code>/preview?lead=ID  the message as it would go to that lead now
+//   GET  /api/tasks, POST /api/tasks {lead_id, title, due_at}, POST /api/tasks/<id>/done|snooze {until}
 //   POST /api/users                      {email, name, password, role}: the owner adds a manager (or owner)
 //
 // Every call but log-in needs a session cookie (and X-CSRF-Token on writes)
 // or "Authorization: Bearer <API token>". Errors are {"error": "..."} with
 // the core's message, which names the field; every write is one transaction.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -57,6 +65,7 @@
 #include "store.h"
 #include "workflow.h"
 #include "conveyor.h"
+#include "automation.h"
 #include "documents.h"
 #include "numbering.h"
 #include "sync.h"
@@ -543,15 +552,72 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             send_json(res, 201, json{{"id", id}, {"email", email}, {"role", role}});
         });
     }));
-    svr.Get("/api/outbox", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
+    svr.Get("/api/outbox", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
         std::lock_guard<std::mutex> lock(d.mu);
-        Stmt q(d.db, "SELECT id, lead_id, rule, channel, recipient, subject, status, attempts, created_at FROM notifications ORDER BY created_at DESC LIMIT 500");
-        json out = json::array();
-        while (q.step())
-            out.push_back({{"id", q.text(0)}, {"lead_id", q.text(1)}, {"rule", q.text(2)}, {"channel", q.text(3)},
-                           {"recipient", q.text(4)}, {"subject", q.text(5)}, {"status", q.text(6)},
-                           {"attempts", q.int64(7)}, {"created_at", q.text(8)}});
-        send_json(res, 200, out);
+        send_json(res, 200, automation::outbox(d.db, req.get_param_value("lead"), req.get_param_value("status"), 500));
+    }));
+    svr.Get("/api/outbox/settings", authed([&opt](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
+        send_json(res, 200, json{{"sending", !opt.smtp_url.empty()}, {"smtp_url", opt.smtp_url}, {"mail_from", opt.mail_from}});
+    }));
+    svr.Get("/api/outbox/upcoming", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        int64_t days = req.has_param("days") ? std::atoll(req.get_param_value("days").c_str()) : 7;
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, automation::upcoming(d.db, now_iso(), (int)std::clamp<int64_t>(days, 1, 366)));
+    }));
+    svr.Post(R"(/api/outbox/([A-Za-z0-9-]{1,64})/(resend|cancel))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        guarded_write(d, res, [&] {
+            if (req.matches[2].str() == "resend") automation::resend(d.db, req.matches[1].str(), now_iso());
+            else automation::cancel(d.db, req.matches[1].str(), now_iso(), actor_of(d.db, p).name);
+            Stmt q(d.db, "SELECT status FROM outbox WHERE id = ?1");
+            q.bind(1, req.matches[1].str()).step();
+            send_json(res, 200, json{{"id", req.matches[1].str()}, {"status", q.text(0)}});
+        });
+    }));
+    svr.Post(R"(/api/(proposal|contract|invoice)s/([A-Za-z0-9-]{1,64})/send)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        guarded_write(d, res, [&] {
+            Outcome o = automation::send_document(d.db, req.matches[1].str(), req.matches[2].str(), actor_of(d.db, p), now_iso());
+            send_json(res, 200, o.json());
+        });
+    }));
+    svr.Get("/api/rules", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, automation::rules(d.db));
+    }));
+    svr.Put(R"(/api/rules/([a-z0-9_-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        if (p.role != "owner") return send_error(res, 403, "rule: only the owner changes the notification rules");
+        json b = body_json(req);
+        if (!b.is_object()) return send_error(res, 400, "rule: expected an object");
+        b["code"] = req.matches[1].str();
+        guarded_write(d, res, [&] { send_json(res, 200, automation::set_rule(d.db, b, now_iso())); });
+    }));
+    svr.Get(R"(/api/rules/([a-z0-9_-]{1,64})/preview)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        try {
+            send_json(res, 200, automation::preview(d.db, req.matches[1].str(), req.get_param_value("lead"), now_iso(), opt.base_url));
+        } catch (const Error& e) {
+            send_error(res, http_status(e.kind), e.what());
+        }
+    }));
+    svr.Get("/api/tasks", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, automation::tasks(d.db, now_iso()));
+    }));
+    svr.Post("/api/tasks", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string lead = str_field(b, "lead_id", false), title = str_field(b, "title", true), due = str_field(b, "due_at", true);
+        guarded_write(d, res, [&] {
+            std::string id = automation::add_task(d.db, lead, title, due, actor_of(d.db, p), now_iso());
+            send_json(res, 201, json{{"id", id}});
+        });
+    }));
+    svr.Post(R"(/api/tasks/([A-Za-z0-9-]{1,64})/(done|snooze))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string until = req.matches[2].str() == "snooze" ? str_field(b, "until", true) : "";
+        guarded_write(d, res, [&] {
+            if (req.matches[2].str() == "done") automation::task_done(d.db, req.matches[1].str(), actor_of(d.db, p), now_iso());
+            else automation::task_snooze(d.db, req.matches[1].str(), until, now_iso());
+            send_json(res, 200, json{{"id", req.matches[1].str()}});
+        });
     }));
 }
 

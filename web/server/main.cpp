@@ -3,7 +3,9 @@
 //   atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]
 //                 [--cors-origin ORIGIN]... [--trusted-proxy ADDR]... [--intake-per-minute N]
 //                 [--owner-email E] [--owner-password P]
+//                 [--smtp-url URL] [--mail-from ADDR] [--retry-seconds N] [--rules-every N]
 //                 [--no-demo] [--quiet]
+//                 (SMTP credentials: ATELIER_SMTP_USER, ATELIER_SMTP_PASSWORD)
 //   atelier migrate [--db PATH]
 //   atelier backup DEST [--db PATH]
 //   atelier sync import FILE [--db PATH]    apply a bundle exported by the app
@@ -28,6 +30,7 @@ int usage(const char* msg) {
                  "usage: atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]\n"
                  "                     [--cors-origin ORIGIN]... [--trusted-proxy ADDR]... [--intake-per-minute N]\n"
                  "                     [--owner-email E] [--owner-password P] [--no-demo] [--quiet]\n"
+                 "                     [--smtp-url smtp://HOST:PORT] [--mail-from ADDR] [--retry-seconds N] [--rules-every N]\n"
                  "       atelier migrate [--db PATH]\n"
                  "       atelier backup DEST [--db PATH]\n"
                  "       atelier sync import FILE [--db PATH]\n"
@@ -123,6 +126,21 @@ int main(int argc, char** argv) {
             const char* v = value();
             if (!v || std::strlen(v) < 10) return usage("--owner-password: expected at least 10 characters");
             opt.owner_password = v;
+        } else if (a == "--smtp-url" && cmd == "serve") {
+            const char* v = value();
+            if (!v || (std::strncmp(v, "smtp://", 7) != 0 && std::strncmp(v, "smtps://", 8) != 0))
+                return usage("--smtp-url: expected smtp://host:port or smtps://host:port");
+            opt.smtp_url = v;
+        } else if (a == "--mail-from" && cmd == "serve") {
+            const char* v = value();
+            if (!v || !std::strchr(v, '@') || std::strpbrk(v, " <>\r\n,")) return usage("--mail-from: expected an e-mail address");
+            opt.mail_from = v;
+        } else if ((a == "--retry-seconds" || a == "--rules-every") && cmd == "serve") {
+            const char* v = value();
+            char* end = nullptr;
+            long n = v ? std::strtol(v, &end, 10) : 0;
+            if (!v || !*v || *end || n < 1 || n > 86400) return usage((a + ": expected a number of seconds 1-86400").c_str());
+            (a == "--retry-seconds" ? opt.retry_seconds : opt.rules_every) = (int)n;
         } else if (a == "--quiet" && cmd == "serve") {
             opt.log_requests = false;
         } else if (a == "--base-url" && cmd == "serve") {

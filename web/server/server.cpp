@@ -24,6 +24,8 @@
 #include "auth.h"
 #include "brief.h"
 #include "http_util.h"
+#include "outbox.h"
+#include "automation.h"
 #include "client_pages.h"
 #include "demo.h"
 #include "error.h"
@@ -163,6 +165,15 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
     if (!link) return not_found(res);
     Lang lang = lead_lang(d.db, link->lead_id);
     client_headers(res);
+    // The client opened it: counted, and the first opening is an event the
+    // manager sees (and a rule can react to).
+    if (req.method == "GET" && req.get_param_value("done").empty()) {
+        try {
+            automation::record_view(d.db, link->token, now_iso());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "atelier: view: %s\n", e.what());
+        }
+    }
     if (link->kind == "brief") {
         std::string done = req.get_param_value("done");
         std::string notice;
@@ -266,25 +277,12 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
         const std::string client_name = who.step() ? who.text(0) : "";
         Outcome saved = conveyor::save_brief(d.db, link->lead_id, code, answers, action == "submit", client_actor(client_name), now);
         const bool revised = saved.made["revised"].get<bool>();
-        if (action == "submit") {
-            // Tell the studio: the owner's (or any manager's) address.
-            Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
-            const std::string& client = client_name;
-            if (m.step()) {
-                if (revised)
-                    queue_notification(d.db, link->lead_id, "brief_revised", "manager", m.text(0), "Brief changed after the estimate: " + client,
-                                       client + " has changed the brief after it was estimated. The estimate and the documents are"
-                                       " unchanged; the new answers are a new version of the brief.\n" + opt.base_url + "/\n", now);
-                else
-                    queue_notification(d.db, link->lead_id, "brief_filled", "manager", m.text(0), "Brief filled: " + client,
-                                       client + " has filled the brief.\n" + opt.base_url + "/\n", now);
-            }
-        }
         res.status = 303;
         res.set_header("Location", "/c/" + token + "?done=" + (action != "submit" ? "saved" : revised ? "revised" : "submitted"));
         return;
     }
     if ((link->kind == "proposal" || link->kind == "contract") && action == "accept") {
+        std::string next_token;  // the client goes on to the contract, then to the invoice
         try {
             // Acceptance moves the lead on, in the same transaction: an
             // accepted proposal becomes the contract to accept, an accepted
@@ -302,11 +300,7 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
                 next_kind = "invoice";
                 next_id = ids.empty() ? "" : ids.front().get<std::string>();
             }
-            Stmt m(d.db, "SELECT email FROM users ORDER BY role = 'owner' DESC, created_at LIMIT 1");
-            if (m.step())
-                queue_notification(d.db, link->lead_id, link->kind + "_accepted", "manager", m.text(0),
-                                   link->kind + " accepted by " + name, name + " accepted the " + link->kind + ".\n", now);
-            if (!next_id.empty()) link_for(d.db, next_kind, next_id, now);
+            if (!next_id.empty()) next_token = link_for(d.db, next_kind, next_id, now);
             sp.commit();
         } catch (const DbError& e) {
             return send_internal_error(res, "client accept", e);
@@ -317,7 +311,7 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
             return;
         }
         res.status = 303;
-        res.set_header("Location", "/c/" + token);
+        res.set_header("Location", "/c/" + (next_token.empty() ? token : next_token));
         return;
     }
     res.status = 405;
@@ -743,10 +737,33 @@ int serve(const ServeOptions& in_opt) {
         svr.stop();
     });
 
+    MailOptions mo;
+    mo.smtp_url = opt.smtp_url;
+    mo.mail_from = opt.mail_from;
+    if (mo.mail_from.empty()) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        Stmt s(d.db, "SELECT email FROM studio ORDER BY created_at LIMIT 1");
+        mo.mail_from = s.step() && s.text(0).find('@') != std::string::npos ? s.text(0) : "atelier@localhost";
+    }
+    if (const char* u = std::getenv("ATELIER_SMTP_USER")) mo.user = u;
+    if (const char* p = std::getenv("ATELIER_SMTP_PASSWORD")) mo.password = p;
+    mo.base_url = opt.base_url;
+    mo.retry_seconds = opt.retry_seconds;
+    mo.tick_seconds = opt.rules_every;
+    Automation automation(d, mo);
+    poke_on_commit(d, automation);
+    automation.start();
+    if (opt.smtp_url.empty())
+        std::fprintf(stderr, "atelier: no --smtp-url: e-mails wait in the outbox, nothing is sent\n");
+    else
+        std::fprintf(stderr, "atelier: sending e-mail through %s as %s\n", opt.smtp_url.c_str(), mo.mail_from.c_str());
+
     std::printf("Atelier is running: http://%s:%d/\n", opt.host.c_str(), opt.port);
     std::fflush(stdout);
     svr.listen_after_bind();
     listen_done = true;
+    automation.stop();
+    sqlite3_commit_hook(d.db, nullptr, nullptr);
     if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // listen failed: release the waiter
     stopper.join();
     std::fprintf(stderr, "atelier: stopped\n");

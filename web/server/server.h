@@ -29,6 +29,10 @@ struct ServeOptions {
     bool log_requests = true;               // one JSON line per request on stderr
     std::string owner_email;                // the first owner account (default: the studio's owner, or owner@localhost)
     std::string owner_password;             // its password; generated and printed once when empty
+    std::string smtp_url;                   // smtp://host:port or smtps://…; empty: e-mail stays in the outbox
+    std::string mail_from;                  // the sender's address (default: the studio's e-mail)
+    int retry_seconds = 60;                 // first back-off after the mail server refused or was down
+    int rules_every = 60;                   // seconds between two evaluations of the time conditions
 };
 
 // Copies the database consistently while it may be in use: `atelier backup`.
