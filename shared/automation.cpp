@@ -626,7 +626,7 @@ TickResult tick(sqlite3* db, std::string_view now, std::string_view base_url, bo
     // What fell due: checked again, then rendered (or cancelled).
     std::map<std::string, std::optional<Rule>> rule_cache;
     for (;;) {
-        Stmt q(db, "SELECT id, lead_id, rule, occasion FROM outbox WHERE status = 'scheduled' AND due_at <= ?1 ORDER BY due_at, id LIMIT 500");
+        Stmt q(db, "SELECT id, lead_id, rule, occasion FROM outbox WHERE status = 'scheduled' AND due_at <= ?1 ORDER BY due_at, rowid LIMIT 500");
         q.bind(1, now);
         struct Row {
             std::string id, lead, rule, occasion;
@@ -741,19 +741,32 @@ Outcome send_document(sqlite3* db, std::string_view kind, std::string_view doc_i
 std::optional<Message> claim(sqlite3* db, std::string_view now, std::string_view channel) {
     Savepoint sp(db, "atelier_outbox_claim");
     for (;;) {
-        Stmt q(db, "SELECT id, coalesce(lead_id, ''), rule, channel, recipient, reply_to, lang, subject, body, html, attempts, occasion"
-                   " FROM outbox WHERE status = 'queued' AND channel IN ('email', 'webhook') AND (?2 = '' OR channel = ?2)"
-                   " AND coalesce(next_attempt_at, due_at) <= ?1 ORDER BY due_at, id LIMIT 1");
-        q.bind(1, now).bind(2, std::string(channel));  // an empty view would bind NULL
-        if (!q.step()) {
+        // The head of each channel's queue, in the order messages fell due:
+        // while the head waits for its retry, so does the rest of its channel.
+        std::optional<Message> best;
+        std::string best_due, best_occasion;
+        for (const char* ch : {"email", "webhook"}) {
+            if (!channel.empty() && channel != ch) continue;
+            Stmt q(db, "SELECT id, coalesce(lead_id, ''), rule, channel, recipient, reply_to, lang, subject, body, html, attempts, occasion,"
+                       " due_at, coalesce(next_attempt_at, due_at) FROM outbox WHERE status = 'queued' AND channel = ?1"
+                       " ORDER BY due_at, rowid LIMIT 1");
+            q.bind(1, ch);
+            if (!q.step() || q.text(13) > now) continue;
+            if (best && q.text(12) >= best_due) continue;
+            best = Message{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7), q.text(8), q.text(9),
+                           q.int64(10) + 1};
+            best_due = q.text(12);
+            best_occasion = q.text(11);
+        }
+        if (!best) {
             sp.commit();
             return std::nullopt;
         }
-        Message m{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7), q.text(8), q.text(9), q.int64(10) + 1};
+        Message& m = *best;
         // A message that waited (the mail server was down) is checked once
         // more: a reminder for an invoice paid meanwhile never goes.
         if (auto r = find_rule(db, m.rule); r && !m.lead_id.empty()) {
-            std::string c = failing(db, r->spec.value("conditions", json::array()), m.lead_id, Occasion::parse(q.text(11)));
+            std::string c = failing(db, r->spec.value("conditions", json::array()), m.lead_id, Occasion::parse(best_occasion));
             if (!c.empty()) {
                 Stmt x(db, "UPDATE outbox SET status = 'cancelled', last_error = ?2 WHERE id = ?1");
                 x.bind(1, m.id).bind(2, "condition no longer holds: " + c).step();
@@ -779,8 +792,16 @@ void mark_retry(sqlite3* db, std::string_view id, std::string_view now, std::str
     int64_t wait = std::max(1, base_seconds);
     for (int64_t i = 1; i < attempts && wait < 3600; ++i) wait *= 2;
     wait = std::min<int64_t>(wait, 3600);
+    const std::string next = add_seconds(now, wait);
+    Savepoint sp(db, "atelier_outbox_retry");
     Stmt u(db, "UPDATE outbox SET status = 'queued', next_attempt_at = ?2, last_error = ?3 WHERE id = ?1");
-    u.bind(1, id).bind(2, add_seconds(now, wait)).bind(3, clip_utf8(error, 500)).step();
+    u.bind(1, id).bind(2, next).bind(3, clip_utf8(error, 500)).step();
+    // The server is down for everyone: the rest of the queue waits as long,
+    // so that what was due first still goes first.
+    Stmt rest(db, "UPDATE outbox SET next_attempt_at = ?2 WHERE status = 'queued' AND channel = (SELECT channel FROM outbox WHERE id = ?1)"
+                  " AND coalesce(next_attempt_at, due_at) < ?2");
+    rest.bind(1, id).bind(2, next).step();
+    sp.commit();
 }
 
 void mark_failed(sqlite3* db, std::string_view id, std::string_view now, std::string_view error) {

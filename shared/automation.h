@@ -88,7 +88,8 @@ struct Message {
 std::optional<Message> claim(sqlite3* db, std::string_view now, std::string_view channel = {});
 void mark_sent(sqlite3* db, std::string_view id, std::string_view now);
 // A temporary failure: queued again after a back-off that doubles with
-// each attempt, from base_seconds up to an hour.
+// each attempt, from base_seconds up to an hour; the other queued messages
+// of its channel wait as long, so that they still go in order.
 void mark_retry(sqlite3* db, std::string_view id, std::string_view now, std::string_view error, int base_seconds);
 // A permanent failure (the server's reply), shown to the manager.
 void mark_failed(sqlite3* db, std::string_view id, std::string_view now, std::string_view error);

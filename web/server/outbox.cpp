@@ -34,12 +34,13 @@ size_t read_cb(char* buf, size_t size, size_t n, void* p) {
 
 size_t discard_cb(char*, size_t size, size_t n, void*) { return size * n; }
 
-// The last line the server answered: "550 5.1.1 <x@y>: Recipient address rejected".
+// The server's refusal, as it said it: "550 5.1.1 <x@y>: Recipient address
+// rejected" (the last 4xx or 5xx line, not the "221 Bye" that follows).
 int debug_cb(CURL*, curl_infotype type, char* data, size_t size, void* p) {
-    if (type == CURLINFO_HEADER_IN) {
+    if (type == CURLINFO_HEADER_IN && size >= 3 && (data[0] == '4' || data[0] == '5')) {
         std::string line(data, size);
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-        if (!line.empty()) *static_cast<std::string*>(p) = line;
+        *static_cast<std::string*>(p) = line;
     }
     return 0;
 }
