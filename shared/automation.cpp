@@ -406,12 +406,19 @@ json message_data(sqlite3* db, std::string_view lead_id, const Occasion& o, Lang
         }
         d["manager"] = {{"name", owner_name}, {"email", owner_email}};
     }
-    Stmt s(db, "SELECT name, email, phone, lang FROM studio ORDER BY created_at LIMIT 1");
+    // The lead's studio (a replica may also hold its own first-start row).
+    Stmt s(db, "SELECT s.name, s.email, s.phone, s.lang FROM leads l JOIN studio s ON s.id = l.studio_id WHERE l.id = ?1");
+    s.bind(1, lead_id);
     if (s.step()) d["studio"] = {{"name", s.text(0)}, {"email", s.text(1)}, {"phone", s.text(2)}, {"lang", s.text(3)}};
     const std::string today = std::string(now.substr(0, 10));
+    // A preview shows the link the document has, and makes none.
     auto link = [&](const std::string& kind, const std::string& id) {
-        if (!make_links || id.empty()) return std::string();
-        return std::string(base_url) + "/c/" + link_for(db, kind, id, now);
+        if (id.empty()) return std::string();
+        if (make_links) return std::string(base_url) + "/c/" + link_for(db, kind, id, now);
+        Stmt t(db, "SELECT token FROM doc_links WHERE kind = ?1 AND doc_id = ?2 AND revoked_at IS NULL"
+                   " AND (expires_at IS NULL OR expires_at > ?3) ORDER BY created_at LIMIT 1");
+        t.bind(1, kind).bind(2, id).bind(3, now);
+        return t.step() ? std::string(base_url) + "/c/" + t.text(0) : std::string(base_url) + "/c/…";
     };
     json doc = {{"kind", o.kind}};
     if (o.kind == "brief") {
@@ -462,7 +469,7 @@ Rendered render(sqlite3* db, const Rule& r, std::string_view lead_id, const Occa
     Rendered out;
     const std::string channel = r.spec.value("channel", "email");
     const std::string to = r.spec.value("to", channel == "task" ? "owner" : "client");
-    Stmt l(db, "SELECT l.lang, c.email, (SELECT lang FROM studio ORDER BY created_at LIMIT 1) FROM leads l"
+    Stmt l(db, "SELECT l.lang, c.email, coalesce((SELECT lang FROM studio s WHERE s.id = l.studio_id), 'ru') FROM leads l"
                " JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
     l.bind(1, lead_id);
     if (!l.step()) {
@@ -539,37 +546,69 @@ struct Due {
     std::string fire_at;
 };
 
-std::vector<Due> timer_candidates(sqlite3* db, const Rule& r, std::string_view now) {
+// The tables whose new rows a timer looks at, and the rowid up to which the
+// last evaluation saw them.
+const char* const kTimerTables[] = {"events", "proposals", "contracts", "invoices"};
+
+// The occasions of a timer whose moment (anchor + days) came in (lower, now],
+// and those of rows that arrived since the last evaluation (a replica's,
+// synced late) whose moment has passed. Each query reads an index range:
+// a steady evaluation looks at a minute's worth of documents.
+std::vector<Due> timer_candidates(sqlite3* db, const Rule& r, std::string_view now, const std::string& lower,
+                                  const std::map<std::string, int64_t>& seen) {
     std::vector<Due> out;
     const int64_t shift = r.days * 86400;
     const std::string limit = add_seconds(now, -shift);  // anchor <= limit  <=>  anchor + days <= now
-    std::string sql;
-    if (r.timer == "brief_sent")
-        sql = "SELECT l.id, 'brief', coalesce((SELECT id FROM briefs b WHERE b.lead_id = l.id ORDER BY b.updated_at DESC, b.rowid DESC"
-              " LIMIT 1), ''), e.id, e.at, e.at FROM leads l JOIN events e ON e.id = ("
-              " SELECT id FROM events x WHERE x.lead_id = l.id AND x.kind = 'brief_sent' ORDER BY x.at DESC, x.rowid DESC LIMIT 1)"
-              " WHERE l.stage = 'brief_sent' AND e.at <= ?1 AND e.at >= ?2";
-    else if (r.timer == "proposal_sent" || r.timer == "proposal_unopened")
-        sql = "SELECT lead_id, 'proposal', id, '', created_at, created_at FROM proposals WHERE status IN ('draft', 'sent')"
-              " AND created_at <= ?1 AND created_at >= ?2";
-    else if (r.timer == "contract_sent")
-        sql = "SELECT lead_id, 'contract', id, '', created_at, created_at FROM contracts WHERE status IN ('draft', 'sent')"
-              " AND created_at <= ?1 AND created_at >= ?2";
-    else if (r.timer == "invoice_due")
-        sql = "SELECT lead_id, 'invoice', id, '', due_on || 'T06:00:00Z', issued_on FROM invoices WHERE status IN ('issued', 'partially_paid')"
-              " AND due_on IS NOT NULL AND due_on || 'T06:00:00Z' <= ?1 AND issued_on >= substr(?2, 1, 10)";
-    else
+    const std::string low = add_seconds(std::max(lower, r.active_from), -shift);
+    std::string base, anchor, table;
+    if (r.timer == "brief_sent") {
+        table = "events";
+        anchor = "e.at";
+        base = "SELECT e.lead_id, 'brief', coalesce((SELECT id FROM briefs b WHERE b.lead_id = e.lead_id ORDER BY b.updated_at DESC,"
+               " b.rowid DESC LIMIT 1), ''), e.id, e.at, e.at FROM events e JOIN leads l ON l.id = e.lead_id"
+               " WHERE e.kind = 'brief_sent' AND l.stage = 'brief_sent' AND e.at <= ?1 AND e.at >= ?2"
+               " AND e.id = (SELECT id FROM events x WHERE x.lead_id = e.lead_id AND x.kind = 'brief_sent' ORDER BY x.at DESC, x.rowid DESC LIMIT 1)";
+    } else if (r.timer == "proposal_sent" || r.timer == "proposal_unopened") {
+        table = "proposals";
+        anchor = "e.created_at";
+        base = "SELECT lead_id, 'proposal', id, '', created_at, created_at FROM proposals e WHERE status IN ('draft', 'sent')"
+               " AND created_at <= ?1 AND created_at >= ?2";
+    } else if (r.timer == "contract_sent") {
+        table = "contracts";
+        anchor = "e.created_at";
+        base = "SELECT lead_id, 'contract', id, '', created_at, created_at FROM contracts e WHERE status IN ('draft', 'sent')"
+               " AND created_at <= ?1 AND created_at >= ?2";
+    } else if (r.timer == "invoice_due") {
+        table = "invoices";
+        anchor = "(e.due_on || 'T06:00:00Z')";
+        // due_on bounds the index range; the exact moment is checked after.
+        base = "SELECT lead_id, 'invoice', id, '', due_on || 'T06:00:00Z', issued_on FROM invoices e WHERE status IN ('issued', 'partially_paid')"
+               " AND due_on IS NOT NULL AND due_on <= substr(?1, 1, 10) AND (due_on || 'T06:00:00Z') <= ?1 AND issued_on >= substr(?2, 1, 10)";
+    } else {
         return out;
-    Stmt q(db, sql.c_str());
-    q.bind(1, limit).bind(2, r.active_from);
-    while (q.step()) {
-        Due d{q.text(0), Occasion{q.text(1), q.text(2), q.text(3)}, add_seconds(q.text(4), shift)};
-        if (d.o.id.empty()) d.o = {"lead", d.lead_id, d.o.event};
-        // A reminder whose moment came before its document existed (an
-        // invoice issued the day before it is due) is not sent.
-        const std::string born = q.text(5);
-        if (d.fire_at < (born.size() == 10 ? born + "T00:00:00Z" : born)) continue;
-        out.push_back(std::move(d));
+    }
+    auto it = seen.find(table);
+    const int64_t wm = it == seen.end() ? 0 : it->second;
+    for (int pass = 0; pass < 2; ++pass) {
+        std::string sql = base;
+        if (pass == 0) {
+            if (r.timer == "invoice_due") sql += " AND due_on >= substr(?3, 1, 10)";
+            sql += " AND " + anchor + " > ?3";
+        } else {
+            sql += " AND e.rowid > ?4";
+        }
+        Stmt q(db, sql.c_str());
+        q.bind(1, limit).bind(2, r.active_from);
+        if (pass == 0) q.bind(3, low); else q.bind(4, wm);
+        while (q.step()) {
+            Due d{q.text(0), Occasion{q.text(1), q.text(2), q.text(3)}, add_seconds(q.text(4), shift)};
+            if (d.o.id.empty()) d.o = {"lead", d.lead_id, d.o.event};
+            // A reminder whose moment came before its document existed (an
+            // invoice issued the day before it is due) is not sent.
+            const std::string born = q.text(5);
+            if (d.fire_at < (born.size() == 10 ? born + "T00:00:00Z" : born)) continue;
+            out.push_back(std::move(d));
+        }
     }
     return out;
 }
@@ -616,12 +655,26 @@ TickResult tick(sqlite3* db, std::string_view now, std::string_view base_url, bo
     }
     set_meta(db, "events_seen", std::to_string(seen));
 
-    if (timers)
+    if (timers) {
+        // Where the last evaluation of the timers stopped: its time, and the
+        // rows of each table it had seen.
+        const std::string lower = meta(db, "timers_until");
+        std::map<std::string, int64_t> seen_rows, top;
+        for (const char* t : kTimerTables) {
+            std::string m = meta(db, (std::string("rows:") + t).c_str());
+            seen_rows[t] = m.empty() ? 0 : std::stoll(m);
+            Stmt q(db, (std::string("SELECT coalesce(max(rowid), 0) FROM ") + t).c_str());
+            q.step();
+            top[t] = q.int64(0);
+        }
         for (const Rule& r : rs) {
             if (r.timer.empty()) continue;
-            for (const Due& d : timer_candidates(db, r, now))
+            for (const Due& d : timer_candidates(db, r, now, lower, seen_rows))
                 if (schedule(db, r, d.lead_id, d.o, d.fire_at, now)) ++res.scheduled;
         }
+        if (lower < now) set_meta(db, "timers_until", now);
+        for (const auto& [t, v] : top) set_meta(db, (std::string("rows:") + t).c_str(), std::to_string(v));
+    }
 
     // What fell due: checked again, then rendered (or cancelled).
     std::map<std::string, std::optional<Rule>> rule_cache;
@@ -868,7 +921,15 @@ json upcoming(sqlite3* db, std::string_view now, int days) {
     std::string sql = std::string(kMessageCols) + " WHERE status = 'scheduled' AND due_at > ?1 AND due_at <= ?2 ORDER BY due_at, id LIMIT 1000";
     Stmt q(db, sql.c_str());
     q.bind(1, now).bind(2, add_seconds(now, (int64_t)days * 86400));
-    while (q.step()) out.push_back(message_row(q));
+    while (q.step()) {
+        json m = message_row(q);
+        if (m["lead_id"].is_string()) {
+            Stmt c(db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+            c.bind(1, m["lead_id"].get<std::string>());
+            if (c.step()) m["client"] = c.text(0);
+        }
+        out.push_back(std::move(m));
+    }
     return out;
 }
 

@@ -1,6 +1,8 @@
 // atelier/conveyor.cpp — see conveyor.h.
 #include "conveyor.h"
 
+#include "automation.h"
+
 #include "error.h"
 #include "ids.h"
 #include "json_in.h"
@@ -522,9 +524,15 @@ json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
                                  {"recorded_by", dq.is_null(11) ? json(nullptr) : json(dq.text(11))}};
         if (!dq.is_null(12)) doc["due_on"] = dq.text(12);
         if (dq.text(0) != "estimate") {
-            Stmt l(db, "SELECT token FROM doc_links WHERE kind = ?1 AND doc_id = ?2 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1");
+            Stmt l(db, "SELECT token, (SELECT sum(open_count) FROM doc_links x WHERE x.kind = ?1 AND x.doc_id = ?2),"
+                       " (SELECT max(last_opened_at) FROM doc_links x WHERE x.kind = ?1 AND x.doc_id = ?2)"
+                       " FROM doc_links WHERE kind = ?1 AND doc_id = ?2 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1");
             l.bind(1, dq.text(0)).bind(2, dq.text(1));
-            if (l.step()) doc["link"] = "/c/" + l.text(0);
+            if (l.step()) {
+                doc["link"] = "/c/" + l.text(0);
+                // How often the client opened it, and when last.
+                doc["views"] = {{"count", l.int64(1)}, {"last", l.is_null(2) ? json(nullptr) : json(l.text(2))}};
+            }
         }
         docs.push_back(doc);
     }
@@ -537,6 +545,15 @@ json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
         pays.push_back({{"invoice_id", p.text(0)}, {"amount_minor", p.int64(1)}, {"currency", p.text(2)}, {"reference", p.text(3)},
                         {"method", p.text(4)}, {"received_on", p.text(5)}});
     j["payments"] = pays;
+    // What the rules sent or will send, and the lead's open tasks.
+    j["messages"] = automation::outbox(db, id, "", 100);
+    json tasks = json::array();
+    Stmt t(db, "SELECT id, title, due_at, owner_name, rule FROM tasks WHERE lead_id = ?1 AND done_at IS NULL ORDER BY due_at, rowid");
+    t.bind(1, id);
+    while (t.step())
+        tasks.push_back({{"id", t.text(0)}, {"title", t.text(1)}, {"due_at", t.text(2)}, {"owner", t.text(3)},
+                         {"rule", t.is_null(4) ? json(nullptr) : json(t.text(4))}});
+    j["tasks"] = tasks;
     j["next_action"] = next_action(db, id, today);
     return j;
 }

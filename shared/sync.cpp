@@ -1147,7 +1147,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     if (c.authority) {
         for (const auto& tr : touched) {
             const Table& t = c.tables[(size_t)tr.first];
-            if (!series_of(t.name) && !has_checked_cells(t) && t.name != "payments" && t.name != "doc_links") continue;
+            if (!series_of(t.name) && !has_checked_cells(t) && t.name != "payments" && t.name != "doc_links" && t.name != "outbox") continue;
             Guard g{&t, tr.second, row_values(st, t, tr.second), false};
             auto s = g.before.find("status");
             g.accepted = s != g.before.end() && s->second == "accepted" && t.name != "invoices";
@@ -1281,12 +1281,22 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 refused_cols["doc_links|" + g.row + "|token"] = "client links are made by the server";
                 continue;
             }
+            // Messages are written by the server's rules: a device asks for
+            // one with an event (document_sent), never with a row of its own.
+            if (g.t->name == "outbox" && g.before.empty()) {
+                Stmt del(db, "DELETE FROM main.outbox WHERE id = ?1");
+                del.bind(1, g.row).step();
+                refused_cols["outbox|" + g.row + "|id"] = "messages are made by the server's rules; send a document from its card";
+                continue;
+            }
             static const std::map<std::string, std::set<std::string>> kServerOnly = {
                 {"doc_links", {"token", "kind", "doc_id", "lead_id", "created_at", "expires_at", "revoked_at"}},
                 {"payments", {"invoice_id", "amount_minor", "currency", "reference", "received_on", "method"}},
                 {"invoices", {"lead_id", "contract_id", "lines_json", "subtotal_minor", "tax_minor", "total_minor", "currency",
                               "issued_on", "due_on", "position", "snapshot_html"}},
                 {"proposals", {"snapshot_html"}},
+                {"outbox", {"lead_id", "rule", "occasion", "channel", "recipient", "reply_to", "lang", "subject", "body", "html",
+                            "due_at", "attempts", "next_attempt_at", "created_at", "sent_at"}},
                 {"contracts", {"snapshot_html"}},
             };
             // A planned invoice (a draft) is issued on a device: its dates and
@@ -1307,6 +1317,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                         col == "snapshot_html" ? "printed copies of documents are made by the server"
                         : g.t->name == "payments" ? "a recorded payment does not change; record a correction instead"
                         : g.t->name == "invoices" ? "an issued invoice does not change; void it and issue a new one"
+                        : g.t->name == "outbox"   ? "a message is written by the server; cancel it or send it again"
                                                   : "client links are the server's";
                 }
             }

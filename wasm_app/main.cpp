@@ -183,6 +183,9 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
         j["card"] = card;
     }
     j["sync"] = app::sync_client().status(a.db);
+    j["today"] = a.state.today_open ? a.state.today : nlohmann::json(nullptr);
+    j["notice"] = a.state.notice;
+    j["send_preview"] = a.state.send_doc.empty() ? nlohmann::json(nullptr) : a.state.send_preview;
     j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},
                  {"phone", a.state.phone}};
     nlohmann::json an = nlohmann::json::object();

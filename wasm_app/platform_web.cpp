@@ -1,6 +1,8 @@
 // wasm_app/platform_web.cpp — see platform_web.h for what it does and does not do.
 #include "platform_web.h"
 
+#include <algorithm>
+
 #include <emscripten.h>
 
 #include <imgui.h>
@@ -144,6 +146,11 @@ EM_JS(void, js_set_clipboard, (const char* text), {
 
 EM_JS(int, js_online, (), { return navigator.onLine ? 1 : 0; });
 
+// location.origin into buf (at most size bytes with the NUL); its length.
+EM_JS(int, js_origin, (char* buf, int size), {
+    return stringToUTF8(location.origin, buf, size);
+});
+
 EM_JS(void, js_open_html_tab, (const char* html), {
     var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
     window.open(URL.createObjectURL(blob), '_blank');
@@ -230,6 +237,12 @@ void set_clipboard(const char* utf8) {
 }
 
 bool online() { return js_online() != 0; }
+
+std::string origin() {
+    char buf[512];
+    int n = js_origin(buf, (int)sizeof buf);
+    return std::string(buf, (size_t)std::max(0, n));
+}
 
 void http(int id, const char* method, const std::string& url, const std::string& headers_json, const std::string* body) {
     js_http(id, method, url.c_str(), headers_json.c_str(), body ? body->c_str() : "", body ? 1 : 0);

@@ -45,6 +45,8 @@ void open_html_tab(const std::string& html);
 
 // navigator.onLine: whether the browser believes it has a network.
 bool online();
+// The page's origin ("https://studio.example"): where client links live.
+std::string origin();
 
 // Starts an HTTP request to the app's own server; atelier_http_done(id,
 // status, body) follows (status 0: no network). `body` may be null.

@@ -199,6 +199,15 @@ void SyncClient::on_http(Db& db, int id, int status, const std::string& body) {
                 atelier::sync::set_meta(db.raw(), "pulled_seq", std::to_string(r.until));
                 if (r.applied > 0) web::wake(2);
                 if (r.more) return pull(db);
+                // Whether the server sends the outbox (a mail server is set up).
+                send(Step::mail, "GET", "/api/outbox/settings", json{{"authorization", "Bearer " + meta(db, "token")}}, "");
+                return;
+            }
+            case Step::mail: {
+                if (status == 200) {
+                    json m = atelier::parse_json(body, "server: answer");
+                    atelier::sync::set_meta(db.raw(), "mail_sending", m.value("sending", false) ? "1" : "0");
+                }
                 std::string kept = error_;  // a refused push stays visible
                 finish(db, kept);
                 return;
@@ -234,6 +243,7 @@ json SyncClient::status(Db& db) {
                 {"pulled_seq", std::stoll(meta(db, "pulled_seq", "0"))},
                 {"last_sync", meta(db, "last_sync")},
                 {"busy", busy()},
+                {"mail_sending", meta(db, "mail_sending")},
                 {"error", error_},
                 {"refusals", refusals.is_array() ? refusals : json::array()}};
 }

@@ -50,7 +50,7 @@ public:
     nlohmann::json status(Db& db);
 
 private:
-    enum class Step { idle, login, token, push, pull };
+    enum class Step { idle, login, token, push, pull, mail };
     Step step_ = Step::idle;
     int request_id_ = 0;
     double due_ms_ = 0;  // when the next sync should start; 0: none planned

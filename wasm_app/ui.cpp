@@ -438,27 +438,39 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     begin_fullscreen("##atelier");
     header(db, st, saving, storage_error);
     new_lead_form(db, st);
-    const bool other = st.settings_open || st.sync_open;
-    if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board && !other)) st.board = st.settings_open = st.sync_open = false;
+    const bool other = st.settings_open || st.sync_open || st.today_open;
+    if (ImGui::RadioButton(L3(st.lang, "Сегодня", "Aujourd'hui", "Today"), st.today_open)) {
+        st.today_open = true;
+        st.settings_open = st.sync_open = false;
+        st.today = nlohmann::json();  // fresh on every visit
+    }
+    anchor("view.today");
+    ImGui::SameLine();
+    if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board && !other)) st.board = st.settings_open = st.sync_open = st.today_open = false;
     anchor("view.table");
     ImGui::SameLine();
     if (ImGui::RadioButton(L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board && !other)) {
         st.board = true;
-        st.settings_open = st.sync_open = false;
+        st.settings_open = st.sync_open = st.today_open = false;
     }
     anchor("view.board");
     ImGui::SameLine();
     if (ImGui::RadioButton(L3(st.lang, "Настройки", "Réglages", "Settings"), st.settings_open)) {
         st.settings_open = true;
-        st.sync_open = false;
+        st.sync_open = st.today_open = false;
     }
     anchor("view.settings");
     ImGui::SameLine();
     if (ImGui::RadioButton(L3(st.lang, "Синхронизация", "Synchronisation", "Sync"), st.sync_open)) {
         st.sync_open = true;
-        st.settings_open = false;
+        st.settings_open = st.today_open = false;
     }
     anchor("view.sync");
+    if (st.today_open) {
+        today_view(db, st);
+        ImGui::End();
+        return;
+    }
     if (st.settings_open) {
         settings_view(db, st);
         ImGui::End();

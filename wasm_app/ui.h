@@ -83,6 +83,14 @@ struct State {
     // An acceptance the manager records (the client said yes by phone, e-mail or on paper).
     int accept_channel = 0;  // phone, email, paper
     std::string accept_name, accept_note, accept_for;  // accept_for: the document the form was opened for
+    // "Send to client": the document, and the e-mail as it will go.
+    std::string send_doc, send_kind;
+    nlohmann::json send_preview;
+
+    // Today: tasks, leads waiting on the manager, messages coming up.
+    bool today_open = false;
+    nlohmann::json today;
+    uint64_t today_generation = 0;
 };
 
 void settings_view(app::Db& db, State& st);
@@ -94,6 +102,14 @@ const char* L3(atelier::Lang l, const char* ru, const char* fr, const char* en);
 
 // The lead card beside the table (ui_lead.cpp).
 void lead_card(app::Db& db, State& st);
+// What reaches the client and the manager's day (ui_messages.cpp).
+void document_actions(app::Db& db, State& st, const app::LeadCard& c, const app::Doc& d);
+void send_preview(app::Db& db, State& st, const app::LeadCard& c);
+void messages_section(app::Db& db, State& st, const app::LeadCard& c);
+void journal_section(State& st, const app::LeadCard& c);
+void today_view(app::Db& db, State& st);
+// "сегодня, 14:02", "29 нояб., 14:02", "Nov 29 2025, 14:02".
+std::string human_time(const std::string& iso, atelier::Lang l);
 void anchor(const std::string& name);
 
 // Screen rectangles of named widgets, in framebuffer pixels, for tests.

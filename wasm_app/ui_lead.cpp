@@ -559,13 +559,13 @@ void lead_card(app::Db& db, State& st) {
                 if (!err.empty()) st.error = err;
             }
             anchor("card.print." + d.kind);
+            document_actions(db, st, *c, d);
         }
         ImGui::PopID();
     }
-    ImGui::SeparatorText(L3(st.lang, "История", "Historique", "History"));
-    for (auto it = c->events.rbegin(); it != c->events.rend(); ++it)
-        ImGui::TextDisabled("%s  %s%s", it->at.substr(0, 16).c_str(), stage_name(it->to, st.lang),
-                            it->reason.empty() ? "" : (" — " + it->reason).c_str());
+    send_preview(db, st, *c);
+    messages_section(db, st, *c);
+    journal_section(st, *c);
 }
 
 }  // namespace ui

@@ -426,6 +426,30 @@ TEST_CASE("sync: what only the server writes: printed copies, issued invoices, p
     (void)before;
 }
 
+TEST_CASE("sync: a device cannot make the server send an e-mail of its own, nor rewrite one") {
+    Replica server(true), a(false);
+    std::string lead = new_lead(server.db(), "Claire Dubois");
+    Stmt(server.db(), "INSERT INTO outbox(id, lead_id, rule, occasion, channel, recipient, subject, body, status, due_at, created_at)"
+                      " VALUES ('m-1', ?1, 'brief_link', 'lead:x', 'email', 'claire@example.fr', 'Brief', 'https://studio.test/c/x',"
+                      " 'failed', '2026-11-26T10:00:00Z', '2026-11-26T10:00:00Z')").bind(1, lead).step();
+    pull(server, a);
+    // A forged message, and a real one redirected to another address with another text.
+    Stmt(a.db(), "INSERT INTO outbox(id, lead_id, rule, occasion, channel, recipient, subject, body, status, due_at, created_at)"
+                 " VALUES ('forged', ?1, 'x', 'y', 'email', 'victim@example.org', 'Pay here', 'IBAN FR00 EVIL', 'queued',"
+                 " '2026-11-26T10:00:00Z', '2026-11-26T10:00:00Z')").bind(1, lead).step();
+    Stmt(a.db(), "UPDATE outbox SET recipient = 'victim@example.org', body = 'IBAN FR00 EVIL', status = 'queued' WHERE id = 'm-1'").step();
+    sync::ApplyResult r = sync::apply(server.db(), a.own_changes());
+    std::set<std::string> refused;
+    for (const auto& x : r.refusals) refused.insert(x.table + "." + x.column);
+    for (const char* col : {"outbox.id", "outbox.recipient", "outbox.body"}) CHECK_MESSAGE(refused.count(col), col);
+    CHECK(server.t.count("SELECT count(*) FROM outbox WHERE id = 'forged'") == 0);
+    // "Send again" from the device stands: the same text to the same address.
+    CHECK(server.t.text("SELECT status || ' ' || recipient || ' ' || body FROM outbox WHERE id = 'm-1'") ==
+          "queued claire@example.fr https://studio.test/c/x");
+    pull(server, a);
+    CHECK(dump(a.db()) == dump(server.db()));
+}
+
 TEST_CASE("sync: a device that joins never overwrites the studio's details with its own first-start defaults") {
     Replica server(true);
     StudioDetails st = studio_details(server.db());

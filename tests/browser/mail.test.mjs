@@ -1,0 +1,92 @@
+// The client loop from the manager's app: a proposal sent from the lead
+// card (with a preview of the e-mail) reaches a real SMTP server; the
+// client opens the link from that e-mail, accepts, and lands on the
+// contract. The card then shows the message and the client's views.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, OWNER_PASSWORD } from '../lib/server.mjs';
+import { launch, openApp, waitFor, screenshot, settle, click } from '../lib/browser.mjs';
+import { sql } from '../lib/sql.mjs';
+import { startSmtp, mailbox, waitForMail } from '../lib/mail.mjs';
+
+async function field(page, name, text) {
+  await click(page, name);
+  await waitFor(page, s => s.want_text_input, `the caret in ${name}`);
+  await page.keyboard.type(text);
+}
+
+test('send a proposal from the lead card: the e-mail arrives, its link opens, the client accepts and lands on the contract', async (t) => {
+  const smtp = await startSmtp();
+  const server = await startServer({ args: ['--smtp-url', smtp.url, '--mail-from', 'studio@atlas.test', '--retry-seconds', '1'] });
+  const { context } = await launch({ viewport: { width: 1440, height: 900 } });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); await smtp.stop(); });
+
+  // A lead with a proposal, made on the server as another manager would.
+  const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"Вера Орлова","email":"vera@orlova.ru","lang":"ru","currency":"RUB"}', 'anna')`);
+  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"Орлова и К","activity":"Кофейня","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
+  const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
+  // The rule sends the proposal's link by itself: the first e-mail.
+  await waitForMail(smtp.dir, 1);
+
+  const page = context.pages()[0] || await context.newPage();
+  await openApp(page, server.url);
+  await click(page, 'view.sync');
+  await field(page, 'sync.email', sql(server.db, "SELECT email FROM users WHERE role = 'owner' LIMIT 1"));
+  await field(page, 'sync.password', OWNER_PASSWORD);
+  await click(page, 'sync.connect');
+  await waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.some(l => l.id === lead), 'connected and synced', 30000);
+  await waitFor(page, s => s.sync.mail_sending === '1', 'the app knows the server sends mail', 30000);
+
+  await click(page, 'view.table');
+  await waitFor(page, s => s.anchors['row.0.client'] && s.leads[0]?.id === lead, 'the lead first in the table');
+  await click(page, 'row.0.client');
+  await waitFor(page, s => s.selected === lead && s.card?.view?.documents?.some(d => d.kind === 'proposal' && d.link), 'the card with the proposal and its link');
+  let s = await waitFor(page, x => x.anchors['card.send.proposal'], 'the send button');
+  assert.ok(s.card.view.messages.some(m => m.rule === 'proposal_link' && m.status === 'sent'), 'the card shows the e-mail the rule sent');
+  await click(page, 'card.send.proposal');
+  s = await waitFor(page, x => x.send_preview?.subject, 'the preview of the e-mail');
+  assert.equal(s.send_preview.recipient, 'vera@orlova.ru');
+  assert.match(s.send_preview.subject, /^Коммерческое предложение/);
+  assert.match(s.send_preview.body, /^Здравствуйте, Вера Орлова!/);
+  assert.match(s.send_preview.subject, /Студия «Атлас»$/, 'the studio of the lead, as the server has it');
+  const shown = s.card.view.documents.find(d => d.kind === 'proposal').link;
+  assert.ok(s.send_preview.body.includes(server.url + shown), 'the preview shows the link the client gets');
+  await screenshot(page, 'mail-send-preview');
+  await click(page, 'card.send_confirm');
+  await waitFor(page, x => !x.send_preview && /очередь/.test(x.notice), 'queued');
+
+  // The app syncs the event; the server's rule sends it.
+  const mails = await waitForMail(smtp.dir, 2, 30000);
+  const id = sql(server.db, `SELECT id FROM outbox WHERE lead_id = '${lead}' AND rule = 'send_proposal'`);
+  const mail = mails.find(m => m.headers['message-id'] === `<${id}@atlas.test>`);
+  assert.ok(mail, 'the e-mail sent from the card is in the mailbox');
+  assert.equal(mail.headers['x-envelope-to'], 'vera@orlova.ru');
+  const link = /http:\/\/127\.0\.0\.1:\d+\/c\/[A-Za-z0-9_-]{22}/.exec(mail.text)[0];
+
+  // The client, in another tab: opens, accepts, lands on the contract.
+  const client = await context.newPage();
+  await client.goto(link);
+  assert.match(await client.textContent('body'), /Коммерческое предложение/);
+  await client.fill('#accept-name', 'Вера Орлова');
+  await Promise.all([client.waitForNavigation(), client.click('button[value=accept]')]);
+  const contract = sql(server.db, `SELECT id FROM contracts WHERE proposal_id = '${proposal}'`);
+  const ctoken = sql(server.db, `SELECT token FROM doc_links WHERE kind = 'contract' AND doc_id = '${contract}'`);
+  assert.equal(new URL(client.url()).pathname, '/c/' + ctoken);
+  assert.match(await client.textContent('body'), /Договор/);
+  await screenshot(client, 'mail-client-contract');
+  // And the contract's own e-mail follows, with the same link the client landed on.
+  for (let i = 0; !mailbox(smtp.dir).some(m => /^Договор/.test(m.headers.subject) && m.text.includes('/c/' + ctoken)); i++) {
+    assert.ok(i < 300, 'the contract e-mail arrives');
+    await new Promise(r => setTimeout(r, 100));
+  }
+
+  // Back in the app after a sync: the journal says the client opened and accepted.
+  await click(page, 'view.sync');
+  await click(page, 'sync.now');
+  await click(page, 'view.table');
+  await settle(page);
+  s = await waitFor(page, x => x.card?.view?.events?.some(e => e.kind === 'proposal_accepted')
+    && x.card.view.events.some(e => e.kind === 'document_opened'), 'the journal with the opening and the acceptance', 30000);
+  await screenshot(page, 'mail-card-journal');
+  assert.equal(s.card.view.stage, 'contract_sent');
+});
