@@ -235,6 +235,53 @@ json set_rule(sqlite3* db, const json& rule, std::string_view at) {
             {"spec", parse_json_or_discard(q.text(4))}, {"updated_at", q.text(5)}};
 }
 
+json email_template(sqlite3* db, std::string_view code, std::string_view lang) {
+    Stmt q(db, "SELECT subject, body, version FROM templates WHERE kind = 'email' AND code = ?1 AND lang = ?2 ORDER BY version DESC LIMIT 1");
+    q.bind(1, code).bind(2, lang);
+    if (!q.step()) return nullptr;
+    return {{"subject", q.text(0)}, {"body", q.text(1)}, {"version", q.int64(2)}};
+}
+
+int64_t save_email_template(sqlite3* db, std::string_view code, std::string_view lang, std::string_view subject,
+                            std::string_view body, std::string_view at) {
+    if (!is_iso_time(at)) throw Error("email_template: at: expected an ISO 8601 UTC time");
+    if (code.empty() || code.size() > 64 || code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string_view::npos)
+        throw Error("email_template: code: expected 1-64 characters a-z, 0-9, _ or -");
+    parse_lang(lang, "lang");
+    if (subject.find_first_not_of(" \t") == std::string_view::npos) throw Error("email_template: subject: required");
+    if (subject.size() > 500) throw Error("email_template: subject: at most 500 bytes");
+    try {
+        render_text_template(subject, json::object());
+    } catch (const Error& e) {
+        throw Error(std::string("email_template: subject: ") + (e.what() + 9));  // without the "atelier: " of the inner error
+    }
+    try {
+        render_text_template(body, json::object());
+    } catch (const Error& e) {
+        throw Error(std::string("email_template: body: ") + (e.what() + 9));
+    }
+    Savepoint sp(db, "atelier_save_email_template");
+    Stmt v(db, "SELECT coalesce(max(version), 0) + 1 FROM templates WHERE kind = 'email' AND code = ?1 AND lang = ?2");
+    v.bind(1, code).bind(2, lang).step();
+    const int64_t version = v.int64(0);
+    Stmt ins(db, "INSERT INTO templates(id, kind, code, lang, version, subject, body, updated_at) VALUES (?1, 'email', ?2, ?3, ?4, ?5, ?6, ?7)");
+    ins.bind(1, new_uuid()).bind(2, code).bind(3, lang).bind(4, version).bind(5, subject).bind(6, body).bind(7, at).step();
+    sp.commit();
+    return version;
+}
+
+std::string trigger_text(const json& spec) {
+    const json t = spec.is_object() ? spec.value("trigger", json::object()) : json::object();
+    if (!t.is_object()) return "";
+    if (t.contains("event") && t["event"].is_string())
+        return t["event"].get<std::string>() + (t.contains("kind") && t["kind"].is_string() ? " (" + t["kind"].get<std::string>() + ")" : "");
+    if (t.contains("timer") && t["timer"].is_string()) {
+        int64_t d = t.contains("days") && t["days"].is_number_integer() ? t["days"].get<int64_t>() : 0;
+        return t["timer"].get<std::string>() + " " + (d < 0 ? "−" : "+") + std::to_string(std::abs(d)) + " d";
+    }
+    return "";
+}
+
 // -------------------------------------------------------------------------
 // [SECTION] occasions
 // -------------------------------------------------------------------------
@@ -461,6 +508,7 @@ json message_data(sqlite3* db, std::string_view lead_id, const Occasion& o, Lang
         d["link"] = link("invoice", o.id);
     }
     d["document"] = doc;
+    if (!make_links && !d.contains("link")) d["link"] = std::string(base_url) + "/c/…";  // a preview on a lead without that document
     return d;
 }
 

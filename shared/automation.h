@@ -65,6 +65,13 @@ nlohmann::json set_rule(sqlite3* db, const nlohmann::json& rule, std::string_vie
 void install_default_rules(sqlite3* db, std::string_view at);
 // The default e-mail templates: [{"code", "lang", "subject", "body"}].
 const nlohmann::json& default_email_templates();
+// The newest e-mail template of a code and language: {"subject", "body", "version"} (null when none).
+nlohmann::json email_template(sqlite3* db, std::string_view code, std::string_view lang);
+// Saves a new version of an e-mail template (checked: both parts render).
+int64_t save_email_template(sqlite3* db, std::string_view code, std::string_view lang, std::string_view subject,
+                            std::string_view body, std::string_view at);
+// A rule's trigger in words: "event proposal_created", "timer invoice_due +7 d".
+std::string trigger_text(const nlohmann::json& spec);
 
 // A rule's message for a lead, rendered as it would be sent now (subject,
 // body, html, recipient), without writing anything: the preview.

@@ -139,9 +139,7 @@ std::string build(const Envelope& e) {
     return h;
 }
 
-namespace {
-
-std::string escape(std::string_view s) {
+std::string escape_html(std::string_view s) {
     std::string out;
     for (char c : s) {
         switch (c) {
@@ -154,6 +152,10 @@ std::string escape(std::string_view s) {
     }
     return out;
 }
+
+namespace {
+
+std::string escape(std::string_view s) { return escape_html(s); }
 
 // One line of text: escaped, with http(s) URLs as links.
 std::string line_html(std::string_view line) {

@@ -38,4 +38,7 @@ std::string text_to_html(std::string_view text, std::string_view lang, std::stri
 
 std::string base64(std::string_view bytes);
 
+// & < > " as entities: text put into HTML.
+std::string escape_html(std::string_view s);
+
 }  // namespace atelier::mail

@@ -163,7 +163,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["override_text"] = a.state.override_text;
     j["live_estimate"] = a.state.live_estimate;
     j["settings"] = {{"error", a.state.settings.error}, {"notice", a.state.settings.notice},
-                     {"price_list_version", a.state.settings.price_list_version}};
+                     {"price_list_version", a.state.settings.price_list_version},
+                     {"rule", a.state.settings.rule_code}, {"rule_preview", a.state.settings.rule_preview}};
     if (a.db.is_open()) j["studio_name"] = atelier::studio_details(a.db.raw()).name;
     if (const app::LeadCard* c = a.db.is_open() ? a.db.card(a.state.selected) : nullptr) {
         nlohmann::json card = {{"stage", c->stage}, {"estimate_version", c->estimate_version}};

@@ -33,6 +33,12 @@ struct Settings {
     int brief_code = 0;
     bool brief_loaded = false;
     std::string brief_text;
+    // Notification rules: the one selected, its spec as JSON, its e-mail in one language.
+    std::string rule_code;
+    bool rule_loaded = false;
+    int rule_lang = 0;
+    std::string rule_spec, rule_subject, rule_body;
+    nlohmann::json rule_preview;
     std::string error, notice;
 };
 
@@ -108,6 +114,7 @@ void send_preview(app::Db& db, State& st, const app::LeadCard& c);
 void messages_section(app::Db& db, State& st, const app::LeadCard& c);
 void journal_section(State& st, const app::LeadCard& c);
 void today_view(app::Db& db, State& st);
+void rules_section(app::Db& db, State& st);
 // "сегодня, 14:02", "29 нояб., 14:02", "Nov 29 2025, 14:02".
 std::string human_time(const std::string& iso, atelier::Lang l);
 void anchor(const std::string& name);

@@ -7,12 +7,16 @@
 // studio's server turns into an e-mail by its rules when the app syncs.
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 
 #include "automation.h"
+#include "error.h"
 #include "ids.h"
+#include "json_in.h"
 #include "money.h"
 #include "platform_web.h"
 #include "store.h"
@@ -62,6 +66,7 @@ const char* event_label(const std::string& kind, const json& p, Lang l) {
     if (kind == "document_sent") return L3(l, "Ссылка отправлена клиенту", "Lien envoyé au client", "Link sent to the client");
     if (kind == "document_opened") return L3(l, "Клиент открыл документ", "Le client a ouvert le document", "The client opened the document");
     if (kind == "task_done") return L3(l, "Задача выполнена", "Tâche faite", "Task done");
+    if (kind == "brief_revised") return L3(l, "Бриф изменён после расчёта", "Brief modifié après le chiffrage", "Brief changed after the estimate");
     return L3(l, "Событие", "Événement", "Event");
 }
 
@@ -99,6 +104,13 @@ std::string rule_label(const std::string& code, Lang l) {
         {"invoice_overdue_2", {"счёт просрочен (2)", "facture en retard (2)", "invoice overdue (2)"}},
         {"invoice_overdue_3", {"задача: счёт просрочен", "tâche : facture en retard", "task: invoice overdue"}},
         {"payment_received", {"спасибо за оплату", "merci pour le paiement", "payment thanks"}},
+        {"brief_submitted", {"студии: бриф заполнен", "au studio : brief rempli", "to the studio: brief filled"}},
+        {"brief_revised", {"студии: бриф изменён", "au studio : brief modifié", "to the studio: brief changed"}},
+        {"proposal_accepted", {"студии: КП принято", "au studio : proposition acceptée", "to the studio: proposal accepted"}},
+        {"contract_signed", {"студии: договор подписан", "au studio : contrat signé", "to the studio: contract signed"}},
+        {"send_proposal", {"КП вручную («Отправить клиенту»)", "proposition envoyée à la main", "proposal sent by hand"}},
+        {"send_contract", {"договор вручную («Отправить клиенту»)", "contrat envoyé à la main", "contract sent by hand"}},
+        {"send_invoice", {"счёт вручную («Отправить клиенту»)", "facture envoyée à la main", "invoice sent by hand"}},
     };
     auto it = k.find(code);
     return it == k.end() ? code : it->second[l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2];
@@ -248,6 +260,151 @@ void journal_section(State& st, const app::LeadCard& c) {
         const std::string who = e.value("actor_name", "");
         if (!who.empty() && e.value("actor", "") != "system") line += " · " + who;
         ImGui::TextDisabled("%s", line.c_str());
+    }
+}
+
+namespace {
+
+// A rule's trigger as the studio reads it.
+std::string trigger_words(const json& spec, Lang l) {
+    const json t = spec.value("trigger", json::object());
+    if (!t.is_object()) return "";
+    if (t.contains("event")) {
+        std::string w = std::string(L3(l, "когда: ", "quand : ", "when: ")) + event_label(t.value("event", ""), json::object(), l);
+        if (t.contains("kind")) w += std::string(" (") + doc_kind(t.value("kind", ""), l) + ")";
+        return w;
+    }
+    const int64_t d = t.value("days", 0);
+    const std::string n = std::to_string(d < 0 ? -d : d);
+    const std::string timer = t.value("timer", "");
+    if (timer == "invoice_due")
+        return d < 0 ? std::string(L3(l, "за ", "", "")) + n + L3(l, " дн. до срока оплаты", " j avant l'échéance", " days before the due date")
+               : d == 0 ? std::string(L3(l, "в день срока оплаты", "le jour de l'échéance", "on the due date"))
+                        : n + L3(l, " дн. после срока оплаты", " j après l'échéance", " days after the due date");
+    const char* what = timer == "brief_sent" ? L3(l, "бриф не заполнен", "brief non rempli", "brief not filled")
+                       : timer == "proposal_unopened" ? L3(l, "КП не открыто", "proposition non ouverte", "proposal not opened")
+                       : timer == "proposal_sent" ? L3(l, "КП без ответа", "proposition sans réponse", "proposal not answered")
+                       : timer == "contract_sent" ? L3(l, "договор не подписан", "contrat non signé", "contract not signed") : "";
+    return std::string(what) + L3(l, " через ", " après ", " after ") + n + L3(l, " дн.", " j", " days");
+}
+
+const char* channel_words(const json& spec, Lang l) {
+    const std::string c = spec.value("channel", "");
+    if (c == "task") return L3(l, "задача менеджеру", "tâche du responsable", "task for the owner");
+    if (c == "webhook") return L3(l, "вебхук", "webhook", "webhook");
+    return spec.value("to", "client") == "owner" ? L3(l, "письмо студии", "e-mail au studio", "e-mail to the studio")
+                                                 : L3(l, "письмо клиенту", "e-mail au client", "e-mail to the client");
+}
+
+}  // namespace
+
+void rules_section(app::Db& db, State& st) {
+    Settings& s = st.settings;
+    const json all = atelier::automation::rules(db.raw());
+    static const char* langs[] = {"ru", "fr", "en"};
+    ImGui::TextWrapped("%s", L3(st.lang, "Что и когда студия сообщает клиенту и себе. Письма уходят с сервера студии.",
+                                "Ce que le studio dit au client et à lui-même, et quand. Les e-mails partent du serveur du studio.",
+                                "What the studio tells the client and itself, and when. E-mails go from the studio's server."));
+    // The list scrolls; the selected rule's editor stays below it.
+    const float list_h = ImGui::GetFrameHeightWithSpacing() * std::min<float>(8.5f, (float)all.size() + 0.5f);
+    if (ImGui::BeginTable("rules", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY,
+                          ImVec2(0, list_h))) {
+        int i = 0;
+        for (const json& r : all) {
+            const std::string code = r.value("code", "");
+            ImGui::PushID(code.c_str());
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            bool on = r.value("enabled", true);
+            if (ImGui::Checkbox("##on", &on)) {
+                s.error = db.act([&](sqlite3* x) { atelier::automation::set_rule(x, json{{"code", code}, {"enabled", on}}, atelier::now_iso()); },
+                                 "rule");
+                s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
+            }
+            anchor("rules.enabled." + std::to_string(i));
+            ImGui::SameLine();
+            if (ImGui::Selectable(rule_label(code, st.lang).c_str(), s.rule_code == code)) {
+                s.rule_code = code;
+                s.rule_loaded = false;
+                s.notice.clear();
+                s.error.clear();
+            }
+            anchor("rules.select." + std::to_string(i));
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", trigger_words(r["spec"], st.lang).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", channel_words(r["spec"], st.lang));
+            ImGui::PopID();
+            ++i;
+        }
+        ImGui::EndTable();
+    }
+    if (s.rule_code.empty()) return;
+    json rule;
+    for (const json& r : all)
+        if (r.value("code", "") == s.rule_code) rule = r;
+    if (!rule.is_object()) return;
+    const std::string tcode = rule["spec"].value("template", "");
+    if (!s.rule_loaded) {
+        s.rule_spec = rule["spec"].dump(2);
+        json t = tcode.empty() ? json() : atelier::automation::email_template(db.raw(), tcode, langs[s.rule_lang]);
+        s.rule_subject = t.is_object() ? t.value("subject", "") : "";
+        s.rule_body = t.is_object() ? t.value("body", "") : "";
+        s.rule_preview = json();
+        s.rule_loaded = true;
+    }
+    ImGui::SeparatorText(rule_label(s.rule_code, st.lang).c_str());
+    if (!tcode.empty()) {
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+        if (ImGui::Combo("##rule_lang", &s.rule_lang, langs, 3)) s.rule_loaded = false;
+        anchor("rules.lang");
+        ImGui::TextUnformatted(L3(st.lang, "Тема", "Objet", "Subject"));
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputText("##rule_subject", &s.rule_subject);
+        anchor("rules.subject");
+        ImGui::TextUnformatted(L3(st.lang, "Текст ({{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …)",
+                                  "Texte ({{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …)",
+                                  "Text ({{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …)"));
+        ImGui::InputTextMultiline("##rule_body", &s.rule_body, ImVec2(-1, ImGui::GetTextLineHeight() * 7));
+        anchor("rules.body");
+        if (ImGui::Button(L3(st.lang, "Сохранить текст", "Enregistrer le texte", "Save the text"))) {
+            s.error = db.act([&](sqlite3* x) {
+                atelier::automation::save_email_template(x, tcode, langs[s.rule_lang], s.rule_subject, s.rule_body, atelier::now_iso());
+            }, "template");
+            s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
+        }
+        anchor("rules.save_template");
+        ImGui::SameLine();
+        // The preview: the newest lead, with the text being edited.
+        if (ImGui::Button(L3(st.lang, "Предпросмотр на последней заявке", "Aperçu sur la dernière demande", "Preview on the newest lead"))) {
+            s.error = db.act([&](sqlite3* x) {
+                atelier::Savepoint sp(x, "preview");  // the unsaved text is tried, then rolled back
+                atelier::Stmt l(x, "SELECT id FROM leads ORDER BY created_at DESC LIMIT 1");
+                if (!l.step()) throw atelier::Error(L3(st.lang, "Нет заявок для предпросмотра", "Aucune demande à prévisualiser", "No lead to preview"));
+                atelier::automation::save_email_template(x, tcode, langs[s.rule_lang], s.rule_subject, s.rule_body, atelier::now_iso());
+                s.rule_preview = atelier::automation::preview(x, s.rule_code, l.text(0), atelier::now_iso(), web::origin());
+            });
+        }
+        anchor("rules.preview");
+        if (s.rule_preview.is_object()) {
+            ImGui::BeginChild("rule_preview", ImVec2(0, ImGui::GetTextLineHeight() * 9), true);
+            ImGui::TextDisabled("%s %s", L3(st.lang, "Кому:", "À :", "To:"), s.rule_preview.value("recipient", "").c_str());
+            ImGui::TextWrapped("%s", s.rule_preview.value("subject", "").c_str());
+            ImGui::Separator();
+            ImGui::TextWrapped("%s", s.rule_preview.value("body", "").c_str());
+            ImGui::EndChild();
+        }
+    }
+    if (ImGui::CollapsingHeader(L3(st.lang, "Правило как данные (JSON)", "La règle en données (JSON)", "The rule as data (JSON)"))) {
+        ImGui::InputTextMultiline("##rule_spec", &s.rule_spec, ImVec2(-1, ImGui::GetTextLineHeight() * 10));
+        if (ImGui::Button(L3(st.lang, "Сохранить правило", "Enregistrer la règle", "Save the rule"))) {
+            s.error = db.act([&](sqlite3* x) {
+                atelier::automation::set_rule(x, json{{"code", s.rule_code}, {"spec", atelier::parse_json(s.rule_spec, "rule: spec")}},
+                                              atelier::now_iso());
+            }, "rule");
+            s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
+        }
+        anchor("rules.save_spec");
     }
 }
 

@@ -1,5 +1,6 @@
 // wasm_app/ui_settings.cpp — settings and editors: studio and bank details,
-// the price list and its rules, document templates, brief templates.
+// the price list and its rules, document templates, brief templates,
+// notification rules (ui_messages.cpp).
 //
 // Every editor edits a text (fields, or JSON and mustache for the data
 // edited as text) and saves it through one core function that checks it
@@ -247,6 +248,11 @@ void settings_view(app::Db& db, State& st) {
             ImGui::EndTabItem();
         }
         anchor("settings.tab.briefs");
+        if (ImGui::BeginTabItem(L3(st.lang, "Уведомления", "Notifications", "Notifications"))) {
+            rules_section(db, st);
+            ImGui::EndTabItem();
+        }
+        anchor("settings.tab.rules");
         ImGui::EndTabBar();
     }
     ImGui::EndChild();

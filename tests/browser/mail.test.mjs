@@ -15,6 +15,16 @@ async function field(page, name, text) {
   await page.keyboard.type(text);
 }
 
+// The app opened on the server and connected as the studio's owner.
+async function connect(page, server) {
+  await openApp(page, server.url);
+  await click(page, 'view.sync');
+  await field(page, 'sync.email', sql(server.db, "SELECT email FROM users WHERE role = 'owner' LIMIT 1"));
+  await field(page, 'sync.password', OWNER_PASSWORD);
+  await click(page, 'sync.connect');
+  await waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.length > 0, 'connected and synced', 30000);
+}
+
 test('send a proposal from the lead card: the e-mail arrives, its link opens, the client accepts and lands on the contract', async (t) => {
   const smtp = await startSmtp();
   const server = await startServer({ args: ['--smtp-url', smtp.url, '--mail-from', 'studio@atlas.test', '--retry-seconds', '1'] });
@@ -29,13 +39,10 @@ test('send a proposal from the lead card: the e-mail arrives, its link opens, th
   await waitForMail(smtp.dir, 1);
 
   const page = context.pages()[0] || await context.newPage();
-  await openApp(page, server.url);
-  await click(page, 'view.sync');
-  await field(page, 'sync.email', sql(server.db, "SELECT email FROM users WHERE role = 'owner' LIMIT 1"));
-  await field(page, 'sync.password', OWNER_PASSWORD);
-  await click(page, 'sync.connect');
-  await waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.some(l => l.id === lead), 'connected and synced', 30000);
+  await connect(page, server);
+  await waitFor(page, s => s.leads.some(l => l.id === lead), 'the lead synced', 30000);
   await waitFor(page, s => s.sync.mail_sending === '1', 'the app knows the server sends mail', 30000);
+  await waitFor(page, s => s.studio_name === 'Студия «Атлас»', 'the studio\'s details from the server', 30000);
 
   await click(page, 'view.table');
   await waitFor(page, s => s.anchors['row.0.client'] && s.leads[0]?.id === lead, 'the lead first in the table');
@@ -48,7 +55,7 @@ test('send a proposal from the lead card: the e-mail arrives, its link opens, th
   assert.equal(s.send_preview.recipient, 'vera@orlova.ru');
   assert.match(s.send_preview.subject, /^Коммерческое предложение/);
   assert.match(s.send_preview.body, /^Здравствуйте, Вера Орлова!/);
-  assert.match(s.send_preview.subject, /Студия «Атлас»$/, 'the studio of the lead, as the server has it');
+  assert.match(s.send_preview.subject, /Студия «Атлас»$/, 'the studio of the lead, as the server has it: ' + s.send_preview.subject);
   const shown = s.card.view.documents.find(d => d.kind === 'proposal').link;
   assert.ok(s.send_preview.body.includes(server.url + shown), 'the preview shows the link the client gets');
   await screenshot(page, 'mail-send-preview');
@@ -89,4 +96,51 @@ test('send a proposal from the lead card: the e-mail arrives, its link opens, th
     && x.card.view.events.some(e => e.kind === 'document_opened'), 'the journal with the opening and the acceptance', 30000);
   await screenshot(page, 'mail-card-journal');
   assert.equal(s.card.view.stage, 'contract_sent');
+});
+
+test('the notification rules screen: a rule switched off and an e-mail rewritten in the app reach the server; the preview shows the new text', async (t) => {
+  const server = await startServer();
+  const { context } = await launch({ viewport: { width: 1440, height: 900 } });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const page = context.pages()[0] || await context.newPage();
+  await connect(page, server);
+
+  await click(page, 'view.settings');
+  await click(page, 'settings.tab.rules');
+  // The second rule of the shipped set is the brief reminder.
+  await waitFor(page, s => s.anchors['rules.enabled.1'] && s.anchors['rules.select.0'], 'the list of rules');
+  await screenshot(page, 'rules-list');
+  await click(page, 'rules.enabled.1');
+  await waitFor(page, s => s.settings.notice, 'the rule saved');
+  await click(page, 'rules.select.0');
+  await waitFor(page, s => s.anchors['rules.subject'] && s.settings.rule === 'brief_link' && !s.settings.notice, 'the brief link e-mail');
+  await click(page, 'rules.subject');
+  await waitFor(page, s => s.want_text_input, 'the caret in the subject');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Анкета для {{client.name}}');
+  await click(page, 'rules.save_template');
+  await waitFor(page, s => s.settings.notice && !s.settings.error, 'the text saved');
+  await click(page, 'rules.preview');
+  const s = await waitFor(page, x => x.settings.rule_preview?.subject, 'the preview');
+  assert.match(s.settings.rule_preview.subject, /^Анкета для /);
+  await screenshot(page, 'rules-preview');
+
+  // Synced: the server's rule is off and its e-mail has the new text.
+  await click(page, 'view.sync');
+  await click(page, 'sync.now');
+  for (let i = 0; sql(server.db, "SELECT enabled FROM rules WHERE code = 'brief_reminder'") !== '0'; i++) {
+    assert.ok(i < 300, 'the switched-off rule reaches the server');
+    await new Promise(r => setTimeout(r, 100));
+  }
+  const subject = "SELECT subject FROM templates WHERE kind = 'email' AND code = 'brief_link' AND lang = 'ru' ORDER BY version DESC LIMIT 1";
+  for (let i = 0; sql(server.db, subject) !== 'Анкета для {{client.name}}'; i++) {
+    assert.ok(i < 300, 'the new text reaches the server: ' + sql(server.db, subject));
+    await new Promise(r => setTimeout(r, 100));
+  }
+  // And the server's next brief e-mail uses it.
+  const lead = (await (await fetch(server.url + '/api/leads', { method: 'POST', body: new URLSearchParams({ name: 'Ирина', email: 'irina@example.ru' }) })).json()).id;
+  for (let i = 0; sql(server.db, `SELECT subject FROM outbox WHERE lead_id = '${lead}' AND rule = 'brief_link'`) !== 'Анкета для Ирина'; i++) {
+    assert.ok(i < 100, 'the brief e-mail with the new subject');
+    await new Promise(r => setTimeout(r, 100));
+  }
 });

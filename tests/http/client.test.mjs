@@ -176,7 +176,15 @@ test('a proposal link: live while a draft, accepted with a name, then frozen', a
   assert.equal(sql(server.db, `SELECT stage FROM leads WHERE id = '${lead}'`), 'invoiced');
   assert.equal(sql(server.db, `SELECT count(*) FROM invoices WHERE lead_id = '${lead}'`), '2');
   const itoken = sql(server.db, `SELECT token FROM doc_links WHERE kind = 'invoice' AND lead_id = '${lead}' LIMIT 1`);
+  assert.equal(r.headers.get('location'), '/c/' + itoken, 'the signed contract leads to its invoice');
   assert.match(await (await get('/c/' + itoken)).text(), /Счёт на оплату/);
+  // No dead end: the accepted proposal links its contract, the signed contract its issued invoice.
+  assert.match(await (await get('/c/' + token)).text(), new RegExp(`<a href="/c/${ctoken}"[^>]*>Следующий шаг — договор →</a>`));
+  const signed = await (await get('/c/' + ctoken)).text();
+  assert.match(signed, new RegExp(`<a href="/c/${itoken}"[^>]*>Счёт [^<]+ →</a>`));
+  assert.equal((signed.match(/<a href="\/c\//g) || []).length, 1, 'only the issued invoice; the planned one has no link yet');
+  // Each opening is counted on the link.
+  assert.ok(Number(sql(server.db, `SELECT open_count FROM doc_links WHERE token = '${ctoken}'`)) >= 2);
 });
 
 test('tokens: scoped to one document, revocable, expiring; a wrong one is a plain 404', async () => {

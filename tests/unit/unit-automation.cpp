@@ -231,6 +231,23 @@ TEST_CASE("automation: rules are data, checked when saved; a rule never reaches 
     (void)lead;
 }
 
+TEST_CASE("automation: the studio edits an e-mail's text; a broken one is refused and changes nothing") {
+    World w;
+    CHECK_THROWS_WITH_AS(au::save_email_template(w.t.db, "brief_link", "ru", "Бриф {{#client}}", "x", "2026-11-23T08:00:00Z"),
+                         doctest::Contains("email_template: subject: render: line 1"), Error);
+    CHECK_THROWS_WITH_AS(au::save_email_template(w.t.db, "brief_link", "ru", "  ", "x", "2026-11-23T08:00:00Z"),
+                         doctest::Contains("email_template: subject: required"), Error);
+    CHECK(au::email_template(w.t.db, "brief_link", "ru")["version"] == 1);
+    CHECK(au::save_email_template(w.t.db, "brief_link", "ru", "Анкета для {{client.name}}", "Ссылка: {{link}}", "2026-11-23T08:00:00Z") == 2);
+    w.intake("Иван", "ivan@example.ru", "ru", "RUB", "2026-11-23T09:00:00Z");
+    au::tick(w.t.db, "2026-11-23T09:00:00Z", kBase);
+    auto sent = w.send("2026-11-23T09:00:00Z");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].subject == "Анкета для Иван");
+    CHECK(sent[0].body.rfind("Ссылка: https://studio.test/c/", 0) == 0);
+    CHECK(au::trigger_text(json{{"trigger", {{"timer", "invoice_due"}, {"days", -2}}}}) == "invoice_due −2 d");
+}
+
 TEST_CASE("automation: the outbox survives a crash, backs off while the server is down, keeps a permanent failure") {
     World w;
     w.intake("Иван", "ivan@example.ru", "ru", "RUB", "2026-11-23T09:00:00Z");

@@ -33,6 +33,10 @@ struct Database {
         std::string body;
     };
     std::unordered_map<std::string, Cached> pages;
+    // Writes that change no page (a client link's view count) are not
+    // counted against the cache.
+    int64_t unseen_changes = 0;
+    int64_t changes() { return (int64_t)sqlite3_total_changes(db) - unseen_changes; }
     int64_t data_version() {
         sqlite3_stmt* st = nullptr;
         sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, nullptr);
@@ -44,7 +48,7 @@ struct Database {
     const std::string* cached(const std::string& key) {
         auto it = pages.find(key);
         if (it == pages.end()) return nullptr;
-        if (it->second.stamp_changes != (int64_t)sqlite3_total_changes(db) || it->second.stamp_version != data_version()) {
+        if (it->second.stamp_changes != changes() || it->second.stamp_version != data_version()) {
             pages.erase(it);
             return nullptr;
         }
@@ -52,7 +56,7 @@ struct Database {
     }
     void remember(const std::string& key, const std::string& body) {
         if (pages.size() > 2000) pages.clear();  // bounded memory
-        pages[key] = Cached{(int64_t)sqlite3_total_changes(db), data_version(), body};
+        pages[key] = Cached{changes(), data_version(), body};
     }
 };
 

@@ -25,6 +25,7 @@
 #include "brief.h"
 #include "http_util.h"
 #include "outbox.h"
+#include "mail.h"
 #include "automation.h"
 #include "client_pages.h"
 #include "demo.h"
@@ -159,6 +160,42 @@ void send_internal_error(httplib::Response& res, const char* where, const std::e
     res.set_content("Internal error\n", "text/plain; charset=utf-8");
 }
 
+// An accepted proposal leads on to its contract, a signed contract to its
+// invoices: the client never reaches a dead end.
+std::string with_next_step(Database& d, const Link& link, Lang lang, std::string page) {
+    std::vector<std::pair<std::string, std::string>> next;  // label, token
+    const int li = lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2;
+    static const char* const contract[3] = {"Следующий шаг — договор", "Étape suivante : le contrat", "Next step: the contract"};
+    static const char* const invoice[3] = {"Счёт", "Facture n°", "Invoice"};
+    try {
+        if (link.kind == "proposal") {
+            Stmt q(d.db, "SELECT c.id FROM contracts c JOIN proposals p ON p.id = c.proposal_id WHERE p.id = ?1 AND p.status = 'accepted'"
+                         " AND c.status != 'superseded' ORDER BY c.version DESC LIMIT 1");
+            q.bind(1, link.doc_id);
+            if (q.step()) next.push_back({contract[li], link_for(d.db, "contract", q.text(0), now_iso())});
+        } else if (link.kind == "contract") {
+            Stmt q(d.db, "SELECT i.id, coalesce(i.number, i.provisional_number, '') FROM invoices i JOIN contracts c ON c.id = i.contract_id"
+                         " WHERE c.id = ?1 AND c.status = 'accepted' AND i.status NOT IN ('draft', 'void') ORDER BY i.position");
+            q.bind(1, link.doc_id);
+            while (q.step()) next.push_back({std::string(invoice[li]) + " " + q.text(1), link_for(d.db, "invoice", q.text(0), now_iso())});
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "atelier: next step: %s\n", e.what());
+        return page;
+    }
+    if (next.empty()) return page;
+    std::string bar = "<nav style=\"font:16px/1.5 system-ui,sans-serif;background:#eaf1fc;border:1px solid #b9cdf0;border-radius:6px;"
+                      "padding:10px 16px;margin:12px auto;max-width:46em\" class=\"no-print\">";
+    for (const auto& [label, token] : next)
+        bar += "<a href=\"/c/" + token + "\" style=\"color:#1f5fbf;font-weight:600;margin-right:1.5em\">" + mail::escape_html(label) + " →</a>";
+    bar += "</nav>";
+    size_t body = page.find("<body");
+    size_t at = body == std::string::npos ? std::string::npos : page.find('>', body);
+    if (at == std::string::npos) return page;
+    page.insert(at + 1, bar);
+    return page;
+}
+
 void get_client_page(Database& d, const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(d.mu);
     auto link = resolve_link(d.db, req.matches[1].str(), now_iso());
@@ -168,11 +205,13 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
     // The client opened it: counted, and the first opening is an event the
     // manager sees (and a rule can react to).
     if (req.method == "GET" && req.get_param_value("done").empty()) {
+        const int64_t before = sqlite3_total_changes(d.db);
         try {
             automation::record_view(d.db, link->token, now_iso());
         } catch (const std::exception& e) {
             std::fprintf(stderr, "atelier: view: %s\n", e.what());
         }
+        d.unseen_changes += sqlite3_total_changes(d.db) - before;
     }
     if (link->kind == "brief") {
         std::string done = req.get_param_value("done");
@@ -194,7 +233,7 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
         res.set_content(*page, "text/html; charset=utf-8");
         return;
     }
-    std::string page = client_document_html(d.db, link->kind, link->doc_id, lang, "");
+    std::string page = with_next_step(d, *link, lang, client_document_html(d.db, link->kind, link->doc_id, lang, ""));
     d.remember(key, page);
     res.set_content(page, "text/html; charset=utf-8");
 }
