@@ -445,6 +445,29 @@ void make_replica(sqlite3* db) {
     Conn& c = need(db);
     set_meta(db, "role", "replica");
     c.authority = false;
+    // What this file started with (its first-start defaults, at the oldest
+    // clocks) goes below even the authority's own starting data: a device
+    // that joins takes the studio as the server has it, whatever the order
+    // of the two devices' ids. Its real edits, made later, still win.
+    const std::string baseline_end = format_hlc(1000000000, 0, "");  // the baseline's clocks are a few ms after 1970
+    Savepoint sp(db, "atelier_sync_replica");
+    std::vector<int64_t> seqs;
+    {
+        Stmt q(db, "SELECT seq FROM change_log WHERE device = ?1 AND hlc < ?2 ORDER BY seq");
+        q.bind(1, c.device).bind(2, baseline_end);
+        while (q.step()) seqs.push_back(q.int64(0));
+    }
+    // At 1970-01-01T00:00:00.000, one counter value each, in the order written.
+    Stmt u(db, "UPDATE change_log SET hlc = ?2 WHERE seq = ?1");
+    Stmt r(db, "UPDATE change_rows SET hlc = ?2 WHERE seq = ?1");
+    for (size_t k = 0; k < seqs.size(); ++k) {
+        const std::string hlc = format_hlc(0, (int)std::min<size_t>(k, 0xffff), c.device);
+        u.bind(1, seqs[k]).bind(2, hlc).step();
+        u.reset();
+        r.bind(1, seqs[k]).bind(2, hlc).step();
+        r.reset();
+    }
+    sp.commit();
 }
 
 std::string next_hlc(sqlite3* db) { return tick(need(db).device); }

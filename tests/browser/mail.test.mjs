@@ -42,7 +42,10 @@ test('send a proposal from the lead card: the e-mail arrives, its link opens, th
   await connect(page, server);
   await waitFor(page, s => s.leads.some(l => l.id === lead), 'the lead synced', 30000);
   await waitFor(page, s => s.sync.mail_sending === '1', 'the app knows the server sends mail', 30000);
-  await waitFor(page, s => s.studio_name === 'Студия «Атлас»', 'the studio\'s details from the server', 30000);
+  await waitFor(page, s => s.studio_name === 'Студия «Атлас»', 'the studio\'s details from the server', 30000).catch(async e => {
+    const s = await page.evaluate(() => JSON.parse(Module.UTF8ToString(Module._atelier_debug_state())));
+    throw new Error('studio_name: ' + s.studio_name + ' / ' + e.message.slice(0, 100));
+  });
 
   await click(page, 'view.table');
   await waitFor(page, s => s.anchors['row.0.client'] && s.leads[0]?.id === lead, 'the lead first in the table');

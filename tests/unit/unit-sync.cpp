@@ -16,6 +16,7 @@
 #include "leads.h"
 #include "pipeline.h"
 #include "sync.h"
+#include "demo.h"
 #include "test_db.h"
 #include "workflow.h"
 
@@ -448,6 +449,26 @@ TEST_CASE("sync: a device cannot make the server send an e-mail of its own, nor 
           "queued claire@example.fr https://studio.test/c/x");
     pull(server, a);
     CHECK(dump(a.db()) == dump(server.db()));
+}
+
+TEST_CASE("sync: a device that joins shows the studio's details the server had before it ever synced") {
+    // The server's data predates sync (seeded, then attached): its clocks are
+    // as old as a new device's defaults. The device still takes the server's.
+    for (int round = 0; round < 4; ++round) {
+        TestDb st;
+        seed_demo(st.db);
+        install_defaults(st.db, kInstalled);
+        sync::attach(st.db);
+        Replica device(false);
+        sync::ApplyResult up = sync::apply(st.db, device.own_changes());
+        (void)up;
+        sync::ExportOptions o;
+        o.skip_device = sync::device_id(device.db());
+        sync::apply(device.db(), sync::export_changes(st.db, o));
+        CHECK(studio_details(device.db()).name == "Студия «Атлас»");
+        CHECK(studio_details(st.db).name == "Студия «Атлас»");
+        CHECK(dump(device.db()) == dump(st.db));
+    }
 }
 
 TEST_CASE("sync: a device that joins never overwrites the studio's details with its own first-start defaults") {
