@@ -52,9 +52,13 @@ struct Result {
     std::string error;
 };
 
-Result smtp_send(const MailOptions& o, const std::string& to, const std::string& message) {
-    CURL* c = curl_easy_init();
+// One handle for the sender's life: libcurl keeps the SMTP connection open
+// between messages (a new one after a failure).
+Result smtp_send(CURL*& handle, const MailOptions& o, const std::string& to, const std::string& message) {
+    if (!handle) handle = curl_easy_init();
+    CURL* c = handle;
     if (!c) return {Sent::retry, "libcurl: cannot start"};
+    curl_easy_reset(c);
     std::string last_reply;
     char err[CURL_ERROR_SIZE] = {0};
     Upload up{&message};
@@ -81,8 +85,9 @@ Result smtp_send(const MailOptions& o, const std::string& to, const std::string&
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     curl_slist_free_all(rcpt);
-    curl_easy_cleanup(c);
     if (rc == CURLE_OK) return {};
+    curl_easy_cleanup(c);  // the connection may be broken: start afresh next time
+    handle = nullptr;
     std::string what = last_reply.empty() ? std::string(err[0] ? err : curl_easy_strerror(rc)) : last_reply;
     if (code >= 500 && code < 600) return {Sent::failed, what};
     return {Sent::retry, what};
@@ -138,7 +143,10 @@ Result webhook_send(const std::string& url, const std::string& secret, const std
 
 Automation::Automation(Database& d, MailOptions o) : d_(d), opt_(std::move(o)) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
-Automation::~Automation() { stop(); }
+Automation::~Automation() {
+    stop();
+    if (smtp_) curl_easy_cleanup(static_cast<CURL*>(smtp_));
+}
 
 void Automation::start() {
     {
@@ -241,7 +249,7 @@ void Automation::send_due() {
             e.html = m->html;
             e.message_id = mail::message_id(m->id, opt_.mail_from);
             e.date = mail::rfc5322_date(now);
-            r = smtp_send(opt_, m->recipient, mail::build(e));
+            r = smtp_send(smtp_, opt_, m->recipient, mail::build(e));
         }
         std::lock_guard<std::mutex> lock(d_.mu);
         try {

@@ -40,6 +40,7 @@ private:
     std::mutex mu_;
     std::condition_variable cv_;
     bool poked_ = false, stopping_ = false;
+    void* smtp_ = nullptr;  // the SMTP connection kept between messages (a CURL*)
 };
 
 // Installs a commit hook on the server's connection that pokes `a` after
