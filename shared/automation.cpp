@@ -61,7 +61,7 @@ const std::set<std::string>& event_kinds() {
     static const std::set<std::string> k = {
         "lead_created",     "brief_sent",       "brief_saved",     "brief_submitted", "estimated",      "proposal_created",
         "proposal_accepted", "contract_signed", "invoice_issued",  "payment_recorded", "won",           "lost",
-        "stage_moved",      "owner_changed",    "document_sent",   "document_opened", "brief_revised", "task_done"};
+        "stage_moved",      "owner_changed",    "document_sent",   "document_opened", "brief_revised", "task_done", "note_added"};
     return k;
 }
 const std::set<std::string>& timer_kinds() {

@@ -399,6 +399,18 @@ Outcome set_owner(sqlite3* db, std::string_view lead_id, std::string_view owner_
     return o;
 }
 
+Outcome note(sqlite3* db, std::string_view lead_id, std::string_view text, const Actor& by, std::string_view at) {
+    check_actor(by, "note");
+    check_at(at, "note");
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) throw Error("note: text: required");
+    if (!valid_utf8(text) || utf8_length(text) > 5000) throw Error("note: text: at most 5000 characters of text");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "note");
+    Outcome o = finish(db, lead_id, "note_added", by, at, from, json{{"text", std::string(text)}}, json::object());
+    sp.commit();
+    return o;
+}
+
 }  // namespace conveyor
 
 json next_action(sqlite3* db, std::string_view lead_id, std::string_view today) {

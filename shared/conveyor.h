@@ -26,6 +26,7 @@
 //                (data) and free text
 //   move         any other legal stage move                        stage_moved
 //   set_owner    the lead's owner                                  owner_changed
+//   note         a note the manager writes on the lead              note_added
 //
 // The single steps they use are in workflow.h; hosts do not call those.
 #pragma once
@@ -100,6 +101,8 @@ Outcome move(sqlite3* db, std::string_view lead_id, std::string_view to, std::st
              std::string_view at);
 Outcome set_owner(sqlite3* db, std::string_view lead_id, std::string_view owner_id, std::string_view owner_name,
                   const Actor& by, std::string_view at);
+// A note in the lead's journal ("called, she wants the shop in March").
+Outcome note(sqlite3* db, std::string_view lead_id, std::string_view text, const Actor& by, std::string_view at);
 
 }  // namespace conveyor
 

@@ -482,6 +482,11 @@ void fn_tasks(sqlite3_context* ctx, const Args& a) {
     result_json(ctx, atelier::automation::tasks(sqlite3_context_db_handle(ctx), at_arg(a, 0)).dump());
 }
 
+void fn_lead_note(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::conveyor::note(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text(1, "text"), actor_arg(a, 2), at_arg(a, 3));
+    result_json(ctx, o.json().dump());
+}
+
 void fn_link_view(sqlite3_context* ctx, const Args& a) {
     atelier::automation::record_view(sqlite3_context_db_handle(ctx), a.text(0, "token"), at_arg(a, 1));
     sqlite3_result_int(ctx, 1);
@@ -544,6 +549,7 @@ const FunctionDef kFunctions[] = {
     {"atelier_task_done", 2, 3, WRITES, guarded<fn_task_done>},
     {"atelier_tasks", 0, 1, SQLITE_UTF8, guarded<fn_tasks>},
     {"atelier_link_view", 1, 2, WRITES, guarded<fn_link_view>},
+    {"atelier_lead_note", 3, 4, WRITES, guarded<fn_lead_note>},
     {"atelier_sync_apply", 1, 1, WRITES, guarded<fn_sync_apply>},
     {"atelier_sync_export", 1, 2, WRITES, guarded<fn_sync_export>},
     {"atelier_sync_digest", 0, 1, WRITES, guarded<fn_sync_digest>},
@@ -562,7 +568,7 @@ const char* const atelier_function_names[] = {
     "atelier_sync_digest", "atelier_sync_device", "atelier_lead_won", "atelier_lead_lost", "atelier_lead_owner",
     "atelier_lead_view", "atelier_next_action", "atelier_rules_tick", "atelier_rule_set", "atelier_rules",
     "atelier_rule_preview", "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done", "atelier_tasks",
-    "atelier_link_view", nullptr};
+    "atelier_link_view", "atelier_lead_note", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

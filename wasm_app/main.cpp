@@ -185,7 +185,10 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     }
     j["sync"] = app::sync_client().status(a.db);
     j["today"] = a.state.today_open ? a.state.today : nlohmann::json(nullptr);
+    j["view"] = a.state.today_open ? "today" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;
+    j["note_text"] = a.state.note_text;
+    j["task_title"] = a.state.task_title;
     j["send_preview"] = a.state.send_doc.empty() ? nlohmann::json(nullptr) : a.state.send_preview;
     j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},
                  {"phone", a.state.phone}};

@@ -93,6 +93,10 @@ struct State {
     std::string send_doc, send_kind;
     nlohmann::json send_preview;
 
+    // A note and a task written on the lead.
+    std::string note_text, task_title;
+    int task_when = 1;  // today, tomorrow, in 3 days, in a week
+
     // Today: tasks, leads waiting on the manager, messages coming up.
     bool today_open = false;
     nlohmann::json today;
@@ -112,6 +116,7 @@ void lead_card(app::Db& db, State& st);
 void document_actions(app::Db& db, State& st, const app::LeadCard& c, const app::Doc& d);
 void send_preview(app::Db& db, State& st, const app::LeadCard& c);
 void messages_section(app::Db& db, State& st, const app::LeadCard& c);
+void note_and_task(app::Db& db, State& st, const app::LeadCard& c);
 void journal_section(State& st, const app::LeadCard& c);
 void today_view(app::Db& db, State& st);
 void rules_section(app::Db& db, State& st);

@@ -565,6 +565,7 @@ void lead_card(app::Db& db, State& st) {
     }
     send_preview(db, st, *c);
     messages_section(db, st, *c);
+    note_and_task(db, st, *c);
     journal_section(st, *c);
 }
 

@@ -14,6 +14,7 @@
 #include <map>
 
 #include "automation.h"
+#include "conveyor.h"
 #include "error.h"
 #include "ids.h"
 #include "json_in.h"
@@ -67,6 +68,7 @@ const char* event_label(const std::string& kind, const json& p, Lang l) {
     if (kind == "document_opened") return L3(l, "Клиент открыл документ", "Le client a ouvert le document", "The client opened the document");
     if (kind == "task_done") return L3(l, "Задача выполнена", "Tâche faite", "Task done");
     if (kind == "brief_revised") return L3(l, "Бриф изменён после расчёта", "Brief modifié après le chiffrage", "Brief changed after the estimate");
+    if (kind == "note_added") return L3(l, "Заметка", "Note", "Note");
     return L3(l, "Событие", "Événement", "Event");
 }
 
@@ -196,6 +198,45 @@ void send_preview(app::Db& db, State& st, const app::LeadCard& c) {
     anchor("card.send_cancel");
 }
 
+void note_and_task(app::Db& db, State& st, const app::LeadCard& c) {
+    ImGui::SeparatorText(L3(st.lang, "Заметка или задача", "Note ou tâche", "Note or task"));
+    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("MMMMMMMMMMMM").x);
+    ImGui::InputTextWithHint("##note", L3(st.lang, "Что сказал клиент, о чём договорились…", "Ce que le client a dit, ce qui est convenu…",
+                                          "What the client said, what was agreed…"), &st.note_text);
+    anchor("card.note");
+    ImGui::SameLine();
+    if (ImGui::Button(L3(st.lang, "В историю", "Ajouter", "Add note"))) {
+        std::string err = db.act([&](sqlite3* x) { atelier::conveyor::note(x, c.id, st.note_text, db.actor(), atelier::now_iso()); }, "note");
+        if (err.empty()) st.note_text.clear(); else st.error = err;
+    }
+    anchor("card.note_add");
+    static const char* when_ru[] = {"сегодня", "завтра", "через 3 дня", "через неделю"};
+    static const char* when_fr[] = {"aujourd'hui", "demain", "dans 3 jours", "dans une semaine"};
+    static const char* when_en[] = {"today", "tomorrow", "in 3 days", "in a week"};
+    const char** when = st.lang == Lang::ru ? when_ru : st.lang == Lang::fr ? when_fr : when_en;
+    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("MMMMMMMMMMMMMMMMMMMMMMMM").x);
+    ImGui::InputTextWithHint("##task", L3(st.lang, "Задача: позвонить, отправить макет…", "Tâche : appeler, envoyer la maquette…",
+                                          "Task: call, send the mock-up…"), &st.task_title);
+    anchor("card.task");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize("MMMMMMMM").x);
+    ImGui::Combo("##task_when", &st.task_when, when, 4);
+    anchor("card.task_when");
+    ImGui::SameLine();
+    if (ImGui::Button(L3(st.lang, "Поставить", "Planifier", "Add task"))) {
+        static const int days[] = {0, 1, 3, 7};
+        std::string err = db.act([&](sqlite3* x) {
+            const std::string now = atelier::now_iso();
+            // Due at the start of the chosen day's working hours (09:00 UTC), or in an hour when that has passed today.
+            std::string due = atelier::automation::add_seconds(now.substr(0, 10) + "T09:00:00Z", (int64_t)days[st.task_when] * 86400);
+            if (due <= now) due = atelier::automation::add_seconds(now, 3600);
+            atelier::automation::add_task(x, c.id, st.task_title, due, db.actor(), now);
+        }, "task");
+        if (err.empty()) st.task_title.clear(); else st.error = err;
+    }
+    anchor("card.task_add");
+}
+
 void messages_section(app::Db& db, State& st, const app::LeadCard& c) {
     const json& tasks = c.view.contains("tasks") ? c.view["tasks"] : json::array();
     const json& msgs = c.view.contains("messages") ? c.view["messages"] : json::array();
@@ -259,6 +300,13 @@ void journal_section(State& st, const app::LeadCard& c) {
         }
         const std::string who = e.value("actor_name", "");
         if (!who.empty() && e.value("actor", "") != "system") line += " · " + who;
+        if (e.value("kind", "") == "note_added" && p.is_object() && p.contains("text")) {
+            ImGui::TextDisabled("%s", line.c_str());
+            ImGui::Indent();
+            ImGui::TextWrapped("%s", p.value("text", "").c_str());
+            ImGui::Unindent();
+            continue;
+        }
         ImGui::TextDisabled("%s", line.c_str());
     }
 }
@@ -416,6 +464,7 @@ void today_view(app::Db& db, State& st) {
             const std::string now = atelier::now_iso();
             st.today["tasks"] = atelier::automation::tasks(x, now);
             st.today["upcoming"] = atelier::automation::upcoming(x, now, 7);
+            st.today["failed"] = atelier::automation::outbox(x, "", "failed", 50);
             json waiting = json::array();
             atelier::Stmt q(x, "SELECT l.id, c.name, l.stage, l.updated_at FROM leads l JOIN clients c ON c.id = l.client_id"
                                " WHERE l.stage IN ('new', 'brief_filled', 'estimated') ORDER BY l.updated_at LIMIT 200");
@@ -472,6 +521,29 @@ void today_view(app::Db& db, State& st) {
         ++i;
     }
     if (st.today["waiting"].empty()) ImGui::TextDisabled("%s", L3(st.lang, "Никто не ждёт.", "Personne n'attend.", "Nobody is waiting."));
+    if (!st.today["failed"].empty()) {
+        ImGui::SeparatorText(L3(st.lang, "Не доставлено", "Non distribués", "Not delivered"));
+        i = 0;
+        for (const json& m : st.today["failed"]) {
+            ImGui::PushID(3000 + i);
+            if (ImGui::SmallButton(L3(st.lang, "Отправить ещё раз", "Renvoyer", "Send again"))) {
+                std::string err = db.act([&](sqlite3* x) { atelier::automation::resend(x, m["id"].get<std::string>(), atelier::now_iso()); }, "resend");
+                if (!err.empty()) st.error = err;
+                app::sync_client().request(db);
+            }
+            anchor("today.resend." + std::to_string(i));
+            ImGui::SameLine();
+            ImGui::TextUnformatted((m.value("recipient", "") + " — " + m.value("subject", "")).c_str());
+            ImGui::TextColored(ImVec4(0.9f, 0.35f, 0.3f, 1), "%s", m.value("last_error", "").c_str());
+            ImGui::PopID();
+            ++i;
+        }
+    }
+    if (app::sync_client().status(db).value("mail_sending", "") == "0")
+        ImGui::TextColored(ImVec4(0.85f, 0.6f, 0.2f, 1), "%s",
+                           L3(st.lang, "Почта на сервере не настроена: письма ждут в очереди и не уходят.",
+                              "Pas de serveur de messagerie configuré : les e-mails attendent en file.",
+                              "No mail server is set up on the server: e-mails wait in the outbox."));
     ImGui::SeparatorText(L3(st.lang, "Скоро уйдут (7 дней)", "À venir (7 jours)", "Coming up (7 days)"));
     if (st.today["upcoming"].empty()) ImGui::TextDisabled("%s", L3(st.lang, "Ничего не запланировано.", "Rien de programmé.", "Nothing scheduled."));
     i = 0;

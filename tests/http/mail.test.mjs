@@ -114,3 +114,41 @@ test('killed with SIGKILL while sending: no message lost, at most the one in fli
   await s.stop();
   await slow.stop();
 });
+
+test('a webhook rule: a signed POST to the studio\'s endpoint, checkable with the secret', async () => {
+  const { createServer } = await import('node:http');
+  const { createHmac } = await import('node:crypto');
+  const received = [];
+  const hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', c => { body += c; });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(received.length === 1 ? 503 : 204).end();  // down once: it comes again
+    });
+  });
+  await new Promise(r => hook.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${hook.address().port}/atelier`;
+  const secret = 'a-studio-secret-of-32-characters';
+  let r = await server.api('/api/rules/new_lead_hook', { method: 'PUT', body: { spec: { trigger: { event: 'lead_created' }, channel: 'webhook', url, secret } } });
+  assert.equal(r.status, 200, await r.clone().text());
+  r = await server.api('/api/rules/bad_hook', { method: 'PUT', body: { spec: { trigger: { event: 'lead_created' }, channel: 'webhook', url, secret: 'short' } } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /spec\.secret/);
+  const lead = await intake(server, { name: 'Hook Client', email: 'hook@example.org' });
+  for (let i = 0; received.length < 2; i++) {
+    assert.ok(i < 200, `the webhook was called ${received.length} times`);
+    await new Promise(res => setTimeout(res, 50));
+  }
+  hook.close();
+  const last = received[1];
+  assert.equal(last.headers['content-type'], 'application/json');
+  const expected = createHmac('sha256', secret).update(last.headers['x-atelier-timestamp'] + '.' + last.body).digest('hex');
+  assert.equal(last.headers['x-atelier-signature'], 'sha256=' + expected);
+  assert.equal(last.headers['x-atelier-delivery'], received[0].headers['x-atelier-delivery'], 'the same delivery, again');
+  const payload = JSON.parse(last.body);
+  assert.equal(payload.lead_id, lead);
+  assert.equal(payload.event.kind, 'lead_created');
+  assert.equal(payload.data.client.name, 'Hook Client');
+  assert.equal(await sqlEventually(server.db, `SELECT status FROM outbox WHERE lead_id = '${lead}' AND rule = 'new_lead_hook'`, v => v === 'sent'), 'sent');
+});

@@ -23,3 +23,7 @@ SELECT rule, status FROM outbox WHERE lead_id = 'lead-fr' ORDER BY due_at;
 SELECT length(atelier_task_add('lead-fr', 'Rappeler Claire', '2026-11-27', 'anna', '2026-11-26T10:00:00Z'));
 SELECT json_extract(value, '$.title'), json_extract(value, '$.overdue') FROM json_each(atelier_tasks('2026-11-28T09:00:00Z'));
 SELECT atelier_rules_tick('not a time');
+-- A note in the journal, by whoever writes it.
+SELECT json_extract(atelier_lead_note('lead-fr', 'Rappelée : elle veut la boutique en mars', 'anna', '2026-11-26T11:00:00Z'), '$.kind');
+SELECT atelier_lead_note('lead-fr', '   ', 'anna', '2026-11-26T11:00:00Z');
+SELECT kind, actor, json_extract(payload_json, '$.text') FROM events WHERE lead_id = 'lead-fr' AND kind = 'note_added';

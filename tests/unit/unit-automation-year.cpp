@@ -218,7 +218,9 @@ TEST_CASE("automation: a simulated year of 200 leads: no reminder missed, none t
     };
     const Level levels[] = {{"invoice_due", -2 * kDay}, {"invoice_overdue_1", kDay}, {"invoice_overdue_2", 7 * kDay}};
     int expected = 0;
-    for (const auto& [inv, issued] : issued_at) {
+    for (const auto& kv : issued_at) {
+        const std::string inv = kv.first;  // (not a structured binding: the checks' lambdas capture it)
+        const int64_t issued = kv.second;
         Stmt q(t.db, "SELECT due_on FROM invoices WHERE id = ?1");
         q.bind(1, inv).step();
         const int64_t due = secs(q.text(0) + "T06:00:00Z");
@@ -241,8 +243,9 @@ TEST_CASE("automation: a simulated year of 200 leads: no reminder missed, none t
     CHECK(expected > 100);
     // The delayed rule: sent when the invoice was still unpaid three days after its issue, never otherwise.
     int nudged = 0, spared = 0;
-    for (const auto& [inv, issued] : issued_at) {
-        const int64_t moment = issued + 3 * kDay;
+    for (const auto& kv : issued_at) {
+        const std::string inv = kv.first;
+        const int64_t moment = kv.second + 3 * kDay;
         if (moment > end - kDay) continue;
         const int64_t paid = paid_at.count(inv) ? paid_at[inv] : kNever;
         const bool gone = sent_by["invoice_nudge"].count(inv) > 0;

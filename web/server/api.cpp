@@ -42,6 +42,7 @@
 //   GET  /api/rules, PUT /api/rules/<code> {spec, enabled, position}: the notification rules (the owner edits)
 //   GET  /api/rules/<code>/preview?lead=ID  the message as it would go to that lead now
 //   GET  /api/tasks, POST /api/tasks {lead_id, title, due_at}, POST /api/tasks/<id>/done|snooze {until}
+//   POST /api/leads/<id>/notes           {text}: a note in the lead's journal
 //   POST /api/users                      {email, name, password, role}: the owner adds a manager (or owner)
 //
 // Every call but log-in needs a session cookie (and X-CSRF-Token on writes)
@@ -597,6 +598,11 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         } catch (const Error& e) {
             send_error(res, http_status(e.kind), e.what());
         }
+    }));
+    svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/notes)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string text = str_field(b, "text", true);
+        guarded_write(d, res, [&] { send_json(res, 201, conveyor::note(d.db, req.matches[1].str(), text, actor_of(d.db, p), now_iso()).json()); });
     }));
     svr.Get("/api/tasks", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
         std::lock_guard<std::mutex> lock(d.mu);
