@@ -104,33 +104,6 @@ test('send a proposal from the lead card: the e-mail arrives, its link opens, th
   await screenshot(page, 'mail-card-journal');
   assert.equal(s.card.view.stage, 'contract_sent');
 
-  // A note in the journal and a task for tomorrow, then the Today view.
-  await field(page, 'card.note', 'Позвонила: договор подпишет в пятницу');
-  await waitFor(page, x => x.note_text === 'Позвонила: договор подпишет в пятницу', 'the note typed');
-  await click(page, 'card.note_add');
-  await waitFor(page, x => x.card.view.events.some(e => e.kind === 'note_added' && e.payload.text === 'Позвонила: договор подпишет в пятницу'),
-    'the note in the journal').catch(async e => {
-    const x = await page.evaluate(() => JSON.parse(Module.UTF8ToString(Module._atelier_debug_state())));
-    await screenshot(page, 'mail-note-failed');
-    throw new Error(`error: ${x.error}; view: ${x.view}; want_text_input: ${x.want_text_input}; ` + e.message.slice(0, 80));
-  });
-  await field(page, 'card.task', 'Проверить подпись договора');
-  await waitFor(page, x => x.task_title === 'Проверить подпись договора', 'the task typed');
-  await click(page, 'card.task_add');
-  await waitFor(page, x => x.card.view.tasks.some(t => t.title === 'Проверить подпись договора'), 'the task on the lead');
-  await click(page, 'view.today');
-  const today = await waitFor(page, x => x.today?.tasks, 'the Today view');
-  // Due tomorrow: not in today's list yet, and nothing overdue.
-  assert.ok(!today.today.tasks.some(t => t.title === 'Проверить подпись договора' && t.overdue));
-  await screenshot(page, 'mail-today');
-  // The note reaches the server's journal.
-  await click(page, 'view.sync');
-  await click(page, 'sync.now');
-  for (let i = 0; sql(server.db, `SELECT count(*) FROM events WHERE lead_id = '${lead}' AND kind = 'note_added'`) !== '1'; i++) {
-    assert.ok(i < 300, 'the note reaches the server');
-    await new Promise(r => setTimeout(r, 100));
-  }
-  assert.equal(sql(server.db, `SELECT title FROM tasks WHERE lead_id = '${lead}'`), 'Проверить подпись договора');
 });
 
 test('the notification rules screen: a rule switched off and an e-mail rewritten in the app reach the server; the preview shows the new text', async (t) => {
@@ -178,4 +151,39 @@ test('the notification rules screen: a rule switched off and an e-mail rewritten
     assert.ok(i < 100, 'the brief e-mail with the new subject');
     await new Promise(r => setTimeout(r, 100));
   }
+});
+
+test('a note and a task on a lead: in the journal, in Today, and on the server', async (t) => {
+  const server = await startServer();
+  const { context } = await launch({ viewport: { width: 1440, height: 900 } });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const page = context.pages()[0] || await context.newPage();
+  await connect(page, server);
+  await click(page, 'view.table');
+  await waitFor(page, x => x.view === 'table', 'the leads view');
+  await click(page, 'row.0.client');
+  const lead = (await waitFor(page, x => x.selected && x.anchors['card.note'], 'the card')).selected;
+  await settle(page);
+  await field(page, 'card.note', 'Позвонила: договор подпишет в пятницу');
+  await waitFor(page, x => x.note_text === 'Позвонила: договор подпишет в пятницу', 'the note typed');
+  await click(page, 'card.note_add');
+  await waitFor(page, x => x.card.view.events.some(e => e.kind === 'note_added' && e.payload.text === 'Позвонила: договор подпишет в пятницу'),
+    'the note in the journal');
+  await settle(page);
+  await field(page, 'card.task', 'Проверить подпись договора');
+  await waitFor(page, x => x.task_title === 'Проверить подпись договора', 'the task typed');
+  await click(page, 'card.task_add');
+  await waitFor(page, x => x.card.view.tasks.some(t => t.title === 'Проверить подпись договора'), 'the task on the lead');
+  await screenshot(page, 'card-note-task');
+  await click(page, 'view.today');
+  const today = await waitFor(page, x => x.today?.tasks?.some(t => t.title === 'Проверить подпись договора'), 'the task in Today');
+  assert.ok(!today.today.tasks.find(t => t.title === 'Проверить подпись договора').overdue, 'due tomorrow, not overdue');
+  await screenshot(page, 'today');
+  await click(page, 'view.sync');
+  await click(page, 'sync.now');
+  for (let i = 0; sql(server.db, `SELECT count(*) FROM events WHERE lead_id = '${lead}' AND kind = 'note_added'`) !== '1'; i++) {
+    assert.ok(i < 300, 'the note reaches the server');
+    await new Promise(r => setTimeout(r, 100));
+  }
+  assert.equal(sql(server.db, `SELECT title FROM tasks WHERE lead_id = '${lead}'`), 'Проверить подпись договора');
 });
