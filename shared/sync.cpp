@@ -1170,7 +1170,9 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     if (c.authority) {
         for (const auto& tr : touched) {
             const Table& t = c.tables[(size_t)tr.first];
-            if (!series_of(t.name) && !has_checked_cells(t) && t.name != "payments" && t.name != "doc_links" && t.name != "outbox") continue;
+            if (!series_of(t.name) && !has_checked_cells(t) && t.name != "payments" && t.name != "doc_links" && t.name != "outbox" &&
+                t.name != "rules")
+                continue;
             Guard g{&t, tr.second, row_values(st, t, tr.second), false};
             auto s = g.before.find("status");
             g.accepted = s != g.before.end() && s->second == "accepted" && t.name != "invoices";
@@ -1303,6 +1305,21 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 del.bind(1, g.row).step();
                 refused_cols["doc_links|" + g.row + "|token"] = "client links are made by the server";
                 continue;
+            }
+            // The rules decide what leaves the studio and where to: the owner's.
+            if (g.t->name == "rules" && !o.owner) {
+                const char* why = "only the studio's owner changes the notification rules";
+                if (g.before.empty()) {
+                    Stmt del(db, "DELETE FROM main.rules WHERE code = ?1");
+                    del.bind(1, g.row).step();
+                    refused_cols["rules|" + g.row + "|code"] = why;
+                    continue;
+                }
+                for (const auto& kv : g.before)
+                    if (after[kv.first] != kv.second) {
+                        restore.push_back(kv.first);
+                        refused_cols["rules|" + g.row + "|" + kv.first] = why;
+                    }
             }
             // Messages are written by the server's rules: a device asks for
             // one with an event (document_sent), never with a row of its own.

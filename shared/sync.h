@@ -77,6 +77,9 @@ struct ApplyOptions {
     std::string device;
     // The time used for the clock-drift guard and refusal records.
     int64_t now_ms = 0;  // 0: the system clock
+    // Whether the pushing person is the studio's owner: only the owner
+    // changes the notification rules (what is sent, to whom, to which URL).
+    bool owner = true;
 };
 
 struct Refusal {

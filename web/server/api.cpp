@@ -337,6 +337,7 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             return send_error(res, 403, "sync push needs the API token of a device (POST /api/tokens with {\"device\": ...})");
         sync::ApplyOptions o;
         o.device = p.device;
+        o.owner = p.role == "owner";
         std::lock_guard<std::mutex> lock(d.mu);
         try {
             sync::ApplyResult r = sync::apply(d.db, req.body, o);
