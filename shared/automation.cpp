@@ -596,7 +596,7 @@ struct Due {
 
 // The tables whose new rows a timer looks at, and the rowid up to which the
 // last evaluation saw them.
-const char* const kTimerTables[] = {"events", "proposals", "contracts", "invoices"};
+const char* const kTimerTables[] = {"events", "proposals", "contracts", "invoices", "change_log"};
 
 // The occasions of a timer whose moment (anchor + days) came in (lower, now],
 // and those of rows that arrived since the last evaluation (a replica's,
@@ -637,17 +637,31 @@ std::vector<Due> timer_candidates(sqlite3* db, const Rule& r, std::string_view n
     }
     auto it = seen.find(table);
     const int64_t wm = it == seen.end() ? 0 : it->second;
-    for (int pass = 0; pass < 2; ++pass) {
+    it = seen.find("change_log");
+    const int64_t logged = it == seen.end() ? 0 : it->second;
+    // Rows changed since (a planned invoice issued on a device, offline,
+    // synced after its reminders' moments): read by id, one at a time.
+    std::vector<std::string> changed;
+    {
+        Stmt c(db, "SELECT DISTINCT row_id FROM change_log WHERE seq > ?1 AND tbl = ?2");
+        c.bind(1, logged).bind(2, table);
+        while (c.step()) changed.push_back(c.text(0));
+    }
+    for (size_t pass = 0; pass < 2 + changed.size(); ++pass) {
         std::string sql = base;
         if (pass == 0) {
             if (r.timer == "invoice_due") sql += " AND due_on >= substr(?3, 1, 10)";
             sql += " AND " + anchor + " > ?3";
-        } else {
+        } else if (pass == 1) {
             sql += " AND e.rowid > ?4";
+        } else {
+            sql += " AND e.id = ?4";
         }
         Stmt q(db, sql.c_str());
         q.bind(1, limit).bind(2, r.active_from);
-        if (pass == 0) q.bind(3, low); else q.bind(4, wm);
+        if (pass == 0) q.bind(3, low);
+        else if (pass == 1) q.bind(4, wm);
+        else q.bind(4, changed[pass - 2]);
         while (q.step()) {
             Due d{q.text(0), Occasion{q.text(1), q.text(2), q.text(3)}, add_seconds(q.text(4), shift)};
             if (d.o.id.empty()) d.o = {"lead", d.lead_id, d.o.event};

@@ -772,3 +772,34 @@ TEST_CASE("sync: property: random edits, conveyor steps and joining devices; bat
         }
     }
 }
+
+TEST_CASE("sync: an invoice issued offline whose reminders' moments passed before it synced still gets them, once") {
+    Replica server(true), a(false);
+    std::string lead = new_lead(server.db(), "Claire Dubois");
+    exec(server.db(), ("UPDATE clients SET email = 'claire@example.fr' WHERE id = (SELECT client_id FROM leads WHERE id = '" + lead + "')").c_str());
+    save_brief(server.db(), lead, "corporate", kAnswers, true, "anna", "2026-11-23T10:00:00Z");
+    std::string est = estimate_lead(server.db(), lead, json{{"start_date", "2026-12-01"}}, "anna", "2026-11-23T11:00:00Z");
+    std::string prop = create_proposal(server.db(), est, "anna", "2026-11-23T11:05:00Z");
+    accept_proposal(server.db(), prop, "Claire Dubois", "", "2026-11-24T15:30:00Z");
+    std::string contract = create_contract(server.db(), prop, "anna", "2026-11-24T16:00:00Z");
+    auto ids = create_invoices(server.db(), contract, "2026-11-25", 5, "anna", "2026-11-25T09:00:00Z");
+    REQUIRE(ids.size() == 2);
+    pull(server, a);
+    // The planned balance is issued on the device, offline, due five working days later (2026-12-03).
+    issue_invoice(a.db(), ids[1], "2026-11-26", 5, "anna", "2026-11-26T09:00:00Z");
+    // The server evaluates its rules every day meanwhile.
+    for (int day = 0; day < 15; ++day)
+        automation::tick(server.db(), automation::add_seconds("2026-11-25T10:00:00Z", day * 86400), "https://studio.test");
+    const std::string q = "SELECT group_concat(rule, ' ') FROM (SELECT rule FROM outbox WHERE occasion LIKE 'invoice:" + ids[1] + "%' ORDER BY due_at)";
+    CHECK(server.t.text(q.c_str()) == "");
+    // The device syncs on 2026-12-10: the due-date reminder and the first two
+    // overdue levels have passed; each is written once, in order.
+    push(a, server);
+    automation::tick(server.db(), "2026-12-10T10:00:00Z", "https://studio.test");
+    CHECK(server.t.text(q.c_str()) == "invoice_due invoice_overdue_1 invoice_overdue_2");
+    automation::tick(server.db(), "2026-12-10T10:01:00Z", "https://studio.test");
+    automation::tick(server.db(), "2026-12-16T10:00:00Z", "https://studio.test");
+    CHECK(server.t.text(q.c_str()) == "invoice_due invoice_overdue_1 invoice_overdue_2");
+    automation::tick(server.db(), "2026-12-17T10:00:00Z", "https://studio.test");
+    CHECK(server.t.text(q.c_str()) == "invoice_due invoice_overdue_1 invoice_overdue_2 invoice_overdue_3");
+}
