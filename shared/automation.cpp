@@ -1064,10 +1064,11 @@ json tasks(sqlite3* db, std::string_view now) {
     Stmt q(db, "SELECT t.id, t.lead_id, t.title, t.due_at, t.owner_name, t.rule, c.name, coalesce(t.snoozed_until, '')"
                " FROM tasks t LEFT JOIN leads l ON l.id = t.lead_id LEFT JOIN clients c ON c.id = l.client_id"
                " WHERE t.done_at IS NULL AND (t.snoozed_until IS NULL OR t.snoozed_until <= ?1)"
-               " ORDER BY max(t.due_at, coalesce(t.snoozed_until, '')), t.id LIMIT 1000");
+               " ORDER BY coalesce(t.snoozed_until, t.due_at), t.id LIMIT 1000");
     q.bind(1, now);
     while (q.step()) {
-        const std::string due = q.text(7).empty() ? q.text(3) : std::max(q.text(3), q.text(7));
+        // Put off: due when it was put off to.
+        const std::string due = q.text(7).empty() ? q.text(3) : q.text(7);
         out.push_back({{"id", q.text(0)}, {"lead_id", q.is_null(1) ? json(nullptr) : json(q.text(1))}, {"title", q.text(2)},
                        {"due_at", due}, {"owner", q.text(4)}, {"rule", q.is_null(5) ? json(nullptr) : json(q.text(5))},
                        {"client", q.is_null(6) ? json(nullptr) : json(q.text(6))}, {"overdue", due < now}});

@@ -124,7 +124,8 @@ std::string add_task(sqlite3* db, std::string_view lead_id, std::string_view tit
                      const Actor& by, std::string_view at);
 void task_done(sqlite3* db, std::string_view task_id, const Actor& by, std::string_view at);
 void task_snooze(sqlite3* db, std::string_view task_id, std::string_view until, std::string_view at);
-// Open tasks (snoozed ones once their time has come), overdue first.
+// Open tasks, overdue first; a task put off (snoozed) shows again when its
+// new time has come, due then.
 nlohmann::json tasks(sqlite3* db, std::string_view now);
 
 // -- time ------------------------------------------------------------------

@@ -1,8 +1,9 @@
 // atelier/conveyor.cpp — see conveyor.h.
 #include "conveyor.h"
 
-#include "automation.h"
+#include <algorithm>
 
+#include "automation.h"
 #include "error.h"
 #include "ids.h"
 #include "json_in.h"
@@ -457,6 +458,30 @@ json next_action(sqlite3* db, std::string_view lead_id, std::string_view today) 
     return out;
 }
 
+json waiting_on_manager(sqlite3* db, std::string_view today, std::string_view owner_id, int limit) {
+    std::vector<json> found;
+    Stmt q(db, "SELECT l.id, c.name, coalesce(l.owner_name, '') FROM leads l JOIN clients c ON c.id = l.client_id"
+               " WHERE l.stage NOT IN ('won', 'lost') AND (?1 = '' OR coalesce(l.owner_id, '') IN ('', ?1))");
+    q.bind(1, owner_id);
+    while (q.step()) {
+        json na = next_action(db, q.text(0), today);
+        if (na.value("who", "") != "manager") continue;
+        na["id"] = q.text(0);
+        na["client"] = q.text(1);
+        na["owner_name"] = q.text(2);
+        found.push_back(std::move(na));
+    }
+    std::stable_sort(found.begin(), found.end(), [](const json& a, const json& b) {
+        return std::make_pair(a.value("since", ""), a.value("id", "")) < std::make_pair(b.value("since", ""), b.value("id", ""));
+    });
+    json out = json::array();
+    for (json& j : found) {
+        if ((int)out.size() >= limit) break;
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
 json lost_reasons(sqlite3* db) {
     json out = json::array();
     Stmt q(db, "SELECT code, label_ru, label_fr, label_en FROM lost_reasons WHERE active = 1 ORDER BY position, code");
@@ -560,7 +585,8 @@ json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
     // What the rules sent or will send, and the lead's open tasks.
     j["messages"] = automation::outbox(db, id, "", 100);
     json tasks = json::array();
-    Stmt t(db, "SELECT id, title, due_at, owner_name, rule FROM tasks WHERE lead_id = ?1 AND done_at IS NULL ORDER BY due_at, rowid");
+    Stmt t(db, "SELECT id, title, coalesce(snoozed_until, due_at), owner_name, rule FROM tasks WHERE lead_id = ?1 AND done_at IS NULL"
+               " ORDER BY coalesce(snoozed_until, due_at), rowid");
     t.bind(1, id);
     while (t.step())
         tasks.push_back({{"id", t.text(0)}, {"title", t.text(1)}, {"due_at", t.text(2)}, {"owner", t.text(3)},

@@ -111,6 +111,13 @@ Outcome note(sqlite3* db, std::string_view lead_id, std::string_view text, const
 // (YYYY-MM-DD) decides what is overdue.
 nlohmann::json next_action(sqlite3* db, std::string_view lead_id, std::string_view today);
 
+// The open leads whose next action is the manager's (send the brief,
+// estimate, send the proposal, issue a planned invoice, close as won),
+// longest waiting first: [{"id", "client", "owner_name", "stage", "action",
+// "since", ...the next action's document ids}]. A non-empty owner_id keeps
+// that manager's leads and those nobody owns.
+nlohmann::json waiting_on_manager(sqlite3* db, std::string_view today, std::string_view owner_id = "", int limit = 200);
+
 // Everything the lead card and the API show: contacts, the client's message
 // and UTM tags, owner, the brief and its answers, estimates, documents with
 // their client links, payments, the event journal and the next action.

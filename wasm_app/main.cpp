@@ -189,6 +189,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["notice"] = a.state.notice;
     j["note_text"] = a.state.note_text;
     j["task_title"] = a.state.task_title;
+    j["task_date"] = a.state.task_date;
+    j["task_time"] = a.state.task_time;
     j["send_preview"] = a.state.send_doc.empty() ? nlohmann::json(nullptr) : a.state.send_preview;
     j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},
                  {"phone", a.state.phone}};

@@ -151,6 +151,12 @@ EM_JS(int, js_origin, (char* buf, int size), {
     return stringToUTF8(location.origin, buf, size);
 });
 
+// The browser's offset from UTC, in minutes, at an instant (DST included).
+EM_JS(int, js_utc_offset, (const char* iso), {
+    var d = new Date(UTF8ToString(iso));
+    return isNaN(d.getTime()) ? 0 : -d.getTimezoneOffset();
+});
+
 EM_JS(void, js_open_html_tab, (const char* html), {
     var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
     window.open(URL.createObjectURL(blob), '_blank');
@@ -243,6 +249,8 @@ std::string origin() {
     int n = js_origin(buf, (int)sizeof buf);
     return std::string(buf, (size_t)std::max(0, n));
 }
+
+int utc_offset_minutes(const std::string& iso) { return js_utc_offset(iso.c_str()); }
 
 void http(int id, const char* method, const std::string& url, const std::string& headers_json, const std::string* body) {
     js_http(id, method, url.c_str(), headers_json.c_str(), body ? body->c_str() : "", body ? 1 : 0);

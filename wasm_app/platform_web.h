@@ -48,6 +48,10 @@ bool online();
 // The page's origin ("https://studio.example"): where client links live.
 std::string origin();
 
+// The browser's time zone's offset from UTC at an instant (ISO 8601 UTC),
+// in minutes: +180 in Moscow, +60 or +120 in Paris.
+int utc_offset_minutes(const std::string& iso);
+
 // Starts an HTTP request to the app's own server; atelier_http_done(id,
 // status, body) follows (status 0: no network). `body` may be null.
 void http(int id, const char* method, const std::string& url, const std::string& headers_json, const std::string* body);

@@ -95,7 +95,7 @@ struct State {
 
     // A note and a task written on the lead.
     std::string note_text, task_title;
-    int task_when = 1;  // today, tomorrow, in 3 days, in a week
+    std::string task_date, task_time;  // as typed, in the browser's time zone
 
     // Today: tasks, leads waiting on the manager, messages coming up.
     bool today_open = false;
@@ -120,8 +120,13 @@ void note_and_task(app::Db& db, State& st, const app::LeadCard& c);
 void journal_section(State& st, const app::LeadCard& c);
 void today_view(app::Db& db, State& st);
 void rules_section(app::Db& db, State& st);
-// "сегодня, 14:02", "29 нояб., 14:02", "Nov 29 2025, 14:02".
+// "сегодня, 14:02", "29 нояб., 14:02", "Nov 29 2025, 14:02", in the
+// browser's time zone.
 std::string human_time(const std::string& iso, atelier::Lang l);
+// A UTC time (ISO 8601) in the browser's time zone, written as
+// "YYYY-MM-DDTHH:MM:SSZ"; and back.
+std::string local_time(const std::string& iso);
+std::string utc_of_local(const std::string& local);
 void anchor(const std::string& name);
 
 // Screen rectangles of named widgets, in framebuffer pixels, for tests.

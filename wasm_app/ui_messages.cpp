@@ -21,8 +21,9 @@
 #include "money.h"
 #include "platform_web.h"
 #include "store.h"
-#include "ui.h"
+#include "sync.h"
 #include "sync_client.h"
+#include "ui.h"
 #include "ui_text.h"
 
 namespace ui {
@@ -30,20 +31,97 @@ namespace ui {
 using atelier::Lang;
 using nlohmann::json;
 
+std::string local_time(const std::string& iso) {
+    if (iso.size() < 19) return iso;
+    return atelier::automation::add_seconds(iso.substr(0, 19) + "Z", (int64_t)web::utc_offset_minutes(iso) * 60);
+}
+
+std::string utc_of_local(const std::string& local) {
+    // The offset at the instant the local time names; read again at the
+    // result, for the hour a change of daylight saving moves.
+    std::string utc = atelier::automation::add_seconds(local, -(int64_t)web::utc_offset_minutes(local) * 60);
+    return atelier::automation::add_seconds(local, -(int64_t)web::utc_offset_minutes(utc) * 60);
+}
+
 std::string human_time(const std::string& iso, Lang l) {
     if (iso.size() < 16) return iso;
     static const char* ru[] = {"янв.", "февр.", "марта", "апр.", "мая", "июня", "июля", "авг.", "сент.", "окт.", "нояб.", "дек."};
     static const char* fr[] = {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."};
     static const char* en[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const std::string hm = iso.substr(11, 5);
-    const std::string today = atelier::now_iso().substr(0, 10);
-    if (iso.compare(0, 10, today) == 0) return std::string(L3(l, "сегодня, ", "aujourd'hui, ", "today, ")) + hm;
-    int m = std::atoi(iso.substr(5, 2).c_str()), d = std::atoi(iso.substr(8, 2).c_str());
+    const std::string at = iso.size() >= 19 ? local_time(iso) : iso;
+    const std::string hm = at.substr(11, 5);
+    const std::string today = local_time(atelier::now_iso()).substr(0, 10);
+    if (at.compare(0, 10, today) == 0) return std::string(L3(l, "сегодня, ", "aujourd'hui, ", "today, ")) + hm;
+    int m = std::atoi(at.substr(5, 2).c_str()), d = std::atoi(at.substr(8, 2).c_str());
     if (m < 1 || m > 12) return iso;
     std::string date = l == Lang::en ? std::string(en[m - 1]) + " " + std::to_string(d) : std::to_string(d) + " " + (l == Lang::ru ? ru : fr)[m - 1];
-    if (iso.compare(0, 4, today, 0, 4) != 0) date += " " + iso.substr(0, 4);
+    if (at.compare(0, 4, today, 0, 4) != 0) date += " " + at.substr(0, 4);
     return date + ", " + hm;
 }
+
+namespace {
+
+// A date as the manager types it: 2026-12-15, 15.12.2026, 15/12/2026 or
+// 15.12 (this year). "" when it is not a date of the calendar.
+std::string parse_date(std::string t, const std::string& this_year) {
+    t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+    int y = 0, m = 0, d = 0;
+    char a = 0, b = 0;
+    int n = 0;
+    if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == (int)t.size()) {
+    } else if (std::sscanf(t.c_str(), "%2d%c%2d%c%4d%n", &d, &a, &m, &b, &y, &n) == 5 && n == (int)t.size() && a == b && (a == '.' || a == '/')) {
+    } else if (std::sscanf(t.c_str(), "%2d%c%2d%n", &d, &a, &m, &n) == 3 && n == (int)t.size() && (a == '.' || a == '/')) {
+        y = std::atoi(this_year.c_str());
+    } else {
+        return "";
+    }
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1) return "";
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > days[m - 1] + (m == 2 && leap ? 1 : 0)) return "";
+    char out[16];
+    std::snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+    return out;
+}
+
+// "9:30", "09:30" → "09:30"; "" when it is not a time of day.
+std::string parse_clock(const std::string& t) {
+    int h = 0, mi = 0, n = 0;
+    if (std::sscanf(t.c_str(), " %2d:%2d %n", &h, &mi, &n) != 2 || n != (int)t.size() || h > 23 || mi > 59 || h < 0 || mi < 0) return "";
+    char out[8];
+    std::snprintf(out, sizeof out, "%02d:%02d", h, mi);
+    return out;
+}
+
+// A date (YYYY-MM-DD) as the interface's language writes it.
+std::string show_date(const std::string& ymd, Lang l) {
+    if (ymd.size() != 10 || l == Lang::en) return ymd;
+    const char sep = l == Lang::ru ? '.' : '/';
+    return ymd.substr(8, 2) + sep + ymd.substr(5, 2) + sep + ymd.substr(0, 4);
+}
+
+// The task form's date and time set to `days` from today, at 09:00 in the
+// browser's time zone (today: the next whole hour).
+void set_task_when(State& st, int days) {
+    const std::string local = local_time(atelier::now_iso());
+    const std::string day = atelier::automation::add_seconds(local.substr(0, 10) + "T12:00:00Z", (int64_t)days * 86400).substr(0, 10);
+    st.task_date = show_date(day, st.lang);
+    st.task_time = "09:00";
+    if (days == 0 && local.substr(11, 5) >= "08:00") st.task_time = atelier::automation::add_seconds(local.substr(0, 13) + ":00:00Z", 3600).substr(11, 5);
+    if (days == 0 && st.task_time == "00:00") st.task_time = "23:59";
+}
+
+// What the lead waits for from the manager, as the Today list says it.
+const char* action_label(const std::string& a, Lang l) {
+    if (a == "send_brief") return L3(l, "отправить бриф", "envoyer le brief", "send the brief");
+    if (a == "estimate") return L3(l, "сделать расчёт", "chiffrer", "make the estimate");
+    if (a == "send_proposal") return L3(l, "отправить КП", "envoyer la proposition", "send the proposal");
+    if (a == "issue_invoice") return L3(l, "выставить следующий счёт", "émettre la facture suivante", "issue the next invoice");
+    if (a == "close_won") return L3(l, "закрыть сделку", "clore l'affaire", "close the deal");
+    return a.c_str();
+}
+
+}  // namespace
 
 namespace {
 
@@ -172,7 +250,7 @@ void send_preview(app::Db& db, State& st, const app::LeadCard& c) {
     ImGui::TextWrapped("%s", p.value("body", "").c_str());
     ImGui::EndChild();
     if (p.contains("problem")) ImGui::TextColored(ImVec4(0.9f, 0.35f, 0.3f, 1), "%s", p["problem"].get<std::string>().c_str());
-    const bool mail = app::sync_client().status(db).value("mail_sending", "") != "0";
+    const bool mail = atelier::sync::meta(db.raw(), "mail_sending") != "0";
     if (!mail)
         ImGui::TextColored(ImVec4(0.85f, 0.6f, 0.2f, 1), "%s",
                            L3(st.lang, "На сервере студии не настроена почта: письмо останется в очереди.",
@@ -210,29 +288,45 @@ void note_and_task(app::Db& db, State& st, const app::LeadCard& c) {
         if (err.empty()) st.note_text.clear(); else st.error = err;
     }
     anchor("card.note_add");
-    static const char* when_ru[] = {"сегодня", "завтра", "через 3 дня", "через неделю"};
-    static const char* when_fr[] = {"aujourd'hui", "demain", "dans 3 jours", "dans une semaine"};
-    static const char* when_en[] = {"today", "tomorrow", "in 3 days", "in a week"};
-    const char** when = st.lang == Lang::ru ? when_ru : st.lang == Lang::fr ? when_fr : when_en;
-    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("MMMMMMMMMMMMMMMMMMMMMMMM").x);
+    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("MMMMMMMMMMMM").x);
     ImGui::InputTextWithHint("##task", L3(st.lang, "Задача: позвонить, отправить макет…", "Tâche : appeler, envoyer la maquette…",
                                           "Task: call, send the mock-up…"), &st.task_title);
     anchor("card.task");
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::CalcTextSize("MMMMMMMM").x);
-    ImGui::Combo("##task_when", &st.task_when, when, 4);
-    anchor("card.task_when");
+    // When: a date and a time of the browser's time zone; the buttons fill them.
+    if (st.task_date.empty()) set_task_when(st, 1);
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize("00.00.00000").x + ImGui::GetStyle().FramePadding.x * 2);
+    ImGui::InputText("##task_date", &st.task_date);
+    anchor("card.task_date");
+    ImGui::SameLine(0, 4);
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize("00:000").x + ImGui::GetStyle().FramePadding.x * 2);
+    ImGui::InputText("##task_time", &st.task_time);
+    anchor("card.task_time");
+    static const int days[] = {0, 1, 3, 7};
+    for (int k = 0; k < 4; ++k) {
+        ImGui::SameLine(0, k ? 4 : -1);
+        static const char* const ru[] = {"сегодня", "завтра", "+3 дня", "+неделя"};
+        static const char* const fr[] = {"aujourd'hui", "demain", "+3 jours", "+1 semaine"};
+        static const char* const en[] = {"today", "tomorrow", "+3 days", "+1 week"};
+        ImGui::PushID(k);
+        if (ImGui::SmallButton(L3(st.lang, ru[k], fr[k], en[k]))) set_task_when(st, days[k]);
+        ImGui::PopID();
+        anchor("card.task_when." + std::to_string(k));
+    }
     ImGui::SameLine();
     if (ImGui::Button(L3(st.lang, "Поставить", "Planifier", "Add task"))) {
-        static const int days[] = {0, 1, 3, 7};
-        std::string err = db.act([&](sqlite3* x) {
-            const std::string now = atelier::now_iso();
-            // Due at the start of the chosen day's working hours (09:00 UTC), or in an hour when that has passed today.
-            std::string due = atelier::automation::add_seconds(now.substr(0, 10) + "T09:00:00Z", (int64_t)days[st.task_when] * 86400);
-            if (due <= now) due = atelier::automation::add_seconds(now, 3600);
-            atelier::automation::add_task(x, c.id, st.task_title, due, db.actor(), now);
-        }, "task");
-        if (err.empty()) st.task_title.clear(); else st.error = err;
+        const std::string now = atelier::now_iso();
+        const std::string date = parse_date(st.task_date, local_time(now).substr(0, 4)), clock = parse_clock(st.task_time);
+        if (date.empty())
+            st.error = std::string(L3(st.lang, "Задача: дата: ожидается дата вида ", "Tâche : date : une date attendue, par exemple ",
+                                      "Task: date: expected a date such as ")) + show_date(local_time(now).substr(0, 10), st.lang);
+        else if (clock.empty())
+            st.error = L3(st.lang, "Задача: время: ожидается время вида 09:30", "Tâche : heure : une heure attendue, par exemple 09:30",
+                          "Task: time: expected a time such as 09:30");
+        else {
+            const std::string due = utc_of_local(date + "T" + clock + ":00Z");
+            st.error = db.act([&](sqlite3* x) { atelier::automation::add_task(x, c.id, st.task_title, due, db.actor(), now); }, "task");
+            if (st.error.empty()) st.task_title.clear();
+        }
     }
     anchor("card.task_add");
 }
@@ -277,7 +371,7 @@ void messages_section(app::Db& db, State& st, const app::LeadCard& c) {
         }
         ImGui::PopID();
     }
-    if (app::sync_client().status(db).value("mail_sending", "") == "0")
+    if (atelier::sync::meta(db.raw(), "mail_sending") == "0")
         ImGui::TextColored(ImVec4(0.85f, 0.6f, 0.2f, 1), "%s",
                            L3(st.lang, "Почта на сервере не настроена: письма ждут в очереди и не уходят.",
                               "Pas de serveur de messagerie configuré : les e-mails attendent en file.",
@@ -465,11 +559,8 @@ void today_view(app::Db& db, State& st) {
             st.today["tasks"] = atelier::automation::tasks(x, now);
             st.today["upcoming"] = atelier::automation::upcoming(x, now, 7);
             st.today["failed"] = atelier::automation::outbox(x, "", "failed", 50);
-            json waiting = json::array();
-            atelier::Stmt q(x, "SELECT l.id, c.name, l.stage, l.updated_at FROM leads l JOIN clients c ON c.id = l.client_id"
-                               " WHERE l.stage IN ('new', 'brief_filled', 'estimated') ORDER BY l.updated_at LIMIT 200");
-            while (q.step()) waiting.push_back({{"id", q.text(0)}, {"client", q.text(1)}, {"stage", q.text(2)}, {"since", q.text(3)}});
-            st.today["waiting"] = waiting;
+            const atelier::Actor me = db.actor();
+            st.today["waiting"] = atelier::waiting_on_manager(x, local_time(now).substr(0, 10), me.owner ? "" : me.id);
         });
         st.today_generation = db.generation() + 1;
     }
@@ -486,12 +577,27 @@ void today_view(app::Db& db, State& st) {
         }
         anchor("today.done." + std::to_string(i));
         ImGui::SameLine();
-        if (ImGui::SmallButton(L3(st.lang, "Завтра", "Demain", "Tomorrow"))) {
-            std::string err = db.act([&](sqlite3* x) {
-                const std::string now = atelier::now_iso();
-                atelier::automation::task_snooze(x, t["id"].get<std::string>(), atelier::automation::add_seconds(now, 86400), now);
-            }, "snooze");
-            if (!err.empty()) st.error = err;
+        if (ImGui::SmallButton(L3(st.lang, "Позже…", "Plus tard…", "Later…"))) ImGui::OpenPopup("snooze");
+        if (ImGui::BeginPopup("snooze")) {
+            // An hour from now; tomorrow or in a week at 09:00 in the browser's time zone.
+            static const char* const ru[] = {"через час", "завтра, 09:00", "через неделю, 09:00"};
+            static const char* const fr[] = {"dans une heure", "demain, 09:00", "dans une semaine, 09:00"};
+            static const char* const en[] = {"in an hour", "tomorrow, 09:00", "in a week, 09:00"};
+            static const char* const names[] = {"hour", "tomorrow", "week"};
+            for (int k = 0; k < 3; ++k) {
+                if (ImGui::Selectable(L3(st.lang, ru[k], fr[k], en[k]))) {
+                    const std::string now = atelier::now_iso();
+                    std::string until = atelier::automation::add_seconds(now, 3600);
+                    if (k > 0) {
+                        const std::string day = atelier::automation::add_seconds(local_time(now).substr(0, 10) + "T12:00:00Z", (k == 1 ? 1 : 7) * 86400);
+                        until = utc_of_local(day.substr(0, 10) + "T09:00:00Z");
+                    }
+                    std::string err = db.act([&](sqlite3* x) { atelier::automation::task_snooze(x, t["id"].get<std::string>(), until, now); }, "snooze");
+                    if (!err.empty()) st.error = err;
+                }
+                anchor(std::string("today.snooze_") + names[k]);
+            }
+            ImGui::EndPopup();
         }
         anchor("today.snooze." + std::to_string(i));
         ImGui::SameLine();
@@ -510,8 +616,10 @@ void today_view(app::Db& db, State& st) {
     i = 0;
     for (const json& w : st.today["waiting"]) {
         ImGui::PushID(1000 + i);
-        const std::string line = w.value("client", "") + " — " + stage_name(w.value("stage", ""), st.lang) + ", " +
-                                 human_time(w.value("since", ""), st.lang);
+        const std::string since = w.value("since", "");
+        const std::string line = w.value("client", "") + " — " + action_label(w.value("action", ""), st.lang) + ", " +
+                                 std::string(L3(st.lang, "ждёт с ", "attend depuis ", "waiting since ")) +
+                                 (since.size() == 10 ? show_date(since, st.lang) : human_time(since, st.lang));
         if (ImGui::Selectable(line.c_str())) {
             st.selected = w["id"].get<std::string>();
             st.today_open = false;
@@ -539,7 +647,7 @@ void today_view(app::Db& db, State& st) {
             ++i;
         }
     }
-    if (app::sync_client().status(db).value("mail_sending", "") == "0")
+    if (atelier::sync::meta(db.raw(), "mail_sending") == "0")
         ImGui::TextColored(ImVec4(0.85f, 0.6f, 0.2f, 1), "%s",
                            L3(st.lang, "Почта на сервере не настроена: письма ждут в очереди и не уходят.",
                               "Pas de serveur de messagerie configuré : les e-mails attendent en file.",

@@ -155,7 +155,8 @@ test('the notification rules screen: a rule switched off and an e-mail rewritten
 
 test('a note and a task on a lead: in the journal, in Today, and on the server', async (t) => {
   const server = await startServer();
-  const { context } = await launch({ viewport: { width: 1440, height: 900 } });
+  // Moscow: UTC+3 all year; the task's time is typed in the browser's zone.
+  const { context } = await launch({ viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Moscow' });
   t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
   const page = context.pages()[0] || await context.newPage();
   await connect(page, server);
@@ -172,13 +173,44 @@ test('a note and a task on a lead: in the journal, in Today, and on the server',
   await settle(page);
   await field(page, 'card.task', 'Проверить подпись договора');
   await waitFor(page, x => x.task_title === 'Проверить подпись договора', 'the task typed');
+  // A date that is not one: the form says which field, and nothing is written.
+  await field(page, 'card.task_date', '');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('31.02.2027');
+  await waitFor(page, x => x.task_date === '31.02.2027', 'the wrong date typed');
   await click(page, 'card.task_add');
-  await waitFor(page, x => x.card.view.tasks.some(t => t.title === 'Проверить подпись договора'), 'the task on the lead');
+  const refused = await waitFor(page, x => x.error, 'the date refused');
+  assert.match(refused.error, /Задача: дата/);
+  assert.equal(refused.card.view.tasks.length, 0);
+  await field(page, 'card.task_date', '');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('15.12.2027');
+  await field(page, 'card.task_time', '');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('10:30');
+  await waitFor(page, x => x.task_date === '15.12.2027' && x.task_time === '10:30', 'the date and time typed');
+  await click(page, 'card.task_add');
+  const added = await waitFor(page, x => x.card.view.tasks.some(t => t.title === 'Проверить подпись договора'), 'the task on the lead');
+  assert.equal(added.error, '', 'the refusal is gone once the task is written');
+  assert.equal(added.card.view.tasks.find(t => t.title === 'Проверить подпись договора').due_at, '2027-12-15T07:30:00Z');
   await screenshot(page, 'card-note-task');
   await click(page, 'view.today');
   const today = await waitFor(page, x => x.today?.tasks?.some(t => t.title === 'Проверить подпись договора'), 'the task in Today');
-  assert.ok(!today.today.tasks.find(t => t.title === 'Проверить подпись договора').overdue, 'due tomorrow, not overdue');
+  assert.ok(!today.today.tasks.find(t => t.title === 'Проверить подпись договора').overdue, 'due in a year, not overdue');
+  // The leads waiting on the manager, each with the manager's next step.
+  assert.ok(today.today.waiting.length > 0, 'the demo studio has leads waiting');
+  for (const w of today.today.waiting)
+    assert.ok(['send_brief', 'estimate', 'send_proposal', 'issue_invoice', 'close_won'].includes(w.action), JSON.stringify(w));
   await screenshot(page, 'today');
+  // Later: tomorrow, 09:00 in Moscow.
+  const index = today.today.tasks.findIndex(t => t.title === 'Проверить подпись договора');
+  await click(page, `today.snooze.${index}`);
+  await waitFor(page, x => x.anchors['today.snooze_tomorrow'], 'the snooze choices');
+  await click(page, 'today.snooze_tomorrow');
+  const moscow = new Date(Date.now() + 3 * 3600e3 + 86400e3).toISOString().slice(0, 10);
+  await waitFor(page, x => !x.today?.tasks?.some(t => t.title === 'Проверить подпись договора'), 'the task put off, out of Today');
+  await waitFor(page, x => x.card.view.tasks.some(t => t.title === 'Проверить подпись договора' && t.due_at === `${moscow}T06:00:00Z`),
+    'the task moved to tomorrow, 09:00 in Moscow');
   await click(page, 'view.sync');
   await click(page, 'sync.now');
   for (let i = 0; sql(server.db, `SELECT count(*) FROM events WHERE lead_id = '${lead}' AND kind = 'note_added'`) !== '1'; i++) {

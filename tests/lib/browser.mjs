@@ -14,10 +14,11 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
   '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
 // A persistent profile keeps IndexedDB between launches (a browser restart).
-export async function launch({ profile, deviceScaleFactor = 1, viewport = { width: 1280, height: 800 } } = {}) {
+export async function launch({ profile, deviceScaleFactor = 1, viewport = { width: 1280, height: 800 }, timezoneId } = {}) {
   const dir = profile || mkdtempSync(join(tmpdir(), 'atelier-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport, deviceScaleFactor,
+    ...(timezoneId ? { timezoneId } : {}),
   });
   return { context, profile: dir };
 }

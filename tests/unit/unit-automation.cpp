@@ -303,7 +303,8 @@ TEST_CASE("automation: views, tasks and manual sending") {
         CHECK(tasks[0]["lead_id"] == lead);
         au::task_snooze(w.t.db, tasks[0]["id"].get<std::string>(), "2026-11-29", "2026-11-28T12:00:00Z");
         CHECK(au::tasks(w.t.db, "2026-11-28T12:00:01Z").empty());
-        CHECK(au::tasks(w.t.db, "2026-11-29T09:00:00Z").size() == 1);
+        REQUIRE(au::tasks(w.t.db, "2026-11-29T09:00:00Z").size() == 1);
+        CHECK(au::tasks(w.t.db, "2026-11-29T09:00:00Z")[0]["due_at"] == "2026-11-29T09:00:00Z");
         au::task_done(w.t.db, tasks[0]["id"].get<std::string>(), anna, "2026-11-29T10:00:00Z");
         CHECK(au::tasks(w.t.db, "2026-11-29T10:00:01Z").empty());
         CHECK(w.t.count("SELECT count(*) FROM events WHERE kind = 'task_done'") == 1);

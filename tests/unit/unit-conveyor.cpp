@@ -216,3 +216,41 @@ TEST_CASE("conveyor: owners, next_action through the stages, error kinds") {
     CHECK(view["documents"][1]["acceptance"]["channel"] == "phone");
     CHECK(view["documents"][1]["acceptance"]["recorded_by"] == "Anna Petrova");
 }
+
+TEST_CASE("conveyor: the leads waiting on the manager, by their next action, longest waiting first") {
+    Lead f;  // proposal sent: the client's move
+    const Actor olga = owner;
+    auto waiting = [&](const char* owner_id) {
+        std::string out;
+        for (const json& w : waiting_on_manager(f.t.db, "2026-11-25", owner_id)) {
+            const std::string who = w["client"];
+            if (who != "Алиса" && who != "Борис" && who != "Иван Смирнов") continue;  // not the demo's leads
+            out += (out.empty() ? "" : " ") + who + ":" + w["action"].get<std::string>();
+        }
+        return out;
+    };
+    CHECK(waiting("") == "");
+    CHECK(waiting_on_manager(f.t.db, "2026-11-25").size() > 0);  // the demo's
+    NewLead a = new_lead_from_json(json{{"client_name", "Алиса"}, {"lang", "ru"}, {"currency", "RUB"}});
+    std::string alice = conveyor::create(f.t.db, a, anna, "2026-11-24T09:00:00Z").lead_id;
+    NewLead b = new_lead_from_json(json{{"client_name", "Борис"}, {"lang", "ru"}, {"currency", "RUB"}});
+    std::string boris = conveyor::create(f.t.db, b, anna, "2026-11-23T08:00:00Z").lead_id;
+    CHECK(waiting("") == "Борис:send_brief Алиса:send_brief");
+    // Olga's lead is not Anna's; a lead nobody owns is everyone's.
+    conveyor::set_owner(f.t.db, boris, "user-olga", "Olga Smirnova", olga, "2026-11-24T10:00:00Z");
+    conveyor::set_owner(f.t.db, alice, "user-anna", "Anna Petrova", olga, "2026-11-24T10:00:00Z");
+    CHECK(waiting("user-anna") == "Алиса:send_brief");
+    CHECK(waiting("user-olga") == "Борис:send_brief");
+    // Accepted by phone: the contract is the client's to sign, Иван still
+    // waits on nobody here. Борис fills his brief: now the estimate is due.
+    conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван", "", ""}, anna, "2026-11-24T10:00:00Z");
+    conveyor::save_brief(f.t.db, boris, "corporate", json{{"company", "Б"}}, false, anna, "2026-11-24T12:00:00Z");
+    CHECK(waiting("") == "Борис:send_brief Алиса:send_brief");
+    const json answers = {{"company", "Б"}, {"activity", "Книги"}, {"goals", {"sales"}}, {"pages", 5}, {"sections", {"about"}},
+                          {"content_pages", 2}, {"languages", 1}, {"needs_catalogue", false}, {"design_level", "template"},
+                          {"integrations", json::array()}, {"seo", false}, {"urgency", "normal"}};
+    conveyor::save_brief(f.t.db, boris, "corporate", answers, true, anna, "2026-11-24T12:30:00Z");
+    CHECK(waiting("") == "Алиса:send_brief Борис:estimate");
+    conveyor::move(f.t.db, alice, "lost", "too_expensive", anna, "2026-11-24T13:00:00Z");
+    CHECK(waiting("") == "Борис:estimate");
+}
