@@ -104,6 +104,13 @@ test('send a proposal from the lead card: the e-mail arrives, its link opens, th
   await screenshot(page, 'mail-card-journal');
   assert.equal(s.card.view.stage, 'contract_sent');
 
+  // The manager back on the app's tab: a note typed in this long card lands
+  // whole. (A tab in the background draws no frames: keys sent to it are not
+  // a manager's.)
+  await page.bringToFront();
+  const note = 'Вера перезвонит после обеда, договор подпишет в пятницу у себя в офисе';
+  await field(page, 'card.note', note);
+  await waitFor(page, x => x.note_text === note, 'the whole note typed');
 });
 
 test('the notification rules screen: a rule switched off and an e-mail rewritten in the app reach the server; the preview shows the new text', async (t) => {
