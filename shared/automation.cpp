@@ -331,14 +331,19 @@ std::vector<std::pair<std::string, Occasion>> occasions_of(sqlite3* db, const st
         o = {"proposal", str("proposal_id"), event_id};
     } else if (kind == "proposal_accepted") {
         o = {"contract", str("contract_id"), event_id};
-    } else if (kind == "contract_signed") {
-        o = {"contract", str("contract_id"), event_id};
-        if (p.contains("invoice_ids") && p["invoice_ids"].is_array())
-            for (const json& id : p["invoice_ids"]) {
+    } else if (kind == "contract_signed" || kind == "stage_completed") {
+        // The invoices issued at signing or at a stage's end: each its own
+        // occasion. (A signing journaled before "issued_ids" issued its first.)
+        if (kind == "contract_signed") o = {"contract", str("contract_id"), event_id};
+        const bool first_only = kind == "contract_signed" && !p.contains("issued_ids");
+        const char* key = kind == "contract_signed" && !first_only ? "issued_ids" : "invoice_ids";
+        if (p.contains(key) && p[key].is_array())
+            for (const json& id : p[key]) {
                 if (!id.is_string()) continue;
                 Stmt q(db, "SELECT 1 FROM invoices WHERE id = ?1 AND issued_on IS NOT NULL");
                 q.bind(1, id.get<std::string>());
                 if (q.step()) out.push_back({"invoice_issued", Occasion{"invoice", id.get<std::string>(), event_id}});
+                if (first_only) break;
             }
     } else if (kind == "invoice_issued" || kind == "payment_recorded") {
         o = {"invoice", str("invoice_id"), event_id};

@@ -2,6 +2,7 @@
 #include "conveyor.h"
 
 #include <algorithm>
+#include <map>
 
 #include "automation.h"
 #include "error.h"
@@ -236,7 +237,60 @@ Outcome sign(sqlite3* db, std::string_view contract_id, const Acceptance& how, c
     payload["contract_id"] = std::string(contract_id);
     payload["number"] = doc_number(db, "contracts", contract_id);
     payload["invoice_ids"] = ids;
+    json issued = json::array();
+    for (const std::string& id : ids) {
+        Stmt q(db, "SELECT 1 FROM invoices WHERE id = ?1 AND status = 'issued'");
+        q.bind(1, id);
+        if (q.step()) issued.push_back(id);
+    }
+    payload["issued_ids"] = issued;
     Outcome o = finish(db, lead, "contract_signed", by, at, from, payload, json{{"invoice_ids", ids}});
+    sp.commit();
+    return o;
+}
+
+Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view stage, const Actor& by, std::string_view at) {
+    check_actor(by, "stage");
+    check_at(at, "stage");
+    Savepoint sp(db, "atelier_conveyor");
+    std::string from = stage_of(db, lead_id, "stage");
+    Stmt c(db, "SELECT c.id, c.payment_schedule_json, e.body_json FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
+               " JOIN estimates e ON e.id = p.estimate_id WHERE c.lead_id = ?1 AND c.status = 'accepted'"
+               " ORDER BY c.version DESC, c.rowid DESC LIMIT 1");
+    c.bind(1, lead_id);
+    if (!c.step()) throw Error("stage: the lead has no signed contract: its production stages start at signing", ErrorKind::conflict);
+    const std::string contract = c.text(0);
+    json schedule = parse_json_or_discard(c.text(1)), est = parse_json_or_discard(c.text(2));
+    std::string ids;
+    bool known = false;
+    if (est.contains("timeline") && est["timeline"].is_array())
+        for (const json& t : est["timeline"]) {
+            const std::string id = t.value("stage", "");
+            known = known || id == stage;
+            ids += (ids.empty() ? "\"" : ", \"") + id + "\"";
+        }
+    if (!known) throw Error("stage: stage: expected one of the project's stages: " + ids);
+    {
+        Stmt done(db, "SELECT 1 FROM events WHERE lead_id = ?1 AND kind = 'stage_completed' AND json_extract(payload_json, '$.stage') = ?2");
+        done.bind(1, lead_id).bind(2, stage);
+        if (done.step()) throw Error("stage: the stage \"" + std::string(stage) + "\" is done already", ErrorKind::conflict);
+    }
+    // The planned payments due at this stage's end, in schedule order.
+    json issued = json::array();
+    Stmt q(db, "SELECT id, position FROM invoices WHERE contract_id = ?1 AND status = 'draft' ORDER BY position");
+    q.bind(1, contract);
+    std::vector<std::string> due;
+    while (q.step()) {
+        const int64_t pos = q.int64(1);
+        if (schedule.is_array() && pos >= 1 && pos <= (int64_t)schedule.size() && schedule[(size_t)pos - 1].value("on", "") == stage)
+            due.push_back(q.text(0));
+    }
+    for (const std::string& id : due) {
+        issue_invoice(db, id, today_of(at), kInvoiceDueDays, by.id, at);
+        issued.push_back(id);
+    }
+    Outcome o = finish(db, lead_id, "stage_completed", by, at, from, json{{"stage", std::string(stage)}, {"invoice_ids", issued}},
+                       json{{"invoice_ids", issued}});
     sp.commit();
     return o;
 }
@@ -443,7 +497,15 @@ json next_action(sqlite3* db, std::string_view lead_id, std::string_view today) 
         i.bind(1, lead_id);
         if (!i.step()) set("close_won", "manager");
         else if (i.text(2) == "draft") {
-            set("issue_invoice", "manager");
+            // Due at a stage's end: the studio's work comes first.
+            Stmt on(db, "SELECT json_extract(c.payment_schedule_json, '$[' || (v.position - 1) || '].on') FROM invoices v"
+                        " JOIN contracts c ON c.id = v.contract_id WHERE v.id = ?1");
+            on.bind(1, i.text(0));
+            const std::string stage_on = on.step() && !on.is_null(0) ? on.text(0) : "";
+            if (!stage_on.empty() && stage_on != "signing") {
+                set("complete_stage", "studio");
+                out["stage_id"] = stage_on;
+            } else set("issue_invoice", "manager");
             out["invoice_id"] = i.text(0);
         } else {
             set("pay_invoice", "client");
@@ -488,6 +550,49 @@ json lost_reasons(sqlite3* db) {
     while (q.step()) out.push_back({{"code", q.text(0)}, {"label", {{"ru", q.text(1)}, {"fr", q.text(2)}, {"en", q.text(3)}}}});
     return out;
 }
+
+namespace {
+
+// The signed project's stages: its estimate's timeline, each with when it
+// was done and the payments of the schedule due at its end.
+json project_of(sqlite3* db, std::string_view lead_id) {
+    Stmt c(db, "SELECT c.id, c.payment_schedule_json, e.body_json FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
+               " JOIN estimates e ON e.id = p.estimate_id WHERE c.lead_id = ?1 AND c.status = 'accepted'"
+               " ORDER BY c.version DESC, c.rowid DESC LIMIT 1");
+    c.bind(1, lead_id);
+    if (!c.step()) return nullptr;
+    const std::string contract = c.text(0);
+    json schedule = parse_json_or_discard(c.text(1)), est = parse_json_or_discard(c.text(2));
+    std::map<std::string, std::string> done;
+    Stmt ev(db, "SELECT json_extract(payload_json, '$.stage'), at FROM events WHERE lead_id = ?1 AND kind = 'stage_completed'");
+    ev.bind(1, lead_id);
+    while (ev.step()) done[ev.text(0)] = ev.text(1);
+    std::map<int64_t, std::pair<std::string, std::string>> invoices;  // position → (id, status)
+    Stmt iv(db, "SELECT position, id, status FROM invoices WHERE contract_id = ?1 AND status != 'void'");
+    iv.bind(1, contract);
+    while (iv.step()) invoices[iv.int64(0)] = {iv.text(1), iv.text(2)};
+    json stages = json::array();
+    const json names = est.contains("names") && est["names"].is_object() ? est["names"].value("stages", json::object()) : json::object();
+    if (est.contains("timeline") && est["timeline"].is_array())
+        for (const json& t : est["timeline"]) {
+            const std::string sid = t.value("stage", "");
+            json st = {{"id", sid}, {"name", names.value(sid, json::object())}, {"start", t.value("start", "")}, {"end", t.value("end", "")},
+                       {"done_at", done.count(sid) ? json(done[sid]) : json(nullptr)}, {"payments", json::array()}};
+            if (schedule.is_array())
+                for (size_t k = 0; k < schedule.size(); ++k) {
+                    if (schedule[k].value("on", k == 0 ? "signing" : "") != sid) continue;
+                    auto inv = invoices.find((int64_t)k + 1);
+                    st["payments"].push_back({{"position", k + 1}, {"percent", schedule[k].value("percent", 0)},
+                                              {"amount_minor", schedule[k].value("amount", (int64_t)0)},
+                                              {"invoice_id", inv == invoices.end() ? json(nullptr) : json(inv->second.first)},
+                                              {"status", inv == invoices.end() ? "" : inv->second.second}});
+                }
+            stages.push_back(std::move(st));
+        }
+    return json{{"contract_id", contract}, {"stages", stages}};
+}
+
+}  // namespace
 
 json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
     Stmt q(db, "SELECT l.id, c.name, c.company, c.email, c.phone, l.source, l.title, l.stage, l.lost_reason, l.lang,"
@@ -574,6 +679,7 @@ json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
         docs.push_back(doc);
     }
     j["documents"] = docs;
+    j["project"] = project_of(db, id);
     json pays = json::array();
     Stmt p(db, "SELECT p.invoice_id, p.amount_minor, p.currency, p.reference, p.method, p.received_on FROM payments p"
                " JOIN invoices i ON i.id = p.invoice_id WHERE i.lead_id = ?1 ORDER BY p.received_on, p.created_at");

@@ -19,6 +19,8 @@
 //   sign         the contract, the same two ways, and the          contract_signed
 //                invoices of its payment schedule
 //   issue        a planned invoice of the schedule                 invoice_issued
+//   complete_stage  a production stage done; the schedule's        stage_completed
+//                payments due at its end are issued
 //   pay          a payment; all paid wins the lead                 payment_recorded
 //   win          closes as won: every invoice paid, or by the      won
 //                owner with a reason
@@ -101,6 +103,10 @@ Outcome move(sqlite3* db, std::string_view lead_id, std::string_view to, std::st
              std::string_view at);
 Outcome set_owner(sqlite3* db, std::string_view lead_id, std::string_view owner_id, std::string_view owner_name,
                   const Actor& by, std::string_view at);
+// A stage of the signed project's timeline done ("design"): the planned
+// invoices of the payment schedule due at its end are issued, due
+// kInvoiceDueDays working days later. Each stage completes once.
+Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view stage, const Actor& by, std::string_view at);
 // A note in the lead's journal ("called, she wants the shop in March").
 Outcome note(sqlite3* db, std::string_view lead_id, std::string_view text, const Actor& by, std::string_view at);
 

@@ -89,6 +89,7 @@ struct Discount {
 struct Payment {
     int64_t percent;
     std::string names_json;  // {"ru":..,"fr":..,"en":..}
+    std::string on;          // when it falls due: "signing" or a stage id (its end)
 };
 
 }  // namespace
@@ -385,11 +386,23 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
             std::string p = "payment_schedule[" + std::to_string(i) + "]";
             int64_t pc = integer(member(ps[i], "percent", p), p + ".percent", 1, "a positive percent");
             sum += pc;
-            pl->payments.push_back({pc, names_of(ps[i], p)});
+            // The first payment is due at signing, a later one at the end of
+            // the last stage (the launch), unless the line says when.
+            std::string on = i == 0 ? "signing" : pl->stages.back();
+            if (ps[i].contains("on")) {
+                const json& o = ps[i]["on"];
+                if (!o.is_string() || (o != "signing" && !stage_ix.count(o.get<std::string>()))) {
+                    std::string ids = "\"signing\"";
+                    for (const auto& st : pl->stages) ids += ", \"" + st + "\"";
+                    bad(p + ".on", "expected " + ids);
+                }
+                on = o.get<std::string>();
+            }
+            pl->payments.push_back({pc, names_of(ps[i], p), on});
         }
         if (sum != 100) bad("payment_schedule", "percents must add up to 100, got " + std::to_string(sum));
     } else {
-        pl->payments.push_back({100, R"({"ru":"Оплата","fr":"Paiement","en":"Payment"})"});
+        pl->payments.push_back({100, R"({"ru":"Оплата","fr":"Paiement","en":"Payment"})", "signing"});
     }
 
     const json& rules = member(j, "rules", "(root)");
@@ -802,11 +815,23 @@ std::string_view estimate_json_view(const PriceList& pl, const json& answers, co
     // that the payments add up to the total exactly.
     w.key("payment_schedule").begin_array();
     int64_t paid = 0;
+    // A payment due at a stage this project has no work in falls due at the
+    // next stage it has (or its last one).
+    auto worked = [&](size_t s) {
+        return *std::max_element(stage_role.begin() + (long)(s * nroles), stage_role.begin() + (long)((s + 1) * nroles)) > 0;
+    };
+    auto due_at_stage = [&](const std::string& on) -> std::string {
+        if (on == "signing") return on;
+        size_t at = std::find(pl.stages.begin(), pl.stages.end(), on) - pl.stages.begin();
+        for (size_t s = at; s < pl.stages.size(); ++s) if (worked(s)) return pl.stages[s];
+        for (size_t s = at; s-- > 0;) if (worked(s)) return pl.stages[s];
+        return on;
+    };
     for (size_t i = 0; i < pl.payments.size(); ++i) {
         int64_t amt = i + 1 == pl.payments.size() ? total - paid : percent_of(total, pl.payments[i].percent, "payment");
         paid += amt;
         w.begin_object().key("percent").value(pl.payments[i].percent).key("amount").value(amt)
-            .key("name").raw(pl.payments[i].names_json).end_object();
+            .key("on").value(due_at_stage(pl.payments[i].on)).key("name").raw(pl.payments[i].names_json).end_object();
     }
     w.end_array();
     w.key("names").raw(pl.names_json);

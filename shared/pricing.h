@@ -10,7 +10,9 @@
 //    "discounts":[{"id": "loyal", "name": {...}, "percent": 10, "floor": 30000000},
 //                 {"id": "promo", "name": {...}, "amount": 5000000}],
 //    "tax": {"mode": "no_vat" | "vat_on_top" | "vat_included", "rate_bp": 2000},
-//    "payment_schedule": [{"percent": 50, "name": {...}}, {"percent": 50, "name": {...}}],
+//    "payment_schedule": [{"percent": 50, "name": {...}},                 // "on": "signing" (the first's default)
+//                         {"percent": 50, "name": {...}, "on": "launch"}],  // the end of a stage (a later one's
+//                                                                           // default: the last stage)
 //    "rules": [{"service": "page_design", "quantity": {"answer": "pages"},
 //               "assumption": {"ru": "Макетов страниц: {n}", ...}},
 //              {"service": "catalogue", "when": {"answer": "needs_catalogue", "is": true}},

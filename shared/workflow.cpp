@@ -287,11 +287,12 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
         }
         json lines = json::array({json{{"text", text}, {"amount", amount}}});
         // One invoice per line of the schedule, whichever device issues it.
-        // The advance is issued at signing; a later payment ("on launch")
-        // is planned: a draft without number or due date until the manager
-        // issues it (issue_invoice), its due date counted from then.
+        // A payment due at signing is issued now; one due at a stage's end
+        // ("on": "launch") is planned: a draft without number or due date
+        // until the stage is done (or the manager issues it), its due date
+        // counted from then.
         std::string id = uuid_from("invoice|" + std::string(contract_id) + "|" + std::to_string(position));
-        const bool now_due = position == 1;
+        const bool now_due = p.value("on", position == 1 ? "signing" : "") == "signing";
         DocNumber n = now_due ? document_number(db, "invoice", year_of(std::string(issued_on))) : DocNumber{};
         Stmt ins(db, "INSERT INTO invoices(id, lead_id, contract_id, number, provisional_number, status, lang, currency, lines_json, subtotal_minor,"
                      " tax_minor, total_minor, issued_on, due_on, created_at, updated_at, position)"

@@ -147,6 +147,18 @@ test('the conveyor through the API, with errors naming the field', async () => {
   r = await api(`/api/invoices/${inv.ids[1]}/payments`, { method: 'POST', body: { amount_minor: 100, reference: 'early', received_on: '2026-11-30' } });
   assert.equal(r.status, 409);
   assert.match((await r.json()).error, /the invoice is draft/);
+  // The project's stages: the design done issues nothing (the balance is due
+  // at launch); a stage the project does not have is refused.
+  r = await api(`/api/leads/${id}/stages/design/complete`, { method: 'POST' });
+  assert.equal(r.status, 200);
+  assert.deepEqual((await r.json()).made.invoice_ids, []);
+  r = await api(`/api/leads/${id}/stages/handover/complete`, { method: 'POST' });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /stage: stage: expected one of the project's stages: "research", "design"/);
+  r = await api(`/api/leads/${id}/stages/design/complete`, { method: 'POST' });
+  assert.equal(r.status, 409);
+  assert.equal((await (await api(`/api/leads/${id}`)).json()).next_action.action, 'pay_invoice');
+  // The manager may issue the balance before the launch, with its own dates.
   r = await api(`/api/invoices/${inv.ids[1]}/issue`, { method: 'POST', body: { issued_on: '2026-12-21', due_days: 5 } });
   assert.equal(r.status, 200);
   const issued = await r.json();
@@ -155,6 +167,8 @@ test('the conveyor through the API, with errors naming the field', async () => {
   assert.equal(sql(server.db, `SELECT due_on FROM invoices WHERE id = '${inv.ids[1]}'`), '2026-12-28');
   r = await api(`/api/invoices/${inv.ids[1]}/issue`, { method: 'POST', body: {} });
   assert.equal(r.status, 409);
+  r = await api(`/api/leads/${id}/stages/launch/complete`, { method: 'POST' });
+  assert.deepEqual((await r.json()).made.invoice_ids, [], 'issued already: the launch issues it no second time');
   for (const invoice of inv.ids) {
     const total = Number(sql(server.db, `SELECT total_minor FROM invoices WHERE id = '${invoice}'`));
     r = await api(`/api/invoices/${invoice}/payments`, { method: 'POST', body: { amount_minor: total, reference: 'virement-' + invoice, received_on: '2026-11-30' } });
@@ -168,7 +182,7 @@ test('the conveyor through the API, with errors naming the field', async () => {
   assert.equal(lead.stage, 'won');
   assert.deepEqual(lead.stages.map(e => e.to), ['new', 'brief_sent', 'brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won']);
   assert.deepEqual(lead.events.map(e => e.kind), ['lead_created', 'brief_sent', 'brief_submitted', 'estimated', 'proposal_created',
-    'proposal_accepted', 'contract_signed', 'invoice_issued', 'payment_recorded', 'payment_recorded']);
+    'proposal_accepted', 'contract_signed', 'stage_completed', 'invoice_issued', 'stage_completed', 'payment_recorded', 'payment_recorded']);
   assert.equal(lead.events[5].payload.channel, 'phone');
   assert.ok(lead.events.filter(e => e.actor !== 'system').every(e => e.actor_name && e.channel === 'api'));
   assert.equal(lead.next_action.action, 'none');

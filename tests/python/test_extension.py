@@ -36,7 +36,8 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_lead_owner", "atelier_lead_view", "atelier_next_action",
                                  "atelier_rules_tick", "atelier_rule_set", "atelier_rules", "atelier_rule_preview",
                                  "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done",
-                                 "atelier_tasks", "atelier_link_view", "atelier_lead_note"})
+                                 "atelier_tasks", "atelier_link_view", "atelier_lead_note",
+                                 "atelier_stage_complete", "atelier_waiting"})
 
     def test_money_with_parameters(self):
         con = connect()

@@ -20,6 +20,13 @@ SELECT json_extract(atelier_next_action('L2', '2026-11-26'), '$.action'), json_e
 CREATE TEMP TABLE t(x);
 INSERT INTO t SELECT atelier_payment_record(id, total_minor, 'x-1', '2026-11-26') FROM invoices WHERE lead_id = 'L2' AND status = 'issued';
 SELECT count(*) FROM payments;
+-- The balance falls due at launch: the studio's work first, then the invoice.
+SELECT json_extract(atelier_next_action('L2', '2026-11-26'), '$.action'), json_extract(atelier_next_action('L2', '2026-11-26'), '$.stage_id');
+SELECT json_extract(value, '$.action') FROM json_each(atelier_waiting()) WHERE json_extract(value, '$.id') = 'L2';
+SELECT atelier_stage_complete('L2', 'handover', '{"id":"u-anna","name":"Anna"}', '2026-12-14T09:00:00Z');
+SELECT json_array_length(atelier_stage_complete('L2', 'launch', '{"id":"u-anna","name":"Anna"}', '2026-12-14T09:00:00Z'), '$.made.invoice_ids');
+SELECT atelier_stage_complete('L2', 'launch', '{"id":"u-anna","name":"Anna"}', '2026-12-15T09:00:00Z');
+SELECT position, status, issued_on, due_on FROM invoices WHERE lead_id = 'L2' ORDER BY position;
 -- A manager cannot close it as won with the balance unpaid; the owner can, with a reason.
 SELECT atelier_lead_won('L2', '{"id":"u-anna","name":"Anna"}');
 SELECT atelier_lead_won('L2', '{"id":"u-olga","name":"Olga","owner":true}');

@@ -3,9 +3,11 @@
 // won or lost by the rules, next_action, error kinds.
 #include <doctest/doctest.h>
 
+#include "automation.h"
 #include "conveyor.h"
 #include "demo.h"
 #include "documents.h"
+#include "pricing.h"
 #include "error.h"
 #include "test_db.h"
 #include "workflow.h"
@@ -140,8 +142,10 @@ TEST_CASE("conveyor: signing issues the schedule's first invoice; paying everyth
     CHECK(p2.made["duplicate"] == true);
     CHECK(f.t.count("SELECT count(*) FROM payments") == 1);
     CHECK(f.t.count("SELECT count(*) FROM events WHERE kind = 'payment_recorded'") == 1);
-    // The balance is planned: the manager issues it; won is refused while it is unpaid.
-    CHECK(next_action(f.t.db, f.id, "2026-11-26")["action"] == "issue_invoice");
+    // The balance is due at launch: the studio's work comes first (the
+    // manager may still issue it early); won is refused while it is unpaid.
+    CHECK(next_action(f.t.db, f.id, "2026-11-26")["action"] == "complete_stage");
+    CHECK(next_action(f.t.db, f.id, "2026-11-26")["stage_id"] == "launch");
     conveyor::issue(f.t.db, ids[1], anna, "2026-12-20T09:00:00Z");
     try {
         conveyor::win(f.t.db, f.id, "", anna, "2026-12-20T10:00:00Z");
@@ -253,4 +257,80 @@ TEST_CASE("conveyor: the leads waiting on the manager, by their next action, lon
     CHECK(waiting("") == "Алиса:send_brief Борис:estimate");
     conveyor::move(f.t.db, alice, "lost", "too_expensive", anna, "2026-11-24T13:00:00Z");
     CHECK(waiting("") == "Борис:estimate");
+}
+
+TEST_CASE("conveyor: each payment of the schedule is issued when its condition is met, due from then, numbered in order") {
+    TestDb t;
+    seed_demo(t.db);
+    install_defaults(t.db, "2026-11-20T09:00:00Z");
+    // 30 % at signing, 40 % when the design is done, 30 % at launch (the
+    // last stage: a later line's default).
+    json pl = json::parse(default_price_list_rub());
+    pl["payment_schedule"] = json::array({
+        json{{"percent", 30}, {"name", {{"ru", "Аванс"}, {"fr", "Acompte"}, {"en", "Advance"}}}},
+        json{{"percent", 40}, {"on", "design"}, {"name", {{"ru", "После дизайна"}, {"fr", "Après le design"}, {"en", "After design"}}}},
+        json{{"percent", 30}, {"name", {{"ru", "После запуска"}, {"fr", "À la mise en ligne"}, {"en", "On launch"}}}}});
+    save_price_list(t.db, pl.dump(), "2026-11-20T10:00:00Z");
+    NewLead l = new_lead_from_json(json{{"client_name", "Иван Смирнов"}, {"email", "ivan@example.ru"}, {"lang", "ru"}, {"currency", "RUB"}});
+    std::string lead = conveyor::create(t.db, l, anna, "2026-11-23T09:00:00Z").lead_id;
+    json answers = {{"company", "ООО Ромашка"}, {"activity", "Цветы"}, {"goals", {"sales"}}, {"pages", 8},
+                    {"sections", {"about", "contacts"}}, {"content_pages", 4}, {"languages", 1}, {"needs_catalogue", false},
+                    {"design_level", "custom"}, {"integrations", json::array()}, {"seo", false}, {"urgency", "normal"}};
+    conveyor::save_brief(t.db, lead, "corporate", answers, true, anna, "2026-11-23T10:00:00Z");
+    std::string est = conveyor::estimate(t.db, lead, json{{"start_date", "2026-12-01"}}, anna, "2026-11-23T11:00:00Z").made["estimate_id"];
+    std::string prop = conveyor::propose(t.db, est, anna, "2026-11-23T11:05:00Z").made["proposal_id"];
+    std::string contract = conveyor::accept(t.db, prop, Acceptance{"phone", "Иван", "", ""}, anna, "2026-11-24T10:00:00Z").made["contract_id"];
+    // Before signing there is no project to have stages.
+    CHECK_THROWS_WITH(conveyor::complete_stage(t.db, lead, "design", anna, "2026-11-24T11:00:00Z"),
+                      "atelier: stage: the lead has no signed contract: its production stages start at signing");
+    conveyor::sign(t.db, contract, Acceptance{"paper", "Иван", "", ""}, anna, "2026-11-25T10:00:00Z");
+    auto invoices = [&] {
+        std::string out;
+        Stmt q(t.db, "SELECT position, status, coalesce(number, '-'), coalesce(issued_on, '-'), coalesce(due_on, '-') FROM invoices"
+                     " WHERE lead_id = ?1 ORDER BY position");
+        q.bind(1, lead);
+        while (q.step()) out += (out.empty() ? "" : "; ") + q.text(0) + " " + q.text(1) + " " + q.text(2) + " " + q.text(3) + " " + q.text(4);
+        return out;
+    };
+    CHECK(invoices() == "1 issued 2026-0001 2026-11-25 2026-12-02; 2 draft - - -; 3 draft - - -");
+    json na = next_action(t.db, lead, "2026-11-26");
+    CHECK(na["action"] == "pay_invoice");
+    // Stages: only those of the project's timeline, each once.
+    CHECK_THROWS_WITH(conveyor::complete_stage(t.db, lead, "handover", anna, "2026-12-05T10:00:00Z"),
+                      doctest::Contains("stage: stage: expected one of the project's stages: \"research\", \"design\""));
+    // The advance paid: the lead waits on the studio's work, not on anyone's click.
+    Stmt first(t.db, "SELECT id, total_minor FROM invoices WHERE lead_id = ?1 AND position = 1");
+    first.bind(1, lead).step();
+    conveyor::pay(t.db, first.text(0), first.int64(1), "REF-1", "2026-11-27", "", anna, "2026-11-27T10:00:00Z");
+    na = next_action(t.db, lead, "2026-11-28");
+    CHECK(na["action"] == "complete_stage");
+    CHECK(na["who"] == "studio");
+    CHECK(na["stage_id"] == "design");
+    // The design is done on Thursday 10 December: the second payment is
+    // issued that day, due five working days later.
+    Outcome o = conveyor::complete_stage(t.db, lead, "design", anna, "2026-12-10T10:00:00Z");
+    CHECK(o.made["invoice_ids"].size() == 1);
+    CHECK(invoices() == "1 paid 2026-0001 2026-11-25 2026-12-02; 2 issued 2026-0002 2026-12-10 2026-12-17; 3 draft - - -");
+    CHECK_THROWS_WITH(conveyor::complete_stage(t.db, lead, "design", anna, "2026-12-11T10:00:00Z"),
+                      "atelier: stage: the stage \"design\" is done already");
+    // A stage with no payment due is recorded, and issues nothing.
+    CHECK(conveyor::complete_stage(t.db, lead, "development", anna, "2026-12-15T10:00:00Z").made["invoice_ids"].empty());
+    conveyor::complete_stage(t.db, lead, "launch", anna, "2026-12-21T10:00:00Z");
+    CHECK(invoices() == "1 paid 2026-0001 2026-11-25 2026-12-02; 2 issued 2026-0002 2026-12-10 2026-12-17; 3 issued 2026-0003 2026-12-21 2026-12-28");
+    // Each invoice gets its link by e-mail once, even when the rules run
+    // after all three were issued.
+    automation::tick(t.db, "2026-12-21T10:01:00Z", "https://studio.test");
+    Stmt links(t.db, "SELECT count(*) FROM outbox WHERE lead_id = ?1 AND rule = 'invoice_link'");
+    links.bind(1, lead).step();
+    CHECK(links.int64(0) == 3);
+    CHECK(t.count("SELECT count(*) FROM events WHERE kind = 'stage_completed'") == 3);
+    // The card's project: the stages of the timeline, done or not, with their payments.
+    json project = lead_view(t.db, lead, "2026-12-21")["project"];
+    std::string shown;
+    for (const json& st : project["stages"]) {
+        shown += (shown.empty() ? "" : "; ") + st["id"].get<std::string>() + (st["done_at"].is_null() ? "" : " done");
+        for (const json& p : st["payments"]) shown += " " + std::to_string(p["percent"].get<int>()) + "% " + p["status"].get<std::string>();
+    }
+    CHECK(shown == "research; design done 40% issued; development done; content; launch done 30% issued");
+    CHECK(project["stages"][1]["name"]["ru"] == "Дизайн");
 }

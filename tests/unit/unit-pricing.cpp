@@ -266,6 +266,10 @@ TEST_CASE("pricing: a bad price list is refused with the path of the bad field")
     p["payment_schedule"][0]["percent"] = 40;
     CHECK(err(p) == "atelier: price_list: payment_schedule: percents must add up to 100, got 90");
     p = pl;
+    p["payment_schedule"][1]["on"] = "handover";
+    CHECK(err(p) == "atelier: price_list: payment_schedule[1].on: expected \"signing\", \"research\", \"design\", \"development\","
+                    " \"integration\", \"content\", \"launch\"");
+    p = pl;
     p.erase("currency");
     CHECK(err(p) == "atelier: price_list: (root).currency: missing");
     CHECK_THROWS_WITH(compile_price_list_text("{oops"), "atelier: price_list: malformed JSON");

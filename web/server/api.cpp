@@ -43,6 +43,8 @@
 //   GET  /api/rules/<code>/preview?lead=ID  the message as it would go to that lead now
 //   GET  /api/tasks, POST /api/tasks {lead_id, title, due_at}, POST /api/tasks/<id>/done|snooze {until}
 //   POST /api/leads/<id>/notes           {text}: a note in the lead's journal
+//   POST /api/leads/<id>/stages/<stage>/complete  a production stage done: the payments due at its end issued
+//   GET  /api/waiting[?owner=<user id>]  the leads whose next step is the manager's, longest waiting first
 //   POST /api/users                      {email, name, password, role}: the owner adds a manager (or owner)
 //
 // Every call but log-in needs a session cookie (and X-CSRF-Token on writes)
@@ -604,6 +606,15 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         json b = body_json(req);
         std::string text = str_field(b, "text", true);
         guarded_write(d, res, [&] { send_json(res, 201, conveyor::note(d.db, req.matches[1].str(), text, actor_of(d.db, p), now_iso()).json()); });
+    }));
+    svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/stages/([a-z0-9_]{1,64})/complete)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        guarded_write(d, res, [&] {
+            send_json(res, 200, conveyor::complete_stage(d.db, req.matches[1].str(), req.matches[2].str(), actor_of(d.db, p), now_iso()).json());
+        });
+    }));
+    svr.Get("/api/waiting", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, waiting_on_manager(d.db, now_iso().substr(0, 10), req.has_param("owner") ? req.get_param_value("owner") : ""));
     }));
     svr.Get("/api/tasks", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
         std::lock_guard<std::mutex> lock(d.mu);
