@@ -126,6 +126,9 @@ std::string human_time(const std::string& iso, atelier::Lang l);
 // A UTC time (ISO 8601) in the browser's time zone, written as
 // "YYYY-MM-DDTHH:MM:SSZ"; and back.
 std::string local_time(const std::string& iso);
+// A date (YYYY-MM-DD) as the interface's language writes it: 15.12.2026,
+// 15/12/2026, 2026-12-15.
+std::string show_date(const std::string& ymd, atelier::Lang l);
 std::string utc_of_local(const std::string& local);
 void anchor(const std::string& name);
 

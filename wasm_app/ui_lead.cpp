@@ -507,6 +507,39 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
 
 }  // namespace
 
+// The signed project's stages: done (when), or a button that says so; the
+// payments due at a stage's end are issued when it is done.
+void project_section(app::Db& db, State& st, const app::LeadCard& c) {
+    if (!c.view.contains("project") || !c.view["project"].is_object()) return;
+    const json& stages = c.view["project"]["stages"];
+    if (!stages.is_array() || stages.empty()) return;
+    ImGui::SeparatorText(L3(st.lang, "Этапы проекта", "Étapes du projet", "Project stages"));
+    const auto cur = atelier::currency_from_code(c.currency);
+    for (const json& s : stages) {
+        const std::string id = s.value("id", "");
+        ImGui::PushID(id.c_str());
+        const bool done = s["done_at"].is_string();
+        if (done) {
+            ImGui::TextColored(ImVec4(0.45f, 0.8f, 0.5f, 1), "%s", L3(st.lang, "готово", "fait", "done"));
+        } else if (c.stage != "lost" && ImGui::SmallButton(L3(st.lang, "Завершить", "Terminer", "Complete"))) {
+            st.error = db.act([&](sqlite3* x) { atelier::conveyor::complete_stage(x, c.id, id, db.actor(), atelier::now_iso()); }, "stage");
+        }
+        anchor("card.stage." + id);
+        ImGui::SameLine();
+        std::string line = text_in(s.value("name", json()), st.lang);
+        if (line.empty()) line = id;
+        if (done) line += ", " + human_time(s["done_at"].get<std::string>(), st.lang);
+        else if (!s.value("end", "").empty()) line += std::string(L3(st.lang, ", до ", ", jusqu'au ", ", until ")) + show_date(s.value("end", ""), st.lang);
+        for (const json& p : s["payments"]) {
+            line += std::string("  → ") + L3(st.lang, "счёт ", "facture ", "invoice ") + std::to_string(p.value("percent", 0)) + " %";
+            if (cur) line += " (" + atelier::format(atelier::Money{p.value("amount_minor", (int64_t)0), *cur}, st.lang) + ")";
+            if (p.value("status", "") == "draft") line += L3(st.lang, ", будет выставлен", ", à émettre", ", to be issued");
+        }
+        ImGui::TextUnformatted(line.c_str());
+        ImGui::PopID();
+    }
+}
+
 void lead_card(app::Db& db, State& st) {
     const app::LeadCard* c = db.card(st.selected);
     if (!c) {
@@ -563,6 +596,7 @@ void lead_card(app::Db& db, State& st) {
         }
         ImGui::PopID();
     }
+    project_section(db, st, *c);
     send_preview(db, st, *c);
     messages_section(db, st, *c);
     note_and_task(db, st, *c);

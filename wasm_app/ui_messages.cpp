@@ -59,6 +59,12 @@ std::string human_time(const std::string& iso, Lang l) {
     return date + ", " + hm;
 }
 
+std::string show_date(const std::string& ymd, Lang l) {
+    if (ymd.size() != 10 || l == Lang::en) return ymd;
+    const char sep = l == Lang::ru ? '.' : '/';
+    return ymd.substr(8, 2) + sep + ymd.substr(5, 2) + sep + ymd.substr(0, 4);
+}
+
 namespace {
 
 // A date as the manager types it: 2026-12-15, 15.12.2026, 15/12/2026 or
@@ -91,13 +97,6 @@ std::string parse_clock(const std::string& t) {
     char out[8];
     std::snprintf(out, sizeof out, "%02d:%02d", h, mi);
     return out;
-}
-
-// A date (YYYY-MM-DD) as the interface's language writes it.
-std::string show_date(const std::string& ymd, Lang l) {
-    if (ymd.size() != 10 || l == Lang::en) return ymd;
-    const char sep = l == Lang::ru ? '.' : '/';
-    return ymd.substr(8, 2) + sep + ymd.substr(5, 2) + sep + ymd.substr(0, 4);
 }
 
 // The task form's date and time set to `days` from today, at 09:00 in the
