@@ -342,10 +342,14 @@ std::vector<std::pair<std::string, Occasion>> occasions_of(sqlite3* db, const st
                 if (!id.is_string()) continue;
                 Stmt q(db, "SELECT 1 FROM invoices WHERE id = ?1 AND issued_on IS NOT NULL");
                 q.bind(1, id.get<std::string>());
-                if (q.step()) out.push_back({"invoice_issued", Occasion{"invoice", id.get<std::string>(), event_id}});
+                if (q.step()) out.push_back({"invoice_issued", Occasion{"invoice", id.get<std::string>(), ""}});
                 if (first_only) break;
             }
-    } else if (kind == "invoice_issued" || kind == "payment_recorded") {
+    } else if (kind == "invoice_issued") {
+        // An invoice is issued once, by whichever path and device: its
+        // occasion is the invoice itself.
+        o = {"invoice", str("invoice_id"), ""};
+    } else if (kind == "payment_recorded") {
         o = {"invoice", str("invoice_id"), event_id};
     } else if (kind == "document_sent" || kind == "document_opened") {
         o = {str("kind"), str("doc_id"), event_id};

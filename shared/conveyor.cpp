@@ -29,8 +29,8 @@ json Outcome::json() const {
 }
 
 std::string record_event(sqlite3* db, std::string_view lead_id, std::string_view kind, const Actor& by, std::string_view at,
-                         const json& payload) {
-    std::string id = new_uuid();
+                         const json& payload, std::string_view given_id) {
+    const std::string id = given_id.empty() ? new_uuid() : std::string(given_id);
     Stmt ins(db, "INSERT INTO events(id, lead_id, kind, actor, actor_name, channel, at, payload_json)"
                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     ins.bind(1, id).bind(2, lead_id).bind(3, kind).bind(4, by.id).bind(5, by.name).bind(6, by.channel).bind(7, at)
@@ -68,14 +68,14 @@ std::string lead_of(sqlite3* db, const char* table, std::string_view id, const c
 
 // Writes the transition's event and says what happened to the stage.
 Outcome finish(sqlite3* db, std::string_view lead_id, const char* kind, const Actor& by, std::string_view at,
-               const std::string& from, json payload, json made) {
+               const std::string& from, json payload, json made, std::string_view event_id = {}) {
     Outcome o;
     o.kind = kind;
     o.lead_id = std::string(lead_id);
     o.stage_from = from;
     o.stage_to = stage_of(db, lead_id, kind);
     if (o.stage_from != o.stage_to) payload["stage"] = {{"from", o.stage_from}, {"to", o.stage_to}};
-    o.event_id = record_event(db, lead_id, kind, by, at, payload);
+    o.event_id = record_event(db, lead_id, kind, by, at, payload, event_id);
     o.made = std::move(made);
     return o;
 }
@@ -289,8 +289,9 @@ Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view s
         issue_invoice(db, id, today_of(at), kInvoiceDueDays, by.id, at);
         issued.push_back(id);
     }
+    // One event per stage, whichever device records it first.
     Outcome o = finish(db, lead_id, "stage_completed", by, at, from, json{{"stage", std::string(stage)}, {"invoice_ids", issued}},
-                       json{{"invoice_ids", issued}});
+                       json{{"invoice_ids", issued}}, uuid_from("stage_completed|" + std::string(lead_id) + "|" + std::string(stage)));
     sp.commit();
     return o;
 }

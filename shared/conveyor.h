@@ -150,6 +150,6 @@ std::vector<std::string> brief_template_codes(sqlite3* db);
 
 // Appends to the event journal; the transitions call it, nothing else needs to.
 std::string record_event(sqlite3* db, std::string_view lead_id, std::string_view kind, const Actor& by, std::string_view at,
-                         const nlohmann::json& payload);
+                         const nlohmann::json& payload, std::string_view id = {});
 
 }  // namespace atelier

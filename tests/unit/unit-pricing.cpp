@@ -287,3 +287,27 @@ TEST_CASE("pricing: answers the rules cannot use are errors naming the answer") 
     CHECK_THROWS_WITH(estimate_options_from_json(json{{"start_date", "tomorrow"}}), doctest::Contains("options.start_date"));
     CHECK_THROWS_WITH(estimate_options_from_json(json{{"colour", 1}}), "atelier: estimate: options.colour: unknown option");
 }
+
+TEST_CASE("pricing: each payment says when it falls due, at a stage this project has") {
+    json pl = json::parse(default_price_list_rub());
+    auto on = [](const json& e) {
+        std::string out;
+        for (const json& p : e["payment_schedule"]) out += (out.empty() ? "" : " ") + p["on"].get<std::string>();
+        return out;
+    };
+    // The shipped schedule: the advance at signing, the balance at launch.
+    CHECK(on(estimate(pl.dump(), typical_corporate())) == "signing launch");
+    pl["payment_schedule"] = json::array({json{{"percent", 40}, {"name", {{"ru", "А"}, {"fr", "A"}, {"en", "A"}}}},
+                                          json{{"percent", 30}, {"on", "integration"}, {"name", {{"ru", "Б"}, {"fr", "B"}, {"en", "B"}}}},
+                                          json{{"percent", 30}, {"on", "launch"}, {"name", {{"ru", "В"}, {"fr", "C"}, {"en", "C"}}}}});
+    CHECK(on(estimate(pl.dump(), typical_corporate())) == "signing integration launch");
+    // Without integrations the project has no such stage: that payment falls
+    // due at the next stage it has.
+    json plain = typical_corporate();
+    plain["integrations"] = json::array();
+    json e = estimate(pl.dump(), plain);
+    bool has_integration = false;
+    for (const json& t : e["timeline"]) has_integration = has_integration || t["stage"] == "integration";
+    REQUIRE_FALSE(has_integration);
+    CHECK(on(e) == "signing content launch");
+}

@@ -17,6 +17,7 @@
 #include "pipeline.h"
 #include "sync.h"
 #include "automation.h"
+#include "conveyor.h"
 #include "demo.h"
 #include "test_db.h"
 #include "workflow.h"
@@ -802,4 +803,36 @@ TEST_CASE("sync: an invoice issued offline whose reminders' moments passed befor
     CHECK(server.t.text(q.c_str()) == "invoice_due invoice_overdue_1 invoice_overdue_2");
     automation::tick(server.db(), "2026-12-17T10:00:00Z", "https://studio.test");
     CHECK(server.t.text(q.c_str()) == "invoice_due invoice_overdue_1 invoice_overdue_2 invoice_overdue_3");
+}
+
+TEST_CASE("sync: two devices that both complete the launch offline make one stage event, one balance invoice, one e-mail") {
+    Replica server(true), a(false), b(false);
+    const Actor anna{"anna", "Anna", "app", false}, boris{"boris", "Boris", "app", false};
+    std::string lead = new_lead(server.db(), "Claire Dubois");
+    exec(server.db(), ("UPDATE clients SET email = 'claire@example.fr' WHERE id = (SELECT client_id FROM leads WHERE id = '" + lead + "')").c_str());
+    conveyor::save_brief(server.db(), lead, "corporate", kAnswers, true, anna, "2026-11-23T10:00:00Z");
+    std::string est = conveyor::estimate(server.db(), lead, json{{"start_date", "2026-12-01"}}, anna, "2026-11-23T11:00:00Z").made["estimate_id"];
+    std::string prop = conveyor::propose(server.db(), est, anna, "2026-11-23T11:05:00Z").made["proposal_id"];
+    std::string contract = conveyor::accept(server.db(), prop, Acceptance{"phone", "Claire", "", ""}, anna, "2026-11-24T10:00:00Z").made["contract_id"];
+    auto ids = conveyor::sign(server.db(), contract, Acceptance{"paper", "Claire", "", ""}, anna, "2026-11-25T10:00:00Z").made["invoice_ids"];
+    REQUIRE(ids.size() == 2);
+    automation::tick(server.db(), "2026-11-25T10:01:00Z", "https://studio.test");
+    pull(server, a);
+    pull(server, b);
+    conveyor::complete_stage(a.db(), lead, "launch", anna, "2026-12-20T10:00:00Z");
+    conveyor::complete_stage(b.db(), lead, "launch", boris, "2026-12-20T11:00:00Z");
+    push(a, server);
+    push(b, server);
+    pull(server, a);
+    pull(server, b);
+    automation::tick(server.db(), "2026-12-20T11:01:00Z", "https://studio.test");
+    CHECK(server.t.count(("SELECT count(*) FROM events WHERE lead_id = '" + lead + "' AND kind = 'stage_completed'").c_str()) == 1);
+    const std::string balance = ids[1];
+    CHECK(server.t.text(("SELECT status || ' ' || number FROM invoices WHERE id = '" + balance + "'").c_str()) == "issued 2026-0002");
+    CHECK(server.t.count(("SELECT count(*) FROM outbox WHERE rule = 'invoice_link' AND occasion LIKE 'invoice:" + balance + "%'").c_str()) == 1);
+    CHECK(server.t.count(("SELECT count(*) FROM outbox WHERE rule = 'invoice_link' AND lead_id = '" + lead + "'").c_str()) == 2);
+    pull(server, a);
+    pull(server, b);
+    CHECK(dump(a.db()) == dump(server.db()));
+    CHECK(dump(b.db()) == dump(server.db()));
 }
