@@ -659,7 +659,7 @@ TEST_CASE("sync: property: random edits, conveyor steps and joining devices; bat
             std::vector<std::string> ids = leads_of(r);
             std::string at = "2026-11-2" + std::to_string(3 + (day++ % 6)) + "T1" + std::to_string(pick(10)) + ":00:00Z";
             try {
-                switch (pick(11)) {
+                switch (pick(14)) {
                     case 0:
                     case 1: new_lead(r.db(), "Client " + std::to_string(pick(1000)), at); break;
                     case 2:
@@ -712,6 +712,34 @@ TEST_CASE("sync: property: random edits, conveyor steps and joining devices; bat
                         }
                         break;
                     }
+                    case 11:
+                    case 12:
+                    case 13: {
+                        // Through the conveyor: a contract signed (its schedule's
+                        // first payment issued), or a stage of the project done
+                        // (the payments due at its end issued), on any device;
+                        // mostly on leads that have a contract.
+                        if (ids.empty()) break;
+                        std::vector<std::string> with;
+                        Stmt w(r.db(), "SELECT DISTINCT lead_id FROM contracts ORDER BY lead_id");
+                        while (w.step()) with.push_back(w.text(0));
+                        const std::string l = !with.empty() && pick(3) ? with[pick(with.size())] : ids[pick(ids.size())];
+                        const Actor m{"m", "M", "app", false};
+                        Stmt c(r.db(), "SELECT id, status FROM contracts WHERE lead_id = ?1 ORDER BY version DESC LIMIT 1");
+                        c.bind(1, l);
+                        if (!c.step()) {
+                            save_brief(r.db(), l, "corporate", kAnswers, true, "m", at);
+                            std::string est = estimate_lead(r.db(), l, json{{"start_date", "2026-12-01"}}, "m", at);
+                            std::string prop = create_proposal(r.db(), est, "m", at);
+                            accept_proposal(r.db(), prop, "Claire Dubois", "", at);
+                            create_contract(r.db(), prop, "m", at);
+                        } else if (c.text(1) == "accepted") {
+                            conveyor::complete_stage(r.db(), l, pick(2) ? "design" : "launch", m, at);
+                        } else {
+                            conveyor::sign(r.db(), c.text(0), Acceptance{"paper", "Claire Dubois", "", ""}, m, at);
+                        }
+                        break;
+                    }
                 }
             } catch (const Error&) {
                 // An operation the lead's state does not allow: nothing done.
@@ -754,6 +782,9 @@ TEST_CASE("sync: property: random edits, conveyor steps and joining devices; bat
         CHECK(server.t.count("SELECT count(*) FROM invoices a JOIN invoices b ON a.contract_id = b.contract_id AND a.position < b.position"
                              " WHERE a.status != 'void' AND b.status != 'void' AND a.number > b.number") == 0);
         CHECK(server.t.count("SELECT count(*) - count(DISTINCT reference) FROM payments") == 0);
+        // A stage of a project is done once, whichever devices recorded it.
+        CHECK(server.t.count("SELECT count(*) FROM (SELECT lead_id, json_extract(payload_json, '$.stage') FROM events"
+                             " WHERE kind = 'stage_completed' GROUP BY 1, 2 HAVING count(*) > 1)") == 0);
         // A payment made against an invoice that was then withdrawn counts for
         // the standing invoice of the same line, once there is one.
         CHECK(server.t.count("SELECT count(*) FROM payments p JOIN invoices v ON v.id = p.invoice_id AND v.status = 'void'"
