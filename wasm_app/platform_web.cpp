@@ -157,6 +157,8 @@ EM_JS(int, js_utc_offset, (const char* iso), {
     return isNaN(d.getTime()) ? 0 : -d.getTimezoneOffset();
 });
 
+EM_JS(void, js_set_title, (const char* title), { document.title = UTF8ToString(title); });
+
 EM_JS(void, js_open_html_tab, (const char* html), {
     var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
     window.open(URL.createObjectURL(blob), '_blank');
@@ -249,6 +251,8 @@ std::string origin() {
     int n = js_origin(buf, (int)sizeof buf);
     return std::string(buf, (size_t)std::max(0, n));
 }
+
+void set_title(const std::string& title) { js_set_title(title.c_str()); }
 
 int utc_offset_minutes(const std::string& iso) { return js_utc_offset(iso.c_str()); }
 

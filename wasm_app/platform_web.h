@@ -48,6 +48,9 @@ bool online();
 // The page's origin ("https://studio.example"): where client links live.
 std::string origin();
 
+// The browser tab's title.
+void set_title(const std::string& title);
+
 // The browser's time zone's offset from UTC at an instant (ISO 8601 UTC),
 // in minutes: +180 in Moscow, +60 or +120 in Paris.
 int utc_offset_minutes(const std::string& iso);

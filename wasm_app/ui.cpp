@@ -419,6 +419,23 @@ void draw_loading(const char* message) {
     ImGui::End();
 }
 
+// The browser tab says where the manager is: the open lead, or the view.
+static void page_title(app::Db& db, const State& st) {
+    std::string where = st.today_open      ? L3(st.lang, "Сегодня", "Aujourd'hui", "Today")
+                        : st.settings_open ? L3(st.lang, "Настройки", "Réglages", "Settings")
+                        : st.sync_open     ? L3(st.lang, "Синхронизация", "Synchronisation", "Sync")
+                        : st.board         ? L3(st.lang, "Воронка", "Pipeline", "Pipeline")
+                                           : tr(T::Leads, st.lang);
+    if (!st.selected.empty() && !st.board && !st.today_open && !st.settings_open && !st.sync_open)
+        if (const app::LeadCard* c = db.card(st.selected)) where = c->client;
+    static std::string shown;
+    const std::string title = where + " — Atelier";
+    if (title != shown) {
+        web::set_title(title);
+        shown = title;
+    }
+}
+
 void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     anchors().clear();
     // Shortcuts while no text field is being edited: "/" search, "n" new lead,
@@ -466,6 +483,7 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
         st.settings_open = st.today_open = false;
     }
     anchor("view.sync");
+    page_title(db, st);
     if (st.today_open) {
         today_view(db, st);
         ImGui::End();

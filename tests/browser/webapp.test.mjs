@@ -1,0 +1,56 @@
+// The app as an installable web app: icons, a manifest Chromium accepts, and
+// a tab title that says where the manager is.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { launch, openApp, waitFor, screenshot, click } from '../lib/browser.mjs';
+
+test('installable: the manifest and icons pass Chromium\'s check; the tab title follows the view and the lead', async (t) => {
+  const server = await startServer();
+  const { context } = await launch({ viewport: { width: 1280, height: 800 } });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const page = context.pages()[0] || await context.newPage();
+  await openApp(page, server.url);
+
+  // What the browser fetches for the tab and the installed app.
+  for (const [path, type] of [['/manifest.webmanifest', /application\/manifest\+json/], ['/icon-192.png', /image\/png/],
+    ['/icon-512.png', /image\/png/], ['/icon-32.png', /image\/png/], ['/icon.svg', /image\/svg\+xml/]]) {
+    const r = await fetch(server.url + path);
+    assert.equal(r.status, 200, path);
+    assert.match(r.headers.get('content-type'), type, path);
+  }
+  const png = Buffer.from(await (await fetch(server.url + '/icon-512.png')).arrayBuffer());
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.equal(png.readUInt32BE(16), 512, 'the 512 px icon is 512 px wide');
+
+  // Chromium's own verdict, once the service worker controls the page.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cdp = await context.newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  assert.deepEqual(manifest.errors, []);
+  assert.match(manifest.url, /manifest\.webmanifest$/);
+  let errors;
+  for (let i = 0; i < 50; i++) {
+    errors = (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors;
+    if (errors.length === 0) break;
+    await page.waitForTimeout(200);
+  }
+  assert.deepEqual(errors, [], JSON.stringify(errors));
+
+  // The tab's title: the view, then the open lead.
+  await page.waitForFunction(() => document.title === 'Заявки — Atelier');
+  await click(page, 'view.settings');
+  await waitFor(page, s => s.view === 'settings', 'settings');
+  await page.waitForFunction(() => document.title === 'Настройки — Atelier');
+  await click(page, 'view.table');
+  await waitFor(page, s => s.view === 'table', 'the leads');
+  await click(page, 'new.client_name');
+  await waitFor(page, x => x.want_text_input, 'the caret in the name');
+  await page.keyboard.type('Вера Орлова');
+  await click(page, 'new.add');
+  await waitFor(page, x => x.leads.some(l => l.client_name === 'Вера Орлова' || l.client === 'Вера Орлова'), 'the new lead');
+  await click(page, 'row.0.client');
+  await waitFor(page, x => x.selected && x.card, 'the lead open');
+  await page.waitForFunction(() => document.title === 'Вера Орлова — Atelier');
+  await screenshot(page, 'webapp-title');
+});
