@@ -23,6 +23,7 @@ struct WebState {
     int fb_w = 0, fb_h = 0;
     float dpr = 0;
     bool paused = false;  // the main loop is paused until the next wake()
+    bool history_moved = false;  // back, forward, or a hash typed in the address bar
 };
 WebState g;
 
@@ -34,6 +35,9 @@ EM_JS(void, js_install, (), {
         window.addEventListener(t, wake, true);
     });
     canvas.addEventListener('contextmenu', function(e) { e.preventDefault(); });
+    // Back, forward, or a hash typed in: the app follows the URL.
+    window.addEventListener('popstate', function() { Module['_atelier_history_moved'](); });
+    window.addEventListener('hashchange', function() { Module['_atelier_history_moved'](); });
     // Ctrl+S is the app's "save", not the browser's "save page".
     window.addEventListener('keydown', function(e) {
         if ((e.ctrlKey || e.metaKey) && (e.key === 's' || e.key === 'S')) e.preventDefault();
@@ -159,6 +163,29 @@ EM_JS(int, js_utc_offset, (const char* iso), {
 
 EM_JS(void, js_set_title, (const char* title), { document.title = UTF8ToString(title); });
 
+// The URL's hash (without '#') into buf; its length.
+EM_JS(int, js_location_hash, (char* buf, int size), {
+    return stringToUTF8(decodeURIComponent(location.hash.replace(/^#/, '')), buf, size);
+});
+
+// A new history entry (back returns to the previous one), or the current one replaced.
+EM_JS(void, js_set_location_hash, (const char* hash, int push), {
+    var url = '#' + UTF8ToString(hash);
+    if (location.hash === url) return;
+    if (push) history.pushState(null, '', url); else history.replaceState(null, '', url);
+});
+
+EM_JS(int, js_local_get, (const char* key, char* buf, int size), {
+    try {
+        var v = localStorage.getItem(UTF8ToString(key));
+        return v === null ? 0 : stringToUTF8(v, buf, size);
+    } catch (e) { return 0; }
+});
+
+EM_JS(void, js_local_set, (const char* key, const char* value), {
+    try { localStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+});
+
 EM_JS(void, js_open_html_tab, (const char* html), {
     var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
     window.open(URL.createObjectURL(blob), '_blank');
@@ -254,6 +281,28 @@ std::string origin() {
 
 void set_title(const std::string& title) { js_set_title(title.c_str()); }
 
+std::string location_hash() {
+    char buf[256];
+    int n = js_location_hash(buf, (int)sizeof buf);
+    return std::string(buf, (size_t)std::max(0, n));
+}
+
+void set_location_hash(const std::string& hash, bool push) { js_set_location_hash(hash.c_str(), push ? 1 : 0); }
+
+bool take_history_moved() {
+    const bool moved = g.history_moved;
+    g.history_moved = false;
+    return moved;
+}
+
+std::string local_get(const std::string& key) {
+    char buf[256];
+    int n = js_local_get(key.c_str(), buf, (int)sizeof buf);
+    return std::string(buf, (size_t)std::max(0, n));
+}
+
+void local_set(const std::string& key, const std::string& value) { js_local_set(key.c_str(), value.c_str()); }
+
 int utc_offset_minutes(const std::string& iso) { return js_utc_offset(iso.c_str()); }
 
 void http(int id, const char* method, const std::string& url, const std::string& headers_json, const std::string* body) {
@@ -294,6 +343,11 @@ const PersistState& persist_state() { return g.persist; }
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void atelier_wake() { web::wake(); }
+
+EMSCRIPTEN_KEEPALIVE void atelier_history_moved() {
+    web::g.history_moved = true;
+    web::wake();
+}
 
 EMSCRIPTEN_KEEPALIVE void atelier_text_input(const char* utf8) {
     if (ImGui::GetCurrentContext()) ImGui::GetIO().AddInputCharactersUTF8(utf8);

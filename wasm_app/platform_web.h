@@ -51,6 +51,16 @@ std::string origin();
 // The browser tab's title.
 void set_title(const std::string& title);
 
+// The URL's hash, without '#' ("leads/<id>"); set as a new history entry
+// (push) or in place of the current one. take_history_moved() is true once
+// after back, forward or an edited hash.
+std::string location_hash();
+void set_location_hash(const std::string& hash, bool push);
+bool take_history_moved();
+// localStorage: what the browser keeps for this origin beside the database.
+std::string local_get(const std::string& key);
+void local_set(const std::string& key, const std::string& value);
+
 // The browser's time zone's offset from UTC at an instant (ISO 8601 UTC),
 // in minutes: +180 in Moscow, +60 or +120 in Paris.
 int utc_offset_minutes(const std::string& iso);

@@ -47,7 +47,10 @@ void header(app::Db& db, State& st, bool saving, bool storage_error) {
         const char* code = l == Lang::ru ? "RU" : l == Lang::fr ? "FR" : "EN";
         bool active = st.lang == l;
         if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-        if (ImGui::Button(code)) st.lang = l;
+        if (ImGui::Button(code)) {
+            st.lang = l;
+            web::local_set("atelier.lang", atelier::lang_code(l));
+        }
         if (active) ImGui::PopStyleColor();
         anchor(std::string("lang.") + atelier::lang_code(l));
         ImGui::SameLine();
@@ -419,6 +422,46 @@ void draw_loading(const char* message) {
     ImGui::End();
 }
 
+// The view and the open lead live in the URL's hash ("leads/<id>",
+// "pipeline", "today", "settings", "sync"): reload, back and forward work.
+static std::string route_of(const State& st) {
+    if (st.today_open) return "today";
+    if (st.settings_open) return "settings";
+    if (st.sync_open) return "sync";
+    if (st.board) return "pipeline";
+    return st.selected.empty() ? "leads" : "leads/" + st.selected;
+}
+
+static void apply_route(State& st, const std::string& r) {
+    st.today_open = r == "today";
+    st.settings_open = r == "settings";
+    st.sync_open = r == "sync";
+    st.board = r == "pipeline";
+    if (st.today_open) st.today = nlohmann::json();
+    if (r.rfind("leads/", 0) == 0 && r.size() > 6 && r.size() <= 70) st.selected = r.substr(6);
+    else if (r == "leads" || r.empty()) st.selected.clear();
+}
+
+static void follow_route(State& st) {
+    static bool started = false;
+    static std::string written;
+    if (!started) {
+        // Where the last session was, and in which language.
+        const std::string l = web::local_get("atelier.lang");
+        if (l == "ru" || l == "fr" || l == "en") st.lang = atelier::parse_lang(l);
+        apply_route(st, web::location_hash());
+    } else if (web::take_history_moved()) {
+        apply_route(st, web::location_hash());
+        written = web::location_hash();
+    }
+    const std::string want = route_of(st);
+    if (want != written) {
+        web::set_location_hash(want, started);
+        written = want;
+    }
+    started = true;
+}
+
 // The browser tab says where the manager is: the open lead, or the view.
 static void page_title(app::Db& db, const State& st) {
     std::string where = st.today_open      ? L3(st.lang, "Сегодня", "Aujourd'hui", "Today")
@@ -483,6 +526,7 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
         st.settings_open = st.today_open = false;
     }
     anchor("view.sync");
+    follow_route(st);
     page_title(db, st);
     if (st.today_open) {
         today_view(db, st);

@@ -54,3 +54,39 @@ test('installable: the manifest and icons pass Chromium\'s check; the tab title 
   await page.waitForFunction(() => document.title === 'Вера Орлова — Atelier');
   await screenshot(page, 'webapp-title');
 });
+
+test('reload keeps the view, the open lead and the language; back and forward move between views', async (t) => {
+  const server = await startServer();
+  const { context } = await launch({ viewport: { width: 1280, height: 800 } });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const page = context.pages()[0] || await context.newPage();
+  await openApp(page, server.url);
+  await click(page, 'new.client_name');
+  await waitFor(page, x => x.want_text_input, 'the caret in the name');
+  await page.keyboard.type('Claire Dubois');
+  await click(page, 'new.add');
+  await waitFor(page, x => x.leads.length === 1, 'the new lead');
+  await click(page, 'row.0.client');
+  const lead = (await waitFor(page, x => x.selected && x.card, 'the lead open')).selected;
+  await click(page, 'lang.fr');
+  await waitFor(page, x => x.lang === 'fr', 'French');
+  await page.waitForFunction(id => location.hash === '#leads/' + id, lead);
+
+  await page.reload();
+  await page.waitForFunction(() => window.Module && Module._atelier_debug_state && window.atelierReady, null, { timeout: 30000 });
+  let s = await waitFor(page, x => x.db_open && x.selected === lead && x.card, 'the same lead open after the reload');
+  assert.equal(s.lang, 'fr');
+  assert.equal(s.view, 'table');
+  await screenshot(page, 'reload-kept');
+
+  await click(page, 'view.settings');
+  await waitFor(page, x => x.view === 'settings', 'settings');
+  await page.waitForFunction(() => location.hash === '#settings');
+  await page.goBack();
+  s = await waitFor(page, x => x.view === 'table' && x.selected === lead, 'back: the lead again');
+  await page.goForward();
+  await waitFor(page, x => x.view === 'settings', 'forward: settings again');
+  // A link to a view opens it.
+  await page.evaluate(() => { location.hash = '#pipeline'; });
+  await waitFor(page, x => x.view === 'board', 'the pipeline from the address bar');
+});
