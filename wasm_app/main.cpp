@@ -190,6 +190,9 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["note_text"] = a.state.note_text;
     j["task_title"] = a.state.task_title;
     j["task_date"] = a.state.task_date;
+    j["lost_dialog"] = a.state.lose_lead.empty() ? nlohmann::json(nullptr)
+                                                 : nlohmann::json{{"lead", a.state.lose_lead}, {"reason", a.state.lose_reason},
+                                                                  {"error", a.state.lose_error}};
     j["task_time"] = a.state.task_time;
     j["send_preview"] = a.state.send_doc.empty() ? nlohmann::json(nullptr) : a.state.send_preview;
     j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},

@@ -356,6 +356,65 @@ void update_board(const std::vector<app::LeadRow>& rows, State& st, uint64_t gen
 // The pipeline: one column per stage with its count and sums; a lead is
 // moved by dragging its card onto another column (the core refuses an
 // illegal move, and the reason is shown).
+// "Why was it lost?": a reason from the studio's list (data), and a few
+// words (needed for "other"). Closing as lost happens only here.
+void lost_dialog(app::Db& db, State& st) {
+    const char* title = L3(st.lang, "Почему заявка потеряна?", "Pourquoi la demande est-elle perdue ?", "Why was this lead lost?");
+    const std::string popup = std::string(title) + "###lost";
+    if (st.lose_open) {
+        ImGui::OpenPopup(popup.c_str());
+        st.lose_open = false;
+    }
+    // Fits its content, so that a message shown under the choices never
+    // pushes the buttons out of sight.
+    if (!ImGui::BeginPopupModal(popup.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize)) return;
+    nlohmann::json reasons = nlohmann::json::array();
+    try {
+        reasons = atelier::lost_reasons(db.raw());
+    } catch (const std::exception& e) {
+        st.lose_error = e.what();
+    }
+    if (const app::LeadCard* c = db.card(st.lose_lead)) ImGui::TextDisabled("%s", c->client.c_str());
+    for (const nlohmann::json& r : reasons) {
+        const std::string code = r.value("code", "");
+        const std::string label = r["label"].value(atelier::lang_code(st.lang), code);
+        if (ImGui::RadioButton(label.c_str(), st.lose_reason == code)) st.lose_reason = code;
+        anchor("lost.reason." + code);
+    }
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 24);
+    ImGui::InputTextWithHint("##lost_text", L3(st.lang, "Подробности (для «другое» обязательно)", "Précisions (obligatoires pour « autre »)",
+                                                 "Details (needed for \"other\")"), &st.lose_text);
+    anchor("lost.text");
+    if (!st.lose_error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.lose_error.c_str());
+    const bool blank = st.lose_text.find_first_not_of(" \t") == std::string::npos;
+    if (ImGui::Button(L3(st.lang, "Закрыть как потерянную", "Classer comme perdue", "Close as lost"))) {
+        if (st.lose_reason.empty()) {
+            st.lose_error = L3(st.lang, "Выберите причину.", "Choisissez une raison.", "Choose a reason.");
+        } else if (st.lose_reason == "other" && blank) {
+            st.lose_error = L3(st.lang, "Для «другое» напишите пару слов.", "Pour « autre », écrivez quelques mots.", "For \"other\", write a few words.");
+        } else {
+            std::string err = db.act([&](sqlite3* x) {
+                atelier::conveyor::lose(x, st.lose_lead, st.lose_reason, st.lose_text, db.actor(), atelier::now_iso());
+            }, "lost");
+            if (err.empty()) {
+                st.lose_lead.clear();
+                st.error.clear();
+                ImGui::CloseCurrentPopup();
+            } else {
+                st.lose_error = err;
+            }
+        }
+    }
+    anchor("lost.confirm");
+    ImGui::SameLine();
+    if (ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+        st.lose_lead.clear();
+        ImGui::CloseCurrentPopup();
+    }
+    anchor("lost.cancel");
+    ImGui::EndPopup();
+}
+
 void pipeline_board(app::Db& db, State& st) {
     const auto& rows = db.leads();
     update_board(rows, st, db.generation());
@@ -406,8 +465,12 @@ void pipeline_board(app::Db& db, State& st) {
             if (const ImGuiPayload* p = ImGui::AcceptDragDropPayload("LEAD")) {
                 std::string id((const char*)p->Data);
                 const std::string to = all[k];
-                st.error = db.act([&](sqlite3* d) { atelier::conveyor::move(d, id, to, "", db.actor(), atelier::now_iso()); });
-                st.notice.clear();
+                if (to == "lost") {
+                    ask_lost_reason(st, id);  // closing as lost takes a reason
+                } else {
+                    st.error = db.act([&](sqlite3* d) { atelier::conveyor::move(d, id, to, "", db.actor(), atelier::now_iso()); });
+                    st.notice.clear();
+                }
             }
             ImGui::EndDragDropTarget();
         }
@@ -528,6 +591,7 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     anchor("view.sync");
     follow_route(st);
     page_title(db, st);
+    lost_dialog(db, st);
     if (st.today_open) {
         today_view(db, st);
         ImGui::End();
@@ -561,6 +625,14 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
         ImGui::EndChild();
     }
     ImGui::End();
+}
+
+void ask_lost_reason(State& st, const std::string& lead_id) {
+    st.lose_lead = lead_id;
+    st.lose_reason.clear();
+    st.lose_text.clear();
+    st.lose_error.clear();
+    st.lose_open = true;
 }
 
 }  // namespace ui

@@ -97,6 +97,10 @@ struct State {
     std::string note_text, task_title;
     std::string task_date, task_time;  // as typed, in the browser's time zone
 
+    // "Why was it lost?": the lead, the reason chosen, the words typed.
+    std::string lose_lead, lose_reason, lose_text, lose_error;
+    bool lose_open = false;
+
     // Today: tasks, leads waiting on the manager, messages coming up.
     bool today_open = false;
     nlohmann::json today;
@@ -110,6 +114,8 @@ void sync_status(app::Db& db, State& st);
 // The interface's three languages, for strings used in one place.
 const char* L3(atelier::Lang l, const char* ru, const char* fr, const char* en);
 
+// Opens "Why was it lost?" for a lead: closing as lost takes a reason.
+void ask_lost_reason(State& st, const std::string& lead_id);
 // The lead card beside the table (ui_lead.cpp).
 void lead_card(app::Db& db, State& st);
 // What reaches the client and the manager's day (ui_messages.cpp).

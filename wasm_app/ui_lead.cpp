@@ -550,6 +550,11 @@ void lead_card(app::Db& db, State& st) {
     anchor("card.title");
     ImGui::SameLine();
     ImGui::TextDisabled("%s", stage_name(c->stage, st.lang));
+    if (c->stage != "won" && c->stage != "lost") {
+        ImGui::SameLine();
+        if (ImGui::SmallButton(L3(st.lang, "Потеряна…", "Perdue…", "Lost…"))) ask_lost_reason(st, c->id);
+        anchor("card.lose");
+    }
     ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize("X").x * 3);
     if (ImGui::SmallButton("X")) {
         st.selected.clear();

@@ -202,6 +202,19 @@ test('pipeline board: counts and sums per stage; a card dragged to the next stag
   await drag('brief_sent');
   s = await waitFor(page, st => st.leads.find(l => l.id === id).stage === 'brief_sent', 'the move by drag and drop');
   assert.equal(s.error, '');
+  // Dropped on "lost": the app asks why, in the interface's language.
+  await drag('lost');
+  s = await waitFor(page, st => st.lost_dialog?.lead === id && st.anchors['lost.confirm'], 'the reason dialog');
+  assert.equal(s.leads.find(l => l.id === id).stage, 'brief_sent', 'nothing closed yet');
+  await screenshot(page, 'app-board-lost-reason');
+  await click(page, 'lost.confirm');
+  s = await waitFor(page, st => st.lost_dialog?.error, 'a reason is needed');
+  assert.equal(s.lost_dialog.error, 'Выберите причину.');
+  await click(page, 'lost.reason.competitor');
+  await waitFor(page, st => st.lost_dialog?.reason === 'competitor', 'the reason chosen');
+  await click(page, 'lost.confirm');
+  s = await waitFor(page, st => st.leads.find(l => l.id === id).stage === 'lost' && !st.lost_dialog, 'closed as lost');
+  assert.equal(s.error, '');
 });
 
 test('estimate screen: lines, a discount as a new version, a manual override kept beside the computed amount', async (t) => {
