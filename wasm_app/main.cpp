@@ -155,6 +155,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["framebuffer"] = {a.fb_w, a.fb_h};
     j["lang"] = atelier::lang_code(a.state.lang);
     j["want_text_input"] = ImGui::GetCurrentContext() ? ImGui::GetIO().WantTextInput : false;
+    j["nav_window"] = ImGui::GetCurrentContext() && GImGui->NavWindow ? GImGui->NavWindow->Name : "";
     j["error"] = a.state.error;
     j["selected"] = a.state.selected;
     j["editing_brief"] = a.state.editing_brief;

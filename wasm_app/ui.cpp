@@ -99,6 +99,8 @@ void new_lead_form(app::Db& db, State& st) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         if (st.focus_new) {
+            // Focus comes back to this window first, wherever the last click was.
+            ImGui::SetWindowFocus();
             ImGui::SetKeyboardFocusHere();
             st.focus_new = false;
         }
@@ -218,6 +220,7 @@ void update_view(const std::vector<app::LeadRow>& rows, State& st, uint64_t gene
 void leads_toolbar(State& st) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     if (st.focus_search) {
+        ImGui::SetWindowFocus();
         ImGui::SetKeyboardFocusHere();
         st.focus_search = false;
     }

@@ -366,3 +366,25 @@ test('undo (Ctrl+Z or the button) takes back the last changes, one at a time', a
   s = await waitFor(page, st => !st.leads.some(l => l.id === id), 'the new lead undone too');
   await screenshot(page, 'app-undo');
 });
+
+test('shortcuts work whatever was clicked last: "n" and "/" after a click in the lead card', async (t) => {
+  const { page } = await browser(t);
+  await openApp(page, server.url);
+  await typeInto(page, 'new.client_name', 'Клавиши');
+  await page.keyboard.press('Enter');
+  await waitFor(page, st => st.selected && st.anchors['card.title'], 'the card');
+  // A click on the card's text (no field there), then the shortcuts.
+  await click(page, 'card.title');
+  await waitFor(page, st => !st.want_text_input, 'no field has the caret');
+  await page.keyboard.press('n');
+  await waitFor(page, st => st.want_text_input, '"n": the caret in the new lead\'s name');
+  await page.keyboard.type('Ещё одна');
+  await page.keyboard.press('Enter');
+  await waitFor(page, st => st.leads.some(l => l.client === 'Ещё одна'), 'the lead typed after "n"');
+  await click(page, 'card.title');
+  await waitFor(page, st => !st.want_text_input, 'no caret again');
+  await page.keyboard.press('/');
+  await waitFor(page, st => st.want_text_input, '"/": the caret in the search');
+  await page.keyboard.type('Клав');
+  await waitFor(page, st => st.view_count === 1, 'the search typed after "/" keeps one lead');
+});
