@@ -488,6 +488,27 @@ void draw_loading(const char* message) {
     ImGui::End();
 }
 
+// What an undone action was, in the interface's language ("" when it has no name).
+static std::string action_name(const std::string& code, Lang l) {
+    static const struct { const char* code; const char* ru; const char* fr; const char* en; } names[] = {
+        {"new lead", "новая заявка", "nouvelle demande", "new lead"},
+        {"next stage", "переход на следующий этап", "passage à l'étape suivante", "move to the next stage"},
+        {"note", "заметка", "note", "note"},
+        {"task", "задача", "tâche", "task"},
+        {"snooze", "перенос задачи", "tâche reportée", "task put off"},
+        {"stage", "этап проекта", "étape du projet", "project stage"},
+        {"lost", "закрытие как потерянной", "classement comme perdue", "closing as lost"},
+        {"cancel", "отмена письма", "envoi annulé", "message cancelled"},
+        {"resend", "повторная отправка", "renvoi", "sending again"},
+        {"send", "отправка клиенту", "envoi au client", "sending to the client"},
+        {"rule", "правило уведомлений", "règle de notification", "notification rule"},
+        {"template", "шаблон", "modèle", "template"},
+    };
+    for (const auto& n : names)
+        if (code == n.code) return L3(l, n.ru, n.fr, n.en);
+    return "";
+}
+
 // The view and the open lead live in the URL's hash ("leads/<id>",
 // "pipeline", "today", "settings", "sync"): reload, back and forward work.
 static std::string route_of(const State& st) {
@@ -557,7 +578,7 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     }
     if (st.undo_requested) {
         st.undo_requested = false;
-        std::string label = db.undo_label();
+        std::string label = action_name(db.undo_label(), st.lang);
         st.error = db.undo();
         st.notice = st.error.empty() ? std::string(L3(st.lang, "Отменено", "Annulé", "Undone")) + (label.empty() ? "" : ": " + label) : "";
     }

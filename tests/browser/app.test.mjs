@@ -362,8 +362,10 @@ test('undo (Ctrl+Z or the button) takes back the last changes, one at a time', a
   await page.mouse.click(640, 790);
   await page.keyboard.press('Control+Z');
   s = await waitFor(page, st => st.leads.find(l => l.id === id).stage === 'new', 'the move undone');
+  assert.equal(s.notice, 'Отменено: переход на следующий этап', 'what was undone, in Russian');
   await click(page, 'undo');
   s = await waitFor(page, st => !st.leads.some(l => l.id === id), 'the new lead undone too');
+  assert.equal(s.notice, 'Отменено: новая заявка');
   await screenshot(page, 'app-undo');
 });
 
