@@ -524,7 +524,10 @@ json next_action(sqlite3* db, std::string_view lead_id, std::string_view today) 
 json waiting_on_manager(sqlite3* db, std::string_view today, std::string_view owner_id, int limit) {
     std::vector<json> found;
     Stmt q(db, "SELECT l.id, c.name, coalesce(l.owner_name, '') FROM leads l JOIN clients c ON c.id = l.client_id"
-               " WHERE l.stage NOT IN ('won', 'lost') AND (?1 = '' OR coalesce(l.owner_id, '') IN ('', ?1))");
+               // The stages where the next step can be the manager's
+               // (brief_sent and contract_sent wait on the client).
+               " WHERE l.stage IN ('new', 'brief_filled', 'estimated', 'proposal_sent', 'invoiced')"
+               " AND (?1 = '' OR coalesce(l.owner_id, '') IN ('', ?1))");
     q.bind(1, owner_id);
     while (q.step()) {
         json na = next_action(db, q.text(0), today);
