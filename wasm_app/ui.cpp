@@ -558,6 +558,21 @@ static void page_title(app::Db& db, const State& st) {
                                            : tr(T::Leads, st.lang);
     if (!st.selected.empty() && !st.board && !st.today_open && !st.settings_open && !st.sync_open)
         if (const app::LeadCard* c = db.card(st.selected)) where = c->client;
+    // The studio's name, for the loading screen of the next visit.
+    static uint64_t seen_generation = 0;
+    static std::string studio;
+    if (db.generation() != seen_generation) {
+        seen_generation = db.generation();
+        std::string name;
+        try {
+            name = atelier::studio_details(db.raw()).name;
+        } catch (const std::exception&) {
+        }
+        if (!name.empty() && name != studio) {
+            studio = name;
+            web::local_set("atelier.studio", name);
+        }
+    }
     static std::string shown;
     const std::string title = where + " — Atelier";
     if (title != shown) {

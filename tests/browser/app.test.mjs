@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { launch, openApp, click, state, waitFor, saved, screenshot, settle } from '../lib/browser.mjs';
+import { launch, openApp, click, state, waitFor, saved, screenshot, settle, field } from '../lib/browser.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -18,20 +18,14 @@ async function browser(t, opts) {
   return { ...b, page };
 }
 
-async function typeInto(page, anchor, text) {
-  await click(page, anchor);
-  await waitFor(page, s => s.want_text_input, `text input on ${anchor}`);
-  await page.keyboard.type(text);
-}
-
 test('a lead typed in Russian and French survives a reload and a browser restart', async (t) => {
   const { context, profile, page } = await browser(t);
   await openApp(page, server.url);
   await screenshot(page, 'app-empty');
 
-  await typeInto(page, 'new.client_name', 'Студия Éclair');
+  await field(page, 'new.client_name', 'Студия Éclair');
   let s = await waitFor(page, st => st.form.client_name === 'Студия Éclair', 'the typed name in the form');
-  await typeInto(page, 'new.email', 'bonjour@eclair.fr');
+  await field(page, 'new.email', 'bonjour@eclair.fr');
   await click(page, 'new.add');
   s = await waitFor(page, st => st.leads.some(l => l.client === 'Студия Éclair'), 'the new lead in the database');
   const lead = s.leads.find(l => l.client === 'Студия Éclair');
@@ -82,8 +76,8 @@ test('IME composition, insertText and paste reach the text fields', async (t) =>
 test('moving a lead to the next stage, and an invalid lead refused with the reason', async (t) => {
   const { page } = await browser(t);
   let s = await openApp(page, server.url);
-  await typeInto(page, 'new.client_name', 'Игорь');
-  await typeInto(page, 'new.email', 'not-an-email');
+  await field(page, 'new.client_name', 'Игорь');
+  await field(page, 'new.email', 'not-an-email');
   await click(page, 'new.add');
   s = await waitFor(page, st => st.error !== '', 'the refusal');
   assert.match(s.error, /email: "not-an-email" is not an e-mail address/);
@@ -176,7 +170,7 @@ test('leads table: instant search, stage filter, shortcuts, and 20,000 leads', a
 test('pipeline board: counts and sums per stage; a card dragged to the next stage, an illegal drop refused', async (t) => {
   const { page } = await browser(t);
   let s = await openApp(page, server.url);
-  await typeInto(page, 'new.client_name', 'Доска');
+  await field(page, 'new.client_name', 'Доска');
   await page.keyboard.press('Enter');
   s = await waitFor(page, st => st.leads.some(l => l.client === 'Доска'), 'the lead');
   const id = s.leads.find(l => l.client === 'Доска').id;
@@ -220,7 +214,7 @@ test('pipeline board: counts and sums per stage; a card dragged to the next stag
 test('estimate screen: lines, a discount as a new version, a manual override kept beside the computed amount', async (t) => {
   const { page } = await browser(t);
   let s = await openApp(page, server.url);
-  await typeInto(page, 'new.client_name', 'Расчёт Тест');
+  await field(page, 'new.client_name', 'Расчёт Тест');
   await page.keyboard.press('Enter');
   s = await waitFor(page, st => st.selected && st.anchors['card.fill_brief'], 'the card');
   await click(page, 'card.fill_brief');
@@ -277,7 +271,7 @@ test('settings: studio details saved; a broken price list or template refused wi
   const { page } = await browser(t);
   let s = await openApp(page, server.url);
   await click(page, 'view.settings');
-  await typeInto(page, 'settings.name', '');
+  await field(page, 'settings.name', '');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('Ателье «Эклер»');
   await click(page, 'settings.save_studio');
@@ -352,7 +346,7 @@ test('a clear message instead of a blank canvas: no WebGL2, or the graphics cont
 test('undo (Ctrl+Z or the button) takes back the last changes, one at a time', async (t) => {
   const { page } = await browser(t);
   let s = await openApp(page, server.url);
-  await typeInto(page, 'new.client_name', 'Отмена Тест');
+  await field(page, 'new.client_name', 'Отмена Тест');
   await page.keyboard.press('Enter');
   s = await waitFor(page, st => st.leads.some(l => l.client === 'Отмена Тест'), 'the lead');
   const id = s.leads.find(l => l.client === 'Отмена Тест').id;
@@ -372,7 +366,7 @@ test('undo (Ctrl+Z or the button) takes back the last changes, one at a time', a
 test('shortcuts work whatever was clicked last: "n" and "/" after a click in the lead card', async (t) => {
   const { page } = await browser(t);
   await openApp(page, server.url);
-  await typeInto(page, 'new.client_name', 'Клавиши');
+  await field(page, 'new.client_name', 'Клавиши');
   await page.keyboard.press('Enter');
   await waitFor(page, st => st.selected && st.anchors['card.title'], 'the card');
   // A click on the card's text (no field there), then the shortcuts.

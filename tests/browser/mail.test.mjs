@@ -4,25 +4,15 @@
 // contract. The card then shows the message and the client's views.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, OWNER_PASSWORD } from '../lib/server.mjs';
-import { launch, openApp, waitFor, screenshot, settle, click } from '../lib/browser.mjs';
+import { startServer, ownerEmail } from '../lib/server.mjs';
+import { launch, openApp, waitFor, screenshot, settle, click, field, connectApp } from '../lib/browser.mjs';
 import { sql } from '../lib/sql.mjs';
 import { startSmtp, mailbox, waitForMail } from '../lib/mail.mjs';
-
-async function field(page, name, text) {
-  await click(page, name);
-  await waitFor(page, s => s.want_text_input, `the caret in ${name}`);
-  await page.keyboard.type(text);
-}
 
 // The app opened on the server and connected as the studio's owner.
 async function connect(page, server) {
   await openApp(page, server.url);
-  await click(page, 'view.sync');
-  await field(page, 'sync.email', sql(server.db, "SELECT email FROM users WHERE role = 'owner' LIMIT 1"));
-  await field(page, 'sync.password', OWNER_PASSWORD);
-  await click(page, 'sync.connect');
-  await waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.length > 0, 'connected and synced', 30000);
+  await connectApp(page, ownerEmail(server.db));
 }
 
 test('send a proposal from the lead card: the e-mail arrives, its link opens, the client accepts and lands on the contract', async (t) => {

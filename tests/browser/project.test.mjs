@@ -3,15 +3,9 @@
 // the sync.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, OWNER_PASSWORD } from '../lib/server.mjs';
-import { launch, openApp, waitFor, screenshot, settle, click } from '../lib/browser.mjs';
+import { startServer, ownerEmail } from '../lib/server.mjs';
+import { launch, openApp, waitFor, screenshot, settle, click, connectApp } from '../lib/browser.mjs';
 import { sql } from '../lib/sql.mjs';
-
-async function field(page, name, text) {
-  await click(page, name);
-  await waitFor(page, s => s.want_text_input, `the caret in ${name}`);
-  await page.keyboard.type(text);
-}
 
 test('the card\'s project: completing the last stage issues the balance, due from that day, on the server too', async (t) => {
   const server = await startServer();
@@ -29,11 +23,8 @@ test('the card\'s project: completing the last stage issues the balance, due fro
 
   const page = context.pages()[0] || await context.newPage();
   await openApp(page, server.url);
-  await click(page, 'view.sync');
-  await field(page, 'sync.email', sql(server.db, "SELECT email FROM users WHERE role = 'owner' LIMIT 1"));
-  await field(page, 'sync.password', OWNER_PASSWORD);
-  await click(page, 'sync.connect');
-  await waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.some(l => l.id === lead), 'connected and synced', 30000);
+  await connectApp(page, ownerEmail(server.db));
+  await waitFor(page, s => s.leads.some(l => l.id === lead), 'the lead synced', 30000);
   await click(page, 'view.table');
   await waitFor(page, x => x.view === 'table', 'the leads view');
   const row = (await waitFor(page, s => s.leads.some(l => l.id === lead), 'the lead')).leads.findIndex(l => l.id === lead);

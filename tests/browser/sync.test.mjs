@@ -5,14 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, OWNER_PASSWORD } from '../lib/server.mjs';
-import { launch, openApp, state, waitFor, screenshot, settle, click } from '../lib/browser.mjs';
+import { launch, openApp, state, waitFor, screenshot, settle, click, field, connectApp } from '../lib/browser.mjs';
 import { sql } from '../lib/sql.mjs';
-
-async function field(page, name, text) {
-  await click(page, name);
-  await waitFor(page, s => s.want_text_input, `the caret in ${name}`);
-  await page.keyboard.type(text);
-}
 
 // A brief answer, checked where the app keeps it.
 async function answer(page, id, text) {
@@ -22,14 +16,6 @@ async function answer(page, id, text) {
 
 const digest = page => page.evaluate(() => Module.UTF8ToString(Module._atelier_debug_digest()));
 
-async function connect(page, email) {
-  await click(page, 'view.sync');
-  await field(page, 'sync.email', email);
-  await field(page, 'sync.password', OWNER_PASSWORD);
-  await click(page, 'sync.connect');
-  return waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.length > 0,
-    'the app connected and the first sync done', 30000);
-}
 
 async function syncNow(page) {
   await click(page, 'view.sync');
@@ -89,7 +75,7 @@ test('two browsers take the same lead offline to invoices, then sync: one contra
   const pb = b.context.pages()[0] || await b.context.newPage();
   for (const p of [pa, pb]) {
     await openApp(p, server.url);
-    const s = await connect(p, email);
+    const s = await connectApp(p, email);
     assert.ok(s.leads.some(l => l.id === lead), 'the lead from the server is in the app');
     assert.equal(s.sync.error, '');
   }
@@ -148,7 +134,7 @@ test('two browsers take the same lead offline to invoices, then sync: one contra
   t.after(async () => { await c.context.close().catch(() => {}); });
   const pc = c.context.pages()[0] || await c.context.newPage();
   await openApp(pc, server.url);
-  await connect(pc, email);
+  await connectApp(pc, email);
   await syncNow(pc);
   await syncNow(pa);
   await syncNow(pb);

@@ -2,8 +2,8 @@
 // a tab title that says where the manager is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
-import { launch, openApp, waitFor, screenshot, click } from '../lib/browser.mjs';
+import { startServer, ownerEmail } from '../lib/server.mjs';
+import { launch, openApp, waitFor, screenshot, click, field, connectApp } from '../lib/browser.mjs';
 
 test('installable: the manifest and icons pass Chromium\'s check; the tab title follows the view and the lead', async (t) => {
   const server = await startServer();
@@ -44,9 +44,7 @@ test('installable: the manifest and icons pass Chromium\'s check; the tab title 
   await page.waitForFunction(() => document.title === 'Настройки — Atelier');
   await click(page, 'view.table');
   await waitFor(page, s => s.view === 'table', 'the leads');
-  await click(page, 'new.client_name');
-  await waitFor(page, x => x.want_text_input, 'the caret in the name');
-  await page.keyboard.type('Вера Орлова');
+  await field(page, 'new.client_name', 'Вера Орлова');
   await click(page, 'new.add');
   await waitFor(page, x => x.leads.some(l => l.client_name === 'Вера Орлова' || l.client === 'Вера Орлова'), 'the new lead');
   await click(page, 'row.0.client');
@@ -61,9 +59,7 @@ test('reload keeps the view, the open lead and the language; back and forward mo
   t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
   const page = context.pages()[0] || await context.newPage();
   await openApp(page, server.url);
-  await click(page, 'new.client_name');
-  await waitFor(page, x => x.want_text_input, 'the caret in the name');
-  await page.keyboard.type('Claire Dubois');
+  await field(page, 'new.client_name', 'Claire Dubois');
   await click(page, 'new.add');
   await waitFor(page, x => x.leads.length === 1, 'the new lead');
   await click(page, 'row.0.client');
@@ -89,4 +85,20 @@ test('reload keeps the view, the open lead and the language; back and forward mo
   // A link to a view opens it.
   await page.evaluate(() => { location.hash = '#pipeline'; });
   await waitFor(page, x => x.view === 'board', 'the pipeline from the address bar');
+});
+
+test('the loading screen shows the studio\'s name the app last knew', async (t) => {
+  const server = await startServer();
+  const { context } = await launch({ viewport: { width: 1280, height: 800 } });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const page = context.pages()[0] || await context.newPage();
+  await openApp(page, server.url);
+  const s = await connectApp(page, ownerEmail(server.db));
+  await waitFor(page, x => x.studio_name === 'Студия «Атлас»', 'the studio\'s details from the server', 30000);
+  await page.reload();
+  // Read before the app is up: the shell's own page.
+  const title = await page.evaluate(() => document.querySelector('#overlay .title').textContent);
+  assert.equal(title, 'Студия «Атлас»');
+  await page.waitForFunction(() => window.atelierReady, null, { timeout: 30000 });
+  assert.ok(s.sync.connected);
 });

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { root, artifacts } from './server.mjs';
+import { root, artifacts, OWNER_PASSWORD } from './server.mjs';
 
 const require = createRequire(join(root, 'tests', 'browser', 'package.json'));
 const { chromium } = require('playwright-core');
@@ -79,4 +79,22 @@ export async function settle(page, timeout = 5000) {
     if (now === last) return;
     last = now;
   }
+}
+
+// Types into one of the app's fields: a click, the caret, then the keys.
+export async function field(page, name, text) {
+  await click(page, name);
+  await waitFor(page, s => s.want_text_input, `the caret in ${name}`);
+  await page.keyboard.type(text);
+}
+
+// Connects the app to the studio's server as its owner (Sync, e-mail and
+// password) and waits for the first sync to bring the studio's leads.
+export async function connectApp(page, email) {
+  await click(page, 'view.sync');
+  await field(page, 'sync.email', email);
+  await field(page, 'sync.password', OWNER_PASSWORD);
+  await click(page, 'sync.connect');
+  return waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.length > 0,
+    'the app connected and the first sync done', 30000);
 }

@@ -21,7 +21,7 @@ export function freePort() {
   });
 }
 
-function ownerEmail(db) {
+export function ownerEmail(db) {
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, "SELECT email FROM users WHERE role = 'owner' AND password_hash != '' LIMIT 1"],
     { encoding: 'utf8' }).trim();
 }

@@ -15,6 +15,12 @@
     window.atelierShellError = message;
   }
 
+  // The studio's name, as the app last knew it, while the app loads.
+  try {
+    var studio = localStorage.getItem('atelier.studio');
+    if (studio) document.querySelector('#overlay .title').textContent = studio;
+  } catch (e) { /* storage refused: the generic title stays */ }
+
   var probe = document.createElement('canvas');
   if (!probe.getContext('webgl2')) {
     fail('Этому браузеру недоступен WebGL2, без него приложение не может рисовать. ' +
