@@ -188,6 +188,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["today"] = a.state.today_open ? a.state.today : nlohmann::json(nullptr);
     j["view"] = a.state.today_open ? "today" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;
+    j["connection"] = a.state.connection;
     j["note_text"] = a.state.note_text;
     j["task_title"] = a.state.task_title;
     j["task_date"] = a.state.task_date;

@@ -35,10 +35,7 @@ void header(app::Db& db, State& st, bool saving, bool storage_error) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", saving ? tr(T::Saving, st.lang) : tr(T::Saved, st.lang));
     ImGui::SameLine();
-    if (web::online()) ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s", tr(T::Online, st.lang));
-    else ImGui::TextColored(ImVec4(0.95f, 0.6f, 0.2f, 1), "%s", tr(T::Offline, st.lang));
-    anchor("status.network");
-    ImGui::SameLine();
+    // One connection state: the network and the studio's server together.
     sync_status(db, st);
     const float buttons_w = ImGui::CalcTextSize("RU FR EN").x + ImGui::GetStyle().FramePadding.x * 6 +
                             ImGui::GetStyle().ItemSpacing.x * 2;

@@ -97,6 +97,9 @@ struct State {
     std::string note_text, task_title;
     std::string task_date, task_time;  // as typed, in the browser's time zone
 
+    // The header's one connection state, as shown.
+    std::string connection;
+
     // "Why was it lost?": the lead, the reason chosen, the words typed.
     std::string lose_lead, lose_reason, lose_text, lose_error;
     bool lose_open = false;

@@ -31,16 +31,33 @@ void sync_status(app::Db& db, State& st) {
     std::string label;
     int64_t n = sc.pending(db);  // also refreshes what the header shows, once per change of the data
     const std::string& last = sc.last_sync(db);
+    const bool online = web::online();
+    ImVec4 colour(0.4f, 0.8f, 0.4f, 1);  // connected, everything sent
     if (!sc.connected_cached()) {
-        label = L3(st.lang, "Нет связи с сервером студии", "Non relié au serveur", "Not connected to the server");
+        // This browser's own copy: nothing to contradict, whatever the network.
+        label = L3(st.lang, "Локальная копия: не подключена к серверу студии", "Copie locale : non reliée au serveur du studio",
+                   "Local copy: not connected to the studio's server");
+        colour = ImVec4(0.95f, 0.6f, 0.2f, 1);
     } else {
-        if (n > 0) label = std::string(L3(st.lang, "Ждут синхронизации: ", "En attente de synchronisation : ", "Waiting to sync: ")) + std::to_string(n);
-        else label = L3(st.lang, "Всё синхронизировано", "Tout est synchronisé", "All synced");
+        label = online ? L3(st.lang, "В сети", "En ligne", "Online") : L3(st.lang, "Нет сети", "Hors ligne", "Offline");
+        if (n > 0) {
+            label += std::string(" · ") + L3(st.lang, "ждут синхронизации: ", "en attente : ", "waiting to sync: ") + std::to_string(n);
+            colour = ImVec4(0.95f, 0.6f, 0.2f, 1);
+        } else {
+            label += std::string(" · ") + L3(st.lang, "всё синхронизировано", "tout est synchronisé", "all synced");
+        }
         if (!last.empty()) label += std::string(" · ") + short_time(last);
         if (sc.busy()) label += " …";
-        if (!sc.error().empty()) label += " · !";
+        if (!sc.error().empty()) {
+            label += " · !";
+            colour = ImVec4(0.95f, 0.35f, 0.3f, 1);
+        }
+        if (!online) colour = ImVec4(0.95f, 0.6f, 0.2f, 1);
     }
+    st.connection = label;
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
     if (ImGui::SmallButton((label + "##sync_status").c_str())) st.sync_open = true;
+    ImGui::PopStyleColor();
     anchor("status.sync");
 }
 

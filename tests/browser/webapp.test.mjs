@@ -87,13 +87,19 @@ test('reload keeps the view, the open lead and the language; back and forward mo
   await waitFor(page, x => x.view === 'board', 'the pipeline from the address bar');
 });
 
-test('the loading screen shows the studio\'s name the app last knew', async (t) => {
+test('the header says one connection state; the loading screen shows the studio\'s name the app last knew', async (t) => {
   const server = await startServer();
   const { context } = await launch({ viewport: { width: 1280, height: 800 } });
   t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
   const page = context.pages()[0] || await context.newPage();
   await openApp(page, server.url);
+  // One connection state in the header: this browser's own copy, then the server's.
+  await waitFor(page, x => x.connection === 'Локальная копия: не подключена к серверу студии', 'the local copy said plainly');
   const s = await connectApp(page, ownerEmail(server.db));
+  await waitFor(page, x => /^В сети · всё синхронизировано · /.test(x.connection), 'online and synced');
+  await context.setOffline(true);
+  await waitFor(page, x => x.connection.startsWith('Нет сети · '), 'offline, said once');
+  await context.setOffline(false);
   await waitFor(page, x => x.studio_name === 'Студия «Атлас»', 'the studio\'s details from the server', 30000);
   await page.reload();
   // Read before the app is up: the shell's own page.
