@@ -205,27 +205,6 @@ const json& labels(Lang lang) {
 
 std::string fmt_money(int64_t minor, Currency c, Lang l) { return format(Money{minor, c}, l); }
 
-// "12,5" / "12.5": hours from hundredths, without trailing zeros.
-std::string fmt_hours(int64_t ch, Lang l) {
-    std::string s = std::to_string(ch / 100);
-    int64_t frac = ch % 100;
-    if (frac) {
-        std::string f = (frac < 10 ? "0" : "") + std::to_string(frac);
-        if (f.back() == '0') f.pop_back();
-        s += (l == Lang::en ? "." : ",") + f;
-    }
-    return s;
-}
-
-// "26.11.2026" (ru), "26/11/2026" (fr), "2026-11-26" (en) from "2026-11-26[T...]".
-std::string fmt_date(const std::string& iso, Lang l) {
-    if (iso.size() < 10) return iso;
-    std::string y = iso.substr(0, 4), m = iso.substr(5, 2), d = iso.substr(8, 2);
-    if (l == Lang::ru) return d + "." + m + "." + y;
-    if (l == Lang::fr) return d + "/" + m + "/" + y;
-    return y + "-" + m + "-" + d;
-}
-
 std::string name_in(const json& names, const char* group, const std::string& id, Lang l) {
     auto g = names.find(group);
     if (g == names.end()) return id;
@@ -276,7 +255,7 @@ void estimate_data(const json& est, Lang l, json& d) {
             {"service", name_in(names, "services", ln["service"].get<std::string>(), l)},
             {"role", name_in(names, "roles", ln["role"].get<std::string>(), l)},
             {"quantity", std::to_string(ln["quantity"].get<int64_t>())},
-            {"hours", fmt_hours(ln["centihours"].get<int64_t>(), l)},
+            {"hours", format_hours(ln["centihours"].get<int64_t>(), l)},
             {"rate", fmt_money(ln["rate"].get<int64_t>(), cur, l)},
             {"amount", fmt_money(ln["amount"].get<int64_t>(), cur, l)},
             {"overridden", ln.value("overridden", false)}});
@@ -303,8 +282,8 @@ void estimate_data(const json& est, Lang l, json& d) {
     for (const json& s : est["timeline"]) {
         json row = {{"name", name_in(names, "stages", s["stage"].get<std::string>(), l)}, {"days", std::to_string(s["days"].get<int64_t>())}};
         if (s.contains("start")) {
-            row["start"] = fmt_date(s["start"].get<std::string>(), l);
-            row["end"] = fmt_date(s["end"].get<std::string>(), l);
+            row["start"] = format_date(s["start"].get<std::string>(), l);
+            row["end"] = format_date(s["end"].get<std::string>(), l);
             end_date = row["end"].get<std::string>();
         }
         timeline.push_back(row);
@@ -398,8 +377,8 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         json number = !q.is_null(2) ? json(q.text(2)) : kind == "contract" ? labels(l)["draft_number"] : json(nullptr);
         doc = {{"number", number}, {"version", std::to_string(q.int64(3))},
                {"status", q.text(4)}, {"accepted", accepted}, {"accepted_by", q.text(5)},
-               {"accepted_at", accepted ? fmt_date(q.text(6), l) : ""}, {"date", fmt_date(q.text(7), l)},
-               {"acceptance", accepted ? acceptance_text(l, q.text(8), q.text(5), fmt_date(q.text(6), l), q.text(9)) : ""}};
+               {"accepted_at", accepted ? format_date(q.text(6), l) : ""}, {"date", format_date(q.text(7), l)},
+               {"acceptance", accepted ? acceptance_text(l, q.text(8), q.text(5), format_date(q.text(6), l), q.text(9)) : ""}};
     } else if (kind == "invoice") {
         Stmt q(db, "SELECT lead_id, number, currency, lines_json, tax_minor, total_minor,"
                    " issued_on, due_on, status, created_at, (SELECT body_json FROM estimates e JOIN proposals p ON p.estimate_id = e.id"
@@ -425,8 +404,8 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                        {"tax", mode == "no_vat" ? json(nullptr) : json(fmt_money(q.int64(4), cur, l))},
                        {"tax_label", mode == "no_vat" ? t["no_vat"].get<std::string>()
                                                       : t["vat_included"].get<std::string>() + " " + std::to_string(bp / 100) + " %"}};
-        doc = {{"number", q.is_null(1) ? labels(l)["draft_number"] : json(q.text(1))}, {"date", fmt_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
-               {"due_date", q.is_null(7) ? std::string() : fmt_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
+        doc = {{"number", q.is_null(1) ? labels(l)["draft_number"] : json(q.text(1))}, {"date", format_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
+               {"due_date", q.is_null(7) ? std::string() : format_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
     } else {
         throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
     }

@@ -158,6 +158,25 @@ int64_t div_round_half_away(int64_t a, int64_t b) {
     return q;
 }
 
+std::string format_hours(int64_t ch, Lang l) {
+    std::string s = (ch < 0 ? "-" : "") + std::to_string((ch < 0 ? -ch : ch) / 100);
+    int64_t frac = (ch < 0 ? -ch : ch) % 100;
+    if (frac) {
+        std::string f = (frac < 10 ? "0" : "") + std::to_string(frac);
+        if (f.back() == '0') f.pop_back();
+        s += (l == Lang::en ? "." : ",") + f;
+    }
+    return s;
+}
+
+std::string format_date(std::string_view iso, Lang l) {
+    if (iso.size() < 10) return std::string(iso);
+    std::string y(iso.substr(0, 4)), m(iso.substr(5, 2)), d(iso.substr(8, 2));
+    if (l == Lang::ru) return d + "." + m + "." + y;
+    if (l == Lang::fr) return d + "/" + m + "/" + y;
+    return y + "-" + m + "-" + d;
+}
+
 std::string format(const Money& m, Lang lang) {
     const CurrencyInfo& ci = info(m.currency);
     uint64_t mag = m.minor < 0 ? 0 - (uint64_t)m.minor : (uint64_t)m.minor;

@@ -49,6 +49,11 @@ int64_t mul_minor(int64_t a, int64_t b, const char* field = "amount");
 int64_t div_round_half_away(int64_t a, int64_t b);
 
 std::string format(const Money& m, Lang lang);
+// Hours from hundredths, without trailing zeros: "12,5" (ru, fr), "12.5" (en).
+std::string format_hours(int64_t centihours, Lang lang);
+// A date as each language writes it, from "2026-11-26[T...]": "26.11.2026"
+// (ru), "26/11/2026" (fr), "2026-11-26" (en).
+std::string format_date(std::string_view iso, Lang lang);
 
 // Parses an amount written by a person in `lang` conventions:
 //   ru/fr: "1 234 567,89", "1234567,89 ₽", "-12,5", "1 234 €"

@@ -189,6 +189,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["view"] = a.state.today_open ? "today" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;
     j["connection"] = a.state.connection;
+    j["help"] = a.state.help_open;
     j["note_text"] = a.state.note_text;
     j["task_title"] = a.state.task_title;
     j["task_date"] = a.state.task_date;

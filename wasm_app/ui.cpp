@@ -415,6 +415,42 @@ void lost_dialog(app::Db& db, State& st) {
     ImGui::EndPopup();
 }
 
+// "?": the keyboard shortcuts, in the interface's language.
+void shortcuts_help(State& st) {
+    const std::string popup = std::string(L3(st.lang, "Клавиши", "Raccourcis clavier", "Keyboard shortcuts")) + "###help";
+    if (st.help_open && !ImGui::IsPopupOpen(popup.c_str())) ImGui::OpenPopup(popup.c_str());
+    if (!ImGui::BeginPopupModal(popup.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize)) {
+        st.help_open = false;
+        return;
+    }
+    static const struct { const char* keys; const char* ru; const char* fr; const char* en; } rows[] = {
+        {"N", "новая заявка", "nouvelle demande", "new lead"},
+        {"/", "поиск по заявкам", "rechercher une demande", "search the leads"},
+        {"Esc", "закрыть карточку или окно", "fermer la fiche ou la fenêtre", "close the card or the dialog"},
+        {"Ctrl+Enter", "следующий шаг заявки", "étape suivante de la demande", "the lead's next step"},
+        {"Ctrl+S", "сохранить черновик брифа", "enregistrer le brouillon du brief", "save the brief draft"},
+        {"Ctrl+Z", "отменить последнее изменение", "annuler la dernière modification", "undo the last change"},
+        {"?", "эта подсказка", "cette aide", "this help"},
+    };
+    if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_SizingFixedFit)) {
+        for (const auto& r : rows) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(r.keys);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(L3(st.lang, r.ru, r.fr, r.en));
+        }
+        ImGui::EndTable();
+    }
+    anchor("help.keys");
+    if (ImGui::Button(L3(st.lang, "Закрыть", "Fermer", "Close")) || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+        st.help_open = false;
+        ImGui::CloseCurrentPopup();
+    }
+    anchor("help.close");
+    ImGui::EndPopup();
+}
+
 void pipeline_board(app::Db& db, State& st) {
     const auto& rows = db.leads();
     update_board(rows, st, db.generation());
@@ -582,8 +618,13 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     anchors().clear();
     // Shortcuts while no text field is being edited: "/" search, "n" new lead,
     // Escape closes the lead card.
-    if (!ImGui::GetIO().WantTextInput) {
-        if (ImGui::IsKeyPressed(ImGuiKey_Slash, false)) st.focus_search = true;
+    if (!ImGui::GetIO().WantTextInput && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+        // "?" (whatever the keyboard layout puts it on) lists the shortcuts.
+        const ImGuiIO& io = ImGui::GetIO();
+        bool question = false;
+        for (ImWchar c : io.InputQueueCharacters) question = question || c == '?';
+        if (question || (io.KeyShift && ImGui::IsKeyPressed(ImGuiKey_Slash, false))) st.help_open = true;
+        else if (ImGui::IsKeyPressed(ImGuiKey_Slash, false)) st.focus_search = true;
         if (ImGui::IsKeyPressed(ImGuiKey_N, false)) st.focus_new = true;
         if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) { st.selected.clear(); st.editing_brief = false; }
         if (ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_Z) && db.can_undo()) st.undo_requested = true;
@@ -628,6 +669,7 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     follow_route(st);
     page_title(db, st);
     lost_dialog(db, st);
+    shortcuts_help(st);
     if (st.today_open) {
         today_view(db, st);
         ImGui::End();

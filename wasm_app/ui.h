@@ -97,6 +97,8 @@ struct State {
     std::string note_text, task_title;
     std::string task_date, task_time;  // as typed, in the browser's time zone
 
+    bool help_open = false;  // "?": the keyboard shortcuts
+
     // The header's one connection state, as shown.
     std::string connection;
 
@@ -135,9 +137,6 @@ std::string human_time(const std::string& iso, atelier::Lang l);
 // A UTC time (ISO 8601) in the browser's time zone, written as
 // "YYYY-MM-DDTHH:MM:SSZ"; and back.
 std::string local_time(const std::string& iso);
-// A date (YYYY-MM-DD) as the interface's language writes it: 15.12.2026,
-// 15/12/2026, 2026-12-15.
-std::string show_date(const std::string& ymd, atelier::Lang l);
 std::string utc_of_local(const std::string& local);
 void anchor(const std::string& name);
 

@@ -414,8 +414,7 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(name_of(names, "roles", ln["role"], st.lang).c_str());
             ImGui::TableNextColumn();
-            int64_t ch = ln["centihours"];
-            ImGui::Text("%lld.%02lld", (long long)(ch / 100), (long long)(ch % 100));
+            ImGui::TextUnformatted(atelier::format_hours(ln["centihours"].get<int64_t>(), st.lang).c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(money(ln["rate"]).c_str());
             ImGui::TableNextColumn();
@@ -471,7 +470,7 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
             ImGui::TableNextColumn();
             ImGui::TextDisabled("%s", name_of(names, "roles", role, st.lang).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextDisabled("%lld.%02lld %s", (long long)(r.first / 100), (long long)(r.first % 100), L3(st.lang, "ч", "h", "h"));
+            ImGui::TextDisabled("%s %s", atelier::format_hours(r.first, st.lang).c_str(), L3(st.lang, "ч", "h", "h"));
             ImGui::TableNextColumn();
             ImGui::TextDisabled("%s", money(r.second).c_str());
         }
@@ -529,7 +528,7 @@ void project_section(app::Db& db, State& st, const app::LeadCard& c) {
         std::string line = text_in(s.value("name", json()), st.lang);
         if (line.empty()) line = id;
         if (done) line += ", " + human_time(s["done_at"].get<std::string>(), st.lang);
-        else if (!s.value("end", "").empty()) line += std::string(L3(st.lang, ", до ", ", jusqu'au ", ", until ")) + show_date(s.value("end", ""), st.lang);
+        else if (!s.value("end", "").empty()) line += std::string(L3(st.lang, ", до ", ", jusqu'au ", ", until ")) + atelier::format_date(s.value("end", ""), st.lang);
         for (const json& p : s["payments"]) {
             line += std::string("  → ") + L3(st.lang, "счёт ", "facture ", "invoice ") + std::to_string(p.value("percent", 0)) + " %";
             if (cur) line += " (" + atelier::format(atelier::Money{p.value("amount_minor", (int64_t)0), *cur}, st.lang) + ")";

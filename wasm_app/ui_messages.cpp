@@ -59,12 +59,6 @@ std::string human_time(const std::string& iso, Lang l) {
     return date + ", " + hm;
 }
 
-std::string show_date(const std::string& ymd, Lang l) {
-    if (ymd.size() != 10 || l == Lang::en) return ymd;
-    const char sep = l == Lang::ru ? '.' : '/';
-    return ymd.substr(8, 2) + sep + ymd.substr(5, 2) + sep + ymd.substr(0, 4);
-}
-
 namespace {
 
 // A date as the manager types it: 2026-12-15, 15.12.2026, 15/12/2026 or
@@ -104,7 +98,7 @@ std::string parse_clock(const std::string& t) {
 void set_task_when(State& st, int days) {
     const std::string local = local_time(atelier::now_iso());
     const std::string day = atelier::automation::add_seconds(local.substr(0, 10) + "T12:00:00Z", (int64_t)days * 86400).substr(0, 10);
-    st.task_date = show_date(day, st.lang);
+    st.task_date = atelier::format_date(day, st.lang);
     st.task_time = "09:00";
     if (days == 0 && local.substr(11, 5) >= "08:00") st.task_time = atelier::automation::add_seconds(local.substr(0, 13) + ":00:00Z", 3600).substr(11, 5);
     if (days == 0 && st.task_time == "00:00") st.task_time = "23:59";
@@ -317,7 +311,7 @@ void note_and_task(app::Db& db, State& st, const app::LeadCard& c) {
         const std::string date = parse_date(st.task_date, local_time(now).substr(0, 4)), clock = parse_clock(st.task_time);
         if (date.empty())
             st.error = std::string(L3(st.lang, "Задача: дата: ожидается дата вида ", "Tâche : date : une date attendue, par exemple ",
-                                      "Task: date: expected a date such as ")) + show_date(local_time(now).substr(0, 10), st.lang);
+                                      "Task: date: expected a date such as ")) + atelier::format_date(local_time(now).substr(0, 10), st.lang);
         else if (clock.empty())
             st.error = L3(st.lang, "Задача: время: ожидается время вида 09:30", "Tâche : heure : une heure attendue, par exemple 09:30",
                           "Task: time: expected a time such as 09:30");
@@ -618,7 +612,7 @@ void today_view(app::Db& db, State& st) {
         const std::string since = w.value("since", "");
         const std::string line = w.value("client", "") + " — " + action_label(w.value("action", ""), st.lang) + ", " +
                                  std::string(L3(st.lang, "ждёт с ", "attend depuis ", "waiting since ")) +
-                                 (since.size() == 10 ? show_date(since, st.lang) : human_time(since, st.lang));
+                                 (since.size() == 10 ? atelier::format_date(since, st.lang) : human_time(since, st.lang));
         if (ImGui::Selectable(line.c_str())) {
             st.selected = w["id"].get<std::string>();
             st.today_open = false;

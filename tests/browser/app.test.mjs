@@ -363,7 +363,7 @@ test('undo (Ctrl+Z or the button) takes back the last changes, one at a time', a
   await screenshot(page, 'app-undo');
 });
 
-test('shortcuts work whatever was clicked last: "n" and "/" after a click in the lead card', async (t) => {
+test('shortcuts work whatever was clicked last: "n", "/" and "?" after a click in the lead card', async (t) => {
   const { page } = await browser(t);
   await openApp(page, server.url);
   await field(page, 'new.client_name', 'Клавиши');
@@ -383,4 +383,12 @@ test('shortcuts work whatever was clicked last: "n" and "/" after a click in the
   await waitFor(page, st => st.want_text_input, '"/": the caret in the search');
   await page.keyboard.type('Клав');
   await waitFor(page, st => st.view_count === 1, 'the search typed after "/" keeps one lead');
+  // "?" lists the shortcuts; Esc closes the list.
+  await click(page, 'card.title');
+  await waitFor(page, st => !st.want_text_input, 'no caret');
+  await page.keyboard.press('Shift+Slash');
+  await waitFor(page, st => st.help && st.anchors['help.keys'], 'the shortcuts listed');
+  await screenshot(page, 'app-shortcuts');
+  await page.keyboard.press('Escape');
+  await waitFor(page, st => !st.help && !st.anchors['help.keys'], 'the list closed');
 });

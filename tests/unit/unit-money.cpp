@@ -30,6 +30,18 @@ TEST_CASE("money: format per language") {
     }
 }
 
+TEST_CASE("money: hours and dates as each language writes them") {
+    CHECK(format_hours(600, Lang::ru) == "6");
+    CHECK(format_hours(650, Lang::fr) == "6,5");
+    CHECK(format_hours(625, Lang::en) == "6.25");
+    CHECK(format_hours(5, Lang::ru) == "0,05");
+    CHECK(format_hours(-150, Lang::ru) == "-1,5");
+    CHECK(format_date("2026-12-15", Lang::ru) == "15.12.2026");
+    CHECK(format_date("2026-12-15T10:30:00Z", Lang::fr) == "15/12/2026");
+    CHECK(format_date("2026-12-15", Lang::en) == "2026-12-15");
+    CHECK(format_date("bad", Lang::ru) == "bad");
+}
+
 TEST_CASE("money: parse what people type") {
     SUBCASE("ru and fr") {
         CHECK(parse_money("1 234 567,89", Currency::RUB, Lang::ru).minor == 123456789);
