@@ -415,6 +415,20 @@ void lost_dialog(app::Db& db, State& st) {
     ImGui::EndPopup();
 }
 
+// Why a lead cannot move from one stage to another, said in the
+// interface's language; "" when it can.
+std::string move_refusal(const std::string& from, const std::string& to, Lang l) {
+    if (from.empty()) return "";
+    if (to == "won" && from != "invoiced")
+        return L3(l, "Сделка выигрывается после подписания договора и выставления счёта.",
+                  "Une affaire est gagnée une fois le contrat signé et facturé.",
+                  "A lead is won once its contract is signed and invoiced.");
+    if (to != "won" && !atelier::stage_allowed(from, to))
+        return std::string(L3(l, "Заявку нельзя перевести из «", "La demande ne peut pas passer de « ", "A lead cannot move from \"")) +
+               stage_name(from, l) + L3(l, "» в «", " » à « ", "\" to \"") + stage_name(to, l) + L3(l, "».", " ».", "\".");
+    return "";
+}
+
 // "?": the keyboard shortcuts, in the interface's language.
 void shortcuts_help(State& st) {
     const std::string popup = std::string(L3(st.lang, "Клавиши", "Raccourcis clavier", "Keyboard shortcuts")) + "###help";
@@ -501,8 +515,16 @@ void pipeline_board(app::Db& db, State& st) {
             if (const ImGuiPayload* p = ImGui::AcceptDragDropPayload("LEAD")) {
                 std::string id((const char*)p->Data);
                 const std::string to = all[k];
-                if (to == "lost") {
+                std::string from;
+                for (const app::LeadRow& r : rows)
+                    if (r.id == id) from = r.stage;
+                if (from == to) {
+                    // Dropped back where it was: nothing to do.
+                } else if (to == "lost") {
                     ask_lost_reason(st, id);  // closing as lost takes a reason
+                } else if (std::string why = move_refusal(from, to, st.lang); !why.empty()) {
+                    st.error = why;
+                    st.notice.clear();
                 } else {
                     st.error = db.act([&](sqlite3* d) { atelier::conveyor::move(d, id, to, "", db.actor(), atelier::now_iso()); });
                     st.notice.clear();

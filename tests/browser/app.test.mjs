@@ -190,7 +190,7 @@ test('pipeline board: counts and sums per stage; a card dragged to the next stag
   };
   await drag('won');
   s = await waitFor(page, st => st.error !== '', 'the refusal');
-  assert.match(s.error, /the lead is at 'new': a lead is won once its contract is signed and invoiced/);
+  assert.equal(s.error, 'Сделка выигрывается после подписания договора и выставления счёта.', 'said in Russian');
   assert.equal(s.leads.find(l => l.id === id).stage, 'new');
   await screenshot(page, 'app-board-refused');
   await drag('brief_sent');
