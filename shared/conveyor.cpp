@@ -296,6 +296,62 @@ Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view s
     return o;
 }
 
+Outcome edit_contacts(sqlite3* db, std::string_view lead_id, const json& changes, const Actor& by, std::string_view at) {
+    check_actor(by, "contacts");
+    check_at(at, "contacts");
+    if (!changes.is_object()) throw Error("contacts: expected an object of client_name, company, email, phone");
+    Savepoint sp(db, "atelier_conveyor");
+    Stmt q(db, "SELECT c.id, c.name, coalesce(c.company, ''), coalesce(c.email, ''), coalesce(c.phone, ''), l.lang, l.currency"
+               " FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    q.bind(1, lead_id);
+    if (!q.step()) throw not_found("contacts: lead_id", "lead", std::string(lead_id));
+    const std::string client = q.text(0);
+    NewLead now;
+    now.client_name = q.text(1);
+    now.company = q.text(2);
+    now.email = q.text(3);
+    now.phone = q.text(4);
+    now.lang = q.text(5);
+    now.currency = q.text(6);
+    const NewLead before = now;
+    for (const auto& [k, v] : changes.items()) {
+        std::string* dst = k == "client_name" ? &now.client_name : k == "company" ? &now.company : k == "email" ? &now.email
+                         : k == "phone" ? &now.phone : nullptr;
+        if (!dst) throw Error("contacts: " + k + ": unknown field, expected client_name, company, email or phone");
+        if (!v.is_string()) throw Error("contacts: " + k + ": expected text");
+        std::string t = v.get<std::string>();
+        t.erase(0, t.find_first_not_of(" \t"));
+        t.erase(t.find_last_not_of(" \t") + 1);
+        *dst = t;
+    }
+    auto problems = lead_problems(now);
+    if (!problems.empty()) {
+        std::string msg = "contacts: ";
+        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+        throw Error(msg);
+    }
+    json payload = json::object();
+    auto diff = [&](const char* name, const std::string& a, const std::string& b) {
+        if (a != b) payload[name] = {{"from", a}, {"to", b}};
+    };
+    diff("client_name", before.client_name, now.client_name);
+    diff("company", before.company, now.company);
+    diff("email", before.email, now.email);
+    diff("phone", before.phone, now.phone);
+    Outcome o;
+    o.kind = "contacts_changed";
+    o.lead_id = std::string(lead_id);
+    o.stage_from = o.stage_to = stage_of(db, lead_id, "contacts");
+    if (payload.empty()) return o;  // nothing changed
+    Stmt up(db, "UPDATE clients SET name = ?2, company = ?3, email = ?4, phone = ?5 WHERE id = ?1");
+    up.bind(1, client).bind(2, now.client_name).bind(3, now.company).bind(4, now.email).bind(5, now.phone).step();
+    Stmt ul(db, "UPDATE leads SET updated_at = ?2 WHERE id = ?1");
+    ul.bind(1, lead_id).bind(2, at).step();
+    o = finish(db, lead_id, "contacts_changed", by, at, o.stage_from, {{"fields", payload}}, json::object());
+    sp.commit();
+    return o;
+}
+
 Outcome issue(sqlite3* db, std::string_view invoice_id, const Actor& by, std::string_view at, std::string_view issued_on,
               int due_days) {
     check_actor(by, "invoice");

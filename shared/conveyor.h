@@ -29,6 +29,7 @@
 //   move         any other legal stage move                        stage_moved
 //   set_owner    the lead's owner                                  owner_changed
 //   note         a note the manager writes on the lead              note_added
+//   edit_contacts  the client's name, company, e-mail, phone        contacts_changed
 //
 // The single steps they use are in workflow.h; hosts do not call those.
 #pragma once
@@ -107,6 +108,10 @@ Outcome set_owner(sqlite3* db, std::string_view lead_id, std::string_view owner_
 // invoices of the payment schedule due at its end are issued, due
 // kInvoiceDueDays working days later. Each stage completes once.
 Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view stage, const Actor& by, std::string_view at);
+// The client's contacts corrected: {"client_name", "company", "email",
+// "phone"} (any of them), checked as a new lead's are. The event keeps what
+// changed, from and to; nothing changed, no event.
+Outcome edit_contacts(sqlite3* db, std::string_view lead_id, const nlohmann::json& changes, const Actor& by, std::string_view at);
 // A note in the lead's journal ("called, she wants the shop in March").
 Outcome note(sqlite3* db, std::string_view lead_id, std::string_view text, const Actor& by, std::string_view at);
 

@@ -93,7 +93,7 @@ Intake intake_from_fields(const json& j) {
     return in;
 }
 
-static std::vector<std::string> validate(const NewLead& l) {
+std::vector<std::string> lead_problems(const NewLead& l) {
     std::vector<std::string> p;
     auto blank = [](const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; };
     if (blank(l.client_name)) p.push_back("client_name: required");
@@ -140,7 +140,7 @@ std::string ensure_studio(sqlite3* db, std::string_view at) {
 
 std::string create_lead(sqlite3* db, const NewLead& l, std::string_view actor, std::string_view at,
                         std::string_view id) {
-    auto problems = validate(l);
+    auto problems = lead_problems(l);
     if (!is_iso_time(at)) problems.push_back("at: expected an ISO 8601 UTC time");
     if (actor.empty()) problems.push_back("actor: required");
     if (!problems.empty()) {

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,10 @@ struct Intake {
 // `fields`: a JSON object (a JSON post, or form fields as strings). Throws
 // Error("lead: <field>: <problem>") naming every bad field.
 Intake intake_from_fields(const nlohmann::json& fields);
+
+// What is wrong with a lead's fields, one "<field>: <problem>" each; empty
+// when it can be stored.
+std::vector<std::string> lead_problems(const NewLead& lead);
 
 // The id of the studio, creating a default one on an empty database.
 std::string ensure_studio(sqlite3* db, std::string_view at);

@@ -493,6 +493,12 @@ void fn_stage_complete(sqlite3_context* ctx, const Args& a) {
     result_json(ctx, o.json().dump());
 }
 
+void fn_lead_contacts(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::conveyor::edit_contacts(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), parse_json_arg(a, 1, "changes_json"), actor_arg(a, 2),
+                                              at_arg(a, 3));
+    result_json(ctx, o.json().dump());
+}
+
 void fn_waiting(sqlite3_context* ctx, const Args& a) {
     result_json(ctx, atelier::waiting_on_manager(sqlite3_context_db_handle(ctx), a.text_or(1, "today", atelier::now_iso().substr(0, 10)),
                                                  a.text_or(0, "owner_id", "")).dump());
@@ -562,6 +568,7 @@ const FunctionDef kFunctions[] = {
     {"atelier_link_view", 1, 2, WRITES, guarded<fn_link_view>},
     {"atelier_lead_note", 3, 4, WRITES, guarded<fn_lead_note>},
     {"atelier_stage_complete", 3, 4, WRITES, guarded<fn_stage_complete>},
+    {"atelier_lead_contacts", 3, 4, WRITES, guarded<fn_lead_contacts>},
     {"atelier_waiting", 0, 2, SQLITE_UTF8, guarded<fn_waiting>},
     {"atelier_sync_apply", 1, 1, WRITES, guarded<fn_sync_apply>},
     {"atelier_sync_export", 1, 2, WRITES, guarded<fn_sync_export>},
@@ -581,7 +588,7 @@ const char* const atelier_function_names[] = {
     "atelier_sync_digest", "atelier_sync_device", "atelier_lead_won", "atelier_lead_lost", "atelier_lead_owner",
     "atelier_lead_view", "atelier_next_action", "atelier_rules_tick", "atelier_rule_set", "atelier_rules",
     "atelier_rule_preview", "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done", "atelier_tasks",
-    "atelier_link_view", "atelier_lead_note", "atelier_stage_complete", "atelier_waiting", nullptr};
+    "atelier_link_view", "atelier_lead_note", "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

@@ -190,6 +190,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["notice"] = a.state.notice;
     j["connection"] = a.state.connection;
     j["help"] = a.state.help_open;
+    j["contacts_for"] = a.state.contacts_for;
+    j["contact_email"] = a.state.contact_email;
     j["note_text"] = a.state.note_text;
     j["task_title"] = a.state.task_title;
     j["task_date"] = a.state.task_date;

@@ -558,6 +558,7 @@ static std::string action_name(const std::string& code, Lang l) {
         {"send", "отправка клиенту", "envoi au client", "sending to the client"},
         {"rule", "правило уведомлений", "règle de notification", "notification rule"},
         {"template", "шаблон", "modèle", "template"},
+        {"contacts", "изменение контактов", "coordonnées modifiées", "contacts changed"},
     };
     for (const auto& n : names)
         if (code == n.code) return L3(l, n.ru, n.fr, n.en);

@@ -98,6 +98,8 @@ struct State {
     std::string task_date, task_time;  // as typed, in the browser's time zone
 
     bool help_open = false;  // "?": the keyboard shortcuts
+    // The client's contacts being corrected in the card (the lead's id, the fields as typed).
+    std::string contacts_for, contact_name, contact_company, contact_email, contact_phone;
 
     // The header's one connection state, as shown.
     std::string connection;

@@ -506,6 +506,51 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
 
 }  // namespace
 
+// The client's name, company, e-mail and phone, corrected in place.
+// The core's refusal of a contact, said in the interface's language.
+static std::string contacts_error(const std::string& err, Lang l) {
+    if (err.empty()) return err;
+    std::string out;
+    auto add = [&](const char* s) { out += (out.empty() ? "" : " ") + std::string(s); };
+    if (err.find("client_name: required") != std::string::npos)
+        add(L3(l, "Укажите имя клиента.", "Indiquez le nom du client.", "Give the client's name."));
+    if (err.find("email: ") != std::string::npos)
+        add(L3(l, "E-mail: это не адрес электронной почты.", "E-mail : ce n'est pas une adresse e-mail.", "E-mail: this is not an e-mail address."));
+    if (err.find("phone: ") != std::string::npos)
+        add(L3(l, "Телефон: это не номер телефона.", "Téléphone : ce n'est pas un numéro de téléphone.", "Phone: this is not a phone number."));
+    if (err.find("at most") != std::string::npos)
+        add(L3(l, "Слишком длинное значение.", "Valeur trop longue.", "A value is too long."));
+    return out.empty() ? err : out;
+}
+
+static void contacts_form(app::Db& db, State& st, const app::LeadCard& c) {
+    const float w = ImGui::GetFontSize() * 16;
+    auto row = [&](const char* label, std::string* value, const char* name) {
+        ImGui::SetNextItemWidth(w);
+        ImGui::InputText(label, value);
+        anchor(std::string("card.contact.") + name);
+    };
+    row(L3(st.lang, "Клиент", "Client", "Client"), &st.contact_name, "client_name");
+    row(L3(st.lang, "Компания", "Société", "Company"), &st.contact_company, "company");
+    row("E-mail", &st.contact_email, "email");
+    row(L3(st.lang, "Телефон", "Téléphone", "Phone"), &st.contact_phone, "phone");
+    if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
+        const json changes = {{"client_name", st.contact_name}, {"company", st.contact_company}, {"email", st.contact_email},
+                              {"phone", st.contact_phone}};
+        std::string err = db.act([&](sqlite3* x) { atelier::conveyor::edit_contacts(x, c.id, changes, db.actor(), atelier::now_iso()); },
+                                 "contacts");
+        st.error = contacts_error(err, st.lang);
+        if (err.empty()) st.contacts_for.clear();
+    }
+    anchor("card.contact_save");
+    ImGui::SameLine();
+    if (ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel"))) {
+        st.contacts_for.clear();
+        st.error.clear();
+    }
+    anchor("card.contact_cancel");
+}
+
 // The signed project's stages: done (when), or a button that says so; the
 // payments due at a stage's end are issued when it is done.
 void project_section(app::Db& db, State& st, const app::LeadCard& c) {
@@ -559,8 +604,31 @@ void lead_card(app::Db& db, State& st) {
         st.selected.clear();
         return;
     }
-    if (!c->company.empty()) ImGui::TextUnformatted(c->company.c_str());
-    if (!c->email.empty() || !c->phone.empty()) ImGui::TextDisabled("%s  %s", c->email.c_str(), c->phone.c_str());
+    if (st.contacts_for == c->id) {
+        contacts_form(db, st, *c);
+    } else {
+        if (!c->company.empty()) ImGui::TextUnformatted(c->company.c_str());
+        if (!c->email.empty() || !c->phone.empty()) {
+            ImGui::TextDisabled("%s  %s", c->email.c_str(), c->phone.c_str());
+            ImGui::SameLine();
+        }
+        if (ImGui::SmallButton(L3(st.lang, "Изменить контакты", "Modifier les coordonnées", "Edit contacts"))) {
+            st.contacts_for = c->id;
+            st.contact_name = c->client;
+            st.contact_company = c->company;
+            st.contact_email = c->email;
+            st.contact_phone = c->phone;
+        }
+        anchor("card.edit_contacts");
+    }
+    // What the client wrote in the site form, and where it came from.
+    const std::string message = c->view.value("message", "");
+    if (!message.empty()) ImGui::TextWrapped("%s «%s»", L3(st.lang, "Сообщение с сайта:", "Message du site :", "Message from the site:"), message.c_str());
+    if (c->view.contains("utm") && c->view["utm"].is_object() && !c->view["utm"].empty()) {
+        std::string tags;
+        for (const auto& [k, v] : c->view["utm"].items()) tags += (tags.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+        ImGui::TextDisabled("%s %s", L3(st.lang, "Источник:", "Provenance :", "Came from:"), tags.c_str());
+    }
     if (auto cur = atelier::currency_from_code(c->currency); cur && c->amount_minor)
         ImGui::Text("%s", atelier::format(atelier::Money{c->amount_minor, *cur}, st.lang).c_str());
     ImGui::Separator();

@@ -140,6 +140,8 @@ const char* event_label(const std::string& kind, const json& p, Lang l) {
     if (kind == "task_done") return L3(l, "Задача выполнена", "Tâche faite", "Task done");
     if (kind == "brief_revised") return L3(l, "Бриф изменён после расчёта", "Brief modifié après le chiffrage", "Brief changed after the estimate");
     if (kind == "note_added") return L3(l, "Заметка", "Note", "Note");
+    if (kind == "contacts_changed") return L3(l, "Контакты клиента изменены", "Coordonnées du client modifiées", "Client's contacts changed");
+    if (kind == "stage_completed") return L3(l, "Этап проекта завершён", "Étape du projet terminée", "Project stage completed");
     return L3(l, "Событие", "Événement", "Event");
 }
 

@@ -392,3 +392,29 @@ test('shortcuts work whatever was clicked last: "n", "/" and "?" after a click i
   await page.keyboard.press('Escape');
   await waitFor(page, st => !st.help && !st.anchors['help.keys'], 'the list closed');
 });
+
+test('the client\'s contacts are corrected in the card: a wrong e-mail is refused in Russian, a right one kept and journaled', async (t) => {
+  const { page } = await browser(t);
+  await openApp(page, server.url);
+  await field(page, 'new.client_name', 'Контакты Тест');
+  await page.keyboard.press('Enter');
+  let s = await waitFor(page, st => st.selected && st.anchors['card.edit_contacts'], 'the card');
+  const id = s.selected;
+  await click(page, 'card.edit_contacts');
+  await waitFor(page, st => st.contacts_for === id && st.anchors['card.contact.email'], 'the contacts form');
+  await field(page, 'card.contact.email', 'ivan@');
+  await waitFor(page, st => st.contact_email === 'ivan@', 'the e-mail typed');
+  await click(page, 'card.contact_save');
+  s = await waitFor(page, st => st.error, 'the refusal');
+  assert.equal(s.error, 'E-mail: это не адрес электронной почты.');
+  assert.equal(s.card.view.email, '');
+  await click(page, 'card.contact.email');
+  await waitFor(page, st => st.want_text_input, 'the caret in the e-mail');
+  await page.keyboard.type('example.ru');
+  await waitFor(page, st => st.contact_email === 'ivan@example.ru', 'the e-mail corrected');
+  await click(page, 'card.contact_save');
+  s = await waitFor(page, st => !st.contacts_for && st.card.view.email === 'ivan@example.ru', 'the e-mail kept');
+  assert.equal(s.error, '');
+  assert.ok(s.card.view.events.some(e => e.kind === 'contacts_changed' && e.payload.fields.email.to === 'ivan@example.ru'), 'in the journal');
+  await screenshot(page, 'app-contacts');
+});

@@ -194,3 +194,19 @@ test('the conveyor through the API, with errors naming the field', async () => {
   const outbox = await (await api('/api/outbox')).json();
   assert.ok(outbox.some(n => n.lead_id === id && n.rule === 'brief_link'));
 });
+
+test('the client\'s contacts are corrected through the API; a bad e-mail is refused, naming the field, and changes nothing', async () => {
+  const api = server.api;
+  // The address the client mistyped in the site form, corrected by the manager.
+  const made = await (await api('/api/leads', { method: 'POST', body: { client_name: 'Claire Dubois', email: 'claire@exemple.fr', lang: 'fr', currency: 'EUR' } })).json();
+  let r = await api(`/api/leads/${made.id}/contacts`, { method: 'PUT', body: { email: 'claire@' } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /contacts: email: "claire@" is not an e-mail address/);
+  r = await api(`/api/leads/${made.id}/contacts`, { method: 'PUT', body: { email: 'claire.dubois@eclair.fr', company: 'Éclair Pâtisserie' } });
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).kind, 'contacts_changed');
+  const lead = await (await api(`/api/leads/${made.id}`)).json();
+  assert.equal(lead.email, 'claire.dubois@eclair.fr');
+  assert.equal(lead.company, 'Éclair Pâtisserie');
+  assert.ok(lead.events.some(e => e.kind === 'contacts_changed' && e.payload.fields.email.to === 'claire.dubois@eclair.fr'));
+});

@@ -37,7 +37,7 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_rules_tick", "atelier_rule_set", "atelier_rules", "atelier_rule_preview",
                                  "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done",
                                  "atelier_tasks", "atelier_link_view", "atelier_lead_note",
-                                 "atelier_stage_complete", "atelier_waiting"})
+                                 "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts"})
 
     def test_money_with_parameters(self):
         con = connect()

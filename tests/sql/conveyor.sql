@@ -40,3 +40,7 @@ SELECT atelier_lead_lost('L3', 'bored', '', 'sql');
 SELECT atelier_lead_lost('L3', 'other', '', 'sql');
 SELECT json_extract(atelier_lead_lost('L3', 'postponed', 'printemps 2027', 'sql', '2026-11-24T09:00:00Z'), '$.stage.to');
 SELECT lost_reason FROM leads WHERE id = 'L3';
+-- The client's contacts corrected: checked, journaled.
+SELECT atelier_lead_contacts('L3', '{"email":"marc@"}', 'sql');
+SELECT json_extract(atelier_lead_contacts('L3', '{"email":"marc@exemple.fr","phone":"+33 6 12 34 56 78"}', 'sql', '2026-11-25T09:00:00Z'), '$.kind');
+SELECT c.email, c.phone FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = 'L3';

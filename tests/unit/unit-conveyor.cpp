@@ -334,3 +334,25 @@ TEST_CASE("conveyor: each payment of the schedule is issued when its condition i
     CHECK(shown == "research; design done 40% issued; development done; content; launch done 30% issued");
     CHECK(project["stages"][1]["name"]["ru"] == "Дизайн");
 }
+
+TEST_CASE("conveyor: the client's contacts are corrected, checked like a new lead's, and journaled") {
+    Lead f;
+    Outcome o = conveyor::edit_contacts(f.t.db, f.id, json{{"email", " ivan.smirnov@example.ru "}, {"phone", "+7 903 123-45-67"}}, anna,
+                                        "2026-11-24T09:00:00Z");
+    CHECK(o.kind == "contacts_changed");
+    CHECK_FALSE(o.event_id.empty());
+    json view = lead_view(f.t.db, f.id, "2026-11-24");
+    CHECK(view["email"] == "ivan.smirnov@example.ru");
+    CHECK(view["phone"] == "+7 903 123-45-67");
+    CHECK(f.t.text("SELECT json_extract(payload_json, '$.fields.email.from') || ' → ' || json_extract(payload_json, '$.fields.email.to')"
+                   " FROM events WHERE kind = 'contacts_changed'") == "ivan@example.ru → ivan.smirnov@example.ru");
+    // Bad input names the field and changes nothing.
+    CHECK_THROWS_WITH(conveyor::edit_contacts(f.t.db, f.id, json{{"email", "ivan@"}, {"client_name", " "}}, anna, "2026-11-24T09:05:00Z"),
+                      "atelier: contacts: client_name: required; email: \"ivan@\" is not an e-mail address");
+    CHECK_THROWS_WITH(conveyor::edit_contacts(f.t.db, f.id, json{{"iban", "FR76"}}, anna, "2026-11-24T09:05:00Z"),
+                      "atelier: contacts: iban: unknown field, expected client_name, company, email or phone");
+    CHECK(lead_view(f.t.db, f.id, "2026-11-24")["email"] == "ivan.smirnov@example.ru");
+    // The same values again: nothing changed, no event.
+    CHECK(conveyor::edit_contacts(f.t.db, f.id, json{{"email", "ivan.smirnov@example.ru"}}, anna, "2026-11-24T09:10:00Z").event_id.empty());
+    CHECK(f.t.count("SELECT count(*) FROM events WHERE kind = 'contacts_changed'") == 1);
+}

@@ -43,6 +43,7 @@
 //   GET  /api/rules/<code>/preview?lead=ID  the message as it would go to that lead now
 //   GET  /api/tasks, POST /api/tasks {lead_id, title, due_at}, POST /api/tasks/<id>/done|snooze {until}
 //   POST /api/leads/<id>/notes           {text}: a note in the lead's journal
+//   PUT  /api/leads/<id>/contacts        {client_name, company, email, phone}: the client's contacts corrected
 //   POST /api/leads/<id>/stages/<stage>/complete  a production stage done: the payments due at its end issued
 //   GET  /api/waiting[?owner=<user id>]  the leads whose next step is the manager's, longest waiting first
 //   POST /api/users                      {email, name, password, role}: the owner adds a manager (or owner)
@@ -410,6 +411,10 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         guarded_write(d, res, [&] {
             send_json(res, 200, conveyor::lose(d.db, req.matches[1].str(), reason, text, actor_of(d.db, p), now_iso()).json());
         });
+    }));
+    svr.Put(R"(/api/leads/([A-Za-z0-9-]{1,64})/contacts)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        guarded_write(d, res, [&] { send_json(res, 200, conveyor::edit_contacts(d.db, req.matches[1].str(), b, actor_of(d.db, p), now_iso()).json()); });
     }));
     svr.Put(R"(/api/leads/([A-Za-z0-9-]{1,64})/owner)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         json b = body_json(req);
