@@ -103,6 +103,22 @@ std::string doc_number(sqlite3* db, const char* table, std::string_view id) {
     return q.step() ? q.text(0) : std::string();
 }
 
+// The lead's signed contract: its id, its payment schedule and the
+// estimate it was made from (the project's timeline). Empty id: none.
+struct SignedContract {
+    std::string id;
+    json schedule, estimate;
+};
+
+SignedContract signed_contract(sqlite3* db, std::string_view lead_id) {
+    Stmt c(db, "SELECT c.id, c.payment_schedule_json, e.body_json FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
+               " JOIN estimates e ON e.id = p.estimate_id WHERE c.lead_id = ?1 AND c.status = 'accepted'"
+               " ORDER BY c.version DESC, c.rowid DESC LIMIT 1");
+    c.bind(1, lead_id);
+    if (!c.step()) return {};
+    return {c.text(0), parse_json_or_discard(c.text(1)), parse_json_or_discard(c.text(2))};
+}
+
 std::string today_of(std::string_view at) { return std::string(at.substr(0, 10)); }
 
 }  // namespace
@@ -254,13 +270,10 @@ Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view s
     check_at(at, "stage");
     Savepoint sp(db, "atelier_conveyor");
     std::string from = stage_of(db, lead_id, "stage");
-    Stmt c(db, "SELECT c.id, c.payment_schedule_json, e.body_json FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
-               " JOIN estimates e ON e.id = p.estimate_id WHERE c.lead_id = ?1 AND c.status = 'accepted'"
-               " ORDER BY c.version DESC, c.rowid DESC LIMIT 1");
-    c.bind(1, lead_id);
-    if (!c.step()) throw Error("stage: the lead has no signed contract: its production stages start at signing", ErrorKind::conflict);
-    const std::string contract = c.text(0);
-    json schedule = parse_json_or_discard(c.text(1)), est = parse_json_or_discard(c.text(2));
+    const SignedContract sc = signed_contract(db, lead_id);
+    if (sc.id.empty()) throw Error("stage: the lead has no signed contract: its production stages start at signing", ErrorKind::conflict);
+    const std::string& contract = sc.id;
+    const json &schedule = sc.schedule, &est = sc.estimate;
     std::string ids;
     bool known = false;
     if (est.contains("timeline") && est["timeline"].is_array())
@@ -616,13 +629,10 @@ namespace {
 // The signed project's stages: its estimate's timeline, each with when it
 // was done and the payments of the schedule due at its end.
 json project_of(sqlite3* db, std::string_view lead_id) {
-    Stmt c(db, "SELECT c.id, c.payment_schedule_json, e.body_json FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
-               " JOIN estimates e ON e.id = p.estimate_id WHERE c.lead_id = ?1 AND c.status = 'accepted'"
-               " ORDER BY c.version DESC, c.rowid DESC LIMIT 1");
-    c.bind(1, lead_id);
-    if (!c.step()) return nullptr;
-    const std::string contract = c.text(0);
-    json schedule = parse_json_or_discard(c.text(1)), est = parse_json_or_discard(c.text(2));
+    const SignedContract sc = signed_contract(db, lead_id);
+    if (sc.id.empty()) return nullptr;
+    const std::string& contract = sc.id;
+    const json &schedule = sc.schedule, &est = sc.estimate;
     std::map<std::string, std::string> done;
     Stmt ev(db, "SELECT json_extract(payload_json, '$.stage'), at FROM events WHERE lead_id = ?1 AND kind = 'stage_completed'");
     ev.bind(1, lead_id);
