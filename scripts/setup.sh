@@ -14,6 +14,7 @@ packages=(
   emscripten fonts-dejavu-core python3-fonttools
   chromium python3-aiosmtpd wrk hyperfine
   clang-14 libclang-rt-14-dev llvm-14
+  libqrencode-dev zbar-tools poppler-utils
 )
 
 missing=()

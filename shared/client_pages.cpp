@@ -47,6 +47,11 @@ const char* kBriefForm = R"M(<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}}</title>
 <style>
+@page { margin: 14mm 14mm 16mm; @top-left { content: ""; } @top-right { content: ""; }
+  @bottom-left { content: "{{studio}} · {{title}}"; font: 8pt sans-serif; color: #777; }
+  @bottom-right { content: counter(page) " / " counter(pages); font: 8pt sans-serif; color: #777; } }
+@media print { body { background: #fff; } main { box-shadow: none; margin: 0; padding: 0; max-width: none; } }
+@media (max-width: 640px) { main { margin: 0; padding: 1rem 1.1rem; box-shadow: none; } }
 body { font: 16px/1.5 "DejaVu Sans", system-ui, sans-serif; color: #1d1d1f; background: #f3f3f1; margin: 0; }
 main { max-width: 46rem; margin: 1.5rem auto; background: #fff; padding: 1.5rem 2rem; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
 h1 { font-size: 1.6rem; margin-top: 0; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
@@ -111,6 +116,65 @@ std::string localise(const std::string& msg, Lang l) {
 }
 
 }  // namespace
+
+std::string dead_link_html(sqlite3* db, std::string_view token, std::string_view now, int* status) {
+    Lang l = Lang::ru;
+    bool withdrawn = false;
+    {
+        Stmt q(db, "SELECT l.lang FROM doc_links d JOIN leads l ON l.id = d.lead_id WHERE d.token = ?1"
+                   " AND (d.revoked_at IS NOT NULL OR (d.expires_at IS NOT NULL AND d.expires_at <= ?2))");
+        q.bind(1, token).bind(2, now);
+        if (token.size() == 22 && q.step()) {
+            withdrawn = true;
+            l = parse_lang(q.text(0));
+        }
+    }
+    json d = {{"studio", ""}, {"email", ""}, {"phone", ""}};
+    {
+        Stmt s(db, "SELECT name, email, phone, lang FROM studio ORDER BY created_at LIMIT 1");
+        if (s.step()) {
+            d = {{"studio", s.text(0)}, {"email", s.text(1)}, {"phone", s.text(2)}};
+            if (!withdrawn) l = parse_lang(s.text(3));
+        }
+    }
+    *status = withdrawn ? 410 : 404;
+    static const char* const text[3][4] = {
+        {"Ссылка больше не действует", "Студия отозвала эту ссылку или срок её действия истёк. Напишите или позвоните нам — пришлём актуальную.",
+         "Здесь ничего нет", "По этому адресу нет документа. Проверьте, что ссылка скопирована целиком, или свяжитесь с нами."},
+        {"Ce lien n'est plus valable", "Le studio a retiré ce lien ou il a expiré. Écrivez-nous ou appelez-nous : nous vous enverrons le bon.",
+         "Rien à cette adresse", "Aucun document à cette adresse. Vérifiez que le lien a été copié en entier, ou contactez-nous."},
+        {"This link no longer works", "The studio withdrew this link or it expired. Write or call us and we will send you a current one.",
+         "Nothing here", "There is no document at this address. Check that the whole link was copied, or get in touch."}};
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    d["lang"] = lang_code(l);
+    d["title"] = text[li][withdrawn ? 0 : 2];
+    d["text"] = text[li][withdrawn ? 1 : 3];
+    return render_template(R"M(<!doctype html>
+<html lang="{{lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{{title}}</title>
+<style>
+body { font: 16px/1.5 "DejaVu Sans", system-ui, sans-serif; color: #1d1d1f; background: #f3f3f1; margin: 0; }
+main { max-width: 34rem; margin: 3rem auto; background: #fff; padding: 1.5rem 2rem; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+h1 { font-size: 1.4rem; margin-top: 0; } .studio { color: #666; } a { color: #1f5fbf; }
+@page { margin: 14mm; @top-left { content: ""; } @top-right { content: ""; } @bottom-left { content: ""; } @bottom-right { content: ""; } }
+@media (max-width: 640px) { main { margin: 0; box-shadow: none; padding: 1.25rem; } }
+</style>
+</head>
+<body>
+<main>
+{{#studio}}<p class="studio">{{studio}}</p>{{/studio}}
+<h1>{{title}}</h1>
+<p>{{text}}</p>
+<p>{{#email}}<a href="mailto:{{email}}">{{email}}</a>{{/email}}{{#phone}}<br><a href="tel:{{phone}}">{{phone}}</a>{{/phone}}</p>
+</main>
+</body>
+</html>
+)M", d);
+}
 
 Lang lead_lang(sqlite3* db, std::string_view lead_id) {
     Stmt q(db, "SELECT lang FROM leads WHERE id = ?1");

@@ -53,6 +53,12 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang lang, c
 std::string client_document_html(sqlite3* db, std::string_view kind, std::string_view doc_id, Lang lang,
                                  std::string_view error);
 
+// The page for a link that leads nowhere: withdrawn (revoked or expired:
+// *status 410, in the lead's language) or unknown (*status 404, in the
+// studio's language). It names the studio and how to reach it, and says
+// nothing of any document.
+std::string dead_link_html(sqlite3* db, std::string_view token, std::string_view now, int* status);
+
 // The language of the lead a document belongs to.
 Lang lead_lang(sqlite3* db, std::string_view lead_id);
 

@@ -141,7 +141,8 @@ const json& labels(Lang lang) {
         {"vat_on_top", "НДС"}, {"vat_included", "в т. ч. НДС"}, {"home", "Главная"}, {"catalogue", "Каталог"},
         {"category", "Категория"}, {"item", "Карточка товара"}, {"advance_for", "по договору"},
         {"bank", "Банк"}, {"bik", "БИК"}, {"account", "Расчётный счёт"}, {"corr_account", "Корр. счёт"},
-        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "черновик — номер при выставлении"}};
+        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "черновик — номер при выставлении"},
+        {"no", "№"}, {"page", "стр."}, {"page_of", "из"}};
     static const json fr = {
         {"proposal", "Proposition commerciale"}, {"contract", "Contrat"}, {"invoice", "Facture"},
         {"for_client", "Pour"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Acceptée par"},
@@ -168,7 +169,8 @@ const json& labels(Lang lang) {
         {"vat_on_top", "TVA"}, {"vat_included", "dont TVA"}, {"home", "Accueil"}, {"catalogue", "Catalogue"},
         {"category", "Catégorie"}, {"item", "Fiche produit"}, {"advance_for", "selon le contrat"},
         {"bank", "Banque"}, {"bik", "BIK"}, {"account", "Compte"}, {"corr_account", "Compte correspondant"},
-        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "brouillon — numéro attribué à l’émission"}};
+        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "brouillon — numéro attribué à l’émission"},
+        {"no", "n°"}, {"page", "page"}, {"page_of", "/"}};
     static const json en = {
         {"proposal", "Commercial proposal"}, {"contract", "Contract"}, {"invoice", "Invoice"},
         {"for_client", "For"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Accepted by"},
@@ -195,7 +197,8 @@ const json& labels(Lang lang) {
         {"vat_on_top", "VAT"}, {"vat_included", "incl. VAT"}, {"home", "Home"}, {"catalogue", "Catalogue"},
         {"category", "Category"}, {"item", "Product page"}, {"advance_for", "under contract"},
         {"bank", "Bank"}, {"bik", "BIK"}, {"account", "Account"}, {"corr_account", "Correspondent account"},
-        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "draft — number on issue"}};
+        {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "draft — number on issue"},
+        {"no", "No."}, {"page", "page"}, {"page_of", "of"}};
     return lang == Lang::fr ? fr : lang == Lang::en ? en : ru;
 }
 
@@ -409,6 +412,9 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     } else {
         throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
     }
+    // What each printed page's footer names: the kind and number of the document.
+    doc["label"] = labels(l)[std::string(kind)].get<std::string>() +
+                   (doc["number"].is_string() ? " " + labels(l)["no"].get<std::string>() + " " + doc["number"].get<std::string>() : "");
     d["doc"] = doc;
     d["client"] = client_data(db, lead_id, &title);
     d["title"] = title;

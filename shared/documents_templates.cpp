@@ -13,7 +13,10 @@ namespace atelier {
 namespace {
 
 const char* kStyle = R"CSS(<style>
-@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+@page { size: A4; margin: 16mm 16mm 18mm 16mm;
+  @top-left { content: ""; } @top-right { content: ""; }
+  @bottom-left { content: "{{studio.name}} · {{doc.label}}"; font: 8pt "DejaVu Sans", Arial, sans-serif; color: #777; }
+  @bottom-right { content: "{{t.page}} " counter(page) " {{t.page_of}} " counter(pages); font: 8pt "DejaVu Sans", Arial, sans-serif; color: #777; } }
 * { box-sizing: border-box; }
 body { font: 10.5pt/1.45 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1f; margin: 0; background: #f3f3f1; }
 .page { max-width: 210mm; margin: 12px auto; background: #fff; padding: 16mm; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
@@ -23,7 +26,7 @@ h3 { font-size: 11pt; margin: 5mm 0 2mm; }
 table { width: 100%; border-collapse: collapse; margin: 2mm 0; page-break-inside: auto; }
 th, td { padding: 1.4mm 2mm; border-bottom: 1px solid #e2e2e2; vertical-align: top; text-align: left; }
 th { font-size: 9pt; text-transform: uppercase; letter-spacing: .02em; color: #555; border-bottom: 1.5px solid #999; }
-tr { page-break-inside: avoid; }
+tr { page-break-inside: avoid; } tfoot { display: table-row-group; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 1.5px solid #999; border-bottom: none; }
 .parties { display: flex; gap: 8mm; } .parties > div { flex: 1; }
@@ -31,17 +34,25 @@ tr.total td { font-weight: bold; border-top: 1.5px solid #999; border-bottom: no
 .appendix { page-break-before: always; }
 .status { display: inline-block; padding: .5mm 2mm; border: 1px solid #2f7d32; color: #2f7d32; border-radius: 2mm; font-size: 9pt; }
 ul.tree, ul.tree ul { margin: 0; padding-left: 5mm; }
-@media print { body { background: #fff; } .page { margin: 0; padding: 0; box-shadow: none; max-width: none; } .noprint { display: none; } }
+@media print { body { background: #fff; } .page { margin: 0; padding: 0; box-shadow: none; max-width: none; } .noprint, .no-print { display: none; } }
+@media screen and (max-width: 640px) {
+  body { font-size: 15px; background: #fff; }
+  .page { margin: 0; padding: 16px; box-shadow: none; }
+  h1 { font-size: 22px; } h2 { font-size: 17px; }
+  .parties, .stamp { flex-direction: column; gap: 4mm; }
+  .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  th, td { padding: 6px 6px; }
+}
 </style>)CSS";
 
 std::string head(const char* title_expr) {
     return std::string("<!doctype html>\n<html lang=\"{{lang}}\">\n<head>\n<meta charset=\"utf-8\">\n<title>") + title_expr +
-           "</title>\n" + kStyle + "\n</head>\n<body>\n<div class=\"page\">\n";
+           "</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" + kStyle + "\n</head>\n<body>\n<div class=\"page\">\n";
 }
 
 const char* kFoot = "</div>\n</body>\n</html>\n";
 
-const char* kLinesTable = R"M(<table>
+const char* kLinesTable = R"M(<div class="scroll"><table>
 <thead><tr><th>{{t.service}}</th><th>{{t.role}}</th><th class="num">{{t.quantity}}</th><th class="num">{{t.hours}}</th><th class="num">{{t.rate}}</th><th class="num">{{t.amount}}</th></tr></thead>
 <tbody>
 {{#stages}}
@@ -58,16 +69,16 @@ const char* kLinesTable = R"M(<table>
 {{^totals.tax}}<tr><td colspan="6" class="muted">{{totals.tax_label}}</td></tr>{{/totals.tax}}
 <tr class="total"><td colspan="5">{{t.total}}</td><td class="num">{{totals.total}}</td></tr>
 </tfoot>
-</table>)M";
+</table></div>)M";
 
-const char* kTimelineTable = R"M(<table>
+const char* kTimelineTable = R"M(<div class="scroll"><table>
 <thead><tr><th>{{t.stage}}</th><th class="num">{{t.working_days}}</th>{{#dated}}<th class="num">{{t.start}}</th><th class="num">{{t.end}}</th>{{/dated}}</tr></thead>
 <tbody>
 {{#timeline}}<tr><td>{{name}}</td><td class="num">{{days}}</td>{{#start}}<td class="num">{{start}}</td><td class="num">{{end}}</td>{{/start}}</tr>
 {{/timeline}}
 <tr class="total"><td>{{t.total}}</td><td class="num">{{working_days}}</td>{{#dated}}<td></td><td class="num">{{end_date}}</td>{{/dated}}</tr>
 </tbody>
-</table>)M";
+</table></div>)M";
 
 const char* kPaymentsTable = R"M(<table>
 <thead><tr><th>{{t.payment}}</th><th class="num">%</th><th class="num">{{t.amount}}</th></tr></thead>
@@ -79,7 +90,7 @@ const char* kPaymentsTable = R"M(<table>
 
 std::string proposal() {
     return head("{{t.proposal}} {{doc.number}} — {{client.display}}") + R"M(<p class="muted">{{studio.name}} · {{studio.email}} · {{studio.phone}}</p>
-<h1>{{t.proposal}}{{#doc.number}} № {{doc.number}}{{/doc.number}}</h1>
+<h1>{{t.proposal}}{{#doc.number}} {{t.no}} {{doc.number}}{{/doc.number}}</h1>
 <p>{{t.for_client}}: <strong>{{client.display}}</strong><br>{{t.date}}: {{doc.date}} · {{t.version}} {{doc.version}}{{#doc.accepted}} · <span class="status">{{doc.acceptance}}</span>{{/doc.accepted}}</p>
 {{#title}}<p>{{title}}</p>{{/title}}
 <h2>{{t.structure}}</h2>
@@ -98,7 +109,7 @@ std::string proposal() {
 }
 
 std::string contract() {
-    return head("{{t.contract}} {{doc.number}}") + R"M(<h1>{{t.contract}} № {{doc.number}}</h1>
+    return head("{{t.contract}} {{doc.number}}") + R"M(<h1>{{t.contract}} {{t.no}} {{doc.number}}</h1>
 <p>{{studio.city_date}}{{doc.date}}</p>
 <div class="parties">
 <div><h3>{{t.contractor}}</h3><p><strong>{{studio.legal_name}}</strong><br>{{studio.address}}<br>{{t.tax_id}}: {{studio.tax_id}}<br>{{studio.email}}</p></div>
@@ -124,7 +135,7 @@ std::string contract() {
 }
 
 std::string invoice() {
-    return head("{{t.invoice}} {{doc.number}}") + R"M(<h1>{{t.invoice}} № {{doc.number}}</h1>
+    return head("{{t.invoice}} {{doc.number}}") + R"M(<h1>{{t.invoice}} {{t.no}} {{doc.number}}</h1>
 <p>{{t.date}}: {{doc.date}} · {{t.due_date}}: <strong>{{doc.due_date}}</strong>{{#doc.paid}} · <span class="status">{{t.paid}}</span>{{/doc.paid}}</p>
 <div class="parties">
 <div><h3>{{t.seller}}</h3><p><strong>{{studio.legal_name}}</strong><br>{{studio.address}}<br>{{t.tax_id}}: {{studio.tax_id}}</p></div>

@@ -187,7 +187,7 @@ test('a proposal link: live while a draft, accepted with a name, then frozen', a
   assert.ok(Number(sql(server.db, `SELECT open_count FROM doc_links WHERE token = '${ctoken}'`)) >= 2);
 });
 
-test('tokens: scoped to one document, revocable, expiring; a wrong one is a plain 404', async () => {
+test('tokens: scoped to one document, revocable, expiring; a dead link is a page with the studio\'s contact', async () => {
   const a = await proposalFor('Клиент А');
   const b = await proposalFor('Клиент Б');
   const pageA = await (await get('/c/' + a.token)).text();
@@ -196,12 +196,23 @@ test('tokens: scoped to one document, revocable, expiring; a wrong one is a plai
   for (const path of ['/c/AAAAAAAAAAAAAAAAAAAAAA', '/c/short', '/c/' + a.token.slice(0, 21) + 'x']) {
     const r = await get(path);
     assert.equal(r.status, 404, path);
-    assert.equal(await r.text(), 'Not found\n');
+    const page = await r.text();
+    assert.match(r.headers.get('content-type'), /text\/html/);
+    assert.match(page, /<meta name="viewport"/);
+    assert.match(page, /<h1>Здесь ничего нет<\/h1>/, path);
+    const studio = sql(server.db, "SELECT name || '|' || email FROM studio").split('|');
+    assert.ok(page.includes(studio[0]) && page.includes(`mailto:${studio[1]}`), 'the studio and its address are named');
+    assert.doesNotMatch(page, /Клиент/, 'nothing of any document');
   }
   sql(server.db, `SELECT atelier_link_revoke('${b.token}')`);
-  assert.equal((await get('/c/' + b.token)).status, 404);
+  const revoked = await get('/c/' + b.token);
+  assert.equal(revoked.status, 410);
+  const gone = await revoked.text();
+  assert.match(gone, /Ссылка больше не действует/);
+  assert.doesNotMatch(gone, /Клиент Б/);
+  assert.equal((await post('/c/' + b.token, form({ action: 'accept', name: 'X' }))).status, 410, 'a withdrawn link accepts nothing');
   const expired = sql(server.db, `SELECT atelier_link_create('proposal', '${a.proposal}', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')`);
-  assert.equal((await get('/c/' + expired)).status, 404);
+  assert.equal((await get('/c/' + expired)).status, 410);
   assert.equal((await get('/c/' + a.token)).status, 200);
   assert.equal(a.token.length, 22);
 });

@@ -144,10 +144,19 @@ FormFields read_form(const httplib::Request& req, const httplib::ContentReader& 
     return decode_form(body);
 }
 
-void not_found(httplib::Response& res) {
-    res.status = 404;
+// A client link that leads nowhere gets a page with the studio's contact.
+void dead_link(Database& d, const std::string& token, httplib::Response& res) {
     client_headers(res);
-    res.set_content("Not found\n", "text/plain; charset=utf-8");
+    int status = 404;
+    std::string page;
+    try {
+        page = dead_link_html(d.db, token, now_iso(), &status);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "atelier: dead link: %s\n", e.what());
+        page = "Not found\n";
+    }
+    res.status = status;
+    res.set_content(page, "text/html; charset=utf-8");
 }
 
 // -------------------------------------------------------------------------
@@ -199,7 +208,7 @@ std::string with_next_step(Database& d, const Link& link, Lang lang, std::string
 void get_client_page(Database& d, const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(d.mu);
     auto link = resolve_link(d.db, req.matches[1].str(), now_iso());
-    if (!link) return not_found(res);
+    if (!link) return dead_link(d, req.matches[1].str(), res);
     Lang lang = lead_lang(d.db, link->lead_id);
     client_headers(res);
     // The client opened it: counted, and the first opening is an event the
@@ -249,12 +258,12 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
     {
         std::lock_guard<std::mutex> lock(d.mu);
         link = resolve_link(d.db, token, now_iso());
-        if (!link) return not_found(res);
+        if (!link) return dead_link(d, token, res);
         lang = lead_lang(d.db, link->lead_id);
         if (link->kind == "brief") {
             Stmt t(d.db, "SELECT bt.code, bt.body_json FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id WHERE b.id = ?1");
             t.bind(1, link->doc_id);
-            if (!t.step()) return not_found(res);
+            if (!t.step()) return dead_link(d, token, res);
             code = t.text(0);
             tpl = parse_json(t.text(1), "brief_template");
             max = std::min(kBriefFormMax, form_max_bytes(tpl));

@@ -1,0 +1,77 @@
+// Every page a client opens, printed to PDF by headless Chromium as a client
+// would ("Save as PDF", the browser's own header and footer on) and opened
+// on a phone: the secret link never reaches the paper, each page carries the
+// document's own footer, and nothing is wider than the phone's screen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer } from '../lib/server.mjs';
+import { artifacts } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
+import { sql } from '../lib/sql.mjs';
+
+function printToPdf(url, out) {
+  execFileSync('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--disable-background-networking', `--print-to-pdf=${out}`, url], { stdio: 'ignore', timeout: 60000 });
+  return execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+}
+
+test('client pages print without the link and read on a phone', async (t) => {
+  const server = await startServer();
+  const { context } = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const dir = join(artifacts, 'print');
+  mkdirSync(dir, { recursive: true });
+
+  const anna = `'{"id":"u-anna","name":"Anna"}'`;
+  const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"Вера Орлова","company":"Орлова и К","email":"vera@orlova.ru","lang":"ru","currency":"RUB"}', 'anna')`);
+  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"Орлова и К","activity":"Кофейня","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
+  const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
+  sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '{"channel":"phone","name":"Вера Орлова"}', ${anna})`);
+  const contract = sql(server.db, `SELECT id FROM contracts WHERE lead_id = '${lead}'`);
+  sql(server.db, `SELECT atelier_contract_accept('${contract}', '{"channel":"paper","name":"Вера Орлова"}', ${anna})`);
+  const invoice = sql(server.db, `SELECT id FROM invoices WHERE lead_id = '${lead}' AND status = 'issued'`);
+  const studio = sql(server.db, 'SELECT name FROM studio');
+  const number = (table, id) => sql(server.db, `SELECT number FROM ${table} WHERE id = '${id}'`);
+  const pages = [
+    { kind: 'brief', token: sql(server.db, `SELECT atelier_link('brief', id) FROM briefs WHERE lead_id = '${lead}'`), footer: null },
+    { kind: 'proposal', token: sql(server.db, `SELECT atelier_link('proposal', '${proposal}')`), footer: `${studio} · Коммерческое предложение № ${number('proposals', proposal)}` },
+    { kind: 'contract', token: sql(server.db, `SELECT atelier_link('contract', '${contract}')`), footer: `${studio} · Договор № ${number('contracts', contract)}` },
+    { kind: 'invoice', token: sql(server.db, `SELECT atelier_link('invoice', '${invoice}')`), footer: `${studio} · Счёт на оплату № ${number('invoices', invoice)}` },
+  ];
+  const revoked = sql(server.db, `SELECT atelier_link_create('proposal', '${proposal}')`);
+  sql(server.db, `SELECT atelier_link_revoke('${revoked}')`);
+  pages.push({ kind: 'withdrawn', token: revoked, footer: null });
+
+  const page = context.pages()[0] || await context.newPage();
+  for (const p of pages) {
+    assert.equal(p.token.length, 22, p.kind);
+    const url = `${server.url}/c/${p.token}`;
+    const text = printToPdf(url, join(dir, `${p.kind}.pdf`));
+    assert.ok(text.trim().length > 100, `${p.kind}: the PDF has the page's text`);
+    assert.ok(!text.includes(p.token), `${p.kind}: the link's token is printed in the PDF`);
+    assert.ok(!text.includes('/c/'), `${p.kind}: a client address is printed in the PDF`);
+    assert.doesNotMatch(text, /\d{1,2}\/\d{1,2}\/\d{2},/, `${p.kind}: the browser's date header is printed`);
+    if (p.footer) {
+      const sheets = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [join(dir, `${p.kind}.pdf`)], { encoding: 'utf8' }))[1]);
+      assert.ok(text.includes(p.footer), `${p.kind}: each page names the document (${p.footer})`);
+      assert.equal(text.split(p.footer).length - 1, sheets, `${p.kind}: the footer on each of ${sheets} pages`);
+      assert.ok(text.includes(`стр. ${sheets} из ${sheets}`), `${p.kind}: page numbers`);
+    }
+
+    // On a phone: a viewport, readable text, nothing wider than the screen.
+    const r = await page.goto(url);
+    assert.equal(r.status(), p.kind === 'withdrawn' ? 410 : 200, p.kind);
+    const m = await page.evaluate(() => ({
+      viewport: document.querySelector('meta[name=viewport]')?.content || '',
+      width: document.documentElement.scrollWidth,
+      font: parseFloat(getComputedStyle(document.body).fontSize),
+    }));
+    assert.match(m.viewport, /width=device-width/, `${p.kind}: viewport`);
+    assert.ok(m.width <= 390, `${p.kind}: the page is ${m.width}px wide on a 390px phone`);
+    assert.ok(m.font >= 14, `${p.kind}: body text ${m.font}px on a phone`);
+    await page.screenshot({ path: join(dir, `phone-${p.kind}.png`), fullPage: true });
+  }
+});
