@@ -8,11 +8,13 @@
 #include "pricing.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
 #include <vector>
 
+#include "calendar.h"
 #include "error.h"
 #include "json_in.h"
 #include "ids.h"
@@ -96,6 +98,7 @@ struct Payment {
 
 struct PriceList {
     std::string currency;
+    std::string calendar;  // whose working days the timeline counts: "ru", "fr", "" (weekends only)
     int64_t hours_per_day = 6;
     std::vector<Role> roles;
     std::vector<std::string> stages;
@@ -228,6 +231,8 @@ Qty compile_qty(const json& j, const std::string& path) {
 
 }  // namespace
 
+const std::string& price_list_calendar(const PriceList& pl) { return pl.calendar; }
+
 std::shared_ptr<const PriceList> compile_price_list_text(std::string_view text) {
     json j = parse_json(text, "price_list");
     return compile_price_list(j);
@@ -241,6 +246,15 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
         bad("currency", "expected RUB, EUR or USD, got " + describe(cur));
     pl->currency = cur.get<std::string>();
     if (j.contains("hours_per_day")) pl->hours_per_day = integer(j["hours_per_day"], "hours_per_day", 1, "a positive integer");
+    pl->calendar = std::string(calendar_country_of(pl->currency));
+    if (j.contains("calendar")) {
+        const json& c = j["calendar"];
+        bool ok = c.is_string() && (c.get_ref<const std::string&>().empty() ||
+                                    (c.get_ref<const std::string&>().size() == 2 && std::islower((unsigned char)c.get_ref<const std::string&>()[0]) &&
+                                     std::islower((unsigned char)c.get_ref<const std::string&>()[1])));
+        if (!ok) bad("calendar", "expected a country code such as \"ru\" or \"fr\", or \"\" for weekends only, got " + describe(c));
+        pl->calendar = c.get<std::string>();
+    }
 
     JsonWriter names;
     names.begin_object();
@@ -518,79 +532,6 @@ int64_t quantity(const Qty& q, const json& answers) {
 }  // namespace
 
 // -------------------------------------------------------------------------
-// [SECTION] dates
-// -------------------------------------------------------------------------
-
-namespace {
-
-// Days since 1970-01-01 for a proleptic Gregorian date (era-based formula).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-void civil_from_days(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-int64_t parse_date(const std::string& s, const char* field) {
-    if (s.size() != 10 || !is_iso_time(s)) throw Error(std::string(field) + ": expected a date YYYY-MM-DD, got \"" + s + "\"");
-    int64_t y = std::stoll(s.substr(0, 4));
-    unsigned m = (unsigned)std::stoi(s.substr(5, 2)), d = (unsigned)std::stoi(s.substr(8, 2));
-    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
-        throw Error(std::string(field) + ": no such date \"" + s + "\"");
-    return days_from_civil(y, m, d);
-}
-
-std::string format_date(int64_t days) {
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", (long long)y, m, d);
-    return buf;
-}
-
-bool weekend(int64_t days) {
-    int64_t wd = ((days % 7) + 7 + 3) % 7;  // 0 = Monday (1970-01-01 was a Thursday)
-    return wd >= 5;
-}
-
-int64_t next_working(int64_t days) {
-    while (weekend(days)) ++days;
-    return days;
-}
-
-// The date `n` working days after a working day.
-int64_t plus_working(int64_t day, int64_t n) {
-    while (n > 0) {
-        ++day;
-        if (!weekend(day)) --n;
-    }
-    return day;
-}
-
-}  // namespace
-
-std::string add_working_days(const std::string& date, int days) {
-    return format_date(plus_working(next_working(parse_date(date, "date")), days));
-}
-
-// -------------------------------------------------------------------------
 // [SECTION] the estimate
 // -------------------------------------------------------------------------
 
@@ -603,7 +544,7 @@ EstimateOptions estimate_options_from_json(const json& j) {
         if (k == "start_date") {
             if (!it->is_string()) throw Error("estimate: options.start_date: expected a date YYYY-MM-DD");
             o.start_date = it->get<std::string>();
-            parse_date(o.start_date, "estimate: options.start_date");
+            day_number(o.start_date, "estimate: options.start_date");
         } else if (k == "discount") {
             if (!it->is_string() && !it->is_null()) throw Error("estimate: options.discount: expected a discount id");
             if (it->is_string()) o.discount = it->get<std::string>();
@@ -782,7 +723,8 @@ std::string_view estimate_json_view(const PriceList& pl, const json& answers, co
     // hours_per_day, plus its buffer; stages follow one another.
     w.key("timeline").begin_array();
     bool dated = !opt.start_date.empty();
-    int64_t day = dated ? next_working(parse_date(opt.start_date, "estimate: options.start_date")) : 0;
+    const WorkCalendar& cal = opt.calendar ? *opt.calendar : shipped_calendar(pl.calendar);
+    int64_t day = dated ? cal.first_working(day_number(opt.start_date, "estimate: options.start_date")) : 0;
     int64_t total_days = 0;
     for (size_t s = 0; s < pl.stages.size(); ++s) {
         int64_t busiest = *std::max_element(stage_role.begin() + (long)(s * nroles), stage_role.begin() + (long)((s + 1) * nroles));
@@ -792,9 +734,9 @@ std::string_view estimate_json_view(const PriceList& pl, const json& answers, co
         total_days += days;
         w.begin_object().key("stage").value(pl.stages[s]).key("days").value(days);
         if (dated) {
-            int64_t end = plus_working(day, days - 1);
-            w.key("start").value(format_date(day)).key("end").value(format_date(end));
-            day = plus_working(end, 1);
+            int64_t end = cal.plus_working(day, days - 1);
+            w.key("start").value(iso_date(day)).key("end").value(iso_date(end));
+            day = cal.plus_working(end, 1);
         }
         w.end_object();
     }

@@ -9,6 +9,7 @@
 //    "options":  [{"id": "rush", "name": {...}, "applies_to": "rate", "percent": 150, "roles": ["*"]}],
 //    "discounts":[{"id": "loyal", "name": {...}, "percent": 10, "floor": 30000000},
 //                 {"id": "promo", "name": {...}, "amount": 5000000}],
+//    "calendar": "ru",   // whose working days timelines count; by default RUB → ru, EUR → fr
 //    "tax": {"mode": "no_vat" | "vat_on_top" | "vat_included", "rate_bp": 2000},
 //    "payment_schedule": [{"percent": 50, "name": {...}},                 // "on": "signing" (the first's default)
 //                         {"percent": 50, "name": {...}, "on": "launch"}],  // the end of a stage (a later one's
@@ -33,6 +34,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "calendar.h"
+
 namespace atelier {
 
 struct PriceList;  // compiled, immutable
@@ -42,8 +45,15 @@ struct PriceList;  // compiled, immutable
 std::shared_ptr<const PriceList> compile_price_list_text(std::string_view json_text);
 std::shared_ptr<const PriceList> compile_price_list(const nlohmann::json& j);
 
+// Whose working days the price list's timelines count ("ru", "fr", or ""
+// for weekends only): its "calendar", by default that of its currency.
+const std::string& price_list_calendar(const PriceList& pl);
+
 struct EstimateOptions {
     std::string start_date;  // "YYYY-MM-DD": the timeline gets calendar dates; "" for durations only
+    // The working days of the dated timeline: the database's calendar of the
+    // price list's country; when null, the shipped one.
+    const WorkCalendar* calendar = nullptr;
     std::string discount;    // a discount id of the price list, or ""
     nlohmann::json overrides = nlohmann::json::object();  // {"<service>/<role>": {"amount": N} | {"centihours": N}}
 };
@@ -60,9 +70,6 @@ std::string estimate_json(const PriceList& pl, const nlohmann::json& answers, co
 // thread overwrites: for callers that copy the result at once (SQL functions).
 std::string_view estimate_json_view(const PriceList& pl, const nlohmann::json& answers, const EstimateOptions& opt = {});
 
-// Adds `days` working days (Monday–Friday) to a date; 0 gives the first
-// working day on or after it.
-std::string add_working_days(const std::string& date, int days);
 
 // The default price lists (RUB and EUR), calibrated on the default briefs.
 const std::string& default_price_list_rub();

@@ -454,6 +454,20 @@ CREATE INDEX proposals_open ON proposals(status, created_at);
 CREATE INDEX contracts_open ON contracts(status, created_at);
 CREATE INDEX invoices_open ON invoices(status, due_on);
 )SQL"},
+    {8, "working calendars: holidays and transferred working days per country", R"SQL(
+-- Each date of a country's calendar that differs from Monday to Friday: a
+-- holiday on a weekday (working 0) or a weekend day worked (working 1). The
+-- id is derived from the country and the day, so a day is one row on every
+-- replica. Shipped days are installed by install_defaults().
+CREATE TABLE calendar_days (
+  id TEXT PRIMARY KEY,
+  country TEXT NOT NULL CHECK (length(country) = 2),
+  day TEXT NOT NULL CHECK (length(day) = 10),
+  working INTEGER NOT NULL DEFAULT 0 CHECK (working IN (0,1)),
+  name TEXT NOT NULL DEFAULT '',
+  UNIQUE (country, day)
+);
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

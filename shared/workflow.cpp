@@ -78,6 +78,7 @@ void install_defaults(sqlite3* db, std::string_view at) {
                 .bind(4, default_template(kind)).bind(5, at).step();
         }
     automation::install_default_rules(db, at);
+    install_calendar(db);
     sp.commit();
 }
 
@@ -140,6 +141,8 @@ std::string estimate_lead(sqlite3* db, std::string_view lead_id, const json& opt
     std::string pl_id = p.text(0);
     auto pl = compile_price_list_text(p.text(1));
     EstimateOptions opt = estimate_options_from_json(options);
+    const WorkCalendar cal = load_calendar(db, price_list_calendar(*pl));
+    opt.calendar = &cal;
     std::string body = estimate_json(*pl, answers, opt);
     json parsed = parse_json(body, "estimate");
     std::string id = new_uuid();
@@ -273,7 +276,7 @@ std::vector<std::string> create_invoices(sqlite3* db, std::string_view contract_
     json schedule = parse_json(q.text(3), "payment_schedule"), est = parse_json(q.text(4), "estimate");
     int64_t bp = est["tax"]["rate_bp"].get<int64_t>();
     bool vat = est["tax"]["mode"].get<std::string>() != "no_vat";
-    std::string due = add_working_days(std::string(issued_on), due_days);
+    std::string due = add_working_days(std::string(issued_on), due_days, load_calendar(db, calendar_country_of(currency)));
     std::vector<std::string> ids;
     int position = 0;
     for (const json& p : schedule) {
@@ -319,7 +322,7 @@ std::string issue_invoice(sqlite3* db, std::string_view invoice_id, std::string_
     if (issued_on.size() != 10 || !is_iso_time(issued_on)) throw Error("invoice: issued_on: expected a date YYYY-MM-DD");
     if (due_days < 0 || due_days > 365) throw Error("invoice: due_days: expected 0 to 365");
     Savepoint sp(db, "atelier_issue_invoice");
-    Stmt q(db, "SELECT status, lang FROM invoices WHERE id = ?1");
+    Stmt q(db, "SELECT status, lang, currency FROM invoices WHERE id = ?1");
     q.bind(1, invoice_id);
     if (!q.step()) throw Error("invoice: invoice_id: no invoice with id \"" + std::string(invoice_id) + "\"", ErrorKind::not_found);
     if (q.text(0) != "draft") throw Error("invoice: the invoice is " + q.text(0) + " already; only a planned one is issued", ErrorKind::conflict);
@@ -328,7 +331,7 @@ std::string issue_invoice(sqlite3* db, std::string_view invoice_id, std::string_
     Stmt up(db, "UPDATE invoices SET status = 'issued', number = nullif(?2, ''), provisional_number = nullif(?3, ''), issued_on = ?4,"
                 " due_on = ?5, updated_at = ?6 WHERE id = ?1");
     up.bind(1, invoice_id).bind(2, n.number).bind(3, n.provisional).bind(4, issued_on)
-        .bind(5, add_working_days(std::string(issued_on), due_days)).bind(6, at).step();
+        .bind(5, add_working_days(std::string(issued_on), due_days, load_calendar(db, calendar_country_of(q.text(2))))).bind(6, at).step();
     std::string html = document_html(db, "invoice", invoice_id, parse_lang(lang));
     Stmt snap(db, "UPDATE invoices SET snapshot_html = ?2 WHERE id = ?1");
     snap.bind(1, invoice_id).bind(2, html).step();

@@ -509,6 +509,21 @@ void fn_link_view(sqlite3_context* ctx, const Args& a) {
     sqlite3_result_int(ctx, 1);
 }
 
+void fn_calendar_set(sqlite3_context* ctx, const Args& a) {
+    int64_t working = a.integer(2, "working");
+    if (working != 0 && working != 1) throw Error("working: expected 1 (a working day) or 0 (a day off)");
+    atelier::set_calendar_day(sqlite3_context_db_handle(ctx), a.text(0, "country"), a.text(1, "day"), working == 1,
+                              a.text_or(3, "name", ""));
+    sqlite3_result_int(ctx, 1);
+}
+
+void fn_working_days(sqlite3_context* ctx, const Args& a) {
+    int64_t n = a.integer(1, "days");
+    if (n < 0 || n > 3650) throw Error("days: expected 0 to 3650");
+    const atelier::WorkCalendar cal = atelier::load_calendar(sqlite3_context_db_handle(ctx), a.text_or(2, "country", ""));
+    result_text(ctx, atelier::add_working_days(a.text(0, "date"), (int)n, cal));
+}
+
 struct FunctionDef {
     const char* name;
     int min_args, max_args;
@@ -570,6 +585,8 @@ const FunctionDef kFunctions[] = {
     {"atelier_stage_complete", 3, 4, WRITES, guarded<fn_stage_complete>},
     {"atelier_lead_contacts", 3, 4, WRITES, guarded<fn_lead_contacts>},
     {"atelier_waiting", 0, 2, SQLITE_UTF8, guarded<fn_waiting>},
+    {"atelier_calendar_set", 3, 4, WRITES, guarded<fn_calendar_set>},
+    {"atelier_working_days", 2, 3, SQLITE_UTF8, guarded<fn_working_days>},
     {"atelier_sync_apply", 1, 1, WRITES, guarded<fn_sync_apply>},
     {"atelier_sync_export", 1, 2, WRITES, guarded<fn_sync_export>},
     {"atelier_sync_digest", 0, 1, WRITES, guarded<fn_sync_digest>},
@@ -588,7 +605,8 @@ const char* const atelier_function_names[] = {
     "atelier_sync_digest", "atelier_sync_device", "atelier_lead_won", "atelier_lead_lost", "atelier_lead_owner",
     "atelier_lead_view", "atelier_next_action", "atelier_rules_tick", "atelier_rule_set", "atelier_rules",
     "atelier_rule_preview", "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done", "atelier_tasks",
-    "atelier_link_view", "atelier_lead_note", "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts", nullptr};
+    "atelier_link_view", "atelier_lead_note", "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
+    "atelier_calendar_set", "atelier_working_days", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

@@ -37,7 +37,8 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_rules_tick", "atelier_rule_set", "atelier_rules", "atelier_rule_preview",
                                  "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done",
                                  "atelier_tasks", "atelier_link_view", "atelier_lead_note",
-                                 "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts"})
+                                 "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
+                                 "atelier_calendar_set", "atelier_working_days"})
 
     def test_money_with_parameters(self):
         con = connect()
@@ -91,7 +92,7 @@ class ExtensionTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "studio.db")
             con = connect(path)
-            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 7)
+            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 8)
             lead = con.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
                                ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
             con.execute("SELECT atelier_lead_move(?, 'brief_sent', 'py', NULL, '2026-11-26T11:00:00Z')", (lead,))

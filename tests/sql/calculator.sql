@@ -63,3 +63,10 @@ SELECT atelier_next_number('invoice', 2026), atelier_next_number('invoice', 2027
 SELECT atelier_number_format('invoice', 'F 1', 1, 5);
 SELECT atelier_number_format('receipt', 'R-', 1, 5);
 SELECT atelier_number_format('contract', 'C-', 0, 9);
+-- Working calendars: the Russian New Year holidays, a Saturday worked by decree, a bad country.
+SELECT atelier_working_days('2026-12-28', 3, 'ru'), atelier_working_days('2026-12-28', 3, 'fr'), atelier_working_days('2026-12-28', 3);
+SELECT count(*) FROM calendar_days WHERE country = 'ru' AND day BETWEEN '2027-01-01' AND '2027-01-08' AND working = 0;
+SELECT atelier_calendar_set('ru', '2027-01-09', 1, 'Рабочая суббота');
+SELECT atelier_working_days('2026-12-28', 3, 'ru');
+SELECT atelier_calendar_set('russia', '2027-01-09', 1);
+SELECT atelier_calendar_set('ru', '2027-01-09', 2);

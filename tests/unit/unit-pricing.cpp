@@ -7,6 +7,9 @@
 #include "error.h"
 #include "money.h"
 #include "pricing.h"
+#include "demo.h"
+#include "test_db.h"
+#include "workflow.h"
 
 using namespace atelier;
 using nlohmann::json;
@@ -168,12 +171,13 @@ TEST_CASE("pricing: discounts with a floor, and the three tax modes") {
     }
 }
 
-TEST_CASE("pricing: the timeline skips weekends") {
+TEST_CASE("pricing: the timeline skips weekends and the country's holidays") {
     CHECK(add_working_days("2026-11-27", 0) == "2026-11-27");  // Friday
     CHECK(add_working_days("2026-11-28", 0) == "2026-11-30");  // Saturday → Monday
     CHECK(add_working_days("2026-11-27", 1) == "2026-11-30");
     CHECK(add_working_days("2026-12-31", 1) == "2027-01-01");
     CHECK(add_working_days("2028-02-28", 1) == "2028-02-29");
+    const WorkCalendar& ru = shipped_calendar("ru");
     EstimateOptions o;
     o.start_date = "2026-12-05";  // a Saturday
     json e = estimate(default_price_list_rub(), typical_corporate(), o);
@@ -183,13 +187,83 @@ TEST_CASE("pricing: the timeline skips weekends") {
     std::string prev_end;
     for (const json& s : e["timeline"]) {
         days += s["days"].get<int64_t>();
-        CHECK(add_working_days(s["start"], 0) == s["start"]);  // starts on a working day
-        CHECK(add_working_days(s["start"], (int)s["days"].get<int64_t>() - 1) == s["end"]);
-        if (!prev_end.empty()) CHECK(add_working_days(prev_end, 1) == s["start"]);
+        CHECK(add_working_days(s["start"], 0, ru) == s["start"]);  // starts on a working day
+        CHECK(add_working_days(s["start"], (int)s["days"].get<int64_t>() - 1, ru) == s["end"]);
+        if (!prev_end.empty()) CHECK(add_working_days(prev_end, 1, ru) == s["start"]);
         prev_end = s["end"];
     }
     CHECK(e["working_days"] == days);
     CHECK_THROWS_WITH(add_working_days("2026-02-30", 0), doctest::Contains("no such date"));
+}
+
+TEST_CASE("calendar: Russian New Year holidays and French jours fériés are not working days") {
+    const WorkCalendar& ru = shipped_calendar("ru");
+    const WorkCalendar& fr = shipped_calendar("fr");
+    // 31.12.2026 is a day off moved from 4 January; 01–08.01.2027 are holidays.
+    for (int d = day_number("2026-12-31", "d"); d <= day_number("2027-01-10", "d"); ++d) CHECK_FALSE(ru.working(d));
+    CHECK(ru.working(day_number("2027-01-11", "d")));
+    CHECK(add_working_days("2026-12-28", 3, ru) == "2027-01-11");
+    CHECK(add_working_days("2026-12-31", 0, ru) == "2027-01-11");
+    CHECK(add_working_days("2026-05-08", 1, ru) == "2026-05-12");  // 11.05 is 9 May moved
+    // France: Christmas, Easter Monday 2027 (Easter is 28 March), Ascension.
+    CHECK(add_working_days("2026-12-24", 1, fr) == "2026-12-28");
+    CHECK(add_working_days("2027-03-26", 1, fr) == "2027-03-30");
+    CHECK(add_working_days("2027-05-05", 1, fr) == "2027-05-07");
+    CHECK(ru.working(day_number("2026-12-25", "d")));  // not a Russian holiday
+    CHECK_FALSE(fr.working(day_number("2026-12-25", "d")));
+    CHECK(fr.working(day_number("2027-01-04", "d")));  // nor is the Russian January a French one
+
+    SUBCASE("a timeline started on 28.12.2026 does not count 01–08.01.2027") {
+        EstimateOptions o;
+        o.start_date = "2026-12-28";
+        json e = estimate(default_price_list_rub(), typical_corporate(), o);
+        for (const json& s : e["timeline"]) {
+            int64_t start = day_number(s["start"], "start"), end = day_number(s["end"], "end"), worked = 0;
+            for (int64_t d = start; d <= end; ++d) worked += ru.working(d);
+            CHECK(ru.working(start));
+            CHECK(ru.working(end));
+            CHECK(worked == s["days"].get<int64_t>());
+        }
+        CHECK(e["timeline"][0]["start"] == "2026-12-28");
+        // The first stage spans the holidays: it ends later than weekends alone would have it.
+        json plain = json::parse(default_price_list_rub());
+        plain["calendar"] = "";
+        json e2 = estimate(plain.dump(), typical_corporate(), o);
+        CHECK(e2["timeline"][0]["end"] < e["timeline"][0]["end"]);
+        CHECK(e2["working_days"] == e["working_days"]);
+    }
+    SUBCASE("a price list names its calendar; a bad one is refused naming the field") {
+        json pl = json::parse(default_price_list_rub());
+        pl["calendar"] = "Russia";
+        CHECK_THROWS_WITH(compile_price_list(pl), doctest::Contains("price_list: calendar: expected a country code"));
+        pl["calendar"] = "fr";
+        CHECK(price_list_calendar(*compile_price_list(pl)) == "fr");
+        CHECK(price_list_calendar(*compile_price_list_text(default_price_list_eur())) == "fr");
+    }
+}
+
+TEST_CASE("calendar: the studio's calendar is data: days moved by decree count in estimates and due dates") {
+    TestDb t;
+    seed_demo(t.db);
+    install_defaults(t.db, "2026-11-20T09:00:00Z");
+    CHECK(t.count("SELECT count(*) FROM calendar_days WHERE country = 'ru' AND day BETWEEN '2027-01-01' AND '2027-01-08'") == 6);
+    WorkCalendar ru = load_calendar(t.db, "ru");
+    CHECK(add_working_days("2026-12-28", 3, ru) == "2027-01-11");
+    // A Saturday worked in exchange, and a regional holiday.
+    set_calendar_day(t.db, "ru", "2027-01-09", true, "Рабочая суббота");
+    set_calendar_day(t.db, "ru", "2027-01-12", false, "Региональный праздник");
+    ru = load_calendar(t.db, "ru");
+    CHECK(add_working_days("2026-12-28", 3, ru) == "2027-01-09");
+    CHECK(add_working_days("2026-12-28", 4, ru) == "2027-01-11");
+    CHECK(add_working_days("2026-12-28", 5, ru) == "2027-01-13");
+    // One row per country and day, whoever sets it; installing again keeps the studio's change.
+    set_calendar_day(t.db, "ru", "2027-01-09", true, "Рабочая суббота (перенос)");
+    CHECK(t.count("SELECT count(*) FROM calendar_days WHERE country = 'ru' AND day = '2027-01-09'") == 1);
+    set_calendar_day(t.db, "ru", "2027-01-08", true, "Работаем");
+    install_defaults(t.db, "2026-11-21T09:00:00Z");
+    CHECK(t.count("SELECT working FROM calendar_days WHERE country = 'ru' AND day = '2027-01-08'") == 1);
+    CHECK_THROWS_WITH(set_calendar_day(t.db, "russia", "2027-01-08", true, ""), doctest::Contains("calendar: country: expected a two-letter"));
+    CHECK_THROWS_WITH(set_calendar_day(t.db, "ru", "2027-02-30", true, ""), doctest::Contains("calendar: day: no such date"));
 }
 
 TEST_CASE("pricing: manual overrides stay visibly separate") {
