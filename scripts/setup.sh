@@ -26,7 +26,7 @@ done
 # sources, derived from the machine's own deb stanza.
 srcfile=/etc/apt/sources.list.d/atelier-src.sources
 need_src=0
-[ -d "$deps/imgui" ] && [ -f "$deps/sqlite/sqlite3.c" ] || need_src=1
+[ -d "$deps/imgui" ] && [ -f "$deps/sqlite/sqlite3.c" ] && [ -f "$deps/qrencode/qrencode.c" ] || need_src=1
 
 if [ ${#missing[@]} -gt 0 ] || [ $need_src = 1 ]; then
   if [ $need_src = 1 ] && [ ! -f "$srcfile" ]; then
@@ -67,6 +67,16 @@ if [ ! -f "$deps/sqlite/sqlite3.c" ]; then
   cp "$deps/src-sqlite/unpacked/sqlite3.c" "$deps/src-sqlite/unpacked/sqlite3.h" \
      "$deps/src-sqlite/unpacked/sqlite3ext.h" "$deps/sqlite/"
   rm -rf "$deps/src-sqlite/unpacked"
+fi
+
+# libqrencode's C sources for the WebAssembly build (the native build links
+# Debian's libqrencode).
+if [ ! -f "$deps/qrencode/qrencode.c" ]; then
+  echo "setup: fetching the qrencode source package"
+  rm -rf "$deps/src-qrencode" && mkdir -p "$deps/src-qrencode"
+  (cd "$deps/src-qrencode" && apt-get source -qq -o APT::Sandbox::User=root --download-only qrencode/trixie >/dev/null &&
+     dpkg-source --no-check -x ./*.dsc unpacked >/dev/null)
+  rm -rf "$deps/qrencode" && mv "$deps/src-qrencode/unpacked" "$deps/qrencode"
 fi
 
 # Header-only libraries, visible to emcc without the whole of /usr/include.

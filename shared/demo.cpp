@@ -77,7 +77,7 @@ bool seed_demo(sqlite3* db) {
     s.bind(1, studio).bind(2, "Студия «Атлас»").bind(3, "ИП Соколова Анастасия Викторовна")
         .bind(4, "780512345678").bind(5, "191186, Санкт-Петербург, Невский пр., д. 28, оф. 412")
         .bind(6, "hello@atlas-studio.ru").bind(7, "+7 812 600-40-28")
-        .bind(8, R"({"bank":"АО «Т-Банк»","bik":"044525974","account":"40802810900001234567","corr_account":"30101810145250000974"})")
+        .bind(8, R"({"bank":"АО «Т-Банк»","bik":"044525974","account":"40802810900001234567","corr_account":"30101810145250000974","iban":"FR7630006000011234567890189","bic":"AGRIFRPP"})")
         .bind(9, t0).step();
     Stmt u(db, "INSERT INTO users(id, studio_id, email, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     u.bind(1, new_uuid()).bind(2, studio).bind(3, "owner@atlas-studio.ru").bind(4, "Анастасия Соколова")

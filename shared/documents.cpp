@@ -12,6 +12,7 @@
 #include "brief.h"
 #include "error.h"
 #include "json_in.h"
+#include "payment_qr.h"
 #include "store.h"
 #include "words.h"
 
@@ -142,7 +143,9 @@ const json& labels(Lang lang) {
         {"category", "Категория"}, {"item", "Карточка товара"}, {"advance_for", "по договору"},
         {"bank", "Банк"}, {"bik", "БИК"}, {"account", "Расчётный счёт"}, {"corr_account", "Корр. счёт"},
         {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "черновик — номер при выставлении"},
-        {"no", "№"}, {"page", "стр."}, {"page_of", "из"}};
+        {"no", "№"}, {"page", "стр."}, {"page_of", "из"},
+        {"scan_to_pay", "Отсканируйте код в приложении банка: реквизиты и сумма заполнятся сами."},
+        {"purpose_invoice", "Оплата по счёту"}, {"purpose_of", "от"}, {"purpose_no_vat", "НДС не облагается"}};
     static const json fr = {
         {"proposal", "Proposition commerciale"}, {"contract", "Contrat"}, {"invoice", "Facture"},
         {"for_client", "Pour"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Acceptée par"},
@@ -170,7 +173,9 @@ const json& labels(Lang lang) {
         {"category", "Catégorie"}, {"item", "Fiche produit"}, {"advance_for", "selon le contrat"},
         {"bank", "Banque"}, {"bik", "BIK"}, {"account", "Compte"}, {"corr_account", "Compte correspondant"},
         {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "brouillon — numéro attribué à l’émission"},
-        {"no", "n°"}, {"page", "page"}, {"page_of", "/"}};
+        {"no", "n°"}, {"page", "page"}, {"page_of", "/"},
+        {"scan_to_pay", "Scannez ce code avec l'application de votre banque : coordonnées et montant se remplissent seuls."},
+        {"purpose_invoice", "Facture"}, {"purpose_of", "du"}, {"purpose_no_vat", "TVA non applicable"}};
     static const json en = {
         {"proposal", "Commercial proposal"}, {"contract", "Contract"}, {"invoice", "Invoice"},
         {"for_client", "For"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Accepted by"},
@@ -198,7 +203,9 @@ const json& labels(Lang lang) {
         {"category", "Category"}, {"item", "Product page"}, {"advance_for", "under contract"},
         {"bank", "Bank"}, {"bik", "BIK"}, {"account", "Account"}, {"corr_account", "Correspondent account"},
         {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "draft — number on issue"},
-        {"no", "No."}, {"page", "page"}, {"page_of", "of"}};
+        {"no", "No."}, {"page", "page"}, {"page_of", "of"},
+        {"scan_to_pay", "Scan this code with your banking app: the details and the amount fill in by themselves."},
+        {"purpose_invoice", "Invoice"}, {"purpose_of", "of"}, {"purpose_no_vat", "No VAT"}};
     return lang == Lang::fr ? fr : lang == Lang::en ? en : ru;
 }
 
@@ -216,20 +223,34 @@ std::string name_in(const json& names, const char* group, const std::string& id,
     return it->value(lang_code(l), id);
 }
 
-json studio_data(sqlite3* db, Lang l, json* bank_rows) {
+json studio_data(sqlite3* db, json* bank) {
     Stmt s(db, "SELECT name, legal_name, tax_id, address, email, phone, bank_json FROM studio ORDER BY created_at LIMIT 1");
     if (!s.step()) throw Error("document: no studio in this database");
     json st = {{"name", s.text(0)}, {"legal_name", s.text(1).empty() ? s.text(0) : s.text(1)}, {"tax_id", s.text(2)},
                {"address", s.text(3)}, {"email", s.text(4)}, {"phone", s.text(5)}, {"city_date", ""}};
-    json bank = parse_json_or_discard(s.text(6));
-    *bank_rows = json::array();
-    if (bank.is_object()) {
-        const json& t = labels(l);
-        for (const char* k : {"bank", "bik", "account", "corr_account", "iban", "bic"})
-            if (bank.contains(k) && bank[k].is_string())
-                bank_rows->push_back({{"label", t.value(k, k)}, {"value", bank[k].get<std::string>()}});
-    }
+    *bank = parse_json_or_discard(s.text(6));
+    if (!bank->is_object()) *bank = json::object();
     return st;
+}
+
+// The studio's bank details a document in `currency` prints: a Russian
+// account (bank, БИК, р/с, к/с) for roubles, IBAN and BIC otherwise.
+json bank_rows(const json& bank, const std::string& currency, Lang l) {
+    json rows = json::array();
+    const json& t = labels(l);
+    static const char* const rub[] = {"bank", "bik", "account", "corr_account"};
+    static const char* const sepa[] = {"bank", "iban", "bic"};
+    const bool ru = currency == "RUB";
+    for (size_t i = 0; i < (ru ? 4u : 3u); ++i) {
+        const char* k = ru ? rub[i] : sepa[i];
+        if (bank.contains(k) && bank[k].is_string() && !bank[k].get_ref<const std::string&>().empty())
+            rows.push_back({{"label", t.value(k, k)}, {"value", bank[k].get<std::string>()}});
+    }
+    return rows;
+}
+
+std::string bank_field(const json& bank, const char* k) {
+    return bank.contains(k) && bank[k].is_string() ? bank[k].get<std::string>() : std::string();
 }
 
 json client_data(sqlite3* db, const std::string& lead_id, std::string* title) {
@@ -358,9 +379,8 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     d["lang"] = lang_code(l);
     d["t"] = labels(l);
     json bank;
-    d["studio"] = studio_data(db, l, &bank);
-    d["bank"] = bank;
-    std::string lead_id, estimate_body, title;
+    d["studio"] = studio_data(db, &bank);
+    std::string lead_id, estimate_body, title, currency = "RUB";
     json doc;
     if (kind == "proposal" || kind == "contract") {
         std::string sql = kind == "proposal"
@@ -389,6 +409,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         q.bind(1, id);
         if (!q.step()) throw Error("document: id: no invoice with id \"" + id + "\"", ErrorKind::not_found);
         lead_id = q.text(0);
+        currency = q.text(2);
         Currency cur = parse_currency(q.text(2));
         json lines = parse_json_or_discard(q.text(3));
         json out_lines = json::array();
@@ -409,6 +430,28 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                                                       : t["vat_included"].get<std::string>() + " " + std::to_string(bp / 100) + " %"}};
         doc = {{"number", q.is_null(1) ? labels(l)["draft_number"] : json(q.text(1))}, {"date", format_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
                {"due_date", q.is_null(7) ? std::string() : format_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
+        // The QR code to pay it: an issued invoice with its number, not paid yet.
+        const std::string status = q.text(8);
+        if (!q.is_null(1) && (status == "issued" || status == "partially_paid")) {
+            PaymentDetails p;
+            p.currency = currency;
+            p.payee = d["studio"]["legal_name"].get<std::string>();
+            p.payee_inn = d["studio"]["tax_id"].get<std::string>();
+            p.account = bank_field(bank, "account");
+            p.bank = bank_field(bank, "bank");
+            p.bik = bank_field(bank, "bik");
+            p.corr_account = bank_field(bank, "corr_account");
+            p.payee_kpp = bank_field(bank, "kpp");
+            p.iban = bank_field(bank, "iban");
+            p.bic = bank_field(bank, "bic");
+            p.amount_minor = q.int64(5);
+            p.reference = q.text(1);
+            p.purpose = t["purpose_invoice"].get<std::string>() + " " + t["no"].get<std::string>() + " " + q.text(1) + " " +
+                        t["purpose_of"].get<std::string>() + " " + doc["date"].get<std::string>() + ". " +
+                        (mode == "no_vat" ? t["purpose_no_vat"].get<std::string>()
+                                          : d["totals"]["tax_label"].get<std::string>() + " " + d["totals"]["tax"].get<std::string>());
+            if (auto text = payment_qr_text(p)) d["payment"] = {{"qr_svg", qr_svg(*text)}, {"qr_text", *text}};
+        }
     } else {
         throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
     }
@@ -422,7 +465,9 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         json est = parse_json_or_discard(estimate_body);
         if (!est.is_object()) throw Error("document: the estimate of this document is not valid JSON");
         estimate_data(est, l, d);
+        currency = est.value("currency", currency);
     }
+    d["bank"] = bank_rows(bank, currency, l);
     if (kind == "proposal") d["structure"] = structure_data(db, lead_id, l);
     return d;
 }

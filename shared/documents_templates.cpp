@@ -34,12 +34,14 @@ tr.total td { font-weight: bold; border-top: 1.5px solid #999; border-bottom: no
 .appendix { page-break-before: always; }
 .status { display: inline-block; padding: .5mm 2mm; border: 1px solid #2f7d32; color: #2f7d32; border-radius: 2mm; font-size: 9pt; }
 ul.tree, ul.tree ul { margin: 0; padding-left: 5mm; }
+.pay { display: flex; gap: 8mm; align-items: flex-start; } .pay .bank { flex: 1; }
+.qr-block { margin: 2mm 0; width: 40mm; text-align: center; page-break-inside: avoid; } .qr-block figcaption { font-size: 8pt; }
 @media print { body { background: #fff; } .page { margin: 0; padding: 0; box-shadow: none; max-width: none; } .noprint, .no-print { display: none; } }
 @media screen and (max-width: 640px) {
   body { font-size: 15px; background: #fff; }
   .page { margin: 0; padding: 16px; box-shadow: none; }
   h1 { font-size: 22px; } h2 { font-size: 17px; }
-  .parties, .stamp { flex-direction: column; gap: 4mm; }
+  .parties, .stamp, .pay { flex-direction: column; gap: 4mm; }
   .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
   th, td { padding: 6px 6px; }
 }
@@ -155,10 +157,13 @@ std::string invoice() {
 </table>
 <p>{{t.in_words}}: <strong>{{totals.total_words}}</strong></p>
 <h2>{{t.payment_details}}</h2>
-<table>
+<div class="pay">
+<table class="bank">
 {{#bank}}<tr><td>{{label}}</td><td>{{value}}</td></tr>
 {{/bank}}
 </table>
+{{#payment}}<figure class="qr-block">{{{qr_svg}}}<figcaption class="muted">{{t.scan_to_pay}}</figcaption></figure>{{/payment}}
+</div>
 <p class="muted">{{t.payment_reference}}: {{doc.number}}</p>
 )M" + kFoot;
 }

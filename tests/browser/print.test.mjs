@@ -75,3 +75,46 @@ test('client pages print without the link and read on a phone', async (t) => {
     await page.screenshot({ path: join(dir, `phone-${p.kind}.png`), fullPage: true });
   }
 });
+
+// The invoice's QR code, read back from a screenshot of the client's page
+// with zbarimg, carries every field a banking app needs.
+test('the payment QR decodes to the ГОСТ string for roubles and the EPC string for euros', async (t) => {
+  const server = await startServer();
+  const { context } = await launch({ viewport: { width: 1024, height: 900 }, deviceScaleFactor: 2 });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const dir = join(artifacts, 'print');
+  mkdirSync(dir, { recursive: true });
+  const anna = `'{"id":"u-anna","name":"Anna"}'`;
+  const studio = JSON.parse(sql(server.db, `SELECT json_object('name', legal_name, 'inn', tax_id, 'bank', json(bank_json)) FROM studio`));
+  const page = context.pages()[0] || await context.newPage();
+
+  for (const c of [{ lang: 'ru', currency: 'RUB', name: 'Вера Орлова' }, { lang: 'fr', currency: 'EUR', name: 'Claire Dubois' }]) {
+    const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"${c.name}","email":"c@example.com","lang":"${c.lang}","currency":"${c.currency}"}', 'anna')`);
+    sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"X","activity":"Y","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
+    const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
+    sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '{"channel":"phone","name":"${c.name}"}', ${anna})`);
+    const contract = sql(server.db, `SELECT id FROM contracts WHERE lead_id = '${lead}'`);
+    sql(server.db, `SELECT atelier_contract_accept('${contract}', '{"channel":"paper","name":"${c.name}"}', ${anna})`);
+    const inv = JSON.parse(sql(server.db, `SELECT json_object('id', id, 'number', number, 'total', total_minor, 'issued', issued_on) FROM invoices WHERE lead_id = '${lead}' AND status = 'issued'`));
+    const token = sql(server.db, `SELECT atelier_link('invoice', '${inv.id}')`);
+    await page.goto(`${server.url}/c/${token}`);
+    const png = join(dir, `qr-${c.currency}.png`);
+    await page.locator('svg.qr').screenshot({ path: png });
+    const decoded = execFileSync('zbarimg', ['--raw', '-q', png], { encoding: 'utf8' }).replace(/\n$/, '');
+    const [y, m, d] = inv.issued.split('-');
+    if (c.currency === 'RUB') {
+      const f = Object.fromEntries(decoded.split('|').slice(1).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      assert.equal(decoded.split('|')[0], 'ST00012');
+      assert.deepEqual(f, {
+        Name: studio.name, PersonalAcc: studio.bank.account, BankName: studio.bank.bank, BIC: studio.bank.bik,
+        CorrespAcc: studio.bank.corr_account, PayeeINN: studio.inn, Sum: String(inv.total),
+        Purpose: `Оплата по счёту № ${inv.number} от ${d}.${m}.${y}. НДС не облагается`,
+      });
+    } else {
+      const total = `EUR${Math.floor(inv.total / 100)}.${String(inv.total % 100).padStart(2, '0')}`;
+      const tax = sql(server.db, `SELECT CASE WHEN tax_minor > 0 THEN 'dont TVA 20 % ' || atelier_money(tax_minor, 'EUR', 'fr') ELSE 'TVA non applicable' END FROM invoices WHERE id = '${inv.id}'`);
+      assert.deepEqual(decoded.split('\n'), ['BCD', '002', '1', 'SCT', studio.bank.bic, studio.name, studio.bank.iban, total, '', '',
+        `Facture n° ${inv.number} du ${d}/${m}/${y}. ${tax}`]);
+    }
+  }
+});

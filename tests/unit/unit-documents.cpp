@@ -18,6 +18,7 @@
 #include "workflow.h"
 #include "brief.h"
 #include "pricing.h"
+#include "payment_qr.h"
 
 using namespace atelier;
 using nlohmann::json;
@@ -278,4 +279,70 @@ TEST_CASE("settings: refused edits name the problem and change nothing; accepted
         CHECK(save_brief_template(t.db, b.dump(), "2026-11-21T00:00:00Z") == 2);
         CHECK(t.count("SELECT count(*) FROM brief_templates WHERE code = 'landing'") == 2);
     }
+}
+
+TEST_CASE("payment QR: the ГОСТ Р 56042 string for roubles and the EPC string for euros, every field") {
+    PaymentDetails p;
+    p.currency = "RUB";
+    p.payee = "ИП Соколова | Анастасия";
+    p.account = "40802810900001234567";
+    p.bank = "АО «Т-Банк»";
+    p.bik = "044525974";
+    p.corr_account = "30101810145250000974";
+    p.payee_inn = "780512345678";
+    p.amount_minor = 11020000;
+    p.purpose = "Оплата по счёту № 2026-0001 от 25.11.2026. НДС не облагается";
+    CHECK(payment_qr_text(p).value() ==
+          "ST00012|Name=ИП Соколова   Анастасия|PersonalAcc=40802810900001234567|BankName=АО «Т-Банк»|BIC=044525974"
+          "|CorrespAcc=30101810145250000974|PayeeINN=780512345678|Sum=11020000"
+          "|Purpose=Оплата по счёту № 2026-0001 от 25.11.2026. НДС не облагается");
+    PaymentDetails no_account = p;
+    no_account.account.clear();
+    CHECK_FALSE(payment_qr_text(no_account).has_value());
+
+    PaymentDetails e;
+    e.currency = "EUR";
+    e.payee = "Atelier Dupont\nSARL";
+    e.iban = "FR76 3000 6000 0112 3456 7890 189";
+    e.bic = "AGRIFRPP";
+    e.amount_minor = 120005;
+    e.purpose = "Facture n° 2026-0002 du 25/11/2026";
+    CHECK(payment_qr_text(e).value() ==
+          "BCD\n002\n1\nSCT\nAGRIFRPP\nAtelier Dupont SARL\nFR7630006000011234567890189\nEUR1200.05\n\n\nFacture n° 2026-0002 du 25/11/2026");
+    e.iban.clear();
+    CHECK_FALSE(payment_qr_text(e).has_value());
+    e.iban = "FR7630006000011234567890189";
+    e.currency = "USD";
+    CHECK_FALSE(payment_qr_text(e).has_value());
+
+    std::string svg = qr_svg(payment_qr_text(p).value());
+    CHECK(svg.rfind("<svg class=\"qr\"", 0) == 0);
+    CHECK(svg.find("<path fill=\"#000\" d=\"M4 4h7v1h-7z") != std::string::npos);  // the top-left finder pattern
+    CHECK_THROWS_WITH(qr_svg(std::string(8000, 'x')), doctest::Contains("qr: the text does not fit"));
+}
+
+TEST_CASE("payment QR: an issued invoice carries it, with the bank details of its currency only") {
+    Flow f("ru", "RUB");
+    f.accept_and_invoice();
+    std::string html = document_html(f.t.db, "invoice", f.invoices[0], Lang::ru);
+    CHECK(html.find("<svg class=\"qr\"") != std::string::npos);
+    CHECK(html.find("БИК") != std::string::npos);
+    CHECK(html.find("IBAN") == std::string::npos);
+    json d = document_data(f.t.db, "invoice", f.invoices[0], Lang::ru);
+    std::string number = d["doc"]["number"];
+    CHECK(d["payment"]["qr_text"].get<std::string>().find("|Sum=" + std::to_string(f.t.count(("SELECT total_minor FROM invoices WHERE id = '" + f.invoices[0] + "'").c_str())) +
+                                                          "|Purpose=Оплата по счёту № " + number) != std::string::npos);
+    // The planned balance has no number yet: no QR until it is issued.
+    CHECK(document_data(f.t.db, "invoice", f.invoices[1], Lang::ru).contains("payment") == false);
+    // A paid invoice is not paid twice.
+    record_payment(f.t.db, f.invoices[0], f.t.count(("SELECT total_minor FROM invoices WHERE id = '" + f.invoices[0] + "'").c_str()), "pp-1", "2026-11-26", "bank_transfer", "2026-11-26T10:00:00Z");
+    CHECK(document_data(f.t.db, "invoice", f.invoices[0], Lang::ru).contains("payment") == false);
+
+    Flow eur("fr", "EUR");
+    eur.accept_and_invoice();
+    std::string fr = document_html(eur.t.db, "invoice", eur.invoices[0], Lang::fr);
+    CHECK(fr.find("<svg class=\"qr\"") != std::string::npos);
+    CHECK(fr.find("IBAN") != std::string::npos);
+    CHECK(fr.find("BIK") == std::string::npos);
+    CHECK(fr.find("Compte correspondant") == std::string::npos);
 }
