@@ -337,9 +337,42 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, cons
     return render_template(kBriefForm, d);
 }
 
+namespace {
+
+// What the issued (frozen) invoice cannot say itself: that it is paid (its
+// QR code hidden, so that nobody pays twice), or where to pay it online.
+std::string with_invoice_state(sqlite3* db, std::string_view id, Lang l, std::string html) {
+    Stmt q(db, "SELECT status, coalesce(payment_url, '') FROM invoices WHERE id = ?1");
+    q.bind(1, id);
+    if (!q.step()) return html;
+    const std::string status = q.text(0), url = q.text(1);
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    static const char* const paid[3] = {"Счёт оплачен. Спасибо!", "Facture payée. Merci !", "This invoice is paid. Thank you!"};
+    static const char* const pay[3] = {"Оплатить онлайн", "Payer en ligne", "Pay online"};
+    std::string block;
+    if (status == "paid") {
+        block = render_template("<style>.qr-block{display:none}</style><p class=\"status-paid noprint\" role=\"status\" style=\"font-size:12pt;"
+                                "color:#2f7d32;border:1px solid #2f7d32;border-radius:2mm;padding:3mm 4mm\">{{t}}</p>",
+                                json{{"t", paid[li]}});
+    } else if (!url.empty() && status != "void" && status != "draft") {
+        block = render_template("<p class=\"noprint\"><a class=\"pay-online\" href=\"{{url}}\" rel=\"noopener noreferrer\" style=\"display:inline-block;"
+                                "padding:3mm 8mm;background:#1f5fbf;color:#fff;border-radius:2mm;text-decoration:none;font-weight:bold\">{{t}}</a></p>",
+                                json{{"url", url}, {"t", pay[li]}});
+    }
+    if (block.empty()) return html;
+    size_t at = html.find("<div class=\"page\">");
+    at = at == std::string::npos ? html.find("<body>") : at;
+    if (at == std::string::npos) return block + html;
+    html.insert(html.find('>', at) + 1, "\n" + block);
+    return html;
+}
+
+}  // namespace
+
 std::string client_document_html(sqlite3* db, std::string_view kind, std::string_view doc_id, Lang l,
                                  std::string_view error) {
     std::string html = document_html(db, kind, doc_id, l);
+    if (kind == "invoice") return with_invoice_state(db, doc_id, l, std::move(html));
     if (kind != "proposal" && kind != "contract") return html;
     Stmt q(db, ("SELECT status FROM " + std::string(kind) + "s WHERE id = ?1").c_str());
     q.bind(1, doc_id);

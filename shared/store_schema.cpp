@@ -454,7 +454,7 @@ CREATE INDEX proposals_open ON proposals(status, created_at);
 CREATE INDEX contracts_open ON contracts(status, created_at);
 CREATE INDEX invoices_open ON invoices(status, due_on);
 )SQL"},
-    {8, "working calendars: holidays and transferred working days per country", R"SQL(
+    {8, "working calendars; online payment", R"SQL(
 -- Each date of a country's calendar that differs from Monday to Friday: a
 -- holiday on a weekday (working 0) or a weekend day worked (working 1). The
 -- id is derived from the country and the day, so a day is one row on every
@@ -467,6 +467,14 @@ CREATE TABLE calendar_days (
   name TEXT NOT NULL DEFAULT '',
   UNIQUE (country, day)
 );
+-- Where the client pays an invoice online (the payment provider's page).
+ALTER TABLE invoices ADD COLUMN payment_url TEXT;
+-- The server's own secrets (the payment webhook's signing key): never
+-- replicated, never in a sync bundle.
+CREATE TABLE server_secrets (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 )SQL"},
 };
 

@@ -44,6 +44,7 @@
 #include "workflow.h"
 #include "automation.h"
 #include "conveyor.h"
+#include "payments_in.h"
 #include "sync.h"
 #include "version.h"
 
@@ -524,6 +525,19 @@ void fn_working_days(sqlite3_context* ctx, const Args& a) {
     result_text(ctx, atelier::add_working_days(a.text(0, "date"), (int)n, cal));
 }
 
+void fn_invoice_payment_url(sqlite3_context* ctx, const Args& a) {
+    atelier::payments_in::set_payment_url(sqlite3_context_db_handle(ctx), a.text(0, "invoice_id"), a.text_or(1, "url", ""), at_arg(a, 2));
+    sqlite3_result_int(ctx, 1);
+}
+
+// A payment provider's notice, trusted as it is: SQL is the studio's own
+// hand; the server's webhook checks the signature before it gets here.
+void fn_payment_notice(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::payments_in::apply_notice(sqlite3_context_db_handle(ctx),
+                                                atelier::payments_in::parse_notice(parse_json_arg(a, 0, "notice_json")), at_arg(a, 1));
+    result_json(ctx, o.json().dump());
+}
+
 struct FunctionDef {
     const char* name;
     int min_args, max_args;
@@ -587,6 +601,8 @@ const FunctionDef kFunctions[] = {
     {"atelier_waiting", 0, 2, SQLITE_UTF8, guarded<fn_waiting>},
     {"atelier_calendar_set", 3, 4, WRITES, guarded<fn_calendar_set>},
     {"atelier_working_days", 2, 3, SQLITE_UTF8, guarded<fn_working_days>},
+    {"atelier_invoice_payment_url", 2, 3, WRITES, guarded<fn_invoice_payment_url>},
+    {"atelier_payment_notice", 1, 2, WRITES, guarded<fn_payment_notice>},
     {"atelier_sync_apply", 1, 1, WRITES, guarded<fn_sync_apply>},
     {"atelier_sync_export", 1, 2, WRITES, guarded<fn_sync_export>},
     {"atelier_sync_digest", 0, 1, WRITES, guarded<fn_sync_digest>},
@@ -606,7 +622,7 @@ const char* const atelier_function_names[] = {
     "atelier_lead_view", "atelier_next_action", "atelier_rules_tick", "atelier_rule_set", "atelier_rules",
     "atelier_rule_preview", "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done", "atelier_tasks",
     "atelier_link_view", "atelier_lead_note", "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
-    "atelier_calendar_set", "atelier_working_days", nullptr};
+    "atelier_calendar_set", "atelier_working_days", "atelier_invoice_payment_url", "atelier_payment_notice", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

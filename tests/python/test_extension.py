@@ -38,7 +38,8 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done",
                                  "atelier_tasks", "atelier_link_view", "atelier_lead_note",
                                  "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
-                                 "atelier_calendar_set", "atelier_working_days"})
+                                 "atelier_calendar_set", "atelier_working_days",
+                                 "atelier_invoice_payment_url", "atelier_payment_notice"})
 
     def test_money_with_parameters(self):
         con = connect()

@@ -44,3 +44,7 @@ SELECT lost_reason FROM leads WHERE id = 'L3';
 SELECT atelier_lead_contacts('L3', '{"email":"marc@"}', 'sql');
 SELECT json_extract(atelier_lead_contacts('L3', '{"email":"marc@exemple.fr","phone":"+33 6 12 34 56 78"}', 'sql', '2026-11-25T09:00:00Z'), '$.kind');
 SELECT c.email, c.phone FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = 'L3';
+-- A payment provider's notice, by SQL: an unknown invoice and a bad amount are refused, naming the field.
+SELECT atelier_payment_notice('{"provider":"yookassa","payment_id":"p-1","invoice":"1999-0001","amount_minor":100,"currency":"RUB"}');
+SELECT atelier_payment_notice('{"provider":"yookassa","payment_id":"p-1","invoice":"1999-0001","amount_minor":-5,"currency":"RUB"}');
+SELECT atelier_invoice_payment_url('no-such-invoice', 'https://pay.example.com/1');

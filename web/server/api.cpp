@@ -28,6 +28,13 @@
 //   POST /api/invoices/<id>/issue        {issued_on, due_days} → {number, url}: a planned invoice (a later
 //                                        payment of the schedule) issued, due counted from today
 //   POST /api/invoices/<id>/payments     {amount_minor (0 or absent: the rest), reference, received_on, method} → {status}
+//   PUT  /api/invoices/<id>/payment-url  {url}: where the client pays online ("" clears it)
+//   POST /api/payments/webhook           a payment provider's notice (no session: signed with the studio's
+//                                        secret, header X-Atelier-Signature: sha256=<hex HMAC-SHA256 of the body>)
+//                                        {provider, payment_id, invoice, amount_minor, currency, paid_on}
+//                                        → {status, duplicate}; the same payment_id twice records one payment
+//   GET  /api/payments/webhook           the owner: {url, secret, header} to give the provider
+//   POST /api/payments/webhook/secret    the owner: a new secret (the old one stops working)
 //
 // A transition answers with what it did ({"event_id", "kind", "stage": {from, to}, "made"}) merged with
 // the fields above. Errors carry the core's kind: invalid 400, not_found 404, conflict 409, forbidden 403.
@@ -69,6 +76,7 @@
 #include "store.h"
 #include "workflow.h"
 #include "conveyor.h"
+#include "payments_in.h"
 #include "automation.h"
 #include "documents.h"
 #include "numbering.h"
@@ -518,6 +526,46 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             Outcome o = conveyor::pay(d.db, req.matches[1].str(), amount, reference, received, method, actor_of(d.db, p), now_iso());
             send_json(res, 200, with(json{{"status", o.made["status"]}}, o));
         });
+    }));
+    svr.Put(R"(/api/invoices/([A-Za-z0-9-]{1,64})/payment-url)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        json b = body_json(req);
+        std::string url = str_field(b, "url", true);
+        guarded_write(d, res, [&] {
+            payments_in::set_payment_url(d.db, req.matches[1].str(), url, now_iso());
+            send_json(res, 200, json{{"payment_url", url}});
+        });
+    }));
+    // The provider's notice: no session, the signature is the credential.
+    svr.Post("/api/payments/webhook", [&d](const httplib::Request& req, httplib::Response& res) {
+        std::string secret;
+        {
+            std::lock_guard<std::mutex> lock(d.mu);
+            secret = payments_in::webhook_secret(d.db);
+        }
+        if (!auth::signature_ok(secret, req.body, req.get_header_value("X-Atelier-Signature")))
+            return send_error(res, 401, "X-Atelier-Signature: missing or wrong: expected sha256=<hex HMAC-SHA256 of the body with the studio's webhook secret>");
+        try {
+            payments_in::Notice n = payments_in::parse_notice(body_json(req));
+            guarded_write(d, res, [&] {
+                Outcome o = payments_in::apply_notice(d.db, n, now_iso());
+                send_json(res, 200, with(json{{"status", o.made["status"]}, {"duplicate", o.made.value("duplicate", false)}}, o));
+            });
+        } catch (const DbError&) {
+            throw;
+        } catch (const Error& e) {
+            send_error(res, http_status(e.kind), e.what());
+        }
+    });
+    svr.Get("/api/payments/webhook", authed([&d, &opt](const httplib::Request&, httplib::Response& res, const auth::Principal& p) {
+        if (p.role != "owner") return send_error(res, 403, "only the owner sees the payment webhook's secret");
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, json{{"url", opt.base_url + "/api/payments/webhook"}, {"secret", payments_in::webhook_secret(d.db)},
+                                 {"header", "X-Atelier-Signature"}, {"signature", "sha256=<hex HMAC-SHA256 of the request body>"}});
+    }));
+    svr.Post("/api/payments/webhook/secret", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal& p) {
+        if (p.role != "owner") return send_error(res, 403, "only the owner changes the payment webhook's secret");
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, json{{"secret", payments_in::webhook_secret(d.db, true)}});
     }));
     svr.Get(R"(/api/documents/(proposal|contract|invoice)/([A-Za-z0-9-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
         std::lock_guard<std::mutex> lock(d.mu);

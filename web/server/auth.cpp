@@ -48,6 +48,18 @@ std::string expiry(const std::string& at) {
 
 bool init() { return sodium_init() >= 0; }
 
+bool signature_ok(const std::string& secret, const std::string& body, const std::string& header) {
+    if (header.rfind("sha256=", 0) != 0 || header.size() != 7 + 2 * crypto_auth_hmacsha256_BYTES || secret.empty()) return false;
+    unsigned char want[crypto_auth_hmacsha256_BYTES], got[crypto_auth_hmacsha256_BYTES];
+    size_t len = 0;
+    if (sodium_hex2bin(got, sizeof got, header.data() + 7, header.size() - 7, nullptr, &len, nullptr) != 0 || len != sizeof got) return false;
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+    crypto_auth_hmacsha256_final(&st, want);
+    return sodium_memcmp(want, got, sizeof want) == 0;
+}
+
 std::string hash_password(const std::string& password) {
     char out[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,

@@ -17,6 +17,10 @@ namespace atelier::auth {
 
 bool init();  // libsodium; false if it cannot start
 
+// Whether `header` is "sha256=<hex>" with the HMAC-SHA256 of `body` under
+// `secret`, compared in constant time.
+bool signature_ok(const std::string& secret, const std::string& body, const std::string& header);
+
 std::string hash_password(const std::string& password);
 bool verify_password(const std::string& hash, const std::string& password);
 

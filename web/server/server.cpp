@@ -680,7 +680,7 @@ int serve(const ServeOptions& in_opt) {
             return httplib::Server::HandlerResponse::Unhandled;
         size_t limit = req.path == "/api/sync/push"                                ? kSyncBodyMax
                        : req.path.rfind("/c/", 0) == 0                              ? kBriefFormMax
-                       : req.path == "/api/leads" || req.path == "/api/login"      ? kAnonymousBodyMax
+                       : req.path == "/api/leads" || req.path == "/api/login" || req.path == "/api/payments/webhook" ? kAnonymousBodyMax
                                                                                     : kApiBodyMax;
         const bool has_length = req.has_header("Content-Length");
         const size_t length = has_length ? (size_t)std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) : 0;
