@@ -51,4 +51,56 @@ Outcome apply_notice(sqlite3* db, const Notice& n, std::string_view at);
 // a new one.
 std::string webhook_secret(sqlite3* db, bool rotate = false);
 
+// --- Bank statements --------------------------------------------------------
+
+// One movement of a statement, as the bank wrote it.
+struct BankLine {
+    std::string number, date, payer, payer_inn, payer_account, purpose;  // date YYYY-MM-DD
+    std::string currency = "RUB";
+    int64_t amount_minor = 0;
+    bool incoming = true;  // money received on the studio's account
+};
+
+// The text of a statement file in UTF-8: Windows-1251 is converted, UTF-8
+// (with or without a byte order mark) is kept.
+std::string statement_text(std::string_view bytes);
+
+// Parses 1CClientBankExchange (version 1.03 and the formats before it that
+// share its keys). Errors name the line: "bank: line 12: Сумма: expected an
+// amount like 1234.56".
+std::vector<BankLine> parse_1c(std::string_view bytes);
+
+// Parses a CSV statement by a column mapping:
+//   {"delimiter": ";", "decimal": ",", "date_format": "DD.MM.YYYY", "currency": "RUB",
+//    "columns": {"date": "Дата", "amount": "Сумма", "purpose": "Назначение платежа",
+//                "payer": "Плательщик", "payer_inn": "ИНН плательщика", "number": "Номер"}}
+// "amount" is signed (a negative amount is money going out) unless the
+// mapping names "credit" (the incoming column) instead. Errors name the
+// line or the mapping's field.
+std::vector<BankLine> parse_csv(std::string_view bytes, const nlohmann::json& mapping);
+
+// A CSV mapping saved per bank, by name; saving checks it.
+void save_csv_mapping(sqlite3* db, const std::string& name, const nlohmann::json& mapping);
+nlohmann::json csv_mapping(sqlite3* db, const std::string& name);
+
+// Matches each incoming line to an open invoice and records the certain
+// ones: the invoice's number in the purpose, an amount it can take, and the
+// payer's INN when the client's is known. The rest wait for the manager
+// (status "to_confirm", with the suggested invoice and the reason) or stay
+// "unmatched". A line imported before is counted as a duplicate and changes
+// nothing. Returns {"lines", "incoming", "recorded", "partial", "to_confirm",
+// "unmatched", "duplicates", "items": [{id, status, reason, invoice_id,
+// invoice_number, amount_minor, payer, purpose}]}.
+nlohmann::json import_statement(sqlite3* db, const std::vector<BankLine>& lines, const std::string& source, const Actor& by,
+                                std::string_view at);
+
+// The lines waiting for the manager (or of another status), newest first.
+nlohmann::json bank_lines(sqlite3* db, const std::string& status = "to_confirm");
+
+// The manager's answer to an uncertain line: pay `invoice_id` with it, or
+// set it aside. Errors: an unknown line (not_found), a line recorded or set
+// aside already (conflict).
+Outcome confirm_line(sqlite3* db, const std::string& line_id, const std::string& invoice_id, const Actor& by, std::string_view at);
+void ignore_line(sqlite3* db, const std::string& line_id, std::string_view at);
+
 }  // namespace atelier::payments_in

@@ -454,7 +454,7 @@ CREATE INDEX proposals_open ON proposals(status, created_at);
 CREATE INDEX contracts_open ON contracts(status, created_at);
 CREATE INDEX invoices_open ON invoices(status, due_on);
 )SQL"},
-    {8, "working calendars; online payment", R"SQL(
+    {8, "working calendars; clients' legal details; online payment; bank statements", R"SQL(
 -- Each date of a country's calendar that differs from Monday to Friday: a
 -- holiday on a weekday (working 0) or a weekend day worked (working 1). The
 -- id is derived from the country and the day, so a day is one row on every
@@ -475,6 +475,38 @@ CREATE TABLE server_secrets (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
+-- A client's legal details (a company or a private person; INN/KPP/OGRN in
+-- Russia, SIRET/TVA in France; address; bank): what contracts and invoices
+-- print, and what bank statements are matched by.
+ALTER TABLE clients ADD COLUMN requisites_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(requisites_json));
+-- Each movement of an imported bank statement, once (the id is derived from
+-- the movement itself): recorded as a payment, waiting for the manager
+-- (to_confirm, with the suggested invoice and why it is not certain),
+-- unmatched, or set aside (ignored).
+CREATE TABLE bank_lines (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL DEFAULT '',
+  doc_number TEXT NOT NULL DEFAULT '',
+  doc_date TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+  currency TEXT NOT NULL,
+  payer TEXT NOT NULL DEFAULT '',
+  payer_inn TEXT NOT NULL DEFAULT '',
+  payer_account TEXT NOT NULL DEFAULT '',
+  purpose TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('recorded','to_confirm','unmatched','ignored')),
+  invoice_id TEXT,
+  reason TEXT NOT NULL DEFAULT '',
+  imported_at TEXT NOT NULL,
+  decided_at TEXT
+);
+CREATE INDEX bank_lines_status ON bank_lines(status, doc_date);
+-- How a bank's CSV statement reads (columns, delimiter, decimal mark), by name.
+CREATE TABLE bank_mappings (
+  name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+  spec_json TEXT NOT NULL CHECK (json_valid(spec_json)),
+  updated_at TEXT NOT NULL
+);
 )SQL"},
 };
 

@@ -3,7 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startServer } from '../lib/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, root, ownerEmail, OWNER_PASSWORD } from '../lib/server.mjs';
 import { sql } from '../lib/sql.mjs';
 
 let server;
@@ -11,6 +15,13 @@ before(async () => { server = await startServer(); });
 after(async () => { await server.stop(); });
 
 const anna = `'{"id":"u-anna","name":"Anna"}'`;
+
+// The owner's session, for a request whose body is a file rather than JSON.
+async function authHeaders() {
+  const r = await fetch(server.url + '/api/login', { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ownerEmail(server.db), password: OWNER_PASSWORD }) });
+  return { cookie: r.headers.get('set-cookie').split(';')[0], 'x-csrf-token': (await r.json()).csrf_token, 'content-type': 'application/octet-stream' };
+}
 
 // A signed contract with its first invoice issued: {lead, invoice, number, total, token}.
 function issuedInvoice(name, currency = 'RUB', lang = 'ru') {
@@ -132,4 +143,116 @@ test('payment link: the manager sets where to pay online; the client\'s page off
   const pulled = await (await server.api('/api/sync/pull?since=0&limit=100000')).text();
   assert.ok(pulled.includes(inv.invoice), 'the pull has the invoice');
   assert.ok(!pulled.includes(secret), 'the webhook secret is in a sync bundle');
+});
+
+// A month's statement from the bank, as 1C exports it: Windows-1251, CRLF.
+function statement(values) {
+  let text = readFileSync(join(root, 'tests', 'fixtures', 'statement-1c.txt'), 'utf8');
+  for (const [k, v] of Object.entries(values)) text = text.replaceAll(`{{${k}}}`, v);
+  assert.doesNotMatch(text, /\{\{/);
+  const bytes = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'CP1251'], { input: text.replace(/\n/g, '\r\n') });
+  assert.equal(bytes.indexOf(Buffer.from('Сумма', 'utf8')), -1, 'the file is Windows-1251, not UTF-8');
+  return bytes;
+}
+const rub = (minor) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+const ddmmyyyy = (iso) => iso.split('-').reverse().join('.');
+
+test('bank statement: certain payments recorded, a partial one too, the uncertain listed for the manager, a second import records nothing', async () => {
+  const a = issuedInvoice('Анна Северная');
+  const b = issuedInvoice('Ирина Белова');
+  const c = issuedInvoice('Лес Лесной');
+  const d = issuedInvoice('Дмитрий Иванов');
+  const inn = (lead, v) => sql(server.db, `UPDATE clients SET requisites_json = json_object('inn', '${v}') WHERE id = (SELECT client_id FROM leads WHERE id = '${lead}')`);
+  inn(a.lead, '7701234567');
+  inn(c.lead, '7814000017');
+  inn(d.lead, '7700000001');
+  const account = JSON.parse(sql(server.db, 'SELECT bank_json FROM studio')).account;
+  const issued = sql(server.db, `SELECT issued_on FROM invoices WHERE id = '${a.invoice}'`);
+  const bytes = statement({ ACCOUNT: account, A_SUM: rub(a.total), A_NUMBER: a.number, A_DATE: ddmmyyyy(issued),
+    B_SUM: '1000.00', B_NUMBER: b.number, C_SUM: rub(c.total), IN_TOTAL: rub(a.total + 100000 + c.total + 315000) });
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-bank-'));
+  const file = join(dir, 'kl_to_1c.txt');
+  writeFileSync(file, bytes);
+
+  // From the command line, beside the running server.
+  const out = JSON.parse(execFileSync(join(root, 'build', 'native', 'atelier'), ['bank', 'import', file, '--db', server.db], { encoding: 'utf8' }));
+  assert.deepEqual({ lines: out.lines, incoming: out.incoming, recorded: out.recorded, partial: out.partial, to_confirm: out.to_confirm,
+    unmatched: out.unmatched, duplicates: out.duplicates }, { lines: 5, incoming: 4, recorded: 2, partial: 1, to_confirm: 1, unmatched: 1, duplicates: 0 });
+  const item = (re) => out.items.find(i => re.test(i.purpose));
+  assert.equal(item(/за разработку сайта/).status, 'recorded');
+  assert.equal(item(/за разработку сайта/).invoice_id, a.invoice);
+  assert.equal(item(/за разработку сайта/).payer, 'ИНН 7701234567 ООО "Северный ветер"', 'Windows-1251 read as Cyrillic');
+  assert.equal(item(/Частичная/).status, 'recorded');
+  assert.equal(item(/Частичная/).partial, true);
+  assert.equal(item(/по договору за услуги/).status, 'to_confirm');
+  assert.equal(item(/по договору за услуги/).reason, 'no_number');
+  assert.equal(item(/по договору за услуги/).invoice_id, c.invoice, 'suggested by amount and the payer INN');
+  assert.equal(item(/Возврат/).status, 'unmatched');
+  const status = (inv) => sql(server.db, `SELECT status FROM invoices WHERE id = '${inv.invoice}'`);
+  assert.equal(status(a), 'paid');
+  assert.equal(status(b), 'partially_paid');
+  assert.equal(status(c), 'issued');
+  assert.equal(sql(server.db, `SELECT received_on || ' ' || amount_minor FROM payments WHERE invoice_id = '${b.invoice}'`), '2026-12-02 100000');
+
+  // The same statement again, uploaded through the server: nothing new.
+  const before = sql(server.db, 'SELECT count(*) FROM payments');
+  let r = await fetch(server.url + '/api/bank/import?name=kl_to_1c.txt', { method: 'POST', body: bytes, headers: (await authHeaders()) });
+  assert.equal(r.status, 200);
+  const again = await r.json();
+  assert.equal(again.duplicates, 4);
+  assert.equal(again.recorded + again.to_confirm + again.unmatched, 0);
+  assert.equal(sql(server.db, 'SELECT count(*) FROM payments'), before);
+
+  // The manager confirms the suggested one and sets the stranger's aside.
+  const waiting = await (await server.api('/api/bank/lines')).json();
+  assert.equal(waiting.length, 1);
+  r = await server.api(`/api/bank/lines/${waiting[0].id}/confirm`, { method: 'POST', body: { invoice_id: c.invoice } });
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).status, 'paid');
+  assert.equal(status(c), 'paid');
+  r = await server.api(`/api/bank/lines/${waiting[0].id}/confirm`, { method: 'POST', body: { invoice_id: c.invoice } });
+  assert.equal(r.status, 409);
+  const strangers = await (await server.api('/api/bank/lines?status=unmatched')).json();
+  assert.equal(strangers.length, 1);
+  r = await server.api(`/api/bank/lines/${strangers[0].id}/ignore`, { method: 'POST' });
+  assert.equal(r.status, 200);
+  assert.equal((await (await server.api('/api/bank/lines?status=unmatched')).json()).length, 0);
+
+  // A payer whose INN is not the client's waits for the manager even with the right number.
+  const wrong = Buffer.from(['1CClientBankExchange', 'ВерсияФормата=1.03', `РасчСчет=${account}`, 'СекцияДокумент=Платежное поручение',
+    'Номер=5', 'Дата=04.12.2026', `Сумма=${rub(d.total)}`, 'ПлательщикИНН=7799999999', `ПолучательСчет=${account}`, 'ДатаПоступило=04.12.2026',
+    `НазначениеПлатежа=Оплата счета ${d.number}`, 'КонецДокумента', 'КонецФайла'].join('\n'));
+  r = await fetch(server.url + '/api/bank/import', { method: 'POST', body: wrong, headers: (await authHeaders()) });
+  const w = await r.json();
+  assert.equal(w.to_confirm, 1);
+  assert.equal(w.items[0].reason, 'payer_inn');
+  assert.equal(status(d), 'issued');
+
+  // A damaged file: the line and the field are named, nothing is recorded.
+  const cut = Buffer.from(['1CClientBankExchange', 'СекцияДокумент=Платежное поручение', 'Сумма=12,5,0', 'КонецДокумента'].join('\n'));
+  r = await fetch(server.url + '/api/bank/import', { method: 'POST', body: cut, headers: (await authHeaders()) });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /bank: line 2: Сумма: expected an amount like 1234\.56, got "12,5,0"/);
+  r = await fetch(server.url + '/api/bank/import', { method: 'POST', body: 'Date;Amount\n', headers: (await authHeaders()) });
+  assert.match((await r.json()).error, /not a 1C bank statement/);
+});
+
+test('bank statement as CSV: a bank\'s columns saved once, then its files read by them', async () => {
+  const e = issuedInvoice('Жанна Полевая');
+  let r = await server.api('/api/bank/mappings/tochka', { method: 'PUT', body: { delimiter: ';', decimal: ',', columns: { date: 'Дата', amount: 'Сумма' , purpose: 'Назначение', payer: 'Контрагент', payer_inn: 'ИНН' , nope: 'x' } } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error, /mapping\.columns\.nope: unknown/);
+  r = await server.api('/api/bank/mappings/tochka', { method: 'PUT', body: { delimiter: ';', decimal: ',', columns: { date: 'Дата', amount: 'Сумма', purpose: 'Назначение', payer: 'Контрагент', payer_inn: 'ИНН' } } });
+  assert.equal(r.status, 200);
+  const total = `${Math.floor(e.total / 100)},${String(e.total % 100).padStart(2, '0')}`;
+  const csv = `Дата;Сумма;Контрагент;ИНН;Назначение\n04.12.2026;${total};"ООО ""Поле""";7712345678;Оплата по счёту № ${e.number}\n04.12.2026;-1200,00;ООО Хостинг;7700000777;Хостинг\n`;
+  r = await fetch(server.url + '/api/bank/import?mapping=tochka&name=tochka.csv', { method: 'POST', body: csv, headers: (await authHeaders()) });
+  assert.equal(r.status, 200);
+  const j = await r.json();
+  assert.equal(j.incoming, 1);
+  assert.equal(j.recorded, 1);
+  assert.equal(j.items[0].payer, 'ООО "Поле"');
+  assert.equal(sql(server.db, `SELECT status FROM invoices WHERE id = '${e.invoice}'`), 'paid');
+  r = await fetch(server.url + '/api/bank/import?mapping=nosuch', { method: 'POST', body: csv, headers: (await authHeaders()) });
+  assert.equal(r.status, 404);
 });

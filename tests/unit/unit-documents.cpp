@@ -19,6 +19,7 @@
 #include "brief.h"
 #include "pricing.h"
 #include "payment_qr.h"
+#include "payments_in.h"
 
 using namespace atelier;
 using nlohmann::json;
@@ -345,4 +346,39 @@ TEST_CASE("payment QR: an issued invoice carries it, with the bank details of it
     CHECK(fr.find("IBAN") != std::string::npos);
     CHECK(fr.find("BIK") == std::string::npos);
     CHECK(fr.find("Compte correspondant") == std::string::npos);
+}
+
+TEST_CASE("bank statements: Windows-1251 and UTF-8 read alike; amounts and dates checked, naming the line") {
+    namespace pi = payments_in;
+    // "Сумма №1 Ёж" in Windows-1251, byte by byte.
+    const std::string cp1251 = "\xD1\xF3\xEC\xEC\xE0 \xB9" "1 \xA8\xE6";
+    CHECK(pi::statement_text(cp1251) == "Сумма №1 Ёж");
+    CHECK(pi::statement_text("\xEF\xBB\xBFСумма") == "Сумма");
+    const std::string file = "1CClientBankExchange\r\nРасчСчет=40802810900001234567\r\nСекцияДокумент=Платежное поручение\r\n"
+                             "Номер=1\r\nДата=01.12.2026\r\nСумма=1 234.5\r\nПолучательСчет=40802810900001234567\r\n"
+                             "ДатаПоступило=02.12.2026\r\nНазначениеПлатежа=Оплата | счёт 2026-0001\r\nКонецДокумента\r\n"
+                             "СекцияДокумент=Платежное поручение\r\nДата=01.12.2026\r\nСумма=10\r\nПлательщикСчет=40802810900001234567\r\n"
+                             "ПолучательСчет=40702810000000000001\r\nКонецДокумента\r\nКонецФайла\r\n";
+    auto lines = pi::parse_1c(file);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].amount_minor == 123450);
+    CHECK(lines[0].date == "2026-12-02");
+    CHECK(lines[0].incoming);
+    CHECK(lines[0].purpose == "Оплата | счёт 2026-0001");
+    CHECK(lines[1].amount_minor == 1000);
+    CHECK_FALSE(lines[1].incoming);
+    CHECK_THROWS_WITH(pi::parse_1c("1CClientBankExchange\nСекцияДокумент=x\nСумма=1.234\nДата=01.12.2026\nКонецДокумента\n"),
+                      doctest::Contains("bank: line 2: Сумма: expected an amount like 1234.56, got \"1.234\""));
+    CHECK_THROWS_WITH(pi::parse_1c("1CClientBankExchange\nСекцияДокумент=x\nСумма=10\nДата=31.02.2026\nКонецДокумента\n"),
+                      doctest::Contains("bank: line 2: Дата: expected a date DD.MM.YYYY"));
+    CHECK_THROWS_WITH(pi::parse_1c("1CClientBankExchange\nСекцияДокумент=x\nСумма=10\n"), doctest::Contains("the file is cut short"));
+    CHECK_THROWS_WITH(pi::parse_1c("Дата;Сумма\n"), doctest::Contains("not a 1C bank statement"));
+    json m = {{"delimiter", ";"}, {"decimal", ","}, {"columns", {{"date", "Дата"}, {"credit", "Приход"}, {"purpose", "Назначение"}}}};
+    auto csv = pi::parse_csv("Дата;Приход;Расход;Назначение\n2026-12-01;1 500,25;;\"Счёт 7; аванс\"\n2026-12-01;;300,00;Хостинг\n", m);
+    REQUIRE(csv.size() == 1);
+    CHECK(csv[0].amount_minor == 150025);
+    CHECK(csv[0].purpose == "Счёт 7; аванс");
+    CHECK_THROWS_WITH(pi::parse_csv("Дата;Сумма\n", json{{"columns", {{"amount", "Сумма"}}}}), doctest::Contains("mapping.columns.date: required"));
+    CHECK_THROWS_WITH(pi::parse_csv("Дата;Сумма\n01.12.2026;1,2,3\n", json{{"columns", {{"date", "Дата"}, {"amount", "Сумма"}}}}),
+                      doctest::Contains("bank: line 2: amount: expected an amount"));
 }

@@ -34,6 +34,13 @@
 //                                        {provider, payment_id, invoice, amount_minor, currency, paid_on}
 //                                        → {status, duplicate}; the same payment_id twice records one payment
 //   GET  /api/payments/webhook           the owner: {url, secret, header} to give the provider
+//   POST /api/bank/import[?mapping=NAME&name=FILE]  the statement file as the body (1CClientBankExchange,
+//                                        or CSV read by a saved mapping) → {recorded, partial, to_confirm,
+//                                        unmatched, duplicates, items}
+//   GET  /api/bank/lines[?status=to_confirm|unmatched|recorded|ignored]
+//   POST /api/bank/lines/<id>/confirm    {invoice_id}: the manager's match → the payment
+//   POST /api/bank/lines/<id>/ignore     set aside (not a client's payment)
+//   PUT  /api/bank/mappings/<name>       a bank's CSV columns (see payments_in.h)
 //   POST /api/payments/webhook/secret    the owner: a new secret (the old one stops working)
 //
 // A transition answers with what it did ({"event_id", "kind", "stage": {from, to}, "made"}) merged with
@@ -556,6 +563,43 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             send_error(res, http_status(e.kind), e.what());
         }
     });
+    svr.Post("/api/bank/import", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        const std::string mapping = req.get_param_value("mapping");
+        const std::string name = req.has_param("name") ? clip_utf8(req.get_param_value("name"), 120) : "upload";
+        guarded_write(d, res, [&] {
+            std::vector<payments_in::BankLine> lines =
+                mapping.empty() ? payments_in::parse_1c(req.body) : payments_in::parse_csv(req.body, payments_in::csv_mapping(d.db, mapping));
+            send_json(res, 200, payments_in::import_statement(d.db, lines, name, actor_of(d.db, p), now_iso()));
+        });
+    }));
+    svr.Get("/api/bank/lines", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::string status = req.has_param("status") ? req.get_param_value("status") : "to_confirm";
+        if (status != "to_confirm" && status != "unmatched" && status != "recorded" && status != "ignored")
+            return send_error(res, 400, "status: expected to_confirm, unmatched, recorded or ignored");
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, payments_in::bank_lines(d.db, status));
+    }));
+    svr.Post(R"(/api/bank/lines/([A-Za-z0-9-]{1,64})/(confirm|ignore))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        const bool confirm = req.matches[2].str() == "confirm";
+        std::string invoice = confirm ? str_field(b, "invoice_id", true) : "";
+        guarded_write(d, res, [&] {
+            if (confirm) {
+                Outcome o = payments_in::confirm_line(d.db, req.matches[1].str(), invoice, actor_of(d.db, p), now_iso());
+                send_json(res, 200, with(json{{"status", o.made["status"]}}, o));
+            } else {
+                payments_in::ignore_line(d.db, req.matches[1].str(), now_iso());
+                send_json(res, 200, json{{"status", "ignored"}});
+            }
+        });
+    }));
+    svr.Put(R"(/api/bank/mappings/([A-Za-z0-9_.-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        json b = body_json(req);
+        guarded_write(d, res, [&] {
+            payments_in::save_csv_mapping(d.db, req.matches[1].str(), b);
+            send_json(res, 200, json{{"name", req.matches[1].str()}});
+        });
+    }));
     svr.Get("/api/payments/webhook", authed([&d, &opt](const httplib::Request&, httplib::Response& res, const auth::Principal& p) {
         if (p.role != "owner") return send_error(res, 403, "only the owner sees the payment webhook's secret");
         std::lock_guard<std::mutex> lock(d.mu);

@@ -11,6 +11,8 @@
 //   atelier sync import FILE [--db PATH]    apply a bundle exported by the app
 //   atelier sync export [--since N] [--db PATH]
 //   atelier sync digest [--db PATH]
+//   atelier bank import FILE [--csv MAPPING] [--db PATH]   a bank statement (1CClientBankExchange,
+//                                           or CSV read by a saved mapping) matched to invoices
 //   atelier version
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +38,7 @@ int usage(const char* msg) {
                  "       atelier sync import FILE [--db PATH]\n"
                  "       atelier sync export [--since N] [--db PATH]\n"
                  "       atelier sync digest [--db PATH]\n"
+                 "       atelier bank import FILE [--csv MAPPING] [--db PATH]\n"
                  "       atelier version\n");
     return 2;
 }
@@ -61,9 +64,9 @@ int main(int argc, char** argv) {
         usage(nullptr);
         return 0;
     }
-    if (cmd != "serve" && cmd != "migrate" && cmd != "backup" && cmd != "sync")
+    if (cmd != "serve" && cmd != "migrate" && cmd != "backup" && cmd != "sync" && cmd != "bank")
         return usage(("unknown command \"" + cmd + "\"").c_str());
-    std::string backup_dest, sync_cmd, sync_file;
+    std::string backup_dest, sync_cmd, sync_file, bank_file, bank_mapping;
     int64_t sync_since = 0;
     int first_opt = 2;
     if (cmd == "backup") {
@@ -84,6 +87,12 @@ int main(int argc, char** argv) {
         }
     }
 
+    if (cmd == "bank") {
+        if (argc < 4 || std::string(argv[2]) != "import" || argv[3][0] == '-') return usage("bank: expected import FILE");
+        bank_file = argv[3];
+        first_opt = 4;
+    }
+
     atelier::ServeOptions opt;
     opt.www = std::getenv("ATELIER_WWW") ? std::getenv("ATELIER_WWW") : ATELIER_DEFAULT_WWW;
     if (const char* p = std::getenv("ATELIER_DB")) opt.db_path = p;
@@ -98,6 +107,10 @@ int main(int argc, char** argv) {
             const char* v = value();
             if (!v || !*v) return usage("--db: expected a file path");
             opt.db_path = v;
+        } else if (a == "--csv" && cmd == "bank") {
+            const char* v = value();
+            if (!v || !*v) return usage("--csv: expected the name of a saved column mapping");
+            bank_mapping = v;
         } else if (a == "--since" && sync_cmd == "export") {
             const char* v = value();
             char* end = nullptr;
@@ -169,6 +182,7 @@ int main(int argc, char** argv) {
 
     if (cmd == "backup") return atelier::backup(opt.db_path, backup_dest);
     if (cmd == "sync") return atelier::sync_command(opt.db_path, sync_cmd, sync_file, sync_since);
+    if (cmd == "bank") return atelier::bank_command(opt.db_path, bank_file, bank_mapping);
     if (cmd == "migrate") {
         sqlite3* db = nullptr;
         if (sqlite3_open_v2(opt.db_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -37,6 +38,7 @@
 #include "leads.h"
 #include "links.h"
 #include "store.h"
+#include "payments_in.h"
 #include "sync.h"
 #include "version.h"
 #include "workflow.h"
@@ -584,19 +586,21 @@ int backup(const std::string& db_path, const std::string& dest) {
     return 0;
 }
 
-int sync_command(const std::string& db_path, const std::string& what, const std::string& file, int64_t since) {
-    std::string bundle;
-    if (what == "import") {
-        FILE* f = std::fopen(file.c_str(), "rb");
-        if (!f) {
-            std::fprintf(stderr, "atelier: sync import: cannot read %s\n", file.c_str());
-            return 1;
-        }
-        char buf[65536];
-        size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bundle.append(buf, n);
-        std::fclose(f);
-    }
+namespace {
+
+bool read_file(const std::string& path, std::string* out) {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
+    std::fclose(f);
+    return true;
+}
+
+// The database of a one-shot command: migrated, its writes logged for sync;
+// `run` prints what it did. 0 on success, 1 with the reason on stderr.
+int with_command_db(const std::string& db_path, const std::function<void(sqlite3*)>& run) {
     sqlite3_auto_extension((void (*)())atelier_auto_init);
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
@@ -609,6 +613,24 @@ int sync_command(const std::string& db_path, const std::string& what, const std:
         exec(db, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
         if (schema_version(db) < latest_schema_version()) migrate(db);
         sync::attach(db);
+        run(db);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "atelier: %s\n", e.what());
+        rc = 1;
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+}  // namespace
+
+int sync_command(const std::string& db_path, const std::string& what, const std::string& file, int64_t since) {
+    std::string bundle;
+    if (what == "import" && !read_file(file, &bundle)) {
+        std::fprintf(stderr, "atelier: sync import: cannot read %s\n", file.c_str());
+        return 1;
+    }
+    return with_command_db(db_path, [&](sqlite3* db) {
         if (what == "import") {
             sync::ApplyResult r = sync::apply(db, bundle);
             std::printf("%s\n", r.json().c_str());
@@ -619,12 +641,23 @@ int sync_command(const std::string& db_path, const std::string& what, const std:
         } else {
             std::printf("%s\n", sync::digest(db).c_str());
         }
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "atelier: %s\n", e.what());
-        rc = 1;
+    });
+}
+
+int bank_command(const std::string& db_path, const std::string& file, const std::string& mapping) {
+    std::string bytes;
+    if (!read_file(file, &bytes)) {
+        std::fprintf(stderr, "atelier: bank import: cannot read %s\n", file.c_str());
+        return 1;
     }
-    sqlite3_close(db);
-    return rc;
+    const size_t slash = file.find_last_of('/');
+    const std::string source = slash == std::string::npos ? file : file.substr(slash + 1);
+    return with_command_db(db_path, [&](sqlite3* db) {
+        std::vector<payments_in::BankLine> lines =
+            mapping.empty() ? payments_in::parse_1c(bytes) : payments_in::parse_csv(bytes, payments_in::csv_mapping(db, mapping));
+        json r = payments_in::import_statement(db, lines, source, Actor{"system", "bank statement", "system", false}, now_iso());
+        std::printf("%s\n", r.dump(2).c_str());
+    });
 }
 
 int serve(const ServeOptions& in_opt) {

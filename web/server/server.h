@@ -40,6 +40,10 @@ int backup(const std::string& db_path, const std::string& dest);
 
 // `atelier sync import FILE | export | digest`: the file side of sync, for a
 // bundle the app downloaded while the server was out of reach.
+// atelier bank import FILE [--csv MAPPING]: a bank statement matched to
+// invoices; prints what was recorded and what waits for the manager.
+int bank_command(const std::string& db_path, const std::string& file, const std::string& mapping);
+
 int sync_command(const std::string& db_path, const std::string& what, const std::string& file, int64_t since);
 
 // Runs until SIGINT/SIGTERM; returns the process exit code.
