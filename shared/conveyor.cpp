@@ -147,7 +147,13 @@ Outcome create(sqlite3* db, const NewLead& lead, const Actor& by, std::string_vi
         Stmt up(db, "UPDATE leads SET owner_id = ?2, owner_name = ?3 WHERE id = ?1");
         up.bind(1, lead_id).bind(2, owner).bind(3, owner_name).step();
     }
-    json payload = {{"source", lead.source}, {"currency", lead.currency}, {"lang", lead.lang}};
+    std::string currency = lead.currency;
+    if (currency.empty()) {
+        Stmt c(db, "SELECT currency FROM leads WHERE id = ?1");
+        c.bind(1, lead_id);
+        if (c.step()) currency = c.text(0);
+    }
+    json payload = {{"source", lead.source}, {"currency", currency}, {"lang", lead.lang}};
     if (!owner.empty()) payload["owner"] = {{"id", owner}, {"name", owner_name}};
     Outcome o = finish(db, lead_id, "lead_created", by, at, "", payload, json{{"lead_id", lead_id}});
     sp.commit();
@@ -312,7 +318,7 @@ Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view s
 Outcome edit_contacts(sqlite3* db, std::string_view lead_id, const json& changes, const Actor& by, std::string_view at) {
     check_actor(by, "contacts");
     check_at(at, "contacts");
-    if (!changes.is_object()) throw Error("contacts: expected an object of client_name, company, email, phone");
+    if (!changes.is_object()) throw Error("contacts: expected an object of client_name, company, email, phone, lang, currency");
     Savepoint sp(db, "atelier_conveyor");
     Stmt q(db, "SELECT c.id, c.name, coalesce(c.company, ''), coalesce(c.email, ''), coalesce(c.phone, ''), l.lang, l.currency"
                " FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
@@ -329,8 +335,8 @@ Outcome edit_contacts(sqlite3* db, std::string_view lead_id, const json& changes
     const NewLead before = now;
     for (const auto& [k, v] : changes.items()) {
         std::string* dst = k == "client_name" ? &now.client_name : k == "company" ? &now.company : k == "email" ? &now.email
-                         : k == "phone" ? &now.phone : nullptr;
-        if (!dst) throw Error("contacts: " + k + ": unknown field, expected client_name, company, email or phone");
+                         : k == "phone" ? &now.phone : k == "lang" ? &now.lang : k == "currency" ? &now.currency : nullptr;
+        if (!dst) throw Error("contacts: " + k + ": unknown field, expected client_name, company, email, phone, lang or currency");
         if (!v.is_string()) throw Error("contacts: " + k + ": expected text");
         std::string t = v.get<std::string>();
         t.erase(0, t.find_first_not_of(" \t"));
@@ -351,15 +357,24 @@ Outcome edit_contacts(sqlite3* db, std::string_view lead_id, const json& changes
     diff("company", before.company, now.company);
     diff("email", before.email, now.email);
     diff("phone", before.phone, now.phone);
+    diff("lang", before.lang, now.lang);
+    diff("currency", before.currency, now.currency);
+    if (now.currency.empty()) throw Error("contacts: currency: expected RUB, EUR or USD");
+    if (before.currency != now.currency) {
+        // The price is agreed in the currency of the signed contract.
+        Stmt c(db, "SELECT 1 FROM contracts WHERE lead_id = ?1 AND status = 'accepted'");
+        c.bind(1, lead_id);
+        if (c.step()) throw conflict("contacts: currency: the contract is signed in " + before.currency + "; the currency stays");
+    }
     Outcome o;
     o.kind = "contacts_changed";
     o.lead_id = std::string(lead_id);
     o.stage_from = o.stage_to = stage_of(db, lead_id, "contacts");
     if (payload.empty()) return o;  // nothing changed
-    Stmt up(db, "UPDATE clients SET name = ?2, company = ?3, email = ?4, phone = ?5 WHERE id = ?1");
-    up.bind(1, client).bind(2, now.client_name).bind(3, now.company).bind(4, now.email).bind(5, now.phone).step();
-    Stmt ul(db, "UPDATE leads SET updated_at = ?2 WHERE id = ?1");
-    ul.bind(1, lead_id).bind(2, at).step();
+    Stmt up(db, "UPDATE clients SET name = ?2, company = ?3, email = ?4, phone = ?5, lang = ?6 WHERE id = ?1");
+    up.bind(1, client).bind(2, now.client_name).bind(3, now.company).bind(4, now.email).bind(5, now.phone).bind(6, now.lang).step();
+    Stmt ul(db, "UPDATE leads SET updated_at = ?2, lang = ?3, currency = ?4 WHERE id = ?1");
+    ul.bind(1, lead_id).bind(2, at).bind(3, now.lang).bind(4, now.currency).step();
     o = finish(db, lead_id, "contacts_changed", by, at, o.stage_from, {{"fields", payload}}, json::object());
     sp.commit();
     return o;

@@ -114,7 +114,7 @@ std::vector<std::string> lead_problems(const NewLead& l) {
         if (bad || digits < 5 || digits > 15) p.push_back("phone: \"" + clip_utf8(l.phone, 60) + "\" is not a phone number");
     }
     if (!lang_from_code(l.lang)) p.push_back("lang: unknown language \"" + clip_utf8(l.lang, 20) + "\", expected ru, fr or en");
-    if (!currency_from_code(l.currency))
+    if (!l.currency.empty() && !currency_from_code(l.currency))
         p.push_back("currency: unknown currency \"" + clip_utf8(l.currency, 20) + "\", expected RUB, EUR or USD");
     if (l.amount_minor < 0) p.push_back("amount_minor: must not be negative");
     if (l.amount_minor > kMaxAmountMinor) p.push_back("amount_minor: at most " + std::to_string(kMaxAmountMinor));
@@ -125,6 +125,14 @@ std::vector<std::string> lead_problems(const NewLead& l) {
     if (utf8_length(l.source) > 100) p.push_back("source: at most 100 characters");
     if (utf8_length(l.title) > 5000) p.push_back("title: at most 5000 characters");
     return p;
+}
+
+std::string currency_for(sqlite3* db, std::string_view lang) {
+    Stmt q(db, "SELECT json_extract(currency_rules_json, '$.' || ?1), currency FROM studio ORDER BY created_at LIMIT 1");
+    q.bind(1, lang);
+    if (!q.step()) return lang == "ru" ? "RUB" : "EUR";
+    if (!q.is_null(0) && currency_from_code(q.text(0))) return q.text(0);
+    return q.text(1);
 }
 
 std::string ensure_studio(sqlite3* db, std::string_view at) {
@@ -159,7 +167,7 @@ std::string create_lead(sqlite3* db, const NewLead& l, std::string_view actor, s
     Stmt ld(db, "INSERT INTO leads(id, studio_id, client_id, title, source, stage, lang, amount_minor, currency,"
                 " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'new', ?6, ?7, ?8, ?9, ?9)");
     ld.bind(1, lead_id).bind(2, studio).bind(3, client_id).bind(4, l.title).bind(5, l.source).bind(6, l.lang)
-        .bind(7, l.amount_minor).bind(8, l.currency).bind(9, at).step();
+        .bind(7, l.amount_minor).bind(8, l.currency.empty() ? currency_for(db, l.lang) : l.currency).bind(9, at).step();
     Stmt ev(db, "INSERT INTO stage_events(id, lead_id, from_stage, to_stage, at, actor) VALUES (?1, ?2, NULL, 'new', ?3, ?4)");
     ev.bind(1, uuid_from("created|" + lead_id)).bind(2, lead_id).bind(3, at).bind(4, actor).step();
     sp.commit();

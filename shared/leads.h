@@ -24,7 +24,7 @@ struct NewLead {
     std::string source;       // "website", "phone", "referral", ...
     std::string title;        // what the client asks for, free text
     std::string lang = "ru";  // ru, fr, en
-    std::string currency = "RUB";
+    std::string currency;     // RUB, EUR, USD; "" follows the studio's rule for the language
     int64_t amount_minor = 0;  // expected value, minor units
 };
 
@@ -38,7 +38,7 @@ NewLead new_lead_from_json(const nlohmann::json& j);
 // strings of at most 200 characters). The amount, the currency, the source
 // and any other field are the studio's to set: they are ignored here.
 struct Intake {
-    NewLead lead;          // source "website"; currency left for the studio's default
+    NewLead lead;          // source "website"; currency by the studio's rule for the language
     nlohmann::json utm;    // {"utm_source": "...", ...}
     bool trapped = false;  // the hidden field "website" was filled in: a bot
 };
@@ -49,6 +49,11 @@ Intake intake_from_fields(const nlohmann::json& fields);
 // What is wrong with a lead's fields, one "<field>: <problem>" each; empty
 // when it can be stored.
 std::vector<std::string> lead_problems(const NewLead& lead);
+
+// The currency a lead in `lang` is priced in: the studio's rule
+// (studio.currency_rules_json, {"ru": "RUB", "fr": "EUR", "en": "EUR"} by
+// default), else the studio's currency. The price list follows the currency.
+std::string currency_for(sqlite3* db, std::string_view lang);
 
 // The id of the studio, creating a default one on an empty database.
 std::string ensure_studio(sqlite3* db, std::string_view at);

@@ -467,6 +467,10 @@ CREATE TABLE calendar_days (
   name TEXT NOT NULL DEFAULT '',
   UNIQUE (country, day)
 );
+-- Which currency (and so which price list) a lead in each language is
+-- priced in: a French client gets the EUR list.
+ALTER TABLE studio ADD COLUMN currency_rules_json TEXT NOT NULL DEFAULT '{"ru":"RUB","fr":"EUR","en":"EUR"}'
+  CHECK (json_valid(currency_rules_json));
 -- Where the client pays an invoice online (the payment provider's page).
 ALTER TABLE invoices ADD COLUMN payment_url TEXT;
 -- The server's own secrets (the payment webhook's signing key): never

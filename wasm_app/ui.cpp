@@ -134,10 +134,7 @@ void new_lead_form(app::Db& db, State& st) {
         l.phone = st.phone;
         l.source = kSources[st.source];
         l.lang = codes[st.lead_lang];
-        // The studio's currency for leads in its language; otherwise roubles
-        // for Russian and euros for French and English.
-        atelier::StudioDetails sd = atelier::studio_details(db.raw());
-        l.currency = l.lang == sd.lang ? sd.currency : st.lead_lang == 0 ? "RUB" : "EUR";
+        // The currency follows the language by the studio's rule (core).
         std::string id;
         st.error = db.add_lead(l, &id);
         if (st.error.empty()) {

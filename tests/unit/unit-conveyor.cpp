@@ -350,9 +350,41 @@ TEST_CASE("conveyor: the client's contacts are corrected, checked like a new lea
     CHECK_THROWS_WITH(conveyor::edit_contacts(f.t.db, f.id, json{{"email", "ivan@"}, {"client_name", " "}}, anna, "2026-11-24T09:05:00Z"),
                       "atelier: contacts: client_name: required; email: \"ivan@\" is not an e-mail address");
     CHECK_THROWS_WITH(conveyor::edit_contacts(f.t.db, f.id, json{{"iban", "FR76"}}, anna, "2026-11-24T09:05:00Z"),
-                      "atelier: contacts: iban: unknown field, expected client_name, company, email or phone");
+                      "atelier: contacts: iban: unknown field, expected client_name, company, email, phone, lang or currency");
     CHECK(lead_view(f.t.db, f.id, "2026-11-24")["email"] == "ivan.smirnov@example.ru");
     // The same values again: nothing changed, no event.
     CHECK(conveyor::edit_contacts(f.t.db, f.id, json{{"email", "ivan.smirnov@example.ru"}}, anna, "2026-11-24T09:10:00Z").event_id.empty());
     CHECK(f.t.count("SELECT count(*) FROM events WHERE kind = 'contacts_changed'") == 1);
+}
+
+TEST_CASE("conveyor: a lead's currency follows its language by the studio's rule, and the manager changes it until the contract is signed") {
+    Lead f;
+    // A French request from the site form: euros, the EUR price list, a French calendar.
+    Intake in = intake_from_fields(json{{"name", "Claire Dubois"}, {"email", "claire@exemple.fr"}, {"lang", "fr"}});
+    std::string fr = conveyor::intake(f.t.db, in.lead, in.utm, client_actor("Claire Dubois"), "https://studio.test", "2026-11-24T09:00:00Z").lead_id;
+    CHECK(f.t.text(("SELECT currency FROM leads WHERE id = '" + fr + "'").c_str()) == "EUR");
+    CHECK(f.t.text(("SELECT json_extract(payload_json, '$.currency') FROM events WHERE kind = 'lead_created' AND lead_id = '" + fr + "'").c_str()) == "EUR");
+    Intake ru = intake_from_fields(json{{"name", "Ольга"}, {"email", "olga@example.ru"}, {"lang", "ru"}});
+    std::string rl = conveyor::intake(f.t.db, ru.lead, ru.utm, client_actor("Ольга"), "https://studio.test", "2026-11-24T09:00:00Z").lead_id;
+    CHECK(f.t.text(("SELECT currency FROM leads WHERE id = '" + rl + "'").c_str()) == "RUB");
+    // The rule is data.
+    exec(f.t.db, "UPDATE studio SET currency_rules_json = '{\"fr\":\"USD\"}'");
+    CHECK(currency_for(f.t.db, "fr") == "USD");
+    CHECK(currency_for(f.t.db, "en") == "RUB");  // no rule: the studio's currency
+    // The manager changes the currency (and language) of a lead; the journal says so.
+    conveyor::save_brief(f.t.db, fr, "landing", json{{"company", "Éclair"}, {"activity", "Pâtisserie"}, {"goals", {"leads"}}, {"pages", 2},
+                                                     {"languages", 1}, {"design_level", "template"}, {"urgency", "normal"}}, true, anna, "2026-11-24T10:00:00Z");
+    conveyor::edit_contacts(f.t.db, fr, json{{"currency", "RUB"}, {"lang", "ru"}}, anna, "2026-11-24T10:05:00Z");
+    json e = json::parse(f.t.text(("SELECT body_json FROM estimates WHERE id = '" +
+                                   conveyor::estimate(f.t.db, fr, json::object(), anna, "2026-11-24T10:10:00Z").made["estimate_id"].get<std::string>() + "'").c_str()));
+    CHECK(e["currency"] == "RUB");
+    CHECK(f.t.text("SELECT json_extract(payload_json, '$.fields.currency.to') FROM events WHERE kind = 'contacts_changed'") == "RUB");
+    CHECK_THROWS_WITH(conveyor::edit_contacts(f.t.db, fr, json{{"currency", "GBP"}}, anna, "2026-11-24T10:06:00Z"),
+                      doctest::Contains("currency: unknown currency \"GBP\""));
+    // Once the contract is signed, the currency stays.
+    conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван Смирнов", "", ""}, anna, "2026-11-24T11:00:00Z");
+    std::string contract = f.t.text(("SELECT id FROM contracts WHERE lead_id = '" + f.id + "'").c_str());
+    conveyor::sign(f.t.db, contract, Acceptance{"paper", "Иван Смирнов", "", ""}, anna, "2026-11-24T12:00:00Z");
+    CHECK_THROWS_WITH(conveyor::edit_contacts(f.t.db, f.id, json{{"currency", "EUR"}}, anna, "2026-11-24T12:05:00Z"),
+                      "atelier: contacts: currency: the contract is signed in RUB; the currency stays");
 }

@@ -526,7 +526,6 @@ void post_lead(Database& d, const ServeOptions& opt, RateLimiter& limiter, const
         // Honeypot: a field people never see and bots fill in.
         if (intake.trapped) return answer(422, "rejected", "");
         std::lock_guard<std::mutex> lock(d.mu);
-        intake.lead.currency = studio_details(d.db).currency;
         Outcome o = conveyor::intake(d.db, intake.lead, intake.utm, client_actor(intake.lead.client_name), opt.base_url, now_iso());
         answer(201, "", o.lead_id);
     } catch (const DbError& e) {
