@@ -73,12 +73,17 @@ bool seed_demo(sqlite3* db) {
     const std::string t0 = demo_time(0, 9);
     std::string studio = uuid_from("studio");
     Stmt s(db, "INSERT INTO studio(id, name, legal_name, tax_id, address, email, phone, bank_json, currency, lang,"
-               " tax_mode, vat_rate_bp, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'RUB', 'ru', 'no_vat', 0, ?9)");
+               " tax_mode, vat_rate_bp, created_at, requisites_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'RUB', 'ru', 'no_vat', 0, ?9, ?10)");
     s.bind(1, studio).bind(2, "Студия «Атлас»").bind(3, "ИП Соколова Анастасия Викторовна")
-        .bind(4, "780512345678").bind(5, "191186, Санкт-Петербург, Невский пр., д. 28, оф. 412")
+        .bind(4, "780512345671").bind(5, "191186, Санкт-Петербург, Невский пр., д. 28, оф. 412")
         .bind(6, "hello@atlas-studio.ru").bind(7, "+7 812 600-40-28")
         .bind(8, R"({"bank":"АО «Т-Банк»","bik":"044525974","account":"40802810900001234567","corr_account":"30101810145250000974","iban":"FR7630006000011234567890189","bic":"AGRIFRPP"})")
-        .bind(9, t0).step();
+        .bind(9, t0)
+        .bind(10, R"({"country":"ru","kind":"sole_trader","legal_name":"ИП Соколова Анастасия Викторовна",)"
+                  R"("address":"191186, Санкт-Петербург, Невский пр., д. 28, оф. 412","inn":"780512345671","ogrn":"316784700000124",)"
+                  R"("signatory":"Соколова А. В.","bank":"АО «Т-Банк»","bik":"044525974","account":"40802810900001234567",)"
+                  R"("corr_account":"30101810145250000974","iban":"FR7630006000011234567890189","bic":"AGRIFRPP"})")
+        .step();
     Stmt u(db, "INSERT INTO users(id, studio_id, email, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     u.bind(1, new_uuid()).bind(2, studio).bind(3, "owner@atlas-studio.ru").bind(4, "Анастасия Соколова")
         .bind(5, "owner").bind(6, t0).step();

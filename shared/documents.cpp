@@ -145,7 +145,12 @@ const json& labels(Lang lang) {
         {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "черновик — номер при выставлении"},
         {"no", "№"}, {"page", "стр."}, {"page_of", "из"},
         {"scan_to_pay", "Отсканируйте код в приложении банка: реквизиты и сумма заполнятся сами."},
-        {"purpose_invoice", "Оплата по счёту"}, {"purpose_of", "от"}, {"purpose_no_vat", "НДС не облагается"}};
+        {"purpose_invoice", "Оплата по счёту"}, {"purpose_of", "от"}, {"purpose_no_vat", "НДС не облагается"},
+        {"payee_bank", "Банк получателя"}, {"payee", "Получатель"}, {"account_no", "Сч. №"}, {"goods", "Товары (работы, услуги)"},
+        {"unit", "Ед."}, {"price", "Цена"}, {"net_total", "Итого"}, {"gross_total", "Всего к оплате"}, {"vat", "НДС"},
+        {"items_total", "Всего наименований"}, {"for_sum", "на сумму"}, {"director", "Руководитель"}, {"accountant", "Бухгалтер"},
+        {"sole_trader", "Индивидуальный предприниматель"}, {"pay_by", "Оплатить не позднее"}, {"kpp", "КПП"}, {"inn", "ИНН"},
+        {"of_date", "от"}, {"signature", "подпись"}, {"signatures", "Подписи сторон"}, {"details", "Реквизиты"}};
     static const json fr = {
         {"proposal", "Proposition commerciale"}, {"contract", "Contrat"}, {"invoice", "Facture"},
         {"for_client", "Pour"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Acceptée par"},
@@ -175,7 +180,12 @@ const json& labels(Lang lang) {
         {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "brouillon — numéro attribué à l’émission"},
         {"no", "n°"}, {"page", "page"}, {"page_of", "/"},
         {"scan_to_pay", "Scannez ce code avec l'application de votre banque : coordonnées et montant se remplissent seuls."},
-        {"purpose_invoice", "Facture"}, {"purpose_of", "du"}, {"purpose_no_vat", "TVA non applicable"}};
+        {"purpose_invoice", "Facture"}, {"purpose_of", "du"}, {"purpose_no_vat", "TVA non applicable"},
+        {"unit", "Unité"}, {"price", "Prix unitaire HT"}, {"net_amount", "Montant HT"}, {"net_total", "Total HT"}, {"vat", "TVA"},
+        {"gross_total", "Total TTC"}, {"due_label", "Date d'échéance"}, {"of_date", "du"},
+        {"late_penalty", "En cas de retard de paiement, des pénalités sont exigibles au taux de trois fois le taux d'intérêt légal (art. L441-10 du Code de commerce)."},
+        {"recovery_fee", "Indemnité forfaitaire pour frais de recouvrement due en cas de retard : 40 € (art. D441-5 du Code de commerce)."},
+        {"no_discount", "Pas d'escompte pour paiement anticipé."}, {"signature", "signature"}, {"signatures", "Signatures"}, {"details", "Coordonnées"}};
     static const json en = {
         {"proposal", "Commercial proposal"}, {"contract", "Contract"}, {"invoice", "Invoice"},
         {"for_client", "For"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Accepted by"},
@@ -205,7 +215,12 @@ const json& labels(Lang lang) {
         {"iban", "IBAN"}, {"bic", "BIC"}, {"draft_number", "draft — number on issue"},
         {"no", "No."}, {"page", "page"}, {"page_of", "of"},
         {"scan_to_pay", "Scan this code with your banking app: the details and the amount fill in by themselves."},
-        {"purpose_invoice", "Invoice"}, {"purpose_of", "of"}, {"purpose_no_vat", "No VAT"}};
+        {"purpose_invoice", "Invoice"}, {"purpose_of", "of"}, {"purpose_no_vat", "No VAT"},
+        {"unit", "Unit"}, {"price", "Unit price"}, {"net_amount", "Net amount"}, {"net_total", "Net total"}, {"vat", "VAT"},
+        {"gross_total", "Total due"}, {"due_label", "Due date"}, {"of_date", "of"},
+        {"late_penalty", "Late payment incurs interest at three times the French legal interest rate (art. L441-10 of the Code de commerce)."},
+        {"recovery_fee", "A fixed indemnity of €40 for recovery costs is due on late payment (art. D441-5 of the Code de commerce)."},
+        {"no_discount", "No discount for early payment."}, {"signature", "signature"}, {"signatures", "Signatures"}, {"details", "Details"}};
     return lang == Lang::fr ? fr : lang == Lang::en ? en : ru;
 }
 
@@ -223,14 +238,75 @@ std::string name_in(const json& names, const char* group, const std::string& id,
     return it->value(lang_code(l), id);
 }
 
-json studio_data(sqlite3* db, json* bank) {
-    Stmt s(db, "SELECT name, legal_name, tax_id, address, email, phone, bank_json FROM studio ORDER BY created_at LIMIT 1");
+// The studio's legal details: its requisites, or for a studio that has not
+// filled them in, what the older single fields say (a Russian studio unless
+// it writes French).
+json studio_requisites(sqlite3* db, json* profile) {
+    Stmt s(db, "SELECT name, legal_name, tax_id, address, email, phone, bank_json, requisites_json, lang FROM studio ORDER BY created_at LIMIT 1");
     if (!s.step()) throw Error("document: no studio in this database");
-    json st = {{"name", s.text(0)}, {"legal_name", s.text(1).empty() ? s.text(0) : s.text(1)}, {"tax_id", s.text(2)},
-               {"address", s.text(3)}, {"email", s.text(4)}, {"phone", s.text(5)}, {"city_date", ""}};
-    *bank = parse_json_or_discard(s.text(6));
-    if (!bank->is_object()) *bank = json::object();
-    return st;
+    *profile = {{"name", s.text(0)}, {"email", s.text(4)}, {"phone", s.text(5)}};
+    json r = parse_json_or_discard(s.text(7));
+    if (r.is_object() && r.contains("country")) return r;
+    r = json::object();
+    json bank = parse_json_or_discard(s.text(6));
+    if (bank.is_object())
+        for (auto it = bank.begin(); it != bank.end(); ++it)
+            if (it->is_string()) r[it.key()] = *it;
+    r["country"] = s.text(8) == "fr" ? "fr" : "ru";
+    r["legal_name"] = s.text(1).empty() ? s.text(0) : s.text(1);
+    r["address"] = s.text(3);
+    if (!s.text(2).empty()) r[r["country"] == "fr" ? "siret" : "inn"] = s.text(2);
+    return r;
+}
+
+std::string req(const json& r, const char* k) {
+    auto it = r.find(k);
+    return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A party's identifiers with the labels of its own country, in the
+// document's language: a Russian INN is never called a SIRET.
+json party_ids(const json& r, Lang l) {
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    struct Field {
+        const char* key;
+        const char* label[3];
+    };
+    static const Field ru[] = {{"inn", {"ИНН", "INN (n° fiscal russe)", "INN (Russian taxpayer number)"}},
+                               {"kpp", {"КПП", "KPP", "KPP"}},
+                               {"ogrn", {"ОГРН", "OGRN (registre russe)", "OGRN (Russian state register)"}}};
+    static const Field fr[] = {{"siret", {"SIRET", "SIRET", "SIRET"}},
+                               {"tva", {"Номер плательщика НДС (TVA)", "N° TVA intracommunautaire", "EU VAT number"}},
+                               {"rcs", {"", "", ""}},
+                               {"rm", {"", "", ""}}};
+    json rows = json::array();
+    const bool is_ru = req(r, "country") == "ru";
+    for (const Field& f : is_ru ? std::vector<Field>(std::begin(ru), std::end(ru)) : std::vector<Field>(std::begin(fr), std::end(fr))) {
+        std::string v = req(r, f.key);
+        if (v.empty()) continue;
+        std::string label = f.label[li];
+        if (std::string(f.key) == "ogrn" && v.size() == 15) label = li == 0 ? "ОГРНИП" : "OGRNIP";
+        rows.push_back({{"label", label.empty() ? json(nullptr) : json(label)}, {"value", v}});
+    }
+    if (!is_ru && !req(r, "legal_form").empty()) {
+        static const char* const capital[3] = {"с уставным капиталом", "au capital de", "with a share capital of"};
+        std::string v = req(r, "legal_form") + (req(r, "capital").empty() ? "" : std::string(" ") + capital[li] + " " + req(r, "capital"));
+        rows.insert(rows.begin(), json{{"label", nullptr}, {"value", v}});
+    }
+    return rows;
+}
+
+// Why an invoice carries no VAT, as the studio's country's law says it.
+std::string no_vat_text(const json& studio, Lang l) {
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    const bool fr = req(studio, "country") == "fr";
+    const std::string own = req(studio, "no_vat_basis");
+    if (!own.empty() && ((fr && l == Lang::fr) || (!fr && l == Lang::ru))) return own;
+    static const char* const ru_text[3] = {"Без НДС на основании ст. 145 НК РФ", "Sans TVA (exonération, art. 145 du code fiscal russe)",
+                                           "No VAT (exempt under art. 145 of the Russian Tax Code)"};
+    static const char* const fr_text[3] = {"НДС не применяется (ст. 293 B Налогового кодекса Франции)", "TVA non applicable, art. 293 B du CGI",
+                                           "VAT not applicable, art. 293 B of the French Tax Code"};
+    return fr ? fr_text[li] : ru_text[li];
 }
 
 // The studio's bank details a document in `currency` prints: a Russian
@@ -249,17 +325,49 @@ json bank_rows(const json& bank, const std::string& currency, Lang l) {
     return rows;
 }
 
-std::string bank_field(const json& bank, const char* k) {
-    return bank.contains(k) && bank[k].is_string() ? bank[k].get<std::string>() : std::string();
+std::string bank_field(const json& bank, const char* k) { return req(bank, k); }
+
+json studio_data(sqlite3* db, Lang l, json* requisites) {
+    json profile;
+    *requisites = studio_requisites(db, &profile);
+    const json& r = *requisites;
+    json st = profile;
+    st["legal_name"] = req(r, "legal_name").empty() ? profile["name"].get<std::string>() : req(r, "legal_name");
+    st["address"] = req(r, "address");
+    st["tax_id"] = req(r, req(r, "country") == "fr" ? "siret" : "inn");
+    st["ids"] = party_ids(r, l);
+    st["country"] = req(r, "country");
+    st["inn"] = req(r, "inn");
+    st["kpp"] = req(r, "kpp");
+    st["signatory"] = req(r, "signatory").empty() ? st["legal_name"] : json(req(r, "signatory"));
+    st["sole_trader"] = req(r, "kind") == "sole_trader" || req(r, "inn").size() == 12;
+    st["city_date"] = "";
+    return st;
 }
 
-json client_data(sqlite3* db, const std::string& lead_id, std::string* title) {
-    Stmt c(db, "SELECT c.name, c.company, c.email, c.phone, l.title FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+json client_data(sqlite3* db, const std::string& lead_id, Lang l, std::string* title) {
+    Stmt c(db, "SELECT c.name, c.company, c.email, c.phone, l.title, c.requisites_json FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
     c.bind(1, lead_id);
     if (!c.step()) throw Error("document: lead \"" + lead_id + "\" not found");
     *title = c.text(4);
     std::string display = c.text(1).empty() ? c.text(0) : c.text(1) + " (" + c.text(0) + ")";
-    return {{"name", c.text(0)}, {"company", c.text(1)}, {"email", c.text(2)}, {"phone", c.text(3)}, {"display", display}};
+    json r = parse_json_or_discard(c.text(5));
+    if (!r.is_object()) r = json::object();
+    const std::string legal = req(r, "legal_name");
+    return {{"name", c.text(0)}, {"company", c.text(1)}, {"email", c.text(2)}, {"phone", c.text(3)}, {"display", display},
+            {"legal", legal.empty() ? display : legal}, {"address", req(r, "address")}, {"ids", party_ids(r, l)},
+            {"professional", req(r, "kind") != "person" && (!legal.empty() || !c.text(1).empty())}};
+}
+
+// "20 %", "5,5 %", "22 %"; English writes "5.5%".
+std::string rate_text(int64_t bp, Lang l) {
+    std::string s = std::to_string(bp / 100);
+    if (bp % 100) {
+        std::string frac = (bp % 100 < 10 ? "0" : "") + std::to_string(bp % 100);
+        if (frac.back() == '0') frac.pop_back();
+        s += (l == Lang::en ? "." : ",") + frac;
+    }
+    return s + (l == Lang::en ? "%" : " %");
 }
 
 // Totals, lines grouped by stage, timeline and payments of an estimate.
@@ -288,7 +396,7 @@ void estimate_data(const json& est, Lang l, json& d) {
     const json& tax = est["tax"];
     std::string mode = tax["mode"].get<std::string>();
     int64_t bp = tax["rate_bp"].get<int64_t>();
-    std::string pct = std::to_string(bp / 100) + (bp % 100 ? (l == Lang::en ? "." : ",") + std::to_string(bp % 100) : "") + " %";
+    std::string pct = rate_text(bp, l);
     json totals = {{"subtotal", fmt_money(est["subtotal"].get<int64_t>(), cur, l)},
                    {"total", fmt_money(est["total"].get<int64_t>(), cur, l)},
                    {"total_words", amount_in_words(Money{est["total"].get<int64_t>(), cur}, l)},
@@ -378,8 +486,8 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     json d;
     d["lang"] = lang_code(l);
     d["t"] = labels(l);
-    json bank;
-    d["studio"] = studio_data(db, &bank);
+    json bank;  // the studio's requisites, bank details included
+    d["studio"] = studio_data(db, l, &bank);
     std::string lead_id, estimate_body, title, currency = "RUB";
     json doc;
     if (kind == "proposal" || kind == "contract") {
@@ -414,20 +522,31 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         json lines = parse_json_or_discard(q.text(3));
         json out_lines = json::array();
         int n = 1;
-        for (const json& ln : lines)
-            out_lines.push_back({{"n", std::to_string(n++)},
-                                 {"text", ln["text"].is_object() ? ln["text"].value(lang_code(l), "") : ln.value("text", "")},
-                                 {"amount", fmt_money(ln["amount"].get<int64_t>(), cur, l)}});
-        d["lines"] = out_lines;
+        static const char* const unit[3] = {"усл.", "forfait", "service"};
+        const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
         json est = parse_json_or_discard(q.is_null(10) ? "{}" : q.text(10));
         std::string mode = est.contains("tax") ? est["tax"]["mode"].get<std::string>() : "no_vat";
         int64_t bp = est.contains("tax") ? est["tax"]["rate_bp"].get<int64_t>() : 0;
+        const int64_t total = q.int64(5), tax = mode == "no_vat" ? 0 : q.int64(4);
+        for (const json& ln : lines) {
+            // A line's price before VAT: the invoice's VAT is split over its lines in proportion.
+            const int64_t amount = ln["amount"].get<int64_t>();
+            const int64_t net = total > 0 ? amount - div_round_half_away(mul_minor(amount, tax), total) : amount;
+            out_lines.push_back({{"n", std::to_string(n++)},
+                                 {"text", ln["text"].is_object() ? ln["text"].value(lang_code(l), "") : ln.value("text", "")},
+                                 {"quantity", "1"}, {"unit", unit[li]},
+                                 {"price", fmt_money(amount, cur, l)}, {"net", fmt_money(net, cur, l)},
+                                 {"amount", fmt_money(amount, cur, l)}});
+        }
+        d["lines"] = out_lines;
+        d["line_count"] = std::to_string(out_lines.size());
         const json& t = labels(l);
-        d["totals"] = {{"total", fmt_money(q.int64(5), cur, l)},
-                       {"total_words", amount_in_words(Money{q.int64(5), cur}, l)},
-                       {"tax", mode == "no_vat" ? json(nullptr) : json(fmt_money(q.int64(4), cur, l))},
-                       {"tax_label", mode == "no_vat" ? t["no_vat"].get<std::string>()
-                                                      : t["vat_included"].get<std::string>() + " " + std::to_string(bp / 100) + " %"}};
+        d["totals"] = {{"total", fmt_money(total, cur, l)},
+                       {"net", fmt_money(total - tax, cur, l)},
+                       {"total_words", amount_in_words(Money{total, cur}, l)},
+                       {"tax", mode == "no_vat" ? json(nullptr) : json(fmt_money(tax, cur, l))},
+                       {"vat_rate", rate_text(bp, l)},
+                       {"tax_label", mode == "no_vat" ? no_vat_text(bank, l) : t["vat_included"].get<std::string>() + " " + rate_text(bp, l)}};
         doc = {{"number", q.is_null(1) ? labels(l)["draft_number"] : json(q.text(1))}, {"date", format_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
                {"due_date", q.is_null(7) ? std::string() : format_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
         // The QR code to pay it: an issued invoice with its number, not paid yet.
@@ -436,7 +555,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
             PaymentDetails p;
             p.currency = currency;
             p.payee = d["studio"]["legal_name"].get<std::string>();
-            p.payee_inn = d["studio"]["tax_id"].get<std::string>();
+            p.payee_inn = d["studio"]["inn"].get<std::string>();
             p.account = bank_field(bank, "account");
             p.bank = bank_field(bank, "bank");
             p.bik = bank_field(bank, "bik");
@@ -450,6 +569,9 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                         t["purpose_of"].get<std::string>() + " " + doc["date"].get<std::string>() + ". " +
                         (mode == "no_vat" ? t["purpose_no_vat"].get<std::string>()
                                           : d["totals"]["tax_label"].get<std::string>() + " " + d["totals"]["tax"].get<std::string>());
+            if (l == Lang::ru && mode != "no_vat") p.purpose = t["purpose_invoice"].get<std::string>() + " № " + q.text(1) + " от " +
+                                                               doc["date"].get<std::string>() + ". В т.ч. НДС " + rate_text(bp, l) + " — " +
+                                                               d["totals"]["tax"].get<std::string>();
             if (auto text = payment_qr_text(p)) d["payment"] = {{"qr_svg", qr_svg(*text)}, {"qr_text", *text}};
         }
     } else {
@@ -459,15 +581,22 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     doc["label"] = labels(l)[std::string(kind)].get<std::string>() +
                    (doc["number"].is_string() ? " " + labels(l)["no"].get<std::string>() + " " + doc["number"].get<std::string>() : "");
     d["doc"] = doc;
-    d["client"] = client_data(db, lead_id, &title);
+    d["client"] = client_data(db, lead_id, l, &title);
     d["title"] = title;
     if (!estimate_body.empty()) {
         json est = parse_json_or_discard(estimate_body);
         if (!est.is_object()) throw Error("document: the estimate of this document is not valid JSON");
         estimate_data(est, l, d);
         currency = est.value("currency", currency);
+        if (d["totals"]["tax"].is_null()) d["totals"]["tax_label"] = no_vat_text(bank, l);
     }
+    // The French mentions a facture must carry (Code de commerce L441-10).
+    const bool fr_studio = d["studio"]["country"] == "fr";
+    d["fr_mentions"] = fr_studio && kind == "invoice";
+    d["b2b"] = d["client"]["professional"];
     d["bank"] = bank_rows(bank, currency, l);
+    d["pay_to"] = {{"bank", req(bank, "bank")}, {"bik", req(bank, "bik")}, {"account", req(bank, "account")},
+                   {"corr_account", req(bank, "corr_account")}, {"iban", req(bank, "iban")}, {"bic", req(bank, "bic")}};
     if (kind == "proposal") d["structure"] = structure_data(db, lead_id, l);
     return d;
 }
@@ -484,7 +613,7 @@ std::string document_html(sqlite3* db, std::string_view kind, std::string_view i
     // A template the studio stored for this kind and language, else the default.
     Stmt t(db, "SELECT body FROM templates WHERE kind = ?1 AND lang = ?2 ORDER BY version DESC LIMIT 1");
     t.bind(1, kind).bind(2, lang_code(l));
-    std::string tpl = t.step() ? t.text(0) : default_template(kind);
+    std::string tpl = t.step() ? t.text(0) : default_template(kind, l);
     return render_template(tpl, document_data(db, kind, id, l));
 }
 

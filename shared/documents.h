@@ -35,8 +35,9 @@ constexpr size_t kTemplateMaxBytes = 512u << 10;
 constexpr int kTemplateMaxNesting = 32;
 void check_template_limits(std::string_view tpl);
 
-// The default template of a kind ("proposal", "contract", "invoice").
-const std::string& default_template(std::string_view kind);
+// The default template of a kind ("proposal", "contract", "invoice") for a
+// language: the Russian invoice has the "Счёт на оплату" layout.
+const std::string& default_template(std::string_view kind, Lang lang = Lang::en);
 
 // The data a document of `kind` is rendered from (for previews and tests).
 nlohmann::json document_data(sqlite3* db, std::string_view kind, std::string_view id, Lang lang);

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "error.h"
+#include "money.h"
 
 namespace atelier {
 
@@ -34,6 +35,10 @@ tr.total td { font-weight: bold; border-top: 1.5px solid #999; border-bottom: no
 .appendix { page-break-before: always; }
 .status { display: inline-block; padding: .5mm 2mm; border: 1px solid #2f7d32; color: #2f7d32; border-radius: 2mm; font-size: 9pt; }
 ul.tree, ul.tree ul { margin: 0; padding-left: 5mm; }
+.bankblock { border-collapse: collapse; margin-bottom: 6mm; } .bankblock td { border: 1px solid #555; padding: 1.2mm 2mm; font-size: 9.5pt; }
+table.sides td { border: none; padding: .8mm 2mm .8mm 0; } table.lines th, table.lines td { border: 1px solid #999; }
+.signs { margin-top: 10mm; } .signs p { margin: 5mm 0; } .line { display: inline-block; width: 45mm; border-bottom: 1px solid #333; margin: 0 2mm; }
+.mentions { font-size: 8.5pt; color: #444; margin-top: 6mm; }
 .pay { display: flex; gap: 8mm; align-items: flex-start; } .pay .bank { flex: 1; }
 .qr-block { margin: 2mm 0; width: 40mm; text-align: center; page-break-inside: avoid; } .qr-block figcaption { font-size: 8pt; }
 @media print { body { background: #fff; } .page { margin: 0; padding: 0; box-shadow: none; max-width: none; } .noprint, .no-print { display: none; } }
@@ -53,6 +58,10 @@ std::string head(const char* title_expr) {
 }
 
 const char* kFoot = "</div>\n</body>\n</html>\n";
+
+// A party with the identifiers of its own country, labelled in the document's language.
+const char* kStudioParty = R"M(<p><strong>{{studio.legal_name}}</strong>{{#studio.address}}<br>{{studio.address}}{{/studio.address}}{{#studio.ids}}<br>{{#label}}{{label}}: {{/label}}{{value}}{{/studio.ids}}{{#studio.email}}<br>{{studio.email}}{{/studio.email}}</p>)M";
+const char* kClientParty = R"M(<p><strong>{{client.legal}}</strong>{{#client.address}}<br>{{client.address}}{{/client.address}}{{#client.ids}}<br>{{#label}}{{label}}: {{/label}}{{value}}{{/client.ids}}{{#client.email}}<br>{{client.email}}{{/client.email}}{{#client.phone}}<br>{{client.phone}}{{/client.phone}}</p>)M";
 
 const char* kLinesTable = R"M(<div class="scroll"><table>
 <thead><tr><th>{{t.service}}</th><th>{{t.role}}</th><th class="num">{{t.quantity}}</th><th class="num">{{t.hours}}</th><th class="num">{{t.rate}}</th><th class="num">{{t.amount}}</th></tr></thead>
@@ -114,8 +123,8 @@ std::string contract() {
     return head("{{t.contract}} {{doc.number}}") + R"M(<h1>{{t.contract}} {{t.no}} {{doc.number}}</h1>
 <p>{{studio.city_date}}{{doc.date}}</p>
 <div class="parties">
-<div><h3>{{t.contractor}}</h3><p><strong>{{studio.legal_name}}</strong><br>{{studio.address}}<br>{{t.tax_id}}: {{studio.tax_id}}<br>{{studio.email}}</p></div>
-<div><h3>{{t.customer}}</h3><p><strong>{{client.display}}</strong><br>{{client.email}}<br>{{client.phone}}</p></div>
+<div><h3>{{t.contractor}}</h3>)M" + kStudioParty + R"M(</div>
+<div><h3>{{t.customer}}</h3>)M" + kClientParty + R"M(</div>
 </div>
 <h2>1. {{t.subject}}</h2>
 <p>{{t.subject_text}}</p>
@@ -136,25 +145,29 @@ std::string contract() {
 )M" + kFoot;
 }
 
+// The French (and English) invoice: issuer and client with their
+// identifiers, lines before VAT, net / VAT / gross, and, for a French
+// studio, the mentions the Code de commerce requires.
 std::string invoice() {
     return head("{{t.invoice}} {{doc.number}}") + R"M(<h1>{{t.invoice}} {{t.no}} {{doc.number}}</h1>
 <p>{{t.date}}: {{doc.date}} · {{t.due_date}}: <strong>{{doc.due_date}}</strong>{{#doc.paid}} · <span class="status">{{t.paid}}</span>{{/doc.paid}}</p>
 <div class="parties">
-<div><h3>{{t.seller}}</h3><p><strong>{{studio.legal_name}}</strong><br>{{studio.address}}<br>{{t.tax_id}}: {{studio.tax_id}}</p></div>
-<div><h3>{{t.buyer}}</h3><p><strong>{{client.display}}</strong><br>{{client.email}}</p></div>
+<div><h3>{{t.seller}}</h3>)M" + kStudioParty + R"M(</div>
+<div><h3>{{t.buyer}}</h3>)M" + kClientParty + R"M(</div>
 </div>
-<table>
-<thead><tr><th class="num">№</th><th>{{t.description}}</th><th class="num">{{t.amount}}</th></tr></thead>
+<div class="scroll"><table>
+<thead><tr><th class="num">#</th><th>{{t.description}}</th><th class="num">{{t.quantity}}</th><th class="num">{{t.price}}</th><th class="num">{{t.net_amount}}</th></tr></thead>
 <tbody>
-{{#lines}}<tr><td class="num">{{n}}</td><td>{{text}}</td><td class="num">{{amount}}</td></tr>
+{{#lines}}<tr><td class="num">{{n}}</td><td>{{text}}</td><td class="num">{{quantity}}</td><td class="num">{{net}}</td><td class="num">{{net}}</td></tr>
 {{/lines}}
 </tbody>
 <tfoot>
-<tr class="total"><td></td><td>{{t.total_due}}</td><td class="num">{{totals.total}}</td></tr>
-{{#totals.tax}}<tr><td></td><td>{{totals.tax_label}}</td><td class="num">{{totals.tax}}</td></tr>{{/totals.tax}}
-{{^totals.tax}}<tr><td></td><td class="muted" colspan="2">{{totals.tax_label}}</td></tr>{{/totals.tax}}
+<tr><td></td><td colspan="3">{{t.net_total}}</td><td class="num">{{totals.net}}</td></tr>
+{{#totals.tax}}<tr><td></td><td colspan="3">{{t.vat}} {{totals.vat_rate}}</td><td class="num">{{totals.tax}}</td></tr>{{/totals.tax}}
+{{^totals.tax}}<tr><td></td><td colspan="4" class="muted">{{totals.tax_label}}</td></tr>{{/totals.tax}}
+<tr class="total"><td></td><td colspan="3">{{t.gross_total}}</td><td class="num">{{totals.total}}</td></tr>
 </tfoot>
-</table>
+</table></div>
 <p>{{t.in_words}}: <strong>{{totals.total_words}}</strong></p>
 <h2>{{t.payment_details}}</h2>
 <div class="pay">
@@ -165,16 +178,56 @@ std::string invoice() {
 {{#payment}}<figure class="qr-block">{{{qr_svg}}}<figcaption class="muted">{{t.scan_to_pay}}</figcaption></figure>{{/payment}}
 </div>
 <p class="muted">{{t.payment_reference}}: {{doc.number}}</p>
+{{#fr_mentions}}<p class="mentions">{{t.due_label}} : {{doc.due_date}}. {{t.late_penalty}} {{#b2b}}{{t.recovery_fee}} {{/b2b}}{{t.no_discount}}</p>{{/fr_mentions}}
+)M" + kFoot;
+}
+
+// The Russian "Счёт на оплату": the payee's bank block on top, as payment
+// orders are filled in from it; numbered lines with quantity, unit, price;
+// VAT or the legal ground for none; the total in words; signature lines.
+std::string invoice_ru() {
+    return head("{{t.invoice}} {{doc.number}}") + R"M(<table class="bankblock">
+<tr><td colspan="2" rowspan="2">{{pay_to.bank}}<br><span class="muted">{{t.payee_bank}}</span></td><td>{{t.bik}}</td><td>{{pay_to.bik}}</td></tr>
+<tr><td>{{t.account_no}}</td><td>{{pay_to.corr_account}}</td></tr>
+<tr><td>{{t.inn}} {{studio.inn}}</td><td>{{t.kpp}} {{studio.kpp}}</td><td rowspan="2">{{t.account_no}}</td><td rowspan="2">{{pay_to.account}}</td></tr>
+<tr><td colspan="2">{{studio.legal_name}}<br><span class="muted">{{t.payee}}</span></td></tr>
+</table>
+<h1>{{t.invoice}} {{t.no}} {{doc.number}} {{t.of_date}} {{doc.date}}</h1>
+{{#doc.paid}}<p><span class="status">{{t.paid}}</span></p>{{/doc.paid}}
+<table class="sides">
+<tr><td class="muted">{{t.seller}}:</td><td><strong>{{studio.legal_name}}</strong>{{#studio.ids}}, {{label}} {{value}}{{/studio.ids}}{{#studio.address}}, {{studio.address}}{{/studio.address}}</td></tr>
+<tr><td class="muted">{{t.buyer}}:</td><td><strong>{{client.legal}}</strong>{{#client.ids}}, {{label}} {{value}}{{/client.ids}}{{#client.address}}, {{client.address}}{{/client.address}}</td></tr>
+</table>
+<div class="scroll"><table class="lines">
+<thead><tr><th class="num">№</th><th>{{t.goods}}</th><th class="num">{{t.quantity}}</th><th>{{t.unit}}</th><th class="num">{{t.price}}</th><th class="num">{{t.amount}}</th></tr></thead>
+<tbody>
+{{#lines}}<tr><td class="num">{{n}}</td><td>{{text}}</td><td class="num">{{quantity}}</td><td>{{unit}}</td><td class="num">{{price}}</td><td class="num">{{amount}}</td></tr>
+{{/lines}}
+</tbody>
+<tfoot>
+<tr><td colspan="5" class="right">{{t.net_total}}:</td><td class="num">{{totals.total}}</td></tr>
+{{#totals.tax}}<tr><td colspan="5" class="right">{{totals.tax_label}}:</td><td class="num">{{totals.tax}}</td></tr>{{/totals.tax}}
+{{^totals.tax}}<tr><td colspan="5" class="right">{{totals.tax_label}}</td><td class="num">—</td></tr>{{/totals.tax}}
+<tr class="total"><td colspan="5" class="right">{{t.gross_total}}:</td><td class="num">{{totals.total}}</td></tr>
+</tfoot>
+</table></div>
+<p>{{t.items_total}} {{line_count}}, {{t.for_sum}} {{totals.total}}<br><strong>{{totals.total_words}}</strong></p>
+{{#doc.due_date}}<p>{{t.pay_by}} {{doc.due_date}}. {{t.payment_reference}}.</p>{{/doc.due_date}}
+{{#payment}}<figure class="qr-block">{{{qr_svg}}}<figcaption class="muted">{{t.scan_to_pay}}</figcaption></figure>{{/payment}}
+<div class="signs">
+{{#studio.sole_trader}}<p>{{t.sole_trader}} <span class="line"></span> / {{studio.signatory}}</p>{{/studio.sole_trader}}
+{{^studio.sole_trader}}<p>{{t.director}} <span class="line"></span> / {{studio.signatory}}</p><p>{{t.accountant}} <span class="line"></span> / {{studio.signatory}}</p>{{/studio.sole_trader}}
+</div>
 )M" + kFoot;
 }
 
 }  // namespace
 
-const std::string& default_template(std::string_view kind) {
-    static const std::string p = proposal(), c = contract(), i = invoice();
+const std::string& default_template(std::string_view kind, Lang lang) {
+    static const std::string p = proposal(), c = contract(), i = invoice(), i_ru = invoice_ru();
     if (kind == "proposal") return p;
     if (kind == "contract") return c;
-    if (kind == "invoice") return i;
+    if (kind == "invoice") return lang == Lang::ru ? i_ru : i;
     throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
 }
 

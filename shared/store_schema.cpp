@@ -482,6 +482,7 @@ CREATE TABLE server_secrets (
 -- A client's legal details (a company or a private person; INN/KPP/OGRN in
 -- Russia, SIRET/TVA in France; address; bank): what contracts and invoices
 -- print, and what bank statements are matched by.
+ALTER TABLE studio ADD COLUMN requisites_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(requisites_json));
 ALTER TABLE clients ADD COLUMN requisites_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(requisites_json));
 -- Each movement of an imported bank statement, once (the id is derived from
 -- the movement itself): recorded as a payment, waiting for the manager

@@ -75,7 +75,7 @@ void install_defaults(sqlite3* db, std::string_view at) {
             Stmt ins(db, "INSERT INTO templates(id, kind, code, lang, version, body, updated_at) VALUES (?1, ?2, 'default', ?3, 1, ?4, ?5)"
                          " ON CONFLICT(kind, code, lang, version) DO NOTHING");
             ins.bind(1, uuid_from(std::string("template|") + kind + "|" + lang)).bind(2, kind).bind(3, lang)
-                .bind(4, default_template(kind)).bind(5, at).step();
+                .bind(4, default_template(kind, parse_lang(lang))).bind(5, at).step();
         }
     automation::install_default_rules(db, at);
     install_calendar(db);

@@ -18,6 +18,7 @@
 #include "workflow.h"
 #include "brief.h"
 #include "pricing.h"
+#include "requisites.h"
 #include "payment_qr.h"
 #include "payments_in.h"
 
@@ -85,6 +86,140 @@ TEST_CASE("documents: golden files for every kind in ru, fr and en") {
         check_golden("contract-" + code + ".html", document_html(f.t.db, "contract", f.contract, l));
         check_golden("invoice-" + code + ".html", document_html(f.t.db, "invoice", f.invoices[0], l));
     }
+}
+
+namespace {
+
+// The studio of Flow made French: a SAS in Paris with SIRET, TVA and IBAN.
+void make_french_studio(sqlite3* db) {
+    exec(db, R"(UPDATE studio SET name = 'Atelier Lumière', lang = 'fr', currency = 'EUR', requisites_json = '{"country":"fr","kind":"company",)"
+             R"("legal_name":"Atelier Lumière SAS","legal_form":"SAS","capital":"10 000 €","address":"12 rue des Arts, 75011 Paris",)"
+             R"("siret":"44306184100047","tva":"FR64443061841","rcs":"RCS Paris 443 061 841","bank":"BNP Paribas",)"
+             R"("iban":"FR7630006000011234567890189","bic":"BNPAFRPP","signatory":"Camille Martin"}')");
+}
+
+void set_client(sqlite3* db, const std::string& lead, const char* requisites) {
+    Stmt q(db, "UPDATE clients SET requisites_json = ?2 WHERE id = (SELECT client_id FROM leads WHERE id = ?1)");
+    q.bind(1, lead).bind(2, requisites).step();
+}
+
+}  // namespace
+
+TEST_CASE("documents: golden files for a studio and a client in each country") {
+    Flow ru("ru", "RUB");
+    set_client(ru.t.db, ru.lead, R"({"country":"ru","kind":"company","legal_name":"ООО «Северный ветер»","inn":"7707083893",)"
+                                 R"("kpp":"770701001","ogrn":"1027700132195","address":"115035, Москва, ул. Садовническая, д. 5"})");
+    ru.accept_and_invoice();
+    check_golden("ru-studio/proposal-ru.html", document_html(ru.t.db, "proposal", ru.proposal, Lang::ru));
+    check_golden("ru-studio/contract-ru.html", document_html(ru.t.db, "contract", ru.contract, Lang::ru));
+    check_golden("ru-studio/invoice-ru.html", document_html(ru.t.db, "invoice", ru.invoices[0], Lang::ru));
+
+    Flow fr("fr", "EUR");
+    make_french_studio(fr.t.db);
+    set_client(fr.t.db, fr.lead, R"({"country":"fr","kind":"company","legal_name":"Éclair Pâtisserie SARL","siret":"73282932000074",)"
+                                 R"("address":"3 place du Marché, 69002 Lyon"})");
+    fr.accept_and_invoice();
+    for (Lang l : {Lang::fr, Lang::en}) {
+        std::string code = lang_code(l);
+        CAPTURE(code);
+        check_golden("fr-studio/proposal-" + code + ".html", document_html(fr.t.db, "proposal", fr.proposal, l));
+        check_golden("fr-studio/contract-" + code + ".html", document_html(fr.t.db, "contract", fr.contract, l));
+        check_golden("fr-studio/invoice-" + code + ".html", document_html(fr.t.db, "invoice", fr.invoices[0], l));
+    }
+}
+
+TEST_CASE("documents: a French document carries no Russian label, a Russian one no French label") {
+    Flow fr("fr", "EUR");
+    make_french_studio(fr.t.db);
+    set_client(fr.t.db, fr.lead, R"({"country":"fr","kind":"company","legal_name":"Éclair SARL","siret":"73282932000074"})");
+    fr.accept_and_invoice();
+    for (const char* kind : {"proposal", "contract", "invoice"}) {
+        std::string id = std::string(kind) == "proposal" ? fr.proposal : std::string(kind) == "contract" ? fr.contract : fr.invoices[0];
+        std::string html = document_html(fr.t.db, kind, id, Lang::fr);
+        CAPTURE(kind);
+        for (const char* ru_label : {"ИНН", "КПП", "БИК", "ОГРН", "INN", "KPP", "BIK", "OGRN", "Корр", "₽", "руб", "Compte correspondant"})
+            CHECK_MESSAGE(html.find(ru_label) == std::string::npos, ru_label);
+        CHECK(html.find("№") == std::string::npos);
+    }
+    std::string invoice = document_html(fr.t.db, "invoice", fr.invoices[0], Lang::fr);
+    CHECK(invoice.find("Facture n° ") != std::string::npos);
+    CHECK(invoice.find("SIRET: 44306184100047") != std::string::npos);
+    CHECK(invoice.find("N° TVA intracommunautaire: FR64443061841") != std::string::npos);
+    CHECK(invoice.find("SAS au capital de 10 000 €") != std::string::npos);
+    CHECK(invoice.find("Total HT") != std::string::npos);
+    CHECK(invoice.find("TVA 20 %") != std::string::npos);
+    CHECK(invoice.find("Total TTC") != std::string::npos);
+    CHECK(invoice.find("trois fois le taux d&apos;intérêt légal") != std::string::npos);
+    CHECK(invoice.find("40 €") != std::string::npos);          // a company client: the recovery indemnity
+    CHECK(invoice.find("293 B") == std::string::npos);         // VAT is charged: no franchise mention
+
+    Flow ru("ru", "RUB");
+    set_client(ru.t.db, ru.lead, R"({"country":"ru","kind":"company","legal_name":"ООО «Северный ветер»","inn":"7707083893","kpp":"770701001"})");
+    ru.accept_and_invoice();
+    for (const char* kind : {"proposal", "contract", "invoice"}) {
+        std::string id = std::string(kind) == "proposal" ? ru.proposal : std::string(kind) == "contract" ? ru.contract : ru.invoices[0];
+        std::string html = document_html(ru.t.db, kind, id, Lang::ru);
+        CAPTURE(kind);
+        for (const char* fr_label : {"SIRET", "TVA", "IBAN", "BIC", "RCS", "Facture", "€", "293 B"})
+            CHECK_MESSAGE(html.find(fr_label) == std::string::npos, fr_label);
+    }
+    std::string schet = document_html(ru.t.db, "invoice", ru.invoices[0], Lang::ru);
+    CHECK(schet.find("Банк получателя") != std::string::npos);
+    CHECK(schet.find("Счёт на оплату № ") != std::string::npos);
+    CHECK(schet.find("ИНН 7707083893") != std::string::npos);
+    CHECK(schet.find("Без НДС на основании ст. 145 НК РФ") != std::string::npos);
+    CHECK(schet.find("Индивидуальный предприниматель") != std::string::npos);
+    CHECK(schet.find("Всего наименований 1") != std::string::npos);
+}
+
+TEST_CASE("documents: decimal VAT rates print exactly") {
+    Flow f("fr", "EUR");
+    exec(f.t.db, "UPDATE price_lists SET body_json = json_set(body_json, '$.tax.rate_bp', 550) WHERE currency = 'EUR'");
+    f.estimate = estimate_lead(f.t.db, f.lead, json{{"start_date", "2026-12-01"}}, "anna", "2026-11-23T12:00:00Z");
+    f.proposal = create_proposal(f.t.db, f.estimate, "anna", "2026-11-23T12:05:00Z");
+    f.accept_and_invoice();
+    std::string p = document_html(f.t.db, "proposal", f.proposal, Lang::fr);
+    CHECK(p.find("5,5 %") != std::string::npos);
+    CHECK(p.find("5,50 %") == std::string::npos);
+    CHECK(document_html(f.t.db, "invoice", f.invoices[0], Lang::fr).find("TVA 5,5 %") != std::string::npos);
+    CHECK(document_html(f.t.db, "invoice", f.invoices[0], Lang::en).find("VAT 5.5%") != std::string::npos);
+    exec(f.t.db, "UPDATE price_lists SET body_json = json_set(body_json, '$.tax.rate_bp', 2200) WHERE currency = 'EUR'");
+    f.estimate = estimate_lead(f.t.db, f.lead, json{{"start_date", "2026-12-01"}}, "anna", "2026-11-23T13:00:00Z");
+    CHECK(document_html(f.t.db, "proposal", create_proposal(f.t.db, f.estimate, "anna", "2026-11-23T13:05:00Z"), Lang::ru).find("22 %") != std::string::npos);
+}
+
+TEST_CASE("requisites: check digits of INN, OGRN, accounts, SIRET, TVA and IBAN") {
+    CHECK(inn_problem("7707083893").empty());
+    CHECK(inn_problem("500100732259").empty());
+    CHECK(inn_problem("7707083894") == "check digit does not match");
+    CHECK(inn_problem("780512345678") == "check digits do not match");
+    CHECK(inn_problem("77070838") != "");
+    CHECK(ogrn_problem("1027700132195").empty());
+    CHECK(ogrn_problem("304500116000157").empty());
+    CHECK(ogrn_problem("1027700132196") == "check digit does not match");
+    CHECK(ru_account_problem("30101810400000000225", "044525225", true).empty());
+    CHECK(ru_account_problem("30101810145250000974", "044525974", true).empty());
+    CHECK(ru_account_problem("40802810900001234567", "044525974", false).empty());
+    CHECK(ru_account_problem("40802810800001234567", "044525974", false) == "does not match the bank's БИК (control key)");
+    CHECK(siret_problem("443 061 841 00047").empty());
+    CHECK(siret_problem("44306184100048") == "check digit does not match (Luhn)");
+    CHECK(tva_fr_problem("FR64443061841", "44306184100047").empty());
+    CHECK(tva_fr_problem("FR65443061841", "44306184100047") == "the key does not match the SIREN");
+    CHECK(tva_fr_problem("FR64443061841", "73282932000074") == "its SIREN is not the one of the SIRET");
+    for (const char* ok : {"FR76 3000 6000 0112 3456 7890 189", "FR1420041010050500013M02606", "DE89370400440532013000", "GB82WEST12345698765432"})
+        CHECK_MESSAGE(iban_problem(ok).empty(), ok);
+    CHECK(iban_problem("FR7630006000011234567890188") == "check digits do not match (mod 97)");
+    CHECK(iban_problem("FR763000600001123456789018") == "a FR IBAN has 27 characters");
+    CHECK(bic_problem("BNPAFRPP").empty());
+    CHECK(bic_problem("BNPAFRPPXXX").empty());
+    CHECK(bic_problem("BNP1FRPP") == "expected 6 letters, then letters or digits");
+    auto p = requisites_problems(json{{"country", "ru"}, {"kind", "company"}, {"inn", "7707083894"}, {"bik", "044525974"},
+                                      {"account", "40802810800001234567"}}, true);
+    std::string all;
+    for (const auto& x : p) all += x + "; ";
+    CHECK(all == "inn: check digit does not match; account: does not match the bank's БИК (control key); legal_name: required for the studio's invoices; bank: required for the studio's invoices; ");
+    CHECK(requisites_problems(json{{"country", "fr"}, {"siret", "44306184100047"}, {"tva", "FR64443061841"}}, false).empty());
+    CHECK(requisites_problems(json{{"country", "de"}}, false).front() == "country: expected ru or fr");
 }
 
 TEST_CASE("documents: user data is escaped everywhere") {
