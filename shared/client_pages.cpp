@@ -1,6 +1,8 @@
 // atelier/client_pages.cpp — see client_pages.h.
 #include "client_pages.h"
 
+#include "requisites.h"
+
 #include <set>
 
 #include <algorithm>
@@ -369,6 +371,83 @@ std::string with_invoice_state(sqlite3* db, std::string_view id, Lang l, std::st
 
 }  // namespace
 
+namespace {
+
+struct RequisiteField {
+    const char* key;
+    const char* label[3];
+};
+
+// The client's country: from its details, else from the lead (roubles: Russia; French: France).
+std::string client_country(sqlite3* db, std::string_view lead_id, json* current) {
+    Stmt q(db, "SELECT c.requisites_json, l.currency, l.lang FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    q.bind(1, lead_id);
+    if (!q.step()) return "other";
+    *current = parse_json_or_discard(q.text(0));
+    if (!current->is_object()) *current = json::object();
+    std::string c = current->value("country", "");
+    if (c == "ru" || c == "fr" || c == "other") return c;
+    return q.text(1) == "RUB" ? "ru" : q.text(2) == "fr" ? "fr" : "other";
+}
+
+std::vector<RequisiteField> requisite_fields(const std::string& country) {
+    static const RequisiteField name{"legal_name", {"Полное наименование организации или ФИО", "Raison sociale ou nom complet", "Company or full name"}};
+    static const RequisiteField address{"address", {"Юридический адрес", "Adresse du siège", "Registered address"}};
+    if (country == "ru")
+        return {name, {"inn", {"ИНН", "INN", "INN"}}, {"kpp", {"КПП (для организаций)", "KPP", "KPP"}},
+                {"ogrn", {"ОГРН или ОГРНИП", "OGRN", "OGRN"}}, address};
+    if (country == "fr")
+        return {name, {"siret", {"SIRET", "SIRET", "SIRET"}}, {"tva", {"Номер НДС (TVA)", "N° TVA intracommunautaire", "EU VAT number"}}, address};
+    return {name, {"vat", {"Налоговый номер", "N° de TVA", "VAT number"}}, address};
+}
+
+// "inn: check digit does not match" → "ИНН: не сходится контрольная цифра".
+std::string requisite_problem_text(const std::string& p, const std::string& country, Lang l) {
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    const size_t colon = p.find(':');
+    const std::string key = p.substr(0, colon), what = colon == std::string::npos ? "" : p.substr(colon + 2);
+    std::string label = key;
+    for (const RequisiteField& f : requisite_fields(country))
+        if (key == f.key) label = f.label[li];
+    struct Known {
+        const char* en;
+        const char* t[3];
+    };
+    static const Known known[] = {
+        {"check digit does not match", {"не сходится контрольная цифра — проверьте номер", "la clé de contrôle ne correspond pas : vérifiez le numéro", "the check digit does not match: please check the number"}},
+        {"check digits do not match", {"не сходятся контрольные цифры — проверьте номер", "les clés de contrôle ne correspondent pas : vérifiez le numéro", "the check digits do not match: please check the number"}},
+        {"check digit does not match (Luhn)", {"не сходится контрольная цифра — проверьте номер", "la clé de contrôle ne correspond pas : vérifiez le numéro", "the check digit does not match: please check the number"}},
+    };
+    for (const Known& k : known)
+        if (what == k.en) return label + ": " + k.t[li];
+    static const char* const wrong[3] = {"номер неверного формата", "format incorrect", "the format is not right"};
+    return label + ": " + wrong[li] + " (" + what + ")";
+}
+
+}  // namespace
+
+json requisites_from_form(sqlite3* db, std::string_view lead_id, const FormFields& fields, Lang l, std::vector<std::string>* problems) {
+    json current;
+    const std::string country = client_country(db, lead_id, &current);
+    json r = json::object();
+    bool any = false;
+    for (const RequisiteField& f : requisite_fields(country)) {
+        auto it = fields.find(std::string("rq_") + f.key);
+        std::string v = it == fields.end() ? "" : it->second;
+        v.erase(0, v.find_first_not_of(" \t"));
+        v.erase(v.find_last_not_of(" \t") + 1);
+        if (v.size() > 500) v.resize(500);
+        if (!v.empty()) r[f.key] = v, any = true;
+    }
+    if (!any) return json::object();
+    for (auto it = current.begin(); it != current.end(); ++it)
+        if (!r.contains(it.key()) && it->is_string()) r[it.key()] = *it;  // what the manager entered stays
+    r["country"] = country;
+    if (!r.contains("kind")) r["kind"] = country == "ru" && r.value("inn", "").size() == 12 ? "sole_trader" : "company";
+    for (const std::string& p : requisites_problems(r, false)) problems->push_back(requisite_problem_text(p, country, l));
+    return r;
+}
+
 std::string client_document_html(sqlite3* db, std::string_view kind, std::string_view doc_id, Lang l,
                                  std::string_view error) {
     std::string html = document_html(db, kind, doc_id, l);
@@ -380,9 +459,31 @@ std::string client_document_html(sqlite3* db, std::string_view kind, std::string
     bool open = status != "accepted" && status != "superseded" && status != "declined";
     if (!open && error.empty()) return html;
     json d = {{"w", words(l)}, {"error", error.empty() ? json(nullptr) : json(std::string(error))}, {"open", open}};
+    // The contract asks for the client's legal details, prefilled with what the studio has.
+    json rq = json::array();
+    if (kind == "contract" && open) {
+        Stmt lq(db, "SELECT lead_id FROM contracts WHERE id = ?1");
+        lq.bind(1, doc_id);
+        if (lq.step()) {
+            json current;
+            const std::string lead = lq.text(0), country = client_country(db, lead, &current);
+            const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+            for (const RequisiteField& f : requisite_fields(country))
+                rq.push_back({{"key", f.key}, {"label", f.label[li]}, {"value", current.value(f.key, "")}});
+        }
+    }
+    d["rq"] = rq;
+    d["has_rq"] = !rq.empty();
+    static const char* const rq_title[3] = {"Реквизиты заказчика для договора и счетов (если платит организация или ИП)",
+                                            "Vos coordonnées légales pour le contrat et les factures (pour une entreprise)",
+                                            "Your legal details for the contract and invoices (for a company)"};
+    d["rq_title"] = rq_title[l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2];
     std::string form = render_template(
         R"M({{#error}}<p class="noprint" style="color:#b3261e;font-weight:bold" role="alert">{{error}}</p>{{/error}}
 {{#open}}<form method="post" class="noprint" style="margin:8mm 0;padding:5mm;border:1px solid #1f5fbf;border-radius:2mm">
+{{#has_rq}}<fieldset style="border:0;padding:0;margin:0 0 4mm"><legend style="font-weight:bold;margin-bottom:2mm">{{rq_title}}</legend>
+{{#rq}}<label for="rq-{{key}}" style="display:block;margin-top:2mm">{{label}}</label><input id="rq-{{key}}" name="rq_{{key}}" type="text" value="{{value}}" style="width:100%;padding:2mm;font:inherit;box-sizing:border-box">
+{{/rq}}</fieldset>{{/has_rq}}
 <label for="accept-name">{{w.accept_as}}</label><br>
 <input id="accept-name" name="name" type="text" required style="width:60%;padding:2mm;font:inherit">
 <button type="submit" name="action" value="accept" style="padding:2mm 6mm;font:inherit;background:#1f5fbf;color:#fff;border:0;border-radius:1mm">{{w.accept}}</button>

@@ -59,6 +59,15 @@ std::string client_document_html(sqlite3* db, std::string_view kind, std::string
 // nothing of any document.
 std::string dead_link_html(sqlite3* db, std::string_view token, std::string_view now, int* status);
 
+// The client's legal details as the contract page collects them on
+// acceptance: the fields of the client's country (ru: legal name, INN, KPP,
+// OGRN, address; fr: legal name, SIRET, TVA, address; otherwise legal name,
+// VAT number, address), posted as rq_<field>. Returns an empty object when
+// the client left them all empty; *problems gets each problem in the
+// client's language.
+nlohmann::json requisites_from_form(sqlite3* db, std::string_view lead_id, const FormFields& fields, Lang lang,
+                                    std::vector<std::string>* problems);
+
 // The language of the lead a document belongs to.
 Lang lead_lang(sqlite3* db, std::string_view lead_id);
 

@@ -1,6 +1,8 @@
 // atelier/conveyor.cpp — see conveyor.h.
 #include "conveyor.h"
 
+#include "requisites.h"
+
 #include <algorithm>
 #include <map>
 
@@ -376,6 +378,36 @@ Outcome edit_contacts(sqlite3* db, std::string_view lead_id, const json& changes
     Stmt ul(db, "UPDATE leads SET updated_at = ?2, lang = ?3, currency = ?4 WHERE id = ?1");
     ul.bind(1, lead_id).bind(2, at).bind(3, now.lang).bind(4, now.currency).step();
     o = finish(db, lead_id, "contacts_changed", by, at, o.stage_from, {{"fields", payload}}, json::object());
+    sp.commit();
+    return o;
+}
+
+Outcome set_requisites(sqlite3* db, std::string_view lead_id, const json& r, const Actor& by, std::string_view at) {
+    check_actor(by, "requisites");
+    check_at(at, "requisites");
+    auto problems = requisites_problems(r, false);
+    if (!problems.empty()) {
+        std::string msg = "requisites: ";
+        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+        throw Error(msg);
+    }
+    Savepoint sp(db, "atelier_conveyor");
+    Stmt q(db, "SELECT c.id, c.requisites_json FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    q.bind(1, lead_id);
+    if (!q.step()) throw not_found("requisites: lead_id", "lead", std::string(lead_id));
+    const std::string client = q.text(0);
+    json before = parse_json_or_discard(q.text(1));
+    Outcome o;
+    o.kind = "requisites_changed";
+    o.lead_id = std::string(lead_id);
+    o.stage_from = o.stage_to = stage_of(db, lead_id, "requisites");
+    if (before == r) return o;  // nothing changed
+    Stmt up(db, "UPDATE clients SET requisites_json = ?2 WHERE id = ?1");
+    up.bind(1, client).bind(2, r.dump()).step();
+    json changed = json::array();
+    for (auto it = r.begin(); it != r.end(); ++it)
+        if (!before.is_object() || !before.contains(it.key()) || before[it.key()] != *it) changed.push_back(it.key());
+    o = finish(db, lead_id, "requisites_changed", by, at, o.stage_from, {{"fields", changed}}, json::object());
     sp.commit();
     return o;
 }

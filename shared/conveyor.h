@@ -30,6 +30,7 @@
 //   set_owner    the lead's owner                                  owner_changed
 //   note         a note the manager writes on the lead              note_added
 //   edit_contacts  the client's name, company, e-mail, phone        contacts_changed
+//   set_requisites the client's legal details (checked)             requisites_changed
 //
 // The single steps they use are in workflow.h; hosts do not call those.
 #pragma once
@@ -112,6 +113,10 @@ Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view s
 // "phone"} (any of them), checked as a new lead's are. The event keeps what
 // changed, from and to; nothing changed, no event.
 Outcome edit_contacts(sqlite3* db, std::string_view lead_id, const nlohmann::json& changes, const Actor& by, std::string_view at);
+// The client's legal details (see requisites.h), checked by their country's
+// rules; every problem named at once ("requisites: inn: check digit does not
+// match"). The client's, so the next projects of this client have them.
+Outcome set_requisites(sqlite3* db, std::string_view lead_id, const nlohmann::json& requisites, const Actor& by, std::string_view at);
 // A note in the lead's journal ("called, she wants the shop in March").
 Outcome note(sqlite3* db, std::string_view lead_id, std::string_view text, const Actor& by, std::string_view at);
 

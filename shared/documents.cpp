@@ -10,6 +10,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "brief.h"
+#include "calendar.h"
 #include "error.h"
 #include "json_in.h"
 #include "payment_qr.h"
@@ -150,7 +151,13 @@ const json& labels(Lang lang) {
         {"unit", "Ед."}, {"price", "Цена"}, {"net_total", "Итого"}, {"gross_total", "Всего к оплате"}, {"vat", "НДС"},
         {"items_total", "Всего наименований"}, {"for_sum", "на сумму"}, {"director", "Руководитель"}, {"accountant", "Бухгалтер"},
         {"sole_trader", "Индивидуальный предприниматель"}, {"pay_by", "Оплатить не позднее"}, {"kpp", "КПП"}, {"inn", "ИНН"},
-        {"of_date", "от"}, {"signature", "подпись"}, {"signatures", "Подписи сторон"}, {"details", "Реквизиты"}};
+        {"of_date", "от"}, {"signature", "подпись"}, {"signatures", "Подписи сторон"}, {"details", "Реквизиты и подписи сторон"},
+        {"contract_kind", "Договор на разработку веб-сайта"}, {"contractor_is", "Исполнитель"}, {"customer_is", "Заказчик"},
+        {"and", "и"}, {"agreed", "заключили настоящий договор о следующем"}, {"to_contract", "к договору"},
+        {"valid_until", "действительно до"}, {"valid_until_text", "Предложение действительно до"}, {"about", "О студии"},
+        {"next_steps", "Следующие шаги"},
+        {"next_steps_list", {"Примите предложение по ссылке — кнопка ниже.", "Мы пришлём договор с графиком работ и платежей.",
+                             "После подписания договора — счёт на предоплату.", "Начинаем работу в день поступления предоплаты и материалов."}}};
     static const json fr = {
         {"proposal", "Proposition commerciale"}, {"contract", "Contrat"}, {"invoice", "Facture"},
         {"for_client", "Pour"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Acceptée par"},
@@ -185,7 +192,13 @@ const json& labels(Lang lang) {
         {"gross_total", "Total TTC"}, {"due_label", "Date d'échéance"}, {"of_date", "du"},
         {"late_penalty", "En cas de retard de paiement, des pénalités sont exigibles au taux de trois fois le taux d'intérêt légal (art. L441-10 du Code de commerce)."},
         {"recovery_fee", "Indemnité forfaitaire pour frais de recouvrement due en cas de retard : 40 € (art. D441-5 du Code de commerce)."},
-        {"no_discount", "Pas d'escompte pour paiement anticipé."}, {"signature", "signature"}, {"signatures", "Signatures"}, {"details", "Coordonnées"}};
+        {"no_discount", "Pas d'escompte pour paiement anticipé."}, {"signature", "signature"}, {"signatures", "Signatures"},
+        {"details", "Coordonnées et signatures des parties"}, {"contract_kind", "Contrat de réalisation d'un site web"},
+        {"contractor_is", "le prestataire"}, {"customer_is", "le client"}, {"and", "et"}, {"agreed", "conviennent de ce qui suit"},
+        {"to_contract", "au contrat"}, {"valid_until", "valable jusqu'au"}, {"valid_until_text", "Proposition valable jusqu'au"},
+        {"about", "Le studio"}, {"next_steps", "Prochaines étapes"},
+        {"next_steps_list", {"Acceptez la proposition par ce lien : bouton ci-dessous.", "Nous vous envoyons le contrat avec le planning et l'échéancier.",
+                             "À la signature, la facture d'acompte.", "Nous commençons dès réception de l'acompte et des contenus."}}};
     static const json en = {
         {"proposal", "Commercial proposal"}, {"contract", "Contract"}, {"invoice", "Invoice"},
         {"for_client", "For"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Accepted by"},
@@ -220,7 +233,13 @@ const json& labels(Lang lang) {
         {"gross_total", "Total due"}, {"due_label", "Due date"}, {"of_date", "of"},
         {"late_penalty", "Late payment incurs interest at three times the French legal interest rate (art. L441-10 of the Code de commerce)."},
         {"recovery_fee", "A fixed indemnity of €40 for recovery costs is due on late payment (art. D441-5 of the Code de commerce)."},
-        {"no_discount", "No discount for early payment."}, {"signature", "signature"}, {"signatures", "Signatures"}, {"details", "Details"}};
+        {"no_discount", "No discount for early payment."}, {"signature", "signature"}, {"signatures", "Signatures"},
+        {"details", "Details and signatures of the parties"}, {"contract_kind", "Website development contract"},
+        {"contractor_is", "the contractor"}, {"customer_is", "the customer"}, {"and", "and"}, {"agreed", "agree as follows"},
+        {"to_contract", "to contract"}, {"valid_until", "valid until"}, {"valid_until_text", "This proposal is valid until"},
+        {"about", "About the studio"}, {"next_steps", "Next steps"},
+        {"next_steps_list", {"Accept the proposal through this link: the button below.", "We send the contract with the work and payment schedules.",
+                             "On signature, the advance invoice.", "Work starts as soon as the advance and your materials arrive."}}};
     return lang == Lang::fr ? fr : lang == Lang::en ? en : ru;
 }
 
@@ -393,6 +412,42 @@ void estimate_data(const json& est, Lang l, json& d) {
             {"overridden", ln.value("overridden", false)}});
     }
     d["stages"] = stages;
+    // What the client reads: one line per service of a stage, its specialists together.
+    json scope = json::array();
+    {
+        std::string st_id;
+        std::map<std::string, size_t> at;
+        std::vector<int64_t> stage_total;
+        std::vector<std::vector<std::pair<int64_t, int64_t>>> sums;  // amount, centihours per service
+        for (const json& ln : est["lines"]) {
+            std::string st = ln["stage"].get<std::string>(), sv = ln["service"].get<std::string>();
+            if (scope.empty() || st != st_id) {
+                scope.push_back({{"name", name_in(names, "stages", st, l)}, {"services", json::array()}});
+                stage_total.push_back(0);
+                sums.emplace_back();
+                at.clear();
+                st_id = st;
+            }
+            json& services = scope.back()["services"];
+            if (!at.count(sv)) {
+                at[sv] = services.size();
+                services.push_back({{"service", name_in(names, "services", sv, l)}, {"quantity", std::to_string(ln["quantity"].get<int64_t>())}});
+                sums.back().push_back({0, 0});
+            }
+            auto& [amount, ch] = sums.back()[at[sv]];
+            amount += ln["amount"].get<int64_t>();
+            ch += ln["centihours"].get<int64_t>();
+            stage_total.back() += ln["amount"].get<int64_t>();
+        }
+        for (size_t i = 0; i < scope.size(); ++i) {
+            scope[i]["total"] = fmt_money(stage_total[i], cur, l);
+            for (size_t k = 0; k < scope[i]["services"].size(); ++k) {
+                scope[i]["services"][k]["amount"] = fmt_money(sums[i][k].first, cur, l);
+                scope[i]["services"][k]["hours"] = format_hours(sums[i][k].second, l);
+            }
+        }
+    }
+    d["scope"] = scope;
     const json& tax = est["tax"];
     std::string mode = tax["mode"].get<std::string>();
     int64_t bp = tax["rate_bp"].get<int64_t>();
@@ -465,6 +520,16 @@ json structure_data(sqlite3* db, const std::string& lead_id, Lang l) {
 }
 
 }  // namespace
+
+json contract_clauses(Lang l, bool french_studio, const std::string& price, const std::string& days);
+
+// The studio's document settings (studio.doc_settings_json).
+json doc_settings(sqlite3* db) {
+    Stmt q(db, "SELECT doc_settings_json FROM studio ORDER BY created_at LIMIT 1");
+    if (!q.step()) return json::object();
+    json j = parse_json_or_discard(q.text(0));
+    return j.is_object() ? j : json::object();
+}
 
 // How the document was accepted, in one line: the client's own online
 // acceptance, or one a manager recorded (by phone, e-mail or on paper) with
@@ -590,6 +655,15 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         currency = est.value("currency", currency);
         if (d["totals"]["tax"].is_null()) d["totals"]["tax_label"] = no_vat_text(bank, l);
     }
+    if (kind == "contract" && d.contains("totals")) {
+        const json& tt = d["totals"];
+        std::string price = tt["total"].get<std::string>() + " (" + tt["total_words"].get<std::string>() + "), " +
+                            (tt["tax"].is_null() ? tt["tax_label"].get<std::string>()
+                                                 : labels(l)["vat_included"].get<std::string>() + " " + tt["tax_pct"].get<std::string>() + ": " +
+                                                       tt["tax"].get<std::string>());
+        d["clauses"] = contract_clauses(l, d["studio"]["country"] == "fr", price, d.value("working_days", std::string("0")));
+        d["details_n"] = std::to_string(d["clauses"].size() + 1);
+    }
     // The French mentions a facture must carry (Code de commerce L441-10).
     const bool fr_studio = d["studio"]["country"] == "fr";
     d["fr_mentions"] = fr_studio && kind == "invoice";
@@ -597,7 +671,35 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
     d["bank"] = bank_rows(bank, currency, l);
     d["pay_to"] = {{"bank", req(bank, "bank")}, {"bik", req(bank, "bik")}, {"account", req(bank, "account")},
                    {"corr_account", req(bank, "corr_account")}, {"iban", req(bank, "iban")}, {"bic", req(bank, "bic")}};
-    if (kind == "proposal") d["structure"] = structure_data(db, lead_id, l);
+    // The studio's choices for its documents: rates and hours shown to the
+    // client or not, how long an offer holds, a word about the studio.
+    json ds = doc_settings(db);
+    if (d.contains("scope")) {
+        const bool show = ds.value("show_rates", false);
+        d["show_rates"] = show;
+        for (json& st : d["scope"]) st["cols"] = show ? "3" : "2";
+        d["scope_cols"] = show ? "3" : "2";
+        d["scope_cols_all"] = show ? "4" : "3";
+    }
+    if (kind == "proposal") {
+        d["structure"] = structure_data(db, lead_id, l);
+        const int64_t days = ds.value("validity_days", (int64_t)30);
+        d["valid_until"] = nullptr;
+        if (days > 0) {
+            Stmt c(db, "SELECT substr(created_at, 1, 10) FROM proposals WHERE id = ?1");
+            c.bind(1, id);
+            if (c.step()) d["valid_until"] = format_date(iso_date(day_number(c.text(0), "created_at") + days), l);
+        }
+        json about = ds.contains("about") && ds["about"].is_object() ? ds["about"] : json::object();
+        static const char* const about_default[3] = {
+            " — студия веб-разработки: исследуем задачу, проектируем, рисуем дизайн, разрабатываем и запускаем сайты и остаёмся рядом после запуска.",
+            " est un studio web : nous étudions votre besoin, concevons, dessinons, développons et mettons en ligne votre site, et restons à vos côtés ensuite.",
+            " is a web studio: we study the task, plan, design, build and launch websites, and stay with you after the launch."};
+        d["about"] = about.contains(lang_code(l)) && about[lang_code(l)].is_string() && !about[lang_code(l)].get<std::string>().empty()
+                         ? about[lang_code(l)]
+                         : json(d["studio"]["name"].get<std::string>() + about_default[l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2]);
+        d["next_steps"] = labels(l)["next_steps_list"];
+    }
     return d;
 }
 

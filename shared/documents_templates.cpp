@@ -32,12 +32,15 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 1.5px solid #999; border-bottom: none; }
 .parties { display: flex; gap: 8mm; } .parties > div { flex: 1; }
 .stamp { margin-top: 10mm; display: flex; gap: 10mm; } .stamp > div { flex: 1; border-top: 1px solid #999; padding-top: 2mm; }
-.appendix { page-break-before: always; }
+.appendix { margin-top: 10mm; break-inside: avoid; } .appendix.first { page-break-before: always; margin-top: 0; }
 .status { display: inline-block; padding: .5mm 2mm; border: 1px solid #2f7d32; color: #2f7d32; border-radius: 2mm; font-size: 9pt; }
 ul.tree, ul.tree ul { margin: 0; padding-left: 5mm; }
 .bankblock { border-collapse: collapse; margin-bottom: 6mm; } .bankblock td { border: 1px solid #555; padding: 1.2mm 2mm; font-size: 9.5pt; }
 table.sides td { border: none; padding: .8mm 2mm .8mm 0; } table.lines th, table.lines td { border: 1px solid #999; }
 .signs { margin-top: 10mm; } .signs p { margin: 5mm 0; } .line { display: inline-block; width: 45mm; border-bottom: 1px solid #333; margin: 0 2mm; }
+.cover { min-height: 120mm; display: flex; flex-direction: column; justify-content: center; border-bottom: 3px solid #1f5fbf; margin-bottom: 8mm; }
+.cover h1 { font-size: 28pt; margin: 2mm 0 6mm; } .studio-name { font-size: 13pt; font-weight: bold; color: #1f5fbf; letter-spacing: .04em; }
+.cover-for { font-size: 13pt; } .cover-title { font-size: 12pt; }
 .mentions { font-size: 8.5pt; color: #444; margin-top: 6mm; }
 .pay { display: flex; gap: 8mm; align-items: flex-start; } .pay .bank { flex: 1; }
 .qr-block { margin: 2mm 0; width: 40mm; text-align: center; page-break-inside: avoid; } .qr-block figcaption { font-size: 8pt; }
@@ -48,6 +51,8 @@ table.sides td { border: none; padding: .8mm 2mm .8mm 0; } table.lines th, table
   h1 { font-size: 22px; } h2 { font-size: 17px; }
   .parties, .stamp, .pay { flex-direction: column; gap: 4mm; }
   .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  .bankblock, table.sides { width: 100%; } .bankblock td, table.sides td, .parties p { overflow-wrap: anywhere; }
+  .cover { min-height: 0; } .cover h1 { font-size: 26px; } .line { width: 30mm; }
   th, td { padding: 6px 6px; }
 }
 </style>)CSS";
@@ -63,24 +68,6 @@ const char* kFoot = "</div>\n</body>\n</html>\n";
 const char* kStudioParty = R"M(<p><strong>{{studio.legal_name}}</strong>{{#studio.address}}<br>{{studio.address}}{{/studio.address}}{{#studio.ids}}<br>{{#label}}{{label}}: {{/label}}{{value}}{{/studio.ids}}{{#studio.email}}<br>{{studio.email}}{{/studio.email}}</p>)M";
 const char* kClientParty = R"M(<p><strong>{{client.legal}}</strong>{{#client.address}}<br>{{client.address}}{{/client.address}}{{#client.ids}}<br>{{#label}}{{label}}: {{/label}}{{value}}{{/client.ids}}{{#client.email}}<br>{{client.email}}{{/client.email}}{{#client.phone}}<br>{{client.phone}}{{/client.phone}}</p>)M";
 
-const char* kLinesTable = R"M(<div class="scroll"><table>
-<thead><tr><th>{{t.service}}</th><th>{{t.role}}</th><th class="num">{{t.quantity}}</th><th class="num">{{t.hours}}</th><th class="num">{{t.rate}}</th><th class="num">{{t.amount}}</th></tr></thead>
-<tbody>
-{{#stages}}
-<tr><td colspan="6"><strong>{{name}}</strong></td></tr>
-{{#lines}}
-<tr><td>{{service}}{{#overridden}} <span class="muted">({{t.overridden}})</span>{{/overridden}}</td><td>{{role}}</td><td class="num">{{quantity}}</td><td class="num">{{hours}}</td><td class="num">{{rate}}</td><td class="num">{{amount}}</td></tr>
-{{/lines}}
-{{/stages}}
-</tbody>
-<tfoot>
-<tr><td colspan="5">{{t.subtotal}}</td><td class="num">{{totals.subtotal}}</td></tr>
-{{#totals.discount}}<tr><td colspan="5">{{t.discount}}: {{totals.discount_name}}</td><td class="num">−{{totals.discount}}</td></tr>{{/totals.discount}}
-{{#totals.tax}}<tr><td colspan="5">{{totals.tax_label}}</td><td class="num">{{totals.tax}}</td></tr>{{/totals.tax}}
-{{^totals.tax}}<tr><td colspan="6" class="muted">{{totals.tax_label}}</td></tr>{{/totals.tax}}
-<tr class="total"><td colspan="5">{{t.total}}</td><td class="num">{{totals.total}}</td></tr>
-</tfoot>
-</table></div>)M";
 
 const char* kTimelineTable = R"M(<div class="scroll"><table>
 <thead><tr><th>{{t.stage}}</th><th class="num">{{t.working_days}}</th>{{#dated}}<th class="num">{{t.start}}</th><th class="num">{{t.end}}</th>{{/dated}}</tr></thead>
@@ -99,15 +86,40 @@ const char* kPaymentsTable = R"M(<table>
 </tbody>
 </table>)M";
 
+// The client's scope, grouped: one line per service of a stage (its
+// specialists' hours added up), rates and hours only when the studio shows them.
+const char* kScopeTable = R"M(<div class="scroll"><table>
+<thead><tr><th>{{t.service}}</th><th class="num">{{t.quantity}}</th>{{#show_rates}}<th class="num">{{t.hours}}</th>{{/show_rates}}<th class="num">{{t.amount}}</th></tr></thead>
+<tbody>
+{{#scope}}<tr class="stage-row"><td colspan="{{cols}}"><strong>{{name}}</strong></td><td class="num"><strong>{{total}}</strong></td></tr>
+{{#services}}<tr><td>{{service}}</td><td class="num">{{quantity}}</td>{{#show_rates}}<td class="num">{{hours}}</td>{{/show_rates}}<td class="num">{{amount}}</td></tr>
+{{/services}}{{/scope}}
+</tbody>
+<tfoot>
+{{#totals.discount}}<tr><td colspan="{{scope_cols}}">{{t.subtotal}}</td><td class="num">{{totals.subtotal}}</td></tr>
+<tr><td colspan="{{scope_cols}}">{{t.discount}}: {{totals.discount_name}}</td><td class="num">−{{totals.discount}}</td></tr>{{/totals.discount}}
+{{#totals.tax}}<tr><td colspan="{{scope_cols}}">{{totals.tax_label}}</td><td class="num">{{totals.tax}}</td></tr>{{/totals.tax}}
+{{^totals.tax}}<tr><td colspan="{{scope_cols_all}}" class="muted">{{totals.tax_label}}</td></tr>{{/totals.tax}}
+<tr class="total"><td colspan="{{scope_cols}}">{{t.total}}</td><td class="num">{{totals.total}}</td></tr>
+</tfoot>
+</table></div>)M";
+
 std::string proposal() {
-    return head("{{t.proposal}} {{doc.number}} — {{client.display}}") + R"M(<p class="muted">{{studio.name}} · {{studio.email}} · {{studio.phone}}</p>
-<h1>{{t.proposal}}{{#doc.number}} {{t.no}} {{doc.number}}{{/doc.number}}</h1>
-<p>{{t.for_client}}: <strong>{{client.display}}</strong><br>{{t.date}}: {{doc.date}} · {{t.version}} {{doc.version}}{{#doc.accepted}} · <span class="status">{{doc.acceptance}}</span>{{/doc.accepted}}</p>
-{{#title}}<p>{{title}}</p>{{/title}}
+    return head("{{t.proposal}} {{doc.number}} — {{client.display}}") + R"M(<section class="cover">
+<p class="studio-name">{{studio.name}}</p>
+<h1>{{t.proposal}}</h1>
+<p class="cover-for">{{t.for_client}} <strong>{{client.display}}</strong></p>
+{{#title}}<p class="cover-title">{{title}}</p>{{/title}}
+<p class="muted">{{#doc.number}}{{t.no}} {{doc.number}} · {{/doc.number}}{{doc.date}} · {{t.version}} {{doc.version}}{{#valid_until}} · {{t.valid_until}} {{valid_until}}{{/valid_until}}</p>
+{{#doc.accepted}}<p><span class="status">{{doc.acceptance}}</span></p>{{/doc.accepted}}
+<p class="muted">{{studio.email}} · {{studio.phone}}</p>
+</section>
+{{#about}}<h2>{{t.about}}</h2>
+<p>{{about}}</p>{{/about}}
 <h2>{{t.structure}}</h2>
 <ul class="tree">{{#structure}}<li>{{name}}{{#has_children}}<ul>{{#children}}<li>{{name}}</li>{{/children}}</ul>{{/has_children}}</li>{{/structure}}</ul>
 <h2>{{t.services_and_price}}</h2>
-)M" + kLinesTable + R"M(
+)M" + kScopeTable + R"M(
 <p><strong>{{t.total}}: {{totals.total}}</strong> ({{totals.total_words}})</p>
 <h2>{{t.timeline}}</h2>
 )M" + kTimelineTable + R"M(
@@ -115,33 +127,37 @@ std::string proposal() {
 <ul>{{#assumptions}}<li>{{.}}</li>{{/assumptions}}</ul>{{/has_assumptions}}
 <h2>{{t.terms}}</h2>
 )M" + kPaymentsTable + R"M(
-<p class="muted">{{t.validity}}</p>
+<h2>{{t.next_steps}}</h2>
+<ol>{{#next_steps}}<li>{{.}}</li>{{/next_steps}}</ol>
+{{#valid_until}}<p class="muted">{{t.valid_until_text}} {{valid_until}}.</p>{{/valid_until}}
 )M" + kFoot;
 }
 
+// Both parties' signature blocks: under the contract and under each appendix.
+const char* kSignatures = R"M(<div class="stamp"><div>{{t.contractor}}<br><strong>{{studio.legal_name}}</strong><br><br><span class="line"></span> / {{studio.signatory}}</div><div>{{t.customer}}<br><strong>{{client.legal}}</strong><br><br><span class="line"></span> / {{client.name}}{{#doc.accepted}}<br><span class="status">{{doc.acceptance}}</span>{{/doc.accepted}}</div></div>)M";
+
 std::string contract() {
     return head("{{t.contract}} {{doc.number}}") + R"M(<h1>{{t.contract}} {{t.no}} {{doc.number}}</h1>
-<p>{{studio.city_date}}{{doc.date}}</p>
+<p class="muted">{{t.contract_kind}} · {{doc.date}}</p>
+<p>{{studio.legal_name}} ({{t.contractor_is}}) {{t.and}} {{client.legal}} ({{t.customer_is}}) {{t.agreed}}:</p>
+{{#clauses}}<h2>{{n}}. {{title}}</h2>
+{{#paras}}<p>{{n}}. {{text}}</p>
+{{/paras}}{{/clauses}}
+<h2>{{details_n}}. {{t.details}}</h2>
 <div class="parties">
-<div><h3>{{t.contractor}}</h3>)M" + kStudioParty + R"M(</div>
+<div><h3>{{t.contractor}}</h3>)M" + kStudioParty + R"M(<p>{{#bank}}{{label}}: {{value}}<br>{{/bank}}</p></div>
 <div><h3>{{t.customer}}</h3>)M" + kClientParty + R"M(</div>
 </div>
-<h2>1. {{t.subject}}</h2>
-<p>{{t.subject_text}}</p>
-<h2>2. {{t.price_and_payment}}</h2>
-<p>{{t.price_text}} <strong>{{totals.total}}</strong> ({{totals.total_words}}), {{#totals.tax}}{{t.vat_included}} {{totals.tax_pct}}: {{totals.tax}}{{/totals.tax}}{{^totals.tax}}{{totals.tax_label}}{{/totals.tax}}.</p>
-<p>{{t.payment_text}}</p>
-<h2>3. {{t.dates}}</h2>
-<p>{{t.dates_text}} {{working_days}}.</p>
-<h2>4. {{t.acceptance}}</h2>
-<p>{{t.acceptance_text}}</p>
-<div class="stamp"><div>{{t.contractor}}<br>{{studio.legal_name}}</div><div>{{t.customer}}<br>{{client.display}}{{#doc.accepted}}<br><span class="status">{{doc.acceptance}}</span>{{/doc.accepted}}</div></div>
-<section class="appendix"><h2>{{t.appendix}} 1. {{t.statement_of_work}}</h2>
-)M" + kLinesTable + R"M(</section>
+)M" + kSignatures + R"M(
+<section class="appendix first"><h2>{{t.appendix}} 1. {{t.statement_of_work}}</h2>
+<p class="muted">{{t.to_contract}} {{t.no}} {{doc.number}} · {{doc.date}}</p>
+)M" + kScopeTable + kSignatures + R"M(</section>
 <section class="appendix"><h2>{{t.appendix}} 2. {{t.schedule}}</h2>
-)M" + kTimelineTable + R"M(</section>
+<p class="muted">{{t.to_contract}} {{t.no}} {{doc.number}} · {{doc.date}}</p>
+)M" + kTimelineTable + kSignatures + R"M(</section>
 <section class="appendix"><h2>{{t.appendix}} 3. {{t.payment_schedule}}</h2>
-)M" + kPaymentsTable + R"M(</section>
+<p class="muted">{{t.to_contract}} {{t.no}} {{doc.number}} · {{doc.date}}</p>
+)M" + kPaymentsTable + kSignatures + R"M(</section>
 )M" + kFoot;
 }
 

@@ -152,7 +152,7 @@ std::vector<std::string> requisites_problems(const json& r, bool studio) {
         if (!it->is_string()) p.push_back(it.key() + ": expected text");
         else if (it->get_ref<const std::string&>().size() > 500) p.push_back(it.key() + ": longer than 500 characters");
     const std::string country = str("country"), kind = str("kind");
-    if (country != "ru" && country != "fr") p.push_back("country: expected ru or fr");
+    if (country != "ru" && country != "fr" && country != "other") p.push_back("country: expected ru, fr or other");
     if (!kind.empty() && kind != "company" && kind != "sole_trader" && kind != "person")
         p.push_back("kind: expected company, sole_trader or person");
     auto check = [&](const char* field, const std::string& problem) {

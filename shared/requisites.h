@@ -2,12 +2,13 @@
 // per country, with the check digits each registry defines.
 //
 // Stored as JSON (studio.requisites_json, clients.requisites_json):
-//   {"country": "ru", "kind": "company" | "sole_trader" | "person",
+//   {"country": "ru" | "fr" | "other", "kind": "company" | "sole_trader" | "person",
 //    "legal_name": "ООО «Северный ветер»", "address": "...",
 //    ru: "inn", "kpp", "ogrn" (13 digits; 15 for a sole trader: ОГРНИП),
 //        "bank", "bik", "account", "corr_account"
 //    fr: "siret", "tva", "rcs" (or "rm"), "legal_form", "capital",
-//        "bank", "iban", "bic"}
+//        "bank", "iban", "bic"
+//    other: "vat" (free text, unchecked)}
 // A document prints the fields of the party's country with that country's
 // labels, translated into the document's language, never another
 // country's ("SIRET" is never a Russian INN).

@@ -471,6 +471,10 @@ CREATE TABLE calendar_days (
 -- priced in: a French client gets the EUR list.
 ALTER TABLE studio ADD COLUMN currency_rules_json TEXT NOT NULL DEFAULT '{"ru":"RUB","fr":"EUR","en":"EUR"}'
   CHECK (json_valid(currency_rules_json));
+-- How the studio's proposals read: rates and hours shown or not, how many
+-- days an offer holds, a word about the studio per language.
+ALTER TABLE studio ADD COLUMN doc_settings_json TEXT NOT NULL DEFAULT '{"show_rates":false,"validity_days":30}'
+  CHECK (json_valid(doc_settings_json));
 -- Where the client pays an invoice online (the payment provider's page).
 ALTER TABLE invoices ADD COLUMN payment_url TEXT;
 -- The server's own secrets (the payment webhook's signing key): never

@@ -12,6 +12,7 @@
 #include "json_in.h"
 #include "ids.h"
 #include "money.h"
+#include "requisites.h"
 #include "numbering.h"
 #include "pipeline.h"
 #include "pricing.h"
@@ -423,6 +424,13 @@ StudioDetails studio_details(sqlite3* db) {
         s.bank = bank.value("bank", ""); s.bik = bank.value("bik", ""); s.account = bank.value("account", "");
         s.corr_account = bank.value("corr_account", ""); s.iban = bank.value("iban", ""); s.bic = bank.value("bic", "");
     }
+    // The legal details the documents print win over the older columns.
+    json r = studio_requisites(db);
+    if (r.is_object() && r.contains("country")) {
+        auto f = [&](const char* k, std::string* dst) { if (r.contains(k) && r[k].is_string()) *dst = r[k].get<std::string>(); };
+        f("legal_name", &s.legal_name); f("address", &s.address); f(r["country"] == "fr" ? "siret" : "inn", &s.tax_id);
+        f("bank", &s.bank); f("bik", &s.bik); f("account", &s.account); f("corr_account", &s.corr_account); f("iban", &s.iban); f("bic", &s.bic);
+    }
     return s;
 }
 
@@ -451,10 +459,53 @@ void save_studio(sqlite3* db, const StudioDetails& s) {
     for (auto [k, v] : {std::pair<const char*, const std::string*>{"bank", &s.bank}, {"bik", &s.bik}, {"account", &s.account},
                         {"corr_account", &s.corr_account}, {"iban", &s.iban}, {"bic", &s.bic}})
         if (!v->empty()) bank[k] = *v;
+    // The same fields in the legal details the documents print, checked by
+    // their country's rules (the country stays; a new studio's follows its
+    // language). Untouched when none of them changed: a device that only
+    // changes the phone does not send its copy of the legal details.
+    const StudioDetails was = studio_details(db);
+    const bool legal_changed = was.legal_name != s.legal_name || was.address != s.address || was.tax_id != s.tax_id ||
+                               was.bank != s.bank || was.bik != s.bik || was.account != s.account ||
+                               was.corr_account != s.corr_account || was.iban != s.iban || was.bic != s.bic;
+    json r = studio_requisites(db);
+    if (!r.is_object() || !r.contains("country")) r = {{"country", s.lang == "fr" ? "fr" : "ru"}};
+    const bool fr = r["country"] == "fr";
+    auto put = [&](const char* k, const std::string& v) {
+        if (v.empty()) r.erase(k);
+        else r[k] = v;
+    };
+    put("legal_name", s.legal_name); put("address", s.address); put(fr ? "siret" : "inn", s.tax_id);
+    put("bank", s.bank); put("bik", s.bik); put("account", s.account); put("corr_account", s.corr_account); put("iban", s.iban); put("bic", s.bic);
+    auto legal = legal_changed ? requisites_problems(r, false) : std::vector<std::string>{};
+    if (!legal.empty()) {
+        std::string msg = "studio: ";
+        for (size_t i = 0; i < legal.size(); ++i) msg += (i ? "; " : "") + (legal[i].rfind("inn:", 0) == 0 || legal[i].rfind("siret:", 0) == 0 ? "tax_id" + legal[i].substr(legal[i].find(':')) : legal[i]);
+        throw Error(msg);
+    }
     Stmt up(db, "UPDATE studio SET name = ?1, legal_name = ?2, tax_id = ?3, address = ?4, email = ?5, phone = ?6, bank_json = ?7,"
-                " lang = ?8, currency = ?9 WHERE id = (SELECT id FROM studio ORDER BY created_at LIMIT 1)");
+                " lang = ?8, currency = ?9, requisites_json = CASE WHEN ?11 THEN ?10 ELSE requisites_json END"
+                " WHERE id = (SELECT id FROM studio ORDER BY created_at LIMIT 1)");
     up.bind(1, s.name).bind(2, s.legal_name).bind(3, s.tax_id).bind(4, s.address).bind(5, s.email).bind(6, s.phone).bind(7, bank.dump())
-        .bind(8, s.lang).bind(9, s.currency).step();
+        .bind(8, s.lang).bind(9, s.currency).bind(10, r.dump()).bind(11, (int64_t)legal_changed).step();
+}
+
+json studio_requisites(sqlite3* db) {
+    Stmt q(db, "SELECT requisites_json FROM studio ORDER BY created_at LIMIT 1");
+    if (!q.step()) return json::object();
+    json r = parse_json_or_discard(q.text(0));
+    return r.is_object() ? r : json::object();
+}
+
+void set_studio_requisites(sqlite3* db, const json& r) {
+    auto problems = requisites_problems(r, true);
+    if (!problems.empty()) {
+        std::string msg = "studio: requisites: ";
+        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+        throw Error(msg);
+    }
+    Stmt up(db, "UPDATE studio SET requisites_json = ?1 WHERE id = (SELECT id FROM studio ORDER BY created_at LIMIT 1)");
+    up.bind(1, r.dump()).step();
+    if (sqlite3_changes(db) == 0) throw Error("studio: no studio in this database", ErrorKind::not_found);
 }
 
 int64_t set_price_list_tax(sqlite3* db, std::string_view currency, std::string_view mode, int64_t rate_bp, std::string_view at) {

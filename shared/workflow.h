@@ -81,6 +81,10 @@ struct StudioDetails {
 };
 StudioDetails studio_details(sqlite3* db);
 void save_studio(sqlite3* db, const StudioDetails& s);
+// The studio's legal details per country (see requisites.h): as stored, and
+// replaced whole after the checks (required fields and check digits).
+nlohmann::json studio_requisites(sqlite3* db);
+void set_studio_requisites(sqlite3* db, const nlohmann::json& requisites);
 
 // A new active version of the price list of its currency; returns its version.
 int64_t save_price_list(sqlite3* db, std::string_view json_text, std::string_view at);

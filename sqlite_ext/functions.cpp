@@ -510,6 +510,17 @@ void fn_link_view(sqlite3_context* ctx, const Args& a) {
     sqlite3_result_int(ctx, 1);
 }
 
+void fn_client_requisites(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::conveyor::set_requisites(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), parse_json_arg(a, 1, "requisites_json"),
+                                               actor_arg(a, 2), at_arg(a, 3));
+    result_json(ctx, o.json().dump());
+}
+
+void fn_studio_requisites(sqlite3_context* ctx, const Args& a) {
+    atelier::set_studio_requisites(sqlite3_context_db_handle(ctx), parse_json_arg(a, 0, "requisites_json"));
+    sqlite3_result_int(ctx, 1);
+}
+
 void fn_calendar_set(sqlite3_context* ctx, const Args& a) {
     int64_t working = a.integer(2, "working");
     if (working != 0 && working != 1) throw Error("working: expected 1 (a working day) or 0 (a day off)");
@@ -600,6 +611,8 @@ const FunctionDef kFunctions[] = {
     {"atelier_lead_contacts", 3, 4, WRITES, guarded<fn_lead_contacts>},
     {"atelier_waiting", 0, 2, SQLITE_UTF8, guarded<fn_waiting>},
     {"atelier_calendar_set", 3, 4, WRITES, guarded<fn_calendar_set>},
+    {"atelier_client_requisites", 2, 4, WRITES, guarded<fn_client_requisites>},
+    {"atelier_studio_requisites", 1, 1, WRITES, guarded<fn_studio_requisites>},
     {"atelier_working_days", 2, 3, SQLITE_UTF8, guarded<fn_working_days>},
     {"atelier_invoice_payment_url", 2, 3, WRITES, guarded<fn_invoice_payment_url>},
     {"atelier_payment_notice", 1, 2, WRITES, guarded<fn_payment_notice>},
@@ -622,7 +635,8 @@ const char* const atelier_function_names[] = {
     "atelier_lead_view", "atelier_next_action", "atelier_rules_tick", "atelier_rule_set", "atelier_rules",
     "atelier_rule_preview", "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done", "atelier_tasks",
     "atelier_link_view", "atelier_lead_note", "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
-    "atelier_calendar_set", "atelier_working_days", "atelier_invoice_payment_url", "atelier_payment_notice", nullptr};
+    "atelier_calendar_set", "atelier_working_days", "atelier_invoice_payment_url", "atelier_payment_notice",
+    "atelier_client_requisites", "atelier_studio_requisites", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

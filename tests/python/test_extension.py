@@ -39,7 +39,8 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_tasks", "atelier_link_view", "atelier_lead_note",
                                  "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
                                  "atelier_calendar_set", "atelier_working_days",
-                                 "atelier_invoice_payment_url", "atelier_payment_notice"})
+                                 "atelier_invoice_payment_url", "atelier_payment_notice",
+                                 "atelier_client_requisites", "atelier_studio_requisites"})
 
     def test_money_with_parameters(self):
         con = connect()

@@ -502,9 +502,10 @@ TEST_CASE("sync: a device that joins never overwrites the studio's details with 
     StudioDetails st = studio_details(server.db());
     st.name = "Студия «Атлас»";
     st.legal_name = "ИП Атласов А. А.";
-    st.tax_id = "7701234567";
+    st.tax_id = "7707083893";
     st.bank = "АО «Банк»";
-    st.account = "40802810000000000001";
+    st.bik = "044525974";
+    st.account = "40802810900001234567";
     save_studio(server.db(), st);
     const std::string price_q = "SELECT body_json FROM price_lists WHERE currency = 'RUB' ORDER BY version DESC LIMIT 1";
     set_price_list_tax(server.db(), "RUB", "vat_included", 2000, "2026-11-21T09:00:00Z");
@@ -516,8 +517,8 @@ TEST_CASE("sync: a device that joins never overwrites the studio's details with 
         pull(server, device);
         StudioDetails s = studio_details(server.db()), d = studio_details(device.db());
         CHECK(s.name == "Студия «Атлас»");
-        CHECK(s.tax_id == "7701234567");
-        CHECK(s.account == "40802810000000000001");
+        CHECK(s.tax_id == "7707083893");
+        CHECK(s.account == "40802810900001234567");
         CHECK(d.name == "Студия «Атлас»");
         CHECK(d.legal_name == "ИП Атласов А. А.");
         CHECK(d.bank == "АО «Банк»");
@@ -535,7 +536,7 @@ TEST_CASE("sync: a device that joins never overwrites the studio's details with 
     push(alone, server);
     pull(server, alone);
     CHECK(studio_details(server.db()).phone == "+7 812 000-00-00");
-    CHECK(studio_details(server.db()).tax_id == "7701234567");
+    CHECK(studio_details(server.db()).tax_id == "7707083893");
     CHECK(server.t.count(("SELECT count(*) FROM leads WHERE id = '" + lead + "'").c_str()) == 1);
     CHECK(dump(alone.db()) == dump(server.db()));
 }

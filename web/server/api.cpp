@@ -29,6 +29,10 @@
 //                                        payment of the schedule) issued, due counted from today
 //   POST /api/invoices/<id>/payments     {amount_minor (0 or absent: the rest), reference, received_on, method} → {status}
 //   PUT  /api/invoices/<id>/payment-url  {url}: where the client pays online ("" clears it)
+//   PUT  /api/leads/<id>/requisites      the client's legal details (requisites.h), checked
+//   GET  /api/studio/requisites, PUT (the owner)   the studio's legal details per country
+//   GET  /api/calendar/<country>[?year=2027]       the days that differ from Monday–Friday
+//   PUT  /api/calendar/<country>/<YYYY-MM-DD>      {working: true|false, name}: a holiday, a worked Saturday
 //   POST /api/payments/webhook           a payment provider's notice (no session: signed with the studio's
 //                                        secret, header X-Atelier-Signature: sha256=<hex HMAC-SHA256 of the body>)
 //                                        {provider, payment_id, invoice, amount_minor, currency, paid_on}
@@ -84,6 +88,7 @@
 #include "workflow.h"
 #include "conveyor.h"
 #include "payments_in.h"
+#include "calendar.h"
 #include "automation.h"
 #include "documents.h"
 #include "numbering.h"
@@ -532,6 +537,43 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         guarded_write(d, res, [&] {
             Outcome o = conveyor::pay(d.db, req.matches[1].str(), amount, reference, received, method, actor_of(d.db, p), now_iso());
             send_json(res, 200, with(json{{"status", o.made["status"]}}, o));
+        });
+    }));
+    svr.Put(R"(/api/leads/([A-Za-z0-9-]{1,64})/requisites)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        guarded_write(d, res, [&] { send_json(res, 200, conveyor::set_requisites(d.db, req.matches[1].str(), b, actor_of(d.db, p), now_iso()).json()); });
+    }));
+    svr.Get("/api/studio/requisites", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        send_json(res, 200, studio_requisites(d.db));
+    }));
+    svr.Put("/api/studio/requisites", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        if (p.role != "owner") return send_error(res, 403, "only the owner changes the studio's legal details");
+        json b = body_json(req);
+        guarded_write(d, res, [&] {
+            set_studio_requisites(d.db, b);
+            send_json(res, 200, studio_requisites(d.db));
+        });
+    }));
+    svr.Get(R"(/api/calendar/([a-z]{2}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        const std::string year = req.has_param("year") ? req.get_param_value("year") : "";
+        if (!year.empty() && (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos))
+            return send_error(res, 400, "year: expected four digits");
+        std::lock_guard<std::mutex> lock(d.mu);
+        Stmt q(d.db, "SELECT day, working, name FROM calendar_days WHERE country = ?1 AND (?2 = '' OR substr(day, 1, 4) = ?2) ORDER BY day");
+        q.bind(1, req.matches[1].str()).bind(2, year);
+        json out = json::array();
+        while (q.step()) out.push_back({{"day", q.text(0)}, {"working", q.int64(1) != 0}, {"name", q.text(2)}});
+        send_json(res, 200, out);
+    }));
+    svr.Put(R"(/api/calendar/([a-z]{2})/(\d{4}-\d{2}-\d{2}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        json b = body_json(req);
+        auto w = b.find("working");
+        if (w == b.end() || !w->is_boolean()) return send_error(res, 400, "working: expected true (a working day) or false (a day off)");
+        std::string name = str_field(b, "name", false);
+        guarded_write(d, res, [&] {
+            set_calendar_day(d.db, req.matches[1].str(), req.matches[2].str(), w->get<bool>(), name);
+            send_json(res, 200, json{{"day", req.matches[2].str()}, {"working", w->get<bool>()}, {"name", name}});
         });
     }));
     svr.Put(R"(/api/invoices/([A-Za-z0-9-]{1,64})/payment-url)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {

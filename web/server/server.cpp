@@ -346,6 +346,15 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
                 next_id = conveyor::accept(d.db, link->doc_id, how, client_actor(name), now).made["contract_id"];
                 next_kind = "contract";
             } else {
+                // The client's legal details, if given, go on the contract and the invoices.
+                std::vector<std::string> problems;
+                json rq = requisites_from_form(d.db, link->lead_id, fields, lang, &problems);
+                if (!problems.empty()) {
+                    std::string msg;
+                    for (const std::string& p : problems) msg += (msg.empty() ? "" : "; ") + p;
+                    throw Error(msg);
+                }
+                if (!rq.empty()) conveyor::set_requisites(d.db, link->lead_id, rq, client_actor(name), now);
                 json ids = conveyor::sign(d.db, link->doc_id, how, client_actor(name), now).made["invoice_ids"];
                 next_kind = "invoice";
                 next_id = ids.empty() ? "" : ids.front().get<std::string>();
@@ -357,6 +366,7 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
         } catch (const Error& e) {
             res.status = 422;
             std::string msg = e.what();
+            if (msg.rfind("atelier: ", 0) == 0) msg.erase(0, 9);
             res.set_content(client_document_html(d.db, link->kind, link->doc_id, lang, msg), "text/html; charset=utf-8");
             return;
         }
