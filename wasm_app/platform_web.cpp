@@ -209,6 +209,33 @@ EM_JS(void, js_http, (int id, const char* method, const char* url, const char* h
         });
 });
 
+EM_JS(void, js_upload_file, (int id, const char* url, const char* headers, const char* accept), {
+    var input = document.createElement('input');
+    input.type = 'file';
+    input.accept = UTF8ToString(accept);
+    input.style.display = 'none';
+    var target = UTF8ToString(url);
+    var init = {method: 'POST', headers: JSON.parse(UTF8ToString(headers)), credentials: 'same-origin', cache: 'no-store'};
+    input.addEventListener('change', function() {
+        var file = input.files && input.files[0];
+        input.remove();
+        if (!file) return;
+        init.body = file;
+        fetch(target + (target.indexOf('?') < 0 ? '?' : '&') + 'name=' + encodeURIComponent(file.name), init)
+            .then(function(r) { return r.text().then(function(t) { return [r.status, t]; }); })
+            .catch(function() { return [0, String()]; })
+            .then(function(res) {
+                var n = lengthBytesUTF8(res[1]) + 1;
+                var p = _malloc(n);
+                stringToUTF8(res[1], p, n);
+                Module['_atelier_http_done'](id, res[0], p);
+                _free(p);
+            });
+    });
+    document.body.appendChild(input);
+    input.click();
+});
+
 EM_JS(void, js_set_timer, (int ms), {
     if (!Module['atelierOnline']) {
         Module['atelierOnline'] = true;
@@ -310,6 +337,10 @@ void http(int id, const char* method, const std::string& url, const std::string&
 }
 
 void set_timer(int ms) { js_set_timer(ms); }
+
+void upload_file(int id, const std::string& url, const std::string& headers_json, const char* accept) {
+    js_upload_file(id, url.c_str(), headers_json.c_str(), accept);
+}
 
 void download(const std::string& name, const std::string& text) { js_download(name.c_str(), text.c_str()); }
 

@@ -68,6 +68,11 @@ int utc_offset_minutes(const std::string& iso);
 // Starts an HTTP request to the app's own server; atelier_http_done(id,
 // status, body) follows (status 0: no network). `body` may be null.
 void http(int id, const char* method, const std::string& url, const std::string& headers_json, const std::string* body);
+// Lets the manager pick a file (`accept`: ".txt,.csv") and posts its bytes,
+// unchanged, to the app's server at `url` (the file's name appended as
+// &name=); atelier_http_done(id, status, body) follows. Nothing happens if
+// the manager cancels the picker.
+void upload_file(int id, const std::string& url, const std::string& headers_json, const char* accept);
 // atelier_sync_timer() runs after `ms`, and whenever the browser comes online.
 void set_timer(int ms);
 // Offers `text` as a file download.

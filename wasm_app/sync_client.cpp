@@ -139,7 +139,44 @@ void SyncClient::add_refusal(Db& db, const json& r) {
     atelier::sync::set_meta(db.raw(), "refusals", all.dump());
 }
 
+namespace {
+// Requests of the bank screen are numbered apart from the sync's.
+constexpr int kBankIds = 1 << 24;
+}  // namespace
+
+void SyncClient::upload_statement(Db& db) {
+    bank_error_.clear();
+    bank_deciding_.clear();
+    web::upload_file(kBankIds + ++bank_request_, "/api/bank/import",
+                     json{{"authorization", "Bearer " + meta(db, "token")}, {"content-type", "application/octet-stream"}}.dump(), ".txt,.csv");
+}
+
+void SyncClient::decide_line(Db& db, const std::string& line_id, const std::string& invoice_id) {
+    bank_error_.clear();
+    bank_deciding_ = line_id;
+    const std::string body = invoice_id.empty() ? "{}" : json{{"invoice_id", invoice_id}}.dump();
+    web::http(kBankIds + ++bank_request_, "POST", "/api/bank/lines/" + line_id + (invoice_id.empty() ? "/ignore" : "/confirm"),
+              json{{"authorization", "Bearer " + meta(db, "token")}, {"content-type", "application/json"}}.dump(), &body);
+}
+
 void SyncClient::on_http(Db& db, int id, int status, const std::string& body) {
+    if (id >= kBankIds) {
+        if (id != kBankIds + bank_request_) return;
+        if (status != 200) {
+            bank_error_ = error_of(status, body);
+        } else if (bank_deciding_.empty()) {
+            bank_result_ = atelier::parse_json_or_discard(body);
+            if (!bank_result_.is_object()) bank_result_ = nullptr, bank_error_ = "server: answer: not JSON";
+        } else if (bank_result_.is_object()) {
+            // The line is decided: it leaves the list of those waiting.
+            for (json& item : bank_result_["items"])
+                if (item.value("id", "") == bank_deciding_) item["status"] = body.find("\"ignored\"") != std::string::npos ? "ignored" : "recorded";
+        }
+        bank_deciding_.clear();
+        request(db, 0);  // the payments come back with the next pull
+        web::wake(2);
+        return;
+    }
     if (id != request_id_ || !db.is_open()) return;
     try {
         switch (step_) {
@@ -245,6 +282,7 @@ json SyncClient::status(Db& db) {
                 {"busy", busy()},
                 {"mail_sending", meta(db, "mail_sending")},
                 {"error", error_},
+                {"bank", {{"result", bank_result_}, {"error", bank_error_}}},
                 {"refusals", refusals.is_array() ? refusals : json::array()}};
 }
 

@@ -30,6 +30,14 @@ public:
     // A local change was committed.
     void note_commit(Db& db);
 
+    // A bank statement picked by the manager, imported by the server: the
+    // answer (what was recorded, what waits) lands in bank_result(); the
+    // manager's decisions on the uncertain lines go back the same way.
+    void upload_statement(Db& db);
+    void decide_line(Db& db, const std::string& line_id, const std::string& invoice_id);  // "" sets it aside
+    const nlohmann::json& bank_result() const { return bank_result_; }
+    const std::string& bank_error() const { return bank_error_; }
+
     // From the browser glue.
     void on_http(Db& db, int id, int status, const std::string& body);
     void on_timer(Db& db);
@@ -61,6 +69,9 @@ private:
     int64_t pending_count_ = 0;
     bool connected_ = false;
     std::string last_sync_;
+    nlohmann::json bank_result_;
+    std::string bank_error_, bank_deciding_;
+    int bank_request_ = 0;
     void refresh(Db& db);
     void start(Db& db);
     void push(Db& db);

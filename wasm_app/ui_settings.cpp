@@ -158,6 +158,22 @@ void price_list_section(app::Db& db, State& st) {
             }
         }
         anchor("settings.apply_tax");
+        // The rates of the currency's country: Russia's 2026 rates (22 %, and the
+        // simplified regime's 5 % and 7 %), France's (20 %, 10 %, 5,5 %, 2,1 %).
+        static const int64_t rub_rates[] = {2200, 1000, 700, 500};
+        static const int64_t eur_rates[] = {2000, 1000, 550, 210};
+        const bool rub = s.currency == "RUB";
+        ImGui::TextDisabled("%s", L3(st.lang, "Ставки:", "Taux :", "Rates:"));
+        for (int64_t bp : rub ? rub_rates : eur_rates) {
+            ImGui::SameLine();
+            std::string label = std::to_string(bp / 100) + (bp % 100 ? (st.lang == atelier::Lang::en ? "." : ",") + std::to_string(bp % 100 / 10) +
+                                                                            (bp % 10 ? std::to_string(bp % 10) : "") : "") + " %";
+            if (ImGui::SmallButton((label + "##rate" + std::to_string(bp)).c_str())) {
+                s.vat_rate = std::to_string(bp / 100) + (bp % 100 ? "." + std::to_string(bp % 100 / 10) + (bp % 10 ? std::to_string(bp % 10) : "") : "");
+                if (s.tax_mode == 0) s.tax_mode = 2;
+            }
+            anchor(("settings.rate." + std::to_string(bp)).c_str());
+        }
     }
     text_editor("##price_list", &s.price_list, 18);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {

@@ -61,6 +61,82 @@ void sync_status(app::Db& db, State& st) {
     anchor("status.sync");
 }
 
+namespace {
+
+// The bank statement: uploaded to the server, which records the certain
+// payments; the uncertain ones are listed here for the manager to confirm
+// or set aside.
+void bank_statement(app::Db& db, State& st) {
+    app::SyncClient& sc = app::sync_client();
+    ImGui::Spacing();
+    ImGui::SeparatorText(L3(st.lang, "Выписка банка", "Relevé bancaire", "Bank statement"));
+    ImGui::TextWrapped("%s", L3(st.lang,
+        "Выгрузка из банка в формате 1С (1CClientBankExchange): оплаты найдутся по номеру счёта, ИНН и сумме.",
+        "Export de la banque au format 1C ou CSV : les paiements sont rapprochés par numéro de facture et montant.",
+        "A bank export in the 1C format (1CClientBankExchange): payments are matched by invoice number, INN and amount."));
+    if (ImGui::Button(L3(st.lang, "Загрузить выписку…", "Importer un relevé…", "Upload a statement…"))) sc.upload_statement(db);
+    anchor("sync.bank_upload");
+    if (!sc.bank_error().empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", sc.bank_error().c_str());
+    const nlohmann::json& r = sc.bank_result();
+    if (!r.is_object()) return;
+    auto n = [&](const char* k) { return (long long)r.value(k, (int64_t)0); };
+    ImGui::Text(L3(st.lang, "Записано оплат: %lld (из них частичных: %lld) · ждут решения: %lld · не найдено: %lld · уже были: %lld",
+                   "Paiements enregistrés : %lld (dont partiels : %lld) · à confirmer : %lld · inconnus : %lld · déjà importés : %lld",
+                   "Payments recorded: %lld (partial: %lld) · to confirm: %lld · unmatched: %lld · already imported: %lld"),
+                n("recorded"), n("partial"), n("to_confirm"), n("unmatched"), n("duplicates"));
+    if (!r.contains("items") || !ImGui::BeginTable("bank_lines", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
+        return;
+    ImGui::TableSetupColumn(L3(st.lang, "Плательщик", "Payeur", "Payer"));
+    ImGui::TableSetupColumn(L3(st.lang, "Назначение", "Libellé", "Purpose"));
+    ImGui::TableSetupColumn(L3(st.lang, "Сумма", "Montant", "Amount"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 8);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 21);
+    ImGui::TableHeadersRow();
+    int row = 0;
+    for (const nlohmann::json& it : r["items"]) {
+        const std::string status = it.value("status", "");
+        ImGui::PushID(row);
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", it.value("payer", "").c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", it.value("purpose", "").c_str());
+        ImGui::TableNextColumn();
+        auto cur = atelier::currency_from_code(it.value("currency", "RUB"));
+        std::string amount = atelier::format(atelier::Money{it.value("amount_minor", (int64_t)0), cur ? *cur : atelier::Currency::RUB}, st.lang);
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(amount.c_str()).x);
+        ImGui::TextUnformatted(amount.c_str());
+        ImGui::TableNextColumn();
+        if (status == "recorded") {
+            ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s %s", L3(st.lang, "Оплата по счёту", "Payée : facture", "Paid: invoice"),
+                               it.value("invoice_number", "").c_str());
+        } else if (status == "ignored") {
+            ImGui::TextDisabled("%s", L3(st.lang, "Отложено", "Écarté", "Set aside"));
+        } else {
+            const std::string inv = it.value("invoice_id", ""), reason = it.value("reason", "");
+            const char* why = reason == "no_number" ? L3(st.lang, "без номера счёта", "sans n° de facture", "no invoice number")
+                            : reason == "payer_inn" ? L3(st.lang, "другой ИНН плательщика", "autre payeur", "another payer's INN")
+                            : reason == "amount_exceeds" ? L3(st.lang, "сумма больше долга", "montant supérieur au dû", "more than is due")
+                            : reason == "already_paid" ? L3(st.lang, "счёт уже оплачен", "facture déjà payée", "invoice paid already")
+                            : reason == "several_invoices" ? L3(st.lang, "несколько счетов", "plusieurs factures", "several invoices")
+                            : L3(st.lang, "счёт не найден", "facture introuvable", "no invoice found");
+            ImGui::TextDisabled("%s", why);
+            if (!inv.empty()) {
+                const std::string label = std::string(L3(st.lang, "Оплата счёта ", "Payer la facture ", "Pay invoice ")) + it.value("invoice_number", "");
+                if (ImGui::SmallButton(label.c_str())) sc.decide_line(db, it.value("id", ""), inv);
+                anchor(("bank.confirm." + std::to_string(row)).c_str());
+                ImGui::SameLine();
+            }
+            if (ImGui::SmallButton(L3(st.lang, "Отложить", "Écarter", "Set aside"))) sc.decide_line(db, it.value("id", ""), "");
+            anchor(("bank.ignore." + std::to_string(row)).c_str());
+        }
+        ImGui::PopID();
+        ++row;
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
 void sync_view(app::Db& db, State& st) {
     app::SyncClient& sc = app::sync_client();
     ImGui::BeginChild("sync");
@@ -104,6 +180,7 @@ void sync_view(app::Db& db, State& st) {
         ImGui::SameLine();
         if (ImGui::Button(L3(st.lang, "Отключить", "Déconnecter", "Disconnect"))) sc.disconnect(db);
         anchor("sync.disconnect");
+        bank_statement(db, st);
     }
     ImGui::Spacing();
     ImGui::TextWrapped("%s", L3(st.lang,

@@ -306,6 +306,14 @@ test('settings: studio details saved; a broken price list or template refused wi
   s = await waitFor(page, st => st.settings.price_list_version === eurVersion + 1, 'a new version of the euro price list');
   assert.equal(s.settings.error, '');
   await screenshot(page, 'app-settings-tax');
+  // Russia's 2026 rate offered for the rouble list: 22 %, VAT included.
+  await click(page, 'settings.price_currency.RUB');
+  s = await waitFor(page, st => st.anchors['settings.rate.2200'], 'the rouble rates');
+  const rubVersion = s.settings.price_list_version;
+  await click(page, 'settings.rate.2200');
+  await click(page, 'settings.apply_tax');
+  s = await waitFor(page, st => st.settings.price_list_version === rubVersion + 1, 'a new version of the rouble price list');
+  assert.equal(s.settings.error, '');
 
   await click(page, 'settings.tab.templates');
   await click(page, 'settings.template');
