@@ -13,7 +13,7 @@ if [ "${1:-}" = "--sanitize" ]; then
   [ -f build/asan/build.ninja ] || CC=clang-14 CXX=clang++-14 cmake -S . -B build/asan -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATELIER_SANITIZE=ON >/dev/null
   cmake --build build/asan --target unit_tests atelier_ext \
-    fuzz_sync_bundle fuzz_estimate fuzz_render fuzz_money fuzz_brief_form fuzz_intake
+    fuzz_sync_bundle fuzz_estimate fuzz_render fuzz_money fuzz_brief_form fuzz_intake fuzz_bank
   exit 0
 fi
 [ -f build/native/build.ninja ] || cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -13,7 +13,7 @@ top=$(cd "$here/../.." && pwd)
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(sync_bundle estimate render money brief_form intake)
+[ ${#targets[@]} -gt 0 ] || targets=(sync_bundle estimate render money brief_form intake bank)
 jobs=${ATELIER_FUZZ_JOBS:-2}
 bin="$top/build/asan/fuzz"
 art="$top/build/test-artifacts/fuzz"
