@@ -346,11 +346,7 @@ Outcome edit_contacts(sqlite3* db, std::string_view lead_id, const json& changes
         *dst = t;
     }
     auto problems = lead_problems(now);
-    if (!problems.empty()) {
-        std::string msg = "contacts: ";
-        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-        throw Error(msg);
-    }
+    refuse_if_any("contacts", problems);
     json payload = json::object();
     auto diff = [&](const char* name, const std::string& a, const std::string& b) {
         if (a != b) payload[name] = {{"from", a}, {"to", b}};
@@ -386,11 +382,7 @@ Outcome set_requisites(sqlite3* db, std::string_view lead_id, const json& r, con
     check_actor(by, "requisites");
     check_at(at, "requisites");
     auto problems = requisites_problems(r, false);
-    if (!problems.empty()) {
-        std::string msg = "requisites: ";
-        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-        throw Error(msg);
-    }
+    refuse_if_any("requisites", problems);
     Savepoint sp(db, "atelier_conveyor");
     Stmt q(db, "SELECT c.id, c.requisites_json FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
     q.bind(1, lead_id);

@@ -19,6 +19,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace atelier {
 
@@ -35,6 +36,15 @@ inline Error not_found(const std::string& op_field, const std::string& thing, co
     return Error(op_field + ": no " + thing + " with id \"" + id + "\"", ErrorKind::not_found);
 }
 inline Error conflict(const std::string& what) { return Error(what, ErrorKind::conflict); }
+
+// Every problem of an input at once: throws Error("<what>: p1; p2; ...")
+// when there is any, so that one refusal names every bad field.
+inline void refuse_if_any(const std::string& what, const std::vector<std::string>& problems) {
+    if (problems.empty()) return;
+    std::string msg = what + ": ";
+    for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+    throw Error(msg);
+}
 inline Error forbidden(const std::string& what) { return Error(what, ErrorKind::forbidden); }
 
 // A failure of the database itself (a constraint, I/O, a busy lock): the

@@ -40,11 +40,7 @@ NewLead new_lead_from_json(const json& j) {
             problems.push_back(clip_utf8(k, 60) + ": unknown field");
         }
     }
-    if (!problems.empty()) {
-        std::string msg = "lead: ";
-        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-        throw Error(msg);
-    }
+    refuse_if_any("lead", problems);
     return l;
 }
 
@@ -85,11 +81,7 @@ Intake intake_from_fields(const json& j) {
         *dst = s;
     }
     if (in.lead.lang.empty()) in.lead.lang = "ru";
-    if (!problems.empty()) {
-        std::string msg = "lead: ";
-        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-        throw Error(msg);
-    }
+    refuse_if_any("lead", problems);
     return in;
 }
 
@@ -151,11 +143,7 @@ std::string create_lead(sqlite3* db, const NewLead& l, std::string_view actor, s
     auto problems = lead_problems(l);
     if (!is_iso_time(at)) problems.push_back("at: expected an ISO 8601 UTC time");
     if (actor.empty()) problems.push_back("actor: required");
-    if (!problems.empty()) {
-        std::string msg = "lead: ";
-        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-        throw Error(msg);
-    }
+    refuse_if_any("lead", problems);
     Savepoint sp(db, "atelier_create_lead");
     std::string studio = ensure_studio(db, at);
     std::string lead_id = id.empty() ? new_uuid() : std::string(id);

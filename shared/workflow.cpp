@@ -450,11 +450,7 @@ void save_studio(sqlite3* db, const StudioDetails& s) {
     if (s.lang != "ru" && s.lang != "fr" && s.lang != "en") problems.push_back("lang: expected ru, fr or en, got \"" + s.lang + "\"");
     if (s.currency != "RUB" && s.currency != "EUR" && s.currency != "USD")
         problems.push_back("currency: expected RUB, EUR or USD, got \"" + s.currency + "\"");
-    if (!problems.empty()) {
-        std::string msg = "studio: ";
-        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-        throw Error(msg);
-    }
+    refuse_if_any("studio", problems);
     json bank = json::object();
     for (auto [k, v] : {std::pair<const char*, const std::string*>{"bank", &s.bank}, {"bik", &s.bik}, {"account", &s.account},
                         {"corr_account", &s.corr_account}, {"iban", &s.iban}, {"bic", &s.bic}})
@@ -476,12 +472,10 @@ void save_studio(sqlite3* db, const StudioDetails& s) {
     };
     put("legal_name", s.legal_name); put("address", s.address); put(fr ? "siret" : "inn", s.tax_id);
     put("bank", s.bank); put("bik", s.bik); put("account", s.account); put("corr_account", s.corr_account); put("iban", s.iban); put("bic", s.bic);
-    auto legal = legal_changed ? requisites_problems(r, false) : std::vector<std::string>{};
-    if (!legal.empty()) {
-        std::string msg = "studio: ";
-        for (size_t i = 0; i < legal.size(); ++i) msg += (i ? "; " : "") + (legal[i].rfind("inn:", 0) == 0 || legal[i].rfind("siret:", 0) == 0 ? "tax_id" + legal[i].substr(legal[i].find(':')) : legal[i]);
-        throw Error(msg);
-    }
+    std::vector<std::string> legal = legal_changed ? requisites_problems(r, false) : std::vector<std::string>{};
+    for (std::string& p : legal)  // the settings screen calls the INN or SIRET field tax_id
+        if (p.rfind("inn:", 0) == 0 || p.rfind("siret:", 0) == 0) p = "tax_id" + p.substr(p.find(':'));
+    refuse_if_any("studio", legal);
     Stmt up(db, "UPDATE studio SET name = ?1, legal_name = ?2, tax_id = ?3, address = ?4, email = ?5, phone = ?6, bank_json = ?7,"
                 " lang = ?8, currency = ?9, requisites_json = CASE WHEN ?11 THEN ?10 ELSE requisites_json END"
                 " WHERE id = (SELECT id FROM studio ORDER BY created_at LIMIT 1)");
@@ -498,11 +492,7 @@ json studio_requisites(sqlite3* db) {
 
 void set_studio_requisites(sqlite3* db, const json& r) {
     auto problems = requisites_problems(r, true);
-    if (!problems.empty()) {
-        std::string msg = "studio: requisites: ";
-        for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-        throw Error(msg);
-    }
+    refuse_if_any("studio: requisites", problems);
     Stmt up(db, "UPDATE studio SET requisites_json = ?1 WHERE id = (SELECT id FROM studio ORDER BY created_at LIMIT 1)");
     up.bind(1, r.dump()).step();
     if (sqlite3_changes(db) == 0) throw Error("studio: no studio in this database", ErrorKind::not_found);

@@ -194,19 +194,26 @@ EM_JS(void, js_open_html_tab, (const char* html), {
 // fetch() with credentials of this origin (the session cookie of a log-in);
 // the answer comes back through atelier_http_done (status 0: no network).
 EM_JS(void, js_http, (int id, const char* method, const char* url, const char* headers, const char* body, int has_body), {
+    if (!Module['atelierFetch']) {
+        // One way back into the app for every request: status and text to atelier_http_done.
+        Module['atelierFetch'] = function(id, url, init) {
+            fetch(url, init)
+                .then(function(r) { return r.text().then(function(t) { return [r.status, t]; }); })
+                .catch(function() { return [0, String()]; })
+                .then(function(res) {
+                    var n = lengthBytesUTF8(res[1]) + 1;
+                    var p = _malloc(n);
+                    stringToUTF8(res[1], p, n);
+                    Module['_atelier_http_done'](id, res[0], p);
+                    _free(p);
+                });
+        };
+    }
+    if (!url) return;
     var init = {method: UTF8ToString(method), headers: JSON.parse(UTF8ToString(headers)), credentials: "same-origin",
                 cache: "no-store"};
     if (has_body) init.body = UTF8ToString(body);
-    fetch(UTF8ToString(url), init)
-        .then(function(r) { return r.text().then(function(t) { return [r.status, t]; }); })
-        .catch(function() { return [0, String()]; })
-        .then(function(res) {
-            var n = lengthBytesUTF8(res[1]) + 1;
-            var p = _malloc(n);
-            stringToUTF8(res[1], p, n);
-            Module['_atelier_http_done'](id, res[0], p);
-            _free(p);
-        });
+    Module['atelierFetch'](id, UTF8ToString(url), init);
 });
 
 EM_JS(void, js_upload_file, (int id, const char* url, const char* headers, const char* accept), {
@@ -221,16 +228,7 @@ EM_JS(void, js_upload_file, (int id, const char* url, const char* headers, const
         input.remove();
         if (!file) return;
         init.body = file;
-        fetch(target + (target.indexOf('?') < 0 ? '?' : '&') + 'name=' + encodeURIComponent(file.name), init)
-            .then(function(r) { return r.text().then(function(t) { return [r.status, t]; }); })
-            .catch(function() { return [0, String()]; })
-            .then(function(res) {
-                var n = lengthBytesUTF8(res[1]) + 1;
-                var p = _malloc(n);
-                stringToUTF8(res[1], p, n);
-                Module['_atelier_http_done'](id, res[0], p);
-                _free(p);
-            });
+        Module['atelierFetch'](id, target + (target.indexOf('?') < 0 ? '?' : '&') + 'name=' + encodeURIComponent(file.name), init);
     });
     document.body.appendChild(input);
     input.click();
@@ -339,6 +337,7 @@ void http(int id, const char* method, const std::string& url, const std::string&
 void set_timer(int ms) { js_set_timer(ms); }
 
 void upload_file(int id, const std::string& url, const std::string& headers_json, const char* accept) {
+    js_http(0, "", nullptr, "", "", 0);  // defines the shared fetch
     js_upload_file(id, url.c_str(), headers_json.c_str(), accept);
 }
 

@@ -9,18 +9,9 @@ import { join } from 'node:path';
 import { startServer, ownerEmail } from '../lib/server.mjs';
 import { launch, openApp, waitFor, screenshot, click, connectApp, settle } from '../lib/browser.mjs';
 import { sql } from '../lib/sql.mjs';
+import { signedContract } from '../lib/conveyor.mjs';
 
-const anna = `'{"id":"u-anna","name":"Anna"}'`;
-
-function issued(server, name) {
-  const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"${name}","email":"c@example.com","lang":"ru","currency":"RUB"}', 'anna')`);
-  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"X","activity":"Y","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
-  const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
-  sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '{"channel":"phone","name":"${name}"}', ${anna})`);
-  const contract = sql(server.db, `SELECT id FROM contracts WHERE lead_id = '${lead}'`);
-  sql(server.db, `SELECT atelier_contract_accept('${contract}', '{"channel":"paper","name":"${name}"}', ${anna})`);
-  return JSON.parse(sql(server.db, `SELECT json_object('id', id, 'number', number, 'total', total_minor) FROM invoices WHERE lead_id = '${lead}' AND status = 'issued'`));
-}
+const issued = (server, name) => signedContract(server.db, name).invoice;
 
 const rub = (minor) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 

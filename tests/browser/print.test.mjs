@@ -11,6 +11,7 @@ import { startServer } from '../lib/server.mjs';
 import { artifacts } from '../lib/server.mjs';
 import { launch } from '../lib/browser.mjs';
 import { sql } from '../lib/sql.mjs';
+import { signedContract } from '../lib/conveyor.mjs';
 
 function printToPdf(url, out) {
   execFileSync('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
@@ -25,14 +26,9 @@ test('client pages print without the link and read on a phone', async (t) => {
   const dir = join(artifacts, 'print');
   mkdirSync(dir, { recursive: true });
 
-  const anna = `'{"id":"u-anna","name":"Anna"}'`;
-  const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"Вера Орлова","company":"Орлова и К","email":"vera@orlova.ru","lang":"ru","currency":"RUB"}', 'anna')`);
-  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"Орлова и К","activity":"Кофейня","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
-  const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
-  sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '{"channel":"phone","name":"Вера Орлова"}', ${anna})`);
-  const contract = sql(server.db, `SELECT id FROM contracts WHERE lead_id = '${lead}'`);
-  sql(server.db, `SELECT atelier_contract_accept('${contract}', '{"channel":"paper","name":"Вера Орлова"}', ${anna})`);
-  const invoice = sql(server.db, `SELECT id FROM invoices WHERE lead_id = '${lead}' AND status = 'issued'`);
+  const signed = signedContract(server.db, 'Вера Орлова', { company: 'Орлова и К', email: 'vera@orlova.ru' });
+  const { lead, proposal, contract } = signed;
+  const invoice = signed.invoice.id;
   const studio = sql(server.db, 'SELECT name FROM studio');
   const number = (table, id) => sql(server.db, `SELECT number FROM ${table} WHERE id = '${id}'`);
   const pages = [
@@ -84,18 +80,11 @@ test('the payment QR decodes to the ГОСТ string for roubles and the EPC stri
   t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
   const dir = join(artifacts, 'print');
   mkdirSync(dir, { recursive: true });
-  const anna = `'{"id":"u-anna","name":"Anna"}'`;
   const studio = JSON.parse(sql(server.db, `SELECT json_object('name', legal_name, 'inn', tax_id, 'bank', json(bank_json)) FROM studio`));
   const page = context.pages()[0] || await context.newPage();
 
   for (const c of [{ lang: 'ru', currency: 'RUB', name: 'Вера Орлова' }, { lang: 'fr', currency: 'EUR', name: 'Claire Dubois' }]) {
-    const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"${c.name}","email":"c@example.com","lang":"${c.lang}","currency":"${c.currency}"}', 'anna')`);
-    sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"X","activity":"Y","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
-    const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
-    sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '{"channel":"phone","name":"${c.name}"}', ${anna})`);
-    const contract = sql(server.db, `SELECT id FROM contracts WHERE lead_id = '${lead}'`);
-    sql(server.db, `SELECT atelier_contract_accept('${contract}', '{"channel":"paper","name":"${c.name}"}', ${anna})`);
-    const inv = JSON.parse(sql(server.db, `SELECT json_object('id', id, 'number', number, 'total', total_minor, 'issued', issued_on) FROM invoices WHERE lead_id = '${lead}' AND status = 'issued'`));
+    const inv = signedContract(server.db, c.name, { lang: c.lang, currency: c.currency }).invoice;
     const token = sql(server.db, `SELECT atelier_link('invoice', '${inv.id}')`);
     await page.goto(`${server.url}/c/${token}`);
     const png = join(dir, `qr-${c.currency}.png`);

@@ -6,21 +6,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { sql } from '../lib/sql.mjs';
+import { acceptedProposal } from '../lib/conveyor.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.stop(); });
 
-const anna = `'{"id":"u-anna","name":"Anna"}'`;
 const form = (obj) => new URLSearchParams(obj);
 
 function proposalAccepted(name, lang = 'ru', currency = 'RUB') {
-  const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"${name}","email":"c@example.com","lang":"${lang}","currency":"${currency}"}', 'anna')`);
-  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"X","activity":"Y","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
-  const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
-  sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '{"channel":"phone","name":"${name}"}', ${anna})`);
-  const contract = sql(server.db, `SELECT id FROM contracts WHERE lead_id = '${lead}'`);
-  return { lead, contract, token: sql(server.db, `SELECT atelier_link('contract', '${contract}')`) };
+  const p = acceptedProposal(server.db, name, { lang, currency });
+  return { lead: p.lead, contract: p.contract, token: sql(server.db, `SELECT atelier_link('contract', '${p.contract}')`) };
 }
 
 test('the studio\'s legal details: refused with the field and the problem, kept when right', async () => {

@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, root, ownerEmail, OWNER_PASSWORD } from '../lib/server.mjs';
 import { sql } from '../lib/sql.mjs';
+import { signedContract } from '../lib/conveyor.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.stop(); });
-
-const anna = `'{"id":"u-anna","name":"Anna"}'`;
 
 // The owner's session, for a request whose body is a file rather than JSON.
 async function authHeaders() {
@@ -25,14 +24,9 @@ async function authHeaders() {
 
 // A signed contract with its first invoice issued: {lead, invoice, number, total, token}.
 function issuedInvoice(name, currency = 'RUB', lang = 'ru') {
-  const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"${name}","email":"c@example.com","lang":"${lang}","currency":"${currency}"}', 'anna')`);
-  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '{"company":"X","activity":"Y","goals":["leads"],"pages":2,"languages":1,"design_level":"template","urgency":"normal"}', 1, 'anna')`);
-  const proposal = sql(server.db, `SELECT atelier_proposal_create(atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna'), 'anna')`);
-  sql(server.db, `SELECT atelier_proposal_accept('${proposal}', '{"channel":"phone","name":"${name}"}', ${anna})`);
-  const contract = sql(server.db, `SELECT id FROM contracts WHERE lead_id = '${lead}'`);
-  sql(server.db, `SELECT atelier_contract_accept('${contract}', '{"channel":"paper","name":"${name}"}', ${anna})`);
-  const inv = JSON.parse(sql(server.db, `SELECT json_object('id', id, 'number', number, 'total', total_minor) FROM invoices WHERE lead_id = '${lead}' AND status = 'issued'`));
-  return { lead, invoice: inv.id, number: inv.number, total: inv.total, token: sql(server.db, `SELECT atelier_link('invoice', '${inv.id}')`) };
+  const c = signedContract(server.db, name, { lang, currency });
+  return { lead: c.lead, invoice: c.invoice.id, number: c.invoice.number, total: c.invoice.total,
+    token: sql(server.db, `SELECT atelier_link('invoice', '${c.invoice.id}')`) };
 }
 
 async function notify(secret, notice, { signature, raw } = {}) {

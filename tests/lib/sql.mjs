@@ -6,9 +6,20 @@ import { root } from './server.mjs';
 
 const ext = join(root, 'build', 'native', 'atelier');
 
+// A statement that reads and then writes (SELECT atelier_...()) cannot wait
+// for the lock when the server committed since its read began (SQLite
+// answers "database is locked" at once); it changed nothing, so it is run
+// again, a few times.
 export function sql(db, query) {
-  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', '-cmd', `.load ${ext}`, db, query],
-    { encoding: 'utf8' }).trim();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', '-cmd', `.load ${ext}`, db, query],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    } catch (e) {
+      if (attempt >= 5 || !/database is locked/.test(String(e.stderr))) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * (attempt + 1));
+    }
+  }
 }
 
 // Polls `query` until `ok(result)` holds (the server's rules run just after
