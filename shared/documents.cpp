@@ -119,6 +119,8 @@ namespace {
 const json& labels(Lang lang) {
     static const json ru = {
         {"proposal", "Коммерческое предложение"}, {"contract", "Договор"}, {"invoice", "Счёт на оплату"},
+        {"act", "Акт сдачи-приёмки выполненных работ"}, {"act_total", "Стоимость принятых работ"},
+        {"act_no_claims", "Работы выполнены в полном объёме и в срок. Заказчик претензий по объёму, качеству и срокам не имеет."},
         {"for_client", "Для"}, {"date", "Дата"}, {"version", "версия"}, {"accepted_by", "Принято:"},
         {"structure", "Предварительная структура сайта"}, {"services_and_price", "Работы и стоимость"},
         {"service", "Работа"}, {"role", "Специалист"}, {"quantity", "Кол-во"}, {"hours", "Часы"}, {"rate", "Ставка"},
@@ -160,6 +162,8 @@ const json& labels(Lang lang) {
                              "После подписания договора — счёт на предоплату.", "Начинаем работу в день поступления предоплаты и материалов."}}};
     static const json fr = {
         {"proposal", "Proposition commerciale"}, {"contract", "Contrat"}, {"invoice", "Facture"},
+        {"act", "Procès-verbal de réception"}, {"act_total", "Montant des prestations réceptionnées"},
+        {"act_no_claims", "Les prestations sont réalisées en totalité et dans les délais ; le client n'émet aucune réserve."},
         {"for_client", "Pour"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Acceptée par"},
         {"structure", "Arborescence préliminaire du site"}, {"services_and_price", "Prestations et prix"},
         {"service", "Prestation"}, {"role", "Intervenant"}, {"quantity", "Qté"}, {"hours", "Heures"}, {"rate", "Taux"},
@@ -201,6 +205,8 @@ const json& labels(Lang lang) {
                              "À la signature, la facture d'acompte.", "Nous commençons dès réception de l'acompte et des contenus."}}};
     static const json en = {
         {"proposal", "Commercial proposal"}, {"contract", "Contract"}, {"invoice", "Invoice"},
+        {"act", "Acceptance certificate"}, {"act_total", "Value of the work accepted"},
+        {"act_no_claims", "The work was done in full and on time; the customer has no objection."},
         {"for_client", "For"}, {"date", "Date"}, {"version", "version"}, {"accepted_by", "Accepted by"},
         {"structure", "Preliminary site structure"}, {"services_and_price", "Work and price"},
         {"service", "Work"}, {"role", "Specialist"}, {"quantity", "Qty"}, {"hours", "Hours"}, {"rate", "Rate"},
@@ -422,7 +428,7 @@ void estimate_data(const json& est, Lang l, json& d) {
         for (const json& ln : est["lines"]) {
             std::string st = ln["stage"].get<std::string>(), sv = ln["service"].get<std::string>();
             if (scope.empty() || st != st_id) {
-                scope.push_back({{"name", name_in(names, "stages", st, l)}, {"services", json::array()}});
+                scope.push_back({{"id", st}, {"name", name_in(names, "stages", st, l)}, {"services", json::array()}});
                 stage_total.push_back(0);
                 sums.emplace_back();
                 at.clear();
@@ -445,6 +451,7 @@ void estimate_data(const json& est, Lang l, json& d) {
                 scope[i]["services"][k]["amount"] = fmt_money(sums[i][k].first, cur, l);
                 scope[i]["services"][k]["hours"] = format_hours(sums[i][k].second, l);
             }
+            scope[i]["total_minor"] = stage_total[i];
         }
     }
     d["scope"] = scope;
@@ -523,6 +530,39 @@ json structure_data(sqlite3* db, const std::string& lead_id, Lang l) {
 
 json contract_clauses(Lang l, bool french_studio, const std::string& price, const std::string& days);
 
+// What an act certifies: the work of its stage (or all of it) and its value,
+// the discount and VAT of the estimate shared in proportion.
+void act_data(json& d, Lang l) {
+    const std::string stage = d["doc"]["stage_id"].get<std::string>();
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    json scope = json::array();
+    int64_t sum = 0, all = 0;
+    std::string stage_name;
+    for (const json& st : d["scope"]) {
+        all += st["total_minor"].get<int64_t>();
+        if (!stage.empty() && st["id"] != stage) continue;
+        scope.push_back(st);
+        sum += st["total_minor"].get<int64_t>();
+        stage_name = st["name"].get<std::string>();
+    }
+    d["scope"] = scope;
+    const json& est = d["estimate"];
+    const Currency cur = parse_currency(est.value("currency", "RUB"));
+    const int64_t total = est["total"].get<int64_t>();
+    const int64_t amount = stage.empty() || all == 0 ? total : div_round_half_away(mul_minor(sum, total), all);
+    const std::string mode = est["tax"]["mode"].get<std::string>();
+    const int64_t bp = est["tax"]["rate_bp"].get<int64_t>();
+    const int64_t tax = mode == "no_vat" ? 0 : div_round_half_away(mul_minor(amount, bp), 10000 + bp);
+    static const char* const intro_stage[3] = {"Исполнитель выполнил, а Заказчик принял работы этапа", "Le prestataire a réalisé et le client a réceptionné les prestations de l'étape",
+                                               "The contractor has done, and the customer has accepted, the work of the stage"};
+    static const char* const intro_all[3] = {"Исполнитель выполнил, а Заказчик принял все работы по договору", "Le prestataire a réalisé et le client a réceptionné l'ensemble des prestations du contrat",
+                                             "The contractor has done, and the customer has accepted, all the work under the contract"};
+    d["act"] = {{"intro", stage.empty() ? std::string(intro_all[li]) : std::string(intro_stage[li]) + " «" + stage_name + "»"},
+                {"amount", fmt_money(amount, cur, l)}, {"words", amount_in_words(Money{amount, cur}, l)},
+                {"tax", tax ? json(labels(l)["vat_included"].get<std::string>() + " " + rate_text(bp, l) + ": " + fmt_money(tax, cur, l))
+                            : json(d["totals"]["tax_label"])}};
+}
+
 // The studio's document settings (studio.doc_settings_json).
 json doc_settings(sqlite3* db) {
     Stmt q(db, "SELECT doc_settings_json FROM studio ORDER BY created_at LIMIT 1");
@@ -575,6 +615,30 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                {"status", q.text(4)}, {"accepted", accepted}, {"accepted_by", q.text(5)},
                {"accepted_at", accepted ? format_date(q.text(6), l) : ""}, {"date", format_date(q.text(7), l)},
                {"acceptance", accepted ? acceptance_text(l, q.text(8), q.text(5), format_date(q.text(6), l), q.text(9)) : ""}};
+    } else if (kind == "act") {
+        // "<contract id>/<stage>": the work of one completed stage; "<contract id>": the whole project, once its last stage is done.
+        const size_t slash = id.find('/');
+        const std::string contract = id.substr(0, slash), stage = slash == std::string::npos ? "" : id.substr(slash + 1);
+        Stmt q(db, "SELECT c.lead_id, e.body_json, coalesce(c.number, c.provisional_number, ''), c.status, c.created_at FROM contracts c"
+                   " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1");
+        q.bind(1, contract);
+        if (!q.step()) throw Error("document: id: no contract with id \"" + contract + "\"", ErrorKind::not_found);
+        if (q.text(3) != "accepted") throw Error("act: the contract is not signed", ErrorKind::conflict);
+        lead_id = q.text(0);
+        estimate_body = q.text(1);
+        json est = parse_json_or_discard(estimate_body);
+        if (!est.is_object() || !est["timeline"].is_array() || est["timeline"].empty()) throw Error("act: the contract has no timeline");
+        std::string want = stage;
+        int index = 0;
+        for (size_t i = 0; i < est["timeline"].size(); ++i)
+            if (est["timeline"][i]["stage"] == (stage.empty() ? est["timeline"].back()["stage"].get<std::string>() : stage)) index = (int)i + 1;
+        if (index == 0) throw Error("act: stage: not a stage of this contract's timeline: \"" + stage + "\"", ErrorKind::not_found);
+        if (want.empty()) want = est["timeline"].back()["stage"].get<std::string>();
+        Stmt ev(db, "SELECT at FROM events WHERE lead_id = ?1 AND kind = 'stage_completed' AND json_extract(payload_json, '$.stage') = ?2");
+        ev.bind(1, lead_id).bind(2, want);
+        if (!ev.step()) throw Error("act: the stage \"" + want + "\" is not completed yet", ErrorKind::conflict);
+        doc = {{"number", q.text(2) + "/" + (stage.empty() ? std::string("A") : std::to_string(index))}, {"date", format_date(ev.text(0), l)},
+               {"contract_number", q.text(2)}, {"contract_date", format_date(q.text(4), l)}, {"stage_id", stage}};
     } else if (kind == "invoice") {
         Stmt q(db, "SELECT lead_id, number, currency, lines_json, tax_minor, total_minor,"
                    " issued_on, due_on, status, created_at, (SELECT body_json FROM estimates e JOIN proposals p ON p.estimate_id = e.id"
@@ -640,7 +704,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
             if (auto text = payment_qr_text(p)) d["payment"] = {{"qr_svg", qr_svg(*text)}, {"qr_text", *text}};
         }
     } else {
-        throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
+        throw Error("document: kind: expected proposal, contract, invoice or act, got \"" + std::string(kind) + "\"");
     }
     // What each printed page's footer names: the kind and number of the document.
     doc["label"] = labels(l)[std::string(kind)].get<std::string>() +
@@ -652,6 +716,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         json est = parse_json_or_discard(estimate_body);
         if (!est.is_object()) throw Error("document: the estimate of this document is not valid JSON");
         estimate_data(est, l, d);
+        if (kind == "act") d["estimate"] = {{"currency", est["currency"]}, {"total", est["total"]}, {"tax", est["tax"]}};
         currency = est.value("currency", currency);
         if (d["totals"]["tax"].is_null()) d["totals"]["tax_label"] = no_vat_text(bank, l);
     }
@@ -664,6 +729,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         d["clauses"] = contract_clauses(l, d["studio"]["country"] == "fr", price, d.value("working_days", std::string("0")));
         d["details_n"] = std::to_string(d["clauses"].size() + 1);
     }
+    if (kind == "act") act_data(d, l);
     // The French mentions a facture must carry (Code de commerce L441-10).
     const bool fr_studio = d["studio"]["country"] == "fr";
     d["fr_mentions"] = fr_studio && kind == "invoice";
@@ -704,6 +770,8 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
 }
 
 std::string document_html(sqlite3* db, std::string_view kind, std::string_view id, Lang l) {
+    // An act is made from the signed contract and the stage's completion whenever it is asked for.
+    if (kind == "act") return render_template(default_template("act", l), document_data(db, kind, id, l));
     if (kind != "proposal" && kind != "contract" && kind != "invoice")
         throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
     // Frozen snapshot: what the client accepted (or the issued invoice), in its language.

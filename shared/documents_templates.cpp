@@ -161,6 +161,29 @@ std::string contract() {
 )M" + kFoot;
 }
 
+// The act of completed work for a stage (or the whole project): the work,
+// its value, and both parties' signatures.
+std::string act() {
+    return head("{{t.act}} {{doc.number}}") + R"M(<h1>{{t.act}} {{t.no}} {{doc.number}}</h1>
+<p class="muted">{{t.to_contract}} {{t.no}} {{doc.contract_number}} {{t.of_date}} {{doc.contract_date}} · {{doc.date}}</p>
+<div class="parties">
+<div><h3>{{t.contractor}}</h3>)M" + kStudioParty + R"M(</div>
+<div><h3>{{t.customer}}</h3>)M" + kClientParty + R"M(</div>
+</div>
+<p>{{act.intro}}:</p>
+<div class="scroll"><table>
+<thead><tr><th>{{t.service}}</th><th class="num">{{t.quantity}}</th><th class="num">{{t.amount}}</th></tr></thead>
+<tbody>
+{{#scope}}<tr class="stage-row"><td colspan="2"><strong>{{name}}</strong></td><td class="num"><strong>{{total}}</strong></td></tr>
+{{#services}}<tr><td>{{service}}</td><td class="num">{{quantity}}</td><td class="num">{{amount}}</td></tr>
+{{/services}}{{/scope}}
+</tbody>
+</table></div>
+<p>{{t.act_total}}: <strong>{{act.amount}}</strong> ({{act.words}}), {{act.tax}}.</p>
+<p>{{t.act_no_claims}}</p>
+)M" + kSignatures + kFoot;
+}
+
 // The French (and English) invoice: issuer and client with their
 // identifiers, lines before VAT, net / VAT / gross, and, for a French
 // studio, the mentions the Code de commerce requires.
@@ -240,7 +263,8 @@ std::string invoice_ru() {
 }  // namespace
 
 const std::string& default_template(std::string_view kind, Lang lang) {
-    static const std::string p = proposal(), c = contract(), i = invoice(), i_ru = invoice_ru();
+    static const std::string p = proposal(), c = contract(), i = invoice(), i_ru = invoice_ru(), a = act();
+    if (kind == "act") return a;
     if (kind == "proposal") return p;
     if (kind == "contract") return c;
     if (kind == "invoice") return lang == Lang::ru ? i_ru : i;

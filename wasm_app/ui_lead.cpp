@@ -572,6 +572,17 @@ void project_section(app::Db& db, State& st, const app::LeadCard& c) {
         ImGui::SameLine();
         std::string line = text_in(s.value("name", json()), st.lang);
         if (line.empty()) line = id;
+        if (done) {
+            // The act of the stage's work, to print and sign.
+            const std::string contract = c.view["project"].value("contract_id", "");
+            if (ImGui::SmallButton(L3(st.lang, "Акт", "PV", "Certificate"))) {
+                st.error = db.act([&](sqlite3* x) {
+                    web::open_html_tab(atelier::document_html(x, "act", contract + "/" + id, atelier::parse_lang(c.lang)));
+                });
+            }
+            anchor("card.act." + id);
+            ImGui::SameLine();
+        }
         if (done) line += ", " + human_time(s["done_at"].get<std::string>(), st.lang);
         else if (!s.value("end", "").empty()) line += std::string(L3(st.lang, ", до ", ", jusqu'au ", ", until ")) + atelier::format_date(s.value("end", ""), st.lang);
         for (const json& p : s["payments"]) {

@@ -45,6 +45,15 @@ test('the card\'s project: completing the last stage issues the balance, due fro
   assert.equal(s.error, '');
   assert.equal(s.card.view.next_action.action, 'pay_invoice');
   await screenshot(page, 'project-launched');
+  // The launch's act of completed work opens in a new tab, ready to print and sign.
+  s = await waitFor(page, x => x.anchors['card.act.launch'], 'the act button of the done stage');
+  const popup = context.waitForEvent('page');
+  await click(page, 'card.act.launch');
+  const act = await popup;
+  await act.waitForLoadState();
+  assert.match(await act.content(), /Акт сдачи-приёмки выполненных работ № [^<]+\/\d+/);
+  assert.equal((await waitFor(page, x => x.error === '', 'no error')).error, '');
+  await act.close();
 
   // The server has the launch and the balance issued (its number is the server's).
   await click(page, 'view.sync');

@@ -388,3 +388,33 @@ TEST_CASE("conveyor: a lead's currency follows its language by the studio's rule
     CHECK_THROWS_WITH(conveyor::edit_contacts(f.t.db, f.id, json{{"currency", "EUR"}}, anna, "2026-11-24T12:05:00Z"),
                       "atelier: contacts: currency: the contract is signed in RUB; the currency stays");
 }
+
+TEST_CASE("documents: an act of completed work for each stage done, and one for the whole project") {
+    Lead f;
+    conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван Смирнов", "", ""}, anna, "2026-11-24T11:00:00Z");
+    const std::string contract = f.t.text(("SELECT id FROM contracts WHERE lead_id = '" + f.id + "'").c_str());
+    CHECK_THROWS_WITH(document_html(f.t.db, "act", contract + "/design", Lang::ru), "atelier: act: the contract is not signed");
+    conveyor::sign(f.t.db, contract, Acceptance{"paper", "Иван Смирнов", "", ""}, anna, "2026-11-24T12:00:00Z");
+    CHECK_THROWS_WITH(document_html(f.t.db, "act", contract + "/design", Lang::ru), "atelier: act: the stage \"design\" is not completed yet");
+    CHECK_THROWS_WITH(document_html(f.t.db, "act", contract + "/handover", Lang::ru), doctest::Contains("act: stage: not a stage of this contract"));
+    conveyor::complete_stage(f.t.db, f.id, "design", anna, "2026-12-10T10:00:00Z");
+    const std::string number = f.t.text(("SELECT number FROM contracts WHERE id = '" + contract + "'").c_str());
+    std::string act = document_html(f.t.db, "act", contract + "/design", Lang::ru);
+    CHECK(act.find("<h1>Акт сдачи-приёмки выполненных работ № " + number + "/2</h1>") != std::string::npos);
+    CHECK(act.find("работы этапа «Дизайн»") != std::string::npos);
+    CHECK(act.find("Дизайн макета страницы") != std::string::npos);
+    CHECK(act.find("Вёрстка макета страницы") == std::string::npos);  // another stage's work
+    CHECK(act.find("10.12.2026") != std::string::npos);
+    CHECK(act.find("Заказчик претензий по объёму, качеству и срокам не имеет") != std::string::npos);
+    CHECK(act.find("/ Иван Смирнов") != std::string::npos);  // the customer's signature line
+    // The whole project's act once the last stage is done, for the contract's full price.
+    CHECK_THROWS_WITH(document_html(f.t.db, "act", contract, Lang::ru), doctest::Contains("is not completed yet"));
+    json e = json::parse(f.t.text(("SELECT body_json FROM estimates WHERE id = '" + f.estimate + "'").c_str()));
+    for (const json& st : e["timeline"])
+        if (st["stage"] != "design") conveyor::complete_stage(f.t.db, f.id, st["stage"].get<std::string>(), anna, "2026-12-20T10:00:00Z");
+    std::string whole = document_html(f.t.db, "act", contract, Lang::en);
+    CHECK(whole.find("<h1>Acceptance certificate No. " + number + "/A</h1>") != std::string::npos);
+    CHECK(whole.find("all the work under the contract") != std::string::npos);
+    e = json::parse(f.t.text(("SELECT body_json FROM estimates WHERE id = '" + f.estimate + "'").c_str()));
+    CHECK(whole.find("<strong>" + format(Money{e["total"].get<int64_t>(), Currency::RUB}, Lang::en) + "</strong>") != std::string::npos);
+}

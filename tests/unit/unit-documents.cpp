@@ -113,6 +113,8 @@ TEST_CASE("documents: golden files for a studio and a client in each country") {
     check_golden("ru-studio/proposal-ru.html", document_html(ru.t.db, "proposal", ru.proposal, Lang::ru));
     check_golden("ru-studio/contract-ru.html", document_html(ru.t.db, "contract", ru.contract, Lang::ru));
     check_golden("ru-studio/invoice-ru.html", document_html(ru.t.db, "invoice", ru.invoices[0], Lang::ru));
+    check_golden("ru-studio/contract-en.html", document_html(ru.t.db, "contract", ru.contract, Lang::en));
+    check_golden("ru-studio/invoice-en.html", document_html(ru.t.db, "invoice", ru.invoices[0], Lang::en));
 
     Flow fr("fr", "EUR");
     make_french_studio(fr.t.db);

@@ -50,6 +50,8 @@
 // A transition answers with what it did ({"event_id", "kind", "stage": {from, to}, "made"}) merged with
 // the fields above. Errors carry the core's kind: invalid 400, not_found 404, conflict 409, forbidden 403.
 //   GET  /api/documents/<kind>/<id>?lang=ru|fr|en   the document's HTML
+//   GET  /api/contracts/<id>/act[?stage=S&lang=L]    the act of completed work of a done stage (or, without
+//                                        a stage, of the whole project once its last stage is done)
 //   PUT  /api/numbering/<series>         {prefix, year, width, from_year} → {sample}: the owner sets how proposals,
 //                                        contracts or invoices are numbered from that year on
 //   GET  /api/outbox[?lead=ID&status=S]  the messages the rules made and what became of them
@@ -658,6 +660,18 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         try {
             Lang lang = parse_lang(req.has_param("lang") ? req.get_param_value("lang") : "ru", "lang");
             res.set_content(document_html(d.db, req.matches[1].str(), req.matches[2].str(), lang), "text/html; charset=utf-8");
+        } catch (const Error& e) {
+            send_error(res, http_status(e.kind), e.what());
+        }
+    }));
+    svr.Get(R"(/api/contracts/([A-Za-z0-9-]{1,64})/act)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        try {
+            Lang lang = parse_lang(req.has_param("lang") ? req.get_param_value("lang") : "ru", "lang");
+            std::string stage = req.get_param_value("stage");
+            if (stage.find('/') != std::string::npos) throw Error("stage: not a stage id");
+            std::string id = req.matches[1].str() + (stage.empty() ? "" : "/" + stage);
+            res.set_content(document_html(d.db, "act", id, lang), "text/html; charset=utf-8");
         } catch (const Error& e) {
             send_error(res, http_status(e.kind), e.what());
         }
