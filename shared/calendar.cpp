@@ -64,7 +64,7 @@ std::string iso_date(int64_t day) {
     int64_t y;
     unsigned m, d;
     civil_from_days(day, &y, &m, &d);
-    char buf[16];
+    char buf[40];
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", (long long)y, m, d);
     return buf;
 }

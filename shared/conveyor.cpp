@@ -705,16 +705,18 @@ json project_of(sqlite3* db, std::string_view lead_id) {
 
 json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
     Stmt q(db, "SELECT l.id, c.name, c.company, c.email, c.phone, l.source, l.title, l.stage, l.lost_reason, l.lang,"
-               " l.amount_minor, l.currency, l.utm_json, l.created_at, l.updated_at, l.notes, coalesce(l.owner_id, ''), l.owner_name"
-               " FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+               " l.amount_minor, l.currency, l.utm_json, l.created_at, l.updated_at, l.notes, coalesce(l.owner_id, ''), l.owner_name,"
+               " c.requisites_json FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
     q.bind(1, id);
     if (!q.step()) throw not_found("lead: lead_id", "lead", std::string(id));
+    json requisites = parse_json_or_discard(q.text(18));
     json j = {{"id", q.text(0)}, {"client", q.text(1)}, {"company", q.text(2)}, {"email", q.text(3)}, {"phone", q.text(4)},
               {"source", q.text(5)}, {"title", q.text(6)}, {"message", q.text(6)}, {"stage", q.text(7)},
               {"lost_reason", q.is_null(8) ? json(nullptr) : json(q.text(8))}, {"lang", q.text(9)},
               {"amount_minor", q.int64(10)}, {"currency", q.text(11)}, {"utm", parse_json_or_discard(q.text(12))},
               {"created_at", q.text(13)}, {"updated_at", q.text(14)}, {"notes", q.text(15)},
-              {"owner", q.text(16).empty() ? json(nullptr) : json{{"id", q.text(16)}, {"name", q.text(17)}}}};
+              {"owner", q.text(16).empty() ? json(nullptr) : json{{"id", q.text(16)}, {"name", q.text(17)}}},
+              {"requisites", requisites.is_object() ? requisites : json::object()}};
     json stages = json::array();
     Stmt e(db, "SELECT from_stage, to_stage, at, actor, reason FROM stage_events WHERE lead_id = ?1 ORDER BY at, rowid");
     e.bind(1, id);

@@ -100,6 +100,7 @@ struct State {
     bool help_open = false;  // "?": the keyboard shortcuts
     // The client's contacts being corrected in the card (the lead's id, the fields as typed).
     std::string contacts_for, contact_name, contact_company, contact_email, contact_phone;
+    int contact_lang = 0, contact_currency = 0;  // ru fr en; RUB EUR USD
 
     // The header's one connection state, as shown.
     std::string connection;

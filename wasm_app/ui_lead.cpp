@@ -520,6 +520,9 @@ static std::string contacts_error(const std::string& err, Lang l) {
         add(L3(l, "Телефон: это не номер телефона.", "Téléphone : ce n'est pas un numéro de téléphone.", "Phone: this is not a phone number."));
     if (err.find("at most") != std::string::npos)
         add(L3(l, "Слишком длинное значение.", "Valeur trop longue.", "A value is too long."));
+    if (err.find("the contract is signed in") != std::string::npos)
+        add(L3(l, "Договор уже подписан в этой валюте: валюта не меняется.", "Le contrat est signé dans cette devise : elle ne change plus.",
+               "The contract is signed in this currency: it no longer changes."));
     return out.empty() ? err : out;
 }
 
@@ -534,9 +537,20 @@ static void contacts_form(app::Db& db, State& st, const app::LeadCard& c) {
     row(L3(st.lang, "Компания", "Société", "Company"), &st.contact_company, "company");
     row("E-mail", &st.contact_email, "email");
     row(L3(st.lang, "Телефон", "Téléphone", "Phone"), &st.contact_phone, "phone");
+    // The client's language (its documents and e-mails) and the currency of
+    // its price list; the currency stays once the contract is signed.
+    static const char* const langs[] = {"ru", "fr", "en"};
+    static const char* const currencies[] = {"RUB", "EUR", "USD"};
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    ImGui::Combo(L3(st.lang, "Язык", "Langue", "Language"), &st.contact_lang, langs, 3);
+    anchor("card.contact.lang");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    ImGui::Combo(L3(st.lang, "Валюта", "Devise", "Currency"), &st.contact_currency, currencies, 3);
+    anchor("card.contact.currency");
     if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
         const json changes = {{"client_name", st.contact_name}, {"company", st.contact_company}, {"email", st.contact_email},
-                              {"phone", st.contact_phone}};
+                              {"phone", st.contact_phone}, {"lang", langs[st.contact_lang]}, {"currency", currencies[st.contact_currency]}};
         std::string err = db.act([&](sqlite3* x) { atelier::conveyor::edit_contacts(x, c.id, changes, db.actor(), atelier::now_iso()); },
                                  "contacts");
         st.error = contacts_error(err, st.lang);
@@ -629,8 +643,25 @@ void lead_card(app::Db& db, State& st) {
             st.contact_company = c->company;
             st.contact_email = c->email;
             st.contact_phone = c->phone;
+            st.contact_lang = c->lang == "fr" ? 1 : c->lang == "en" ? 2 : 0;
+            st.contact_currency = c->currency == "EUR" ? 1 : c->currency == "USD" ? 2 : 0;
         }
         anchor("card.edit_contacts");
+    }
+    // The client's legal details, as the documents print them.
+    if (c->view.contains("requisites") && c->view["requisites"].is_object() && !c->view["requisites"].empty()) {
+        const json& r = c->view["requisites"];
+        std::string line = r.value("legal_name", "");
+        for (const char* k : {"inn", "kpp", "ogrn", "siret", "tva", "vat"})
+            if (r.contains(k) && r[k].is_string() && !r[k].get<std::string>().empty())
+                line += (line.empty() ? "" : ", ") + (std::string(k) == "inn" ? std::string(L3(st.lang, "ИНН", "INN", "INN"))
+                                                    : std::string(k) == "kpp" ? std::string(L3(st.lang, "КПП", "KPP", "KPP"))
+                                                    : std::string(k) == "ogrn" ? std::string(L3(st.lang, "ОГРН", "OGRN", "OGRN"))
+                                                    : std::string(k) == "tva" ? std::string("TVA")
+                                                    : std::string(k) == "vat" ? std::string(L3(st.lang, "НДС", "TVA", "VAT"))
+                                                                              : std::string("SIRET")) +
+                        " " + r[k].get<std::string>();
+        if (!line.empty()) ImGui::TextDisabled("%s %s", L3(st.lang, "Реквизиты:", "Coordonnées légales :", "Legal details:"), line.c_str());
     }
     // What the client wrote in the site form, and where it came from.
     const std::string message = c->view.value("message", "");

@@ -141,6 +141,7 @@ const char* event_label(const std::string& kind, const json& p, Lang l) {
     if (kind == "brief_revised") return L3(l, "Бриф изменён после расчёта", "Brief modifié après le chiffrage", "Brief changed after the estimate");
     if (kind == "note_added") return L3(l, "Заметка", "Note", "Note");
     if (kind == "contacts_changed") return L3(l, "Контакты клиента изменены", "Coordonnées du client modifiées", "Client's contacts changed");
+    if (kind == "requisites_changed") return L3(l, "Реквизиты клиента изменены", "Coordonnées légales du client modifiées", "Client's legal details changed");
     if (kind == "stage_completed") return L3(l, "Этап проекта завершён", "Étape du projet terminée", "Project stage completed");
     return L3(l, "Событие", "Événement", "Event");
 }

@@ -425,4 +425,18 @@ test('the client\'s contacts are corrected in the card: a wrong e-mail is refuse
   assert.equal(s.error, '');
   assert.ok(s.card.view.events.some(e => e.kind === 'contacts_changed' && e.payload.fields.email.to === 'ivan@example.ru'), 'in the journal');
   await screenshot(page, 'app-contacts');
+
+  // The client pays in euros: the currency changed on the lead, journaled.
+  await click(page, 'card.edit_contacts');
+  await waitFor(page, st => st.contacts_for === id && st.anchors['card.contact.currency'], 'the contacts form again');
+  const before = s.card.view.currency;
+  await click(page, 'card.contact.currency');
+  await settle(page);
+  await page.keyboard.press(before === 'RUB' ? 'ArrowDown' : 'ArrowUp');
+  await page.keyboard.press('Enter');
+  await click(page, 'card.contact_save');
+  const want = before === 'RUB' ? 'EUR' : 'RUB';
+  s = await waitFor(page, st => !st.contacts_for && st.card.view.currency === want, `the lead in ${want}`);
+  assert.equal(s.error, '');
+  assert.ok(s.card.view.events.some(e => e.kind === 'contacts_changed' && e.payload.fields.currency?.to === want), 'the currency in the journal');
 });

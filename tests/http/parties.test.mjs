@@ -62,6 +62,9 @@ test('a client\'s legal details: set by the manager, or by the client on accepti
   const invoice = sql(server.db, `SELECT snapshot_html FROM invoices WHERE lead_id = '${a.lead}' AND status = 'issued'`);
   assert.match(invoice, /Покупатель:<\/td><td><strong>ООО «Ромашка»<\/strong>, ИНН 7707083893, КПП 770701001/);
   assert.equal(sql(server.db, `SELECT json_extract(requisites_json, '$.inn') FROM clients WHERE id = (SELECT client_id FROM leads WHERE id = '${a.lead}')`), '7707083893');
+  const view = await (await server.api(`/api/leads/${a.lead}`)).json();
+  assert.equal(view.requisites.legal_name, 'ООО «Ромашка»', 'the card shows them');
+  assert.ok(view.events.some(e => e.kind === 'requisites_changed' && e.actor_name === 'Иван Смирнов'), 'the client\'s own change, journaled');
 
   // A French client is asked for SIRET and TVA, checked the French way.
   const f = proposalAccepted('Claire Dubois', 'fr', 'EUR');
