@@ -6,6 +6,7 @@
 #include "error.h"
 #include "json_in.h"
 #include "ids.h"
+#include "requisites.h"
 
 namespace atelier {
 
@@ -13,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::set<std::string> kTypes = {"text", "longtext", "number", "choice", "multi", "yesno", "date"};
+const std::set<std::string> kTypes = {"text", "longtext", "number", "choice", "multi", "yesno", "date", "requisites"};
 
 void check_texts(const json& j, const std::string& path, bool required) {
     if (j.is_null() && !required) return;
@@ -63,7 +64,7 @@ void check_brief_template(const json& t) {
             const json* type = find(q, "type");
             if (!type || !type->is_string() || !kTypes.count(type->get<std::string>()))
                 throw Error("brief_template: " + qp + ".type: unknown type " + (type ? describe(*type) : "(missing)") +
-                            ", expected text, longtext, number, choice, multi, yesno or date");
+                            ", expected text, longtext, number, choice, multi, yesno, date or requisites");
             check_texts(q.value("label", json()), qp + ".label", true);
             check_texts(q.value("help", json()), qp + ".help", false);
             if (const json* r = find(q, "required"); r && !r->is_boolean())
@@ -97,7 +98,7 @@ void check_brief_template(const json& t) {
 
 size_t answer_max_chars(const json& q) {
     const std::string type = q.value("type", "");
-    size_t dflt = type == "text" ? 500 : type == "longtext" ? 10000 : 100;
+    size_t dflt = type == "text" ? 500 : type == "longtext" ? 10000 : type == "requisites" ? 3000 : 100;
     auto it = q.find("max_length");
     if (it != q.end() && it->is_number_unsigned() && it->get<uint64_t>() > 0 && it->get<uint64_t>() <= 100000)
         return (size_t)it->get<uint64_t>();
@@ -133,7 +134,7 @@ std::vector<BriefProblem> validate_answers(const json& tpl, const json& answers)
             known.insert(id);
             auto it = answers.find(id);
             bool empty = it == answers.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty()) ||
-                         (it->is_array() && it->empty());
+                         (it->is_array() && it->empty()) || (it->is_object() && it->empty());
             if (empty) {
                 if (q.value("required", false)) out.push_back({id, "required", true});
                 continue;
@@ -175,12 +176,26 @@ std::vector<BriefProblem> validate_answers(const json& tpl, const json& answers)
             } else if (type == "date") {
                 if (!a.is_string() || a.get_ref<const std::string&>().size() != 10 || !is_iso_time(a.get<std::string>()))
                     out.push_back({id, "expected a date YYYY-MM-DD"});
+            } else if (type == "requisites") {
+                if (!a.is_object()) { out.push_back({id, "expected an object of legal details"}); continue; }
+                for (std::string& p : requisites_problems(a, false)) out.push_back({id, std::move(p)});
             }
         }
     }
     for (auto it = answers.begin(); it != answers.end(); ++it)
         if (!known.count(it.key())) out.push_back({clip_utf8(it.key(), 60), "no such question in this brief"});
     return out;
+}
+
+json requisites_answer(const json& tpl, const json& answers) {
+    if (!answers.is_object() || !tpl.is_object() || !tpl.contains("sections")) return json::object();
+    for (const json& s : tpl["sections"])
+        for (const json& q : s.value("questions", json::array()))
+            if (q.value("type", "") == "requisites") {
+                auto it = answers.find(q.value("id", ""));
+                if (it != answers.end() && it->is_object() && !it->empty()) return *it;
+            }
+    return json::object();
 }
 
 std::string join_problems(const std::vector<BriefProblem>& problems) {

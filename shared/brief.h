@@ -8,7 +8,10 @@
 //       {"id": "design_level", "type": "choice", "options": [{"id": "template", "label": {...}}, ...]},
 //       ...]}]}
 // Question types: text, longtext, number (integer, min/max), choice, multi,
-// yesno, date ("YYYY-MM-DD"). Labels and help exist in ru, fr and en.
+// yesno, date ("YYYY-MM-DD"), and requisites: the client's legal details as
+// an object (see requisites.h), checked with its country's check digits and
+// kept on the client when the brief is submitted. Labels and help exist in
+// ru, fr and en.
 //
 // Answers are a JSON object keyed by question id:
 //   {"pages": 12, "design_level": "custom", "integrations": ["crm"], "needs_catalogue": true}
@@ -41,6 +44,9 @@ size_t answer_max_chars(const nlohmann::json& question);
 // the client's brief page accepts, so that no answer the template allows is
 // refused for its size.
 size_t form_max_bytes(const nlohmann::json& tpl);
+
+// The legal details a brief's requisites question holds, or {} when none.
+nlohmann::json requisites_answer(const nlohmann::json& tpl, const nlohmann::json& answers);
 
 // "pages: required; email: expected text" — for errors that must be one string.
 std::string join_problems(const std::vector<BriefProblem>& problems);

@@ -62,6 +62,8 @@ h1 { font-size: 1.6rem; margin-top: 0; } h2 { font-size: 1.2rem; margin-top: 2re
 .q.bad input[type=text], .q.bad input[type=number], .q.bad input[type=date], .q.bad textarea { border-color: #b3261e; }
 input[type=text], input[type=number], input[type=date], textarea { width: 100%; box-sizing: border-box; padding: .45rem; font: inherit; border: 1px solid #aaa; border-radius: 4px; }
 textarea { min-height: 6rem; } .opt { display: block; font-weight: normal; }
+.rq fieldset { display: none; border: 0; padding: 0; margin: .4rem 0 0; } .rq label.sub { display: block; margin-top: .5rem; font-size: .95rem; }
+.rq label.cc { margin: 0 1.2rem 0 .3rem; } .rq input[value=ru]:checked ~ .rq-ru, .rq input[value=fr]:checked ~ .rq-fr, .rq input[value=other]:checked ~ .rq-other { display: block; }
 .notice { background: #e8f5e9; border: 1px solid #2f7d32; padding: .7rem 1rem; } .problems { background: #fdecea; border: 1px solid #b3261e; padding: .7rem 1rem; }
 button { font: inherit; padding: .6rem 1.2rem; margin-right: .6rem; border-radius: 4px; border: 1px solid #555; background: #fff; cursor: pointer; }
 button.primary { background: #1f5fbf; border-color: #1f5fbf; color: #fff; }
@@ -87,6 +89,9 @@ button.primary { background: #1f5fbf; border-color: #1f5fbf; color: #fff; }
 {{#is_choice}}{{#options}}<label class="opt"><input type="radio" name="{{name}}" value="{{id}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/options}}{{/is_choice}}
 {{#is_multi}}{{#options}}<label class="opt"><input type="checkbox" name="{{name}}" value="{{id}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/options}}{{/is_multi}}
 {{#is_yesno}}<label class="opt"><input type="radio" name="{{id}}" value="yes"{{#yes}} checked{{/yes}}> {{w.yes}}</label><label class="opt"><input type="radio" name="{{id}}" value="no"{{#no}} checked{{/no}}> {{w.no}}</label>{{/is_yesno}}
+{{#is_requisites}}<div class="rq" id="f-{{id}}">{{#countries}}<input type="radio" name="{{id}}.country" value="{{code}}" id="f-{{id}}-{{code}}"{{#checked}} checked{{/checked}}><label class="cc" for="f-{{id}}-{{code}}">{{name}}</label>{{/countries}}
+{{#groups}}<fieldset class="rq-{{code}}">{{#fields}}<label class="sub" for="f-{{id}}-{{code}}-{{key}}">{{label}}</label><input type="text" id="f-{{id}}-{{code}}-{{key}}" name="{{id}}.{{code}}.{{key}}" value="{{value}}">{{/fields}}</fieldset>
+{{/groups}}</div>{{/is_requisites}}
 {{#error}}<div class="err" id="e-{{id}}">{{error}}</div>{{/error}}
 </div>
 {{/questions}}
@@ -229,12 +234,143 @@ FormFields decode_form(std::string_view body, size_t max_fields) {
     return out;
 }
 
+namespace {
+
+struct RequisiteField {
+    const char* key;
+    const char* label[3];
+};
+
+// The client's country: from its details, else from the lead (roubles: Russia; French: France).
+std::string client_country(sqlite3* db, std::string_view lead_id, json* current) {
+    Stmt q(db, "SELECT c.requisites_json, l.currency, l.lang FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+    q.bind(1, lead_id);
+    if (!q.step()) return "other";
+    *current = parse_json_or_discard(q.text(0));
+    if (!current->is_object()) *current = json::object();
+    std::string c = current->value("country", "");
+    if (c == "ru" || c == "fr" || c == "other") return c;
+    return q.text(1) == "RUB" ? "ru" : q.text(2) == "fr" ? "fr" : "other";
+}
+
+std::vector<RequisiteField> requisite_fields(const std::string& country) {
+    static const RequisiteField name{"legal_name", {"Полное наименование организации или ФИО", "Raison sociale ou nom complet", "Company or full name"}};
+    static const RequisiteField address{"address", {"Юридический адрес", "Adresse du siège", "Registered address"}};
+    if (country == "ru")
+        return {name, {"inn", {"ИНН", "INN", "INN"}}, {"kpp", {"КПП (для организаций)", "KPP", "KPP"}},
+                {"ogrn", {"ОГРН или ОГРНИП", "OGRN", "OGRN"}}, address};
+    if (country == "fr")
+        return {name, {"siret", {"SIRET", "SIRET", "SIRET"}}, {"tva", {"Номер НДС (TVA)", "N° TVA intracommunautaire", "EU VAT number"}}, address};
+    return {name, {"vat", {"Налоговый номер", "N° de TVA", "VAT number"}}, address};
+}
+
+}  // namespace
+
+std::string requisite_label(const std::string& key, const std::string& country, Lang l) {
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    for (const RequisiteField& f : requisite_fields(country))
+        if (key == f.key) return f.label[li];
+    struct Label {
+        const char* key;
+        const char* t[3];
+    };
+    static const Label more[] = {
+        {"bank", {"Банк", "Banque", "Bank"}},
+        {"bik", {"БИК", "BIK", "BIK"}},
+        {"account", {"Расчётный счёт", "Compte de règlement", "Settlement account"}},
+        {"corr_account", {"Корреспондентский счёт", "Compte correspondant", "Correspondent account"}},
+        {"iban", {"IBAN", "IBAN", "IBAN"}},
+        {"bic", {"BIC", "BIC", "BIC"}},
+        {"rcs", {"RCS или RM", "RCS ou RM", "RCS or RM"}},
+        {"legal_form", {"Организационно-правовая форма", "Forme juridique", "Legal form"}},
+        {"capital", {"Уставный капитал", "Capital social", "Share capital"}},
+        {"country", {"Страна", "Pays", "Country"}},
+        {"kind", {"Вид лица", "Type de personne", "Kind of party"}},
+        {"inn", {"ИНН", "INN", "INN"}},
+        {"kpp", {"КПП", "KPP", "KPP"}},
+        {"ogrn", {"ОГРН или ОГРНИП", "OGRN", "OGRN"}},
+        {"siret", {"SIRET", "SIRET", "SIRET"}},
+        {"tva", {"Номер НДС (TVA)", "N° TVA intracommunautaire", "EU VAT number"}},
+        {"vat", {"Налоговый номер", "N° de TVA", "VAT number"}},
+    };
+    for (const Label& m : more)
+        if (key == m.key) return m.t[li];
+    return key;
+}
+
+// "inn: check digit does not match" → "ИНН: не сходится контрольная цифра".
+std::string requisite_problem_text(const std::string& p, const std::string& country, Lang l) {
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    const size_t colon = p.find(':');
+    const std::string key = p.substr(0, colon), what = colon == std::string::npos ? "" : p.substr(colon + 2);
+    const std::string label = requisite_label(key, country, l);
+    struct Known {
+        const char* en;
+        const char* t[3];
+    };
+    static const Known known[] = {
+        {"check digit does not match", {"не сходится контрольная цифра — проверьте номер", "la clé de contrôle ne correspond pas : vérifiez le numéro", "the check digit does not match: please check the number"}},
+        {"check digits do not match", {"не сходятся контрольные цифры — проверьте номер", "les clés de contrôle ne correspondent pas : vérifiez le numéro", "the check digits do not match: please check the number"}},
+        {"check digit does not match (Luhn)", {"не сходится контрольная цифра — проверьте номер", "la clé de contrôle ne correspond pas : vérifiez le numéro", "the check digit does not match: please check the number"}},
+        {"a company's INN has 10 digits", {"у организации ИНН из 10 цифр", "l'INN d'une société a 10 chiffres", "a company's INN has 10 digits"}},
+        {"required for the studio's invoices", {"нужен для счетов студии", "nécessaire aux factures du studio", "needed for the studio's invoices"}},
+    };
+    const char* colon_text = l == Lang::fr ? " : " : ": ";
+    for (const Known& k : known)
+        if (what == k.en) return label + colon_text + k.t[li];
+    static const char* const wrong[3] = {"номер неверного формата", "format incorrect", "the format is not right"};
+    return label + colon_text + wrong[li] + " (" + what + ")";
+}
+
+namespace {
+
+// What a party is, when it did not say: a 12-digit INN is a sole trader's
+// (or a private person's, without an ОГРНИП); no registry number, a person.
+std::string kind_of(const json& r, const std::string& country) {
+    auto has = [&](const char* k) { return !r.value(k, "").empty(); };
+    if (country == "ru" && r.value("inn", "").size() == 12) return has("ogrn") ? "sole_trader" : "person";
+    if (has("inn") || has("ogrn") || has("kpp") || has("siret") || has("tva") || has("vat")) return "company";
+    return "person";
+}
+
+const char* const kCountryNames[3][3] = {{"Россия", "Франция", "Другая страна"},
+                                         {"Russie", "France", "Autre pays"},
+                                         {"Russia", "France", "Another country"}};
+const char* const kCountries[3] = {"ru", "fr", "other"};
+
+// A requisites answer from the brief form: the fields of the chosen
+// country, posted as <question>.<country>.<field>.
+json requisites_from_fields(const std::string& id, const FormFields& fields) {
+    auto c = fields.find(id + ".country");
+    std::string country = c == fields.end() ? "" : c->second;
+    if (country != "ru" && country != "fr" && country != "other") country = "other";
+    json r = json::object();
+    for (const RequisiteField& f : requisite_fields(country)) {
+        auto it = fields.find(id + "." + country + "." + f.key);
+        std::string v = it == fields.end() ? "" : it->second;
+        v.erase(0, v.find_first_not_of(" \t\r\n"));
+        v.erase(v.find_last_not_of(" \t\r\n") + 1);
+        if (!v.empty()) r[f.key] = v;
+    }
+    if (r.empty()) return r;
+    r["country"] = country;
+    r["kind"] = kind_of(r, country);
+    return r;
+}
+
+}  // namespace
+
 json answers_from_form(const json& tpl, const FormFields& fields, std::vector<BriefProblem>* problems) {
     json answers = json::object();
     for (const json& s : tpl["sections"])
         for (const json& q : s["questions"]) {
             const std::string id = q["id"], type = q["type"];
             auto range = fields.equal_range(id);
+            if (type == "requisites") {
+                json r = requisites_from_fields(id, fields);
+                if (!r.empty()) answers[id] = r;
+                continue;
+            }
             if (type == "multi") {
                 json arr = json::array();
                 for (auto it = range.first; it != range.second; ++it) arr.push_back(it->second);
@@ -287,18 +423,16 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, cons
                             const std::vector<BriefProblem>& problems, std::string_view notice) {
     // The link names the brief the client was sent; the form shows its
     // lead's current version.
-    Stmt q(db, "SELECT b.answers_json, bt.body_json, (SELECT name FROM studio ORDER BY created_at LIMIT 1)"
+    Stmt q(db, "SELECT b.answers_json, bt.body_json, (SELECT name FROM studio ORDER BY created_at LIMIT 1), b.lead_id"
                " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
                " WHERE b.lead_id = (SELECT lead_id FROM briefs WHERE id = ?1) ORDER BY b.updated_at DESC, b.rowid DESC LIMIT 1");
     q.bind(1, brief_id);
     if (!q.step()) throw Error("brief: no brief with id \"" + std::string(brief_id) + "\"", ErrorKind::not_found);
     json stored = parse_json(q.text(0), "brief.answers"), tpl = parse_json(q.text(1), "brief_template");
     const json& answers = override_answers ? *override_answers : stored;
-    std::map<std::string, std::string> errs;
-    for (const auto& p : problems) {
-        std::string& e = errs[p.question];
-        e += (e.empty() ? "" : "; ") + localise(p.message, l);
-    }
+    std::map<std::string, std::vector<std::string>> errs;
+    for (const auto& p : problems) errs[p.question].push_back(p.message);
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
     json d;
     d["lang"] = lang_code(l);
     d["w"] = words(l);
@@ -312,9 +446,33 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, cons
         for (const json& qu : s["questions"]) {
             const std::string id = qu["id"], type = qu["type"];
             json a = answers.contains(id) ? answers[id] : json(nullptr);
+            std::string country;
+            if (type == "requisites") {
+                json current;
+                country = a.is_object() ? a.value("country", "") : "";
+                if (country != "ru" && country != "fr" && country != "other") country = client_country(db, q.text(3), &current);
+                if (!a.is_object() || a.empty()) a = current;
+            }
+            std::string error;
+            for (const std::string& m : errs[id])
+                error += (error.empty() ? "" : "; ") + (type == "requisites" ? requisite_problem_text(m, country, l) : localise(m, l));
             json item = {{"id", id}, {"label", text_of(qu["label"], l)}, {"help", text_of(qu.value("help", json()), l)},
                          {"required", qu.value("required", false)}, {"is_" + type, true},
-                         {"error", errs.count(id) ? json(errs[id]) : json(nullptr)}};
+                         {"error", error.empty() ? json(nullptr) : json(error)}};
+            if (type == "requisites") {
+                json groups = json::array(), countries = json::array();
+                for (int c = 0; c < 3; ++c) {
+                    const bool chosen = country == kCountries[c];
+                    countries.push_back({{"code", kCountries[c]}, {"name", kCountryNames[li][c]}, {"checked", chosen}});
+                    json fields = json::array();
+                    for (const RequisiteField& f : requisite_fields(kCountries[c]))
+                        fields.push_back({{"key", f.key}, {"label", f.label[li]}, {"value", a.is_object() ? a.value(f.key, "") : ""}});
+                    groups.push_back({{"code", kCountries[c]}, {"fields", fields}});
+                }
+                item["countries"] = countries;
+                item["groups"] = groups;
+                a = json(nullptr);
+            }
             if (item["help"] == "") item["help"] = nullptr;
             if (a.is_string()) item["value"] = a.get<std::string>();
             else if (a.is_number_integer()) item["value"] = std::to_string(a.get<int64_t>());
@@ -371,61 +529,6 @@ std::string with_invoice_state(sqlite3* db, std::string_view id, Lang l, std::st
 
 }  // namespace
 
-namespace {
-
-struct RequisiteField {
-    const char* key;
-    const char* label[3];
-};
-
-// The client's country: from its details, else from the lead (roubles: Russia; French: France).
-std::string client_country(sqlite3* db, std::string_view lead_id, json* current) {
-    Stmt q(db, "SELECT c.requisites_json, l.currency, l.lang FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
-    q.bind(1, lead_id);
-    if (!q.step()) return "other";
-    *current = parse_json_or_discard(q.text(0));
-    if (!current->is_object()) *current = json::object();
-    std::string c = current->value("country", "");
-    if (c == "ru" || c == "fr" || c == "other") return c;
-    return q.text(1) == "RUB" ? "ru" : q.text(2) == "fr" ? "fr" : "other";
-}
-
-std::vector<RequisiteField> requisite_fields(const std::string& country) {
-    static const RequisiteField name{"legal_name", {"Полное наименование организации или ФИО", "Raison sociale ou nom complet", "Company or full name"}};
-    static const RequisiteField address{"address", {"Юридический адрес", "Adresse du siège", "Registered address"}};
-    if (country == "ru")
-        return {name, {"inn", {"ИНН", "INN", "INN"}}, {"kpp", {"КПП (для организаций)", "KPP", "KPP"}},
-                {"ogrn", {"ОГРН или ОГРНИП", "OGRN", "OGRN"}}, address};
-    if (country == "fr")
-        return {name, {"siret", {"SIRET", "SIRET", "SIRET"}}, {"tva", {"Номер НДС (TVA)", "N° TVA intracommunautaire", "EU VAT number"}}, address};
-    return {name, {"vat", {"Налоговый номер", "N° de TVA", "VAT number"}}, address};
-}
-
-// "inn: check digit does not match" → "ИНН: не сходится контрольная цифра".
-std::string requisite_problem_text(const std::string& p, const std::string& country, Lang l) {
-    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
-    const size_t colon = p.find(':');
-    const std::string key = p.substr(0, colon), what = colon == std::string::npos ? "" : p.substr(colon + 2);
-    std::string label = key;
-    for (const RequisiteField& f : requisite_fields(country))
-        if (key == f.key) label = f.label[li];
-    struct Known {
-        const char* en;
-        const char* t[3];
-    };
-    static const Known known[] = {
-        {"check digit does not match", {"не сходится контрольная цифра — проверьте номер", "la clé de contrôle ne correspond pas : vérifiez le numéro", "the check digit does not match: please check the number"}},
-        {"check digits do not match", {"не сходятся контрольные цифры — проверьте номер", "les clés de contrôle ne correspondent pas : vérifiez le numéro", "the check digits do not match: please check the number"}},
-        {"check digit does not match (Luhn)", {"не сходится контрольная цифра — проверьте номер", "la clé de contrôle ne correspond pas : vérifiez le numéro", "the check digit does not match: please check the number"}},
-    };
-    for (const Known& k : known)
-        if (what == k.en) return label + ": " + k.t[li];
-    static const char* const wrong[3] = {"номер неверного формата", "format incorrect", "the format is not right"};
-    return label + ": " + wrong[li] + " (" + what + ")";
-}
-
-}  // namespace
-
 json requisites_from_form(sqlite3* db, std::string_view lead_id, const FormFields& fields, Lang l, std::vector<std::string>* problems) {
     json current;
     const std::string country = client_country(db, lead_id, &current);
@@ -443,7 +546,7 @@ json requisites_from_form(sqlite3* db, std::string_view lead_id, const FormField
     for (auto it = current.begin(); it != current.end(); ++it)
         if (!r.contains(it.key()) && it->is_string()) r[it.key()] = *it;  // what the manager entered stays
     r["country"] = country;
-    if (!r.contains("kind")) r["kind"] = country == "ru" && r.value("inn", "").size() == 12 ? "sole_trader" : "company";
+    if (!r.contains("kind")) r["kind"] = kind_of(r, country);
     for (const std::string& p : requisites_problems(r, false)) problems->push_back(requisite_problem_text(p, country, l));
     return r;
 }

@@ -68,6 +68,15 @@ std::string dead_link_html(sqlite3* db, std::string_view token, std::string_view
 nlohmann::json requisites_from_form(sqlite3* db, std::string_view lead_id, const FormFields& fields, Lang lang,
                                     std::vector<std::string>* problems);
 
+// A legal detail's name in the interface's language, with its country's
+// label ("inn" → "ИНН"; "tva" → "N° TVA intracommunautaire").
+std::string requisite_label(const std::string& key, const std::string& country, Lang lang);
+
+// A problem of requisites_problems() as a sentence in the interface's
+// language ("inn: check digit does not match" → "ИНН: не сходится
+// контрольная цифра — проверьте номер").
+std::string requisite_problem_text(const std::string& problem, const std::string& country, Lang lang);
+
 // The language of the lead a document belongs to.
 Lang lead_lang(sqlite3* db, std::string_view lead_id);
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "automation.h"
+#include "brief.h"
 #include "error.h"
 #include "ids.h"
 #include "json_in.h"
@@ -199,6 +200,19 @@ Outcome save_brief(sqlite3* db, std::string_view lead_id, std::string_view code,
     std::string id = atelier::save_brief(db, lead_id, code, answers, submit, by.id, at);
     json payload = {{"brief_id", id}, {"template", std::string(code)}};
     if (revised) payload["revised"] = true;
+    if (submit) {
+        // The legal details the brief collects go to the client, over what
+        // the studio had for the same country (bank details stay).
+        json r = requisites_answer(latest_brief_template(db, code), answers);
+        if (!r.empty()) {
+            Stmt c(db, "SELECT c.requisites_json FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+            c.bind(1, lead_id);
+            json merged = c.step() ? parse_json_or_discard(c.text(0)) : json::object();
+            if (!merged.is_object() || merged.value("country", "") != r.value("country", "")) merged = json::object();
+            for (auto it = r.begin(); it != r.end(); ++it) merged[it.key()] = *it;
+            set_requisites(db, lead_id, merged, by, at);
+        }
+    }
     Outcome o = finish(db, lead_id, submit ? "brief_submitted" : "brief_saved", by, at, from, payload,
                        json{{"brief_id", id}, {"revised", revised}});
     sp.commit();

@@ -104,6 +104,14 @@ json references() {
     return q("references", "longtext", false, T("Сайты, которые вам нравятся, и почему", "Des sites que vous aimez, et pourquoi", "Sites you like, and why"));
 }
 
+json requisites() {
+    return q("requisites", "requisites", false,
+             T("Реквизиты для договора и счёта", "Coordonnées légales pour le contrat et la facture", "Legal details for the contract and invoice"),
+             T("Если платит организация или ИП. Можно заполнить позже, при подписании договора.",
+               "Si une entreprise règle la facture. Vous pourrez aussi les donner à la signature du contrat.",
+               "If a company pays. You can also give them when you sign the contract."));
+}
+
 json section(const char* id, json title, json questions) {
     return json{{"id", id}, {"title", std::move(title)}, {"questions", std::move(questions)}};
 }
@@ -125,6 +133,7 @@ const std::vector<json>& default_brief_templates() {
                         json::array({design_level(), integrations(), seo(), references()})),
                 section("terms", T("Сроки и бюджет", "Délais et budget", "Timing and budget"),
                         json::array({urgency(), deadline(), budget(), comments()})),
+                section("requisites", T("Реквизиты", "Coordonnées légales", "Legal details"), json::array({requisites()})),
             })),
         tpl("shop", T("Бриф на интернет-магазин", "Brief : boutique en ligne", "Brief: online shop"),
             json::array({
@@ -135,6 +144,7 @@ const std::vector<json>& default_brief_templates() {
                         json::array({design_level(), integrations(), seo(), references()})),
                 section("terms", T("Сроки и бюджет", "Délais et budget", "Timing and budget"),
                         json::array({urgency(), deadline(), budget(), comments()})),
+                section("requisites", T("Реквизиты", "Coordonnées légales", "Legal details"), json::array({requisites()})),
             })),
         tpl("landing", T("Бриф на лендинг", "Brief : page d'atterrissage", "Brief: landing page"),
             json::array({
@@ -146,6 +156,7 @@ const std::vector<json>& default_brief_templates() {
                         json::array({design_level(), integrations(), references()})),
                 section("terms", T("Сроки и бюджет", "Délais et budget", "Timing and budget"),
                         json::array({urgency(), deadline(), budget(), comments()})),
+                section("requisites", T("Реквизиты", "Coordonnées légales", "Legal details"), json::array({requisites()})),
             })),
     };
     return all;

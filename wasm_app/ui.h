@@ -39,6 +39,12 @@ struct Settings {
     int rule_lang = 0;
     std::string rule_spec, rule_subject, rule_body;
     nlohmann::json rule_preview;
+    // The working calendar: a country's days that differ from Monday–Friday in one year.
+    int cal_country = 0, cal_year = 0;  // ru fr; 0: this year
+    uint64_t cal_generation = 0;
+    nlohmann::json cal_days = nlohmann::json::array();  // [{day, working, name}]
+    std::string cal_day, cal_name;
+    bool cal_working = false;
     std::string error, notice;
 };
 
@@ -101,6 +107,10 @@ struct State {
     // The client's contacts being corrected in the card (the lead's id, the fields as typed).
     std::string contacts_for, contact_name, contact_company, contact_email, contact_phone;
     int contact_lang = 0, contact_currency = 0;  // ru fr en; RUB EUR USD
+    // The client's legal details being edited (see requisites.h).
+    std::string requisites_for;
+    int rq_country = 0;  // ru fr other
+    std::map<std::string, std::string> rq;
 
     // The header's one connection state, as shown.
     std::string connection;

@@ -21,6 +21,7 @@
 #include "ids.h"
 #include "money.h"
 #include "pricing.h"
+#include "requisites.h"
 #include "store.h"
 #include "platform_web.h"
 #include "ui.h"
@@ -65,6 +66,8 @@ void start_brief(app::Db& db, State& st, const app::LeadCard& c) {
                 st.brief_answers[id] = a && a->is_array() ? *a : json::array();
             } else if (type == "yesno") {
                 st.brief_answers[id] = a && a->is_boolean() ? a->get<bool>() : false;
+            } else if (type == "requisites") {
+                st.brief_answers[id] = a && a->is_object() ? *a : json::object();  // edited in the card's legal details
             }
         }
     // What the lead already says needs no retyping.
@@ -90,6 +93,12 @@ atelier::FormFields editor_fields(app::Db& db, const State& st) {
             if (type == "multi" && a->is_array())
                 for (const json& o : *a) f.emplace(id, o.get<std::string>());
             else if (type == "yesno" && a->is_boolean()) f.emplace(id, a->get<bool>() ? "yes" : "no");
+            else if (type == "requisites" && a->is_object() && !a->empty()) {
+                const std::string country = a->value("country", "other");
+                f.emplace(id + ".country", country);
+                for (auto it = a->begin(); it != a->end(); ++it)
+                    if (it->is_string() && it.key() != "country" && it.key() != "kind") f.emplace(id + "." + country + "." + it.key(), it->get<std::string>());
+            }
             else if (a->is_string()) f.emplace(id, a->get<std::string>());
         }
     return f;
@@ -165,9 +174,12 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
     live_estimate(db, st, c);
     const float field_w = ImGui::GetContentRegionAvail().x * 0.6f;
     for (const json& s : tpl.value("sections", json::array())) {
+        const json& qs = s["questions"];
+        if (std::all_of(qs.begin(), qs.end(), [](const json& q) { return q["type"] == "requisites"; })) continue;
         ImGui::TextDisabled("%s", text_in(s["title"], st.lang).c_str());
-        for (const json& q : s["questions"]) {
+        for (const json& q : qs) {
             const std::string id = q["id"], type = q["type"];
+            if (type == "requisites") continue;  // the card's legal details edit them
             ImGui::PushID(id.c_str());
             std::string label = text_in(q["label"], st.lang) + (q.value("required", false) ? " *" : "");
             ImGui::TextUnformatted(label.c_str());
@@ -565,6 +577,75 @@ static void contacts_form(app::Db& db, State& st, const app::LeadCard& c) {
     anchor("card.contact_cancel");
 }
 
+// The fields of a party's legal details per country, as the documents print them.
+static const std::vector<const char*>& requisite_keys(int country) {
+    static const std::vector<const char*> ru = {"legal_name", "inn", "kpp", "ogrn", "address", "bank", "bik", "account", "corr_account"};
+    static const std::vector<const char*> fr = {"legal_name", "legal_form", "siret", "tva", "rcs", "address", "bank", "iban", "bic"};
+    static const std::vector<const char*> other = {"legal_name", "vat", "address"};
+    return country == 0 ? ru : country == 1 ? fr : other;
+}
+
+static void start_requisites(State& st, const app::LeadCard& c) {
+    st.requisites_for = c.id;
+    st.rq.clear();
+    const json r = c.view.contains("requisites") && c.view["requisites"].is_object() ? c.view["requisites"] : json::object();
+    for (auto it = r.begin(); it != r.end(); ++it)
+        if (it->is_string()) st.rq[it.key()] = it->get<std::string>();
+    const std::string country = r.value("country", c.currency == "RUB" ? "ru" : c.lang == "fr" ? "fr" : "other");
+    st.rq_country = country == "ru" ? 0 : country == "fr" ? 1 : 2;
+    if (st.rq["legal_name"].empty()) st.rq["legal_name"] = c.company;
+}
+
+// The client's legal details: the fields of its country, checked by the
+// core (check digits), every refusal named in the interface's language.
+static void requisites_form(app::Db& db, State& st, const app::LeadCard& c) {
+    static const char* const kCountry[] = {"ru", "fr", "other"};
+    const char* names[3] = {L3(st.lang, "Россия", "Russie", "Russia"), L3(st.lang, "Франция", "France", "France"),
+                            L3(st.lang, "Другая страна", "Autre pays", "Another country")};
+    const float w = ImGui::GetFontSize() * 18;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    ImGui::Combo(L3(st.lang, "Страна", "Pays", "Country"), &st.rq_country, names, 3);
+    anchor("card.rq.country");
+    static const char* const kinds[] = {"company", "sole_trader", "person"};
+    const char* kind_names[3] = {L3(st.lang, "Организация", "Société", "Company"), L3(st.lang, "ИП", "Entrepreneur individuel", "Sole trader"),
+                                 L3(st.lang, "Частное лицо", "Particulier", "Private person")};
+    int kind = st.rq["kind"] == "sole_trader" ? 1 : st.rq["kind"] == "person" ? 2 : 0;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::Combo(L3(st.lang, "Вид лица", "Type", "Kind"), &kind, kind_names, 3)) st.rq["kind"] = kinds[kind];
+    anchor("card.rq.kind");
+    for (const char* key : requisite_keys(st.rq_country)) {
+        ImGui::SetNextItemWidth(w);
+        const std::string label = atelier::requisite_label(key, kCountry[st.rq_country], st.lang);
+        ImGui::InputText((label + "##" + key).c_str(), &st.rq[key]);
+        anchor(std::string("card.rq.") + key);
+    }
+    if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
+        json r = {{"country", kCountry[st.rq_country]}, {"kind", kinds[kind]}};
+        for (const char* key : requisite_keys(st.rq_country)) {
+            std::string v = st.rq[key];
+            v.erase(0, v.find_first_not_of(" \t"));
+            v.erase(v.find_last_not_of(" \t") + 1);
+            if (!v.empty()) r[key] = v;
+        }
+        std::vector<std::string> problems = atelier::requisites_problems(r, false);
+        if (!problems.empty()) {
+            st.error.clear();
+            for (const std::string& p : problems)
+                st.error += (st.error.empty() ? "" : "\n") + atelier::requisite_problem_text(p, kCountry[st.rq_country], st.lang);
+        } else {
+            st.error = db.act([&](sqlite3* x) { atelier::conveyor::set_requisites(x, c.id, r, db.actor(), atelier::now_iso()); }, "requisites");
+            if (st.error.empty()) st.requisites_for.clear();
+        }
+    }
+    anchor("card.rq_save");
+    ImGui::SameLine();
+    if (ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel"))) {
+        st.requisites_for.clear();
+        st.error.clear();
+    }
+    anchor("card.rq_cancel");
+}
+
 // The signed project's stages: done (when), or a button that says so; the
 // payments due at a stage's end are issued when it is done.
 void project_section(app::Db& db, State& st, const app::LeadCard& c) {
@@ -649,7 +730,9 @@ void lead_card(app::Db& db, State& st) {
         anchor("card.edit_contacts");
     }
     // The client's legal details, as the documents print them.
-    if (c->view.contains("requisites") && c->view["requisites"].is_object() && !c->view["requisites"].empty()) {
+    if (st.requisites_for == c->id) {
+        requisites_form(db, st, *c);
+    } else if (c->view.contains("requisites") && c->view["requisites"].is_object() && !c->view["requisites"].empty()) {
         const json& r = c->view["requisites"];
         std::string line = r.value("legal_name", "");
         for (const char* k : {"inn", "kpp", "ogrn", "siret", "tva", "vat"})
@@ -662,6 +745,11 @@ void lead_card(app::Db& db, State& st) {
                                                                               : std::string("SIRET")) +
                         " " + r[k].get<std::string>();
         if (!line.empty()) ImGui::TextDisabled("%s %s", L3(st.lang, "Реквизиты:", "Coordonnées légales :", "Legal details:"), line.c_str());
+        ImGui::SameLine();
+    }
+    if (st.requisites_for != c->id) {
+        if (ImGui::SmallButton(L3(st.lang, "Реквизиты…", "Coordonnées légales…", "Legal details…"))) start_requisites(st, *c);
+        anchor("card.edit_requisites");
     }
     // What the client wrote in the site form, and where it came from.
     const std::string message = c->view.value("message", "");

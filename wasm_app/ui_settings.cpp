@@ -10,6 +10,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "calendar.h"
 #include "json_in.h"
 #include "conveyor.h"
 #include "error.h"
@@ -239,6 +240,95 @@ void brief_templates_section(app::Db& db, State& st) {
 
 }  // namespace
 
+// The working calendar every timeline and due date counts by: the year's
+// holidays and worked weekend days per country, each switchable, and a day
+// to add (a decree's transfer, a regional holiday).
+void calendar_section(app::Db& db, State& st) {
+    Settings& s = st.settings;
+    static const char* const countries[] = {"ru", "fr"};
+    if (s.cal_year == 0) s.cal_year = std::stoi(atelier::now_iso().substr(0, 4));
+    const char* names[2] = {L3(st.lang, "Россия", "Russie", "Russia"), L3(st.lang, "Франция", "France", "France")};
+    bool reload = s.cal_generation != db.generation();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    reload |= ImGui::Combo("##cal_country", &s.cal_country, names, 2);
+    anchor("settings.cal.country");
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("##cal_prev", ImGuiDir_Left)) --s.cal_year, reload = true;
+    anchor("settings.cal.prev");
+    ImGui::SameLine();
+    ImGui::Text("%d", s.cal_year);
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("##cal_next", ImGuiDir_Right)) ++s.cal_year, reload = true;
+    anchor("settings.cal.next");
+    if (reload) {
+        s.cal_generation = db.generation();
+        s.cal_days = nlohmann::json::array();
+        atelier::Stmt q(db.raw(), "SELECT day, working, name FROM calendar_days WHERE country = ?1 AND substr(day, 1, 4) = ?2 ORDER BY day");
+        q.bind(1, countries[s.cal_country]).bind(2, std::to_string(s.cal_year));
+        while (q.step()) s.cal_days.push_back({{"day", q.text(0)}, {"working", q.int64(1) != 0}, {"name", q.text(2)}});
+    }
+    ImGui::TextDisabled("%s", L3(st.lang, "Праздники и перенесённые рабочие дни: по ним считаются сроки этапов и оплаты счетов.",
+                                 "Jours fériés et jours ouvrés déplacés : les délais des étapes et des factures en tiennent compte.",
+                                 "Holidays and moved working days: stage timelines and invoice due dates count by them."));
+    if (s.cal_days.empty())
+        ImGui::TextUnformatted(L3(st.lang, "На этот год дней нет: считаются только выходные.", "Aucun jour pour cette année : seuls les week-ends comptent.",
+                                  "No days for this year: only weekends count."));
+    if (!s.cal_days.empty() && ImGui::BeginTable("calendar", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn(L3(st.lang, "День", "Jour", "Day"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 9);
+        ImGui::TableSetupColumn(L3(st.lang, "Рабочий", "Ouvré", "Working"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5);
+        ImGui::TableSetupColumn(L3(st.lang, "Название", "Nom", "Name"));
+        ImGui::TableHeadersRow();
+        for (const auto& d : s.cal_days) {
+            const std::string day = d["day"];
+            ImGui::PushID(day.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(atelier::format_date(day, st.lang).c_str());
+            ImGui::TableNextColumn();
+            bool working = d["working"];
+            if (ImGui::Checkbox("##w", &working)) {
+                s.error = db.act([&](sqlite3* x) { atelier::set_calendar_day(x, countries[s.cal_country], day, working, d["name"].get<std::string>()); },
+                                 "calendar");
+                s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
+            }
+            anchor("settings.cal.day." + day);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(d["name"].get_ref<const std::string&>().c_str());
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    ImGui::SeparatorText(L3(st.lang, "Добавить день", "Ajouter un jour", "Add a day"));
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    ImGui::InputTextWithHint("##cal_day", L3(st.lang, "ГГГГ-ММ-ДД", "AAAA-MM-JJ", "YYYY-MM-DD"), &s.cal_day);
+    anchor("settings.cal.new_day");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+    ImGui::InputTextWithHint("##cal_name", L3(st.lang, "Название", "Nom", "Name"), &s.cal_name);
+    anchor("settings.cal.new_name");
+    ImGui::SameLine();
+    ImGui::Checkbox(L3(st.lang, "рабочий", "ouvré", "working"), &s.cal_working);
+    anchor("settings.cal.new_working");
+    ImGui::SameLine();
+    if (ImGui::Button(L3(st.lang, "Добавить", "Ajouter", "Add"))) {
+        std::string err = db.act([&](sqlite3* x) { atelier::set_calendar_day(x, countries[s.cal_country], s.cal_day, s.cal_working, s.cal_name); },
+                                 "calendar");
+        if (err.find("day:") != std::string::npos)
+            s.error = L3(st.lang, "День: нужна дата в виде ГГГГ-ММ-ДД.", "Jour : une date AAAA-MM-JJ est attendue.", "Day: a date YYYY-MM-DD is expected.");
+        else if (err.find("name:") != std::string::npos)
+            s.error = L3(st.lang, "Название слишком длинное.", "Le nom est trop long.", "The name is too long.");
+        else
+            s.error = err;
+        if (err.empty()) {
+            s.notice = L3(st.lang, "Сохранено", "Enregistré", "Saved");
+            if (s.cal_day.size() >= 4) s.cal_year = std::atoi(s.cal_day.substr(0, 4).c_str());
+            s.cal_day.clear();
+            s.cal_name.clear();
+            s.cal_generation = 0;
+        }
+    }
+    anchor("settings.cal.add");
+}
+
 void settings_view(app::Db& db, State& st) {
     Settings& s = st.settings;
     if (!s.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", s.error.c_str());
@@ -269,6 +359,11 @@ void settings_view(app::Db& db, State& st) {
             ImGui::EndTabItem();
         }
         anchor("settings.tab.rules");
+        if (ImGui::BeginTabItem(L3(st.lang, "Календарь", "Calendrier", "Calendar"))) {
+            calendar_section(db, st);
+            ImGui::EndTabItem();
+        }
+        anchor("settings.tab.calendar");
         ImGui::EndTabBar();
     }
     ImGui::EndChild();

@@ -127,6 +127,38 @@ test('the brief form: draft saved and resumed, errors beside the questions with 
     sql(server.db, `SELECT email FROM users WHERE role = 'owner' LIMIT 1`));
 });
 
+test('the brief\'s requisites block: the client\'s country fields, check digits in the client\'s language, the details kept on the client', async () => {
+  const { body } = await intake({ name: 'Claire Dubois', email: 'claire@exemple.fr', lang: 'fr' });
+  const lead = body.id;
+  const token = await outboxLink(lead);
+  let html = await (await get('/c/' + token)).text();
+  // A French client: France chosen, the French fields with French labels, no Russian ones shown for France.
+  assert.match(html, /<input type="radio" name="requisites.country" value="fr" id="f-requisites-fr" checked>/);
+  assert.match(html, /<label class="sub" for="f-requisites-fr-siret">SIRET<\/label>/);
+  assert.match(html, /for="f-requisites-fr-tva">N° TVA intracommunautaire</);
+  assert.doesNotMatch(html.slice(html.indexOf('class="rq-fr"'), html.indexOf('class="rq-other"')), /ИНН|INN/);
+  const answers = { company: 'Éclair', activity: 'Pâtisserie', goals: ['leads'], pages: '4', languages: '1',
+    design_level: 'template', urgency: 'normal', 'requisites.country': 'fr',
+    'requisites.fr.legal_name': 'Éclair SARL', 'requisites.fr.address': '3 rue des Lilas, Lyon' };
+  // A wrong SIRET: 422, said in French beside the block; nothing kept on the client.
+  let r = await post('/c/' + token, form({ ...answers, action: 'submit', 'requisites.fr.siret': '44306184100048' }));
+  assert.equal(r.status, 422);
+  html = await r.text();
+  assert.match(html, /id="e-requisites">SIRET : la clé de contrôle ne correspond pas/);
+  assert.match(html, /value="44306184100048"/, 'the input is kept');
+  assert.equal(sql(server.db, `SELECT c.requisites_json FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = '${lead}'`), '{}');
+  // Right: the brief is submitted and the client has its legal details.
+  r = await post('/c/' + token, form({ ...answers, action: 'submit', 'requisites.fr.siret': '44306184100047', 'requisites.ru.inn': '7707083893' }));
+  assert.equal(r.status, 303);
+  const rq = JSON.parse(sql(server.db, `SELECT c.requisites_json FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = '${lead}'`));
+  assert.deepEqual(rq, { country: 'fr', kind: 'company', legal_name: 'Éclair SARL', siret: '44306184100047', address: '3 rue des Lilas, Lyon' });
+  const view = await (await server.api(`/api/leads/${lead}`)).json();
+  assert.equal(view.requisites.siret, '44306184100047');
+  // The form shows them again, France still chosen.
+  html = await (await get('/c/' + token)).text();
+  assert.match(html, /value="Éclair SARL"/);
+});
+
 async function proposalFor(name, lang = 'ru') {
   const currency = lang === 'ru' ? 'RUB' : 'EUR';
   const lead = sql(server.db, `SELECT atelier_lead_create('${JSON.stringify({ client_name: name, lang, currency }).replace(/'/g, "''")}', 'anna')`);

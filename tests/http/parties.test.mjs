@@ -73,7 +73,7 @@ test('a client\'s legal details: set by the manager, or by the client on accepti
   assert.doesNotMatch(page, /rq-inn/);
   r = await fetch(`${server.url}/c/${f.token}`, { method: 'POST', body: form({ action: 'accept', name: 'Claire Dubois', rq_legal_name: 'Éclair SARL', rq_siret: '73282932000075' }), redirect: 'manual' });
   assert.equal(r.status, 422);
-  assert.match(await r.text(), /SIRET: la clé de contrôle ne correspond pas/);
+  assert.match(await r.text(), /SIRET : la clé de contrôle ne correspond pas/);
 });
 
 test('the working calendar through the API: the shipped holidays, a worked Saturday, bad input named', async () => {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "automation.h"
+#include "client_pages.h"
 #include "conveyor.h"
 #include "demo.h"
 #include "documents.h"
@@ -417,4 +418,56 @@ TEST_CASE("documents: an act of completed work for each stage done, and one for 
     CHECK(whole.find("all the work under the contract") != std::string::npos);
     e = json::parse(f.t.text(("SELECT body_json FROM estimates WHERE id = '" + f.estimate + "'").c_str()));
     CHECK(whole.find("<strong>" + format(Money{e["total"].get<int64_t>(), Currency::RUB}, Lang::en) + "</strong>") != std::string::npos);
+}
+
+TEST_CASE("brief: the requisites block collects the client's legal details, checked, and the submitted brief keeps them on the client") {
+    Lead f;
+    const json tpl = latest_brief_template(f.t.db, "corporate");
+    // The client page's fields: the chosen country's, posted as <question>.<country>.<field>.
+    FormFields fields = {{"requisites.country", "ru"},
+                         {"requisites.ru.legal_name", " ООО «Ромашка» "},
+                         {"requisites.ru.inn", "7707083893"},
+                         {"requisites.ru.ogrn", "1027700132195"},
+                         {"requisites.fr.siret", "73282932000074"}};  // another country's field: not taken
+    std::vector<BriefProblem> typing;
+    json r = answers_from_form(tpl, fields, &typing)["requisites"];
+    CHECK(typing.empty());
+    CHECK(r == json{{"country", "ru"}, {"kind", "company"}, {"legal_name", "ООО «Ромашка»"}, {"inn", "7707083893"}, {"ogrn", "1027700132195"}});
+    // A wrong check digit is a problem of the question, the field named.
+    json bad = r;
+    bad["inn"] = "7707083894";
+    auto problems = validate_answers(tpl, json{{"requisites", bad}});
+    bool named = false;
+    for (const auto& p : problems) named |= p.question == "requisites" && p.message == "inn: check digit does not match";
+    CHECK(named);
+    CHECK(requisite_problem_text("inn: check digit does not match", "ru", Lang::ru) == "ИНН: не сходится контрольная цифра — проверьте номер");
+    CHECK(requisite_problem_text("siret: check digit does not match (Luhn)", "fr", Lang::fr) ==
+          "SIRET : la clé de contrôle ne correspond pas : vérifiez le numéro");
+    // The block is optional: a brief without it is complete.
+    json answers = json::parse(f.t.text(("SELECT answers_json FROM briefs WHERE lead_id = '" + f.id + "'").c_str()));
+    for (const auto& p : validate_answers(tpl, answers)) CHECK(p.question != "requisites");
+    // The manager's bank details stay when the brief brings the rest.
+    conveyor::set_requisites(f.t.db, f.id, json{{"country", "ru"}, {"kind", "company"}, {"bik", "044525225"}, {"account", "40702810938000000001"}},
+                             anna, "2026-11-24T08:00:00Z");
+    answers["requisites"] = r;
+    // A draft keeps the answer in the brief only.
+    conveyor::save_brief(f.t.db, f.id, "corporate", answers, false, anna, "2026-11-24T09:00:00Z");
+    CHECK(f.t.text("SELECT json_extract(requisites_json, '$.inn') FROM clients") == "");
+    conveyor::save_brief(f.t.db, f.id, "corporate", answers, true, anna, "2026-11-24T09:10:00Z");
+    json client = json::parse(f.t.text(("SELECT c.requisites_json FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = '" + f.id + "'").c_str()));
+    CHECK(client["inn"] == "7707083893");
+    CHECK(client["legal_name"] == "ООО «Ромашка»");
+    CHECK(client["account"] == "40702810938000000001");
+    CHECK(f.t.count(("SELECT count(*) FROM events WHERE kind = 'requisites_changed' AND lead_id = '" + f.id + "'").c_str()) == 2);
+    // A submitted brief with a bad number is refused whole: nothing changes.
+    answers["requisites"] = bad;
+    CHECK_THROWS_WITH(conveyor::save_brief(f.t.db, f.id, "corporate", answers, true, anna, "2026-11-24T09:20:00Z"),
+                      doctest::Contains("requisites: inn: check digit does not match"));
+    CHECK(f.t.text("SELECT json_extract(requisites_json, '$.inn') FROM clients WHERE requisites_json LIKE '%7707%'") == "7707083893");
+    // The contract prints what the brief brought.
+    conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван Смирнов", "", ""}, anna, "2026-11-24T11:00:00Z");
+    std::string contract = f.t.text(("SELECT id FROM contracts WHERE lead_id = '" + f.id + "'").c_str());
+    std::string html = document_html(f.t.db, "contract", contract, Lang::ru);
+    CHECK(html.find("7707083893") != std::string::npos);
+    CHECK(html.find("1027700132195") != std::string::npos);
 }
