@@ -61,7 +61,8 @@ const std::set<std::string>& event_kinds() {
     static const std::set<std::string> k = {
         "lead_created",     "brief_sent",       "brief_saved",     "brief_submitted", "estimated",      "proposal_created",
         "proposal_accepted", "contract_signed", "invoice_issued",  "payment_recorded", "won",           "lost",
-        "stage_moved",      "owner_changed",    "document_sent",   "document_opened", "brief_revised", "task_done", "note_added"};
+        "stage_moved",      "owner_changed",    "document_sent",   "document_opened", "brief_revised", "task_done", "note_added",
+        "act_issued",       "act_signed"};
     return k;
 }
 const std::set<std::string>& timer_kinds() {
@@ -351,6 +352,10 @@ std::vector<std::pair<std::string, Occasion>> occasions_of(sqlite3* db, const st
         o = {"invoice", str("invoice_id"), ""};
     } else if (kind == "payment_recorded") {
         o = {"invoice", str("invoice_id"), event_id};
+    } else if (kind == "act_issued") {
+        o = {"act", str("act_id"), ""};
+    } else if (kind == "act_signed") {
+        o = {"act", str("act_id"), event_id};
     } else if (kind == "document_sent" || kind == "document_opened") {
         o = {str("kind"), str("doc_id"), event_id};
     }
@@ -515,6 +520,23 @@ json message_data(sqlite3* db, std::string_view lead_id, const Occasion& o, Lang
             }
         }
         d["link"] = link("invoice", o.id);
+    } else if (o.kind == "act") {
+        Stmt q(db, "SELECT a.number, a.stage, e.body_json, a.status FROM acts a JOIN contracts c ON c.id = a.contract_id"
+                   " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE a.id = ?1");
+        q.bind(1, o.id);
+        if (q.step()) {
+            doc["number"] = q.text(0);
+            doc["signed"] = q.text(3) == "signed";
+            // The stage's name as the estimate gives it, in the message's language.
+            json est = parse_json_or_discard(q.text(2));
+            std::string stage = q.text(1), name = stage;
+            if (est.is_object() && est.contains("names") && est["names"].contains("stages") && est["names"]["stages"].contains(stage)) {
+                const json& n = est["names"]["stages"][stage];
+                name = n.is_object() ? n.value(lang_code(lang), stage) : n.is_string() ? n.get<std::string>() : stage;
+            }
+            doc["stage"] = stage.empty() ? json(nullptr) : json(name);
+        }
+        d["link"] = link("act", o.id);
     }
     d["document"] = doc;
     if (!make_links && !d.contains("link")) d["link"] = std::string(base_url) + "/c/…";  // a preview on a lead without that document
@@ -833,10 +855,10 @@ json preview(sqlite3* db, std::string_view rule_code, std::string_view lead_id, 
 
 Outcome send_document(sqlite3* db, std::string_view kind, std::string_view doc_id, const Actor& by, std::string_view at) {
     if (!is_iso_time(at)) throw Error("send: at: expected an ISO 8601 UTC time");
-    if (kind != "proposal" && kind != "contract" && kind != "invoice")
-        throw Error("send: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
-    Stmt q(db, (std::string("SELECT lead_id, coalesce(number, provisional_number, '')") + (kind == "invoice" ? ", status" : ", status") +
-                " FROM " + std::string(kind) + "s WHERE id = ?1").c_str());
+    if (kind != "proposal" && kind != "contract" && kind != "invoice" && kind != "act")
+        throw Error("send: kind: expected proposal, contract, invoice or act, got \"" + std::string(kind) + "\"");
+    Stmt q(db, (std::string("SELECT lead_id, ") + (kind == "act" ? "number" : "coalesce(number, provisional_number, '')") +
+                ", status FROM " + std::string(kind) + "s WHERE id = ?1").c_str());
     q.bind(1, doc_id);
     if (!q.step()) throw not_found("send: doc_id", std::string(kind).c_str(), std::string(doc_id));
     if (kind == "invoice" && q.text(2) == "draft") throw conflict("send: the invoice is planned, not issued: issue it first");

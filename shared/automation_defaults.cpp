@@ -111,6 +111,19 @@ const Text kTexts[] = {
     {"payment_received", "en", "Payment received — thank you!",
      "Hello {{client.name}},\n\nWe have received your payment{{#payment.amount}} of {{payment.amount}}{{/payment.amount}} "
      "for invoice {{document.number}}. Thank you!\n\n{{manager.name}}\n{{studio.name}}"},
+    // -- acts of completed work ------------------------------------------
+    {"act_link", "ru", "Акт {{document.number}}{{#document.stage}}: этап «{{document.stage}}»{{/document.stage}} — {{studio.name}}",
+     "Здравствуйте, {{client.name}}!\n\n{{#document.stage}}Этап «{{document.stage}}» завершён. {{/document.stage}}"
+     "Акт сдачи-приёмки {{document.number}} можно прочитать и подписать по ссылке:\n{{link}}\n\n"
+     "Если есть замечания, ответьте на это письмо.\n\n{{manager.name}}\n{{studio.name}}"},
+    {"act_link", "fr", "Procès-verbal {{document.number}}{{#document.stage}} : étape « {{document.stage}} »{{/document.stage}} — {{studio.name}}",
+     "Bonjour {{client.name}},\n\n{{#document.stage}}L'étape « {{document.stage}} » est terminée. {{/document.stage}}"
+     "Vous pouvez lire et signer le procès-verbal de réception {{document.number}} ici :\n{{link}}\n\n"
+     "Si vous avez des réserves, répondez à ce message.\n\n{{manager.name}}\n{{studio.name}}"},
+    {"act_link", "en", "Acceptance certificate {{document.number}}{{#document.stage}}: {{document.stage}}{{/document.stage}} — {{studio.name}}",
+     "Hello {{client.name}},\n\n{{#document.stage}}The stage \"{{document.stage}}\" is done. {{/document.stage}}"
+     "You can read and sign acceptance certificate {{document.number}} here:\n{{link}}\n\n"
+     "If anything is not right, just reply to this e-mail.\n\n{{manager.name}}\n{{studio.name}}"},
     // -- the studio's own --------------------------------------------------
     {"owner_brief_submitted", "ru", "Бриф заполнен: {{client.name}}",
      "{{client.name}}{{#client.company}} ({{client.company}}){{/client.company}} заполнил(а) бриф. Следующий шаг — расчёт.\n"},
@@ -136,6 +149,12 @@ const Text kTexts[] = {
      "{{client.name}} a signé le contrat {{document.number}}. Les factures lui sont envoyées.\n"},
     {"owner_contract_signed", "en", "Contract signed: {{client.name}}",
      "{{client.name}} has signed contract {{document.number}}. The invoices have gone to the client.\n"},
+    {"owner_act_signed", "ru", "Акт подписан: {{client.name}}",
+     "{{client.name}} подписал(а) акт {{document.number}}{{#document.stage}} (этап «{{document.stage}}»){{/document.stage}}.\n"},
+    {"owner_act_signed", "fr", "Procès-verbal signé : {{client.name}}",
+     "{{client.name}} a signé le procès-verbal {{document.number}}{{#document.stage}} (étape « {{document.stage}} »){{/document.stage}}.\n"},
+    {"owner_act_signed", "en", "Acceptance certificate signed: {{client.name}}",
+     "{{client.name}} has signed acceptance certificate {{document.number}}{{#document.stage}} ({{document.stage}}){{/document.stage}}.\n"},
     {"task_proposal_followup", "ru", "Позвонить: {{client.name}} не ответил(а) на предложение {{document.number}}", ""},
     {"task_proposal_followup", "fr", "Appeler {{client.name}} : pas de réponse à la proposition {{document.number}}", ""},
     {"task_proposal_followup", "en", "Call {{client.name}}: no answer to proposal {{document.number}}", ""},
@@ -187,7 +206,11 @@ const char* const kRules = R"JSON([
  {"code": "send_contract", "spec": {"trigger": {"event": "document_sent", "kind": "contract"}, "channel": "email", "to": "client",
    "template": "contract_link"}},
  {"code": "send_invoice", "spec": {"trigger": {"event": "document_sent", "kind": "invoice"}, "channel": "email", "to": "client",
-   "template": "invoice_link"}}
+   "template": "invoice_link"}},
+ {"code": "act_link", "spec": {"trigger": {"event": "act_issued"}, "channel": "email", "to": "client", "template": "act_link"}},
+ {"code": "act_signed", "spec": {"trigger": {"event": "act_signed"}, "channel": "email", "to": "owner", "template": "owner_act_signed"}},
+ {"code": "send_act", "spec": {"trigger": {"event": "document_sent", "kind": "act"}, "channel": "email", "to": "client",
+   "template": "act_link"}}
 ])JSON";
 
 }  // namespace

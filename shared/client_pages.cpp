@@ -555,11 +555,11 @@ std::string client_document_html(sqlite3* db, std::string_view kind, std::string
                                  std::string_view error) {
     std::string html = document_html(db, kind, doc_id, l);
     if (kind == "invoice") return with_invoice_state(db, doc_id, l, std::move(html));
-    if (kind != "proposal" && kind != "contract") return html;
+    if (kind != "proposal" && kind != "contract" && kind != "act") return html;
     Stmt q(db, ("SELECT status FROM " + std::string(kind) + "s WHERE id = ?1").c_str());
     q.bind(1, doc_id);
     std::string status = q.step() ? q.text(0) : "";
-    bool open = status != "accepted" && status != "superseded" && status != "declined";
+    bool open = status != "accepted" && status != "superseded" && status != "declined" && status != "signed";
     if (!open && error.empty()) return html;
     json d = {{"w", words(l)}, {"error", error.empty() ? json(nullptr) : json(std::string(error))}, {"open", open}};
     // The contract asks for the client's legal details, prefilled with what the studio has.

@@ -8,6 +8,7 @@
 
 #include "automation.h"
 #include "brief.h"
+#include "documents.h"
 #include "error.h"
 #include "ids.h"
 #include "json_in.h"
@@ -327,6 +328,75 @@ Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view s
     // One event per stage, whichever device records it first.
     Outcome o = finish(db, lead_id, "stage_completed", by, at, from, json{{"stage", std::string(stage)}, {"invoice_ids", issued}},
                        json{{"invoice_ids", issued}}, uuid_from("stage_completed|" + std::string(lead_id) + "|" + std::string(stage)));
+    // The stage's act, for the client to sign.
+    o.made["act_id"] = issue_act(db, contract, stage, by, at).made["act_id"];
+    sp.commit();
+    return o;
+}
+
+Outcome issue_act(sqlite3* db, std::string_view contract_id, std::string_view stage, const Actor& by, std::string_view at) {
+    check_actor(by, "act");
+    check_at(at, "act");
+    Savepoint sp(db, "atelier_conveyor");
+    Stmt c(db, "SELECT lead_id, lang FROM contracts WHERE id = ?1");
+    c.bind(1, contract_id);
+    if (!c.step()) throw not_found("act: contract_id", "contract", std::string(contract_id));
+    const std::string lead = c.text(0), ref = std::string(contract_id) + (stage.empty() ? "" : "/" + std::string(stage));
+    const std::string id = uuid_from("act|" + ref);
+    Outcome o;
+    o.kind = "act_issued";
+    o.lead_id = lead;
+    o.stage_from = o.stage_to = stage_of(db, lead, "act");
+    Stmt have(db, "SELECT number FROM acts WHERE id = ?1");
+    have.bind(1, id);
+    if (have.step()) {
+        o.made = {{"act_id", id}, {"number", have.text(0)}};
+        return o;
+    }
+    const Lang l = parse_lang(c.text(1));
+    json d = document_data(db, "act", ref, l);  // refused when the contract is not signed or the stage not done
+    const std::string number = d["doc"]["number"].get<std::string>();
+    Stmt ins(db, "INSERT INTO acts(id, lead_id, contract_id, stage, number, lang, status, snapshot_html, issued_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'issued', ?7, ?8)");
+    ins.bind(1, id).bind(2, lead).bind(3, contract_id).bind(4, stage).bind(5, number).bind(6, c.text(1))
+        .bind(7, render_template(document_template(db, "act", l), d)).bind(8, at).step();
+    o = finish(db, lead, "act_issued", by, at, o.stage_from, json{{"act_id", id}, {"stage", std::string(stage)}, {"number", number}},
+               json{{"act_id", id}, {"number", number}}, uuid_from("act_issued|" + ref));
+    sp.commit();
+    return o;
+}
+
+Outcome sign_act(sqlite3* db, std::string_view act_id, const Acceptance& how, const Actor& by, std::string_view at) {
+    check_actor(by, "act");
+    check_at(at, "act");
+    if (how.channel != "online" && how.channel != "phone" && how.channel != "email" && how.channel != "paper")
+        throw Error("act: channel: expected online, phone, email or paper, got \"" + clip_utf8(how.channel, 40) + "\"");
+    check_acceptance(how, by, "act");
+    std::string name = how.name;
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    if (name.empty()) throw Error("act: name: required (who signs the act)");
+    if (utf8_length(name) > 200) throw Error("act: name: at most 200 characters");
+    Savepoint sp(db, "atelier_conveyor");
+    Stmt q(db, "SELECT lead_id, contract_id, stage, status, lang, number FROM acts WHERE id = ?1");
+    q.bind(1, act_id);
+    if (!q.step()) throw not_found("act: act_id", "act", std::string(act_id));
+    const std::string lead = q.text(0), contract = q.text(1), stage = q.text(2), number = q.text(5);
+    if (q.text(3) == "signed") throw Error("act: the act " + number + " is signed already", ErrorKind::conflict);
+    const std::string from = stage_of(db, lead, "act");
+    Stmt up(db, "UPDATE acts SET status = 'signed', signed_at = ?2, signed_by = ?3, signed_channel = ?4, signed_ip = nullif(?5, ''),"
+                " recorded_by = CASE WHEN ?4 = 'online' THEN NULL ELSE ?6 END WHERE id = ?1");
+    up.bind(1, act_id).bind(2, at).bind(3, name).bind(4, how.channel).bind(5, how.channel == "online" ? how.ip : "").bind(6, by.name).step();
+    const Lang l = parse_lang(q.text(4));
+    const std::string ref = contract + (stage.empty() ? "" : "/" + stage);
+    Stmt snap(db, "UPDATE acts SET snapshot_html = ?2 WHERE id = ?1");
+    snap.bind(1, act_id).bind(2, render_template(document_template(db, "act", l), document_data(db, "act", ref, l))).step();
+    json payload = acceptance_payload(how, by);
+    payload["name"] = name;
+    payload["act_id"] = std::string(act_id);
+    payload["stage"] = stage;
+    payload["number"] = number;
+    Outcome o = finish(db, lead, "act_signed", by, at, from, payload, json{{"act_id", std::string(act_id)}});
     sp.commit();
     return o;
 }
@@ -694,13 +764,18 @@ json project_of(sqlite3* db, std::string_view lead_id) {
     Stmt iv(db, "SELECT position, id, status FROM invoices WHERE contract_id = ?1 AND status != 'void'");
     iv.bind(1, contract);
     while (iv.step()) invoices[iv.int64(0)] = {iv.text(1), iv.text(2)};
+    std::map<std::string, json> acts;  // stage ("" the whole project) → {id, number, status}
+    Stmt ac(db, "SELECT stage, id, number, status FROM acts WHERE contract_id = ?1");
+    ac.bind(1, contract);
+    while (ac.step()) acts[ac.text(0)] = {{"id", ac.text(1)}, {"number", ac.text(2)}, {"status", ac.text(3)}};
     json stages = json::array();
     const json names = est.contains("names") && est["names"].is_object() ? est["names"].value("stages", json::object()) : json::object();
     if (est.contains("timeline") && est["timeline"].is_array())
         for (const json& t : est["timeline"]) {
             const std::string sid = t.value("stage", "");
             json st = {{"id", sid}, {"name", names.value(sid, json::object())}, {"start", t.value("start", "")}, {"end", t.value("end", "")},
-                       {"done_at", done.count(sid) ? json(done[sid]) : json(nullptr)}, {"payments", json::array()}};
+                       {"done_at", done.count(sid) ? json(done[sid]) : json(nullptr)}, {"payments", json::array()},
+                       {"act", acts.count(sid) ? acts[sid] : json(nullptr)}};
             if (schedule.is_array())
                 for (size_t k = 0; k < schedule.size(); ++k) {
                     if (schedule[k].value("on", k == 0 ? "signing" : "") != sid) continue;
@@ -712,7 +787,7 @@ json project_of(sqlite3* db, std::string_view lead_id) {
                 }
             stages.push_back(std::move(st));
         }
-    return json{{"contract_id", contract}, {"stages", stages}};
+    return json{{"contract_id", contract}, {"stages", stages}, {"act", acts.count("") ? acts[""] : json(nullptr)}};
 }
 
 }  // namespace
@@ -778,6 +853,8 @@ json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
                 "   accepted_channel, accepted_by, accepted_at, recorded_by, NULL, 3 FROM contracts WHERE lead_id = ?1"
                 " UNION ALL SELECT 'invoice', id, 1, status, coalesce(number, provisional_number), total_minor, created_at, position,"
                 "   NULL, NULL, NULL, NULL, due_on, 4 FROM invoices WHERE lead_id = ?1"
+                " UNION ALL SELECT 'act', id, 1, status, number, NULL, issued_at, 0,"
+                "   signed_channel, signed_by, signed_at, recorded_by, NULL, 5 FROM acts WHERE lead_id = ?1"
                 " ORDER BY 7, 14, 8, 3");
     dq.bind(1, id);
     while (dq.step()) {

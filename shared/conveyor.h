@@ -20,7 +20,10 @@
 //                invoices of its payment schedule
 //   issue        a planned invoice of the schedule                 invoice_issued
 //   complete_stage  a production stage done; the schedule's        stage_completed
-//                payments due at its end are issued
+//                payments due at its end are issued, and the
+//                stage's act of completed work
+//   issue_act    an act of completed work, frozen                  act_issued
+//   sign_act     the act, by the client online or recorded         act_signed
 //   pay          a payment; all paid wins the lead                 payment_recorded
 //   win          closes as won: every invoice paid, or by the      won
 //                owner with a reason
@@ -109,6 +112,15 @@ Outcome set_owner(sqlite3* db, std::string_view lead_id, std::string_view owner_
 // invoices of the payment schedule due at its end are issued, due
 // kInvoiceDueDays working days later. Each stage completes once.
 Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view stage, const Actor& by, std::string_view at);
+// The act of completed work of a done stage ("design") or, with an empty
+// stage, of the whole project once its last stage is done: numbered after
+// the contract ("2026-0007/2", "2026-0007/A"), rendered with the studio's
+// act template in the lead's language and frozen. Issuing it again returns
+// the same act (made["act_id"]) and records nothing.
+Outcome issue_act(sqlite3* db, std::string_view contract_id, std::string_view stage, const Actor& by, std::string_view at);
+// The act signed: by the client on its page (online) or recorded by a
+// manager (phone, e-mail, paper); its frozen copy then says so.
+Outcome sign_act(sqlite3* db, std::string_view act_id, const Acceptance& how, const Actor& by, std::string_view at);
 // The client's contacts corrected: {"client_name", "company", "email",
 // "phone"} (any of them), checked as a new lead's are. The event keeps what
 // changed, from and to; nothing changed, no event.

@@ -638,7 +638,18 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         ev.bind(1, lead_id).bind(2, want);
         if (!ev.step()) throw Error("act: the stage \"" + want + "\" is not completed yet", ErrorKind::conflict);
         doc = {{"number", q.text(2) + "/" + (stage.empty() ? std::string("A") : std::to_string(index))}, {"date", format_date(ev.text(0), l)},
-               {"contract_number", q.text(2)}, {"contract_date", format_date(q.text(4), l)}, {"stage_id", stage}};
+               {"contract_number", q.text(2)}, {"contract_date", format_date(q.text(4), l)}, {"stage_id", stage}, {"accepted", false}};
+        // An issued act keeps its number; a signed one says who signed it and how.
+        Stmt a(db, "SELECT number, status, coalesce(signed_by, ''), coalesce(signed_at, ''), coalesce(signed_channel, 'online'),"
+                   " coalesce(recorded_by, '') FROM acts WHERE contract_id = ?1 AND stage = ?2");
+        a.bind(1, contract).bind(2, stage);
+        if (a.step()) {
+            doc["number"] = a.text(0);
+            if (a.text(1) == "signed") {
+                doc["accepted"] = true;
+                doc["acceptance"] = acceptance_text(l, a.text(4), a.text(2), format_date(a.text(3), l), a.text(5));
+            }
+        }
     } else if (kind == "invoice") {
         Stmt q(db, "SELECT lead_id, number, currency, lines_json, tax_minor, total_minor,"
                    " issued_on, due_on, status, created_at, (SELECT body_json FROM estimates e JOIN proposals p ON p.estimate_id = e.id"
@@ -770,8 +781,22 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
 }
 
 std::string document_html(sqlite3* db, std::string_view kind, std::string_view id, Lang l) {
-    // An act is made from the signed contract and the stage's completion whenever it is asked for.
-    if (kind == "act") return render_template(default_template("act", l), document_data(db, kind, id, l));
+    // An act: "<contract>/<stage>", "<contract>" (the whole project) or an
+    // issued act's id; an issued act is its frozen copy in its language,
+    // anything else is made now from the signed contract and the stage's
+    // completion.
+    if (kind == "act") {
+        Stmt a(db, "SELECT snapshot_html, lang, contract_id || CASE WHEN stage = '' THEN '' ELSE '/' || stage END FROM acts"
+                   " WHERE id = ?1 OR (contract_id = ?2 AND stage = ?3)");
+        const size_t slash = id.find('/');
+        a.bind(1, id).bind(2, id.substr(0, slash)).bind(3, slash == std::string_view::npos ? std::string_view() : id.substr(slash + 1));
+        std::string ref(id);
+        if (a.step()) {
+            if (a.text(1) == lang_code(l)) return a.text(0);
+            ref = a.text(2);
+        }
+        return render_template(document_template(db, "act", l), document_data(db, kind, ref, l));
+    }
     if (kind != "proposal" && kind != "contract" && kind != "invoice")
         throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
     // Frozen snapshot: what the client accepted (or the issued invoice), in its language.
@@ -780,11 +805,14 @@ std::string document_html(sqlite3* db, std::string_view kind, std::string_view i
     s.bind(1, id);
     if (!s.step()) throw Error("document: id: no " + std::string(kind) + " with id \"" + std::string(id) + "\"", ErrorKind::not_found);
     if (!s.is_null(0) && s.text(1) == lang_code(l)) return s.text(0);
+    return render_template(document_template(db, kind, l), document_data(db, kind, id, l));
+}
+
+std::string document_template(sqlite3* db, std::string_view kind, Lang l) {
     // A template the studio stored for this kind and language, else the default.
     Stmt t(db, "SELECT body FROM templates WHERE kind = ?1 AND lang = ?2 ORDER BY version DESC LIMIT 1");
     t.bind(1, kind).bind(2, lang_code(l));
-    std::string tpl = t.step() ? t.text(0) : default_template(kind, l);
-    return render_template(tpl, document_data(db, kind, id, l));
+    return t.step() ? t.text(0) : default_template(kind, l);
 }
 
 std::string draft_number_label(Lang lang) { return labels(lang)["draft_number"].get<std::string>(); }

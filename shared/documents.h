@@ -39,10 +39,15 @@ void check_template_limits(std::string_view tpl);
 // language: the Russian invoice has the "Счёт на оплату" layout.
 const std::string& default_template(std::string_view kind, Lang lang = Lang::en);
 
+// The template a document of `kind` ("proposal", "contract", "invoice",
+// "act") is rendered with: the studio's newest for the language, else the
+// default.
+std::string document_template(sqlite3* db, std::string_view kind, Lang lang);
+
 // The data a document of `kind` is rendered from (for previews and tests).
 nlohmann::json document_data(sqlite3* db, std::string_view kind, std::string_view id, Lang lang);
 
-// The HTML of a stored proposal, contract or invoice in `lang`: the frozen
+// The HTML of a stored proposal, contract, invoice or act in `lang`: the frozen
 // snapshot for an accepted proposal or contract, or an issued invoice in its
 // own language; otherwise rendered now from the current data (live link).
 std::string document_html(sqlite3* db, std::string_view kind, std::string_view id, Lang lang);

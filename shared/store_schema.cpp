@@ -517,6 +517,65 @@ CREATE TABLE bank_mappings (
   updated_at TEXT NOT NULL
 );
 )SQL"},
+    {9, "acts of completed work: issued with a client link, frozen, signed; the act's template", R"SQL(
+-- An act of completed work: for one finished stage of a signed contract, or
+-- ('' stage) for the whole project. Its id is derived from the contract and
+-- the stage, so each act is one row on every replica; its number is the
+-- contract's with the stage's place ("2026-0007/2", "/A" for the whole).
+-- The HTML is frozen when it is issued, and again when the client signs.
+CREATE TABLE acts (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  contract_id TEXT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+  stage TEXT NOT NULL DEFAULT '',
+  number TEXT NOT NULL,
+  lang TEXT NOT NULL CHECK (lang IN ('ru','fr','en')),
+  status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('issued','signed')),
+  snapshot_html TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  signed_at TEXT,
+  signed_by TEXT,
+  signed_channel TEXT,
+  signed_ip TEXT,
+  recorded_by TEXT,
+  UNIQUE (contract_id, stage)
+);
+CREATE INDEX acts_lead ON acts(lead_id);
+-- Client links and templates now know acts: the tables are rebuilt with the
+-- wider CHECK (SQLite cannot alter one), their rows kept.
+CREATE TABLE doc_links_v9 (
+  token TEXT PRIMARY KEY CHECK (length(token) >= 22),
+  kind TEXT NOT NULL CHECK (kind IN ('brief','proposal','contract','invoice','act')),
+  doc_id TEXT NOT NULL,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  revoked_at TEXT,
+  open_count INTEGER NOT NULL DEFAULT 0,
+  first_opened_at TEXT,
+  last_opened_at TEXT
+);
+INSERT INTO doc_links_v9 (token, kind, doc_id, lead_id, created_at, expires_at, revoked_at, open_count, first_opened_at, last_opened_at)
+  SELECT token, kind, doc_id, lead_id, created_at, expires_at, revoked_at, open_count, first_opened_at, last_opened_at FROM doc_links;
+DROP TABLE doc_links;
+ALTER TABLE doc_links_v9 RENAME TO doc_links;
+CREATE INDEX doc_links_doc ON doc_links(kind, doc_id);
+CREATE TABLE templates_v9 (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('proposal','contract','invoice','act','notification','email')),
+  code TEXT NOT NULL DEFAULT 'default',
+  lang TEXT NOT NULL CHECK (lang IN ('ru','fr','en')),
+  version INTEGER NOT NULL DEFAULT 1,
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (kind, code, lang, version)
+);
+INSERT INTO templates_v9 (id, kind, code, lang, version, subject, body, updated_at)
+  SELECT id, kind, code, lang, version, subject, body, updated_at FROM templates;
+DROP TABLE templates;
+ALTER TABLE templates_v9 RENAME TO templates;
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

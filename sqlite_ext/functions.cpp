@@ -340,9 +340,12 @@ void fn_proposal_create(sqlite3_context* ctx, const Args& a) {
 // An acceptance: (id, name [, ip [, at]]) is the client's own, online; (id,
 // '{"channel": "phone"|"email"|"paper", "name", "note"}', actor [, at]) one
 // a manager records. Either way the transition's outcome as JSON.
-atelier::Outcome accept_or_sign(sqlite3_context* ctx, const Args& a, bool sign) {
+enum class Accepting { proposal, contract, act };
+
+atelier::Outcome accept_or_sign(sqlite3_context* ctx, const Args& a, Accepting what) {
     sqlite3* db = sqlite3_context_db_handle(ctx);
-    std::string id = a.text(0, sign ? "contract_id" : "proposal_id"), second = a.text(1, "name");
+    std::string id = a.text(0, what == Accepting::contract ? "contract_id" : what == Accepting::act ? "act_id" : "proposal_id"),
+                second = a.text(1, "name");
     atelier::Acceptance how;
     atelier::Actor by;
     std::string at;
@@ -361,10 +364,20 @@ atelier::Outcome accept_or_sign(sqlite3_context* ctx, const Args& a, bool sign) 
         by.channel = "online";
         at = at_arg(a, 3);
     }
-    return sign ? atelier::conveyor::sign(db, id, how, by, at) : atelier::conveyor::accept(db, id, how, by, at);
+    if (what == Accepting::act) return atelier::conveyor::sign_act(db, id, how, by, at);
+    return what == Accepting::contract ? atelier::conveyor::sign(db, id, how, by, at) : atelier::conveyor::accept(db, id, how, by, at);
 }
 
-void fn_proposal_accept(sqlite3_context* ctx, const Args& a) { result_json(ctx, accept_or_sign(ctx, a, false).json().dump()); }
+void fn_proposal_accept(sqlite3_context* ctx, const Args& a) { result_json(ctx, accept_or_sign(ctx, a, Accepting::proposal).json().dump()); }
+
+void fn_act_sign(sqlite3_context* ctx, const Args& a) { result_json(ctx, accept_or_sign(ctx, a, Accepting::act).json().dump()); }
+
+// (contract_id, stage ('' for the whole project), actor [, at]) → the outcome; made.act_id.
+void fn_act_issue(sqlite3_context* ctx, const Args& a) {
+    auto o = atelier::conveyor::issue_act(sqlite3_context_db_handle(ctx), a.text(0, "contract_id"), a.text_or(1, "stage", ""), actor_arg(a, 2),
+                                          at_arg(a, 3));
+    result_json(ctx, o.json().dump());
+}
 
 void fn_contract_create(sqlite3_context* ctx, const Args& a) {
     result_text(ctx, atelier::create_contract(sqlite3_context_db_handle(ctx), a.text(0, "proposal_id"), a.text(1, "actor"),
@@ -411,7 +424,7 @@ void fn_send_brief(sqlite3_context* ctx, const Args& a) {
     result_text(ctx, o.made["token"].get<std::string>());
 }
 
-void fn_contract_accept(sqlite3_context* ctx, const Args& a) { result_json(ctx, accept_or_sign(ctx, a, true).json().dump()); }
+void fn_contract_accept(sqlite3_context* ctx, const Args& a) { result_json(ctx, accept_or_sign(ctx, a, Accepting::contract).json().dump()); }
 
 void fn_lead_won(sqlite3_context* ctx, const Args& a) {
     auto o = atelier::conveyor::win(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), a.text_or(2, "reason", ""), actor_arg(a, 1),
@@ -616,6 +629,8 @@ const FunctionDef kFunctions[] = {
     {"atelier_working_days", 2, 3, SQLITE_UTF8, guarded<fn_working_days>},
     {"atelier_invoice_payment_url", 2, 3, WRITES, guarded<fn_invoice_payment_url>},
     {"atelier_payment_notice", 1, 2, WRITES, guarded<fn_payment_notice>},
+    {"atelier_act_issue", 3, 4, WRITES, guarded<fn_act_issue>},
+    {"atelier_act_sign", 2, 4, WRITES, guarded<fn_act_sign>},
     {"atelier_sync_apply", 1, 1, WRITES, guarded<fn_sync_apply>},
     {"atelier_sync_export", 1, 2, WRITES, guarded<fn_sync_export>},
     {"atelier_sync_digest", 0, 1, WRITES, guarded<fn_sync_digest>},
@@ -636,7 +651,7 @@ const char* const atelier_function_names[] = {
     "atelier_rule_preview", "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done", "atelier_tasks",
     "atelier_link_view", "atelier_lead_note", "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
     "atelier_calendar_set", "atelier_working_days", "atelier_invoice_payment_url", "atelier_payment_notice",
-    "atelier_client_requisites", "atelier_studio_requisites", nullptr};
+    "atelier_client_requisites", "atelier_studio_requisites", "atelier_act_issue", "atelier_act_sign", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

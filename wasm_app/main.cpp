@@ -165,7 +165,9 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["live_estimate"] = a.state.live_estimate;
     j["settings"] = {{"error", a.state.settings.error}, {"notice", a.state.settings.notice},
                      {"price_list_version", a.state.settings.price_list_version},
-                     {"rule", a.state.settings.rule_code}, {"rule_preview", a.state.settings.rule_preview}};
+                     {"rule", a.state.settings.rule_code}, {"rule_preview", a.state.settings.rule_preview},
+                     {"calendar", {{"country", a.state.settings.cal_country == 1 ? "fr" : "ru"}, {"year", a.state.settings.cal_year},
+                                   {"days", a.state.settings.cal_days}, {"new_day", a.state.settings.cal_day}}}};
     if (a.db.is_open()) j["studio_name"] = atelier::studio_details(a.db.raw()).name;
     if (const app::LeadCard* c = a.db.is_open() ? a.db.card(a.state.selected) : nullptr) {
         nlohmann::json card = {{"stage", c->stage}, {"estimate_version", c->estimate_version}};
@@ -192,6 +194,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["help"] = a.state.help_open;
     j["contacts_for"] = a.state.contacts_for;
     j["contact_email"] = a.state.contact_email;
+    j["requisites_for"] = a.state.requisites_for;
+    j["rq"] = a.state.rq;
     j["note_text"] = a.state.note_text;
     j["task_title"] = a.state.task_title;
     j["task_date"] = a.state.task_date;

@@ -613,11 +613,20 @@ static void requisites_form(app::Db& db, State& st, const app::LeadCard& c) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     if (ImGui::Combo(L3(st.lang, "Вид лица", "Type", "Kind"), &kind, kind_names, 3)) st.rq["kind"] = kinds[kind];
     anchor("card.rq.kind");
-    for (const char* key : requisite_keys(st.rq_country)) {
-        ImGui::SetNextItemWidth(w);
-        const std::string label = atelier::requisite_label(key, kCountry[st.rq_country], st.lang);
-        ImGui::InputText((label + "##" + key).c_str(), &st.rq[key]);
-        anchor(std::string("card.rq.") + key);
+    // Labels on the left, fields on the right: the labels are long ("Корреспондентский счёт").
+    if (ImGui::BeginTable("requisites", 2, ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
+        for (const char* key : requisite_keys(st.rq_country)) {
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(atelier::requisite_label(key, kCountry[st.rq_country], st.lang).c_str());
+            ImGui::TableNextColumn();
+            ImGui::SetNextItemWidth(std::min(w, ImGui::GetContentRegionAvail().x));
+            ImGui::InputText((std::string("##") + key).c_str(), &st.rq[key]);
+            anchor(std::string("card.rq.") + key);
+        }
+        ImGui::EndTable();
     }
     if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
         json r = {{"country", kCountry[st.rq_country]}, {"kind", kinds[kind]}};
@@ -668,14 +677,21 @@ void project_section(app::Db& db, State& st, const app::LeadCard& c) {
         std::string line = text_in(s.value("name", json()), st.lang);
         if (line.empty()) line = id;
         if (done) {
-            // The act of the stage's work, to print and sign.
+            // The act of the stage's work, to print and sign: issued with the
+            // stage (an older stage's is issued now), frozen.
             const std::string contract = c.view["project"].value("contract_id", "");
-            if (ImGui::SmallButton(L3(st.lang, "Акт", "PV", "Certificate"))) {
+            const json& act = s.contains("act") ? s["act"] : json();
+            const bool is_signed = act.is_object() && act.value("status", "") == "signed";
+            if (ImGui::SmallButton(is_signed ? L3(st.lang, "Акт подписан", "PV signé", "Certificate signed") : L3(st.lang, "Акт", "PV", "Certificate"))) {
                 st.error = db.act([&](sqlite3* x) {
-                    web::open_html_tab(atelier::document_html(x, "act", contract + "/" + id, atelier::parse_lang(c.lang)));
-                });
+                    std::string act_id = act.is_object() ? act.value("id", "")
+                                       : atelier::conveyor::issue_act(x, contract, id, db.actor(), atelier::now_iso()).made["act_id"].get<std::string>();
+                    web::open_html_tab(atelier::document_html(x, "act", act_id, atelier::parse_lang(c.lang)));
+                }, "act");
             }
             anchor("card.act." + id);
+            if (act.is_object() && ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s %s", L3(st.lang, "Акт №", "PV n°", "Certificate No."), act.value("number", "").c_str());
             ImGui::SameLine();
         }
         if (done) line += ", " + human_time(s["done_at"].get<std::string>(), st.lang);

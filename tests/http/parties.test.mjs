@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { sql } from '../lib/sql.mjs';
-import { acceptedProposal } from '../lib/conveyor.mjs';
+import { sql, sqlEventually } from '../lib/sql.mjs';
+import { acceptedProposal, signedContract } from '../lib/conveyor.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -90,4 +90,44 @@ test('the working calendar through the API: the shipped holidays, a worked Satur
   assert.match((await r.json()).error, /calendar: day: no such date/);
   r = await server.api('/api/calendar/ru/2027-02-22', { method: 'PUT', body: { working: 'no' } });
   assert.match((await r.json()).error, /working: expected true/);
+});
+
+test('an act of completed work: issued with its stage, sent by rule, signed by the client on its page, frozen', async () => {
+  const c = signedContract(server.db, 'Пётр Васильев', { email: 'petr@example.ru' });
+  const stage = sql(server.db, `SELECT json_extract(body_json, '$.timeline[0].stage') FROM estimates WHERE lead_id = '${c.lead}'`);
+  let r = await server.api(`/api/contracts/${c.contract}/acts`, { method: 'POST', body: { stage } });
+  assert.equal(r.status, 409, 'not done yet');
+  assert.match((await r.json()).error, /is not completed yet/);
+  r = await server.api(`/api/leads/${c.lead}/stages/${stage}/complete`, { method: 'POST', body: {} });
+  assert.equal(r.status, 200);
+  const actId = (await r.json()).made.act_id;
+  // Asked for again: the same act, its number after the contract's, and its client link.
+  r = await server.api(`/api/contracts/${c.contract}/acts`, { method: 'POST', body: { stage } });
+  assert.equal(r.status, 200);
+  const act = await r.json();
+  assert.equal(act.id, actId);
+  const number = sql(server.db, `SELECT number FROM contracts WHERE id = '${c.contract}'`);
+  assert.equal(act.number, `${number}/1`);
+  // The rule e-mails the client a link to it.
+  const body = await sqlEventually(server.db, `SELECT body FROM outbox WHERE lead_id = '${c.lead}' AND rule = 'act_link'`);
+  assert.match(body, /Акт сдачи-приёмки/);
+  const token = /\/c\/([A-Za-z0-9_-]{22})/.exec(body)[1];
+  let page = await (await fetch(`${server.url}/c/${token}`)).text();
+  assert.match(page, new RegExp(`№ ${number}/1`));
+  assert.match(page, /name="action" value="accept"/);
+  // The client signs it; the page then says so and asks nothing more.
+  r = await fetch(`${server.url}/c/${token}`, { method: 'POST', body: form({ action: 'accept', name: 'Пётр Васильев' }), redirect: 'manual' });
+  assert.equal(r.status, 303);
+  page = await (await fetch(`${server.url}/c/${token}`)).text();
+  assert.match(page, /Принято клиентом онлайн: Пётр Васильев/);
+  assert.doesNotMatch(page, /value="accept"/);
+  assert.equal(sql(server.db, `SELECT status || '|' || signed_channel FROM acts WHERE id = '${actId}'`), 'signed|online');
+  assert.equal(await sqlEventually(server.db, `SELECT count(*) FROM outbox WHERE lead_id = '${c.lead}' AND rule = 'act_signed'`), '1');
+  // Signed once: a second signature is refused on the page and through the API.
+  r = await server.api(`/api/acts/${actId}/sign`, { method: 'POST', body: { channel: 'paper', name: 'Пётр Васильев' } });
+  assert.equal(r.status, 409);
+  // The card lists it with its state.
+  const view = await (await server.api(`/api/leads/${c.lead}`)).json();
+  assert.equal(view.documents.find((d) => d.kind === 'act').status, 'signed');
+  assert.equal(view.project.stages[0].act.status, 'signed');
 });

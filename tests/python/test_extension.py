@@ -40,7 +40,7 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
                                  "atelier_calendar_set", "atelier_working_days",
                                  "atelier_invoice_payment_url", "atelier_payment_notice",
-                                 "atelier_client_requisites", "atelier_studio_requisites"})
+                                 "atelier_client_requisites", "atelier_studio_requisites", "atelier_act_issue", "atelier_act_sign"})
 
     def test_money_with_parameters(self):
         con = connect()
@@ -94,7 +94,7 @@ class ExtensionTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "studio.db")
             con = connect(path)
-            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 8)
+            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 9)
             lead = con.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
                                ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
             con.execute("SELECT atelier_lead_move(?, 'brief_sent', 'py', NULL, '2026-11-26T11:00:00Z')", (lead,))

@@ -48,3 +48,11 @@ SELECT c.email, c.phone FROM leads l JOIN clients c ON c.id = l.client_id WHERE 
 SELECT atelier_payment_notice('{"provider":"yookassa","payment_id":"p-1","invoice":"1999-0001","amount_minor":100,"currency":"RUB"}');
 SELECT atelier_payment_notice('{"provider":"yookassa","payment_id":"p-1","invoice":"1999-0001","amount_minor":-5,"currency":"RUB"}');
 SELECT atelier_invoice_payment_url('no-such-invoice', 'https://pay.example.com/1');
+-- Acts of completed work: the launch stage's issued with it; the whole project's on demand; a signature recorded once.
+SELECT stage, number, status FROM acts WHERE lead_id = 'L2' ORDER BY stage;
+SELECT atelier_act_issue('no-such-contract', 'design', '{"id":"u-anna","name":"Anna"}');
+SELECT json_extract(atelier_act_issue((SELECT id FROM contracts WHERE lead_id = 'L2'), '', '{"id":"u-anna","name":"Anna"}', '2026-12-16T09:00:00Z'), '$.made.number');
+SELECT json_extract(atelier_act_sign((SELECT id FROM acts WHERE lead_id = 'L2' AND stage = ''), '{"channel":"paper","name":"Ivan Petrov"}', '{"id":"u-anna","name":"Anna"}', '2026-12-17T09:00:00Z'), '$.kind');
+SELECT atelier_act_sign((SELECT id FROM acts WHERE lead_id = 'L2' AND stage = ''), 'Ivan Petrov');
+SELECT stage, status, coalesce(signed_by, ''), coalesce(recorded_by, '') FROM acts WHERE lead_id = 'L2' ORDER BY stage;
+SELECT instr(atelier_document('act', (SELECT id FROM acts WHERE lead_id = 'L2' AND stage = ''), 'en'), 'Accepted on paper: Ivan Petrov') > 0;

@@ -471,3 +471,62 @@ TEST_CASE("brief: the requisites block collects the client's legal details, chec
     CHECK(html.find("7707083893") != std::string::npos);
     CHECK(html.find("1027700132195") != std::string::npos);
 }
+
+TEST_CASE("acts: issued frozen when a stage is done, signed by the client or recorded, the studio's template, sent by rule") {
+    Lead f;
+    conveyor::accept(f.t.db, f.proposal, Acceptance{"phone", "Иван Смирнов", "", ""}, anna, "2026-11-24T11:00:00Z");
+    const std::string contract = f.t.text(("SELECT id FROM contracts WHERE lead_id = '" + f.id + "'").c_str());
+    conveyor::sign(f.t.db, contract, Acceptance{"paper", "Иван Смирнов", "", ""}, anna, "2026-11-24T12:00:00Z");
+    const std::string number = f.t.text(("SELECT number FROM contracts WHERE id = '" + contract + "'").c_str());
+    CHECK_THROWS_WITH(conveyor::issue_act(f.t.db, contract, "design", anna, "2026-12-01T10:00:00Z"),
+                      "atelier: act: the stage \"design\" is not completed yet");
+    // The stage done: its act is issued with it, numbered after the contract, and frozen.
+    Outcome done = conveyor::complete_stage(f.t.db, f.id, "design", anna, "2026-12-10T10:00:00Z");
+    const std::string act = done.made["act_id"];
+    CHECK(f.t.text(("SELECT number || '|' || status || '|' || stage FROM acts WHERE id = '" + act + "'").c_str()) == number + "/2|issued|design");
+    CHECK(f.t.count(("SELECT count(*) FROM events WHERE kind = 'act_issued' AND lead_id = '" + f.id + "'").c_str()) == 1);
+    const std::string frozen = document_html(f.t.db, "act", act, Lang::ru);
+    CHECK(frozen.find("№ " + number + "/2") != std::string::npos);
+    exec(f.t.db, "UPDATE studio SET name = 'Другая студия'");
+    CHECK(document_html(f.t.db, "act", act, Lang::ru) == frozen);               // the issued act does not change
+    CHECK(document_html(f.t.db, "act", contract + "/design", Lang::ru) == frozen);  // by its contract and stage too
+    // Issuing it again is the same act, and records nothing.
+    Outcome again = conveyor::issue_act(f.t.db, contract, "design", anna, "2026-12-11T10:00:00Z");
+    CHECK(again.made["act_id"] == act);
+    CHECK(again.event_id.empty());
+    // The rule sends the client its link to the act, in the client's language.
+    automation::tick(f.t.db, "2026-12-10T10:05:00Z", "https://studio.test");
+    CHECK(f.t.text(("SELECT subject FROM outbox WHERE rule = 'act_link' AND lead_id = '" + f.id + "'").c_str()).find("Акт " + number + "/2") == 0);
+    CHECK(f.t.text(("SELECT body FROM outbox WHERE rule = 'act_link' AND lead_id = '" + f.id + "'").c_str()).find("https://studio.test/c/") != std::string::npos);
+    // A manager cannot sign for the client online; the client can, once.
+    CHECK_THROWS_WITH(conveyor::sign_act(f.t.db, act, Acceptance{"online", "Иван", "", ""}, anna, "2026-12-12T10:00:00Z"),
+                      doctest::Contains("act: channel: only the client accepts online"));
+    CHECK_THROWS_WITH(conveyor::sign_act(f.t.db, act, Acceptance{"online", "  ", "", ""}, client_actor(""), "2026-12-12T10:00:00Z"),
+                      "atelier: act: name: required (who signs the act)");
+    conveyor::sign_act(f.t.db, act, Acceptance{"online", "Иван Смирнов", "203.0.113.7", ""}, client_actor("Иван Смирнов"), "2026-12-12T10:00:00Z");
+    CHECK(f.t.text(("SELECT status || '|' || signed_by || '|' || signed_ip FROM acts WHERE id = '" + act + "'").c_str()) == "signed|Иван Смирнов|203.0.113.7");
+    const std::string signed_html = document_html(f.t.db, "act", act, Lang::ru);
+    CHECK(signed_html.find("Принято клиентом онлайн: Иван Смирнов, 12.12.2026") != std::string::npos);
+    CHECK_THROWS_WITH(conveyor::sign_act(f.t.db, act, Acceptance{"online", "Иван Смирнов", "", ""}, client_actor("Иван Смирнов"), "2026-12-12T11:00:00Z"),
+                      doctest::Contains(("act: the act " + number + "/2 is signed already").c_str()));
+    automation::tick(f.t.db, "2026-12-12T10:05:00Z", "https://studio.test");
+    CHECK(f.t.count(("SELECT count(*) FROM outbox WHERE rule = 'act_signed' AND lead_id = '" + f.id + "'").c_str()) == 1);
+    // The studio's own act template: the next act is made with it, the card lists both.
+    exec(f.t.db, "INSERT INTO templates(id, kind, lang, body, updated_at) VALUES ('act-ru', 'act', 'ru',"
+                 " '<h1>АКТ {{doc.number}}</h1><p>{{act.intro}}</p>', '2026-12-13T00:00:00Z')");
+    json e = json::parse(f.t.text(("SELECT body_json FROM estimates WHERE id = '" + f.estimate + "'").c_str()));
+    std::string second;
+    int second_place = 0;
+    for (size_t i = 0; i < e["timeline"].size() && second.empty(); ++i)
+        if (e["timeline"][i]["stage"] != "design") second = e["timeline"][i]["stage"], second_place = (int)i + 1;
+    const std::string act2 = conveyor::complete_stage(f.t.db, f.id, second, anna, "2026-12-14T10:00:00Z").made["act_id"];
+    CHECK(document_html(f.t.db, "act", act2, Lang::ru).rfind("<h1>АКТ " + number + "/" + std::to_string(second_place) + "</h1>", 0) == 0);
+    // A recorded signature names who recorded it.
+    conveyor::sign_act(f.t.db, act2, Acceptance{"paper", "Иван Смирнов", "", "скан получен"}, anna, "2026-12-15T10:00:00Z");
+    CHECK(f.t.text(("SELECT recorded_by FROM acts WHERE id = '" + act2 + "'").c_str()) == "Anna Petrova");
+    json view = lead_view(f.t.db, f.id, "2026-12-15");
+    int acts = 0;
+    for (const json& d : view["documents"]) acts += d["kind"] == "act";
+    CHECK(acts == 2);
+    CHECK(view["project"]["stages"][0]["act"]["status"] == "signed");
+}

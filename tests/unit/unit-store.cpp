@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "error.h"
+#include "demo.h"
 #include "test_db.h"
 
 using namespace atelier;
@@ -38,6 +39,22 @@ TEST_CASE("store: migrations") {
         CHECK(migrate(t.db) == latest_schema_version());
         CHECK(t.count("SELECT count(*) FROM sqlite_master WHERE name = 'number_series'") == 1);
         CHECK(t.text("SELECT name FROM studio WHERE id = 's1'") == "Студия");
+    }
+    SUBCASE("version 9 widens client links and templates to acts, their rows kept") {
+        TestDb t(false);
+        CHECK(migrate(t.db, 8) == 8);
+        seed_demo(t.db);
+        const std::string lead = t.text("SELECT id FROM leads LIMIT 1");
+        exec(t.db, ("INSERT INTO doc_links(token, kind, doc_id, lead_id, created_at, open_count) VALUES"
+                    " ('tok-aaaaaaaaaaaaaaaaaaa', 'brief', 'b1', '" + lead + "', '2026-11-01T00:00:00Z', 3)").c_str());
+        exec(t.db, "INSERT INTO templates(id, kind, lang, body, updated_at) VALUES ('t1', 'contract', 'ru', '<p>{{doc.number}}</p>', '2026-11-01T00:00:00Z')");
+        CHECK_THROWS(exec(t.db, "INSERT INTO templates(id, kind, lang, body, updated_at) VALUES ('t2', 'act', 'ru', 'x', '2026-11-01T00:00:00Z')"));
+        CHECK(migrate(t.db) == latest_schema_version());
+        CHECK(t.text("SELECT kind || '|' || open_count || '|' || lead_id FROM doc_links WHERE token = 'tok-aaaaaaaaaaaaaaaaaaa'") == "brief|3|" + lead);
+        CHECK(t.text("SELECT body FROM templates WHERE id = 't1'") == "<p>{{doc.number}}</p>");
+        exec(t.db, "INSERT INTO templates(id, kind, lang, body, updated_at) VALUES ('t2', 'act', 'ru', 'x', '2026-11-01T00:00:00Z')");
+        CHECK(t.count("SELECT count(*) FROM sqlite_master WHERE name = 'doc_links_doc'") == 1);
+        CHECK(t.count("SELECT count(*) FROM pragma_foreign_key_check") == 0);
     }
     SUBCASE("a file from a newer schema is refused and left untouched") {
         TestDb t;

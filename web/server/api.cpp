@@ -52,6 +52,10 @@
 //   GET  /api/documents/<kind>/<id>?lang=ru|fr|en   the document's HTML
 //   GET  /api/contracts/<id>/act[?stage=S&lang=L]    the act of completed work of a done stage (or, without
 //                                        a stage, of the whole project once its last stage is done)
+//   POST /api/contracts/<id>/acts        {stage} ("" or absent: the whole project) → {id, number, url}: the act
+//                                        issued and frozen (again: the same act)
+//   POST /api/acts/<id>/sign             {channel: phone|email|paper, name, note}: a signature the manager records
+//   GET  /api/documents/act/<id>         an issued act's frozen HTML
 //   PUT  /api/numbering/<series>         {prefix, year, width, from_year} → {sample}: the owner sets how proposals,
 //                                        contracts or invoices are numbered from that year on
 //   GET  /api/outbox[?lead=ID&status=S]  the messages the rules made and what became of them
@@ -514,6 +518,25 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             send_json(res, 200, with(json{{"ids", o.made["invoice_ids"]}, {"urls", urls}}, o));
         });
     }));
+    svr.Post(R"(/api/contracts/([A-Za-z0-9-]{1,64})/acts)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        std::string stage = b.is_object() && b.contains("stage") && b["stage"].is_string() ? b["stage"].get<std::string>() : "";
+        if (b.is_object() && b.contains("stage") && !b["stage"].is_string()) return send_error(res, 400, "act: stage: expected a stage id");
+        guarded_write(d, res, [&] {
+            Outcome o = conveyor::issue_act(d.db, req.matches[1].str(), stage, actor_of(d.db, p), now_iso());
+            std::string id = o.made["act_id"];
+            std::string token = link_for(d.db, "act", id, now_iso());
+            send_json(res, o.event_id.empty() ? 200 : 201, with(json{{"id", id}, {"number", o.made["number"]}, {"url", opt.base_url + "/c/" + token}}, o));
+        });
+    }));
+    svr.Post(R"(/api/acts/([A-Za-z0-9-]{1,64})/sign)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        Acceptance how = recorded_acceptance(b);
+        guarded_write(d, res, [&] {
+            Outcome o = conveyor::sign_act(d.db, req.matches[1].str(), how, actor_of(d.db, p), now_iso());
+            send_json(res, 200, o.json());
+        });
+    }));
     svr.Post(R"(/api/proposals/([A-Za-z0-9-]{1,64})/contract)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         guarded_write(d, res, [&] {
             std::string id = create_contract(d.db, req.matches[1].str(), p.user_id, now_iso());
@@ -655,7 +678,7 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         std::lock_guard<std::mutex> lock(d.mu);
         send_json(res, 200, json{{"secret", payments_in::webhook_secret(d.db, true)}});
     }));
-    svr.Get(R"(/api/documents/(proposal|contract|invoice)/([A-Za-z0-9-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+    svr.Get(R"(/api/documents/(proposal|contract|invoice|act)/([A-Za-z0-9-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
         std::lock_guard<std::mutex> lock(d.mu);
         try {
             Lang lang = parse_lang(req.has_param("lang") ? req.get_param_value("lang") : "ru", "lang");
@@ -730,7 +753,7 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
             send_json(res, 200, json{{"id", req.matches[1].str()}, {"status", q.text(0)}});
         });
     }));
-    svr.Post(R"(/api/(proposal|contract|invoice)s/([A-Za-z0-9-]{1,64})/send)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+    svr.Post(R"(/api/(proposal|contract|invoice|act)s/([A-Za-z0-9-]{1,64})/send)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         guarded_write(d, res, [&] {
             Outcome o = automation::send_document(d.db, req.matches[1].str(), req.matches[2].str(), actor_of(d.db, p), now_iso());
             send_json(res, 200, o.json());

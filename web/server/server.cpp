@@ -331,7 +331,7 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
         res.set_header("Location", "/c/" + token + "?done=" + (action != "submit" ? "saved" : revised ? "revised" : "submitted"));
         return;
     }
-    if ((link->kind == "proposal" || link->kind == "contract") && action == "accept") {
+    if ((link->kind == "proposal" || link->kind == "contract" || link->kind == "act") && action == "accept") {
         std::string next_token;  // the client goes on to the contract, then to the invoice
         try {
             // Acceptance moves the lead on, in the same transaction: an
@@ -345,6 +345,8 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
             if (link->kind == "proposal") {
                 next_id = conveyor::accept(d.db, link->doc_id, how, client_actor(name), now).made["contract_id"];
                 next_kind = "contract";
+            } else if (link->kind == "act") {
+                conveyor::sign_act(d.db, link->doc_id, how, client_actor(name), now);
             } else {
                 // The client's legal details, if given, go on the contract and the invoices.
                 std::vector<std::string> problems;
