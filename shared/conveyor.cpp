@@ -927,8 +927,9 @@ std::string latest_document(sqlite3* db, std::string_view kind) {
     const char* sql = kind == "proposal" ? "SELECT id FROM proposals ORDER BY created_at DESC LIMIT 1"
                     : kind == "contract" ? "SELECT id FROM contracts ORDER BY created_at DESC LIMIT 1"
                     : kind == "invoice"  ? "SELECT id FROM invoices ORDER BY created_at DESC LIMIT 1"
+                    : kind == "act"      ? "SELECT id FROM acts ORDER BY issued_at DESC LIMIT 1"
                                          : nullptr;
-    if (!sql) throw Error("document: kind: expected proposal, contract or invoice, got \"" + std::string(kind) + "\"");
+    if (!sql) throw Error("document: kind: expected proposal, contract, invoice or act, got \"" + std::string(kind) + "\"");
     Stmt q(db, sql);
     return q.step() ? q.text(0) : std::string();
 }

@@ -616,9 +616,16 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                {"accepted_at", accepted ? format_date(q.text(6), l) : ""}, {"date", format_date(q.text(7), l)},
                {"acceptance", accepted ? acceptance_text(l, q.text(8), q.text(5), format_date(q.text(6), l), q.text(9)) : ""}};
     } else if (kind == "act") {
-        // "<contract id>/<stage>": the work of one completed stage; "<contract id>": the whole project, once its last stage is done.
-        const size_t slash = id.find('/');
-        const std::string contract = id.substr(0, slash), stage = slash == std::string::npos ? "" : id.substr(slash + 1);
+        // "<contract id>/<stage>": the work of one completed stage; "<contract id>": the whole project, once its last stage is done;
+        // or an issued act's id.
+        std::string ref = id;
+        {
+            Stmt a(db, "SELECT contract_id || CASE WHEN stage = '' THEN '' ELSE '/' || stage END FROM acts WHERE id = ?1");
+            a.bind(1, id);
+            if (a.step()) ref = a.text(0);
+        }
+        const size_t slash = ref.find('/');
+        const std::string contract = ref.substr(0, slash), stage = slash == std::string::npos ? "" : ref.substr(slash + 1);
         Stmt q(db, "SELECT c.lead_id, e.body_json, coalesce(c.number, c.provisional_number, ''), c.status, c.created_at FROM contracts c"
                    " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1");
         q.bind(1, contract);

@@ -186,17 +186,21 @@ void price_list_section(app::Db& db, State& st) {
 
 void templates_section(app::Db& db, State& st) {
     Settings& s = st.settings;
-    static const char* kinds[] = {"proposal", "contract", "invoice"};
+    static const char* kinds[] = {"proposal", "contract", "invoice", "act"};
     static const char* langs[] = {"ru", "fr", "en"};
+    const char* kind_names[] = {L3(st.lang, "Предложение", "Proposition", "Proposal"), L3(st.lang, "Договор", "Contrat", "Contract"),
+                                L3(st.lang, "Счёт", "Facture", "Invoice"), L3(st.lang, "Акт", "Procès-verbal", "Certificate")};
     bool changed = false;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    changed |= ImGui::Combo("##kind", &s.template_kind, kinds, 3);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    changed |= ImGui::Combo("##kind", &s.template_kind, kind_names, 4);
+    anchor("settings.template_kind");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
     changed |= ImGui::Combo("##lang", &s.template_lang, langs, 3);
     if (changed || !s.template_loaded) {
         s.template_text = atelier::latest_template(db.raw(), kinds[s.template_kind], langs[s.template_lang]);
-        if (s.template_text.empty()) s.template_text = atelier::default_template(kinds[s.template_kind]);
+        if (s.template_text.empty())
+            s.template_text = atelier::default_template(kinds[s.template_kind], atelier::parse_lang(langs[s.template_lang]));
         s.template_loaded = true;
     }
     text_editor("##template", &s.template_text, 16);

@@ -37,6 +37,11 @@ test('client pages print without the link and read on a phone', async (t) => {
     { kind: 'contract', token: sql(server.db, `SELECT atelier_link('contract', '${contract}')`), footer: `${studio} · Договор № ${number('contracts', contract)}` },
     { kind: 'invoice', token: sql(server.db, `SELECT atelier_link('invoice', '${invoice}')`), footer: `${studio} · Счёт на оплату № ${number('invoices', invoice)}` },
   ];
+  // The first stage done: its act, which the client signs.
+  const stage = sql(server.db, `SELECT json_extract(body_json, '$.timeline[0].stage') FROM estimates WHERE lead_id = '${lead}'`);
+  const act = JSON.parse(sql(server.db, `SELECT atelier_stage_complete('${lead}', '${stage}', '{"id":"u-anna","name":"Anna"}')`)).made.act_id;
+  pages.push({ kind: 'act', token: sql(server.db, `SELECT atelier_link('act', '${act}')`),
+    footer: `${studio} · Акт сдачи-приёмки выполненных работ № ${number('acts', act)}` });
   const revoked = sql(server.db, `SELECT atelier_link_create('proposal', '${proposal}')`);
   sql(server.db, `SELECT atelier_link_revoke('${revoked}')`);
   pages.push({ kind: 'withdrawn', token: revoked, footer: null });

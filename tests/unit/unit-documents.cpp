@@ -17,6 +17,7 @@
 #include "test_db.h"
 #include "workflow.h"
 #include "brief.h"
+#include "conveyor.h"
 #include "pricing.h"
 #include "requisites.h"
 #include "payment_qr.h"
@@ -54,6 +55,12 @@ struct Flow {
         contract = create_contract(t.db, proposal, "anna", "2026-11-24T16:00:00Z");
         invoices = create_invoices(t.db, contract, "2026-11-25", 5, "anna", "2026-11-25T09:00:00Z");
     }
+    // The contract signed and its design stage done: the stage's act.
+    std::string design_act() {
+        accept_contract(t.db, contract, "Claire Dubois", "203.0.113.7", "2026-11-26T10:00:00Z");
+        Actor anna{"user-anna", "Anna Petrova", "app", false};
+        return conveyor::complete_stage(t.db, lead, "design", anna, "2026-12-10T10:00:00Z").made["act_id"];
+    }
 };
 
 std::string golden_path(const std::string& name) { return std::string(ATELIER_SOURCE_DIR) + "/tests/golden/" + name; }
@@ -86,6 +93,12 @@ TEST_CASE("documents: golden files for every kind in ru, fr and en") {
         check_golden("contract-" + code + ".html", document_html(f.t.db, "contract", f.contract, l));
         check_golden("invoice-" + code + ".html", document_html(f.t.db, "invoice", f.invoices[0], l));
     }
+    const std::string act = f.design_act();
+    for (Lang l : {Lang::ru, Lang::fr, Lang::en}) {
+        std::string code = lang_code(l);
+        CAPTURE(code);
+        check_golden("act-" + code + ".html", document_html(f.t.db, "act", act, l));
+    }
 }
 
 namespace {
@@ -115,6 +128,7 @@ TEST_CASE("documents: golden files for a studio and a client in each country") {
     check_golden("ru-studio/invoice-ru.html", document_html(ru.t.db, "invoice", ru.invoices[0], Lang::ru));
     check_golden("ru-studio/contract-en.html", document_html(ru.t.db, "contract", ru.contract, Lang::en));
     check_golden("ru-studio/invoice-en.html", document_html(ru.t.db, "invoice", ru.invoices[0], Lang::en));
+    check_golden("ru-studio/act-ru.html", document_html(ru.t.db, "act", ru.design_act(), Lang::ru));
 
     Flow fr("fr", "EUR");
     make_french_studio(fr.t.db);
@@ -128,6 +142,7 @@ TEST_CASE("documents: golden files for a studio and a client in each country") {
         check_golden("fr-studio/contract-" + code + ".html", document_html(fr.t.db, "contract", fr.contract, l));
         check_golden("fr-studio/invoice-" + code + ".html", document_html(fr.t.db, "invoice", fr.invoices[0], l));
     }
+    check_golden("fr-studio/act-fr.html", document_html(fr.t.db, "act", fr.design_act(), Lang::fr));
 }
 
 TEST_CASE("documents: a French document carries no Russian label, a Russian one no French label") {
