@@ -195,7 +195,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["contacts_for"] = a.state.contacts_for;
     j["contact_email"] = a.state.contact_email;
     j["requisites_for"] = a.state.requisites_for;
-    j["rq"] = a.state.rq;
+    j["rq"] = a.state.rq.fields;
+    j["studio_rq"] = a.state.settings.studio_rq.fields;
     j["note_text"] = a.state.note_text;
     j["task_title"] = a.state.task_title;
     j["task_date"] = a.state.task_date;

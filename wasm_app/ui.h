@@ -20,6 +20,12 @@
 namespace ui {
 
 // The settings view's editors (ui_settings.cpp).
+// A party's legal details as typed: its country and the fields of it.
+struct RequisitesInput {
+    int country = 0;  // ru fr other
+    std::map<std::string, std::string> fields;
+};
+
 struct Settings {
     bool studio_loaded = false;
     atelier::StudioDetails studio;
@@ -39,6 +45,9 @@ struct Settings {
     int rule_lang = 0;
     std::string rule_spec, rule_subject, rule_body;
     nlohmann::json rule_preview;
+    // The studio's legal details per country (requisites.h).
+    RequisitesInput studio_rq;
+    bool studio_rq_loaded = false;
     // The working calendar: a country's days that differ from Monday–Friday in one year.
     int cal_country = 0, cal_year = 0;  // ru fr; 0: this year
     uint64_t cal_generation = 0;
@@ -109,8 +118,7 @@ struct State {
     int contact_lang = 0, contact_currency = 0;  // ru fr en; RUB EUR USD
     // The client's legal details being edited (see requisites.h).
     std::string requisites_for;
-    int rq_country = 0;  // ru fr other
-    std::map<std::string, std::string> rq;
+    RequisitesInput rq;
 
     // The header's one connection state, as shown.
     std::string connection;
@@ -136,6 +144,13 @@ const char* L3(atelier::Lang l, const char* ru, const char* fr, const char* en);
 void ask_lost_reason(State& st, const std::string& lead_id);
 // The lead card beside the table (ui_lead.cpp).
 void lead_card(app::Db& db, State& st);
+// The legal details form (country, kind, the country's fields; the studio's
+// with its bank and signatory), anchors "<prefix>.<field>". On Save, the
+// details when they pass the core's checks; else *error names each problem
+// in the interface's language.
+void requisites_load(RequisitesInput& in, const nlohmann::json& r, const std::string& country);
+void requisites_fields(State& st, RequisitesInput& in, bool studio, const std::string& prefix);
+bool requisites_value(const State& st, const RequisitesInput& in, bool studio, nlohmann::json* out, std::string* error);
 // What reaches the client and the manager's day (ui_messages.cpp).
 void document_actions(app::Db& db, State& st, const app::LeadCard& c, const app::Doc& d);
 void send_preview(app::Db& db, State& st, const app::LeadCard& c);

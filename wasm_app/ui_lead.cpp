@@ -577,71 +577,92 @@ static void contacts_form(app::Db& db, State& st, const app::LeadCard& c) {
     anchor("card.contact_cancel");
 }
 
-// The fields of a party's legal details per country, as the documents print them.
-static const std::vector<const char*>& requisite_keys(int country) {
+// The fields of a party's legal details per country, as the documents print
+// them; the studio's also its bank (for its invoices) and signatory.
+static const std::vector<const char*>& requisite_keys(int country, bool studio) {
     static const std::vector<const char*> ru = {"legal_name", "inn", "kpp", "ogrn", "address", "bank", "bik", "account", "corr_account"};
     static const std::vector<const char*> fr = {"legal_name", "legal_form", "siret", "tva", "rcs", "address", "bank", "iban", "bic"};
     static const std::vector<const char*> other = {"legal_name", "vat", "address"};
+    static const std::vector<const char*> ru_studio = {"legal_name", "inn", "kpp", "ogrn", "address", "bank", "bik", "account", "corr_account", "signatory"};
+    static const std::vector<const char*> fr_studio = {"legal_name", "legal_form", "capital", "siret", "tva", "rcs", "address", "bank", "iban", "bic", "signatory"};
+    static const std::vector<const char*> other_studio = {"legal_name", "vat", "address", "bank", "iban", "bic", "signatory"};
+    if (studio) return country == 0 ? ru_studio : country == 1 ? fr_studio : other_studio;
     return country == 0 ? ru : country == 1 ? fr : other;
+}
+
+static const char* const kCountryCode[] = {"ru", "fr", "other"};
+static const char* const kKinds[] = {"company", "sole_trader", "person"};
+
+void requisites_load(RequisitesInput& in, const json& r, const std::string& fallback) {
+    in.fields.clear();
+    if (r.is_object())
+        for (auto it = r.begin(); it != r.end(); ++it)
+            if (it->is_string()) in.fields[it.key()] = it->get<std::string>();
+    const std::string country = r.is_object() ? r.value("country", fallback) : fallback;
+    in.country = country == "ru" ? 0 : country == "fr" ? 1 : 2;
+}
+
+void requisites_fields(State& st, RequisitesInput& in, bool studio, const std::string& prefix) {
+    const char* names[3] = {L3(st.lang, "Россия", "Russie", "Russia"), L3(st.lang, "Франция", "France", "France"),
+                            L3(st.lang, "Другая страна", "Autre pays", "Another country")};
+    const float w = ImGui::GetFontSize() * 18;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    ImGui::Combo(L3(st.lang, "Страна", "Pays", "Country"), &in.country, names, 3);
+    anchor(prefix + ".country");
+    const char* kind_names[3] = {L3(st.lang, "Организация", "Société", "Company"), L3(st.lang, "ИП", "Entrepreneur individuel", "Sole trader"),
+                                 L3(st.lang, "Частное лицо", "Particulier", "Private person")};
+    int kind = in.fields["kind"] == "sole_trader" ? 1 : in.fields["kind"] == "person" ? 2 : 0;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::Combo(L3(st.lang, "Вид лица", "Type", "Kind"), &kind, kind_names, studio ? 2 : 3)) in.fields["kind"] = kKinds[kind];
+    anchor(prefix + ".kind");
+    // Labels on the left, fields on the right: the labels are long ("Корреспондентский счёт").
+    if (ImGui::BeginTable((prefix + ".table").c_str(), 2, ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
+        for (const char* key : requisite_keys(in.country, studio)) {
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(atelier::requisite_label(key, kCountryCode[in.country], st.lang).c_str());
+            ImGui::TableNextColumn();
+            ImGui::SetNextItemWidth(std::min(w, ImGui::GetContentRegionAvail().x));
+            ImGui::InputText((std::string("##") + key).c_str(), &in.fields[key]);
+            anchor(prefix + "." + key);
+        }
+        ImGui::EndTable();
+    }
+}
+
+bool requisites_value(const State& st, const RequisitesInput& in, bool studio, json* out, std::string* error) {
+    auto kind = in.fields.find("kind");
+    json r = {{"country", kCountryCode[in.country]}, {"kind", kind == in.fields.end() || kind->second.empty() ? "company" : kind->second}};
+    for (const char* key : requisite_keys(in.country, studio)) {
+        auto it = in.fields.find(key);
+        std::string v = it == in.fields.end() ? "" : it->second;
+        v.erase(0, v.find_first_not_of(" \t"));
+        v.erase(v.find_last_not_of(" \t") + 1);
+        if (!v.empty()) r[key] = v;
+    }
+    error->clear();
+    for (const std::string& p : atelier::requisites_problems(r, studio))
+        *error += (error->empty() ? "" : "\n") + atelier::requisite_problem_text(p, kCountryCode[in.country], st.lang);
+    *out = r;
+    return error->empty();
 }
 
 static void start_requisites(State& st, const app::LeadCard& c) {
     st.requisites_for = c.id;
-    st.rq.clear();
     const json r = c.view.contains("requisites") && c.view["requisites"].is_object() ? c.view["requisites"] : json::object();
-    for (auto it = r.begin(); it != r.end(); ++it)
-        if (it->is_string()) st.rq[it.key()] = it->get<std::string>();
-    const std::string country = r.value("country", c.currency == "RUB" ? "ru" : c.lang == "fr" ? "fr" : "other");
-    st.rq_country = country == "ru" ? 0 : country == "fr" ? 1 : 2;
-    if (st.rq["legal_name"].empty()) st.rq["legal_name"] = c.company;
+    requisites_load(st.rq, r, c.currency == "RUB" ? "ru" : c.lang == "fr" ? "fr" : "other");
+    if (st.rq.fields["legal_name"].empty()) st.rq.fields["legal_name"] = c.company;
 }
 
 // The client's legal details: the fields of its country, checked by the
 // core (check digits), every refusal named in the interface's language.
 static void requisites_form(app::Db& db, State& st, const app::LeadCard& c) {
-    static const char* const kCountry[] = {"ru", "fr", "other"};
-    const char* names[3] = {L3(st.lang, "Россия", "Russie", "Russia"), L3(st.lang, "Франция", "France", "France"),
-                            L3(st.lang, "Другая страна", "Autre pays", "Another country")};
-    const float w = ImGui::GetFontSize() * 18;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    ImGui::Combo(L3(st.lang, "Страна", "Pays", "Country"), &st.rq_country, names, 3);
-    anchor("card.rq.country");
-    static const char* const kinds[] = {"company", "sole_trader", "person"};
-    const char* kind_names[3] = {L3(st.lang, "Организация", "Société", "Company"), L3(st.lang, "ИП", "Entrepreneur individuel", "Sole trader"),
-                                 L3(st.lang, "Частное лицо", "Particulier", "Private person")};
-    int kind = st.rq["kind"] == "sole_trader" ? 1 : st.rq["kind"] == "person" ? 2 : 0;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    if (ImGui::Combo(L3(st.lang, "Вид лица", "Type", "Kind"), &kind, kind_names, 3)) st.rq["kind"] = kinds[kind];
-    anchor("card.rq.kind");
-    // Labels on the left, fields on the right: the labels are long ("Корреспондентский счёт").
-    if (ImGui::BeginTable("requisites", 2, ImGuiTableFlags_SizingFixedFit)) {
-        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
-        for (const char* key : requisite_keys(st.rq_country)) {
-            ImGui::TableNextColumn();
-            ImGui::AlignTextToFramePadding();
-            ImGui::TextUnformatted(atelier::requisite_label(key, kCountry[st.rq_country], st.lang).c_str());
-            ImGui::TableNextColumn();
-            ImGui::SetNextItemWidth(std::min(w, ImGui::GetContentRegionAvail().x));
-            ImGui::InputText((std::string("##") + key).c_str(), &st.rq[key]);
-            anchor(std::string("card.rq.") + key);
-        }
-        ImGui::EndTable();
-    }
+    requisites_fields(st, st.rq, false, "card.rq");
     if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
-        json r = {{"country", kCountry[st.rq_country]}, {"kind", kinds[kind]}};
-        for (const char* key : requisite_keys(st.rq_country)) {
-            std::string v = st.rq[key];
-            v.erase(0, v.find_first_not_of(" \t"));
-            v.erase(v.find_last_not_of(" \t") + 1);
-            if (!v.empty()) r[key] = v;
-        }
-        std::vector<std::string> problems = atelier::requisites_problems(r, false);
-        if (!problems.empty()) {
-            st.error.clear();
-            for (const std::string& p : problems)
-                st.error += (st.error.empty() ? "" : "\n") + atelier::requisite_problem_text(p, kCountry[st.rq_country], st.lang);
-        } else {
+        json r;
+        if (requisites_value(st, st.rq, false, &r, &st.error)) {
             st.error = db.act([&](sqlite3* x) { atelier::conveyor::set_requisites(x, c.id, r, db.actor(), atelier::now_iso()); }, "requisites");
             if (st.error.empty()) st.requisites_for.clear();
         }

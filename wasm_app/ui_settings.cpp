@@ -19,6 +19,7 @@
 #include "store.h"
 #include "platform_web.h"
 #include "ui.h"
+#include "requisites.h"
 #include "workflow.h"
 
 namespace ui {
@@ -40,13 +41,15 @@ void studio_section(app::Db& db, State& st) {
         s.studio = atelier::studio_details(db.raw());
         s.studio_loaded = true;
     }
-    // Two columns: the studio on the left, its bank on the right.
+    if (!s.studio_rq_loaded) {
+        requisites_load(s.studio_rq, atelier::studio_requisites(db.raw()), s.studio.currency == "EUR" ? "fr" : "ru");
+        s.studio_rq_loaded = true;
+    }
+    // Two columns: the studio and its defaults on the left, its legal
+    // details (per country, with the bank its invoices name) on the right.
     if (ImGui::BeginTable("studio_fields", 2, ImGuiTableFlags_SizingStretchSame)) {
         ImGui::TableNextColumn();
         field(L3(st.lang, "Название студии", "Nom du studio", "Studio name"), "##name", &s.studio.name);
-        field(L3(st.lang, "Юридическое название", "Raison sociale", "Legal name"), "##legal_name", &s.studio.legal_name);
-        field(L3(st.lang, "ИНН / SIRET", "SIRET / INN", "Tax ID"), "##tax_id", &s.studio.tax_id);
-        field(L3(st.lang, "Адрес", "Adresse", "Address"), "##address", &s.studio.address);
         field("E-mail", "##email", &s.studio.email);
         field(L3(st.lang, "Телефон", "Téléphone", "Phone"), "##phone", &s.studio.phone);
         // Defaults for new leads: their language (and so their documents') and currency.
@@ -64,22 +67,42 @@ void studio_section(app::Db& db, State& st) {
         if (ImGui::Combo("##studio_currency", &ci, currencies, 3)) s.studio.currency = currencies[ci];
         anchor("settings.currency");
         ImGui::TableNextColumn();
-        field(L3(st.lang, "Банк", "Banque", "Bank"), "##bank", &s.studio.bank);
-        field(L3(st.lang, "БИК", "BIK", "BIK"), "##bik", &s.studio.bik);
-        field(L3(st.lang, "Расчётный счёт", "Compte", "Account"), "##account", &s.studio.account);
-        field(L3(st.lang, "Корр. счёт", "Compte correspondant", "Correspondent account"), "##corr_account", &s.studio.corr_account);
-        field("IBAN", "##iban", &s.studio.iban);
-        field("BIC", "##bic", &s.studio.bic);
+        ImGui::TextUnformatted(L3(st.lang, "Реквизиты для документов", "Coordonnées légales des documents", "Legal details for the documents"));
+        requisites_fields(st, s.studio_rq, true, "settings.rq");
         ImGui::EndTable();
     }
     if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
-        s.error = db.act([&](sqlite3* d) { atelier::save_studio(d, s.studio); });
+        // The legal details are written (and checked: check digits, the
+        // fields the invoices need) only when they were changed.
+        nlohmann::json r;
+        std::string problems;
+        const nlohmann::json stored = atelier::studio_requisites(db.raw());
+        const bool ok = requisites_value(st, s.studio_rq, true, &r, &problems);
+        // What is stored, read through the same form: any field typed,
+        // emptied or the country changed is a change.
+        RequisitesInput before;
+        requisites_load(before, stored, "");
+        nlohmann::json was;
+        std::string ignored;
+        requisites_value(st, before, true, &was, &ignored);
+        const bool fresh = (!stored.is_object() || stored.empty()) && r.size() <= 2;  // nothing typed on a new studio
+        const bool legal_changed = !fresh && (before.country != s.studio_rq.country || r != was);
+        if (legal_changed && !ok) {
+            s.error = problems;
+        } else {
+            s.error = db.act([&](sqlite3* d) {
+                atelier::save_studio(d, s.studio);
+                if (legal_changed) {
+                    atelier::set_studio_requisites(d, r);
+                }
+            }, "studio");
+        }
         s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
+        if (s.error.empty()) s.studio_rq_loaded = false;
     }
     anchor("settings.save_studio");
 }
 
-// A multi-line editor of a stored text, loaded once from `load`.
 void text_editor(const char* id, std::string* text, float lines) {
     ImGui::InputTextMultiline(id, text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * lines),
                               ImGuiInputTextFlags_AllowTabInput);
