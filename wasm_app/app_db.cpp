@@ -7,10 +7,13 @@
 #include "error.h"
 #include "functions.h"
 #include "ids.h"
+#include "demo.h"
 #include "pipeline.h"
 #include "store.h"
 #include "sync.h"
 #include "workflow.h"
+
+#include <cstdio>
 
 namespace app {
 
@@ -19,7 +22,24 @@ Db::~Db() {
     sqlite3_close(db_);
 }
 
-std::string Db::open(const char* path) {
+std::string Db::reopen_as_demo() {
+    atelier::release_statements(db_);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    std::remove(path_.c_str());
+    leads_.clear();
+    card_ = LeadCard();
+    card_generation_ = 0;
+    templates_.clear();
+    price_lists_.clear();
+    undo_.clear();
+    generation_++;
+    const std::string path = path_;
+    return open(path.c_str(), true);
+}
+
+std::string Db::open(const char* path, bool demo) {
+    path_ = path;
     sqlite3_auto_extension((void (*)())atelier_auto_init);
     if (sqlite3_open_v2(path, &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
         std::string msg = std::string("cannot open ") + path + ": " + sqlite3_errmsg(db_);
@@ -31,6 +51,7 @@ std::string Db::open(const char* path) {
         atelier::exec(db_, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY;");
         atelier::cache_statements(db_);
         atelier::migrate(db_);
+        if (demo) atelier::seed_demo(db_);
         atelier::ensure_studio(db_, atelier::now_iso());
         atelier::install_defaults(db_, atelier::now_iso());
         // The app is a replica of the studio's server: its writes are logged

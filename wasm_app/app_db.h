@@ -54,7 +54,12 @@ class Db {
 public:
     ~Db();
     // Opens (or creates) and migrates; returns "" or an error message.
-    std::string open(const char* path);
+    // Opens (creating) the database at `path`; a new file with `demo` gets
+    // the demo studio and its leads.
+    std::string open(const char* path, bool demo = false);
+    // Starts over on a new file holding the demo studio (the first run of
+    // a copy without a server, before anything was entered).
+    std::string reopen_as_demo();
     bool is_open() const { return db_ != nullptr; }
     sqlite3* raw() const { return db_; }
 
@@ -98,6 +103,7 @@ public:
 private:
     static int on_commit(void* self);
     sqlite3* db_ = nullptr;
+    std::string path_;
     uint64_t generation_ = 1, loaded_generation_ = 0;
     bool dirty_ = false;
     std::vector<LeadRow> leads_;

@@ -191,6 +191,10 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["view"] = a.state.today_open ? "today" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;
     j["connection"] = a.state.connection;
+    static const char* const first_run_names[] = {"asking", "login", "loading", "no_server", "done"};
+    j["first_run"] = first_run_names[(int)a.state.first_run];
+    j["login_error"] = a.state.login_error;
+    j["server_studio"] = a.state.server_studio;
     j["help"] = a.state.help_open;
     j["contacts_for"] = a.state.contacts_for;
     j["contact_email"] = a.state.contact_email;
@@ -230,6 +234,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_digest() {
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void atelier_http_done(int id, int status, const char* body) {
+    if (id == ui::kFirstRunRequest) return ui::first_run_answer(g_app.state, status, body ? body : "");
     app::sync_client().on_http(g_app.db, id, status, body ? body : "");
 }
 

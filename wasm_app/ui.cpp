@@ -636,6 +636,7 @@ static void page_title(app::Db& db, const State& st) {
 
 void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     anchors().clear();
+    if (first_run(db, st)) return;
     // Shortcuts while no text field is being edited: "/" search, "n" new lead,
     // Escape closes the lead card.
     if (!ImGui::GetIO().WantTextInput && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {

@@ -57,8 +57,17 @@ struct Settings {
     std::string error, notice;
 };
 
+// Before the app is the studio's: asking the origin for a server, its
+// log-in, the studio's data loading, or no server (a local copy).
+enum class FirstRun { asking, login, loading, no_server, done };
+// The id of the first run's request to /healthz (the sync client's are small).
+constexpr int kFirstRunRequest = 1 << 30;
+
 struct State {
     atelier::Lang lang = atelier::Lang::ru;
+    FirstRun first_run = FirstRun::asking;
+    bool first_run_asked = false;
+    std::string server_studio, login_error;
     // New lead form.
     std::string client_name, company, email, phone;
     int source = 0;
@@ -175,6 +184,10 @@ struct Anchor {
 std::map<std::string, Anchor>& anchors();
 
 void draw_loading(const char* message);
+// The first run's screens; true while one of them is the whole screen.
+bool first_run(app::Db& db, State& st);
+// The answer of the origin's /healthz: an Atelier server (its studio's name) or not.
+void first_run_answer(State& st, int status, const std::string& body);
 void draw_app(app::Db& db, State& st, bool saving, bool storage_error);
 
 }  // namespace ui

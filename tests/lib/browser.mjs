@@ -40,10 +40,15 @@ export async function waitFor(page, predicate, what, timeout = 15000) {
   throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify(last)?.slice(0, 2000)}`);
 }
 
-export async function openApp(page, url) {
+export async function openApp(page, url, { choose = true } = {}) {
   await page.goto(url + '/');
   await page.waitForFunction(() => window.Module && Module._atelier_debug_state && window.atelierReady, null, { timeout: 30000 });
-  return waitFor(page, s => s.db_open && s.anchors['new.add'], 'the app to open its database');
+  const s = await waitFor(page, st => st.db_open && (st.anchors['new.add'] || st.anchors['login.local'] || st.anchors['local.empty']),
+    'the app to open its database');
+  if (s.anchors['new.add'] || !choose) return s;
+  // The first run: work on a local copy (the tests that need the server connect to it from Sync).
+  await click(page, s.anchors['login.local'] ? 'login.local' : 'local.empty');
+  return waitFor(page, st => st.anchors['new.add'], 'the app after the first run');
 }
 
 // Like a person: the pointer moves onto the widget, the app draws a frame

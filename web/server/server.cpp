@@ -781,7 +781,10 @@ int serve(const ServeOptions& in_opt) {
 
     svr.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
         std::lock_guard<std::mutex> lock(d.mu);
-        send_json(res, 200, json{{"status", "ok"}, {"version", ATELIER_VERSION}, {"schema", schema_version(d.db)}});
+        // The studio's name: what the app's log-in screen greets with (it is on every client page too).
+        Stmt q(d.db, "SELECT name FROM studio ORDER BY created_at LIMIT 1");
+        const std::string studio = q.step() ? q.text(0) : "";
+        send_json(res, 200, json{{"status", "ok"}, {"version", ATELIER_VERSION}, {"schema", schema_version(d.db)}, {"studio", studio}});
     });
     svr.Post("/api/leads", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         post_lead(d, opt, limiter, req, res, reader);
