@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config dpkg-dev tcl
   sqlite3 libsqlite3-dev nlohmann-json3-dev doctest-dev
   libkainjow-mustache-dev libcpp-httplib-dev libsodium-dev libcurl4-openssl-dev
-  emscripten fonts-dejavu-core python3-fonttools
+  emscripten fonts-dejavu-core fonts-inter fonts-material-design-icons-iconfont python3-fonttools
   chromium python3-aiosmtpd wrk hyperfine
   clang-14 libclang-rt-14-dev llvm-14
   libqrencode-dev zbar-tools poppler-utils

@@ -32,14 +32,12 @@
 
 namespace {
 
-constexpr float kFontSize = 15.0f;  // CSS pixels
 constexpr const char* kDbPath = "/data/atelier.db";
 
 struct App {
     GLFWwindow* window = nullptr;
     app::Db db;
     ui::State state;
-    ImGuiStyle base_style;
     float font_scale = 0;
     int fb_w = 0, fb_h = 0;
     float dpr = 1;
@@ -51,31 +49,12 @@ struct App {
 };
 App g_app;
 
-const ImWchar kGlyphRanges[] = {
-    0x0020, 0x00FF,  // Basic Latin, Latin-1 Supplement
-    0x0100, 0x017F,  // Latin Extended-A (French œ, Œ, ...)
-    0x0400, 0x045F,  // Cyrillic
-    0x2010, 0x2027,  // dashes, quotes, bullet, ellipsis
-    0x2030, 0x203A,  // per mille, guillemets
-    0x20AC, 0x20AC,  // €
-    0x20BD, 0x20BD,  // ₽
-    0x2116, 0x2116,  // №
-    0x2190, 0x2193,  // arrows
-    0,
-};
 
 void rebuild_fonts(float scale) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
-    ImFontConfig cfg;
-    cfg.OversampleH = 2;
-    cfg.PixelSnapH = true;
-    if (!io.Fonts->AddFontFromFileTTF("/fonts/ui.ttf", kFontSize * scale, &cfg, kGlyphRanges))
-        io.Fonts->AddFontDefault();
+    theme::build_fonts(scale);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
-    ImGui::GetStyle() = g_app.base_style;
-    ImGui::GetStyle().ScaleAllSizes(scale);
+    theme::apply(scale);
     g_app.font_scale = scale;
 }
 
@@ -85,7 +64,11 @@ void set_clipboard(void*, const char* text) { web::set_clipboard(text); }
 void frame() {
     App& a = g_app;
     if (web::sync_canvas_size(&a.fb_w, &a.fb_h, &a.dpr)) web::wake();
-    if (a.dpr != a.font_scale) rebuild_fonts(a.dpr);
+    if (a.dpr != a.font_scale || a.state.restyle) {
+        if (a.dpr != a.font_scale) rebuild_fonts(a.dpr);
+        else theme::apply(a.dpr);
+        a.state.restyle = false;
+    }
 
     const web::PersistState& ps = web::persist_state();
     if (!a.db_tried && ps.storage_ready) {
@@ -117,7 +100,8 @@ void frame() {
     }
     ImGui::Render();
     glViewport(0, 0, a.fb_w, a.fb_h);
-    glClearColor(0.11f, 0.12f, 0.14f, 1.0f);
+    const ImVec4 bg = theme::palette().surface;
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     a.frames_drawn++;
@@ -193,6 +177,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["connection"] = a.state.connection;
     static const char* const first_run_names[] = {"asking", "login", "loading", "no_server", "done"};
     j["first_run"] = first_run_names[(int)a.state.first_run];
+    j["theme"] = theme::mode() == theme::Mode::dark ? "dark" : "light";
     j["login_error"] = a.state.login_error;
     j["server_studio"] = a.state.server_studio;
     j["help"] = a.state.help_open;
@@ -213,7 +198,10 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
                  {"phone", a.state.phone}};
     nlohmann::json an = nlohmann::json::object();
     for (const auto& [name, r] : ui::anchors())
+    {
         an[name] = {{"x", r.x / a.dpr}, {"y", r.y / a.dpr}, {"w", r.w / a.dpr}, {"h", r.h / a.dpr}};
+        if (r.cw > 0) an[name]["clip"] = {r.cx / a.dpr, r.cy / a.dpr, r.cw / a.dpr, r.ch / a.dpr};
+    }
     j["anchors"] = an;
     // The newest 500 leads are enough for tests; a full dump of 100,000 would
     // cost more than the app itself.
@@ -283,8 +271,7 @@ int main() {
     io.ConfigInputTextCursorBlink = false;  // a blinking cursor would keep the app drawing
     io.GetClipboardTextFn = get_clipboard;
     io.SetClipboardTextFn = set_clipboard;
-    ImGui::StyleColorsDark();
-    g_app.base_style = ImGui::GetStyle();
+    theme::set_mode(web::local_get("atelier.theme") == "dark" ? theme::Mode::dark : theme::Mode::light);
 
     ImGui_ImplGlfw_InitForOpenGL(g_app.window, true);
     glfwSetCharCallback(g_app.window, nullptr);  // text comes from the hidden textarea only

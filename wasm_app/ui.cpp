@@ -30,16 +30,32 @@ void begin_fullscreen(const char* id) {
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
 }
 
+// One row: the app's name and the studio's, the saved and connection
+// states, then undo, the interface's language and the theme on the right.
 void header(app::Db& db, State& st, bool saving, bool storage_error) {
-    ImGui::TextUnformatted(tr(T::AppTitle, st.lang));
+    ImGui::AlignTextToFramePadding();
+    ImGui::PushFont(theme::font(theme::Type::heading));
+    ImGui::TextUnformatted("Atelier");
+    ImGui::PopFont();
+    const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 46;
+    if (!narrow) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", saving ? tr(T::Saving, st.lang) : tr(T::Saved, st.lang));
+        ImGui::SameLine();
+        // One connection state: the network and the studio's server together.
+        sync_status(db, st);
+    }
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const std::string undo = narrow ? std::string(theme::icon::undo) : std::string(theme::icon::undo) + " " + L3(st.lang, "Отменить", "Annuler", "Undo");
+    const float buttons_w = ImGui::CalcTextSize("RUFREN").x + ImGui::CalcTextSize(undo.c_str()).x + ImGui::GetFontSize() * 1.2f +
+                            style.FramePadding.x * 10 + style.ItemSpacing.x * 5;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionMax().x - buttons_w));
+    ImGui::BeginDisabled(!db.can_undo());
+    if (ImGui::Button(undo.c_str())) st.undo_requested = true;
+    ImGui::EndDisabled();
+    anchor("undo");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Ctrl+Z");
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", saving ? tr(T::Saving, st.lang) : tr(T::Saved, st.lang));
-    ImGui::SameLine();
-    // One connection state: the network and the studio's server together.
-    sync_status(db, st);
-    const float buttons_w = ImGui::CalcTextSize("RU FR EN").x + ImGui::GetStyle().FramePadding.x * 6 +
-                            ImGui::GetStyle().ItemSpacing.x * 2;
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons_w);
     for (Lang l : kLangs) {
         const char* code = l == Lang::ru ? "RU" : l == Lang::fr ? "FR" : "EN";
         bool active = st.lang == l;
@@ -50,15 +66,24 @@ void header(app::Db& db, State& st, bool saving, bool storage_error) {
         }
         if (active) ImGui::PopStyleColor();
         anchor(std::string("lang.") + atelier::lang_code(l));
-        ImGui::SameLine();
+        ImGui::SameLine(0, style.ItemSpacing.x * 0.4f);
     }
-    ImGui::NewLine();
-    ImGui::BeginDisabled(!db.can_undo());
-    if (ImGui::SmallButton(L3(st.lang, "Отменить (Ctrl+Z)", "Annuler (Ctrl+Z)", "Undo (Ctrl+Z)"))) st.undo_requested = true;
-    ImGui::EndDisabled();
-    anchor("undo");
-    if (storage_error) ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.3f, 1), "%s", tr(T::StorageError, st.lang));
-    ImGui::Separator();
+    ImGui::SameLine();
+    // Light or dark, kept in the browser.
+    const bool dark = theme::mode() == theme::Mode::dark;
+    if (ImGui::Button(dark ? theme::icon::light : theme::icon::dark)) {
+        theme::set_mode(dark ? theme::Mode::light : theme::Mode::dark);
+        web::local_set("atelier.theme", dark ? "light" : "dark");
+        st.restyle = true;
+        web::wake();
+    }
+    anchor("theme.toggle");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", dark ? L3(st.lang, "Светлая тема", "Thème clair", "Light theme") : L3(st.lang, "Тёмная тема", "Thème sombre", "Dark theme"));
+    // On a phone the states take a row of their own.
+    if (narrow) sync_status(db, st);
+    if (storage_error) ImGui::TextColored(theme::danger(), "%s", tr(T::StorageError, st.lang));
+    ImGui::Spacing();
 }
 
 // A label above an input; the anchor names the input itself.
@@ -71,15 +96,62 @@ bool form_input(const char* anchor_name, std::string* value) {
 }
 
 void new_lead_form(app::Db& db, State& st) {
-    ImGui::TextUnformatted(tr(T::NewLead, st.lang));
     const char* codes[] = {"ru", "fr", "en"};
     if (st.lead_lang < 0) {
         std::string l = atelier::studio_details(db.raw()).lang;
         st.lead_lang = l == "fr" ? 1 : l == "en" ? 2 : 0;
     }
     bool submit = false;
-    // Labels in the first row, fields in the second, so that they line up.
     const float em = ImGui::GetFontSize();
+    // Narrow (a phone, a small window): a button opens the form, its fields
+    // one under another.
+    if (ImGui::GetContentRegionAvail().x < em * 62) {
+        if (st.focus_new) st.new_open = true;
+        if (!st.new_open) {
+            if (ImGui::Button((std::string(theme::icon::add) + " " + tr(T::NewLead, st.lang)).c_str())) st.new_open = st.focus_new = true;
+            anchor("new.open");
+            return;
+        }
+        if (ImGui::BeginTable("new_lead_narrow", 2, ImGuiTableFlags_SizingStretchProp)) {
+            ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
+            ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
+            auto row = [&](T label, const char* name, std::string* value) {
+                ImGui::TableNextColumn();
+                ImGui::AlignTextToFramePadding();
+                ImGui::TextUnformatted(tr(label, st.lang));
+                ImGui::TableNextColumn();
+                if (st.focus_new && std::string(name) == "new.client_name") {
+                    ImGui::SetKeyboardFocusHere();
+                    st.focus_new = false;
+                }
+                submit |= form_input(name, value);
+            };
+            row(T::ClientName, "new.client_name", &st.client_name);
+            row(T::Company, "new.company", &st.company);
+            row(T::Email, "new.email", &st.email);
+            row(T::Phone, "new.phone", &st.phone);
+            ImGui::EndTable();
+        }
+        ImGui::SetNextItemWidth(em * 9);
+        if (ImGui::BeginCombo("##source", tr(kSourceNames[st.source], st.lang))) {
+            for (int i = 0; i < 4; ++i)
+                if (ImGui::Selectable(tr(kSourceNames[i], st.lang), st.source == i)) st.source = i;
+            ImGui::EndCombo();
+        }
+        anchor("new.source");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(em * 4);
+        ImGui::Combo("##lead_lang", &st.lead_lang, codes, 3);
+        anchor("new.lang");
+        ImGui::SameLine();
+        submit |= ImGui::Button(tr(T::Add, st.lang));
+        anchor("new.add");
+        ImGui::SameLine();
+        if (ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel"))) st.new_open = false;
+        anchor("new.cancel");
+    } else {
+    ImGui::TextUnformatted(tr(T::NewLead, st.lang));
+    // Labels in the first row, fields in the second, so that they line up.
     if (ImGui::BeginTable("new_lead", 7, ImGuiTableFlags_SizingFixedFit)) {
         ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, em * 11);
         ImGui::TableSetupColumn("company", ImGuiTableColumnFlags_WidthFixed, em * 11);
@@ -125,6 +197,7 @@ void new_lead_form(app::Db& db, State& st) {
         anchor("new.add");
         ImGui::EndTable();
     }
+    }
 
     if (submit) {
         atelier::NewLead l;
@@ -141,6 +214,7 @@ void new_lead_form(app::Db& db, State& st) {
             st.selected = id;  // the new lead opens in the card
             st.editing_brief = false;
             st.notice = tr(T::LeadAdded, st.lang);
+            st.new_open = false;
             st.client_name.clear();
             st.company.clear();
             st.email.clear();
@@ -149,8 +223,8 @@ void new_lead_form(app::Db& db, State& st) {
             st.notice.clear();
         }
     }
-    if (!st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
-    else if (!st.notice.empty()) ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s", st.notice.c_str());
+    if (!st.error.empty()) ImGui::TextColored(theme::danger(), "%s", st.error.c_str());
+    else if (!st.notice.empty()) ImGui::TextColored(theme::success(), "%s", st.notice.c_str());
     ImGui::Separator();
 }
 
@@ -248,11 +322,14 @@ void leads_table(app::Db& db, State& st) {
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Sortable |
                                   ImGuiTableFlags_SortTristate;
+    // Beside an open card, or on a phone, the table keeps the client, the
+    // stage, the amount and the next step.
+    const bool compact = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 48;
     if (!ImGui::BeginTable("leads", 6, flags, ImVec2(0, 0))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(tr(T::Client, st.lang), 0, 2.0f);
-    ImGui::TableSetupColumn(tr(T::Company, st.lang), 0, 2.0f);
-    ImGui::TableSetupColumn(tr(T::Source, st.lang), 0, 1.0f);
+    ImGui::TableSetupColumn(tr(T::Company, st.lang), compact ? ImGuiTableColumnFlags_Disabled : 0, 2.0f);
+    ImGui::TableSetupColumn(tr(T::Source, st.lang), compact ? ImGuiTableColumnFlags_Disabled : 0, 1.0f);
     ImGui::TableSetupColumn(tr(T::Stage, st.lang), 0, 1.3f);
     ImGui::TableSetupColumn(tr(T::Amount, st.lang), 0, 1.3f);
     ImGui::TableSetupColumn(tr(T::Actions, st.lang), ImGuiTableColumnFlags_NoSort, 1.6f);
@@ -277,31 +354,50 @@ void leads_table(app::Db& db, State& st) {
             ImGui::PushID(r.id.c_str());
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            if (ImGui::Selectable(r.client.c_str(), st.selected == r.id,
+            const std::string client = elide(r.client, ImGui::GetContentRegionAvail().x);
+            if (ImGui::Selectable((client + "##client").c_str(), st.selected == r.id,
                                   ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap)) {
                 st.selected = r.id;
                 st.editing_brief = false;
             }
             anchor("row." + std::to_string(i) + ".client");
+            if (client != r.client && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.client.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(r.company.c_str());
+            const std::string company = elide(r.company, ImGui::GetContentRegionAvail().x);
+            ImGui::TextUnformatted(company.c_str());
+            if (company != r.company && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.company.c_str());
             ImGui::TableNextColumn();
             int src = 3;
             for (int k = 0; k < 4; ++k)
                 if (r.source == kSources[k]) src = k;
             ImGui::TextUnformatted(tr(kSourceNames[src], st.lang));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(stage_name(r.stage, st.lang));
+            {
+                const std::string stage = elide(stage_name(r.stage, st.lang), ImGui::GetContentRegionAvail().x);
+                ImGui::TextColored(theme::stage(r.stage), "%s", stage.c_str());
+                if (stage != stage_name(r.stage, st.lang) && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", stage_name(r.stage, st.lang));
+            }
             ImGui::TableNextColumn();
             auto cur = atelier::currency_from_code(r.currency);
-            ImGui::TextUnformatted(
-                cur ? atelier::format(atelier::Money{r.amount_minor, *cur}, st.lang).c_str() : "");
+            {
+                // Amounts right-aligned, so that their digits line up.
+                const std::string whole = cur ? atelier::format(atelier::Money{r.amount_minor, *cur}, st.lang) : "";
+                const std::string amount = elide(whole, ImGui::GetContentRegionAvail().x);
+                const float pad = ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(amount.c_str()).x;
+                if (pad > 0) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + pad);
+                ImGui::TextUnformatted(amount.c_str());
+                if (amount != whole && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", whole.c_str());
+            }
             ImGui::TableNextColumn();
             std::string next = atelier::next_stage(r.stage);
             if (!next.empty()) {
-                std::string label = std::string(tr(T::Next, st.lang)) + ": " + stage_name(next, st.lang);
+                // The next stage's name, cut with "…" to the column; the whole of it on hover.
+                const std::string whole = std::string(tr(T::Next, st.lang)) + ": " + stage_name(next, st.lang);
+                const std::string label = elide(std::string("→ ") + stage_name(next, st.lang),
+                                                ImGui::GetContentRegionAvail().x - ImGui::GetStyle().FramePadding.x * 2);
                 if (ImGui::SmallButton(label.c_str())) move_id = r.id;
                 anchor("row." + std::to_string(i) + ".next");
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", whole.c_str());
             }
             ImGui::PopID();
         }
@@ -315,13 +411,26 @@ void leads_table(app::Db& db, State& st) {
 
 }  // namespace
 
+std::string elide(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    std::string s = text;
+    while (!s.empty()) {
+        // The last character: its continuation bytes, then its first byte.
+        while (!s.empty() && (s.back() & 0xC0) == 0x80) s.pop_back();
+        if (!s.empty()) s.pop_back();
+        if (ImGui::CalcTextSize((s + "…").c_str()).x <= width) break;
+    }
+    return s + "…";
+}
+
 const char* L3(Lang l, const char* ru, const char* fr, const char* en) {
     return l == Lang::fr ? fr : l == Lang::en ? en : ru;
 }
 
 void anchor(const std::string& name) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    anchors()[name] = Anchor{a.x, a.y, b.x - a.x, b.y - a.y};
+    const ImRect clip = ImGui::GetCurrentWindowRead()->InnerClipRect;
+    anchors()[name] = Anchor{a.x, a.y, b.x - a.x, b.y - a.y, clip.Min.x, clip.Min.y, clip.GetWidth(), clip.GetHeight()};
 }
 
 std::map<std::string, Anchor>& anchors() {
@@ -382,7 +491,7 @@ void lost_dialog(app::Db& db, State& st) {
     ImGui::InputTextWithHint("##lost_text", L3(st.lang, "Подробности (для «другое» обязательно)", "Précisions (obligatoires pour « autre »)",
                                                  "Details (needed for \"other\")"), &st.lose_text);
     anchor("lost.text");
-    if (!st.lose_error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.lose_error.c_str());
+    if (!st.lose_error.empty()) ImGui::TextColored(theme::danger(), "%s", st.lose_error.c_str());
     const bool blank = st.lose_text.find_first_not_of(" \t") == std::string::npos;
     if (ImGui::Button(L3(st.lang, "Закрыть как потерянную", "Classer comme perdue", "Close as lost"))) {
         if (st.lose_reason.empty()) {
@@ -486,8 +595,31 @@ void pipeline_board(app::Db& db, State& st) {
             }
             const app::LeadRow& r = rows[(size_t)i];
             ImGui::PushID(r.id.c_str());
-            if (ImGui::Selectable(r.client.c_str(), st.selected == r.id)) st.selected = r.id;
+            // A card: the client, the company, the amount, on a panel.
+            const float em = ImGui::GetFontSize();
+            if (ImGui::Selectable("##card", st.selected == r.id, 0, ImVec2(0, em * 3.4f))) st.selected = r.id;
             anchor("board." + r.id);
+            {
+                const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+                const float w = b.x - a.x - em * 0.8f;
+                ImDrawList* dl = ImGui::GetWindowDrawList();
+                const theme::Palette& p = theme::palette();
+                dl->AddRect(a, b, ImGui::GetColorU32(p.border), ImGui::GetStyle().FrameRounding);
+                dl->AddRectFilled(a, ImVec2(a.x + em * 0.2f, b.y), ImGui::GetColorU32(theme::stage(r.stage)), ImGui::GetStyle().FrameRounding,
+                                  ImDrawFlags_RoundCornersLeft);
+                const std::string client = elide(r.client, w);
+                dl->AddText(ImVec2(a.x + em * 0.5f, a.y + em * 0.2f), ImGui::GetColorU32(p.text), client.c_str());
+                const std::string company = elide(r.company, w);
+                dl->AddText(ImVec2(a.x + em * 0.5f, a.y + em * 1.25f), ImGui::GetColorU32(p.muted), company.c_str());
+                auto cur = atelier::currency_from_code(r.currency);
+                if (cur && r.amount_minor) {
+                    const std::string amount = elide(atelier::format(atelier::Money{r.amount_minor, *cur}, st.lang), w);
+                    dl->AddText(ImVec2(b.x - em * 0.4f - ImGui::CalcTextSize(amount.c_str()).x, a.y + em * 2.3f), ImGui::GetColorU32(p.text),
+                                amount.c_str());
+                }
+                if (ImGui::IsItemHovered() && (client != r.client || company != r.company))
+                    ImGui::SetTooltip("%s\n%s", r.client.c_str(), r.company.c_str());
+            }
             if (ImGui::BeginDragDropSource()) {
                 ImGui::SetDragDropPayload("LEAD", r.id.c_str(), r.id.size() + 1);
                 ImGui::TextUnformatted(r.client.c_str());
@@ -634,6 +766,112 @@ static void page_title(app::Db& db, const State& st) {
     }
 }
 
+// The views: the sidebar's items (icon, name, count), or a row of buttons on a phone.
+static void navigation(app::Db& db, State& st, bool row) {
+    const bool other = st.settings_open || st.sync_open || st.today_open;
+    int open = 0;
+    for (const app::LeadRow& l : db.leads()) open += l.stage != "won" && l.stage != "lost";
+    struct Item {
+        const char* icon;
+        std::string name;
+        bool active;
+        int count;  // -1: none
+        const char* anchor_name;
+        int view;   // 0 today, 1 leads, 2 pipeline, 3 settings, 4 sync
+    };
+    const Item items[] = {
+        {theme::icon::today, L3(st.lang, "Сегодня", "Aujourd'hui", "Today"), st.today_open, -1, "view.today", 0},
+        {theme::icon::leads, tr(T::Leads, st.lang), !st.board && !other, (int)db.leads().size(), "view.table", 1},
+        {theme::icon::pipeline, L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board && !other, open, "view.board", 2},
+        {theme::icon::settings, L3(st.lang, "Настройки", "Réglages", "Settings"), st.settings_open, -1, "view.settings", 3},
+        {theme::icon::sync, L3(st.lang, "Синхронизация", "Synchronisation", "Sync"), st.sync_open, -1, "view.sync", 4},
+    };
+    const float em = ImGui::GetFontSize();
+    if (!row) {
+        ImGui::PushFont(theme::font(theme::Type::caption));
+        ImGui::TextDisabled("%s", L3(st.lang, "РАЗДЕЛЫ", "SECTIONS", "SECTIONS"));
+        ImGui::PopFont();
+    }
+    int pressed = -1;
+    for (const Item& it : items) {
+        const std::string label = std::string(it.icon) + "  " + it.name;
+        if (row) {
+            if (it.active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+            if (ImGui::Button((std::string(it.icon) + "##" + it.anchor_name).c_str(), ImVec2(em * 2.6f, em * 2.2f))) pressed = it.view;
+            if (it.active) ImGui::PopStyleColor();
+            anchor(it.anchor_name);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", it.name.c_str());
+            ImGui::SameLine();
+            continue;
+        }
+        if (ImGui::Selectable(("##" + std::string(it.anchor_name)).c_str(), it.active, 0, ImVec2(0, em * 1.8f))) pressed = it.view;
+        anchor(it.anchor_name);
+        // The icon and name over the selectable, the count right-aligned.
+        const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const float y = min.y + (max.y - min.y - em) * 0.5f;
+        const ImU32 col = ImGui::GetColorU32(it.active ? theme::palette().accent : theme::palette().text);
+        dl->AddText(ImVec2(min.x + em * 0.4f, y), col, label.c_str());
+        if (it.count >= 0) {
+            const std::string n = std::to_string(it.count);
+            dl->AddText(ImVec2(max.x - ImGui::CalcTextSize(n.c_str()).x - em * 0.4f, y), ImGui::GetColorU32(theme::muted()), n.c_str());
+        }
+    }
+    if (row) ImGui::NewLine();
+    switch (pressed) {
+        case 0:
+            st.today_open = true;
+            st.settings_open = st.sync_open = false;
+            st.today = nlohmann::json();  // fresh on every visit
+            break;
+        case 1: st.board = st.settings_open = st.sync_open = st.today_open = false; break;
+        case 2:
+            st.board = true;
+            st.settings_open = st.sync_open = st.today_open = false;
+            break;
+        case 3:
+            st.settings_open = true;
+            st.sync_open = st.today_open = false;
+            break;
+        case 4:
+            st.sync_open = true;
+            st.settings_open = st.today_open = false;
+            break;
+        default: break;
+    }
+}
+
+// The open view.
+static void content(app::Db& db, State& st) {
+    if (st.today_open) return today_view(db, st);
+    if (st.settings_open) return settings_view(db, st);
+    if (st.sync_open) return sync_view(db, st);
+    if (st.board && !st.error.empty()) ImGui::TextColored(theme::danger(), "%s", st.error.c_str());
+    if (st.selected.empty() || st.board) {
+        if (st.board) pipeline_board(db, st);
+        else leads_table(db, st);
+        return;
+    }
+    // Wide: the table and the card side by side; medium: the card over the table.
+    const float w = ImGui::GetContentRegionAvail().x;
+    if (w >= ImGui::GetFontSize() * 70) {
+        ImGui::BeginChild("table", ImVec2(w * 0.45f, 0));
+        leads_table(db, st);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        ImGui::BeginChild("card", ImVec2(0, 0), ImGuiChildFlags_Border);
+        lead_card(db, st);
+        ImGui::EndChild();
+    } else {
+        ImGui::BeginChild("card", ImVec2(0, ImGui::GetContentRegionAvail().y * 0.62f), ImGuiChildFlags_Border);
+        lead_card(db, st);
+        ImGui::EndChild();
+        ImGui::BeginChild("table", ImVec2(0, 0));
+        leads_table(db, st);
+        ImGui::EndChild();
+    }
+}
+
 void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     anchors().clear();
     if (first_run(db, st)) return;
@@ -658,71 +896,26 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     }
     begin_fullscreen("##atelier");
     header(db, st, saving, storage_error);
+    // Wide: a sidebar with the views and their counts beside the content;
+    // narrow (a phone): the same views as a row of buttons above it.
+    const float em = ImGui::GetFontSize();
+    const bool narrow = ImGui::GetContentRegionAvail().x < em * 52;
+    if (!narrow) {
+        ImGui::BeginChild("sidebar", ImVec2(em * 12.5f, 0), ImGuiChildFlags_Border);
+        navigation(db, st, false);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        ImGui::BeginChild("content", ImVec2(0, 0), ImGuiChildFlags_None);
+    } else {
+        navigation(db, st, true);
+    }
     new_lead_form(db, st);
-    const bool other = st.settings_open || st.sync_open || st.today_open;
-    if (ImGui::RadioButton(L3(st.lang, "Сегодня", "Aujourd'hui", "Today"), st.today_open)) {
-        st.today_open = true;
-        st.settings_open = st.sync_open = false;
-        st.today = nlohmann::json();  // fresh on every visit
-    }
-    anchor("view.today");
-    ImGui::SameLine();
-    if (ImGui::RadioButton(tr(T::Leads, st.lang), !st.board && !other)) st.board = st.settings_open = st.sync_open = st.today_open = false;
-    anchor("view.table");
-    ImGui::SameLine();
-    if (ImGui::RadioButton(L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board && !other)) {
-        st.board = true;
-        st.settings_open = st.sync_open = st.today_open = false;
-    }
-    anchor("view.board");
-    ImGui::SameLine();
-    if (ImGui::RadioButton(L3(st.lang, "Настройки", "Réglages", "Settings"), st.settings_open)) {
-        st.settings_open = true;
-        st.sync_open = st.today_open = false;
-    }
-    anchor("view.settings");
-    ImGui::SameLine();
-    if (ImGui::RadioButton(L3(st.lang, "Синхронизация", "Synchronisation", "Sync"), st.sync_open)) {
-        st.sync_open = true;
-        st.settings_open = st.today_open = false;
-    }
-    anchor("view.sync");
     follow_route(st);
     page_title(db, st);
     lost_dialog(db, st);
     shortcuts_help(st);
-    if (st.today_open) {
-        today_view(db, st);
-        ImGui::End();
-        return;
-    }
-    if (st.settings_open) {
-        settings_view(db, st);
-        ImGui::End();
-        return;
-    }
-    if (st.sync_open) {
-        sync_view(db, st);
-        ImGui::End();
-        return;
-    }
-    if (st.board && !st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
-    if (st.selected.empty() || st.board) {
-        if (st.board) {
-            pipeline_board(db, st);
-        } else {
-            leads_table(db, st);
-        }
-    } else {
-        const float w = ImGui::GetContentRegionAvail().x;
-        ImGui::BeginChild("table", ImVec2(w * 0.45f, 0));
-        leads_table(db, st);
-        ImGui::EndChild();
-        ImGui::SameLine();
-        ImGui::BeginChild("card", ImVec2(0, 0), true);
-        lead_card(db, st);
-        ImGui::EndChild();
-    }
+    content(db, st);
+    if (!narrow) ImGui::EndChild();
     ImGui::End();
 }
 

@@ -16,6 +16,7 @@
 #include "money.h"
 #include "workflow.h"
 #include "sync.h"
+#include "theme.h"
 
 namespace ui {
 
@@ -66,6 +67,8 @@ constexpr int kFirstRunRequest = 1 << 30;
 struct State {
     atelier::Lang lang = atelier::Lang::ru;
     FirstRun first_run = FirstRun::asking;
+    bool restyle = false;
+    bool new_open = false;  // the new lead form, opened by its button where the window is narrow  // the theme changed: the style is set again before the next frame
     bool first_run_asked = false;
     std::string server_studio, login_error;
     // New lead form.
@@ -148,6 +151,8 @@ void sync_view(app::Db& db, State& st);
 void sync_status(app::Db& db, State& st);
 // The interface's three languages, for strings used in one place.
 const char* L3(atelier::Lang l, const char* ru, const char* fr, const char* en);
+// `text` cut with "…" to `width` pixels (whole characters); itself if it fits.
+std::string elide(const std::string& text, float width);
 
 // Opens "Why was it lost?" for a lead: closing as lost takes a reason.
 void ask_lost_reason(State& st, const std::string& lead_id);
@@ -180,6 +185,7 @@ void anchor(const std::string& name);
 // Screen rectangles of named widgets, in framebuffer pixels, for tests.
 struct Anchor {
     float x, y, w, h;
+    float cx, cy, cw, ch;  // what of its window is on screen (a scrolled-away widget is outside it)
 };
 std::map<std::string, Anchor>& anchors();
 

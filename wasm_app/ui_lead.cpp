@@ -133,7 +133,7 @@ void live_estimate(app::Db& db, State& st, const app::LeadCard& c) {
             }
         }
     }
-    if (!st.live_estimate.empty()) ImGui::TextColored(ImVec4(0.5f, 0.75f, 1.0f, 1), "%s", st.live_estimate.c_str());
+    if (!st.live_estimate.empty()) ImGui::TextColored(theme::palette().accent, "%s", st.live_estimate.c_str());
     anchor("brief.live_estimate");
 }
 
@@ -170,7 +170,7 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
     ImGui::SameLine();
     if (ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel"))) st.editing_brief = false;
     if (!st.brief_problems.empty())
-        ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", L3(st.lang, "Проверьте ответы ниже", "Vérifiez les réponses ci-dessous", "Check the answers below"));
+        ImGui::TextColored(theme::danger(), "%s", L3(st.lang, "Проверьте ответы ниже", "Vérifiez les réponses ci-dessous", "Check the answers below"));
     live_estimate(db, st, c);
     const float field_w = ImGui::GetContentRegionAvail().x * 0.6f;
     for (const json& s : tpl.value("sections", json::array())) {
@@ -221,7 +221,7 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
                 anchor("brief." + id);
             }
             auto p = st.brief_problems.find(id);
-            if (p != st.brief_problems.end()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", p->second.c_str());
+            if (p != st.brief_problems.end()) ImGui::TextColored(theme::danger(), "%s", p->second.c_str());
             ImGui::PopID();
         }
     }
@@ -689,7 +689,7 @@ void project_section(app::Db& db, State& st, const app::LeadCard& c) {
         ImGui::PushID(id.c_str());
         const bool done = s["done_at"].is_string();
         if (done) {
-            ImGui::TextColored(ImVec4(0.45f, 0.8f, 0.5f, 1), "%s", L3(st.lang, "готово", "fait", "done"));
+            ImGui::TextColored(theme::success(), "%s", L3(st.lang, "готово", "fait", "done"));
         } else if (c.stage != "lost" && ImGui::SmallButton(L3(st.lang, "Завершить", "Terminer", "Complete"))) {
             st.error = db.act([&](sqlite3* x) { atelier::conveyor::complete_stage(x, c.id, id, db.actor(), atelier::now_iso()); }, "stage");
         }
@@ -805,7 +805,7 @@ void lead_card(app::Db& db, State& st) {
         return;
     }
     next_step(db, st, *c);
-    if (!st.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", st.error.c_str());
+    if (!st.error.empty()) ImGui::TextColored(theme::danger(), "%s", st.error.c_str());
 
     if (c->estimate.is_object()) {
         if (ImGui::Checkbox(L3(st.lang, "Показать расчёт", "Afficher le chiffrage", "Show the estimate"), &st.show_estimate)) {}

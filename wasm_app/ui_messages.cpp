@@ -193,10 +193,10 @@ std::string rule_label(const std::string& code, Lang l) {
 }
 
 ImVec4 status_color(const std::string& s) {
-    if (s == "sent") return ImVec4(0.25f, 0.65f, 0.35f, 1);
-    if (s == "failed") return ImVec4(0.9f, 0.35f, 0.3f, 1);
-    if (s == "cancelled") return ImVec4(0.55f, 0.55f, 0.58f, 1);
-    return ImVec4(0.85f, 0.6f, 0.2f, 1);
+    if (s == "sent") return theme::success();
+    if (s == "failed") return theme::danger();
+    if (s == "cancelled") return theme::muted();
+    return theme::warning();
 }
 
 }  // namespace
@@ -245,10 +245,10 @@ void send_preview(app::Db& db, State& st, const app::LeadCard& c) {
     ImGui::BeginChild("send_body", ImVec2(0, ImGui::GetTextLineHeight() * 8), true);
     ImGui::TextWrapped("%s", p.value("body", "").c_str());
     ImGui::EndChild();
-    if (p.contains("problem")) ImGui::TextColored(ImVec4(0.9f, 0.35f, 0.3f, 1), "%s", p["problem"].get<std::string>().c_str());
+    if (p.contains("problem")) ImGui::TextColored(theme::danger(), "%s", p["problem"].get<std::string>().c_str());
     const bool mail = atelier::sync::meta(db.raw(), "mail_sending") != "0";
     if (!mail)
-        ImGui::TextColored(ImVec4(0.85f, 0.6f, 0.2f, 1), "%s",
+        ImGui::TextColored(theme::warning(), "%s",
                            L3(st.lang, "На сервере студии не настроена почта: письмо останется в очереди.",
                               "Le serveur du studio n'a pas de serveur de messagerie : l'e-mail restera en file.",
                               "The studio's server has no mail server set up: the e-mail will wait in the outbox."));
@@ -355,7 +355,7 @@ void messages_section(app::Db& db, State& st, const app::LeadCard& c) {
         ImGui::TextDisabled("%s%s%s", human_time(when, st.lang).c_str(), task ? "" : "  → ", task ? "" : m.value("recipient", "").c_str());
         ImGui::TextWrapped("%s", m.value("subject", "").empty() ? rule_label(m.value("rule", ""), st.lang).c_str() : m.value("subject", "").c_str());
         if (status == "failed" && !m.value("last_error", "").empty())
-            ImGui::TextColored(ImVec4(0.9f, 0.35f, 0.3f, 1), "%s", m["last_error"].get<std::string>().c_str());
+            ImGui::TextColored(theme::danger(), "%s", m["last_error"].get<std::string>().c_str());
         if (status == "scheduled" || status == "queued") {
             if (ImGui::SmallButton(L3(st.lang, "Не отправлять", "Ne pas envoyer", "Do not send"))) {
                 std::string err = db.act([&](sqlite3* x) {
@@ -368,7 +368,7 @@ void messages_section(app::Db& db, State& st, const app::LeadCard& c) {
         ImGui::PopID();
     }
     if (atelier::sync::meta(db.raw(), "mail_sending") == "0")
-        ImGui::TextColored(ImVec4(0.85f, 0.6f, 0.2f, 1), "%s",
+        ImGui::TextColored(theme::warning(), "%s",
                            L3(st.lang, "Почта на сервере не настроена: письма ждут в очереди и не уходят.",
                               "Pas de serveur de messagerie configuré : les e-mails attendent en file.",
                               "No mail server is set up on the server: e-mails wait in the outbox."));
@@ -599,7 +599,7 @@ void today_view(app::Db& db, State& st) {
         ImGui::SameLine();
         const bool overdue = t.value("overdue", false);
         const std::string line = human_time(t.value("due_at", ""), st.lang) + "  " + t.value("title", "");
-        if (overdue) ImGui::TextColored(ImVec4(0.9f, 0.35f, 0.3f, 1), "%s", line.c_str());
+        if (overdue) ImGui::TextColored(theme::danger(), "%s", line.c_str());
         else ImGui::TextUnformatted(line.c_str());
         if (t["lead_id"].is_string() && ImGui::IsItemClicked()) {
             st.selected = t["lead_id"].get<std::string>();
@@ -638,13 +638,13 @@ void today_view(app::Db& db, State& st) {
             anchor("today.resend." + std::to_string(i));
             ImGui::SameLine();
             ImGui::TextUnformatted((m.value("recipient", "") + " — " + m.value("subject", "")).c_str());
-            ImGui::TextColored(ImVec4(0.9f, 0.35f, 0.3f, 1), "%s", m.value("last_error", "").c_str());
+            ImGui::TextColored(theme::danger(), "%s", m.value("last_error", "").c_str());
             ImGui::PopID();
             ++i;
         }
     }
     if (atelier::sync::meta(db.raw(), "mail_sending") == "0")
-        ImGui::TextColored(ImVec4(0.85f, 0.6f, 0.2f, 1), "%s",
+        ImGui::TextColored(theme::warning(), "%s",
                            L3(st.lang, "Почта на сервере не настроена: письма ждут в очереди и не уходят.",
                               "Pas de serveur de messagerie configuré : les e-mails attendent en file.",
                               "No mail server is set up on the server: e-mails wait in the outbox."));

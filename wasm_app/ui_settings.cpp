@@ -294,37 +294,7 @@ void calendar_section(app::Db& db, State& st) {
         q.bind(1, countries[s.cal_country]).bind(2, std::to_string(s.cal_year));
         while (q.step()) s.cal_days.push_back({{"day", q.text(0)}, {"working", q.int64(1) != 0}, {"name", q.text(2)}});
     }
-    ImGui::TextDisabled("%s", L3(st.lang, "Праздники и перенесённые рабочие дни: по ним считаются сроки этапов и оплаты счетов.",
-                                 "Jours fériés et jours ouvrés déplacés : les délais des étapes et des factures en tiennent compte.",
-                                 "Holidays and moved working days: stage timelines and invoice due dates count by them."));
-    if (s.cal_days.empty())
-        ImGui::TextUnformatted(L3(st.lang, "На этот год дней нет: считаются только выходные.", "Aucun jour pour cette année : seuls les week-ends comptent.",
-                                  "No days for this year: only weekends count."));
-    if (!s.cal_days.empty() && ImGui::BeginTable("calendar", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn(L3(st.lang, "День", "Jour", "Day"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 9);
-        ImGui::TableSetupColumn(L3(st.lang, "Рабочий", "Ouvré", "Working"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5);
-        ImGui::TableSetupColumn(L3(st.lang, "Название", "Nom", "Name"));
-        ImGui::TableHeadersRow();
-        for (const auto& d : s.cal_days) {
-            const std::string day = d["day"];
-            ImGui::PushID(day.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(atelier::format_date(day, st.lang).c_str());
-            ImGui::TableNextColumn();
-            bool working = d["working"];
-            if (ImGui::Checkbox("##w", &working)) {
-                s.error = db.act([&](sqlite3* x) { atelier::set_calendar_day(x, countries[s.cal_country], day, working, d["name"].get<std::string>()); },
-                                 "calendar");
-                s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
-            }
-            anchor("settings.cal.day." + day);
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(d["name"].get_ref<const std::string&>().c_str());
-            ImGui::PopID();
-        }
-        ImGui::EndTable();
-    }
-    ImGui::SeparatorText(L3(st.lang, "Добавить день", "Ajouter un jour", "Add a day"));
+    ImGui::TextUnformatted(L3(st.lang, "Добавить день", "Ajouter un jour", "Add a day"));
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::InputTextWithHint("##cal_day", L3(st.lang, "ГГГГ-ММ-ДД", "AAAA-MM-JJ", "YYYY-MM-DD"), &s.cal_day);
     anchor("settings.cal.new_day");
@@ -354,12 +324,43 @@ void calendar_section(app::Db& db, State& st) {
         }
     }
     anchor("settings.cal.add");
+    ImGui::TextDisabled("%s", L3(st.lang, "Праздники и перенесённые рабочие дни: по ним считаются сроки этапов и оплаты счетов.",
+                                 "Jours fériés et jours ouvrés déplacés : les délais des étapes et des factures en tiennent compte.",
+                                 "Holidays and moved working days: stage timelines and invoice due dates count by them."));
+    if (s.cal_days.empty())
+        ImGui::TextUnformatted(L3(st.lang, "На этот год дней нет: считаются только выходные.", "Aucun jour pour cette année : seuls les week-ends comptent.",
+                                  "No days for this year: only weekends count."));
+    if (!s.cal_days.empty() && ImGui::BeginTable("calendar", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn(L3(st.lang, "День", "Jour", "Day"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 9);
+        ImGui::TableSetupColumn(L3(st.lang, "Рабочий", "Ouvré", "Working"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5);
+        ImGui::TableSetupColumn(L3(st.lang, "Название", "Nom", "Name"));
+        ImGui::TableHeadersRow();
+        for (const auto& d : s.cal_days) {
+            const std::string day = d["day"];
+            ImGui::PushID(day.c_str());
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(atelier::format_date(day, st.lang).c_str());
+            ImGui::TableNextColumn();
+            bool working = d["working"];
+            if (ImGui::Checkbox("##w", &working)) {
+                s.error = db.act([&](sqlite3* x) { atelier::set_calendar_day(x, countries[s.cal_country], day, working, d["name"].get<std::string>()); },
+                                 "calendar");
+                s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
+            }
+            anchor("settings.cal.day." + day);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(d["name"].get_ref<const std::string&>().c_str());
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
 }
 
 void settings_view(app::Db& db, State& st) {
     Settings& s = st.settings;
-    if (!s.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", s.error.c_str());
-    else if (!s.notice.empty()) ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s", s.notice.c_str());
+    if (!s.error.empty()) ImGui::TextColored(theme::danger(), "%s", s.error.c_str());
+    else if (!s.notice.empty()) ImGui::TextColored(theme::success(), "%s", s.notice.c_str());
     ImGui::BeginChild("settings");
     if (ImGui::BeginTabBar("settings_tabs")) {
         if (ImGui::BeginTabItem(L3(st.lang, "Студия и банк", "Studio et banque", "Studio and bank"))) {

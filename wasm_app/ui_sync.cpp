@@ -37,12 +37,12 @@ void sync_status(app::Db& db, State& st) {
         // This browser's own copy: nothing to contradict, whatever the network.
         label = L3(st.lang, "Локальная копия: не подключена к серверу студии", "Copie locale : non reliée au serveur du studio",
                    "Local copy: not connected to the studio's server");
-        colour = ImVec4(0.95f, 0.6f, 0.2f, 1);
+        colour = theme::warning();
     } else {
         label = online ? L3(st.lang, "В сети", "En ligne", "Online") : L3(st.lang, "Нет сети", "Hors ligne", "Offline");
         if (n > 0) {
             label += std::string(" · ") + L3(st.lang, "ждут синхронизации: ", "en attente : ", "waiting to sync: ") + std::to_string(n);
-            colour = ImVec4(0.95f, 0.6f, 0.2f, 1);
+            colour = theme::warning();
         } else {
             label += std::string(" · ") + L3(st.lang, "всё синхронизировано", "tout est synchronisé", "all synced");
         }
@@ -50,9 +50,9 @@ void sync_status(app::Db& db, State& st) {
         if (sc.busy()) label += " …";
         if (!sc.error().empty()) {
             label += " · !";
-            colour = ImVec4(0.95f, 0.35f, 0.3f, 1);
+            colour = theme::danger();
         }
-        if (!online) colour = ImVec4(0.95f, 0.6f, 0.2f, 1);
+        if (!online) colour = theme::warning();
     }
     st.connection = label;
     ImGui::PushStyleColor(ImGuiCol_Text, colour);
@@ -76,7 +76,7 @@ void bank_statement(app::Db& db, State& st) {
         "A bank export in the 1C format (1CClientBankExchange): payments are matched by invoice number, INN and amount."));
     if (ImGui::Button(L3(st.lang, "Загрузить выписку…", "Importer un relevé…", "Upload a statement…"))) sc.upload_statement(db);
     anchor("sync.bank_upload");
-    if (!sc.bank_error().empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", sc.bank_error().c_str());
+    if (!sc.bank_error().empty()) ImGui::TextColored(theme::danger(), "%s", sc.bank_error().c_str());
     const nlohmann::json& r = sc.bank_result();
     if (!r.is_object()) return;
     auto n = [&](const char* k) { return (long long)r.value(k, (int64_t)0); };
@@ -107,7 +107,7 @@ void bank_statement(app::Db& db, State& st) {
         ImGui::TextUnformatted(amount.c_str());
         ImGui::TableNextColumn();
         if (status == "recorded") {
-            ImGui::TextColored(ImVec4(0.4f, 0.8f, 0.4f, 1), "%s %s", L3(st.lang, "Оплата по счёту", "Payée : facture", "Paid: invoice"),
+            ImGui::TextColored(theme::success(), "%s %s", L3(st.lang, "Оплата по счёту", "Payée : facture", "Paid: invoice"),
                                it.value("invoice_number", "").c_str());
         } else if (status == "ignored") {
             ImGui::TextDisabled("%s", L3(st.lang, "Отложено", "Écarté", "Set aside"));
@@ -143,7 +143,7 @@ void sync_view(app::Db& db, State& st) {
     ImGui::TextUnformatted(L3(st.lang, "Синхронизация с сервером студии", "Synchronisation avec le serveur du studio",
                               "Sync with the studio's server"));
     ImGui::Separator();
-    if (!sc.error().empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", sc.error().c_str());
+    if (!sc.error().empty()) ImGui::TextColored(theme::danger(), "%s", sc.error().c_str());
     if (!sc.connected(db)) {
         ImGui::TextWrapped("%s", L3(st.lang,
             "Войдите один раз: приложение получит ключ для этого устройства и будет синхронизироваться само, когда есть сеть.",

@@ -43,20 +43,35 @@ export async function waitFor(page, predicate, what, timeout = 15000) {
 export async function openApp(page, url, { choose = true } = {}) {
   await page.goto(url + '/');
   await page.waitForFunction(() => window.Module && Module._atelier_debug_state && window.atelierReady, null, { timeout: 30000 });
-  const s = await waitFor(page, st => st.db_open && (st.anchors['new.add'] || st.anchors['login.local'] || st.anchors['local.empty']),
+  // The app's views show the new lead form, or on a narrow screen its button.
+  const ready = (st) => st.anchors['new.add'] || st.anchors['new.open'];
+  const s = await waitFor(page, st => st.db_open && (ready(st) || st.anchors['login.local'] || st.anchors['local.empty']),
     'the app to open its database');
-  if (s.anchors['new.add'] || !choose) return s;
+  if (ready(s) || !choose) return s;
   // The first run: work on a local copy (the tests that need the server connect to it from Sync).
   await click(page, s.anchors['login.local'] ? 'login.local' : 'local.empty');
-  return waitFor(page, st => st.anchors['new.add'], 'the app after the first run');
+  return waitFor(page, ready, 'the app after the first run');
 }
 
 // Like a person: the pointer moves onto the widget, the app draws a frame
 // with it hovered, then the button is pressed (some widgets, tabs among
 // them, need to have been hovered before the press).
 export async function click(page, anchorName) {
-  const s = await waitFor(page, st => st.anchors[anchorName], `widget ${anchorName}`);
-  const r = s.anchors[anchorName];
+  let s = await waitFor(page, st => st.anchors[anchorName], `widget ${anchorName}`);
+  let r = s.anchors[anchorName];
+  // A widget scrolled out of its panel: the wheel over the panel brings it in.
+  for (let i = 0; i < 20 && r.clip; i++) {
+    const [cx, cy, cw, ch] = r.clip;
+    const my = r.y + r.h / 2;
+    if (my >= cy + 2 && my <= cy + ch - 2) break;
+    await page.mouse.move(cx + cw / 2, cy + ch / 2);
+    const frames = s.frames_drawn;
+    await page.mouse.wheel(0, my > cy + ch ? Math.min(300, my - (cy + ch) + r.h + 20) : -Math.min(300, cy - my + r.h + 20));
+    const next = await waitFor(page, st => st.frames_drawn > frames && st.anchors[anchorName], `widget ${anchorName} scrolled`, 3000).catch(() => null);
+    if (!next) break;
+    s = next;
+    r = s.anchors[anchorName];
+  }
   const x = r.x + r.w / 2, y = r.y + r.h / 2;
   await page.mouse.move(x, y);
   await waitFor(page, st => st.frames_drawn > s.frames_drawn, `a frame with ${anchorName} hovered`).catch(() => {});

@@ -1,0 +1,80 @@
+// Every view of the app at the three sizes a manager uses (a desktop, a
+// laptop, a phone at devicePixelRatio 3), in Russian and French, saved as
+// screenshots (build/test-artifacts/screens); and the light and dark themes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, ownerEmail, artifacts } from '../lib/server.mjs';
+import { launch, openApp, waitFor, click, settle, connectApp, screenshot } from '../lib/browser.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.stop(); });
+
+const dir = join(artifacts, 'screens');
+mkdirSync(dir, { recursive: true });
+
+const sizes = [
+  { name: '1440x900', viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 },
+  { name: '1024x768', viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 },
+  { name: '390x844', viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 },
+];
+const views = ['view.table', 'view.board', 'view.today', 'view.settings', 'view.sync'];
+// What a manager must never read in the interface.
+const developer = [/\batelier:/, /lead_move/, /\bundefined\b/, /\[object Object\]/];
+
+for (const size of sizes) {
+  test(`every view at ${size.name}, in Russian and French`, async (t) => {
+    const { context } = await launch({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor });
+    t.after(() => context.close().catch(() => {}));
+    const page = context.pages()[0] || await context.newPage();
+    await openApp(page, server.url);
+    await connectApp(page, ownerEmail(server.db));
+    for (const lang of ['ru', 'fr']) {
+      await click(page, `lang.${lang}`);
+      await waitFor(page, s => s.lang === lang, `the interface in ${lang}`);
+      for (const view of views) {
+        await click(page, view);
+        const s = await waitFor(page, x => x.view === { 'view.table': 'table', 'view.board': 'board', 'view.today': 'today',
+          'view.settings': 'settings', 'view.sync': 'sync' }[view], view);
+        for (const re of developer) assert.doesNotMatch(s.connection + ' ' + s.error + ' ' + s.notice, re, `${view}: ${re}`);
+        await settle(page);
+        await page.screenshot({ path: join(dir, `${size.name}-${lang}-${view.slice(5)}.png`) });
+      }
+      // A lead's card: beside the table when wide, over it when not.
+      await click(page, 'view.table');
+      await click(page, 'row.0.client');
+      const s = await waitFor(page, x => x.selected && x.card && x.anchors['card.title'], 'a lead card');
+      assert.equal(s.error, '');
+      await settle(page);
+      await page.screenshot({ path: join(dir, `${size.name}-${lang}-card.png`) });
+      await page.keyboard.press('Escape');
+    }
+  });
+}
+
+test('the light theme by default, the dark one on request, kept across a reload', async (t) => {
+  const { context } = await launch({ viewport: { width: 1440, height: 900 } });
+  t.after(() => context.close().catch(() => {}));
+  const page = context.pages()[0] || await context.newPage();
+  let s = await openApp(page, server.url);
+  assert.equal(s.theme, 'light');
+  const pixel = async () => {
+    const png = await page.screenshot({ clip: { x: 700, y: 880, width: 1, height: 1 } });
+    return png;
+  };
+  const light = await pixel();
+  await click(page, 'theme.toggle');
+  s = await waitFor(page, x => x.theme === 'dark', 'the dark theme');
+  await settle(page);
+  await screenshot(page, 'theme-dark');
+  assert.notDeepEqual(await pixel(), light, 'the screen is drawn differently');
+  await page.reload();
+  s = await openApp(page, server.url);
+  assert.equal(s.theme, 'dark', 'kept');
+  await click(page, 'theme.toggle');
+  s = await waitFor(page, x => x.theme === 'light', 'back to light');
+  await settle(page);
+  await screenshot(page, 'theme-light');
+});
