@@ -31,8 +31,8 @@ struct Size {
 };
 const Size kSizes[] = {
     {Type::body, 15.0f, "/fonts/inter.otf", true},
-    {Type::title, 22.0f, "/fonts/inter-semibold.otf", false},
-    {Type::heading, 17.0f, "/fonts/inter-semibold.otf", true},
+    {Type::title, 22.0f, "/fonts/inter.otf", false},
+    {Type::heading, 17.0f, "/fonts/inter.otf", true},
     {Type::caption, 13.0f, "/fonts/inter.otf", false},
 };
 

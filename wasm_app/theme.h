@@ -11,8 +11,9 @@
 //   muted       secondary text, captions        accent     the primary action, selection
 //   success / warning / danger                  stage(s)   each pipeline stage's colour
 //
-// Type scale (CSS pixels, × the device pixel ratio): title 22 semibold,
-// heading 17 semibold, body 15, caption 13. Spacing runs on a 4 px grid:
+// Type scale (CSS pixels, × the device pixel ratio): title 22, heading 17,
+// body 15, caption 13, all Inter Regular (one weight keeps the download
+// within its 1 MB budget). Spacing runs on a 4 px grid:
 // window padding 16×14, frame padding 10×6, item spacing 10×8; radii 6 for
 // controls, 8 for panels.
 #pragma once
