@@ -116,6 +116,39 @@ std::string Db::move_next(const std::string& lead_id) {
     }, "next stage");
 }
 
+std::map<std::string, BoardFacts> Db::board_facts(const std::vector<std::string>& ids, const std::string& now) {
+    std::map<std::string, BoardFacts> out;
+    if (!db_) return out;
+    try {
+        atelier::Stmt q(db_, "SELECT coalesce(l.owner_name, ''), l.stage IN ('won', 'lost'),"
+                             " coalesce((SELECT max(e.at) FROM events e WHERE e.lead_id = l.id"
+                             "   AND json_extract(e.payload_json, '$.stage.to') = l.stage), l.created_at),"
+                             " EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL"
+                             "   AND coalesce(t.snoozed_until, t.due_at) < ?2)"
+                             " FROM leads l WHERE l.id = ?1");
+        const std::string today = now.substr(0, 10);
+        for (const std::string& id : ids) {
+            q.reset();
+            q.bind(1, id).bind(2, now);
+            if (!q.step()) continue;
+            BoardFacts f;
+            f.owner = q.text(0);
+            f.since = q.text(2);
+            f.overdue = q.int64(3) != 0;
+            if (q.int64(1) == 0) {
+                const nlohmann::json na = atelier::next_action(db_, id, today);
+                f.action = na.value("action", "");
+                f.client_turn = na.value("who", "") == "client";
+                f.overdue = f.overdue || na.value("overdue", false);
+            }
+            out[id] = std::move(f);
+        }
+    } catch (const std::exception&) {
+        // the cards then show their rows only
+    }
+    return out;
+}
+
 const std::vector<LeadRow>& Db::leads() {
     if (loaded_generation_ == generation_ || !db_) return leads_;
     leads_.clear();

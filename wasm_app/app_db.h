@@ -16,6 +16,7 @@
 #include "conveyor.h"
 #include "leads.h"
 #include "pricing.h"
+#include "ui_text.h"
 
 #include <memory>
 
@@ -50,6 +51,13 @@ struct LeadRow {
     int64_t amount_minor = 0;
 };
 
+// What a pipeline card says besides its row: who owns the lead, since when
+// it is in its stage, what it waits for and whether something is overdue.
+struct BoardFacts {
+    std::string owner, since, action;
+    bool client_turn = false, overdue = false;
+};
+
 class Db {
 public:
     ~Db();
@@ -65,6 +73,8 @@ public:
 
     // Both return "" on success or the core's error message.
     std::string add_lead(const atelier::NewLead& lead, std::string* id = nullptr);
+    // The facts of the pipeline cards for these leads; `now` is an ISO time.
+    std::map<std::string, BoardFacts> board_facts(const std::vector<std::string>& ids, const std::string& now);
     // The person acting on this device: the user who connected it to the
     // studio's server, or this device's own local user before that.
     atelier::Actor actor() const;
@@ -82,8 +92,15 @@ public:
     template <class F>
     std::string act(F&& f, const char* label = "") {
         sqlite3_session* s = begin_recording();
+        detail_.clear();
         try {
             f(db_);
+        } catch (const atelier::Error& e) {
+            // The core's refusal, said in the interface's language; its own
+            // words stay in detail() (the owner's raw editors show them).
+            end_recording(s, nullptr);
+            detail_ = e.what();
+            return ui::core_error(e.what(), e.kind, lang_);
         } catch (const std::exception& e) {
             end_recording(s, nullptr);
             return e.what();
@@ -91,6 +108,9 @@ public:
         end_recording(s, label);
         return "";
     }
+    // The language refusals are said in; the last refusal in the core's words.
+    void set_lang(atelier::Lang l) { lang_ = l; }
+    const std::string& detail() const { return detail_; }
     // Takes back the last recorded action; "" or why it cannot.
     std::string undo();
     bool can_undo() const { return !undo_.empty(); }
@@ -104,6 +124,8 @@ private:
     static int on_commit(void* self);
     sqlite3* db_ = nullptr;
     std::string path_;
+    atelier::Lang lang_ = atelier::Lang::ru;
+    std::string detail_;
     uint64_t generation_ = 1, loaded_generation_ = 0;
     bool dirty_ = false;
     std::vector<LeadRow> leads_;

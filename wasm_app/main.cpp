@@ -19,6 +19,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 #include "app_db.h"
 #include "store.h"
 #include "workflow.h"
@@ -46,8 +50,94 @@ struct App {
     double last_frame_ms = 0;    // CPU time of the last drawn frame
     bool db_tried = false;
     std::string db_error;
+    // For tests: the text one frame showed and the labels it cut.
+    bool capture_next = false;
+    nlohmann::json captured;
 };
 App g_app;
+
+// What a frame showed, read back from its draw data: every glyph quad is
+// four vertices whose UVs span the glyph's rectangle in the font atlas, so
+// the glyphs give the text, run by run, and show where a label was cut by a
+// clip rectangle (cut on the CPU, its right UV falls short of the glyph's;
+// cut by the scissor, its quad crosses the clip edge).
+struct GlyphAt {
+    unsigned cp;
+    float u1, v1, x0, y0, y1, advance;
+};
+
+nlohmann::json read_frame(const ImDrawData* dd, float dpr) {
+    std::map<std::pair<float, float>, GlyphAt> glyphs;
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    for (const ImFont* f : atlas->Fonts)
+        for (const ImFontGlyph& g : f->Glyphs)
+            if (g.Visible) glyphs[{g.U0, g.V0}] = {g.Codepoint, g.U1, g.V1, g.X0, g.Y0, g.Y1, g.AdvanceX};
+    const float em = atlas->Fonts.Size ? atlas->Fonts[0]->FontSize : 13.0f;
+    // A field's value longer than the field is cut at the field's edge, as
+    // in any text field: the right edges of the fields' frames, to tell them
+    // from labels.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    std::vector<ImU32> frame_colors;
+    for (ImGuiCol c : {ImGuiCol_FrameBg, ImGuiCol_FrameBgHovered, ImGuiCol_FrameBgActive})
+        frame_colors.push_back(ImGui::ColorConvertFloat4ToU32(style.Colors[c]) & 0x00FFFFFFu);
+    auto in_field = [&](const ImDrawList* list, float x, float y0, float y1) {
+        for (const ImDrawVert& v : list->VtxBuffer)
+            if (std::fabs(v.pos.x - x) <= 1.5f && v.pos.y >= y0 - em && v.pos.y <= y1 + em &&
+                std::find(frame_colors.begin(), frame_colors.end(), v.col & 0x00FFFFFFu) != frame_colors.end())
+                return true;
+        return false;
+    };
+    std::string text, run;
+    nlohmann::json cuts = nlohmann::json::array();
+    float run_top = -1e9f, run_end = -1e9f;
+    auto end_run = [&] {
+        if (!run.empty()) text += run + "\n";
+        run.clear();
+    };
+    for (int l = 0; dd && l < dd->CmdListsCount; ++l) {
+        const ImDrawList* list = dd->CmdLists[l];
+        end_run();
+        run_top = run_end = -1e9f;
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            if (cmd.UserCallback) continue;
+            const ImDrawIdx* idx = list->IdxBuffer.Data + cmd.IdxOffset;
+            const ImDrawVert* vtx = list->VtxBuffer.Data + cmd.VtxOffset;
+            for (unsigned k = 0; k + 6 <= cmd.ElemCount; k += 3) {
+                const unsigned i = idx[k];
+                if (idx[k + 1] != i + 1 || idx[k + 2] != i + 2 || idx[k + 3] != i || idx[k + 4] != i + 2 || idx[k + 5] != i + 3) continue;
+                const ImDrawVert &a = vtx[i], &b = vtx[i + 1], &c = vtx[i + 2];
+                if (a.uv.y != b.uv.y || b.uv.x != c.uv.x || a.uv.x == b.uv.x) continue;
+                auto found = glyphs.find({a.uv.x, a.uv.y});
+                if (found == glyphs.end()) continue;
+                k += 3;
+                const GlyphAt& g = found->second;
+                const float scale = c.uv.y == g.v1 && g.y1 > g.y0 ? (c.pos.y - a.pos.y) / (g.y1 - g.y0) : 1.0f;
+                const float top = a.pos.y - g.y0 * scale, pen = a.pos.x - g.x0 * scale;
+                if (std::fabs(top - run_top) > em * 0.3f || pen < run_end - em * 0.2f || pen - run_end > em * 0.7f) end_run();
+                else if (pen - run_end > em * 0.15f) run += ' ';
+                char utf8[5] = {};
+                ImTextCharToUtf8(utf8, g.cp);
+                run += utf8;
+                run_top = top;
+                run_end = pen + g.advance * scale;
+                const bool cpu_cut = b.uv.x < g.u1 - 1e-6f;
+                const bool scissor_cut = a.pos.x < cmd.ClipRect.z && b.pos.x > cmd.ClipRect.z + 0.5f &&
+                                         a.pos.y < cmd.ClipRect.w && c.pos.y > cmd.ClipRect.y;
+                if ((cpu_cut && !in_field(list, b.pos.x, a.pos.y, c.pos.y)) || scissor_cut)
+                    cuts.push_back({{"x", (int)(b.pos.x / dpr)}, {"y", (int)(a.pos.y / dpr)}, {"in", run}});
+            }
+        }
+    }
+    end_run();
+    // A cut glyph names the run it ended; the run's whole text is kept.
+    for (auto& cut : cuts) {
+        std::string start = cut["in"];
+        size_t at = text.find(start);
+        size_t eol = at == std::string::npos ? std::string::npos : text.find('\n', at);
+        if (eol != std::string::npos) cut["in"] = text.substr(at, eol - at);
+    }
+    return {{"text", text}, {"cuts", cuts}};
+}
 
 
 void rebuild_fonts(float scale) {
@@ -99,6 +189,11 @@ void frame() {
         ui::draw_app(a.db, a.state, ps.in_flight || ps.completed < ps.requested, ps.storage_error);
     }
     ImGui::Render();
+    if (a.capture_next) {
+        a.capture_next = false;
+        a.captured = read_frame(ImGui::GetDrawData(), a.dpr);
+        a.captured["frame"] = a.frames_drawn + 1;
+    }
     glViewport(0, 0, a.fb_w, a.fb_h);
     const ImVec4 bg = theme::palette().surface;
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
@@ -203,11 +298,19 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
         if (r.cw > 0) an[name]["clip"] = {r.cx / a.dpr, r.cy / a.dpr, r.cw / a.dpr, r.ch / a.dpr};
     }
     j["anchors"] = an;
+    if (!a.captured.is_null()) j["captured"] = a.captured;
     // The newest 500 leads are enough for tests; a full dump of 100,000 would
     // cost more than the app itself.
     j["leads"] = a.db.is_open() ? atelier::leads_json(a.db.raw(), 500) : nlohmann::json::array();
     out = j.dump();
     return out.c_str();
+}
+
+// For tests: the next frame is drawn with its text captured; the debug
+// state's "captured" then holds that text and the cut glyphs.
+extern "C" EMSCRIPTEN_KEEPALIVE void atelier_debug_capture() {
+    g_app.capture_next = true;
+    web::wake();
 }
 
 // For tests: the digest of the replicated data (equal replicas, equal digests).

@@ -1,5 +1,6 @@
 // wasm_app/ui.cpp — see ui.h.
 #include "ui.h"
+#include "calendar.h"
 
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
@@ -103,35 +104,47 @@ void new_lead_form(app::Db& db, State& st) {
     }
     bool submit = false;
     const float em = ImGui::GetFontSize();
-    // Narrow (a phone, a small window): a button opens the form, its fields
-    // one under another.
-    if (ImGui::GetContentRegionAvail().x < em * 62) {
-        if (st.focus_new) st.new_open = true;
-        if (!st.new_open) {
-            if (ImGui::Button((std::string(theme::icon::add) + " " + tr(T::NewLead, st.lang)).c_str())) st.new_open = st.focus_new = true;
-            anchor("new.open");
-            return;
-        }
-        if (ImGui::BeginTable("new_lead_narrow", 2, ImGuiTableFlags_SizingStretchProp)) {
-            ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
-            ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
-            auto row = [&](T label, const char* name, std::string* value) {
-                ImGui::TableNextColumn();
-                ImGui::AlignTextToFramePadding();
-                ImGui::TextUnformatted(tr(label, st.lang));
-                ImGui::TableNextColumn();
-                if (st.focus_new && std::string(name) == "new.client_name") {
-                    ImGui::SetKeyboardFocusHere();
-                    st.focus_new = false;
-                }
-                submit |= form_input(name, value);
-            };
-            row(T::ClientName, "new.client_name", &st.client_name);
-            row(T::Company, "new.company", &st.company);
-            row(T::Email, "new.email", &st.email);
-            row(T::Phone, "new.phone", &st.phone);
-            ImGui::EndTable();
-        }
+    // A button (and "n") opens the form as a dialog.
+    if (st.focus_new && !st.new_open) st.new_open = true;
+    if (ImGui::Button((std::string(theme::icon::add) + " " + tr(T::NewLead, st.lang)).c_str())) st.new_open = st.focus_new = true;
+    anchor("new.open");
+    if (!st.error.empty() && !st.new_open) text_wrapped(theme::danger(), st.error);
+    else if (!st.notice.empty()) {
+        ImGui::SameLine();
+        text_elided(st.notice, nullptr);
+    }
+    if (!st.new_open) return;
+    if (!ImGui::IsPopupOpen("##new_lead")) ImGui::OpenPopup("##new_lead");
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, std::min(display.y * 0.3f, em * 14)), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(display.x - em * 2, em * 30), 0));
+    if (!ImGui::BeginPopupModal("##new_lead", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
+        st.new_open = false;
+        return;
+    }
+    theme::text(theme::Type::heading, tr(T::NewLead, st.lang));
+    if (ImGui::BeginTable("new_lead_fields", 2, ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
+        auto row = [&](T label, const char* name, std::string* value) {
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(tr(label, st.lang));
+            ImGui::TableNextColumn();
+            if (st.focus_new && std::string(name) == "new.client_name") {
+                ImGui::SetKeyboardFocusHere();
+                st.focus_new = false;
+            }
+            submit |= form_input(name, value);
+        };
+        row(T::ClientName, "new.client_name", &st.client_name);
+        row(T::Company, "new.company", &st.company);
+        row(T::Email, "new.email", &st.email);
+        row(T::Phone, "new.phone", &st.phone);
+        ImGui::TableNextColumn();
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(tr(T::Source, st.lang));
+        ImGui::TableNextColumn();
         ImGui::SetNextItemWidth(em * 9);
         if (ImGui::BeginCombo("##source", tr(kSourceNames[st.source], st.lang))) {
             for (int i = 0; i < 4; ++i)
@@ -143,61 +156,15 @@ void new_lead_form(app::Db& db, State& st) {
         ImGui::SetNextItemWidth(em * 4);
         ImGui::Combo("##lead_lang", &st.lead_lang, codes, 3);
         anchor("new.lang");
-        ImGui::SameLine();
-        submit |= ImGui::Button(tr(T::Add, st.lang));
-        anchor("new.add");
-        ImGui::SameLine();
-        if (ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel"))) st.new_open = false;
-        anchor("new.cancel");
-    } else {
-    ImGui::TextUnformatted(tr(T::NewLead, st.lang));
-    // Labels in the first row, fields in the second, so that they line up.
-    if (ImGui::BeginTable("new_lead", 7, ImGuiTableFlags_SizingFixedFit)) {
-        ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, em * 11);
-        ImGui::TableSetupColumn("company", ImGuiTableColumnFlags_WidthFixed, em * 11);
-        ImGui::TableSetupColumn("email", ImGuiTableColumnFlags_WidthFixed, em * 11);
-        ImGui::TableSetupColumn("phone", ImGuiTableColumnFlags_WidthFixed, em * 8);
-        ImGui::TableSetupColumn("source", ImGuiTableColumnFlags_WidthFixed, em * 8);
-        ImGui::TableSetupColumn("lang", ImGuiTableColumnFlags_WidthFixed, em * 4);
-        ImGui::TableSetupColumn("add", ImGuiTableColumnFlags_WidthFixed, em * 6);
-        ImGui::TableNextRow();
-        for (T label : {T::ClientName, T::Company, T::Email, T::Phone, T::Source, T::Language}) {
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(tr(label, st.lang));
-        }
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        if (st.focus_new) {
-            // Focus comes back to this window first, wherever the last click was.
-            ImGui::SetWindowFocus();
-            ImGui::SetKeyboardFocusHere();
-            st.focus_new = false;
-        }
-        submit |= form_input("new.client_name", &st.client_name);
-        ImGui::TableNextColumn();
-        submit |= form_input("new.company", &st.company);
-        ImGui::TableNextColumn();
-        submit |= form_input("new.email", &st.email);
-        ImGui::TableNextColumn();
-        submit |= form_input("new.phone", &st.phone);
-        ImGui::TableNextColumn();
-        ImGui::SetNextItemWidth(-FLT_MIN);
-        if (ImGui::BeginCombo("##source", tr(kSourceNames[st.source], st.lang))) {
-            for (int i = 0; i < 4; ++i)
-                if (ImGui::Selectable(tr(kSourceNames[i], st.lang), st.source == i)) st.source = i;
-            ImGui::EndCombo();
-        }
-        anchor("new.source");
-        ImGui::TableNextColumn();
-        ImGui::SetNextItemWidth(-FLT_MIN);
-        ImGui::Combo("##lead_lang", &st.lead_lang, codes, 3);
-        anchor("new.lang");
-        ImGui::TableNextColumn();
-        submit |= ImGui::Button(tr(T::Add, st.lang));
-        anchor("new.add");
         ImGui::EndTable();
     }
-    }
+    if (!st.error.empty()) text_wrapped(theme::danger(), st.error);
+    submit |= ImGui::Button(tr(T::Add, st.lang));
+    anchor("new.add");
+    ImGui::SameLine();
+    bool cancel = ImGui::Button(L3(st.lang, "Отмена", "Annuler", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape, false);
+    anchor("new.cancel");
+    submit |= ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_Enter);
 
     if (submit) {
         atelier::NewLead l;
@@ -223,9 +190,12 @@ void new_lead_form(app::Db& db, State& st) {
             st.notice.clear();
         }
     }
-    if (!st.error.empty()) ImGui::TextColored(theme::danger(), "%s", st.error.c_str());
-    else if (!st.notice.empty()) ImGui::TextColored(theme::success(), "%s", st.notice.c_str());
-    ImGui::Separator();
+    if (cancel) {
+        st.new_open = false;
+        st.error.clear();
+    }
+    if (!st.new_open) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
 }
 
 // Lower-cases ASCII and Russian letters (А-Я, Ё) so that search ignores case.
@@ -370,7 +340,7 @@ void leads_table(app::Db& db, State& st) {
             int src = 3;
             for (int k = 0; k < 4; ++k)
                 if (r.source == kSources[k]) src = k;
-            ImGui::TextUnformatted(tr(kSourceNames[src], st.lang));
+            text_elided(tr(kSourceNames[src], st.lang));
             ImGui::TableNextColumn();
             {
                 const std::string stage = elide(stage_name(r.stage, st.lang), ImGui::GetContentRegionAvail().x);
@@ -421,6 +391,40 @@ std::string elide(const std::string& text, float width) {
         if (ImGui::CalcTextSize((s + "…").c_str()).x <= width) break;
     }
     return s + "…";
+}
+
+void text_elided(const std::string& text, const ImVec4* color) {
+    const std::string shown = elide(text, ImGui::GetContentRegionAvail().x);
+    if (color) ImGui::TextColored(*color, "%s", shown.c_str());
+    else ImGui::TextUnformatted(shown.c_str());
+    if (shown != text && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+}
+
+bool selectable_elided(const std::string& text, bool selected) {
+    const std::string shown = elide(text, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
+    const bool pressed = ImGui::Selectable((shown + "###elided").c_str(), selected);
+    if (shown != text && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+    return pressed;
+}
+
+bool same_line_if_fits(const char* label) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float w = ImGui::CalcTextSize(label, nullptr, true).x + style.FramePadding.x * 2;
+    const float right = ImGui::GetItemRectMax().x + style.ItemSpacing.x + w;
+    if (right > ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) return false;
+    ImGui::SameLine();
+    return true;
+}
+
+bool input_with_hint(const char* id, const char* hint, std::string* value, ImGuiInputTextFlags flags) {
+    const std::string shown = elide(hint, ImGui::CalcItemWidth() - ImGui::GetStyle().FramePadding.x * 2);
+    return ImGui::InputTextWithHint(id, shown.c_str(), value, flags);
+}
+
+void text_wrapped(const ImVec4& color, const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
 }
 
 const char* L3(Lang l, const char* ru, const char* fr, const char* en) {
@@ -491,7 +495,7 @@ void lost_dialog(app::Db& db, State& st) {
     ImGui::InputTextWithHint("##lost_text", L3(st.lang, "Подробности (для «другое» обязательно)", "Précisions (obligatoires pour « autre »)",
                                                  "Details (needed for \"other\")"), &st.lose_text);
     anchor("lost.text");
-    if (!st.lose_error.empty()) ImGui::TextColored(theme::danger(), "%s", st.lose_error.c_str());
+    if (!st.lose_error.empty()) text_wrapped(theme::danger(), st.lose_error);
     const bool blank = st.lose_text.find_first_not_of(" \t") == std::string::npos;
     if (ImGui::Button(L3(st.lang, "Закрыть как потерянную", "Classer comme perdue", "Close as lost"))) {
         if (st.lose_reason.empty()) {
@@ -571,22 +575,125 @@ void shortcuts_help(State& st) {
     ImGui::EndPopup();
 }
 
+// A card: the stage's colour, the client, the company, what the lead waits
+// for, its days in the stage, its owner's initials, the amount, and a red
+// mark when a task or an invoice is overdue.
+void board_card(State& st, const app::LeadRow& r, const std::string& today) {
+    const float em = ImGui::GetFontSize();
+    auto facts = st.board_facts.find(r.id);
+    const app::BoardFacts* f = facts == st.board_facts.end() ? nullptr : &facts->second;
+    if (ImGui::Selectable("##card", st.selected == r.id, 0, ImVec2(0, em * 4.5f))) st.selected = r.id;
+    anchor("board." + r.id);
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    const float pad = em * 0.5f, w = b.x - a.x - pad - em * 0.4f;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const theme::Palette& p = theme::palette();
+    dl->AddRect(a, b, ImGui::GetColorU32(f && f->overdue ? theme::danger() : p.border), ImGui::GetStyle().FrameRounding);
+    dl->AddRectFilled(a, ImVec2(a.x + em * 0.2f, b.y), ImGui::GetColorU32(theme::stage(r.stage)), ImGui::GetStyle().FrameRounding,
+                      ImDrawFlags_RoundCornersLeft);
+    // The amount, top right, whole; the client beside it, cut if need be.
+    auto cur = atelier::currency_from_code(r.currency);
+    const std::string amount = cur && r.amount_minor ? atelier::format(atelier::Money{r.amount_minor, *cur}, st.lang) : "";
+    const std::string amount_shown = elide(amount, w * 0.6f);
+    const float amount_w = amount_shown.empty() ? 0 : ImGui::CalcTextSize(amount_shown.c_str()).x + em * 0.5f;
+    if (!amount_shown.empty())
+        dl->AddText(ImVec2(b.x - em * 0.4f - ImGui::CalcTextSize(amount_shown.c_str()).x, a.y + em * 0.2f), ImGui::GetColorU32(p.text),
+                    amount_shown.c_str());
+    const std::string client = elide(r.client, w - amount_w);
+    dl->AddText(ImVec2(a.x + pad, a.y + em * 0.2f), ImGui::GetColorU32(p.text), client.c_str());
+    const std::string company = elide(r.company, w);
+    dl->AddText(ImVec2(a.x + pad, a.y + em * 1.25f), ImGui::GetColorU32(p.muted), company.c_str());
+    std::string action;
+    if (f && !f->action.empty())
+        action = f->client_turn ? std::string(L3(st.lang, "ждём клиента", "attend le client", "waiting for the client"))
+                                : std::string("→ ") + action_label(f->action, st.lang);
+    const std::string action_shown = elide(action, w);
+    dl->AddText(ImVec2(a.x + pad, a.y + em * 2.3f), ImGui::GetColorU32(f && f->overdue ? theme::danger() : p.muted), action_shown.c_str());
+    // Days in the stage (with "!" when something is overdue), bottom left;
+    // the owner's initials, bottom right.
+    std::string age;
+    if (f && f->since.size() >= 10 && today.size() >= 10) {
+        try {
+            const int64_t days = atelier::day_number(today.substr(0, 10), "today") - atelier::day_number(local_time(f->since).substr(0, 10), "since");
+            age = days <= 0 ? L3(st.lang, "сегодня", "aujourd'hui", "today")
+                            : std::to_string(days) + L3(st.lang, " дн.", " j", " d");
+            if (f->overdue) age = std::string("! ") + age;
+        } catch (const std::exception&) {
+        }
+    }
+    if (!age.empty())
+        dl->AddText(ImVec2(a.x + pad, a.y + em * 3.35f), ImGui::GetColorU32(f->overdue ? theme::danger() : p.muted), age.c_str());
+    std::string initials;
+    if (f && !f->owner.empty()) {
+        bool next = true;
+        for (size_t i = 0; i < f->owner.size() && initials.size() < 8; ++i) {
+            const unsigned char c = (unsigned char)f->owner[i];
+            if (c == ' ') { next = true; continue; }
+            if (next && (c & 0xC0) != 0x80) {
+                const size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+                initials += f->owner.substr(i, n);
+                next = false;
+            }
+        }
+        const float iw = ImGui::CalcTextSize(initials.c_str()).x;
+        const ImVec2 c(b.x - em * 0.4f - iw * 0.5f - em * 0.2f, a.y + em * 3.85f);
+        dl->AddCircleFilled(c, iw * 0.5f + em * 0.3f, ImGui::GetColorU32(p.surface));
+        dl->AddText(ImVec2(c.x - iw * 0.5f, c.y - em * 0.5f), ImGui::GetColorU32(p.muted), initials.c_str());
+    }
+    if (ImGui::IsItemHovered() && (client != r.client || company != r.company || action_shown != action || amount_shown != amount || !initials.empty()))
+        ImGui::SetTooltip("%s\n%s\n%s\n%s%s%s", r.client.c_str(), r.company.c_str(), amount.c_str(), action.c_str(),
+                          f && !f->owner.empty() ? "\n" : "", f ? f->owner.c_str() : "");
+    if (ImGui::BeginDragDropSource()) {
+        ImGui::SetDragDropPayload("LEAD", r.id.c_str(), r.id.size() + 1);
+        ImGui::TextUnformatted(r.client.c_str());
+        ImGui::EndDragDropSource();
+    }
+}
+
+// A lead dropped on a stage: moved there, or the reason it cannot be.
+void drop_lead(app::Db& db, State& st, const std::string& id, const std::string& to) {
+    std::string from;
+    for (const app::LeadRow& r : db.leads())
+        if (r.id == id) from = r.stage;
+    if (from == to) {
+        // Dropped back where it was: nothing to do.
+    } else if (to == "lost") {
+        ask_lost_reason(st, id);  // closing as lost takes a reason
+    } else if (std::string why = move_refusal(from, to, st.lang); !why.empty()) {
+        st.error = why;
+        st.notice.clear();
+    } else {
+        st.error = db.act([&](sqlite3* d) { atelier::conveyor::move(d, id, to, "", db.actor(), atelier::now_iso()); });
+        st.notice.clear();
+    }
+}
+
 void pipeline_board(app::Db& db, State& st) {
     const auto& rows = db.leads();
+    const bool changed = st.board_generation != db.generation();
     update_board(rows, st, db.generation());
     const auto& all = atelier::stages();
-    if (!ImGui::BeginTable("board", (int)all.size(), ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame))
-        return;
-    for (size_t k = 0; k < all.size(); ++k) ImGui::TableSetupColumn(stage_name(all[k], st.lang));
-    ImGui::TableHeadersRow();
-    ImGui::TableNextRow();
+    const int limit = 50;  // a column shows its newest 50 cards
+    const std::string now = atelier::now_iso(), today = local_time(now);
+    if (changed || st.board_facts.empty()) {
+        std::vector<std::string> ids;
+        for (const auto& col : st.board_columns)
+            for (size_t i = 0; i < col.size() && i < (size_t)limit; ++i) ids.push_back(rows[(size_t)col[i]].id);
+        st.board_facts = db.board_facts(ids, now);
+    }
+    const float em = ImGui::GetFontSize();
+    // Wide enough for every column with its sums: the whole board; else the
+    // stages as a row of buttons (each takes drops) and one column below.
+    std::vector<std::vector<std::string>> sums(all.size());
     for (size_t k = 0; k < all.size(); ++k) {
-        ImGui::TableNextColumn();
-        ImGui::PushID((int)k);
+        if (st.board_rub[k]) sums[k].push_back(atelier::format({st.board_rub[k], atelier::Currency::RUB}, st.lang));
+        if (st.board_eur[k]) sums[k].push_back(atelier::format({st.board_eur[k], atelier::Currency::EUR}, st.lang));
+    }
+    const bool wide = ImGui::GetContentRegionAvail().x >= em * 7.5f * (float)all.size();
+    auto cards = [&](size_t k) {
         ImGui::TextDisabled("%d", (int)st.board_columns[k].size());
-        if (st.board_rub[k]) ImGui::TextDisabled("%s", atelier::format({st.board_rub[k], atelier::Currency::RUB}, st.lang).c_str());
-        if (st.board_eur[k]) ImGui::TextDisabled("%s", atelier::format({st.board_eur[k], atelier::Currency::EUR}, st.lang).c_str());
-        const int limit = 100;  // a column shows its newest 100 cards
+        const ImVec4 muted = theme::palette().muted;
+        for (const std::string& sum : sums[k]) text_elided(sum, &muted);
         int shown = 0;
         for (int i : st.board_columns[k]) {
             if (shown++ == limit) {
@@ -595,38 +702,45 @@ void pipeline_board(app::Db& db, State& st) {
             }
             const app::LeadRow& r = rows[(size_t)i];
             ImGui::PushID(r.id.c_str());
-            // A card: the client, the company, the amount, on a panel.
-            const float em = ImGui::GetFontSize();
-            if (ImGui::Selectable("##card", st.selected == r.id, 0, ImVec2(0, em * 3.4f))) st.selected = r.id;
-            anchor("board." + r.id);
-            {
-                const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-                const float w = b.x - a.x - em * 0.8f;
-                ImDrawList* dl = ImGui::GetWindowDrawList();
-                const theme::Palette& p = theme::palette();
-                dl->AddRect(a, b, ImGui::GetColorU32(p.border), ImGui::GetStyle().FrameRounding);
-                dl->AddRectFilled(a, ImVec2(a.x + em * 0.2f, b.y), ImGui::GetColorU32(theme::stage(r.stage)), ImGui::GetStyle().FrameRounding,
-                                  ImDrawFlags_RoundCornersLeft);
-                const std::string client = elide(r.client, w);
-                dl->AddText(ImVec2(a.x + em * 0.5f, a.y + em * 0.2f), ImGui::GetColorU32(p.text), client.c_str());
-                const std::string company = elide(r.company, w);
-                dl->AddText(ImVec2(a.x + em * 0.5f, a.y + em * 1.25f), ImGui::GetColorU32(p.muted), company.c_str());
-                auto cur = atelier::currency_from_code(r.currency);
-                if (cur && r.amount_minor) {
-                    const std::string amount = elide(atelier::format(atelier::Money{r.amount_minor, *cur}, st.lang), w);
-                    dl->AddText(ImVec2(b.x - em * 0.4f - ImGui::CalcTextSize(amount.c_str()).x, a.y + em * 2.3f), ImGui::GetColorU32(p.text),
-                                amount.c_str());
-                }
-                if (ImGui::IsItemHovered() && (client != r.client || company != r.company))
-                    ImGui::SetTooltip("%s\n%s", r.client.c_str(), r.company.c_str());
-            }
-            if (ImGui::BeginDragDropSource()) {
-                ImGui::SetDragDropPayload("LEAD", r.id.c_str(), r.id.size() + 1);
-                ImGui::TextUnformatted(r.client.c_str());
-                ImGui::EndDragDropSource();
-            }
+            board_card(st, r, today);
             ImGui::PopID();
         }
+    };
+    if (!wide) {
+        if (st.board_stage < 0 || st.board_stage >= (int)all.size()) {
+            st.board_stage = 0;
+            while (st.board_stage + 1 < (int)all.size() && st.board_columns[(size_t)st.board_stage].empty()) ++st.board_stage;
+        }
+        const theme::Palette& p = theme::palette();
+        for (size_t k = 0; k < all.size(); ++k) {
+            const std::string label = std::string(stage_name(all[k], st.lang)) + "  " + std::to_string(st.board_columns[k].size());
+            if (k) same_line_if_fits(label.c_str());
+            const bool current = st.board_stage == (int)k;
+            ImGui::PushStyleColor(ImGuiCol_Button, current ? p.accent : p.panel);
+            ImGui::PushStyleColor(ImGuiCol_Text, current ? p.on_accent : p.text);
+            if (ImGui::Button((label + "##stage" + std::to_string(k)).c_str())) st.board_stage = (int)k;
+            ImGui::PopStyleColor(2);
+            anchor("board.column." + all[k]);
+            if (ImGui::BeginDragDropTarget()) {
+                if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("LEAD")) drop_lead(db, st, (const char*)pl->Data, all[k]);
+                ImGui::EndDragDropTarget();
+            }
+        }
+        ImGui::Separator();
+        ImGui::PushID(st.board_stage);
+        cards((size_t)st.board_stage);
+        ImGui::PopID();
+        return;
+    }
+    if (!ImGui::BeginTable("board", (int)all.size(), ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_PadOuterX | ImGuiTableFlags_SizingStretchSame))
+        return;
+    for (size_t k = 0; k < all.size(); ++k) ImGui::TableSetupColumn(stage_name(all[k], st.lang));
+    ImGui::TableHeadersRow();
+    ImGui::TableNextRow();
+    for (size_t k = 0; k < all.size(); ++k) {
+        ImGui::TableNextColumn();
+        ImGui::PushID((int)k);
+        cards(k);
         ImGui::PopID();
     }
     // Each column, header to bottom of the window, takes drops. The targets
@@ -641,24 +755,7 @@ void pipeline_board(app::Db& db, State& st) {
         const ImRect& rect = rects[k];
         anchors()["board.column." + all[k]] = Anchor{rect.Min.x, rect.Min.y, rect.GetWidth(), rect.GetHeight()};
         if (ImGui::BeginDragDropTargetCustom(rect, ImGui::GetID(("drop." + all[k]).c_str()))) {
-            if (const ImGuiPayload* p = ImGui::AcceptDragDropPayload("LEAD")) {
-                std::string id((const char*)p->Data);
-                const std::string to = all[k];
-                std::string from;
-                for (const app::LeadRow& r : rows)
-                    if (r.id == id) from = r.stage;
-                if (from == to) {
-                    // Dropped back where it was: nothing to do.
-                } else if (to == "lost") {
-                    ask_lost_reason(st, id);  // closing as lost takes a reason
-                } else if (std::string why = move_refusal(from, to, st.lang); !why.empty()) {
-                    st.error = why;
-                    st.notice.clear();
-                } else {
-                    st.error = db.act([&](sqlite3* d) { atelier::conveyor::move(d, id, to, "", db.actor(), atelier::now_iso()); });
-                    st.notice.clear();
-                }
-            }
+            if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("LEAD")) drop_lead(db, st, (const char*)pl->Data, all[k]);
             ImGui::EndDragDropTarget();
         }
     }
@@ -796,12 +893,23 @@ static void navigation(app::Db& db, State& st, bool row) {
     for (const Item& it : items) {
         const std::string label = std::string(it.icon) + "  " + it.name;
         if (row) {
-            if (it.active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-            if (ImGui::Button((std::string(it.icon) + "##" + it.anchor_name).c_str(), ImVec2(em * 2.6f, em * 2.2f))) pressed = it.view;
-            if (it.active) ImGui::PopStyleColor();
+            // The phone's bottom bar: five equal touch targets, an icon over
+            // its name.
+            const float w = (ImGui::GetContentRegionMax().x - ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ItemSpacing.x * 4) / 5;
+            if (&it != items) ImGui::SameLine();
+            ImGui::PushStyleColor(ImGuiCol_Button, it.active ? theme::palette().panel : ImVec4(0, 0, 0, 0));
+            if (ImGui::Button((std::string("##") + it.anchor_name).c_str(), ImVec2(w, em * 3.2f))) pressed = it.view;
+            ImGui::PopStyleColor();
             anchor(it.anchor_name);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", it.name.c_str());
-            ImGui::SameLine();
+            const ImVec2 min = ImGui::GetItemRectMin();
+            const ImU32 col = ImGui::GetColorU32(it.active ? theme::palette().accent : theme::palette().muted);
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            dl->AddText(ImVec2(min.x + (w - ImGui::CalcTextSize(it.icon).x) * 0.5f, min.y + em * 0.35f), col, it.icon);
+            ImGui::PushFont(theme::font(theme::Type::caption));
+            const std::string name = elide(it.name, w - em * 0.2f);
+            dl->AddText(ImVec2(min.x + (w - ImGui::CalcTextSize(name.c_str()).x) * 0.5f, min.y + em * 1.75f), col, name.c_str());
+            ImGui::PopFont();
+            if (name != it.name && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", it.name.c_str());
             continue;
         }
         if (ImGui::Selectable(("##" + std::string(it.anchor_name)).c_str(), it.active, 0, ImVec2(0, em * 1.8f))) pressed = it.view;
@@ -817,7 +925,6 @@ static void navigation(app::Db& db, State& st, bool row) {
             dl->AddText(ImVec2(max.x - ImGui::CalcTextSize(n.c_str()).x - em * 0.4f, y), ImGui::GetColorU32(theme::muted()), n.c_str());
         }
     }
-    if (row) ImGui::NewLine();
     switch (pressed) {
         case 0:
             st.today_open = true;
@@ -846,7 +953,6 @@ static void content(app::Db& db, State& st) {
     if (st.today_open) return today_view(db, st);
     if (st.settings_open) return settings_view(db, st);
     if (st.sync_open) return sync_view(db, st);
-    if (st.board && !st.error.empty()) ImGui::TextColored(theme::danger(), "%s", st.error.c_str());
     if (st.selected.empty() || st.board) {
         if (st.board) pipeline_board(db, st);
         else leads_table(db, st);
@@ -874,6 +980,7 @@ static void content(app::Db& db, State& st) {
 
 void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     anchors().clear();
+    db.set_lang(st.lang);
     if (first_run(db, st)) return;
     // Shortcuts while no text field is being edited: "/" search, "n" new lead,
     // Escape closes the lead card.
@@ -907,7 +1014,8 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
         ImGui::SameLine();
         ImGui::BeginChild("content", ImVec2(0, 0), ImGuiChildFlags_None);
     } else {
-        navigation(db, st, true);
+        // A phone: the views in a bar at the bottom, under the content.
+        ImGui::BeginChild("content", ImVec2(0, -(em * 3.2f + ImGui::GetStyle().ItemSpacing.y)), ImGuiChildFlags_None);
     }
     new_lead_form(db, st);
     follow_route(st);
@@ -915,7 +1023,8 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
     lost_dialog(db, st);
     shortcuts_help(st);
     content(db, st);
-    if (!narrow) ImGui::EndChild();
+    ImGui::EndChild();
+    if (narrow) navigation(db, st, true);
     ImGui::End();
 }
 

@@ -28,6 +28,7 @@ struct RequisitesInput {
 };
 
 struct Settings {
+    int tab = 0;  // the section shown: studio, price list, templates, briefs, rules, calendar
     bool studio_loaded = false;
     atelier::StudioDetails studio;
     std::string currency = "RUB", price_list;
@@ -98,6 +99,8 @@ struct State {
     std::vector<std::vector<int>> board_columns;  // row indices per stage
     std::vector<int64_t> board_rub, board_eur;    // sums per stage
     uint64_t board_generation = 0;
+    std::map<std::string, app::BoardFacts> board_facts;  // the cards shown, by lead id
+    int board_stage = -1;  // on a narrow screen, the one column shown
 
     // Lead card.
     std::string selected;                // lead id
@@ -153,6 +156,16 @@ void sync_status(app::Db& db, State& st);
 const char* L3(atelier::Lang l, const char* ru, const char* fr, const char* en);
 // `text` cut with "…" to `width` pixels (whole characters); itself if it fits.
 std::string elide(const std::string& text, float width);
+// Text cut to the space left with "…", the whole of it on hover.
+void text_elided(const std::string& text, const ImVec4* color = nullptr);
+bool selectable_elided(const std::string& text, bool selected = false);
+// SameLine() when a button labelled `label` still fits on the line; else
+// the button goes to the next line.
+bool same_line_if_fits(const char* label);
+// An input whose hint is cut with "…" to the field's width.
+bool input_with_hint(const char* id, const char* hint, std::string* value, ImGuiInputTextFlags flags = 0);
+// A message in a colour, wrapped at the window's edge.
+void text_wrapped(const ImVec4& color, const std::string& text);
 
 // Opens "Why was it lost?" for a lead: closing as lost takes a reason.
 void ask_lost_reason(State& st, const std::string& lead_id);
@@ -176,6 +189,8 @@ void rules_section(app::Db& db, State& st);
 // "сегодня, 14:02", "29 нояб., 14:02", "Nov 29 2025, 14:02", in the
 // browser's time zone.
 std::string human_time(const std::string& iso, atelier::Lang l);
+// The manager's next action ("send_proposal") as words of the interface.
+const char* action_label(const std::string& action, atelier::Lang l);
 // A UTC time (ISO 8601) in the browser's time zone, written as
 // "YYYY-MM-DDTHH:MM:SSZ"; and back.
 std::string local_time(const std::string& iso);

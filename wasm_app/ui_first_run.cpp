@@ -93,7 +93,7 @@ void login_screen(app::Db& db, State& st) {
         st.login_error.clear();
         st.first_run = FirstRun::loading;
     }
-    if (!st.login_error.empty()) ImGui::TextColored(theme::danger(), "%s", st.login_error.c_str());
+    if (!st.login_error.empty()) text_wrapped(theme::danger(), st.login_error);
     ImGui::Spacing();
     ImGui::Separator();
     ImGui::TextWrapped("%s", L3(st.lang, "Можно работать и без входа: данные останутся только в этом браузере.",

@@ -221,7 +221,7 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
                 anchor("brief." + id);
             }
             auto p = st.brief_problems.find(id);
-            if (p != st.brief_problems.end()) ImGui::TextColored(theme::danger(), "%s", p->second.c_str());
+            if (p != st.brief_problems.end()) text_wrapped(theme::danger(), p->second);
             ImGui::PopID();
         }
     }
@@ -520,23 +520,6 @@ void estimate_view(app::Db& db, State& st, const app::LeadCard& c) {
 
 // The client's name, company, e-mail and phone, corrected in place.
 // The core's refusal of a contact, said in the interface's language.
-static std::string contacts_error(const std::string& err, Lang l) {
-    if (err.empty()) return err;
-    std::string out;
-    auto add = [&](const char* s) { out += (out.empty() ? "" : " ") + std::string(s); };
-    if (err.find("client_name: required") != std::string::npos)
-        add(L3(l, "Укажите имя клиента.", "Indiquez le nom du client.", "Give the client's name."));
-    if (err.find("email: ") != std::string::npos)
-        add(L3(l, "E-mail: это не адрес электронной почты.", "E-mail : ce n'est pas une adresse e-mail.", "E-mail: this is not an e-mail address."));
-    if (err.find("phone: ") != std::string::npos)
-        add(L3(l, "Телефон: это не номер телефона.", "Téléphone : ce n'est pas un numéro de téléphone.", "Phone: this is not a phone number."));
-    if (err.find("at most") != std::string::npos)
-        add(L3(l, "Слишком длинное значение.", "Valeur trop longue.", "A value is too long."));
-    if (err.find("the contract is signed in") != std::string::npos)
-        add(L3(l, "Договор уже подписан в этой валюте: валюта не меняется.", "Le contrat est signé dans cette devise : elle ne change plus.",
-               "The contract is signed in this currency: it no longer changes."));
-    return out.empty() ? err : out;
-}
 
 static void contacts_form(app::Db& db, State& st, const app::LeadCard& c) {
     const float w = ImGui::GetFontSize() * 16;
@@ -565,7 +548,7 @@ static void contacts_form(app::Db& db, State& st, const app::LeadCard& c) {
                               {"phone", st.contact_phone}, {"lang", langs[st.contact_lang]}, {"currency", currencies[st.contact_currency]}};
         std::string err = db.act([&](sqlite3* x) { atelier::conveyor::edit_contacts(x, c.id, changes, db.actor(), atelier::now_iso()); },
                                  "contacts");
-        st.error = contacts_error(err, st.lang);
+        st.error = err;
         if (err.empty()) st.contacts_for.clear();
     }
     anchor("card.contact_save");
@@ -605,31 +588,46 @@ void requisites_load(RequisitesInput& in, const json& r, const std::string& fall
 void requisites_fields(State& st, RequisitesInput& in, bool studio, const std::string& prefix) {
     const char* names[3] = {L3(st.lang, "Россия", "Russie", "Russia"), L3(st.lang, "Франция", "France", "France"),
                             L3(st.lang, "Другая страна", "Autre pays", "Another country")};
-    const float w = ImGui::GetFontSize() * 18;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    ImGui::Combo(L3(st.lang, "Страна", "Pays", "Country"), &in.country, names, 3);
-    anchor(prefix + ".country");
     const char* kind_names[3] = {L3(st.lang, "Организация", "Société", "Company"), L3(st.lang, "ИП", "Entrepreneur individuel", "Sole trader"),
                                  L3(st.lang, "Частное лицо", "Particulier", "Private person")};
-    int kind = in.fields["kind"] == "sole_trader" ? 1 : in.fields["kind"] == "person" ? 2 : 0;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    if (ImGui::Combo(L3(st.lang, "Вид лица", "Type", "Kind"), &kind, kind_names, studio ? 2 : 3)) in.fields["kind"] = kKinds[kind];
-    anchor(prefix + ".kind");
-    // Labels on the left, fields on the right: the labels are long ("Корреспондентский счёт").
-    if (ImGui::BeginTable((prefix + ".table").c_str(), 2, ImGuiTableFlags_SizingFixedFit)) {
-        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
-        for (const char* key : requisite_keys(in.country, studio)) {
-            ImGui::TableNextColumn();
-            ImGui::AlignTextToFramePadding();
-            ImGui::TextUnformatted(atelier::requisite_label(key, kCountryCode[in.country], st.lang).c_str());
-            ImGui::TableNextColumn();
-            ImGui::SetNextItemWidth(std::min(w, ImGui::GetContentRegionAvail().x));
-            ImGui::InputText((std::string("##") + key).c_str(), &in.fields[key]);
-            anchor(prefix + "." + key);
+    const float em = ImGui::GetFontSize();
+    const auto& keys = requisite_keys(in.country, studio);
+    // Labels on the left, fields on the right; the labels are long
+    // ("Корреспондентский счёт"), so on a narrow screen each goes above its field.
+    const bool stacked = ImGui::GetContentRegionAvail().x < em * 26;
+    float label_w = ImGui::CalcTextSize(L3(st.lang, "Вид лица", "Type", "Kind")).x;
+    for (const char* key : keys) label_w = std::max(label_w, ImGui::CalcTextSize(atelier::requisite_label(key, kCountryCode[in.country], st.lang).c_str()).x);
+    label_w = std::min(label_w, ImGui::GetContentRegionAvail().x * 0.45f);
+    auto label = [&](const std::string& text) {
+        if (stacked) {
+            ImGui::TextWrapped("%s", text.c_str());
+            ImGui::SetNextItemWidth(-FLT_MIN);
+            return;
         }
-        ImGui::EndTable();
+        ImGui::TableNextColumn();
+        ImGui::AlignTextToFramePadding();
+        text_elided(text);
+        ImGui::TableNextColumn();
+        ImGui::SetNextItemWidth(std::min(em * 18, ImGui::GetContentRegionAvail().x));
+    };
+    if (!stacked && !ImGui::BeginTable((prefix + ".table").c_str(), 2, ImGuiTableFlags_SizingFixedFit)) return;
+    if (!stacked) {
+        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, label_w);
+        ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
     }
+    label(L3(st.lang, "Страна", "Pays", "Country"));
+    ImGui::Combo("##country", &in.country, names, 3);
+    anchor(prefix + ".country");
+    int kind = in.fields["kind"] == "sole_trader" ? 1 : in.fields["kind"] == "person" ? 2 : 0;
+    label(L3(st.lang, "Вид лица", "Type", "Kind"));
+    if (ImGui::Combo("##kind", &kind, kind_names, studio ? 2 : 3)) in.fields["kind"] = kKinds[kind];
+    anchor(prefix + ".kind");
+    for (const char* key : requisite_keys(in.country, studio)) {
+        label(atelier::requisite_label(key, kCountryCode[in.country], st.lang));
+        ImGui::InputText((std::string("##") + key).c_str(), &in.fields[key]);
+        anchor(prefix + "." + key);
+    }
+    if (!stacked) ImGui::EndTable();
 }
 
 bool requisites_value(const State& st, const RequisitesInput& in, bool studio, json* out, std::string* error) {
@@ -742,8 +740,8 @@ void lead_card(app::Db& db, State& st) {
         if (ImGui::SmallButton(L3(st.lang, "Потеряна…", "Perdue…", "Lost…"))) ask_lost_reason(st, c->id);
         anchor("card.lose");
     }
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize("X").x * 3);
-    if (ImGui::SmallButton("X")) {
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::GetFontSize() * 1.6f);
+    if (ImGui::SmallButton((std::string(theme::icon::close) + "##close").c_str())) {
         st.selected.clear();
         return;
     }
@@ -752,9 +750,10 @@ void lead_card(app::Db& db, State& st) {
     } else {
         if (!c->company.empty()) ImGui::TextUnformatted(c->company.c_str());
         if (!c->email.empty() || !c->phone.empty()) {
-            ImGui::TextDisabled("%s  %s", c->email.c_str(), c->phone.c_str());
-            ImGui::SameLine();
+            const ImVec4 muted = theme::palette().muted;
+            text_elided(c->email + "  " + c->phone, &muted);
         }
+        same_line_if_fits(L3(st.lang, "Изменить контакты", "Modifier les coordonnées", "Edit contacts"));
         if (ImGui::SmallButton(L3(st.lang, "Изменить контакты", "Modifier les coordonnées", "Edit contacts"))) {
             st.contacts_for = c->id;
             st.contact_name = c->client;
@@ -781,10 +780,13 @@ void lead_card(app::Db& db, State& st) {
                                                     : std::string(k) == "vat" ? std::string(L3(st.lang, "НДС", "TVA", "VAT"))
                                                                               : std::string("SIRET")) +
                         " " + r[k].get<std::string>();
-        if (!line.empty()) ImGui::TextDisabled("%s %s", L3(st.lang, "Реквизиты:", "Coordonnées légales :", "Legal details:"), line.c_str());
-        ImGui::SameLine();
+        if (!line.empty()) {
+            const ImVec4 muted = theme::palette().muted;
+            text_elided(std::string(L3(st.lang, "Реквизиты:", "Coordonnées légales :", "Legal details:")) + " " + line, &muted);
+        }
     }
     if (st.requisites_for != c->id) {
+        same_line_if_fits(L3(st.lang, "Реквизиты…", "Coordonnées légales…", "Legal details…"));
         if (ImGui::SmallButton(L3(st.lang, "Реквизиты…", "Coordonnées légales…", "Legal details…"))) start_requisites(st, *c);
         anchor("card.edit_requisites");
     }
@@ -794,7 +796,9 @@ void lead_card(app::Db& db, State& st) {
     if (c->view.contains("utm") && c->view["utm"].is_object() && !c->view["utm"].empty()) {
         std::string tags;
         for (const auto& [k, v] : c->view["utm"].items()) tags += (tags.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
-        ImGui::TextDisabled("%s %s", L3(st.lang, "Источник:", "Provenance :", "Came from:"), tags.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, theme::palette().muted);
+        ImGui::TextWrapped("%s %s", L3(st.lang, "Источник:", "Provenance :", "Came from:"), tags.c_str());
+        ImGui::PopStyleColor();
     }
     if (auto cur = atelier::currency_from_code(c->currency); cur && c->amount_minor)
         ImGui::Text("%s", atelier::format(atelier::Money{c->amount_minor, *cur}, st.lang).c_str());
@@ -805,7 +809,7 @@ void lead_card(app::Db& db, State& st) {
         return;
     }
     next_step(db, st, *c);
-    if (!st.error.empty()) ImGui::TextColored(theme::danger(), "%s", st.error.c_str());
+    if (!st.error.empty()) text_wrapped(theme::danger(), st.error);
 
     if (c->estimate.is_object()) {
         if (ImGui::Checkbox(L3(st.lang, "Показать расчёт", "Afficher le chiffrage", "Show the estimate"), &st.show_estimate)) {}

@@ -104,6 +104,8 @@ void set_task_when(State& st, int days) {
     if (days == 0 && st.task_time == "00:00") st.task_time = "23:59";
 }
 
+}  // namespace
+
 // What the lead waits for from the manager, as the Today list says it.
 const char* action_label(const std::string& a, Lang l) {
     if (a == "send_brief") return L3(l, "отправить бриф", "envoyer le brief", "send the brief");
@@ -113,8 +115,6 @@ const char* action_label(const std::string& a, Lang l) {
     if (a == "close_won") return L3(l, "закрыть сделку", "clore l'affaire", "close the deal");
     return a.c_str();
 }
-
-}  // namespace
 
 namespace {
 
@@ -245,7 +245,7 @@ void send_preview(app::Db& db, State& st, const app::LeadCard& c) {
     ImGui::BeginChild("send_body", ImVec2(0, ImGui::GetTextLineHeight() * 8), true);
     ImGui::TextWrapped("%s", p.value("body", "").c_str());
     ImGui::EndChild();
-    if (p.contains("problem")) ImGui::TextColored(theme::danger(), "%s", p["problem"].get<std::string>().c_str());
+    if (p.contains("problem")) text_wrapped(theme::danger(), p["problem"].get<std::string>());
     const bool mail = atelier::sync::meta(db.raw(), "mail_sending") != "0";
     if (!mail)
         ImGui::TextColored(theme::warning(), "%s",
@@ -275,8 +275,8 @@ void send_preview(app::Db& db, State& st, const app::LeadCard& c) {
 void note_and_task(app::Db& db, State& st, const app::LeadCard& c) {
     ImGui::SeparatorText(L3(st.lang, "Заметка или задача", "Note ou tâche", "Note or task"));
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("MMMMMMMMMMMM").x);
-    ImGui::InputTextWithHint("##note", L3(st.lang, "Что сказал клиент, о чём договорились…", "Ce que le client a dit, ce qui est convenu…",
-                                          "What the client said, what was agreed…"), &st.note_text);
+    input_with_hint("##note", L3(st.lang, "Что сказал клиент, о чём договорились…", "Ce que le client a dit, ce qui est convenu…",
+                                 "What the client said, what was agreed…"), &st.note_text);
     anchor("card.note");
     ImGui::SameLine();
     if (ImGui::Button(L3(st.lang, "В историю", "Ajouter", "Add note"))) {
@@ -285,8 +285,8 @@ void note_and_task(app::Db& db, State& st, const app::LeadCard& c) {
     }
     anchor("card.note_add");
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("MMMMMMMMMMMM").x);
-    ImGui::InputTextWithHint("##task", L3(st.lang, "Задача: позвонить, отправить макет…", "Tâche : appeler, envoyer la maquette…",
-                                          "Task: call, send the mock-up…"), &st.task_title);
+    input_with_hint("##task", L3(st.lang, "Задача: позвонить, отправить макет…", "Tâche : appeler, envoyer la maquette…",
+                                 "Task: call, send the mock-up…"), &st.task_title);
     anchor("card.task");
     // When: a date and a time of the browser's time zone; the buttons fill them.
     if (st.task_date.empty()) set_task_when(st, 1);
@@ -299,16 +299,16 @@ void note_and_task(app::Db& db, State& st, const app::LeadCard& c) {
     anchor("card.task_time");
     static const int days[] = {0, 1, 3, 7};
     for (int k = 0; k < 4; ++k) {
-        ImGui::SameLine(0, k ? 4 : -1);
         static const char* const ru[] = {"сегодня", "завтра", "+3 дня", "+неделя"};
         static const char* const fr[] = {"aujourd'hui", "demain", "+3 jours", "+1 semaine"};
         static const char* const en[] = {"today", "tomorrow", "+3 days", "+1 week"};
+        same_line_if_fits(L3(st.lang, ru[k], fr[k], en[k]));
         ImGui::PushID(k);
         if (ImGui::SmallButton(L3(st.lang, ru[k], fr[k], en[k]))) set_task_when(st, days[k]);
         ImGui::PopID();
         anchor("card.task_when." + std::to_string(k));
     }
-    ImGui::SameLine();
+    same_line_if_fits(L3(st.lang, "Поставить", "Planifier", "Add task"));
     if (ImGui::Button(L3(st.lang, "Поставить", "Planifier", "Add task"))) {
         const std::string now = atelier::now_iso();
         const std::string date = parse_date(st.task_date, local_time(now).substr(0, 4)), clock = parse_clock(st.task_time);
@@ -355,7 +355,7 @@ void messages_section(app::Db& db, State& st, const app::LeadCard& c) {
         ImGui::TextDisabled("%s%s%s", human_time(when, st.lang).c_str(), task ? "" : "  → ", task ? "" : m.value("recipient", "").c_str());
         ImGui::TextWrapped("%s", m.value("subject", "").empty() ? rule_label(m.value("rule", ""), st.lang).c_str() : m.value("subject", "").c_str());
         if (status == "failed" && !m.value("last_error", "").empty())
-            ImGui::TextColored(theme::danger(), "%s", m["last_error"].get<std::string>().c_str());
+            text_wrapped(theme::danger(), m["last_error"].get<std::string>());
         if (status == "scheduled" || status == "queued") {
             if (ImGui::SmallButton(L3(st.lang, "Не отправлять", "Ne pas envoyer", "Do not send"))) {
                 std::string err = db.act([&](sqlite3* x) {
@@ -599,8 +599,8 @@ void today_view(app::Db& db, State& st) {
         ImGui::SameLine();
         const bool overdue = t.value("overdue", false);
         const std::string line = human_time(t.value("due_at", ""), st.lang) + "  " + t.value("title", "");
-        if (overdue) ImGui::TextColored(theme::danger(), "%s", line.c_str());
-        else ImGui::TextUnformatted(line.c_str());
+        const ImVec4 red = theme::danger();
+        text_elided(line, overdue ? &red : nullptr);
         if (t["lead_id"].is_string() && ImGui::IsItemClicked()) {
             st.selected = t["lead_id"].get<std::string>();
             st.today_open = false;
@@ -616,7 +616,7 @@ void today_view(app::Db& db, State& st) {
         const std::string line = w.value("client", "") + " — " + action_label(w.value("action", ""), st.lang) + ", " +
                                  std::string(L3(st.lang, "ждёт с ", "attend depuis ", "waiting since ")) +
                                  (since.size() == 10 ? atelier::format_date(since, st.lang) : human_time(since, st.lang));
-        if (ImGui::Selectable(line.c_str())) {
+        if (selectable_elided(line)) {
             st.selected = w["id"].get<std::string>();
             st.today_open = false;
         }
@@ -637,17 +637,16 @@ void today_view(app::Db& db, State& st) {
             }
             anchor("today.resend." + std::to_string(i));
             ImGui::SameLine();
-            ImGui::TextUnformatted((m.value("recipient", "") + " — " + m.value("subject", "")).c_str());
-            ImGui::TextColored(theme::danger(), "%s", m.value("last_error", "").c_str());
+            text_elided(m.value("recipient", "") + " — " + m.value("subject", ""));
+            text_wrapped(theme::danger(), m.value("last_error", ""));
             ImGui::PopID();
             ++i;
         }
     }
     if (atelier::sync::meta(db.raw(), "mail_sending") == "0")
-        ImGui::TextColored(theme::warning(), "%s",
-                           L3(st.lang, "Почта на сервере не настроена: письма ждут в очереди и не уходят.",
-                              "Pas de serveur de messagerie configuré : les e-mails attendent en file.",
-                              "No mail server is set up on the server: e-mails wait in the outbox."));
+        text_wrapped(theme::warning(), L3(st.lang, "Почта на сервере не настроена: письма ждут в очереди и не уходят.",
+                                          "Pas de serveur de messagerie configuré : les e-mails attendent en file.",
+                                          "No mail server is set up on the server: e-mails wait in the outbox."));
     ImGui::SeparatorText(L3(st.lang, "Скоро уйдут (7 дней)", "À venir (7 jours)", "Coming up (7 days)"));
     if (st.today["upcoming"].empty()) ImGui::TextDisabled("%s", L3(st.lang, "Ничего не запланировано.", "Rien de programmé.", "Nothing scheduled."));
     i = 0;
@@ -661,8 +660,7 @@ void today_view(app::Db& db, State& st) {
         }
         anchor("today.cancel." + std::to_string(i));
         ImGui::SameLine();
-        ImGui::Text("%s  %s — %s", human_time(m.value("due_at", ""), st.lang).c_str(), m.value("client", "").c_str(),
-                    rule_label(m.value("rule", ""), st.lang).c_str());
+        text_elided(human_time(m.value("due_at", ""), st.lang) + "  " + m.value("client", "") + " — " + rule_label(m.value("rule", ""), st.lang));
         ImGui::PopID();
         ++i;
     }

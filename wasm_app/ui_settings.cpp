@@ -28,6 +28,15 @@ namespace {
 
 using atelier::Lang;
 
+// A refusal of a raw editor (JSON, HTML): the sentence, then the core's own
+// words, which name the line or the JSON path the owner has to fix.
+std::string with_detail(const app::Db& db, const std::string& err) {
+    if (err.empty() || db.detail().empty()) return err;
+    std::string d = db.detail();
+    if (d.rfind("atelier: ", 0) == 0) d = d.substr(9);
+    return err + "\n" + d;
+}
+
 void field(const char* label, const char* id, std::string* v) {
     ImGui::TextUnformatted(label);
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.9f);
@@ -47,8 +56,10 @@ void studio_section(app::Db& db, State& st) {
     }
     // Two columns: the studio and its defaults on the left, its legal
     // details (per country, with the bank its invoices name) on the right.
-    if (ImGui::BeginTable("studio_fields", 2, ImGuiTableFlags_SizingStretchSame)) {
-        ImGui::TableNextColumn();
+    // On a narrow screen, one under the other.
+    const bool two = ImGui::GetContentRegionAvail().x > ImGui::GetFontSize() * 50;
+    if (!two || ImGui::BeginTable("studio_fields", 2, ImGuiTableFlags_SizingStretchSame)) {
+        if (two) ImGui::TableNextColumn();
         field(L3(st.lang, "Название студии", "Nom du studio", "Studio name"), "##name", &s.studio.name);
         field("E-mail", "##email", &s.studio.email);
         field(L3(st.lang, "Телефон", "Téléphone", "Phone"), "##phone", &s.studio.phone);
@@ -66,10 +77,10 @@ void studio_section(app::Db& db, State& st) {
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
         if (ImGui::Combo("##studio_currency", &ci, currencies, 3)) s.studio.currency = currencies[ci];
         anchor("settings.currency");
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(L3(st.lang, "Реквизиты для документов", "Coordonnées légales des documents", "Legal details for the documents"));
+        if (two) ImGui::TableNextColumn();
+        ImGui::SeparatorText(L3(st.lang, "Реквизиты для документов", "Coordonnées légales des documents", "Legal details for the documents"));
         requisites_fields(st, s.studio_rq, true, "settings.rq");
-        ImGui::EndTable();
+        if (two) ImGui::EndTable();
     }
     if (ImGui::Button(L3(st.lang, "Сохранить", "Enregistrer", "Save"))) {
         // The legal details are written (and checked: check digits, the
@@ -201,7 +212,7 @@ void price_list_section(app::Db& db, State& st) {
     }
     text_editor("##price_list", &s.price_list, 18);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
-        s.error = db.act([&](sqlite3* d) { s.price_list_version = atelier::save_price_list(d, s.price_list, atelier::now_iso()); });
+        s.error = with_detail(db, db.act([&](sqlite3* d) { s.price_list_version = atelier::save_price_list(d, s.price_list, atelier::now_iso()); }));
         s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
     }
     anchor("settings.save_price_list");
@@ -228,9 +239,9 @@ void templates_section(app::Db& db, State& st) {
     }
     text_editor("##template", &s.template_text, 16);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
-        s.error = db.act([&](sqlite3* d) {
+        s.error = with_detail(db, db.act([&](sqlite3* d) {
             atelier::save_template(d, kinds[s.template_kind], langs[s.template_lang], s.template_text, atelier::now_iso());
-        });
+        }));
         s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
     }
     anchor("settings.save_template");
@@ -259,7 +270,7 @@ void brief_templates_section(app::Db& db, State& st) {
     }
     text_editor("##brief_template", &s.brief_text, 16);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
-        s.error = db.act([&](sqlite3* d) { atelier::save_brief_template(d, s.brief_text, atelier::now_iso()); });
+        s.error = with_detail(db, db.act([&](sqlite3* d) { atelier::save_brief_template(d, s.brief_text, atelier::now_iso()); }));
         s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
     }
     anchor("settings.save_brief_template");
@@ -359,40 +370,35 @@ void calendar_section(app::Db& db, State& st) {
 
 void settings_view(app::Db& db, State& st) {
     Settings& s = st.settings;
-    if (!s.error.empty()) ImGui::TextColored(theme::danger(), "%s", s.error.c_str());
-    else if (!s.notice.empty()) ImGui::TextColored(theme::success(), "%s", s.notice.c_str());
+    if (!s.error.empty()) text_wrapped(theme::danger(), s.error);
+    else if (!s.notice.empty()) text_wrapped(theme::success(), s.notice);
+    // The sections as a row of buttons that wraps on a narrow screen.
+    static const char* const ids[] = {"studio", "price_list", "templates", "briefs", "rules", "calendar"};
+    const char* names[] = {L3(st.lang, "Студия и банк", "Studio et banque", "Studio and bank"),
+                           L3(st.lang, "Прайс-лист и правила", "Tarifs et règles", "Price list and rules"),
+                           L3(st.lang, "Шаблоны документов", "Modèles de documents", "Document templates"),
+                           L3(st.lang, "Брифы", "Briefs", "Briefs"),
+                           L3(st.lang, "Уведомления", "Notifications", "Notifications"),
+                           L3(st.lang, "Календарь", "Calendrier", "Calendar")};
+    const theme::Palette& p = theme::palette();
+    for (int k = 0; k < 6; ++k) {
+        if (k) same_line_if_fits(names[k]);
+        const bool current = s.tab == k;
+        ImGui::PushStyleColor(ImGuiCol_Button, current ? p.accent : p.panel);
+        ImGui::PushStyleColor(ImGuiCol_Text, current ? p.on_accent : p.text);
+        if (ImGui::Button(names[k])) s.tab = k;
+        ImGui::PopStyleColor(2);
+        anchor(std::string("settings.tab.") + ids[k]);
+    }
+    ImGui::Spacing();
     ImGui::BeginChild("settings");
-    if (ImGui::BeginTabBar("settings_tabs")) {
-        if (ImGui::BeginTabItem(L3(st.lang, "Студия и банк", "Studio et banque", "Studio and bank"))) {
-            studio_section(db, st);
-            ImGui::EndTabItem();
-        }
-        if (ImGui::BeginTabItem(L3(st.lang, "Прайс-лист и правила", "Tarifs et règles", "Price list and rules"))) {
-            price_list_section(db, st);
-            ImGui::EndTabItem();
-        }
-        anchor("settings.tab.price_list");
-        if (ImGui::BeginTabItem(L3(st.lang, "Шаблоны документов", "Modèles de documents", "Document templates"))) {
-            templates_section(db, st);
-            ImGui::EndTabItem();
-        }
-        anchor("settings.tab.templates");
-        if (ImGui::BeginTabItem(L3(st.lang, "Брифы", "Briefs", "Briefs"))) {
-            brief_templates_section(db, st);
-            ImGui::EndTabItem();
-        }
-        anchor("settings.tab.briefs");
-        if (ImGui::BeginTabItem(L3(st.lang, "Уведомления", "Notifications", "Notifications"))) {
-            rules_section(db, st);
-            ImGui::EndTabItem();
-        }
-        anchor("settings.tab.rules");
-        if (ImGui::BeginTabItem(L3(st.lang, "Календарь", "Calendrier", "Calendar"))) {
-            calendar_section(db, st);
-            ImGui::EndTabItem();
-        }
-        anchor("settings.tab.calendar");
-        ImGui::EndTabBar();
+    switch (s.tab) {
+        case 0: studio_section(db, st); break;
+        case 1: price_list_section(db, st); break;
+        case 2: templates_section(db, st); break;
+        case 3: brief_templates_section(db, st); break;
+        case 4: rules_section(db, st); break;
+        default: calendar_section(db, st); break;
     }
     ImGui::EndChild();
 }

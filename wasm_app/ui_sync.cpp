@@ -76,7 +76,7 @@ void bank_statement(app::Db& db, State& st) {
         "A bank export in the 1C format (1CClientBankExchange): payments are matched by invoice number, INN and amount."));
     if (ImGui::Button(L3(st.lang, "Загрузить выписку…", "Importer un relevé…", "Upload a statement…"))) sc.upload_statement(db);
     anchor("sync.bank_upload");
-    if (!sc.bank_error().empty()) ImGui::TextColored(theme::danger(), "%s", sc.bank_error().c_str());
+    if (!sc.bank_error().empty()) text_wrapped(theme::danger(), sc.bank_error());
     const nlohmann::json& r = sc.bank_result();
     if (!r.is_object()) return;
     auto n = [&](const char* k) { return (long long)r.value(k, (int64_t)0); };
@@ -143,7 +143,7 @@ void sync_view(app::Db& db, State& st) {
     ImGui::TextUnformatted(L3(st.lang, "Синхронизация с сервером студии", "Synchronisation avec le serveur du studio",
                               "Sync with the studio's server"));
     ImGui::Separator();
-    if (!sc.error().empty()) ImGui::TextColored(theme::danger(), "%s", sc.error().c_str());
+    if (!sc.error().empty()) text_wrapped(theme::danger(), sc.error());
     if (!sc.connected(db)) {
         ImGui::TextWrapped("%s", L3(st.lang,
             "Войдите один раз: приложение получит ключ для этого устройства и будет синхронизироваться само, когда есть сеть.",
@@ -184,9 +184,9 @@ void sync_view(app::Db& db, State& st) {
     }
     ImGui::Spacing();
     ImGui::TextWrapped("%s", L3(st.lang,
-        "Без сети изменения можно скачать файлом и передать владельцу студии: atelier sync import ФАЙЛ.",
-        "Sans réseau, téléchargez les modifications dans un fichier pour le propriétaire du studio : atelier sync import FICHIER.",
-        "Without a network, download the changes as a file for the studio's owner: atelier sync import FILE."));
+        "Без сети изменения можно скачать файлом и передать владельцу студии: он загрузит их на сервер студии.",
+        "Sans réseau, téléchargez les modifications dans un fichier pour le propriétaire du studio, qui les chargera sur le serveur du studio.",
+        "Without a network, download the changes as a file for the studio's owner, who loads them into the studio's server."));
     if (ImGui::Button(L3(st.lang, "Скачать несинхронизированные изменения", "Télécharger les modifications non synchronisées",
                          "Download unsynced changes"))) {
         web::download("atelier-changes-" + atelier::sync::device_id(db.raw()) + ".json", sc.export_unsynced(db));

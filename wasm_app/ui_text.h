@@ -2,6 +2,9 @@
 #pragma once
 #include <string_view>
 
+#include <string>
+
+#include "error.h"
 #include "money.h"
 
 namespace ui {
@@ -14,5 +17,9 @@ enum class T {
 
 const char* tr(T key, atelier::Lang lang);
 const char* stage_name(std::string_view stage, atelier::Lang lang);
+// A refusal of the core ("atelier: lead: email: …") as a sentence of the
+// interface: the action, the field, the problem; a problem it does not
+// know is said by its kind (refused, not found, changed meanwhile, rights).
+std::string core_error(const std::string& what, atelier::ErrorKind kind, atelier::Lang lang);
 
 }  // namespace ui

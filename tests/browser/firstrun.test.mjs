@@ -25,7 +25,7 @@ test('served by a seeded server: a log-in screen with the studio\'s name, a wron
   let s = await openApp(page, server.url, { choose: false });
   assert.equal(s.first_run, 'login');
   assert.ok(s.anchors['login.email'] && s.anchors['login.password'] && s.anchors['login.submit']);
-  assert.ok(!s.anchors['new.add'] && s.leads.length === 0, 'nothing of the empty local copy is shown');
+  assert.ok(!s.anchors['new.open'] && s.leads.length === 0, 'nothing of the empty local copy is shown');
   const studio = sql(server.db, 'SELECT name FROM studio');
   assert.equal(s.server_studio, studio);
   await settle(page);
@@ -46,7 +46,7 @@ test('served by a seeded server: a log-in screen with the studio\'s name, a wron
   await waitFor(page, x => x.want_text_input, 'the caret in the password');
   await page.keyboard.type(OWNER_PASSWORD);
   await click(page, 'login.submit');
-  s = await waitFor(page, x => x.first_run === 'done' && x.anchors['new.add'], 'the studio\'s data', 30000);
+  s = await waitFor(page, x => x.first_run === 'done' && x.anchors['new.open'], 'the studio\'s data', 30000);
   const count = Number(sql(server.db, 'SELECT count(*) FROM leads'));
   assert.equal(s.leads.length, Math.min(count, 500), 'the studio\'s leads, all of them, at the first screen');
   assert.equal(s.studio_name, studio);

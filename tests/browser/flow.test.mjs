@@ -34,7 +34,8 @@ test('lead to paid invoice offline, in 15 actions or fewer', async (t) => {
   const press = async (key) => { await page.keyboard.press(key); actions++; };
   const type = async (text) => { await page.keyboard.type(text); };  // the client's data: not counted
 
-  await field('new.client_name');
+  await press('n');  // the new lead's dialog, its first field focused
+  await waitFor(page, x => x.anchors['new.client_name'] && x.want_text_input, 'the new lead dialog');
   await type('Ольга Павлова');
   await press('Enter');
   s = await waitFor(page, x => x.selected && x.leads.some(l => l.client === 'Ольга Павлова'), 'the new lead in the card');

@@ -1,12 +1,14 @@
 // Every view of the app at the three sizes a manager uses (a desktop, a
 // laptop, a phone at devicePixelRatio 3), in Russian and French, saved as
-// screenshots (build/test-artifacts/screens); and the light and dark themes.
+// screenshots (build/test-artifacts/screens), each read back from the frame
+// it drew: no developer string shows and no label is cut without "…";
+// and the light and dark themes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, ownerEmail, artifacts } from '../lib/server.mjs';
-import { launch, openApp, waitFor, click, settle, connectApp, screenshot } from '../lib/browser.mjs';
+import { launch, openApp, waitFor, click, settle, connectApp, screenshot, checkScreen } from '../lib/browser.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -41,7 +43,17 @@ for (const size of sizes) {
         for (const re of developer) assert.doesNotMatch(s.connection + ' ' + s.error + ' ' + s.notice, re, `${view}: ${re}`);
         await settle(page);
         await page.screenshot({ path: join(dir, `${size.name}-${lang}-${view.slice(5)}.png`) });
+        await checkScreen(page, `${size.name} ${lang} ${view}`);
       }
+      // The new lead: a dialog over the view ("n"), its first field focused.
+      await click(page, 'view.table');
+      await page.keyboard.press('n');
+      await waitFor(page, x => x.anchors['new.client_name'] && x.want_text_input, 'the new lead dialog');
+      await settle(page);
+      await page.screenshot({ path: join(dir, `${size.name}-${lang}-new-lead.png`) });
+      await checkScreen(page, `${size.name} ${lang} new lead`);
+      await page.keyboard.press('Escape');
+      await waitFor(page, x => !x.anchors['new.client_name'], 'the dialog closed');
       // A lead's card: beside the table when wide, over it when not.
       await click(page, 'view.table');
       await click(page, 'row.0.client');
@@ -49,6 +61,7 @@ for (const size of sizes) {
       assert.equal(s.error, '');
       await settle(page);
       await page.screenshot({ path: join(dir, `${size.name}-${lang}-card.png`) });
+      await checkScreen(page, `${size.name} ${lang} card`);
       await page.keyboard.press('Escape');
     }
   });

@@ -1,5 +1,6 @@
 // Headless Debian Chromium driven by playwright-core, plus helpers to read
 // the manager app's state back (atelier_debug_state) and to click its widgets.
+import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -57,6 +58,14 @@ export async function openApp(page, url, { choose = true } = {}) {
 // with it hovered, then the button is pressed (some widgets, tabs among
 // them, need to have been hovered before the press).
 export async function click(page, anchorName) {
+  // The new lead's fields are in a dialog: its button opens it first.
+  if (anchorName.startsWith('new.') && anchorName !== 'new.open') {
+    const now = await state(page);
+    if (!now.anchors[anchorName] && now.anchors['new.open']) {
+      await click(page, 'new.open');
+      await waitFor(page, st => st.anchors[anchorName], `the new lead dialog with ${anchorName}`);
+    }
+  }
   let s = await waitFor(page, st => st.anchors[anchorName], `widget ${anchorName}`);
   let r = s.anchors[anchorName];
   // A widget scrolled out of its panel: the wheel over the panel brings it in.
@@ -117,4 +126,35 @@ export async function connectApp(page, email) {
   await click(page, 'sync.connect');
   return waitFor(page, s => s.sync.connected && s.sync.last_sync && !s.sync.busy && s.leads.length > 0,
     'the app connected and the first sync done', 30000);
+}
+
+// What a manager must never read: the core's own error prefixes, snake_case
+// keys, ISO times, template and role codes, English fallbacks, a command line.
+export const DEVELOPER_STRINGS = [
+  /\batelier:/, /\b[a-z]+_[a-z0-9_]+\b/, /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, /\bundefined\b/, /\[object Object\]/,
+  /\bnull\b/, /\bNaN\b/, /\brequired\b/, /Отменено: [a-z]/, /Annulé : [a-z]/, /\bsync import\b/,
+  /\b(corporate|shop|landing)\b/, /\b(designer|developer|manager|copywriter)\b/,
+];
+
+// Draws one frame with its text captured and returns what it showed: the
+// text, and the places where a label was cut by its clip rectangle.
+export async function visibleText(page) {
+  const before = (await state(page)).frames_drawn;
+  await page.evaluate(() => Module._atelier_debug_capture());
+  const s = await waitFor(page, st => st.captured && st.captured.frame > before, 'a captured frame');
+  return s.captured;
+}
+
+// Fails when the screen shows a developer string or a cut label; `allow`
+// lists texts the data itself holds (a lead's e-mail, a document link).
+export async function checkScreen(page, what, { allow = [] } = {}) {
+  const { text, cuts } = await visibleText(page);
+  let shown = text.replace(/\b(https?:\/\/|\/)\S+/g, ' ').replace(/\S+@\S+/g, ' ');
+  for (const a of allow) shown = shown.split(a).join(' ');
+  for (const re of DEVELOPER_STRINGS) {
+    const m = shown.match(re);
+    assert.ok(!m, `${what}: the developer string "${m && m[0]}" is on screen, in: ${m && shown.slice(Math.max(0, m.index - 80), m.index + 80)}`);
+  }
+  assert.deepEqual(cuts, [], `${what}: labels cut without an ellipsis at ${JSON.stringify(cuts)}`);
+  return text;
 }
