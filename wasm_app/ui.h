@@ -35,6 +35,12 @@ struct Settings {
     int64_t price_list_version = 0;
     int tax_mode = -1;     // index of no_vat, vat_on_top, vat_included; -1: read from the price list
     std::string vat_rate;  // as typed, in percent
+    // The price list as a form: the parsed list being edited, the money and
+    // hours as typed (by field id), and the raw JSON shown for the owner.
+    nlohmann::json pl_form;
+    std::string pl_form_source;
+    std::map<std::string, std::string> pl_typed;
+    bool pl_advanced = false;
     int template_kind = 0, template_lang = 0;
     bool template_loaded = false;
     std::string template_text;

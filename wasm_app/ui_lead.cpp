@@ -734,13 +734,34 @@ void lead_card(app::Db& db, State& st) {
     ImGui::Text("%s", c->client.c_str());
     anchor("card.title");
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", stage_name(c->stage, st.lang));
-    if (c->stage != "won" && c->stage != "lost") {
-        ImGui::SameLine();
-        if (ImGui::SmallButton(L3(st.lang, "Потеряна…", "Perdue…", "Lost…"))) ask_lost_reason(st, c->id);
-        anchor("card.lose");
+    ImGui::TextColored(theme::stage(c->stage), "%s", stage_name(c->stage, st.lang));
+    // The other actions than the next step: in a menu.
+    const float em = ImGui::GetFontSize();
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - em * 3.4f);
+    if (ImGui::SmallButton((std::string(theme::icon::more) + "##more").c_str())) ImGui::OpenPopup("card_more");
+    anchor("card.more");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", L3(st.lang, "Другие действия", "Autres actions", "More actions"));
+    if (ImGui::BeginPopup("card_more")) {
+        if (ImGui::MenuItem(L3(st.lang, "Изменить контакты", "Modifier les coordonnées", "Edit contacts"))) {
+            st.contacts_for = c->id;
+            st.contact_name = c->client;
+            st.contact_company = c->company;
+            st.contact_email = c->email;
+            st.contact_phone = c->phone;
+            st.contact_lang = c->lang == "fr" ? 1 : c->lang == "en" ? 2 : 0;
+            st.contact_currency = c->currency == "EUR" ? 1 : c->currency == "USD" ? 2 : 0;
+        }
+        anchor("card.edit_contacts");
+        if (ImGui::MenuItem(L3(st.lang, "Реквизиты…", "Coordonnées légales…", "Legal details…"))) start_requisites(st, *c);
+        anchor("card.edit_requisites");
+        if (c->stage != "won" && c->stage != "lost") {
+            ImGui::Separator();
+            if (ImGui::MenuItem(L3(st.lang, "Закрыть как проигранную…", "Clore comme perdue…", "Close as lost…"))) ask_lost_reason(st, c->id);
+            anchor("card.lose");
+        }
+        ImGui::EndPopup();
     }
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::GetFontSize() * 1.6f);
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - em * 1.6f);
     if (ImGui::SmallButton((std::string(theme::icon::close) + "##close").c_str())) {
         st.selected.clear();
         return;
@@ -753,17 +774,6 @@ void lead_card(app::Db& db, State& st) {
             const ImVec4 muted = theme::palette().muted;
             text_elided(c->email + "  " + c->phone, &muted);
         }
-        same_line_if_fits(L3(st.lang, "Изменить контакты", "Modifier les coordonnées", "Edit contacts"));
-        if (ImGui::SmallButton(L3(st.lang, "Изменить контакты", "Modifier les coordonnées", "Edit contacts"))) {
-            st.contacts_for = c->id;
-            st.contact_name = c->client;
-            st.contact_company = c->company;
-            st.contact_email = c->email;
-            st.contact_phone = c->phone;
-            st.contact_lang = c->lang == "fr" ? 1 : c->lang == "en" ? 2 : 0;
-            st.contact_currency = c->currency == "EUR" ? 1 : c->currency == "USD" ? 2 : 0;
-        }
-        anchor("card.edit_contacts");
     }
     // The client's legal details, as the documents print them.
     if (st.requisites_for == c->id) {
@@ -784,11 +794,6 @@ void lead_card(app::Db& db, State& st) {
             const ImVec4 muted = theme::palette().muted;
             text_elided(std::string(L3(st.lang, "Реквизиты:", "Coordonnées légales :", "Legal details:")) + " " + line, &muted);
         }
-    }
-    if (st.requisites_for != c->id) {
-        same_line_if_fits(L3(st.lang, "Реквизиты…", "Coordonnées légales…", "Legal details…"));
-        if (ImGui::SmallButton(L3(st.lang, "Реквизиты…", "Coordonnées légales…", "Legal details…"))) start_requisites(st, *c);
-        anchor("card.edit_requisites");
     }
     // What the client wrote in the site form, and where it came from.
     const std::string message = c->view.value("message", "");

@@ -7,6 +7,8 @@
 // first: a refused edit shows the reason (with the JSON path or template
 // line) and leaves the stored data as it was.
 
+#include <cstdlib>
+
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -120,6 +122,169 @@ void text_editor(const char* id, std::string* text, float lines) {
     anchor(std::string("settings.") + (id + 2));
 }
 
+// Hours as the interface writes them: "3,5" in ru and fr, "3.5" in en.
+std::string hours_text(const nlohmann::json& h, Lang l) {
+    if (!h.is_number()) return "";
+    const int64_t tenths = (int64_t)(h.get<double>() * 100 + 0.5);
+    std::string out = std::to_string(tenths / 100);
+    if (tenths % 100) {
+        out += l == Lang::en ? "." : ",";
+        out += std::to_string(tenths % 100 / 10);
+        if (tenths % 10) out += std::to_string(tenths % 10);
+    }
+    return out;
+}
+
+// "3,5", "3.5", "" (none): hours; false when it is not a number of hours.
+bool parse_hours(std::string t, double* out) {
+    for (char& c : t) if (c == ',') c = '.';
+    t.erase(0, t.find_first_not_of(' '));
+    t.erase(t.find_last_not_of(' ') + 1);
+    if (t.empty()) { *out = 0; return true; }
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (!end || *end || v < 0 || v > 10000) return false;
+    *out = v;
+    return true;
+}
+
+// The price list as a form: the roles with their rates typed as money, the
+// services' hours per role as a table, the options' percentages. Every
+// change goes into the JSON that is saved as the new version.
+void price_list_form(State& st) {
+    Settings& s = st.settings;
+    if (s.pl_form_source != s.price_list) {
+        s.pl_form = atelier::parse_json_or_discard(s.price_list);
+        s.pl_form_source = s.price_list;
+        s.pl_typed.clear();
+    }
+    nlohmann::json& pl = s.pl_form;
+    if (!pl.is_object() || !pl.contains("roles") || !pl["roles"].is_array()) return;
+    const auto cur = atelier::currency_from_code(s.currency);
+    if (!cur) return;
+    const std::string lang = atelier::lang_code(st.lang);
+    const float em = ImGui::GetFontSize();
+    bool changed = false;
+    auto name_of = [&](const nlohmann::json& x) {
+        if (x.contains("name") && x["name"].is_object()) return x["name"].value(lang, x.value("id", ""));
+        return x.value("id", std::string());
+    };
+    ImGui::SeparatorText(L3(st.lang, "Роли и ставки в час", "Rôles et taux horaires", "Roles and hourly rates"));
+    if (ImGui::BeginTable("pl_roles", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn("role", ImGuiTableColumnFlags_WidthFixed, em * 14);
+        ImGui::TableSetupColumn("rate", ImGuiTableColumnFlags_WidthFixed, em * 9);
+        for (nlohmann::json& role : pl["roles"]) {
+            const std::string id = role.value("id", "");
+            ImGui::PushID(id.c_str());
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            text_elided(name_of(role));
+            ImGui::TableNextColumn();
+            const std::string key = "rate." + id;
+            if (!s.pl_typed.count(key))
+                s.pl_typed[key] = atelier::format(atelier::Money{role.value("rate", (int64_t)0), *cur}, st.lang);
+            ImGui::SetNextItemWidth(-FLT_MIN);
+            ImGui::InputText("##rate", &s.pl_typed[key]);
+            anchor("settings.pl.rate." + id);
+            if (ImGui::IsItemDeactivatedAfterEdit()) {
+                try {
+                    const int64_t minor = atelier::parse_money(s.pl_typed[key], *cur, st.lang, "rate").minor;
+                    if (minor <= 0) throw atelier::Error("price_list: rate: must be positive");
+                    role["rate"] = minor;
+                    s.pl_typed[key] = atelier::format(atelier::Money{minor, *cur}, st.lang);
+                    changed = true;
+                    s.error.clear();
+                } catch (const atelier::Error& e) {
+                    s.error = name_of(role) + ": " + L3(st.lang, "ставка — нужна сумма, например ", "taux — un montant attendu, par exemple ",
+                                                        "rate — expected an amount such as ") +
+                              atelier::format(atelier::Money{250000, *cur}, st.lang);
+                }
+            }
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    if (pl.contains("services") && pl["services"].is_array()) {
+        ImGui::SeparatorText(L3(st.lang, "Услуги: часы по ролям", "Services : heures par rôle", "Services: hours per role"));
+        const nlohmann::json& roles = pl["roles"];
+        const int n = (int)roles.size() + 1;
+        // One table with the window's own scrolling (a table scrolling inside
+        // a scrolling panel would take the wheel from it).
+        if (ImGui::BeginTable("pl_services", n, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+            ImGui::TableSetupColumn(L3(st.lang, "Услуга", "Service", "Service"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
+            for (const nlohmann::json& role : roles) ImGui::TableSetupColumn(name_of(role).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            ImGui::TableHeadersRow();
+            for (nlohmann::json& svc : pl["services"]) {
+                const std::string sid = svc.value("id", "");
+                ImGui::PushID(sid.c_str());
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::AlignTextToFramePadding();
+                text_elided(name_of(svc));
+                for (const nlohmann::json& role : roles) {
+                    ImGui::TableNextColumn();
+                    const std::string rid = role.value("id", "");
+                    const std::string key = "hours." + sid + "." + rid;
+                    if (!s.pl_typed.count(key))
+                        s.pl_typed[key] = svc.contains("hours") && svc["hours"].contains(rid) ? hours_text(svc["hours"][rid], st.lang) : "";
+                    ImGui::PushID(rid.c_str());
+                    ImGui::SetNextItemWidth(-FLT_MIN);
+                    ImGui::InputText("##h", &s.pl_typed[key], ImGuiInputTextFlags_CharsDecimal);
+                    anchor("settings.pl.hours." + sid + "." + rid);
+                    if (ImGui::IsItemDeactivatedAfterEdit()) {
+                        double h = 0;
+                        if (!parse_hours(s.pl_typed[key], &h)) {
+                            s.error = name_of(svc) + ", " + name_of(role) + ": " +
+                                      L3(st.lang, "часы — нужно число, например 3,5", "heures — un nombre attendu, par exemple 3,5",
+                                         "hours — expected a number such as 3.5");
+                        } else {
+                            if (!svc.contains("hours") || !svc["hours"].is_object()) svc["hours"] = nlohmann::json::object();
+                            if (h == 0) svc["hours"].erase(rid);
+                            else if (h == (double)(int64_t)h) svc["hours"][rid] = (int64_t)h;
+                            else svc["hours"][rid] = h;
+                            s.pl_typed[key] = hours_text(svc["hours"].value(rid, nlohmann::json()), st.lang);
+                            changed = true;
+                            s.error.clear();
+                        }
+                    }
+                    ImGui::PopID();
+                }
+                ImGui::PopID();
+            }
+            ImGui::EndTable();
+        }
+    }
+    if (pl.contains("options") && pl["options"].is_array()) {
+        ImGui::SeparatorText(L3(st.lang, "Опции, %", "Options, %", "Options, %"));
+        if (ImGui::BeginTable("pl_options", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+            ImGui::TableSetupColumn("option", ImGuiTableColumnFlags_WidthFixed, em * 14);
+            ImGui::TableSetupColumn("percent", ImGuiTableColumnFlags_WidthFixed, em * 5);
+            for (nlohmann::json& o : pl["options"]) {
+                if (!o.contains("percent")) continue;
+                const std::string id = o.value("id", "");
+                ImGui::PushID(id.c_str());
+                ImGui::TableNextColumn();
+                ImGui::AlignTextToFramePadding();
+                text_elided(name_of(o));
+                ImGui::TableNextColumn();
+                int pct = o.value("percent", 0);
+                ImGui::SetNextItemWidth(-FLT_MIN);
+                if (ImGui::InputInt("##pct", &pct, 0, 0) && pct > 0 && pct <= 1000) {
+                    o["percent"] = pct;
+                    changed = true;
+                }
+                anchor("settings.pl.option." + id);
+                ImGui::PopID();
+            }
+            ImGui::EndTable();
+        }
+    }
+    if (changed) {
+        s.price_list = pl.dump(2);
+        s.pl_form_source = s.price_list;
+    }
+}
+
 void price_list_section(app::Db& db, State& st) {
     Settings& s = st.settings;
     for (const char* cur : {"RUB", "EUR"}) {
@@ -210,7 +375,11 @@ void price_list_section(app::Db& db, State& st) {
             anchor(("settings.rate." + std::to_string(bp)).c_str());
         }
     }
-    text_editor("##price_list", &s.price_list, 18);
+    price_list_form(st);
+    ImGui::Checkbox(L3(st.lang, "JSON прайс-листа (для владельца)", "JSON des tarifs (pour le propriétaire)", "The price list's JSON (for the owner)"),
+                    &s.pl_advanced);
+    anchor("settings.pl.advanced");
+    if (s.pl_advanced) text_editor("##price_list", &s.price_list, 18);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
         s.error = with_detail(db, db.act([&](sqlite3* d) { s.price_list_version = atelier::save_price_list(d, s.price_list, atelier::now_iso()); }));
         s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";

@@ -281,7 +281,9 @@ test('settings: studio details saved; a broken price list or template refused wi
   await screenshot(page, 'app-settings-studio');
 
   await click(page, 'settings.tab.price_list');
-  s = await waitFor(page, st => st.settings.price_list_version > 0 && st.anchors['settings.price_list'], 'the price list editor');
+  s = await waitFor(page, st => st.settings.price_list_version > 0 && st.anchors['settings.pl.advanced'], 'the price list form');
+  await click(page, 'settings.pl.advanced');  // the raw JSON, for the owner
+  s = await waitFor(page, st => st.anchors['settings.price_list'], 'the price list JSON');
   const version = s.settings.price_list_version;
   const pl = await page.evaluate(async (url) => (await (await fetch(url)).text()), server.url + '/healthz');
   assert.ok(pl);
@@ -352,6 +354,46 @@ test('a clear message instead of a blank canvas: no WebGL2, or the graphics cont
   await screenshot(page2, 'app-context-lost');
 });
 
+test('the price list as a form: a rate typed as money, hours per role, a wrong amount refused naming the role', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await click(page, 'view.settings');
+  await click(page, 'settings.tab.price_list');
+  s = await waitFor(page, st => st.settings.price_list_version > 0 && st.anchors['settings.pl.rate.designer'], 'the roles and rates');
+  const version = s.settings.price_list_version;
+  const rate = (st, id) => st.settings.pl_form.roles.find(r => r.id === id).rate;
+  const hours = (st, svc, role) => st.settings.pl_form.services.find(x => x.id === svc).hours[role];
+  assert.equal(rate(s, 'designer'), 280000, 'shown from the list: 2 800,00 ₽ an hour');
+  const retype = async (name, text) => {
+    await click(page, name);
+    await waitFor(page, st => st.want_text_input, `the caret in ${name}`);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  };
+  // Money typed as money, in the interface's way of writing it.
+  await retype('settings.pl.rate.designer', '3 100,50');
+  s = await waitFor(page, st => rate(st, 'designer') === 310050, 'the designer\'s rate in kopecks');
+  // A wrong amount: refused, naming the role; the rate is kept.
+  await retype('settings.pl.rate.pm', 'дорого');
+  s = await waitFor(page, st => st.settings.error !== '', 'the refusal');
+  assert.match(s.settings.error, /^Менеджер проекта: ставка — нужна сумма/);
+  assert.equal(rate(s, 'pm'), 250000);
+  // Hours per role: "6,5" hours of design for a page.
+  await retype('settings.pl.hours.page_design.designer', '6,5');
+  s = await waitFor(page, st => hours(st, 'page_design', 'designer') === 6.5, 'the hours of page design');
+  await screenshot(page, 'app-settings-price-list-form');
+  await click(page, 'settings.save_price_list');
+  s = await waitFor(page, st => st.settings.price_list_version === version + 1, 'a new version');
+  // Read back from the database: the other currency, then this one again.
+  await click(page, 'settings.price_currency.EUR');
+  await waitFor(page, st => st.anchors['settings.pl.rate.designer'] && rate(st, 'designer') !== 310050, 'the euro list');
+  await click(page, 'settings.price_currency.RUB');
+  s = await waitFor(page, st => st.anchors['settings.pl.rate.designer'] && rate(st, 'designer') === 310050, 'the rouble list again');
+  assert.equal(hours(s, 'page_design', 'designer'), 6.5);
+  assert.equal(rate(s, 'pm'), 250000);
+});
+
 test('undo (Ctrl+Z or the button) takes back the last changes, one at a time', async (t) => {
   const { page } = await browser(t);
   let s = await openApp(page, server.url);
@@ -407,7 +449,7 @@ test('the client\'s contacts are corrected in the card: a wrong e-mail is refuse
   await openApp(page, server.url);
   await field(page, 'new.client_name', 'Контакты Тест');
   await page.keyboard.press('Enter');
-  let s = await waitFor(page, st => st.selected && st.anchors['card.edit_contacts'], 'the card');
+  let s = await waitFor(page, st => st.selected && st.anchors['card.more'], 'the card');
   const id = s.selected;
   await click(page, 'card.edit_contacts');
   await waitFor(page, st => st.contacts_for === id && st.anchors['card.contact.email'], 'the contacts form');

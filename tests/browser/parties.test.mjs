@@ -24,7 +24,7 @@ test('a client\'s legal details in the card: a wrong INN refused in Russian, the
   await click(page, 'view.table');
   await field(page, 'new.client_name', 'Реквизиты Тест');
   await page.keyboard.press('Enter');
-  let s = await waitFor(page, st => st.selected && st.anchors['card.edit_requisites'], 'the card');
+  let s = await waitFor(page, st => st.selected && st.anchors['card.more'], 'the card');
   const id = s.selected;
   await click(page, 'card.edit_requisites');
   s = await waitFor(page, st => st.requisites_for === id && st.anchors['card.rq.inn'], 'the legal details form');

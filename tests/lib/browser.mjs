@@ -54,6 +54,8 @@ export async function openApp(page, url, { choose = true } = {}) {
   return waitFor(page, ready, 'the app after the first run');
 }
 
+const CARD_MENU = ['card.edit_contacts', 'card.edit_requisites', 'card.lose'];
+
 // Like a person: the pointer moves onto the widget, the app draws a frame
 // with it hovered, then the button is pressed (some widgets, tabs among
 // them, need to have been hovered before the press).
@@ -64,6 +66,14 @@ export async function click(page, anchorName) {
     if (!now.anchors[anchorName] && now.anchors['new.open']) {
       await click(page, 'new.open');
       await waitFor(page, st => st.anchors[anchorName], `the new lead dialog with ${anchorName}`);
+    }
+  }
+  // The card's other actions are in its menu: opened first.
+  if (CARD_MENU.includes(anchorName)) {
+    const now = await state(page);
+    if (!now.anchors[anchorName] && now.anchors['card.more']) {
+      await click(page, 'card.more');
+      await waitFor(page, st => st.anchors[anchorName], `the card's menu with ${anchorName}`);
     }
   }
   let s = await waitFor(page, st => st.anchors[anchorName], `widget ${anchorName}`);
