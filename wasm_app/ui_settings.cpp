@@ -489,12 +489,7 @@ void calendar_section(app::Db& db, State& st) {
     if (ImGui::Button(L3(st.lang, "Добавить", "Ajouter", "Add"))) {
         std::string err = db.act([&](sqlite3* x) { atelier::set_calendar_day(x, countries[s.cal_country], s.cal_day, s.cal_working, s.cal_name); },
                                  "calendar");
-        if (err.find("day:") != std::string::npos)
-            s.error = L3(st.lang, "День: нужна дата в виде ГГГГ-ММ-ДД.", "Jour : une date AAAA-MM-JJ est attendue.", "Day: a date YYYY-MM-DD is expected.");
-        else if (err.find("name:") != std::string::npos)
-            s.error = L3(st.lang, "Название слишком длинное.", "Le nom est trop long.", "The name is too long.");
-        else
-            s.error = err;
+        s.error = err;
         if (err.empty()) {
             s.notice = L3(st.lang, "Сохранено", "Enregistré", "Saved");
             if (s.cal_day.size() >= 4) s.cal_year = std::atoi(s.cal_day.substr(0, 4).c_str());

@@ -120,6 +120,7 @@ const Word kOps[] = {
     {"rule", {"Уведомление", "Notification", "Notification"}},
     {"calendar", {"Календарь", "Calendrier", "Calendar"}},
     {"send", {"Отправка", "Envoi", "Sending"}},
+    {"day", {"День", "Jour", "Day"}},
 };
 
 const Word kFields[] = {
@@ -139,6 +140,8 @@ const Word kFields[] = {
     {"stage", {"этап", "étape", "stage"}},
     {"source", {"источник", "provenance", "source"}},
     {"owner_id", {"ответственный", "responsable", "owner"}},
+    {"day", {"день", "jour", "day"}},
+    {"country", {"страна", "pays", "country"}},
 };
 
 const Row kKind[] = {
@@ -164,7 +167,9 @@ std::string problem_text(const std::string& p, atelier::Lang l) {
         return pick({"обязательно", "obligatoire", "required"}, l);
     if (has("is not an e-mail address")) return pick({"это не адрес электронной почты", "ce n'est pas une adresse e-mail", "this is not an e-mail address"}, l);
     if (has("is not a phone number")) return pick({"это не номер телефона", "ce n'est pas un numéro de téléphone", "this is not a phone number"}, l);
-    if (has("at most")) return pick({"слишком длинно", "trop long", "too long"}, l);
+    if (has("no such date")) return pick({"такой даты нет", "cette date n'existe pas", "there is no such date"}, l);
+    if (has("expected a date")) return pick({"нужна дата в виде ГГГГ-ММ-ДД", "une date AAAA-MM-JJ est attendue", "a date YYYY-MM-DD is expected"}, l);
+    if (has("at most") || has("longer than")) return pick({"слишком длинно", "trop long", "too long"}, l);
     if (has("must be positive")) return pick({"должна быть больше нуля", "doit être positif", "must be more than zero"}, l);
     if (has("needs a few words")) return pick({"поясните в нескольких словах", "précisez en quelques mots", "say it in a few words"}, l);
     if (has("needs a reason")) return pick({"укажите причину", "indiquez le motif", "give the reason"}, l);

@@ -79,7 +79,7 @@ test('the working calendar in the settings: the year\'s holidays listed, a decre
   await field(page, 'settings.cal.new_day', '2027-13-01');
   await click(page, 'settings.cal.add');
   s = await waitFor(page, st => st.settings.error, 'the refusal');
-  assert.equal(s.settings.error, 'День: нужна дата в виде ГГГГ-ММ-ДД.');
+  assert.equal(s.settings.error, 'Календарь: день — такой даты нет.');
   await click(page, 'settings.cal.new_day');
   await waitFor(page, st => st.want_text_input, 'the caret in the day');
   await page.keyboard.press('Control+A');
