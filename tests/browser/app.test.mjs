@@ -141,21 +141,21 @@ test('leads table: instant search, stage filter, shortcuts, and 20,000 leads', a
   // Stage filter.
   // The combo's list opens on one frame and takes the choice on another: on
   // a loaded machine, open it again if the choice did not arrive.
-  for (let attempt = 0; ; attempt++) {
-    await click(page, 'leads.stage');
-    await waitFor(page, st => st.anchors['leads.stage.won'], 'the stage list open');
-    await click(page, 'leads.stage.won');
-    try {
-      s = await waitFor(page, st => st.view_count === 6667, 'only the won leads', 5000);
-      break;
-    } catch (e) {
-      if (attempt === 2) throw e;
+  const choose = async (item, count, what) => {
+    for (let attempt = 0; ; attempt++) {
+      await click(page, 'leads.stage');
+      await waitFor(page, st => st.anchors[item], 'the stage list open');
+      await click(page, item);
+      try {
+        return await waitFor(page, st => st.view_count === count, what, 5000);
+      } catch (e) {
+        if (attempt === 2) throw e;
+      }
     }
-  }
+  };
+  s = await choose('leads.stage.won', 6667, 'only the won leads');
   await screenshot(page, 'app-filter-won');
-  await click(page, 'leads.stage');
-  await click(page, 'leads.stage.all');
-  await waitFor(page, st => st.view_count === 20000, 'every stage again');
+  await choose('leads.stage.all', 20000, 'every stage again');
   // "n" starts a new lead from the keyboard (once no field has the caret).
   await click(page, 'leads.search');
   await waitFor(page, st => st.want_text_input, 'the search box focused again');
