@@ -39,7 +39,7 @@ suite unit '\d+(?= passed \| \d+ failed \| \d+ skipped)' '\d+(?= failed \| \d+ s
 suite sql '\d+(?= passed)' '\d+(?= failed)' -- env SQL_TEST_OUT="$art/sql" tests/sql/run.sh build/native/atelier.so
 suite python '\d+(?= passed)' '\d+(?= failed)' -- /usr/bin/python3 tests/python/test_extension.py build/native/atelier.so
 suite http '(?<=^# pass )\d+' '(?<=^# fail )\d+' -- node --test --test-timeout=120000 tests/http/
-suite browser '(?<=^# pass )\d+' '(?<=^# fail )\d+' -- node --test --test-concurrency=1 --test-timeout=180000 tests/browser/
+suite browser '(?<=^# pass )\d+' '(?<=^# fail )\d+' -- node --test --test-concurrency=1 --test-timeout=600000 tests/browser/
 
 # The same unit and SQL tests under AddressSanitizer and UBSan (clang-14, its
 # own build folder), then the fuzz targets for a bounded time each.

@@ -420,17 +420,12 @@ BriefInput brief_input(const json& tpl, const FormFields& fields, bool submit) {
 
 std::string problem_text(const std::string& message, Lang lang) { return localise(message, lang); }
 
-std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, const json* override_answers,
-                            const std::vector<BriefProblem>& problems, std::string_view notice) {
-    // The link names the brief the client was sent; the form shows its
-    // lead's current version.
-    Stmt q(db, "SELECT b.answers_json, bt.body_json, (SELECT name FROM studio ORDER BY created_at LIMIT 1), b.lead_id"
-               " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
-               " WHERE b.lead_id = (SELECT lead_id FROM briefs WHERE id = ?1) ORDER BY b.updated_at DESC, b.rowid DESC LIMIT 1");
-    q.bind(1, brief_id);
-    if (!q.step()) throw Error("brief: no brief with id \"" + std::string(brief_id) + "\"", ErrorKind::not_found);
-    json stored = parse_json(q.text(0), "brief.answers"), tpl = parse_json(q.text(1), "brief_template");
-    const json& answers = override_answers ? *override_answers : stored;
+namespace {
+
+// The form of a template with its answers; `lead_id` ("" for a preview)
+// gives the legal details block the client's stored details.
+std::string render_brief_form(sqlite3* db, const json& tpl, const json& answers, const std::string& studio, const std::string& lead_id,
+                              Lang l, const std::vector<BriefProblem>& problems, std::string_view notice) {
     std::map<std::string, std::vector<std::string>> errs;
     for (const auto& p : problems) errs[p.question].push_back(p.message);
     const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
@@ -438,7 +433,7 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, cons
     d["lang"] = lang_code(l);
     d["w"] = words(l);
     d["title"] = text_of(tpl["title"], l);
-    d["studio"] = q.text(2);
+    d["studio"] = studio;
     d["notice"] = notice.empty() ? json(nullptr) : json(std::string(notice));
     d["has_problems"] = !problems.empty();
     json sections = json::array();
@@ -451,7 +446,7 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, cons
             if (type == "requisites") {
                 json current;
                 country = a.is_object() ? a.value("country", "") : "";
-                if (country != "ru" && country != "fr" && country != "other") country = client_country(db, q.text(3), &current);
+                if (country != "ru" && country != "fr" && country != "other") country = client_country(db, lead_id, &current);
                 if (!a.is_object() || a.empty()) a = current;
             }
             std::string error;
@@ -496,6 +491,28 @@ std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, cons
     }
     d["sections"] = sections;
     return render_template(kBriefForm, d);
+}
+
+}  // namespace
+
+std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang l, const json* override_answers,
+                            const std::vector<BriefProblem>& problems, std::string_view notice) {
+    // The link names the brief the client was sent; the form shows its
+    // lead's current version.
+    Stmt q(db, "SELECT b.answers_json, bt.body_json, (SELECT name FROM studio ORDER BY created_at LIMIT 1), b.lead_id"
+               " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id"
+               " WHERE b.lead_id = (SELECT lead_id FROM briefs WHERE id = ?1) ORDER BY b.updated_at DESC, b.rowid DESC LIMIT 1");
+    q.bind(1, brief_id);
+    if (!q.step()) throw Error("brief: no brief with id \"" + std::string(brief_id) + "\"", ErrorKind::not_found);
+    json stored = parse_json(q.text(0), "brief.answers"), tpl = parse_json(q.text(1), "brief_template");
+    return render_brief_form(db, tpl, override_answers ? *override_answers : stored, q.text(2), q.text(3), l, problems, notice);
+}
+
+std::string brief_preview_html(sqlite3* db, const json& tpl, Lang l) {
+    check_brief_template(tpl);
+    Stmt q(db, "SELECT name FROM studio ORDER BY created_at LIMIT 1");
+    const std::string studio = q.step() ? q.text(0) : "";
+    return render_brief_form(db, tpl, json::object(), studio, "", l, {}, "");
 }
 
 namespace {

@@ -48,6 +48,10 @@ std::string problem_text(const std::string& message, Lang lang);
 std::string brief_form_html(sqlite3* db, std::string_view brief_id, Lang lang, const nlohmann::json* answers,
                             const std::vector<BriefProblem>& problems, std::string_view notice);
 
+// The form a template gives, empty, as the client would see it (the
+// template editor's preview); a template that does not check is refused.
+std::string brief_preview_html(sqlite3* db, const nlohmann::json& tpl, Lang lang);
+
 // A document page for the client: the document, and an Accept form for a
 // proposal or contract that is not accepted yet.
 std::string client_document_html(sqlite3* db, std::string_view kind, std::string_view doc_id, Lang lang,

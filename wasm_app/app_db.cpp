@@ -206,6 +206,10 @@ const LeadCard* Db::card(const std::string& lead_id) {
 }
 
 const nlohmann::json& Db::brief_template(const std::string& code) {
+    if (templates_generation_ != generation_) {
+        templates_.clear();  // a new version may have been saved or synced
+        templates_generation_ = generation_;
+    }
     auto it = templates_.find(code);
     if (it != templates_.end()) return it->second;
     return templates_[code] = atelier::latest_brief_template(db_, code);

@@ -132,6 +132,7 @@ private:
     LeadCard card_;
     uint64_t card_generation_ = 0;
     std::map<std::string, nlohmann::json> templates_;
+    uint64_t templates_generation_ = 0;
     std::map<std::string, std::pair<uint64_t, std::shared_ptr<const atelier::PriceList>>> price_lists_;
     struct Change {
         std::string label;

@@ -244,6 +244,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["live_estimate"] = a.state.live_estimate;
     j["settings"] = {{"error", a.state.settings.error}, {"notice", a.state.settings.notice},
                      {"price_list_version", a.state.settings.price_list_version}, {"pl_form", a.state.settings.pl_form},
+                     {"brief_form", a.state.settings.brief_form},
                      {"rule", a.state.settings.rule_code}, {"rule_preview", a.state.settings.rule_preview},
                      {"calendar", {{"country", a.state.settings.cal_country == 1 ? "fr" : "ru"}, {"year", a.state.settings.cal_year},
                                    {"days", a.state.settings.cal_days}, {"new_day", a.state.settings.cal_day}}}};

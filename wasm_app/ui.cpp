@@ -409,7 +409,11 @@ bool selectable_elided(const std::string& text, bool selected) {
 
 bool same_line_if_fits(const char* label) {
     const ImGuiStyle& style = ImGui::GetStyle();
-    const float w = ImGui::CalcTextSize(label, nullptr, true).x + style.FramePadding.x * 2;
+    return same_line_if_fits(ImGui::CalcTextSize(label, nullptr, true).x + style.FramePadding.x * 2);
+}
+
+bool same_line_if_fits(float w) {
+    const ImGuiStyle& style = ImGui::GetStyle();
     const float right = ImGui::GetItemRectMax().x + style.ItemSpacing.x + w;
     if (right > ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) return false;
     ImGui::SameLine();
@@ -717,9 +721,10 @@ void pipeline_board(app::Db& db, State& st) {
             if (k) same_line_if_fits(label.c_str());
             const bool current = st.board_stage == (int)k;
             ImGui::PushStyleColor(ImGuiCol_Button, current ? p.accent : p.panel);
+            ImGui::PushStyleColor(ImGuiCol_ButtonHovered, current ? p.accent_hover : ImGui::GetStyleColorVec4(ImGuiCol_ButtonHovered));
             ImGui::PushStyleColor(ImGuiCol_Text, current ? p.on_accent : p.text);
             if (ImGui::Button((label + "##stage" + std::to_string(k)).c_str())) st.board_stage = (int)k;
-            ImGui::PopStyleColor(2);
+            ImGui::PopStyleColor(3);
             anchor("board.column." + all[k]);
             if (ImGui::BeginDragDropTarget()) {
                 if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("LEAD")) drop_lead(db, st, (const char*)pl->Data, all[k]);

@@ -42,11 +42,18 @@ struct Settings {
     std::map<std::string, std::string> pl_typed;
     bool pl_advanced = false;
     int template_kind = 0, template_lang = 0;
-    bool template_loaded = false;
+    bool template_loaded = false, template_advanced = false;
     std::string template_text;
     int brief_code = 0;
     bool brief_loaded = false;
     std::string brief_text;
+    // The brief template as a form: the parsed template, the question being
+    // edited ("section/question" indices), the new question's label.
+    nlohmann::json brief_form;
+    std::string brief_form_source;
+    int brief_section = 0, brief_question = -1;
+    std::string brief_new_label;
+    bool brief_advanced = false;
     // Notification rules: the one selected, its spec as JSON, its e-mail in one language.
     std::string rule_code;
     bool rule_loaded = false;
@@ -168,6 +175,7 @@ bool selectable_elided(const std::string& text, bool selected = false);
 // SameLine() when a button labelled `label` still fits on the line; else
 // the button goes to the next line.
 bool same_line_if_fits(const char* label);
+bool same_line_if_fits(float width);
 // An input whose hint is cut with "…" to the field's width.
 bool input_with_hint(const char* id, const char* hint, std::string* value, ImGuiInputTextFlags flags = 0);
 // A message in a colour, wrapped at the window's edge.

@@ -461,7 +461,7 @@ void rules_section(app::Db& db, State& st) {
             }
             anchor("rules.enabled." + std::to_string(i));
             ImGui::SameLine();
-            if (ImGui::Selectable(rule_label(code, st.lang).c_str(), s.rule_code == code)) {
+            if (selectable_elided(rule_label(code, st.lang), s.rule_code == code)) {
                 s.rule_code = code;
                 s.rule_loaded = false;
                 s.notice.clear();
@@ -469,9 +469,10 @@ void rules_section(app::Db& db, State& st) {
             }
             anchor("rules.select." + std::to_string(i));
             ImGui::TableNextColumn();
-            ImGui::TextDisabled("%s", trigger_words(r["spec"], st.lang).c_str());
+            const ImVec4 muted = theme::palette().muted;
+            text_elided(trigger_words(r["spec"], st.lang), &muted);
             ImGui::TableNextColumn();
-            ImGui::TextDisabled("%s", channel_words(r["spec"], st.lang));
+            text_elided(channel_words(r["spec"], st.lang), &muted);
             ImGui::PopID();
             ++i;
         }

@@ -8,11 +8,13 @@
 // line) and leaves the stored data as it was.
 
 #include <cstdlib>
+#include <set>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include "calendar.h"
+#include "client_pages.h"
 #include "json_in.h"
 #include "conveyor.h"
 #include "error.h"
@@ -327,13 +329,15 @@ void price_list_section(app::Db& db, State& st) {
         if (s.tax_mode < 0) s.tax_mode = 0;
         ImGui::Combo("##tax_mode", &s.tax_mode, mode_names, 3);
         anchor("settings.tax_mode");
-        ImGui::SameLine();
-        ImGui::TextUnformatted(L3(st.lang, "ставка, %", "taux, %", "rate, %"));
+        // The rate and its button go to the next line on a narrow screen.
+        const char* rate_label = L3(st.lang, "ставка, %", "taux, %", "rate, %");
+        if (!same_line_if_fits(ImGui::CalcTextSize(rate_label).x + ImGui::GetFontSize() * 4 + ImGui::GetStyle().ItemSpacing.x)) ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(rate_label);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4);
         ImGui::InputText("##vat_rate", &s.vat_rate, ImGuiInputTextFlags_CharsDecimal);
         anchor("settings.vat_rate");
-        ImGui::SameLine();
+        same_line_if_fits(L3(st.lang, "Применить", "Appliquer", "Apply"));
         if (ImGui::Button(L3(st.lang, "Применить", "Appliquer", "Apply"))) {
             // "20", "20.5", "5,5" → basis points.
             std::string r = s.vat_rate;
@@ -406,7 +410,13 @@ void templates_section(app::Db& db, State& st) {
             s.template_text = atelier::default_template(kinds[s.template_kind], atelier::parse_lang(langs[s.template_lang]));
         s.template_loaded = true;
     }
-    text_editor("##template", &s.template_text, 16);
+    ImGui::TextWrapped("%s", L3(st.lang, "Документы собираются из этого шаблона; «Предпросмотр» показывает последний документ этого вида с текущим текстом шаблона.",
+                                 "Les documents sont produits à partir de ce modèle ; « Aperçu » montre le dernier document de ce type avec le texte actuel du modèle.",
+                                 "Documents are made from this template; \"Preview\" shows the newest document of this kind with the template's current text."));
+    ImGui::Checkbox(L3(st.lang, "HTML шаблона (для владельца)", "HTML du modèle (pour le propriétaire)", "The template's HTML (for the owner)"),
+                    &s.template_advanced);
+    anchor("settings.template.advanced");
+    if (s.template_advanced) text_editor("##template", &s.template_text, 16);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
         s.error = with_detail(db, db.act([&](sqlite3* d) {
             atelier::save_template(d, kinds[s.template_kind], langs[s.template_lang], s.template_text, atelier::now_iso());
@@ -427,22 +437,287 @@ void templates_section(app::Db& db, State& st) {
     anchor("settings.preview_template");
 }
 
+const char* question_type_name(const std::string& t, Lang l) {
+    if (t == "text") return L3(l, "Строка", "Texte court", "Short text");
+    if (t == "longtext") return L3(l, "Текст", "Texte long", "Long text");
+    if (t == "number") return L3(l, "Число", "Nombre", "Number");
+    if (t == "choice") return L3(l, "Один вариант", "Un choix", "One choice");
+    if (t == "multi") return L3(l, "Несколько вариантов", "Plusieurs choix", "Several choices");
+    if (t == "yesno") return L3(l, "Да / нет", "Oui / non", "Yes / no");
+    if (t == "date") return L3(l, "Дата", "Date", "Date");
+    if (t == "requisites") return L3(l, "Реквизиты", "Coordonnées légales", "Legal details");
+    return "";
+}
+
+// A text in three languages: one field per language.
+bool texts_input(const char* id, nlohmann::json* texts, const std::string& anchor_prefix) {
+    static const char* const langs[] = {"ru", "fr", "en"};
+    if (!texts->is_object()) *texts = nlohmann::json::object();
+    bool changed = false;
+    const float em = ImGui::GetFontSize();
+    for (int k = 0; k < 3; ++k) {
+        std::string v = texts->value(langs[k], "");
+        ImGui::PushID(k);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("%s", langs[k]);
+        ImGui::SameLine(em * 2);
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        if (ImGui::InputText((std::string("##") + id).c_str(), &v)) {
+            (*texts)[langs[k]] = v;
+            changed = true;
+        }
+        anchor(anchor_prefix + "." + langs[k]);
+        ImGui::PopID();
+    }
+    return changed;
+}
+
+// Blank languages of every text take the first language typed, so that a
+// studio that works in one language does not type three.
+void fill_languages(nlohmann::json& j) {
+    if (j.is_object()) {
+        if (j.size() <= 3 && (j.contains("ru") || j.contains("fr") || j.contains("en"))) {
+            std::string any;
+            for (const char* l : {"ru", "fr", "en"})
+                if (j.value(l, "") != "" && any.empty()) any = j.value(l, "");
+            if (!any.empty())
+                for (const char* l : {"ru", "fr", "en"})
+                    if (j.value(l, "").empty()) j[l] = any;
+            return;
+        }
+        for (auto& [k, v] : j.items()) fill_languages(v);
+    } else if (j.is_array()) {
+        for (auto& v : j) fill_languages(v);
+    }
+}
+
+// Brief templates as a form: the sections and their questions (label, type,
+// required, help, options), moved, removed and added; a preview of the
+// client's form; the JSON behind a checkbox for the owner.
 void brief_templates_section(app::Db& db, State& st) {
     Settings& s = st.settings;
     static const char* codes[] = {"corporate", "shop", "landing"};
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    bool changed = ImGui::Combo("##brief_code", &s.brief_code, codes, 3);
+    static const char* const types[] = {"text", "longtext", "number", "choice", "multi", "yesno", "date", "requisites"};
+    const std::string lang = atelier::lang_code(st.lang);
+    const float em = ImGui::GetFontSize();
+    // The templates by their titles.
+    std::string titles[3];
+    for (int k = 0; k < 3; ++k) {
+        const nlohmann::json& t = db.brief_template(codes[k]);
+        titles[k] = t.is_object() && t.contains("title") && t["title"].is_object() ? t["title"].value(lang, codes[k]) : codes[k];
+    }
+    ImGui::SetNextItemWidth(em * 16);
+    bool changed = false;
+    if (ImGui::BeginCombo("##brief_code", titles[s.brief_code].c_str())) {
+        for (int k = 0; k < 3; ++k)
+            if (ImGui::Selectable(titles[k].c_str(), s.brief_code == k)) {
+                s.brief_code = k;
+                changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    anchor("settings.brief_code");
     if (changed || !s.brief_loaded) {
         nlohmann::json t = atelier::latest_brief_template(db.raw(), codes[s.brief_code]);
         s.brief_text = t.empty() ? "" : t.dump(2);
         s.brief_loaded = true;
+        s.brief_question = -1;
+        s.brief_section = 0;
     }
-    text_editor("##brief_template", &s.brief_text, 16);
+    if (s.brief_form_source != s.brief_text) {
+        s.brief_form = atelier::parse_json_or_discard(s.brief_text);
+        s.brief_form_source = s.brief_text;
+    }
+    nlohmann::json& tpl = s.brief_form;
+    bool edited = false;
+    if (tpl.is_object() && tpl.contains("sections") && tpl["sections"].is_array()) {
+        nlohmann::json& sections = tpl["sections"];
+        for (size_t si = 0; si < sections.size(); ++si) {
+            nlohmann::json& sec = sections[si];
+            if (!sec.contains("questions") || !sec["questions"].is_array()) continue;
+            ImGui::PushID((int)si);
+            const std::string stitle = sec.contains("title") && sec["title"].is_object() ? sec["title"].value(lang, "") : "";
+            ImGui::SeparatorText(stitle.c_str());
+            nlohmann::json& qs = sec["questions"];
+            int move = 0, remove = -1, which = -1;
+            for (size_t qi = 0; qi < qs.size(); ++qi) {
+                nlohmann::json& q = qs[qi];
+                ImGui::PushID((int)qi);
+                const std::string id = q.value("id", "");
+                const bool open = s.brief_section == (int)si && s.brief_question == (int)qi;
+                const std::string label = (q.contains("label") && q["label"].is_object() ? q["label"].value(lang, id) : id) +
+                                          (q.value("required", false) ? " *" : "");
+                // The type and three buttons (up, down, remove), right-aligned.
+                const ImGuiStyle& style = ImGui::GetStyle();
+                const float buttons = ImGui::CalcTextSize("↑").x * 2 + ImGui::CalcTextSize(theme::icon::close).x +
+                                      style.FramePadding.x * 6 + style.ItemSpacing.x * 2;
+                const float right = buttons + em * 10.5f;
+                ImGui::SetNextItemAllowOverlap();
+                const std::string shown = elide(label, ImGui::GetContentRegionAvail().x - right);
+                if (ImGui::Selectable((shown + "###q").c_str(), open)) {
+                    s.brief_section = (int)si;
+                    s.brief_question = open ? -1 : (int)qi;
+                }
+                anchor("settings.brief.q." + id);
+                if (shown != label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label.c_str());
+                ImGui::SameLine(ImGui::GetContentRegionMax().x - right);
+                ImGui::TextDisabled("%s", question_type_name(q.value("type", ""), st.lang));
+                ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons);
+                if (ImGui::SmallButton("↑")) { move = -1; which = (int)qi; }
+                anchor("settings.brief.up." + id);
+                ImGui::SameLine();
+                if (ImGui::SmallButton("↓")) { move = 1; which = (int)qi; }
+                anchor("settings.brief.down." + id);
+                ImGui::SameLine();
+                if (ImGui::SmallButton((std::string(theme::icon::close) + "##del").c_str())) remove = (int)qi;
+                anchor("settings.brief.remove." + id);
+                if (open) {
+                    ImGui::Indent(em);
+                    ImGui::TextUnformatted(L3(st.lang, "Вопрос", "Question", "Question"));
+                    if (q.contains("label")) edited |= texts_input("label", &q["label"], "settings.brief.label");
+                    ImGui::TextUnformatted(L3(st.lang, "Подсказка клиенту", "Aide pour le client", "Help for the client"));
+                    nlohmann::json help = q.contains("help") ? q["help"] : nlohmann::json::object();
+                    if (texts_input("help", &help, "settings.brief.help")) {
+                        q["help"] = help;
+                        edited = true;
+                    }
+                    int t = 0;
+                    for (int k = 0; k < 8; ++k)
+                        if (q.value("type", "") == types[k]) t = k;
+                    ImGui::SetNextItemWidth(em * 12);
+                    if (ImGui::BeginCombo("##type", question_type_name(types[t], st.lang))) {
+                        for (int k = 0; k < 8; ++k)
+                            if (ImGui::Selectable(question_type_name(types[k], st.lang), t == k)) {
+                                q["type"] = types[k];
+                                if ((k == 3 || k == 4) && !q.contains("options"))
+                                    q["options"] = nlohmann::json::array({{{"id", "a"}, {"label", {{"ru", "Вариант"}, {"fr", "Option"}, {"en", "Option"}}}}});
+                                edited = true;
+                            }
+                        ImGui::EndCombo();
+                    }
+                    anchor("settings.brief.type");
+                    ImGui::SameLine();
+                    bool required = q.value("required", false);
+                    if (ImGui::Checkbox(L3(st.lang, "Обязательный", "Obligatoire", "Required"), &required)) {
+                        q["required"] = required;
+                        edited = true;
+                    }
+                    anchor("settings.brief.required");
+                    if (q.contains("options") && q["options"].is_array() && (q["type"] == "choice" || q["type"] == "multi")) {
+                        ImGui::TextUnformatted(L3(st.lang, "Варианты ответа", "Réponses proposées", "Options"));
+                        int drop = -1;
+                        for (size_t oi = 0; oi < q["options"].size(); ++oi) {
+                            nlohmann::json& o = q["options"][oi];
+                            ImGui::PushID((int)oi);
+                            if (ImGui::SmallButton((std::string(theme::icon::close) + "##opt").c_str())) drop = (int)oi;
+                            ImGui::SameLine();
+                            std::string v = o.contains("label") && o["label"].is_object() ? o["label"].value(lang, "") : "";
+                            ImGui::SetNextItemWidth(-FLT_MIN);
+                            if (ImGui::InputText("##opt_label", &v)) {
+                                o["label"][lang] = v;
+                                edited = true;
+                            }
+                            anchor("settings.brief.option." + std::to_string(oi));
+                            ImGui::PopID();
+                        }
+                        if (drop >= 0 && q["options"].size() > 1) {
+                            q["options"].erase((size_t)drop);
+                            edited = true;
+                        }
+                        if (ImGui::SmallButton(L3(st.lang, "+ вариант", "+ réponse", "+ option"))) {
+                            std::string oid;
+                            for (int n = (int)q["options"].size() + 1;; ++n) {
+                                oid = "o" + std::to_string(n);
+                                bool taken = false;
+                                for (const auto& o : q["options"]) taken = taken || o.value("id", "") == oid;
+                                if (!taken) break;
+                            }
+                            q["options"].push_back({{"id", oid}, {"label", {{lang, L3(st.lang, "Вариант", "Option", "Option")}}}});
+                            edited = true;
+                        }
+                        anchor("settings.brief.add_option");
+                    }
+                    ImGui::Unindent(em);
+                }
+                ImGui::PopID();
+            }
+            if (remove >= 0) {
+                qs.erase((size_t)remove);
+                s.brief_question = -1;
+                edited = true;
+            } else if (which >= 0 && which + move >= 0 && which + move < (int)qs.size()) {
+                std::swap(qs[(size_t)which], qs[(size_t)(which + move)]);
+                if (s.brief_section == (int)si && s.brief_question == which) s.brief_question = which + move;
+                edited = true;
+            }
+            ImGui::PopID();
+        }
+        // A new question: its label, in the section chosen.
+        ImGui::Spacing();
+        std::vector<std::string> section_names;
+        for (const auto& sec : sections) section_names.push_back(sec.contains("title") && sec["title"].is_object() ? sec["title"].value(lang, "") : "");
+        if (s.brief_section < 0 || s.brief_section >= (int)sections.size()) s.brief_section = 0;
+        ImGui::SetNextItemWidth(em * 16);
+        input_with_hint("##new_question", L3(st.lang, "Новый вопрос…", "Nouvelle question…", "New question…"), &s.brief_new_label);
+        anchor("settings.brief.new_label");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(em * 12);
+        if (!section_names.empty() && ImGui::BeginCombo("##new_section", section_names[(size_t)s.brief_section].c_str())) {
+            for (size_t k = 0; k < section_names.size(); ++k)
+                if (ImGui::Selectable(section_names[k].c_str(), s.brief_section == (int)k)) s.brief_section = (int)k;
+            ImGui::EndCombo();
+        }
+        same_line_if_fits(L3(st.lang, "Добавить вопрос", "Ajouter la question", "Add the question"));
+        if (ImGui::Button(L3(st.lang, "Добавить вопрос", "Ajouter la question", "Add the question")) && !sections.empty()) {
+            if (s.brief_new_label.find_first_not_of(' ') == std::string::npos) {
+                s.error = L3(st.lang, "Новый вопрос: напишите его текст.", "Nouvelle question : écrivez son texte.", "New question: write its text.");
+            } else {
+                std::set<std::string> ids;
+                for (const auto& sec : sections)
+                    for (const auto& q : sec["questions"]) ids.insert(q.value("id", ""));
+                std::string id;
+                for (int n = 1;; ++n)
+                    if (!ids.count(id = "q" + std::to_string(n))) break;
+                nlohmann::json& qs = sections[(size_t)s.brief_section]["questions"];
+                qs.push_back({{"id", id}, {"type", "text"}, {"required", false}, {"label", {{lang, s.brief_new_label}}}});
+                s.brief_question = (int)qs.size() - 1;
+                s.brief_new_label.clear();
+                s.error.clear();
+                edited = true;
+            }
+        }
+        anchor("settings.brief.add");
+    }
+    if (edited) {
+        s.brief_text = tpl.dump(2);
+        s.brief_form_source = s.brief_text;
+    }
+    ImGui::Checkbox(L3(st.lang, "JSON брифа (для владельца)", "JSON du brief (pour le propriétaire)", "The brief's JSON (for the owner)"),
+                    &s.brief_advanced);
+    anchor("settings.brief.advanced");
+    if (s.brief_advanced) text_editor("##brief_template", &s.brief_text, 16);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
-        s.error = with_detail(db, db.act([&](sqlite3* d) { atelier::save_brief_template(d, s.brief_text, atelier::now_iso()); }));
+        nlohmann::json out = atelier::parse_json_or_discard(s.brief_text);
+        std::string text = s.brief_text;
+        if (out.is_object()) {
+            fill_languages(out);
+            text = out.dump(2);
+        }
+        s.error = with_detail(db, db.act([&](sqlite3* d) { atelier::save_brief_template(d, text, atelier::now_iso()); }));
         s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
+        if (s.error.empty()) s.brief_text = text;
     }
     anchor("settings.save_brief_template");
+    ImGui::SameLine();
+    // The client's form as this template gives it, in the interface's language.
+    if (ImGui::Button(L3(st.lang, "Предпросмотр", "Aperçu", "Preview"))) {
+        nlohmann::json out = atelier::parse_json_or_discard(s.brief_text);
+        fill_languages(out);
+        std::string html;
+        s.error = with_detail(db, db.act([&](sqlite3* d) { html = atelier::brief_preview_html(d, out, st.lang); }));
+        if (s.error.empty()) web::open_html_tab(html);
+    }
+    anchor("settings.preview_brief");
 }
 
 }  // namespace
@@ -499,11 +774,13 @@ void calendar_section(app::Db& db, State& st) {
         }
     }
     anchor("settings.cal.add");
-    ImGui::TextDisabled("%s", L3(st.lang, "Праздники и перенесённые рабочие дни: по ним считаются сроки этапов и оплаты счетов.",
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::palette().muted);
+    ImGui::TextWrapped("%s", L3(st.lang, "Праздники и перенесённые рабочие дни: по ним считаются сроки этапов и оплаты счетов.",
                                  "Jours fériés et jours ouvrés déplacés : les délais des étapes et des factures en tiennent compte.",
                                  "Holidays and moved working days: stage timelines and invoice due dates count by them."));
+    ImGui::PopStyleColor();
     if (s.cal_days.empty())
-        ImGui::TextUnformatted(L3(st.lang, "На этот год дней нет: считаются только выходные.", "Aucun jour pour cette année : seuls les week-ends comptent.",
+        ImGui::TextWrapped("%s", L3(st.lang, "На этот год дней нет: считаются только выходные.", "Aucun jour pour cette année : seuls les week-ends comptent.",
                                   "No days for this year: only weekends count."));
     if (!s.cal_days.empty() && ImGui::BeginTable("calendar", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
         ImGui::TableSetupColumn(L3(st.lang, "День", "Jour", "Day"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 9);
@@ -525,7 +802,7 @@ void calendar_section(app::Db& db, State& st) {
             }
             anchor("settings.cal.day." + day);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(d["name"].get_ref<const std::string&>().c_str());
+            text_elided(d["name"].get_ref<const std::string&>());
             ImGui::PopID();
         }
         ImGui::EndTable();
@@ -549,9 +826,10 @@ void settings_view(app::Db& db, State& st) {
         if (k) same_line_if_fits(names[k]);
         const bool current = s.tab == k;
         ImGui::PushStyleColor(ImGuiCol_Button, current ? p.accent : p.panel);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, current ? p.accent_hover : ImGui::GetStyleColorVec4(ImGuiCol_ButtonHovered));
         ImGui::PushStyleColor(ImGuiCol_Text, current ? p.on_accent : p.text);
         if (ImGui::Button(names[k])) s.tab = k;
-        ImGui::PopStyleColor(2);
+        ImGui::PopStyleColor(3);
         anchor(std::string("settings.tab.") + ids[k]);
     }
     ImGui::Spacing();

@@ -319,6 +319,7 @@ test('settings: studio details saved; a broken price list or template refused wi
   assert.equal(s.settings.error, '');
 
   await click(page, 'settings.tab.templates');
+  await click(page, 'settings.template.advanced');  // the HTML, for the owner
   await click(page, 'settings.template');
   await waitFor(page, st => st.want_text_input, 'the caret in the template');
   await page.keyboard.press('Control+A');
@@ -392,6 +393,52 @@ test('the price list as a form: a rate typed as money, hours per role, a wrong a
   s = await waitFor(page, st => st.anchors['settings.pl.rate.designer'] && rate(st, 'designer') === 310050, 'the rouble list again');
   assert.equal(hours(s, 'page_design', 'designer'), 6.5);
   assert.equal(rate(s, 'pm'), 250000);
+});
+
+test('brief templates as a form: a question added, made required, moved up, kept after a reload; the preview shows it', async (t) => {
+  const { page, context } = await browser(t);
+  let s = await openApp(page, server.url);
+  await click(page, 'view.settings');
+  await click(page, 'settings.tab.briefs');
+  s = await waitFor(page, st => st.anchors['settings.brief.new_label'] && st.settings.brief_form?.sections, 'the brief template form');
+  const questions = (st) => st.settings.brief_form.sections[0].questions;
+  const before = questions(s).length;
+  assert.ok(before >= 2);
+  await field(page, 'settings.brief.new_label', 'Какой бюджет проекта?');
+  await click(page, 'settings.brief.add');
+  s = await waitFor(page, st => questions(st).length === before + 1, 'the question added to the first section');
+  const added = questions(s)[before];
+  assert.equal(added.label.ru, 'Какой бюджет проекта?');
+  assert.equal(added.type, 'text');
+  // Its editor is open: required, and moved one place up.
+  await click(page, 'settings.brief.required');
+  s = await waitFor(page, st => questions(st)[before].required === true, 'the question required');
+  await click(page, 'settings.brief.up.' + added.id);
+  s = await waitFor(page, st => questions(st)[before - 1].id === added.id, 'the question moved up');
+  await screenshot(page, 'app-settings-brief-form');
+  await click(page, 'settings.save_brief_template');
+  s = await waitFor(page, st => st.settings.notice !== '' || st.settings.error !== '', 'the save');
+  assert.equal(s.settings.error, '');
+  // The preview: the client's form as the template gives it, in a new tab.
+  const popup = context.waitForEvent('page');
+  await click(page, 'settings.preview_brief');
+  const preview = await popup;
+  await preview.waitForLoadState();
+  const html = await preview.content();
+  assert.match(html, /Какой бюджет проекта\?/);
+  await preview.close();
+  // Kept: after a reload the template has the question, required, one place up,
+  // its French and English labels filled from the Russian one.
+  await saved(page);
+  await page.reload();
+  await openApp(page, server.url);
+  await click(page, 'view.settings');
+  await click(page, 'settings.tab.briefs');
+  s = await waitFor(page, st => st.settings.brief_form?.sections && questions(st).some(q => q.id === added.id), 'the saved template');
+  const kept = questions(s).find(q => q.id === added.id);
+  assert.equal(questions(s).indexOf(kept), before - 1);
+  assert.equal(kept.required, true);
+  assert.equal(kept.label.fr, 'Какой бюджет проекта?');
 });
 
 test('undo (Ctrl+Z or the button) takes back the last changes, one at a time', async (t) => {

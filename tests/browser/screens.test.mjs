@@ -45,6 +45,15 @@ for (const size of sizes) {
         await page.screenshot({ path: join(dir, `${size.name}-${lang}-${view.slice(5)}.png`) });
         await checkScreen(page, `${size.name} ${lang} ${view}`);
       }
+      // Every section of the settings.
+      await click(page, 'view.settings');
+      for (const tab of ['price_list', 'templates', 'briefs', 'rules', 'calendar']) {
+        await click(page, `settings.tab.${tab}`);
+        await settle(page);
+        await page.screenshot({ path: join(dir, `${size.name}-${lang}-settings-${tab}.png`) });
+        await checkScreen(page, `${size.name} ${lang} settings ${tab}`);
+      }
+      await click(page, 'settings.tab.studio');
       // The new lead: a dialog over the view ("n"), its first field focused.
       await click(page, 'view.table');
       await page.keyboard.press('n');
