@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "automation.h"
+#include "brief.h"
 #include "client_pages.h"
 #include "conveyor.h"
 #include "demo.h"
@@ -529,4 +530,21 @@ TEST_CASE("acts: issued frozen when a stage is done, signed by the client or rec
     for (const json& d : view["documents"]) acts += d["kind"] == "act";
     CHECK(acts == 2);
     CHECK(view["project"]["stages"][0]["act"]["status"] == "signed");
+}
+
+TEST_CASE("brief: the template editor's preview is the client's form of that template, empty; a broken template is refused") {
+    TestDb t;
+    ensure_studio(t.db, "2026-11-20T09:00:00Z");
+    install_defaults(t.db, "2026-11-20T09:00:00Z");
+    json tpl = default_brief_templates()[0];
+    tpl["sections"][0]["questions"].push_back({{"id", "budget_limit"}, {"type", "number"}, {"required", true},
+                                               {"label", {{"ru", "Какой бюджет проекта?"}, {"fr", "Quel budget ?"}, {"en", "What budget?"}}}});
+    const std::string ru = brief_preview_html(t.db, tpl, Lang::ru);
+    CHECK(ru.find("Какой бюджет проекта?") != std::string::npos);
+    CHECK(ru.find("name=\"budget_limit\"") != std::string::npos);
+    CHECK(brief_preview_html(t.db, tpl, Lang::fr).find("Quel budget ?") != std::string::npos);
+    // Nothing is stored: the preview is of a template not saved yet.
+    CHECK(t.count("SELECT count(*) FROM briefs") == 0);
+    tpl["sections"][0]["questions"].back()["type"] = "colour";
+    CHECK_THROWS_WITH(brief_preview_html(t.db, tpl, Lang::ru), doctest::Contains("unknown type \"colour\""));
 }
