@@ -256,7 +256,11 @@ void update_view(const std::vector<app::LeadRow>& rows, State& st, uint64_t gene
 }
 
 void leads_toolbar(State& st) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+    // Search and the stage filter share the row; on a phone they share it
+    // evenly.
+    const float em = ImGui::GetFontSize(), avail = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x;
+    const float search_w = std::min(em * 14, avail * 0.55f), stage_w = std::min(em * 10, avail - search_w);
+    ImGui::SetNextItemWidth(search_w);
     if (st.focus_search) {
         ImGui::SetWindowFocus();
         ImGui::SetKeyboardFocusHere();
@@ -265,7 +269,7 @@ void leads_toolbar(State& st) {
     ImGui::InputTextWithHint("##search", tr(T::Search, st.lang), &st.search);
     anchor("leads.search");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    ImGui::SetNextItemWidth(stage_w);
     const char* shown = st.stage_filter < 0 ? "—" : stage_name(atelier::stages()[(size_t)st.stage_filter], st.lang);
     if (ImGui::BeginCombo("##stage", shown, ImGuiComboFlags_HeightLargest)) {
         if (ImGui::Selectable("—", st.stage_filter < 0)) st.stage_filter = -1;

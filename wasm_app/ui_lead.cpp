@@ -736,8 +736,10 @@ void lead_card(app::Db& db, State& st) {
     ImGui::SameLine();
     ImGui::TextColored(theme::stage(c->stage), "%s", stage_name(c->stage, st.lang));
     // The other actions than the next step: in a menu.
-    const float em = ImGui::GetFontSize();
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - em * 3.4f);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float close_w = ImGui::CalcTextSize(theme::icon::close).x + style.FramePadding.x * 2;
+    const float more_w = ImGui::CalcTextSize(theme::icon::more).x + style.FramePadding.x * 2;
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - close_w - style.ItemSpacing.x - more_w);
     if (ImGui::SmallButton((std::string(theme::icon::more) + "##more").c_str())) ImGui::OpenPopup("card_more");
     anchor("card.more");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", L3(st.lang, "Другие действия", "Autres actions", "More actions"));
@@ -761,7 +763,7 @@ void lead_card(app::Db& db, State& st) {
         }
         ImGui::EndPopup();
     }
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - em * 1.6f);
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - close_w);
     if (ImGui::SmallButton((std::string(theme::icon::close) + "##close").c_str())) {
         st.selected.clear();
         return;
