@@ -544,7 +544,7 @@ json message_data(sqlite3* db, std::string_view lead_id, const Occasion& o, Lang
 }
 
 Rendered render(sqlite3* db, const Rule& r, std::string_view lead_id, const Occasion& o, std::string_view now,
-                std::string_view base_url, bool make_links) {
+                std::string_view base_url, bool make_links, const EmailText* text = nullptr) {
     Rendered out;
     const std::string channel = r.spec.value("channel", "email");
     const std::string to = r.spec.value("to", channel == "task" ? "owner" : "client");
@@ -555,7 +555,7 @@ Rendered render(sqlite3* db, const Rule& r, std::string_view lead_id, const Occa
         out.skip = "the lead no longer exists";
         return out;
     }
-    out.lang = to == "client" ? l.text(0) : l.text(2);
+    out.lang = text && lang_from_code(text->lang) ? text->lang : to == "client" ? l.text(0) : l.text(2);
     if (out.lang.empty()) out.lang = "ru";
     const Lang lang = lang_from_code(out.lang).value_or(Lang::ru);
     json data = message_data(db, lead_id, o, lang, now, base_url, make_links);
@@ -581,7 +581,10 @@ Rendered render(sqlite3* db, const Rule& r, std::string_view lead_id, const Occa
     }
     std::string subject_tpl, body_tpl;
     const std::string tcode = r.spec.value("template", "");
-    if (!find_template(db, tcode, out.lang, subject_tpl, body_tpl)) {
+    if (text) {
+        subject_tpl = text->subject;
+        body_tpl = text->body;
+    } else if (!find_template(db, tcode, out.lang, subject_tpl, body_tpl)) {
         out.skip = "no e-mail template \"" + tcode + "\"";
         return out;
     }
@@ -827,7 +830,8 @@ TickResult tick(sqlite3* db, std::string_view now, std::string_view base_url, bo
     return res;
 }
 
-json preview(sqlite3* db, std::string_view rule_code, std::string_view lead_id, std::string_view now, std::string_view base_url) {
+json preview(sqlite3* db, std::string_view rule_code, std::string_view lead_id, std::string_view now, std::string_view base_url,
+             const EmailText* text) {
     auto r = find_rule(db, rule_code);
     if (!r) throw not_found("preview: rule", "rule", std::string(rule_code));
     Stmt l(db, "SELECT 1 FROM leads WHERE id = ?1");
@@ -846,7 +850,7 @@ json preview(sqlite3* db, std::string_view rule_code, std::string_view lead_id, 
         if (!id.empty()) o = {kind, id, ""};
     }
     Savepoint sp(db, "atelier_preview");  // links made for the preview are rolled back
-    Rendered m = render(db, *r, lead_id, o, now, base_url, false);
+    Rendered m = render(db, *r, lead_id, o, now, base_url, false, text);
     json out = {{"rule", r->code}, {"channel", r->spec.value("channel", "email")}, {"recipient", m.recipient}, {"reply_to", m.reply_to},
                 {"lang", m.lang}, {"subject", m.subject}, {"body", m.body}, {"html", m.html}};
     if (!m.skip.empty()) out["problem"] = m.skip;

@@ -73,10 +73,18 @@ int64_t save_email_template(sqlite3* db, std::string_view code, std::string_view
 // A rule's trigger in words: "event proposal_created", "timer invoice_due +7 d".
 std::string trigger_text(const nlohmann::json& spec);
 
+// An e-mail template's text as it is being edited, in one language.
+struct EmailText {
+    std::string lang, subject, body;
+};
+
 // A rule's message for a lead, rendered as it would be sent now (subject,
-// body, html, recipient), without writing anything: the preview.
+// body, html, recipient), without writing anything: the preview. With
+// `text`, the message is rendered from that text, in its language, instead
+// of the stored template: the editor's live preview. A text that does not
+// render gives "problem" with the template engine's reason.
 nlohmann::json preview(sqlite3* db, std::string_view rule_code, std::string_view lead_id, std::string_view now,
-                       std::string_view base_url);
+                       std::string_view base_url, const EmailText* text = nullptr);
 
 // "Send to client": the document's link by e-mail now, whatever the rules
 // say (an event document_sent; the rule document_link renders it). Returns

@@ -198,6 +198,70 @@ json requisites_answer(const json& tpl, const json& answers) {
     return json::object();
 }
 
+std::string answer_text(const json& q, const json& a, Lang lang) {
+    const std::string type = q.value("type", "");
+    auto label = [&](const json& id) -> std::string {
+        if (q.contains("options") && q["options"].is_array())
+            for (const json& o : q["options"])
+                if (o.is_object() && o.value("id", json()) == id && o.contains("label") && o["label"].is_object())
+                    return o["label"].value(lang_code(lang), id.is_string() ? id.get<std::string>() : id.dump());
+        return id.is_string() ? id.get<std::string>() : id.dump();
+    };
+    if (a.is_null()) return "";
+    if (type == "yesno" && a.is_boolean()) {
+        static const char* const yes[] = {"да", "oui", "yes"};
+        static const char* const no[] = {"нет", "non", "no"};
+        return (a.get<bool>() ? yes : no)[static_cast<int>(lang)];
+    }
+    if (type == "choice") return label(a);
+    if (type == "multi" && a.is_array()) {
+        std::string out;
+        for (const json& v : a) out += (out.empty() ? "" : ", ") + label(v);
+        return out;
+    }
+    if (type == "date" && a.is_string()) return format_date(a.get<std::string>(), lang);
+    if (type == "requisites" && a.is_object()) return a.value("legal_name", "");
+    if (a.is_string()) return a.get<std::string>();
+    if (a.is_number_integer()) return std::to_string(a.get<int64_t>());
+    return a.dump();
+}
+
+namespace {
+
+bool blank(const json* a) {
+    if (!a || a->is_null()) return true;
+    if (a->is_string()) return a->get_ref<const std::string&>().empty();
+    return (a->is_array() || a->is_object()) && a->empty();
+}
+
+bool same_answer(const json* x, const json* y) {
+    if (blank(x) || blank(y)) return blank(x) == blank(y);
+    return *x == *y;
+}
+
+}  // namespace
+
+std::vector<std::string> changed_answers(const json& tpl, const json& before, const json& after) {
+    static const json kEmpty = json::object();
+    const json& b = before.is_object() ? before : kEmpty;
+    const json& a = after.is_object() ? after : kEmpty;
+    std::vector<std::string> out;
+    std::set<std::string> asked;
+    auto look = [&](const std::string& id) {
+        if (!asked.insert(id).second) return;
+        auto x = b.find(id), y = a.find(id);
+        if (!same_answer(x == b.end() ? nullptr : &*x, y == a.end() ? nullptr : &*y)) out.push_back(id);
+    };
+    if (tpl.is_object() && tpl.contains("sections") && tpl["sections"].is_array())
+        for (const json& s : tpl["sections"])
+            if (s.is_object() && s.contains("questions") && s["questions"].is_array())
+                for (const json& q : s["questions"])
+                    if (q.is_object() && q.contains("id") && q["id"].is_string()) look(q["id"].get<std::string>());
+    for (const json* side : {&b, &a})
+        for (auto it = side->begin(); it != side->end(); ++it) look(it.key());
+    return out;
+}
+
 std::string join_problems(const std::vector<BriefProblem>& problems) {
     std::string s;
     for (size_t i = 0; i < problems.size(); ++i) {

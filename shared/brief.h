@@ -22,6 +22,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "money.h"
+
 namespace atelier {
 
 struct BriefProblem {
@@ -50,6 +52,16 @@ nlohmann::json requisites_answer(const nlohmann::json& tpl, const nlohmann::json
 
 // "pages: required; email: expected text" — for errors that must be one string.
 std::string join_problems(const std::vector<BriefProblem>& problems);
+
+// An answer as a person reads it in `lang`: a choice by its option's label,
+// several choices joined by ", ", yes/no as words, a date as the language
+// writes it, legal details by their legal name; "" for no answer.
+std::string answer_text(const nlohmann::json& question, const nlohmann::json& answer, Lang lang);
+
+// The questions whose answers differ between two versions of a brief, in the
+// template's order, then any answer the template no longer asks. A missing
+// answer and an empty one (an empty text or list) are the same.
+std::vector<std::string> changed_answers(const nlohmann::json& tpl, const nlohmann::json& before, const nlohmann::json& after);
 
 // The default templates: corporate site, online shop, landing page.
 const std::vector<nlohmann::json>& default_brief_templates();

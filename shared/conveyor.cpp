@@ -832,6 +832,24 @@ json lead_view(sqlite3* db, std::string_view id, std::string_view today) {
         Stmt l(db, "SELECT token FROM doc_links WHERE kind = 'brief' AND lead_id = ?1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1");
         l.bind(1, id);
         if (l.step()) j["brief"]["link"] = "/c/" + l.text(0);
+        // Every version, oldest first: what each one changed from the one
+        // before, and which estimates were made from it.
+        json history = json::array();
+        json previous = json::object();
+        Stmt h(db, "SELECT b.id, b.status, b.answers_json, b.updated_at, coalesce(b.submitted_at, ''), bt.body_json,"
+                   " (SELECT json_group_array(e.version) FROM (SELECT version FROM estimates WHERE brief_id = b.id ORDER BY version) e)"
+                   " FROM briefs b JOIN brief_templates bt ON bt.id = b.template_id WHERE b.lead_id = ?1 ORDER BY b.updated_at, b.rowid");
+        h.bind(1, id);
+        while (h.step()) {
+            json answers = parse_json_or_discard(h.text(2));
+            if (!answers.is_object()) answers = json::object();
+            json changed = history.empty() ? json::array() : json(changed_answers(parse_json_or_discard(h.text(5)), previous, answers));
+            history.push_back({{"id", h.text(0)}, {"version", static_cast<int64_t>(history.size()) + 1}, {"status", h.text(1)},
+                               {"updated_at", h.text(3)}, {"submitted_at", h.text(4)}, {"answers", answers}, {"changed", changed},
+                               {"estimates", parse_json_or_discard(h.text(6))}});
+            previous = std::move(answers);
+        }
+        j["brief"]["history"] = history;
     }
     // The two newest estimates: the card shows the newest and what changed.
     Stmt es(db, "SELECT id, version, body_json, overrides_json FROM estimates WHERE lead_id = ?1 ORDER BY version DESC LIMIT 2");

@@ -147,7 +147,9 @@ nlohmann::json next_action(sqlite3* db, std::string_view lead_id, std::string_vi
 nlohmann::json waiting_on_manager(sqlite3* db, std::string_view today, std::string_view owner_id = "", int limit = 200);
 
 // Everything the lead card and the API show: contacts, the client's message
-// and UTM tags, owner, the brief and its answers, estimates, documents with
+// and UTM tags, owner, the brief and its answers (with "history": every
+// version, oldest first, each with the questions it "changed" and the
+// "estimates" made from it), estimates, documents with
 // their client links, payments, the event journal and the next action.
 nlohmann::json lead_view(sqlite3* db, std::string_view lead_id, std::string_view today);
 

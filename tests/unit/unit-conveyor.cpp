@@ -548,3 +548,65 @@ TEST_CASE("brief: the template editor's preview is the client's form of that tem
     tpl["sections"][0]["questions"].back()["type"] = "colour";
     CHECK_THROWS_WITH(brief_preview_html(t.db, tpl, Lang::ru), doctest::Contains("unknown type \"colour\""));
 }
+
+TEST_CASE("brief: an edit after the estimate is a new version; the lead's view lists every version with what it changed") {
+    Lead f;  // version 1, submitted and estimated
+    json v1 = lead_view(f.t.db, f.id, "2026-11-23")["brief"];
+    REQUIRE(v1["history"].size() == 1);
+    CHECK(v1["history"][0]["version"] == 1);
+    CHECK(v1["history"][0]["changed"] == json::array());
+    CHECK(v1["history"][0]["estimates"] == json::array({1}));
+
+    json answers = v1["answers"];
+    answers["pages"] = 14;
+    answers["seo"] = false;
+    answers["integrations"] = json::array({"analytics", "crm"});
+    conveyor::save_brief(f.t.db, f.id, "corporate", answers, true, anna, "2026-11-24T10:00:00Z");
+    json view = lead_view(f.t.db, f.id, "2026-11-24");
+    const json& h = view["brief"]["history"];
+    REQUIRE(h.size() == 2);
+    CHECK(view["brief"]["versions"] == 2);
+    // Version 1 keeps its answers and its estimate; version 2 has none yet.
+    CHECK(h[0]["answers"]["pages"] == 8);
+    CHECK(h[0]["estimates"] == json::array({1}));
+    CHECK(h[1]["answers"]["pages"] == 14);
+    CHECK(h[1]["estimates"] == json::array());
+    // In the template's order.
+    CHECK(h[1]["changed"] == json::array({"pages", "integrations", "seo"}));
+    // Estimating again prices version 2.
+    conveyor::estimate(f.t.db, f.id, json{{"start_date", "2026-12-01"}}, anna, "2026-11-24T11:00:00Z");
+    CHECK(lead_view(f.t.db, f.id, "2026-11-24")["brief"]["history"][1]["estimates"] == json::array({2}));
+    // A second edit of the estimated version 2 makes version 3; an edit of an
+    // unestimated draft stays in its version.
+    answers["pages"] = 15;
+    conveyor::save_brief(f.t.db, f.id, "corporate", answers, false, anna, "2026-11-25T10:00:00Z");
+    answers["pages"] = 16;
+    conveyor::save_brief(f.t.db, f.id, "corporate", answers, false, anna, "2026-11-25T10:05:00Z");
+    const json h3 = lead_view(f.t.db, f.id, "2026-11-25")["brief"]["history"];
+    REQUIRE(h3.size() == 3);
+    CHECK(h3[2]["status"] == "draft");
+    CHECK(h3[2]["changed"] == json::array({"pages"}));
+}
+
+TEST_CASE("brief: an answer as a person reads it, in each language") {
+    const json& tpl = default_brief_templates()[0];
+    auto question = [&](const char* id) -> const json& {
+        for (const json& s : tpl["sections"])
+            for (const json& q : s["questions"])
+                if (q["id"] == id) return q;
+        FAIL("no question " << id);
+        return tpl;
+    };
+    CHECK(answer_text(question("seo"), true, Lang::ru) == "да");
+    CHECK(answer_text(question("seo"), false, Lang::fr) == "non");
+    CHECK(answer_text(question("pages"), 12, Lang::en) == "12");
+    CHECK(answer_text(question("pages"), json(), Lang::en) == "");
+    const std::string custom = question("design_level")["options"][1]["label"]["ru"];
+    CHECK(answer_text(question("design_level"), question("design_level")["options"][1]["id"], Lang::ru) == custom);
+    const json& integ = question("integrations")["options"];
+    CHECK(answer_text(question("integrations"), json::array({integ[0]["id"], integ[1]["id"]}), Lang::fr) ==
+          integ[0]["label"]["fr"].get<std::string>() + ", " + integ[1]["label"]["fr"].get<std::string>());
+    // Missing and empty are the same answer; a key the template does not ask comes last.
+    CHECK(changed_answers(tpl, json{{"activity", ""}, {"goals", json::array()}}, json::object()) == std::vector<std::string>{});
+    CHECK(changed_answers(tpl, json{{"old_key", 1}}, json{{"pages", 3}}) == std::vector<std::string>{"pages", "old_key"});
+}
