@@ -115,6 +115,13 @@ std::string localise(const std::string& msg, Lang l) {
     static const char* const at_most[3][2] = {{"не длиннее ", " символов"}, {"", " caractères au plus"}, {"at most ", " characters"}};
     if (msg.rfind("at most ", 0) == 0 && msg.size() > 19 && msg.compare(msg.size() - 11, 11, " characters") == 0)
         return at_most[k][0] + msg.substr(8, msg.size() - 19) + at_most[k][1];
+    // A number out of the question's range.
+    static const char* const least[3] = {"не меньше ", "au moins ", "at least "};
+    static const char* const most[3] = {"не больше ", "au plus ", "at most "};
+    if (msg.rfind("must be at least ", 0) == 0) return least[k] + msg.substr(17);
+    if (msg.rfind("must be at most ", 0) == 0) return most[k] + msg.substr(16);
+    static const char* const date[3] = {"нужна дата в виде ГГГГ-ММ-ДД", "une date AAAA-MM-JJ est attendue", "expected a date YYYY-MM-DD"};
+    if (msg == "expected a date YYYY-MM-DD") return date[k];
     static const char* const whole[3] = {"нужно целое число", "un nombre entier est attendu", "expected a whole number"};
     if (msg == "expected a whole number") return whole[k];
     static const char* const text[3] = {"текст в неверной кодировке", "texte dans un encodage non pris en charge", "not UTF-8 text"};

@@ -186,9 +186,18 @@ void frame() {
     if (!a.db.is_open()) {
         ui::draw_loading(a.db_tried ? a.db_error.c_str() : ui::tr(ui::T::Loading, a.state.lang));
     } else {
-        ui::draw_app(a.db, a.state, ps.in_flight || ps.completed < ps.requested, ps.storage_error);
+        // A screen that throws is ended where it stopped (its windows and
+        // stacks closed) and says why, instead of taking the app down.
+        try {
+            ui::draw_app(a.db, a.state, ps.in_flight || ps.completed < ps.requested, ps.storage_error);
+        } catch (const std::exception& e) {
+            ImGui::ErrorCheckEndFrameRecover(nullptr);
+            a.state.error = std::string(ui::L3(a.state.lang, "Экран не удалось показать: ", "L’écran n’a pas pu s’afficher : ",
+                                                "The screen could not be drawn: ")) + e.what();
+        }
     }
     ImGui::Render();
+    web::html_panel_end_frame();
     if (a.capture_next) {
         a.capture_next = false;
         a.captured = read_frame(ImGui::GetDrawData(), a.dpr);
@@ -239,6 +248,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["selected"] = a.state.selected;
     j["editing_brief"] = a.state.editing_brief;
     j["brief_text"] = a.state.brief_text;
+    j["brief_version"] = a.state.brief_version;  // the version the card shows; 0: the newest
+    j["brief_problems"] = a.state.brief_problems;
     j["online"] = web::online();
     j["override_text"] = a.state.override_text;
     j["live_estimate"] = a.state.live_estimate;
@@ -246,6 +257,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
                      {"price_list_version", a.state.settings.price_list_version}, {"pl_form", a.state.settings.pl_form},
                      {"brief_form", a.state.settings.brief_form},
                      {"rule", a.state.settings.rule_code}, {"rule_preview", a.state.settings.rule_preview},
+                     {"template_preview", {{"chars", a.state.settings.template_preview.size()},
+                                           {"problem", a.state.settings.template_preview_problem}}},
                      {"calendar", {{"country", a.state.settings.cal_country == 1 ? "fr" : "ru"}, {"year", a.state.settings.cal_year},
                                    {"days", a.state.settings.cal_days}, {"new_day", a.state.settings.cal_day}}}};
     if (a.db.is_open()) j["studio_name"] = atelier::studio_details(a.db.raw()).name;

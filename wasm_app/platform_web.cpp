@@ -2,6 +2,8 @@
 #include "platform_web.h"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 
 #include <emscripten.h>
 
@@ -24,6 +26,10 @@ struct WebState {
     float dpr = 0;
     bool paused = false;  // the main loop is paused until the next wake()
     bool history_moved = false;  // back, forward, or a hash typed in the address bar
+    // The preview frame: shown this frame, where, and the page it holds.
+    bool panel_wanted = false, panel_shown = false;
+    float panel_rect[4] = {0, 0, 0, 0};
+    size_t panel_hash = 0;
 };
 WebState g;
 
@@ -186,6 +192,29 @@ EM_JS(void, js_local_set, (const char* key, const char* value), {
     try { localStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
 });
 
+EM_JS(void, js_html_panel, (int show, float x, float y, float w, float h, float dpr, const char* html), {
+    var f = document.getElementById('atelier-preview');
+    if (!show) {
+        if (f) f.style.display = 'none';
+        return;
+    }
+    if (!f) {
+        f = document.createElement('iframe');
+        f.id = 'atelier-preview';
+        f.setAttribute('sandbox', '');
+        f.setAttribute('title', 'preview');
+        f.style.cssText = 'position:absolute;border:1px solid #d0d4dc;border-radius:6px;background:#fff;z-index:5;';
+        document.body.appendChild(f);
+    }
+    var r = Module['canvas'].getBoundingClientRect();
+    f.style.left = (r.left + window.scrollX + x / dpr) + 'px';
+    f.style.top = (r.top + window.scrollY + y / dpr) + 'px';
+    f.style.width = (w / dpr) + 'px';
+    f.style.height = (h / dpr) + 'px';
+    f.style.display = 'block';
+    if (html) f.srcdoc = UTF8ToString(html);
+});
+
 EM_JS(void, js_open_html_tab, (const char* html), {
     var blob = new Blob([UTF8ToString(html)], {type: 'text/html;charset=utf-8'});
     window.open(URL.createObjectURL(blob), '_blank');
@@ -346,6 +375,26 @@ void download(const std::string& name, const std::string& text) { js_download(na
 double now_ms() { return emscripten_get_now(); }
 
 void open_html_tab(const std::string& html) { js_open_html_tab(html.c_str()); }
+
+void html_panel(float x, float y, float w, float h, const std::string& html) {
+    g.panel_wanted = true;
+    const size_t hash = std::hash<std::string>{}(html) ^ 0x9e3779b9u;
+    const float rect[4] = {x, y, w, h};
+    const bool moved = !g.panel_shown || std::memcmp(rect, g.panel_rect, sizeof rect) != 0;
+    if (!moved && hash == g.panel_hash) return;
+    std::memcpy(g.panel_rect, rect, sizeof rect);
+    js_html_panel(1, x, y, w, h, g.dpr > 0 ? g.dpr : 1, hash == g.panel_hash ? nullptr : html.c_str());
+    g.panel_hash = hash;
+    g.panel_shown = true;
+}
+
+void html_panel_end_frame() {
+    if (!g.panel_wanted && g.panel_shown) {
+        js_html_panel(0, 0, 0, 0, 0, 1, nullptr);
+        g.panel_shown = false;
+    }
+    g.panel_wanted = false;
+}
 
 int take_wake_frame() {
     if (g.wake_frames <= 0) return 0;

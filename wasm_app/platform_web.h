@@ -43,6 +43,13 @@ void set_clipboard(const char* utf8);
 // Opens an HTML document in a new browser tab (print views, previews).
 void open_html_tab(const std::string& html);
 
+// An HTML page shown over the canvas, in a sandboxed frame (no scripts, its
+// own origin), at a rectangle of the framebuffer: a live preview beside an
+// editor. Called every frame it is shown; the page is replaced only when
+// `html` changes. A frame that does not call it hides it (html_panel_end_frame).
+void html_panel(float x, float y, float w, float h, const std::string& html);
+void html_panel_end_frame();
+
 // navigator.onLine: whether the browser believes it has a network.
 bool online();
 // The page's origin ("https://studio.example"): where client links live.

@@ -41,9 +41,14 @@ struct Settings {
     std::string pl_form_source;
     std::map<std::string, std::string> pl_typed;
     bool pl_advanced = false;
+    // The rows being added, and the service whose rule is open.
+    std::string pl_new_role, pl_new_rate, pl_new_service, pl_new_discount, pl_service;
     int template_kind = 0, template_lang = 0;
     bool template_loaded = false, template_advanced = false;
     std::string template_text;
+    // The live preview: what it was rendered from, the page, or why there is none.
+    std::string template_preview_key, template_preview, template_preview_problem;
+    bool template_preview_broken = false;
     int brief_code = 0;
     bool brief_loaded = false;
     std::string brief_text;
@@ -60,6 +65,7 @@ struct Settings {
     int rule_lang = 0;
     std::string rule_spec, rule_subject, rule_body;
     nlohmann::json rule_preview;
+    std::string rule_preview_key;  // what the preview was rendered from
     // The studio's legal details per country (requisites.h).
     RequisitesInput studio_rq;
     bool studio_rq_loaded = false;
@@ -122,6 +128,9 @@ struct State {
     std::map<std::string, std::string> brief_text;  // text, number and date answers as typed
     nlohmann::json brief_answers = nlohmann::json::object();  // choice, multi and yes/no answers
     std::map<std::string, std::string> brief_problems;  // question id → message
+    // The brief version the card shows: 0 for the newest, else its number (for brief_version_for's lead).
+    std::string brief_version_for;
+    int brief_version = 0;
     bool show_estimate = false;
     std::string live_key, live_estimate;  // the brief's answers as last priced, and the result shown
     std::string discount;          // the discount chosen for the next version

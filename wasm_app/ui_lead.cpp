@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "brief.h"
 #include "client_pages.h"
@@ -143,13 +144,13 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
     static const char* codes[] = {"corporate", "shop", "landing"};
     if (c.brief_code.empty()) {  // the template is chosen once, before the first save
         for (const char* code : codes) {
-            ImGui::SameLine();
-            if (ImGui::RadioButton(code, st.brief_code == code)) {
+            const std::string title = text_in(db.brief_template(code).value("title", json()), st.lang);
+            if (code != codes[0]) same_line_if_fits(ImGui::CalcTextSize(title.c_str()).x + ImGui::GetFrameHeight() * 2);
+            if (ImGui::RadioButton(title.c_str(), st.brief_code == code)) {
                 st.brief_code = code;
                 start_brief(db, st, c);
             }
         }
-        ImGui::NewLine();
     }
     auto save = [&](bool submit) {
         atelier::BriefInput in = atelier::brief_input(tpl, editor_fields(db, st), submit);
@@ -208,8 +209,9 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
                 int k = 0;
                 for (const json& o : q["options"]) {
                     bool on = std::find(arr.begin(), arr.end(), o["id"]) != arr.end();
-                    if (k++ % 4) ImGui::SameLine();
-                    if (ImGui::Checkbox(text_in(o["label"], st.lang).c_str(), &on)) {
+                    const std::string label = text_in(o["label"], st.lang);
+                    if (k++) same_line_if_fits(ImGui::CalcTextSize(label.c_str()).x + ImGui::GetFrameHeight() * 2);
+                    if (ImGui::Checkbox(label.c_str(), &on)) {
                         if (on) arr.push_back(o["id"]);
                         else arr.erase(std::remove(arr.begin(), arr.end(), o["id"]), arr.end());
                     }
@@ -224,6 +226,127 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
             if (p != st.brief_problems.end()) text_wrapped(theme::danger(), p->second);
             ImGui::PopID();
         }
+    }
+}
+
+// The brief's answers, version by version. Once a version has been
+// estimated it stays as it was: an edit makes the next version, and the
+// answers it changed are marked.
+void brief_section(app::Db& db, State& st, const app::LeadCard& c) {
+    if (!c.view.contains("brief") || !c.view["brief"].is_object()) return;
+    const json& history = c.view["brief"].value("history", json::array());
+    const int n = static_cast<int>(history.size());
+    if (n == 0) return;
+    if (st.brief_version_for != c.id) {
+        st.brief_version_for = c.id;
+        st.brief_version = 0;
+    }
+    const int shown = st.brief_version >= 1 && st.brief_version <= n ? st.brief_version : n;
+    const json& v = history[shown - 1];
+    const json& tpl = db.brief_template(c.brief_code);
+    const ImVec4 muted = theme::palette().muted, accent = theme::palette().accent;
+    std::string head = L3(st.lang, "Бриф", "Brief", "Brief");
+    if (n > 1)
+        head += std::string(" · ") + L3(st.lang, "версия ", "version ", "version ") + std::to_string(shown) + L3(st.lang, " из ", " sur ", " of ") +
+                std::to_string(n);
+    if (!ImGui::CollapsingHeader((head + "###brief").c_str())) {
+        anchor("card.brief");
+        return;
+    }
+    anchor("card.brief");
+    // The versions, each by its number and day.
+    if (n > 1) {
+        for (int k = 1; k <= n; ++k) {
+            const std::string label = "v" + std::to_string(k) + " · " + human_time(history[k - 1].value("updated_at", ""), st.lang);
+            if (k > 1) same_line_if_fits(label.c_str());
+            const bool on = k == shown;
+            if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+            if (ImGui::SmallButton(label.c_str())) st.brief_version = k == n ? 0 : k;
+            if (on) ImGui::PopStyleColor();
+            anchor("card.brief.version." + std::to_string(k));
+        }
+    }
+    std::string status = v.value("status", "") == "submitted" ? L3(st.lang, "Заполнен", "Rempli", "Filled in") : L3(st.lang, "Черновик", "Brouillon", "Draft");
+    status += ", " + human_time(v.value("updated_at", ""), st.lang);
+    const json& made = v.value("estimates", json::array());
+    if (made.is_array() && !made.empty()) {
+        std::string list;
+        for (const json& e : made) list += (list.empty() ? "v" : ", v") + e.dump();
+        status += std::string(". ") + L3(st.lang, "Расчёт по этой версии: ", "Chiffrage de cette version : ", "Estimated from this version: ") + list;
+    }
+    text_wrapped(muted, status);
+    // The template's questions, in its order (pointers into the cached template).
+    static const json kNone = json::array();
+    std::vector<const json*> order;
+    std::map<std::string, const json*> questions;
+    for (const json& sct : tpl.contains("sections") && tpl["sections"].is_array() ? tpl["sections"] : kNone)
+        for (const json& q : sct.contains("questions") && sct["questions"].is_array() ? sct["questions"] : kNone)
+            if (q.is_object() && q.contains("id") && q["id"].is_string()) {
+                questions[q["id"].get<std::string>()] = &q;
+                order.push_back(&q);
+            }
+    std::set<std::string> changed;
+    for (const json& id : v.value("changed", json::array()))
+        if (id.is_string()) changed.insert(id.get<std::string>());
+    if (!changed.empty()) {
+        std::string list;
+        for (const json& id : v["changed"]) {
+            auto q = questions.find(id.get<std::string>());
+            if (q != questions.end()) list += (list.empty() ? "" : ", ") + text_in((*q->second)["label"], st.lang);
+        }
+        if (!list.empty())
+            text_wrapped(accent, std::string(L3(st.lang, "Изменено с версии ", "Modifié depuis la version ", "Changed since version ")) +
+                                     std::to_string(shown - 1) + ": " + list);
+    }
+    // Each answer under its question; a changed one marked.
+    const json& answers = v.value("answers", json::object());
+    const bool stacked = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 28;
+    if (ImGui::BeginTable("brief_answers", stacked ? 1 : 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+        if (!stacked) {
+            ImGui::TableSetupColumn("q", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+            ImGui::TableSetupColumn("a", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+        }
+        for (const json* qp : order) {
+                const json& q = *qp;
+                const std::string id = q.value("id", ""), type = q.value("type", "");
+                if (id.empty() || type == "requisites") continue;  // the legal details are shown above
+                auto a = answers.find(id);
+                std::string text = a == answers.end() ? "" : atelier::answer_text(q, *a, st.lang);
+                const bool is_changed = changed.count(id) > 0;
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                std::string label = (is_changed ? "• " : "") + text_in(q["label"], st.lang);
+                text_elided(label, is_changed ? &accent : &muted);
+                if (!stacked) ImGui::TableNextColumn();
+                ImGui::PushTextWrapPos(0.0f);
+                ImGui::TextUnformatted(text.empty() ? "—" : text.c_str());
+                ImGui::PopTextWrapPos();
+                anchor("card.brief.answer." + id);
+            }
+        ImGui::EndTable();
+    }
+    if (c.stage == "won" || c.stage == "lost") return;
+    // Only the newest version is edited; once estimated, the edit is a new version.
+    const json& newest = history[n - 1];
+    const bool estimated = newest.value("estimates", json::array()).is_array() && !newest["estimates"].empty();
+    if (shown == n) {
+        if (ImGui::Button(L3(st.lang, "Изменить бриф", "Modifier le brief", "Edit the brief"))) start_brief(db, st, c);
+        anchor("card.edit_brief");
+        if (estimated)
+            text_wrapped(muted, L3(st.lang, "Изменения станут новой версией брифа; расчёт и документы по этой версии останутся как есть.",
+                                   "Les modifications feront une nouvelle version du brief ; le chiffrage et les documents de celle-ci restent tels quels.",
+                                   "The changes will make a new version of the brief; the estimate and documents of this one stay as they are."));
+    }
+    // A newer version than the estimate: offer to price it.
+    int priced = 0;
+    for (int k = n; k >= 1 && !priced; --k)
+        if (!history[k - 1].value("estimates", json::array()).empty()) priced = k;
+    if (priced && priced < n && newest.value("status", "") == "submitted") {
+        text_wrapped(theme::warning(), std::string(L3(st.lang, "Расчёт сделан по версии ", "Le chiffrage date de la version ", "The estimate is of version ")) +
+                                           std::to_string(priced) + L3(st.lang, " брифа.", " du brief.", " of the brief."));
+        if (ImGui::Button((std::string(L3(st.lang, "Пересчитать по версии ", "Rechiffrer selon la version ", "Estimate version ")) + std::to_string(n)).c_str()))
+            st.error = db.act([&](sqlite3* d) { atelier::conveyor::estimate(d, c.id, json{{"start_date", today()}}, db.actor(), atelier::now_iso()); });
+        anchor("card.reestimate");
     }
 }
 
@@ -817,6 +940,7 @@ void lead_card(app::Db& db, State& st) {
     }
     next_step(db, st, *c);
     if (!st.error.empty()) text_wrapped(theme::danger(), st.error);
+    brief_section(db, st, *c);
 
     if (c->estimate.is_object()) {
         if (ImGui::Checkbox(L3(st.lang, "Показать расчёт", "Afficher le chiffrage", "Show the estimate"), &st.show_estimate)) {}

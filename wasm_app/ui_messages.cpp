@@ -494,16 +494,24 @@ void rules_section(app::Db& db, State& st) {
     }
     ImGui::SeparatorText(rule_label(s.rule_code, st.lang).c_str());
     if (!tcode.empty()) {
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+        // The text on the left, the message it makes on the right (below on
+        // a narrow screen), rendered again as it is typed, on the newest lead.
+        const float em = ImGui::GetFontSize();
+        const bool wide = ImGui::GetContentRegionAvail().x >= em * 44;
+        const float editor_h = ImGui::GetTextLineHeightWithSpacing() * 16;
+        if (wide) ImGui::BeginChild("rule_editor", ImVec2(ImGui::GetContentRegionAvail().x * 0.5f, editor_h));
+        ImGui::SetNextItemWidth(em * 5);
         if (ImGui::Combo("##rule_lang", &s.rule_lang, langs, 3)) s.rule_loaded = false;
         anchor("rules.lang");
         ImGui::TextUnformatted(L3(st.lang, "Тема", "Objet", "Subject"));
         ImGui::SetNextItemWidth(-1);
         ImGui::InputText("##rule_subject", &s.rule_subject);
         anchor("rules.subject");
-        ImGui::TextUnformatted(L3(st.lang, "Текст ({{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …)",
-                                  "Texte ({{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …)",
-                                  "Text ({{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …)"));
+        ImGui::TextUnformatted(L3(st.lang, "Текст", "Texte", "Text"));
+        const ImVec4 muted = theme::palette().muted;
+        text_wrapped(muted, L3(st.lang, "Подстановки: {{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …",
+                               "Champs : {{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …",
+                               "Fields: {{client.name}}, {{link}}, {{document.number}}, {{document.total}}, {{document.due_on}} …"));
         ImGui::InputTextMultiline("##rule_body", &s.rule_body, ImVec2(-1, ImGui::GetTextLineHeight() * 7));
         anchor("rules.body");
         if (ImGui::Button(L3(st.lang, "Сохранить текст", "Enregistrer le texte", "Save the text"))) {
@@ -513,26 +521,44 @@ void rules_section(app::Db& db, State& st) {
             s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
         }
         anchor("rules.save_template");
-        ImGui::SameLine();
-        // The preview: the newest lead, with the text being edited.
-        if (ImGui::Button(L3(st.lang, "Предпросмотр на последней заявке", "Aperçu sur la dernière demande", "Preview on the newest lead"))) {
-            s.error = db.act([&](sqlite3* x) {
-                atelier::Savepoint sp(x, "preview");  // the unsaved text is tried, then rolled back
-                atelier::Stmt l(x, "SELECT id FROM leads ORDER BY created_at DESC LIMIT 1");
-                if (!l.step()) throw atelier::Error(L3(st.lang, "Нет заявок для предпросмотра", "Aucune demande à prévisualiser", "No lead to preview"));
-                atelier::automation::save_email_template(x, tcode, langs[s.rule_lang], s.rule_subject, s.rule_body, atelier::now_iso());
-                s.rule_preview = atelier::automation::preview(x, s.rule_code, l.text(0), atelier::now_iso(), web::origin());
-            });
+        if (wide) {
+            ImGui::EndChild();
+            ImGui::SameLine();
         }
+        // The preview, again whenever the text, the language or the data change.
+        const std::string key = s.rule_code + '\n' + langs[s.rule_lang] + '\n' + std::to_string(db.generation()) + '\n' + s.rule_subject +
+                                '\n' + s.rule_body;
+        if (key != s.rule_preview_key) {
+            s.rule_preview_key = key;
+            s.rule_preview = json();
+            const atelier::automation::EmailText text{langs[s.rule_lang], s.rule_subject, s.rule_body};
+            atelier::Stmt l(db.raw(), "SELECT id FROM leads ORDER BY created_at DESC, rowid DESC LIMIT 1");
+            if (l.step()) {
+                try {
+                    s.rule_preview = atelier::automation::preview(db.raw(), s.rule_code, l.text(0), atelier::now_iso(), web::origin(), &text);
+                } catch (const atelier::Error& e) {
+                    s.rule_preview = json{{"problem", e.what()}};
+                }
+            }
+        }
+        ImGui::BeginChild("rule_preview", ImVec2(0, wide ? editor_h : ImGui::GetTextLineHeight() * 9), true);
         anchor("rules.preview");
-        if (s.rule_preview.is_object()) {
-            ImGui::BeginChild("rule_preview", ImVec2(0, ImGui::GetTextLineHeight() * 9), true);
-            ImGui::TextDisabled("%s %s", L3(st.lang, "Кому:", "À :", "To:"), s.rule_preview.value("recipient", "").c_str());
-            ImGui::TextWrapped("%s", s.rule_preview.value("subject", "").c_str());
+        if (!s.rule_preview.is_object()) {
+            text_wrapped(muted, L3(st.lang, "Предпросмотр появится с первой заявкой.", "L’aperçu apparaîtra avec la première demande.",
+                                   "The preview appears with the first lead."));
+        } else if (s.rule_preview.value("subject", "").empty() && s.rule_preview.contains("problem")) {
+            // The template engine's reason (with its line), without the rule's code.
+            std::string why = s.rule_preview.value("problem", "");
+            if (const size_t at = why.find("rendered: "); at != std::string::npos) why = why.substr(at + 10);
+            text_wrapped(theme::danger(), std::string(L3(st.lang, "Текст пока не собирается: ", "Le texte ne se compose pas encore : ",
+                                                         "The text does not render yet: ")) + why);
+        } else {
+            text_wrapped(muted, std::string(L3(st.lang, "Кому: ", "À : ", "To: ")) + s.rule_preview.value("recipient", ""));
+            text_wrapped(theme::palette().text, s.rule_preview.value("subject", ""));
             ImGui::Separator();
             ImGui::TextWrapped("%s", s.rule_preview.value("body", "").c_str());
-            ImGui::EndChild();
         }
+        ImGui::EndChild();
     }
     if (ImGui::CollapsingHeader(L3(st.lang, "Правило как данные (JSON)", "La règle en données (JSON)", "The rule as data (JSON)"))) {
         ImGui::InputTextMultiline("##rule_spec", &s.rule_spec, ImVec2(-1, ImGui::GetTextLineHeight() * 10));

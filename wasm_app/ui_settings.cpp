@@ -7,6 +7,8 @@
 // first: a refused edit shows the reason (with the JSON path or template
 // line) and leaves the stored data as it was.
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <set>
 
@@ -153,7 +155,235 @@ bool parse_hours(std::string t, double* out) {
 // The price list as a form: the roles with their rates typed as money, the
 // services' hours per role as a table, the options' percentages. Every
 // change goes into the JSON that is saved as the new version.
-void price_list_form(State& st) {
+bool texts_input(const char* id, nlohmann::json* texts, const std::string& anchor_prefix);
+
+std::string trim_copy(const std::string& t) {
+    const size_t a = t.find_first_not_of(" \t\n"), b = t.find_last_not_of(" \t\n");
+    return a == std::string::npos ? "" : t.substr(a, b - a + 1);
+}
+
+// An id for a new role, service or discount: the name's Latin letters and
+// digits, else the kind ("role_2"); never one the list has.
+std::string new_id(const std::string& name, const nlohmann::json& list, const char* kind) {
+    std::string id;
+    for (unsigned char c : name) {
+        if (c < 128 && std::isalnum(c)) id += (char)std::tolower(c);
+        else if (!id.empty() && id.back() != '_') id += '_';
+    }
+    while (!id.empty() && id.back() == '_') id.pop_back();
+    if (id.empty()) id = kind;
+    auto taken = [&](const std::string& x) {
+        for (const nlohmann::json& e : list)
+            if (e.value("id", "") == x) return true;
+        return false;
+    };
+    std::string out = id;
+    for (int k = 2; taken(out); ++k) out = id + "_" + std::to_string(k);
+    return out;
+}
+
+nlohmann::json same_in_every_language(const std::string& text) { return {{"ru", text}, {"fr", text}, {"en", text}}; }
+
+// The brief questions a rule can ask about: those of every brief template
+// with an answer to test or count, by id, first seen first.
+struct RuleQuestion {
+    std::string id, type, label;
+    nlohmann::json options;
+};
+
+std::vector<RuleQuestion> rule_questions(app::Db& db, Lang l) {
+    std::vector<RuleQuestion> out;
+    std::set<std::string> seen;
+    for (const char* code : {"corporate", "shop", "landing"})
+        for (const nlohmann::json& sct : db.brief_template(code).value("sections", nlohmann::json::array()))
+            for (const nlohmann::json& q : sct.value("questions", nlohmann::json::array())) {
+                const std::string id = q.value("id", ""), type = q.value("type", "");
+                if (id.empty() || !(type == "yesno" || type == "choice" || type == "multi" || type == "number") || !seen.insert(id).second) continue;
+                out.push_back({id, type, q.contains("label") && q["label"].is_object() ? q["label"].value(atelier::lang_code(l), id) : id,
+                               q.value("options", nlohmann::json::array())});
+            }
+    return out;
+}
+
+const char* driver_name(const std::string& d, Lang l) {
+    if (d == "per_page") return L3(l, "за страницу", "par page", "per page");
+    if (d == "per_item") return L3(l, "за позицию", "par élément", "per item");
+    if (d == "per_language") return L3(l, "за язык", "par langue", "per language");
+    return L3(l, "за проект", "forfait", "per project");
+}
+
+// When a service is in the estimate and how many times: its rule, edited for
+// the shapes a form can say (always; an answer is, has or is over a value;
+// a quantity from a number or a count of choices). Richer rules stay in
+// the JSON and are shown as such.
+bool service_rule_editor(State& st, nlohmann::json& pl, const std::string& sid, const std::vector<RuleQuestion>& questions) {
+    const Lang l = st.lang;
+    const float em = ImGui::GetFontSize();
+    if (!pl.contains("rules") || !pl["rules"].is_array()) pl["rules"] = nlohmann::json::array();
+    nlohmann::json& rules = pl["rules"];
+    int at = -1;
+    for (int i = 0; i < (int)rules.size(); ++i)
+        if (rules[i].value("service", "") == sid) at = i;
+    bool changed = false;
+    auto find_q = [&](const std::string& id) -> const RuleQuestion* {
+        for (const RuleQuestion& q : questions)
+            if (q.id == id) return &q;
+        return nullptr;
+    };
+    auto option_label = [&](const RuleQuestion& q, const nlohmann::json& v) {
+        for (const nlohmann::json& o : q.options)
+            if (o.value("id", nlohmann::json()) == v && o.contains("label")) return o["label"].value(atelier::lang_code(l), v.dump());
+        return v.is_string() ? v.get<std::string>() : v.dump();
+    };
+    // In the estimate: never (no rule), always, or when the brief says so.
+    const nlohmann::json* when = at >= 0 && rules[at].contains("when") ? &rules[at]["when"] : nullptr;
+    const bool simple_when = !when || (when->is_object() && when->contains("answer") && find_q(when->value("answer", "")) &&
+                                       (when->contains("is") || when->contains("has") || when->contains("gt")));
+    int mode = at < 0 ? 0 : !when ? 1 : 2;
+    const char* modes[] = {L3(l, "Не входит в расчёт", "Hors chiffrage", "Not in estimates"), L3(l, "Всегда", "Toujours", "Always"),
+                           L3(l, "Когда в брифе…", "Quand le brief dit…", "When the brief says…")};
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(L3(l, "В расчёте", "Dans le chiffrage", "In the estimate"));
+    ImGui::SameLine(em * 9);
+    if (!simple_when) {
+        text_wrapped(theme::palette().muted, L3(l, "по составному условию (изменяется в JSON прайс-листа)", "selon une condition composée (modifiable dans le JSON)",
+                                                "by a compound condition (edited in the price list's JSON)"));
+    } else {
+        ImGui::SetNextItemWidth(std::min(em * 14, ImGui::GetContentRegionAvail().x));
+        int picked = -1;
+        if (ImGui::BeginCombo("##mode", modes[mode])) {
+            for (int k = 0; k < 3; ++k) {
+                if (ImGui::Selectable(modes[k], k == mode)) picked = k;
+                anchor("settings.pl.svc.mode." + std::to_string(k));
+            }
+            ImGui::EndCombo();
+        }
+        if (picked >= 0 && picked != mode) {
+            mode = picked;
+            if (mode == 0) {
+                if (at >= 0) rules.erase(rules.begin() + at);
+                at = -1;
+            } else {
+                if (at < 0) {
+                    rules.push_back({{"service", sid}});
+                    at = (int)rules.size() - 1;
+                }
+                if (mode == 1) rules[at].erase("when");
+                else if (!questions.empty()) {
+                    const RuleQuestion& q = questions.front();
+                    nlohmann::json w = {{"answer", q.id}};
+                    if (q.type == "yesno") w["is"] = true;
+                    else if (q.type == "number") w["gt"] = 0;
+                    else if (!q.options.empty()) w[q.type == "multi" ? "has" : "is"] = q.options[0].value("id", nlohmann::json());
+                    rules[at]["when"] = w;
+                }
+            }
+            changed = true;
+        }
+        anchor("settings.pl.svc.when");
+        if (at >= 0 && rules[at].contains("when")) {
+            nlohmann::json& w = rules[at]["when"];
+            const RuleQuestion* q = find_q(w.value("answer", ""));
+            ImGui::Dummy(ImVec2(0, 0));
+            ImGui::SameLine(em * 9);
+            ImGui::SetNextItemWidth(std::min(em * 16, ImGui::GetContentRegionAvail().x));
+            if (ImGui::BeginCombo("##question", q ? q->label.c_str() : "")) {
+                for (const RuleQuestion& c : questions) {
+                    if (ImGui::Selectable(c.label.c_str(), q && q->id == c.id)) {
+                        w = {{"answer", c.id}};
+                        if (c.type == "yesno") w["is"] = true;
+                        else if (c.type == "number") w["gt"] = 0;
+                        else if (!c.options.empty()) w[c.type == "multi" ? "has" : "is"] = c.options[0].value("id", nlohmann::json());
+                        q = &c;
+                        changed = true;
+                    }
+                    anchor("settings.pl.svc.question." + c.id);
+                }
+                ImGui::EndCombo();
+            }
+            anchor("settings.pl.svc.question");
+            if (q) {
+                same_line_if_fits(em * 10);
+                ImGui::SetNextItemWidth(std::min(em * 10, ImGui::GetContentRegionAvail().x));
+                if (q->type == "yesno") {
+                    int yes = w.value("is", true) ? 0 : 1;
+                    const char* yn[] = {L3(l, "да", "oui", "yes"), L3(l, "нет", "non", "no")};
+                    if (ImGui::BeginCombo("##yes", yn[yes])) {
+                        for (int k = 0; k < 2; ++k) {
+                            if (ImGui::Selectable(yn[k], k == yes)) w["is"] = k == 0, changed = true;
+                            anchor(std::string("settings.pl.svc.value.") + (k == 0 ? "yes" : "no"));
+                        }
+                        ImGui::EndCombo();
+                    }
+                } else if (q->type == "number") {
+                    int gt = w.value("gt", 0);
+                    ImGui::TextUnformatted(L3(l, "больше", "plus de", "over"));
+                    ImGui::SameLine();
+                    ImGui::SetNextItemWidth(std::min(em * 5, ImGui::GetContentRegionAvail().x));
+                    if (ImGui::InputInt("##gt", &gt, 0, 0)) w["gt"] = std::max(0, gt), changed = true;
+                } else {
+                    const char* key = q->type == "multi" ? "has" : "is";
+                    const std::string shown = w.contains(key) ? option_label(*q, w[key]) : "";
+                    if (ImGui::BeginCombo("##value", shown.c_str())) {
+                        for (const nlohmann::json& o : q->options) {
+                            if (ImGui::Selectable(option_label(*q, o.value("id", nlohmann::json())).c_str(), w.value(key, nlohmann::json()) == o["id"])) {
+                                w[key] = o["id"];
+                                changed = true;
+                            }
+                            anchor("settings.pl.svc.value." + o.value("id", std::string()));
+                        }
+                        ImGui::EndCombo();
+                    }
+                }
+                anchor("settings.pl.svc.value");
+            }
+        }
+    }
+    // How many: once, or as many as an answer says.
+    if (at >= 0) {
+        nlohmann::json& r = rules[at];
+        const nlohmann::json* qty = r.contains("quantity") ? &r["quantity"] : nullptr;
+        const bool simple_qty = !qty || (qty->is_object() && qty->size() >= 1 && ((qty->contains("answer") && find_q(qty->value("answer", ""))) ||
+                                                                                  (qty->contains("count") && find_q(qty->value("count", ""))) ||
+                                                                                  qty->contains("const")));
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(L3(l, "Количество", "Quantité", "Quantity"));
+        ImGui::SameLine(em * 9);
+        if (!simple_qty) {
+            text_wrapped(theme::palette().muted, L3(l, "по формуле (изменяется в JSON прайс-листа)", "selon une formule (modifiable dans le JSON)",
+                                                    "by a formula (edited in the price list's JSON)"));
+        } else {
+            // The choices: one, the answer of a number question, the count of a multi question.
+            std::vector<std::pair<std::string, nlohmann::json>> choices = {{L3(l, "одна", "une", "one"), nlohmann::json()}};
+            for (const RuleQuestion& q : questions) {
+                if (q.type == "number") choices.push_back({q.label, {{"answer", q.id}}});
+                if (q.type == "multi") choices.push_back({std::string(L3(l, "сколько выбрано: ", "nombre choisi : ", "how many chosen: ")) + q.label, {{"count", q.id}}});
+            }
+            nlohmann::json base = qty ? *qty : nlohmann::json();
+            if (base.is_object()) for (const char* k : {"minus", "min", "max"}) base.erase(k);
+            std::string shown = choices[0].first;
+            for (const auto& c : choices)
+                if (c.second == base) shown = c.first;
+            if (qty && qty->contains("const")) shown = std::to_string(qty->value("const", 1));
+            ImGui::SetNextItemWidth(std::min(em * 16, ImGui::GetContentRegionAvail().x));
+            if (ImGui::BeginCombo("##qty", shown.c_str())) {
+                for (const auto& c : choices) {
+                    if (ImGui::Selectable(c.first.c_str(), c.second == base)) {
+                        if (c.second.is_null()) r.erase("quantity");
+                        else r["quantity"] = c.second;
+                        changed = true;
+                    }
+                    anchor("settings.pl.svc.quantity." + (c.second.is_null() ? std::string("one") : c.second.begin().key() + "." + c.second.begin()->get<std::string>()));
+                }
+                ImGui::EndCombo();
+            }
+            anchor("settings.pl.svc.quantity");
+        }
+    }
+    return changed;
+}
+
+void price_list_form(app::Db& db, State& st) {
     Settings& s = st.settings;
     if (s.pl_form_source != s.price_list) {
         s.pl_form = atelier::parse_json_or_discard(s.price_list);
@@ -172,9 +402,11 @@ void price_list_form(State& st) {
         return x.value("id", std::string());
     };
     ImGui::SeparatorText(L3(st.lang, "Роли и ставки в час", "Rôles et taux horaires", "Roles and hourly rates"));
-    if (ImGui::BeginTable("pl_roles", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+    std::string remove_role;
+    if (ImGui::BeginTable("pl_roles", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
         ImGui::TableSetupColumn("role", ImGuiTableColumnFlags_WidthFixed, em * 14);
         ImGui::TableSetupColumn("rate", ImGuiTableColumnFlags_WidthFixed, em * 9);
+        ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(theme::icon::close).x + ImGui::GetStyle().FramePadding.x * 2);
         for (nlohmann::json& role : pl["roles"]) {
             const std::string id = role.value("id", "");
             ImGui::PushID(id.c_str());
@@ -202,10 +434,62 @@ void price_list_form(State& st) {
                               atelier::format(atelier::Money{250000, *cur}, st.lang);
                 }
             }
+            ImGui::TableNextColumn();
+            if (pl["roles"].size() > 1 && ImGui::SmallButton(theme::icon::close)) remove_role = id;
+            anchor("settings.pl.remove_role." + id);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", L3(st.lang, "Убрать роль", "Retirer le rôle", "Remove the role"));
             ImGui::PopID();
         }
         ImGui::EndTable();
     }
+    // A role removed takes its hours out of every service and every option.
+    if (!remove_role.empty()) {
+        auto& roles = pl["roles"];
+        for (auto it = roles.begin(); it != roles.end();)
+            it = it->value("id", "") == remove_role ? roles.erase(it) : std::next(it);
+        if (pl.contains("services"))
+            for (nlohmann::json& svc : pl["services"])
+                if (svc.contains("hours") && svc["hours"].is_object()) svc["hours"].erase(remove_role);
+        if (pl.contains("options"))
+            for (nlohmann::json& o : pl["options"])
+                if (o.contains("roles") && o["roles"].is_array()) {
+                    auto& rl = o["roles"];
+                    rl.erase(std::remove(rl.begin(), rl.end(), nlohmann::json(remove_role)), rl.end());
+                }
+        changed = true;
+    }
+    // A new role: its name and hourly rate.
+    ImGui::SetNextItemWidth(std::min(em * 14, ImGui::GetContentRegionAvail().x));
+    input_with_hint("##new_role", L3(st.lang, "Новая роль, например «Иллюстратор»", "Nouveau rôle, par ex. « Illustrateur »", "New role, e.g. \"Illustrator\""),
+                    &s.pl_new_role);
+    anchor("settings.pl.new_role");
+    same_line_if_fits(em * 9);
+    ImGui::SetNextItemWidth(std::min(em * 9, ImGui::GetContentRegionAvail().x));
+    input_with_hint("##new_rate", atelier::format(atelier::Money{250000, *cur}, st.lang).c_str(), &s.pl_new_rate);
+    anchor("settings.pl.new_rate");
+    same_line_if_fits(L3(st.lang, "Добавить роль", "Ajouter le rôle", "Add the role"));
+    if (ImGui::Button(L3(st.lang, "Добавить роль", "Ajouter le rôle", "Add the role"))) {
+        int64_t minor = 0;
+        try {
+            minor = atelier::parse_money(s.pl_new_rate, *cur, st.lang, "rate").minor;
+        } catch (const atelier::Error&) {
+            minor = 0;
+        }
+        const std::string name = trim_copy(s.pl_new_role);
+        if (name.empty()) {
+            s.error = L3(st.lang, "Новая роль: название — укажите его.", "Nouveau rôle : nom — indiquez-le.", "New role: name — type it.");
+        } else if (minor <= 0) {
+            s.error = name + ": " + L3(st.lang, "ставка — нужна сумма, например ", "taux — un montant attendu, par exemple ",
+                                       "rate — expected an amount such as ") + atelier::format(atelier::Money{250000, *cur}, st.lang);
+        } else {
+            pl["roles"].push_back({{"id", new_id(name, pl["roles"], "role")}, {"name", same_in_every_language(name)}, {"rate", minor}});
+            s.pl_new_role.clear();
+            s.pl_new_rate.clear();
+            s.error.clear();
+            changed = true;
+        }
+    }
+    anchor("settings.pl.add_role");
     if (pl.contains("services") && pl["services"].is_array()) {
         ImGui::SeparatorText(L3(st.lang, "Услуги: часы по ролям", "Services : heures par rôle", "Services: hours per role"));
         const nlohmann::json& roles = pl["roles"];
@@ -222,7 +506,8 @@ void price_list_form(State& st) {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
                 ImGui::AlignTextToFramePadding();
-                text_elided(name_of(svc));
+                if (selectable_elided(name_of(svc), s.pl_service == sid)) s.pl_service = s.pl_service == sid ? "" : sid;
+                anchor("settings.pl.service." + sid);
                 for (const nlohmann::json& role : roles) {
                     ImGui::TableNextColumn();
                     const std::string rid = role.value("id", "");
@@ -255,6 +540,95 @@ void price_list_form(State& st) {
             }
             ImGui::EndTable();
         }
+        // The selected service: its name, stage, unit, and when it is priced.
+        nlohmann::json* svc = nullptr;
+        for (nlohmann::json& x : pl["services"])
+            if (x.value("id", "") == s.pl_service) svc = &x;
+        if (svc) {
+            ImGui::PushID("svc_editor");
+            ImGui::BeginChild("svc_editor", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);
+            ImGui::TextUnformatted(name_of(*svc).c_str());
+            ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(L3(st.lang, "Убрать услугу", "Retirer le service", "Remove the service")).x -
+                            ImGui::GetStyle().FramePadding.x * 2);
+            bool removed = false;
+            if (ImGui::SmallButton(L3(st.lang, "Убрать услугу", "Retirer le service", "Remove the service"))) removed = true;
+            anchor("settings.pl.remove_service");
+            if (!removed) {
+                changed |= texts_input("svc_name", &(*svc)["name"], "settings.pl.svc.name");
+                if (pl.contains("stages") && pl["stages"].is_array()) {
+                    ImGui::AlignTextToFramePadding();
+                    ImGui::TextUnformatted(L3(st.lang, "Этап", "Étape", "Stage"));
+                    ImGui::SameLine(em * 9);
+                    std::string shown;
+                    for (const nlohmann::json& stg : pl["stages"])
+                        if (stg.value("id", "") == svc->value("stage", "")) shown = name_of(stg);
+                    ImGui::SetNextItemWidth(std::min(em * 14, ImGui::GetContentRegionAvail().x));
+                    if (ImGui::BeginCombo("##stage", shown.c_str())) {
+                        for (const nlohmann::json& stg : pl["stages"])
+                            if (ImGui::Selectable(name_of(stg).c_str(), stg.value("id", "") == svc->value("stage", ""))) {
+                                (*svc)["stage"] = stg["id"];
+                                changed = true;
+                            }
+                        ImGui::EndCombo();
+                    }
+                    anchor("settings.pl.svc.stage");
+                }
+                ImGui::AlignTextToFramePadding();
+                ImGui::TextUnformatted(L3(st.lang, "Единица", "Unité", "Unit"));
+                ImGui::SameLine(em * 9);
+                ImGui::SetNextItemWidth(std::min(em * 14, ImGui::GetContentRegionAvail().x));
+                const std::string driver = svc->value("driver", "fixed");
+                if (ImGui::BeginCombo("##driver", driver_name(driver, st.lang))) {
+                    for (const char* d : {"fixed", "per_page", "per_item", "per_language"})
+                        if (ImGui::Selectable(driver_name(d, st.lang), driver == d)) {
+                            (*svc)["driver"] = d;
+                            changed = true;
+                        }
+                    ImGui::EndCombo();
+                }
+                anchor("settings.pl.svc.driver");
+                changed |= service_rule_editor(st, pl, s.pl_service, rule_questions(db, st.lang));
+            }
+            ImGui::EndChild();
+            ImGui::PopID();
+            if (removed) {
+                auto& list = pl["services"];
+                for (auto it = list.begin(); it != list.end();)
+                    it = it->value("id", "") == s.pl_service ? list.erase(it) : std::next(it);
+                if (pl.contains("rules") && pl["rules"].is_array()) {
+                    auto& rules = pl["rules"];
+                    for (auto it = rules.begin(); it != rules.end();)
+                        it = it->value("service", "") == s.pl_service ? rules.erase(it) : std::next(it);
+                }
+                s.pl_service.clear();
+                changed = true;
+            }
+        }
+        // A new service, in the first stage, once per project, priced always until its rule says otherwise.
+        ImGui::SetNextItemWidth(std::min(em * 18, ImGui::GetContentRegionAvail().x));
+        input_with_hint("##new_service", L3(st.lang, "Новая услуга, например «Анимация»", "Nouveau service, par ex. « Animation »",
+                                            "New service, e.g. \"Animation\""), &s.pl_new_service);
+        anchor("settings.pl.new_service");
+        same_line_if_fits(L3(st.lang, "Добавить услугу", "Ajouter le service", "Add the service"));
+        if (ImGui::Button(L3(st.lang, "Добавить услугу", "Ajouter le service", "Add the service"))) {
+            const std::string name = trim_copy(s.pl_new_service);
+            if (name.empty()) {
+                s.error = L3(st.lang, "Новая услуга: название — укажите его.", "Nouveau service : nom — indiquez-le.", "New service: name — type it.");
+            } else {
+                const std::string id = new_id(name, pl["services"], "service");
+                nlohmann::json svc_new = {{"id", id}, {"name", same_in_every_language(name)}, {"driver", "fixed"},
+                                          {"hours", {{pl["roles"][0].value("id", ""), 1}}}};
+                if (pl.contains("stages") && pl["stages"].is_array() && !pl["stages"].empty()) svc_new["stage"] = pl["stages"][0]["id"];
+                pl["services"].push_back(svc_new);
+                if (!pl.contains("rules") || !pl["rules"].is_array()) pl["rules"] = nlohmann::json::array();
+                pl["rules"].push_back({{"service", id}});
+                s.pl_service = id;
+                s.pl_new_service.clear();
+                s.error.clear();
+                changed = true;
+            }
+        }
+        anchor("settings.pl.add_service");
     }
     if (pl.contains("options") && pl["options"].is_array()) {
         ImGui::SeparatorText(L3(st.lang, "Опции, %", "Options, %", "Options, %"));
@@ -281,6 +655,112 @@ void price_list_form(State& st) {
             ImGui::EndTable();
         }
     }
+    // Discounts: a percent or an amount, with the total they never go under.
+    if (!pl.contains("discounts") || !pl["discounts"].is_array()) pl["discounts"] = nlohmann::json::array();
+    ImGui::SeparatorText(L3(st.lang, "Скидки", "Remises", "Discounts"));
+    std::string remove_discount;
+    if (!pl["discounts"].empty() &&
+        ImGui::BeginTable("pl_discounts", 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn(L3(st.lang, "Скидка", "Remise", "Discount"), ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn(L3(st.lang, "Размер", "Montant", "Size"), ImGuiTableColumnFlags_WidthFixed, em * 8);
+        ImGui::TableSetupColumn(L3(st.lang, "Не ниже", "Plancher", "Floor"), ImGuiTableColumnFlags_WidthFixed, em * 9);
+        ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(theme::icon::close).x + ImGui::GetStyle().FramePadding.x * 2);
+        ImGui::TableHeadersRow();
+        for (nlohmann::json& d : pl["discounts"]) {
+            const std::string id = d.value("id", "");
+            ImGui::PushID(id.c_str());
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            text_elided(name_of(d));
+            // "10 %" or an amount, typed in one field.
+            ImGui::TableNextColumn();
+            const std::string key = "discount." + id;
+            if (!s.pl_typed.count(key))
+                s.pl_typed[key] = d.contains("percent") ? std::to_string(d.value("percent", 0)) + " %"
+                                                        : atelier::format(atelier::Money{d.value("amount", (int64_t)0), *cur}, st.lang);
+            ImGui::SetNextItemWidth(-FLT_MIN);
+            ImGui::InputText("##size", &s.pl_typed[key]);
+            anchor("settings.pl.discount." + id);
+            if (ImGui::IsItemDeactivatedAfterEdit()) {
+                const std::string t = trim_copy(s.pl_typed[key]);
+                if (!t.empty() && t.back() == '%') {
+                    const int pct = std::atoi(t.c_str());
+                    if (pct >= 1 && pct <= 100) {
+                        d.erase("amount");
+                        d["percent"] = pct;
+                        s.pl_typed[key] = std::to_string(pct) + " %";
+                        changed = true;
+                        s.error.clear();
+                    } else {
+                        s.error = name_of(d) + ": " + L3(st.lang, "размер — процент от 1 до 100", "montant — un pourcentage de 1 à 100",
+                                                         "size — a percent from 1 to 100");
+                    }
+                } else {
+                    try {
+                        const int64_t minor = atelier::parse_money(t, *cur, st.lang, "amount").minor;
+                        if (minor <= 0) throw atelier::Error("discount: amount: must be positive");
+                        d.erase("percent");
+                        d["amount"] = minor;
+                        s.pl_typed[key] = atelier::format(atelier::Money{minor, *cur}, st.lang);
+                        changed = true;
+                        s.error.clear();
+                    } catch (const atelier::Error&) {
+                        s.error = name_of(d) + ": " + L3(st.lang, "размер — процент («10 %») или сумма", "montant — un pourcentage (« 10 % ») ou une somme",
+                                                         "size — a percent (\"10 %\") or an amount");
+                    }
+                }
+            }
+            ImGui::TableNextColumn();
+            const std::string fkey = "floor." + id;
+            if (!s.pl_typed.count(fkey))
+                s.pl_typed[fkey] = d.value("floor", (int64_t)0) > 0 ? atelier::format(atelier::Money{d.value("floor", (int64_t)0), *cur}, st.lang) : "";
+            ImGui::SetNextItemWidth(-FLT_MIN);
+            ImGui::InputText("##floor", &s.pl_typed[fkey]);
+            anchor("settings.pl.floor." + id);
+            if (ImGui::IsItemDeactivatedAfterEdit()) {
+                const std::string t = trim_copy(s.pl_typed[fkey]);
+                try {
+                    const int64_t minor = t.empty() ? 0 : atelier::parse_money(t, *cur, st.lang, "floor").minor;
+                    if (minor < 0) throw atelier::Error("discount: floor: must not be negative");
+                    if (minor == 0) d.erase("floor");
+                    else d["floor"] = minor;
+                    s.pl_typed[fkey] = minor ? atelier::format(atelier::Money{minor, *cur}, st.lang) : "";
+                    changed = true;
+                    s.error.clear();
+                } catch (const atelier::Error&) {
+                    s.error = name_of(d) + ": " + L3(st.lang, "не ниже — нужна сумма или пусто", "plancher — une somme ou rien", "floor — an amount or nothing");
+                }
+            }
+            ImGui::TableNextColumn();
+            if (ImGui::SmallButton(theme::icon::close)) remove_discount = id;
+            anchor("settings.pl.remove_discount." + id);
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    if (!remove_discount.empty()) {
+        auto& list = pl["discounts"];
+        for (auto it = list.begin(); it != list.end();)
+            it = it->value("id", "") == remove_discount ? list.erase(it) : std::next(it);
+        changed = true;
+    }
+    ImGui::SetNextItemWidth(std::min(em * 18, ImGui::GetContentRegionAvail().x));
+    input_with_hint("##new_discount", L3(st.lang, "Новая скидка, например «Постоянный клиент»", "Nouvelle remise, par ex. « Client fidèle »",
+                                         "New discount, e.g. \"Returning client\""), &s.pl_new_discount);
+    anchor("settings.pl.new_discount");
+    same_line_if_fits(L3(st.lang, "Добавить скидку", "Ajouter la remise", "Add the discount"));
+    if (ImGui::Button(L3(st.lang, "Добавить скидку", "Ajouter la remise", "Add the discount"))) {
+        const std::string name = trim_copy(s.pl_new_discount);
+        if (name.empty()) {
+            s.error = L3(st.lang, "Новая скидка: название — укажите его.", "Nouvelle remise : nom — indiquez-le.", "New discount: name — type it.");
+        } else {
+            pl["discounts"].push_back({{"id", new_id(name, pl["discounts"], "discount")}, {"name", same_in_every_language(name)}, {"percent", 10}});
+            s.pl_new_discount.clear();
+            s.error.clear();
+            changed = true;
+        }
+    }
+    anchor("settings.pl.add_discount");
     if (changed) {
         s.price_list = pl.dump(2);
         s.pl_form_source = s.price_list;
@@ -379,7 +859,7 @@ void price_list_section(app::Db& db, State& st) {
             anchor(("settings.rate." + std::to_string(bp)).c_str());
         }
     }
-    price_list_form(st);
+    price_list_form(db, st);
     ImGui::Checkbox(L3(st.lang, "JSON прайс-листа (для владельца)", "JSON des tarifs (pour le propriétaire)", "The price list's JSON (for the owner)"),
                     &s.pl_advanced);
     anchor("settings.pl.advanced");
@@ -410,13 +890,20 @@ void templates_section(app::Db& db, State& st) {
             s.template_text = atelier::default_template(kinds[s.template_kind], atelier::parse_lang(langs[s.template_lang]));
         s.template_loaded = true;
     }
-    ImGui::TextWrapped("%s", L3(st.lang, "Документы собираются из этого шаблона; «Предпросмотр» показывает последний документ этого вида с текущим текстом шаблона.",
-                                 "Les documents sont produits à partir de ce modèle ; « Aperçu » montre le dernier document de ce type avec le texte actuel du modèle.",
-                                 "Documents are made from this template; \"Preview\" shows the newest document of this kind with the template's current text."));
+    // The editor on the left, the newest document of this kind rendered
+    // with the text being edited on the right (below on a narrow screen).
+    const float em = ImGui::GetFontSize();
+    const bool wide = ImGui::GetContentRegionAvail().x >= em * 48;
+    const float area_h = std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 24);
+    if (wide) ImGui::BeginChild("template_editor", ImVec2(ImGui::GetContentRegionAvail().x * 0.42f, area_h));
+    text_wrapped(theme::palette().muted,
+                 L3(st.lang, "Документы собираются из этого шаблона. Справа — последний документ этого вида с текстом шаблона, как он сейчас набран.",
+                    "Les documents sont produits à partir de ce modèle. À droite, le dernier document de ce type avec le texte du modèle tel qu’il est saisi.",
+                    "Documents are made from this template. Beside it, the newest document of this kind with the template's text as it is typed."));
     ImGui::Checkbox(L3(st.lang, "HTML шаблона (для владельца)", "HTML du modèle (pour le propriétaire)", "The template's HTML (for the owner)"),
                     &s.template_advanced);
     anchor("settings.template.advanced");
-    if (s.template_advanced) text_editor("##template", &s.template_text, 16);
+    if (s.template_advanced) text_editor("##template", &s.template_text, wide ? 22 : 16);
     if (ImGui::Button(L3(st.lang, "Сохранить новую версию", "Enregistrer une nouvelle version", "Save as a new version"))) {
         s.error = with_detail(db, db.act([&](sqlite3* d) {
             atelier::save_template(d, kinds[s.template_kind], langs[s.template_lang], s.template_text, atelier::now_iso());
@@ -424,17 +911,49 @@ void templates_section(app::Db& db, State& st) {
         s.notice = s.error.empty() ? L3(st.lang, "Сохранено", "Enregistré", "Saved") : "";
     }
     anchor("settings.save_template");
-    ImGui::SameLine();
-    // Preview: the newest document of this kind rendered with the text being edited.
-    if (ImGui::Button(L3(st.lang, "Предпросмотр", "Aperçu", "Preview"))) {
-        s.error = db.act([&](sqlite3* d) {
-            std::string id = atelier::latest_document(d, kinds[s.template_kind]);
-            if (id.empty()) throw std::runtime_error(L3(st.lang, "Нет документа для предпросмотра", "Aucun document à prévisualiser", "No document to preview"));
-            auto data = atelier::document_data(d, kinds[s.template_kind], id, atelier::parse_lang(langs[s.template_lang]));
-            web::open_html_tab(atelier::render_template(s.template_text, data));
-        });
-    }
+    same_line_if_fits(L3(st.lang, "Открыть во вкладке", "Ouvrir dans un onglet", "Open in a tab"));
+    const bool open_tab = ImGui::Button(L3(st.lang, "Открыть во вкладке", "Ouvrir dans un onglet", "Open in a tab"));
     anchor("settings.preview_template");
+    if (wide) {
+        ImGui::EndChild();
+        ImGui::SameLine();
+    }
+    // Rendered again when the text, the kind, the language or the data change.
+    const std::string key = std::string(kinds[s.template_kind]) + '\n' + langs[s.template_lang] + '\n' + std::to_string(db.generation()) +
+                            '\n' + s.template_text;
+    if (key != s.template_preview_key) {
+        s.template_preview_key = key;
+        s.template_preview.clear();
+        s.template_preview_problem.clear();
+        s.template_preview_broken = false;
+        const std::string id = atelier::latest_document(db.raw(), kinds[s.template_kind]);
+        if (id.empty()) {
+            s.template_preview_problem = L3(st.lang, "Предпросмотр появится с первым документом этого вида.",
+                                            "L’aperçu apparaîtra avec le premier document de ce type.",
+                                            "The preview appears with the first document of this kind.");
+        } else {
+            try {
+                auto data = atelier::document_data(db.raw(), kinds[s.template_kind], id, atelier::parse_lang(langs[s.template_lang]));
+                s.template_preview = atelier::render_template(s.template_text, data);
+            } catch (const std::exception& e) {
+                // The template engine's words name the line to fix.
+                s.template_preview_broken = true;
+                s.template_preview_problem = std::string(L3(st.lang, "Шаблон пока не собирается: ", "Le modèle ne se compose pas encore : ",
+                                                            "The template does not render yet: ")) + e.what();
+            }
+        }
+    }
+    if (open_tab && !s.template_preview.empty()) web::open_html_tab(s.template_preview);
+    ImGui::BeginChild("template_preview", ImVec2(0, wide ? area_h : ImGui::GetTextLineHeightWithSpacing() * 24), true);
+    anchor("settings.template_preview");
+    if (!s.template_preview_problem.empty()) {
+        text_wrapped(s.template_preview_broken ? theme::danger() : theme::palette().muted, s.template_preview_problem);
+    } else if (!ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) {
+        // The page itself, in a frame over this panel, clipped to what of it is on screen.
+        const ImVec2 lo = ImGui::GetWindowDrawList()->GetClipRectMin(), hi = ImGui::GetWindowDrawList()->GetClipRectMax();
+        if (hi.x - lo.x > em * 4 && hi.y - lo.y > em * 4) web::html_panel(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y, s.template_preview);
+    }
+    ImGui::EndChild();
 }
 
 const char* question_type_name(const std::string& t, Lang l) {

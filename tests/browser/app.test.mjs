@@ -395,6 +395,78 @@ test('the price list as a form: a rate typed as money, hours per role, a wrong a
   assert.equal(rate(s, 'pm'), 250000);
 });
 
+test('the price list as a form: a role, a service priced when the brief asks for it, a discount with its floor; saved and read back', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await click(page, 'view.settings');
+  await click(page, 'settings.tab.price_list');
+  await click(page, 'settings.price_currency.RUB');
+  s = await waitFor(page, st => st.settings.price_list_version > 0 && st.anchors['settings.pl.add_role'], 'the price list form');
+  const version = s.settings.price_list_version;
+  const form = (st) => st.settings.pl_form;
+  // A role: its name and rate, typed as money.
+  await field(page, 'settings.pl.new_role', 'Иллюстратор');
+  await field(page, 'settings.pl.new_rate', '2 900');
+  await click(page, 'settings.pl.add_role');
+  s = await waitFor(page, st => form(st).roles.some(r => r.name.ru === 'Иллюстратор'), 'the new role');
+  const analyst = form(s).roles.find(r => r.name.ru === 'Иллюстратор');
+  assert.equal(analyst.rate, 290000);
+  assert.equal(s.settings.error, '');
+  // A service: once per project, priced when the client wants SEO, 4 hours of the analyst.
+  await field(page, 'settings.pl.new_service', 'SEO-аудит');
+  await click(page, 'settings.pl.add_service');
+  s = await waitFor(page, st => form(st).services.some(x => x.name.ru === 'SEO-аудит') && st.anchors['settings.pl.svc.when'], 'the new service open');
+  const svc = form(s).services.find(x => x.name.ru === 'SEO-аудит');
+  await click(page, 'settings.pl.svc.when');
+  await click(page, 'settings.pl.svc.mode.2');
+  await click(page, 'settings.pl.svc.question');
+  await click(page, 'settings.pl.svc.question.seo');
+  s = await waitFor(page, st => form(st).rules.find(r => r.service === svc.id)?.when?.answer === 'seo', 'the rule on the SEO answer');
+  assert.deepEqual(form(s).rules.find(r => r.service === svc.id).when, { answer: 'seo', is: true });
+  await click(page, `settings.pl.hours.${svc.id}.${analyst.id}`);
+  await waitFor(page, st => st.want_text_input, 'the caret in the hours');
+  await page.keyboard.type('4');
+  await page.keyboard.press('Enter');
+  s = await waitFor(page, st => form(st).services.find(x => x.id === svc.id).hours[analyst.id] === 4, 'four hours of the analyst');
+  // A discount of 15 %, never under 50 000 ₽.
+  await field(page, 'settings.pl.new_discount', 'Постоянный клиент');
+  await click(page, 'settings.pl.add_discount');
+  s = await waitFor(page, st => form(st).discounts.some(d => d.name.ru === 'Постоянный клиент'), 'the new discount');
+  const disc = form(s).discounts.find(d => d.name.ru === 'Постоянный клиент');
+  const retype = async (name, text) => {
+    await click(page, name);
+    await waitFor(page, st => st.want_text_input, `the caret in ${name}`);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  };
+  await retype(`settings.pl.discount.${disc.id}`, '15 %');
+  await retype(`settings.pl.floor.${disc.id}`, '50 000');
+  s = await waitFor(page, st => form(st).discounts.find(d => d.id === disc.id).floor === 5000000, 'the floor in kopecks');
+  assert.equal(form(s).discounts.find(d => d.id === disc.id).percent, 15);
+  // A wrong size is refused, naming the discount.
+  await retype(`settings.pl.discount.${disc.id}`, 'много');
+  s = await waitFor(page, st => st.settings.error !== '', 'the refusal');
+  assert.match(s.settings.error, /^Постоянный клиент: размер/);
+  await screenshot(page, 'app-settings-price-list-rules');
+  await retype(`settings.pl.discount.${disc.id}`, '15 %');
+  await click(page, 'settings.save_price_list');
+  s = await waitFor(page, st => st.settings.price_list_version === version + 1, 'a new version');
+  assert.equal(s.settings.error, '');
+  // Read back from the database.
+  await click(page, 'settings.price_currency.EUR');
+  await waitFor(page, st => st.anchors['settings.pl.add_role'] && !form(st).roles.some(r => r.name.ru === 'Иллюстратор'), 'the euro list');
+  await click(page, 'settings.price_currency.RUB');
+  s = await waitFor(page, st => form(st).roles?.some(r => r.name.ru === 'Иллюстратор'), 'the rouble list again');
+  assert.deepEqual(form(s).rules.find(r => r.service === svc.id).when, { answer: 'seo', is: true });
+  assert.equal(form(s).services.find(x => x.id === svc.id).hours[analyst.id], 4);
+  assert.deepEqual({ ...form(s).discounts.find(d => d.id === disc.id), name: undefined }, { id: disc.id, name: undefined, percent: 15, floor: 5000000 });
+  // Removed: the role takes its hours with it.
+  await click(page, `settings.pl.remove_role.${analyst.id}`);
+  s = await waitFor(page, st => !form(st).roles.some(r => r.id === analyst.id), 'the role removed');
+  assert.equal(form(s).services.find(x => x.id === svc.id).hours[analyst.id], undefined);
+});
+
 test('brief templates as a form: a question added, made required, moved up, kept after a reload; the preview shows it', async (t) => {
   const { page, context } = await browser(t);
   let s = await openApp(page, server.url);

@@ -128,12 +128,17 @@ test('the notification rules screen: a rule switched off and an e-mail rewritten
   await waitFor(page, s => s.want_text_input, 'the caret in the subject');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('Анкета для {{client.name}}');
+  // The preview follows the text as it is typed, before it is saved.
+  const s = await waitFor(page, x => /^Анкета для \S/.test(x.settings.rule_preview?.subject || ''), 'the live preview');
+  assert.ok(!s.settings.rule_preview.subject.includes('{{'), 'the name filled in');
+  await screenshot(page, 'rules-preview');
+  // A text that does not render says why, and is not saved.
+  await page.keyboard.type(' {{#client}}');
+  await waitFor(page, x => x.settings.rule_preview?.problem && !x.settings.rule_preview?.subject, 'the preview\'s refusal');
+  for (let i = 0; i < ' {{#client}}'.length; i++) await page.keyboard.press('Backspace');
+  await waitFor(page, x => /^Анкета для \S/.test(x.settings.rule_preview?.subject || ''), 'the preview again');
   await click(page, 'rules.save_template');
   await waitFor(page, s => s.settings.notice && !s.settings.error, 'the text saved');
-  await click(page, 'rules.preview');
-  const s = await waitFor(page, x => x.settings.rule_preview?.subject, 'the preview');
-  assert.match(s.settings.rule_preview.subject, /^Анкета для /);
-  await screenshot(page, 'rules-preview');
 
   // Synced: the server's rule is off and its e-mail has the new text.
   await click(page, 'view.sync');

@@ -15,10 +15,14 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
   '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
 // A persistent profile keeps IndexedDB between launches (a browser restart).
-export async function launch({ profile, deviceScaleFactor = 1, viewport = { width: 1280, height: 800 }, timezoneId } = {}) {
+// `compositing`: Chromium composites its layers as a browser with a GPU does
+// (ANGLE's software GPU); without it, the software compositor paints a frame
+// over the WebGL canvas (the template's live preview) at the wrong place in
+// screenshots.
+export async function launch({ profile, deviceScaleFactor = 1, viewport = { width: 1280, height: 800 }, timezoneId, compositing = false } = {}) {
   const dir = profile || mkdtempSync(join(tmpdir(), 'atelier-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport, deviceScaleFactor,
+    executablePath: '/usr/bin/chromium', headless: true, args: compositing ? ARGS.filter(a => a !== '--disable-gpu') : ARGS, viewport, deviceScaleFactor,
     ...(timezoneId ? { timezoneId } : {}),
   });
   return { context, profile: dir };

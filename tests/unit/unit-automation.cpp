@@ -337,6 +337,19 @@ TEST_CASE("automation: views, tasks and manual sending") {
         CHECK(p["recipient"] == "ivan@example.ru");
         CHECK(w.t.count("SELECT count(*) FROM doc_links") == links);
     }
+    SUBCASE("preview of a text being edited: in its language, nothing stored; a broken text says why") {
+        const long long templates = w.t.count("SELECT count(*) FROM templates");
+        const au::EmailText fr{"fr", "Avez-vous vu notre offre, {{client.name}} ?", "Bonjour {{client.name}}"};
+        json p = au::preview(w.t.db, "proposal_unopened", lead, "2026-11-25T11:05:00Z", kBase, &fr);
+        CHECK(p["lang"] == "fr");
+        CHECK(p["subject"] == "Avez-vous vu notre offre, Иван ?");
+        CHECK(p["body"] == "Bonjour Иван");
+        const au::EmailText broken{"ru", "Тема", "{{#client}} без конца"};
+        json b = au::preview(w.t.db, "proposal_unopened", lead, "2026-11-25T11:05:00Z", kBase, &broken);
+        CHECK(b["subject"] == "");
+        CHECK(b["problem"].get<std::string>().find("Unclosed section") != std::string::npos);
+        CHECK(w.t.count("SELECT count(*) FROM templates") == templates);
+    }
 }
 
 TEST_CASE("mail: a message as it goes on the wire") {

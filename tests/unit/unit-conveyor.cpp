@@ -606,6 +606,10 @@ TEST_CASE("brief: an answer as a person reads it, in each language") {
     const json& integ = question("integrations")["options"];
     CHECK(answer_text(question("integrations"), json::array({integ[0]["id"], integ[1]["id"]}), Lang::fr) ==
           integ[0]["label"]["fr"].get<std::string>() + ", " + integ[1]["label"]["fr"].get<std::string>());
+    // A refusal of an answer, said to the person who typed it.
+    CHECK(problem_text("must be at most 3", Lang::ru) == "не больше 3");
+    CHECK(problem_text("must be at least 1", Lang::fr) == "au moins 1");
+    CHECK(problem_text("expected a date YYYY-MM-DD", Lang::ru) == "нужна дата в виде ГГГГ-ММ-ДД");
     // Missing and empty are the same answer; a key the template does not ask comes last.
     CHECK(changed_answers(tpl, json{{"activity", ""}, {"goals", json::array()}}, json::object()) == std::vector<std::string>{});
     CHECK(changed_answers(tpl, json{{"old_key", 1}}, json{{"pages", 3}}) == std::vector<std::string>{"pages", "old_key"});
