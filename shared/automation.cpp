@@ -592,6 +592,8 @@ Rendered render(sqlite3* db, const Rule& r, std::string_view lead_id, const Occa
         out.subject = render_text_template(subject_tpl, data);
         out.body = render_text_template(body_tpl, data);
     } catch (const std::exception& e) {
+        out.subject.clear();
+        out.body.clear();
         out.skip = std::string("the template \"") + tcode + "\" cannot be rendered: " + e.what();
         return out;
     }
