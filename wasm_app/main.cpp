@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 #include "app_db.h"
@@ -123,7 +124,14 @@ nlohmann::json read_frame(const ImDrawData* dd, float dpr) {
                 const bool cpu_cut = b.uv.x < g.u1 - 1e-6f;
                 const bool scissor_cut = a.pos.x < cmd.ClipRect.z && b.pos.x > cmd.ClipRect.z + 0.5f &&
                                          a.pos.y < cmd.ClipRect.w && c.pos.y > cmd.ClipRect.y;
-                if ((cpu_cut && !in_field(list, b.pos.x, a.pos.y, c.pos.y)) || scissor_cut)
+                // A multi-line field is a child window on the field's colour:
+                // its long lines end at the child's clip, as in any editor.
+                // (ImGui names that child "<window>/<##label>_<id>".)
+                auto in_editor = [&] {
+                    const char* name = list->_OwnerName ? std::strrchr(list->_OwnerName, '/') : nullptr;
+                    return name && std::strncmp(name + 1, "##", 2) == 0;
+                };
+                if ((cpu_cut && !in_field(list, b.pos.x, a.pos.y, c.pos.y)) || (scissor_cut && !in_editor()))
                     cuts.push_back({{"x", (int)(b.pos.x / dpr)}, {"y", (int)(a.pos.y / dpr)}, {"in", run}});
             }
         }

@@ -299,6 +299,8 @@ void leads_table(app::Db& db, State& st) {
     // Beside an open card, or on a phone, the table keeps the client, the
     // stage, the amount and the next step.
     const bool compact = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 48;
+    // On a phone the next step is the card's button: the amounts get the room.
+    const bool phone = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 30;
     if (!ImGui::BeginTable("leads", 6, flags, ImVec2(0, 0))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(tr(T::Client, st.lang), 0, 2.0f);
@@ -306,7 +308,7 @@ void leads_table(app::Db& db, State& st) {
     ImGui::TableSetupColumn(tr(T::Source, st.lang), compact ? ImGuiTableColumnFlags_Disabled : 0, 1.0f);
     ImGui::TableSetupColumn(tr(T::Stage, st.lang), 0, 1.3f);
     ImGui::TableSetupColumn(tr(T::Amount, st.lang), 0, 1.3f);
-    ImGui::TableSetupColumn(tr(T::Actions, st.lang), ImGuiTableColumnFlags_NoSort, 1.6f);
+    ImGui::TableSetupColumn(tr(T::Actions, st.lang), ImGuiTableColumnFlags_NoSort | (phone ? ImGuiTableColumnFlags_Disabled : 0), 1.6f);
     ImGui::TableHeadersRow();
     if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
         if (specs->SpecsCount > 0) {

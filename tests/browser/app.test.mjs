@@ -18,6 +18,15 @@ async function browser(t, opts) {
   return { ...b, page };
 }
 
+// Replaces a field's text and presses Enter.
+async function retype(page, name, text) {
+  await click(page, name);
+  await waitFor(page, st => st.want_text_input, `the caret in ${name}`);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
 test('a lead typed in Russian and French survives a reload and a browser restart', async (t) => {
   const { context, profile, page } = await browser(t);
   await openApp(page, server.url);
@@ -365,23 +374,16 @@ test('the price list as a form: a rate typed as money, hours per role, a wrong a
   const rate = (st, id) => st.settings.pl_form.roles.find(r => r.id === id).rate;
   const hours = (st, svc, role) => st.settings.pl_form.services.find(x => x.id === svc).hours[role];
   assert.equal(rate(s, 'designer'), 280000, 'shown from the list: 2 800,00 ₽ an hour');
-  const retype = async (name, text) => {
-    await click(page, name);
-    await waitFor(page, st => st.want_text_input, `the caret in ${name}`);
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-  };
   // Money typed as money, in the interface's way of writing it.
-  await retype('settings.pl.rate.designer', '3 100,50');
+  await retype(page, 'settings.pl.rate.designer', '3 100,50');
   s = await waitFor(page, st => rate(st, 'designer') === 310050, 'the designer\'s rate in kopecks');
   // A wrong amount: refused, naming the role; the rate is kept.
-  await retype('settings.pl.rate.pm', 'дорого');
+  await retype(page, 'settings.pl.rate.pm', 'дорого');
   s = await waitFor(page, st => st.settings.error !== '', 'the refusal');
   assert.match(s.settings.error, /^Менеджер проекта: ставка — нужна сумма/);
   assert.equal(rate(s, 'pm'), 250000);
   // Hours per role: "6,5" hours of design for a page.
-  await retype('settings.pl.hours.page_design.designer', '6,5');
+  await retype(page, 'settings.pl.hours.page_design.designer', '6,5');
   s = await waitFor(page, st => hours(st, 'page_design', 'designer') === 6.5, 'the hours of page design');
   await screenshot(page, 'app-settings-price-list-form');
   await click(page, 'settings.save_price_list');
@@ -433,23 +435,16 @@ test('the price list as a form: a role, a service priced when the brief asks for
   await click(page, 'settings.pl.add_discount');
   s = await waitFor(page, st => form(st).discounts.some(d => d.name.ru === 'Постоянный клиент'), 'the new discount');
   const disc = form(s).discounts.find(d => d.name.ru === 'Постоянный клиент');
-  const retype = async (name, text) => {
-    await click(page, name);
-    await waitFor(page, st => st.want_text_input, `the caret in ${name}`);
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-  };
-  await retype(`settings.pl.discount.${disc.id}`, '15 %');
-  await retype(`settings.pl.floor.${disc.id}`, '50 000');
+  await retype(page, `settings.pl.discount.${disc.id}`, '15 %');
+  await retype(page, `settings.pl.floor.${disc.id}`, '50 000');
   s = await waitFor(page, st => form(st).discounts.find(d => d.id === disc.id).floor === 5000000, 'the floor in kopecks');
   assert.equal(form(s).discounts.find(d => d.id === disc.id).percent, 15);
   // A wrong size is refused, naming the discount.
-  await retype(`settings.pl.discount.${disc.id}`, 'много');
+  await retype(page, `settings.pl.discount.${disc.id}`, 'много');
   s = await waitFor(page, st => st.settings.error !== '', 'the refusal');
   assert.match(s.settings.error, /^Постоянный клиент: размер/);
   await screenshot(page, 'app-settings-price-list-rules');
-  await retype(`settings.pl.discount.${disc.id}`, '15 %');
+  await retype(page, `settings.pl.discount.${disc.id}`, '15 %');
   await click(page, 'settings.save_price_list');
   s = await waitFor(page, st => st.settings.price_list_version === version + 1, 'a new version');
   assert.equal(s.settings.error, '');
