@@ -9,9 +9,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, ownerEmail, artifacts } from '../lib/server.mjs';
 import { launch, openApp, waitFor, click, settle, connectApp, screenshot, checkScreen } from '../lib/browser.mjs';
+import { sql } from '../lib/sql.mjs';
 
 let server;
-before(async () => { server = await startServer(); });
+before(async () => {
+  server = await startServer();
+  // A lead whose brief was changed after its estimate: the card shows two versions.
+  const brief = (pages) => `{"company":"Орлова и К","activity":"Кофейня у моря","goals":["leads"],"pages":${pages},"languages":1,"design_level":"template","urgency":"normal"}`;
+  const lead = sql(server.db, `SELECT atelier_lead_create('{"client_name":"Вера Орлова","email":"vera@orlova.ru","lang":"ru","currency":"RUB"}', 'anna')`);
+  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '${brief(2)}', 1, 'anna')`);
+  sql(server.db, `SELECT atelier_estimate_lead('${lead}', '{"start_date":"2026-12-01"}', 'anna')`);
+  sql(server.db, `SELECT atelier_brief_save('${lead}', 'landing', '${brief(3)}', 1, 'anna')`);
+});
 after(async () => { await server.stop(); });
 
 const dir = join(artifacts, 'screens');
@@ -52,6 +61,14 @@ for (const size of sizes) {
         await settle(page);
         await page.screenshot({ path: join(dir, `${size.name}-${lang}-settings-${tab}.png`) });
         await checkScreen(page, `${size.name} ${lang} settings ${tab}`);
+        if (tab === 'rules') {
+          // A rule's e-mail with the message it makes beside it.
+          await click(page, 'rules.select.0');
+          await waitFor(page, x => x.anchors['rules.preview'] && x.settings.rule_preview?.subject, 'the rule\'s preview');
+          await settle(page);
+          await page.screenshot({ path: join(dir, `${size.name}-${lang}-settings-rule.png`) });
+          await checkScreen(page, `${size.name} ${lang} settings rule`);
+        }
       }
       await click(page, 'settings.tab.studio');
       // The new lead: a dialog over the view ("n"), its first field focused.
@@ -64,13 +81,25 @@ for (const size of sizes) {
       await page.keyboard.press('Escape');
       await waitFor(page, x => !x.anchors['new.client_name'], 'the dialog closed');
       // A lead's card: beside the table when wide, over it when not.
+      // One with a brief, whose answers are opened too.
       await click(page, 'view.table');
-      await click(page, 'row.0.client');
+      const listed = await waitFor(page, x => x.view === 'table' && x.leads.length > 0, 'the leads');
+      const row = Math.max(0, listed.leads.findIndex(l => !['new', 'brief_sent', 'lost'].includes(l.stage)));
+      await click(page, `row.${row}.client`);
       const s = await waitFor(page, x => x.selected && x.card && x.anchors['card.title'], 'a lead card');
       assert.equal(s.error, '');
       await settle(page);
       await page.screenshot({ path: join(dir, `${size.name}-${lang}-card.png`) });
       await checkScreen(page, `${size.name} ${lang} card`);
+      assert.ok(s.card.view.brief, 'a lead with a brief');
+      {
+        await click(page, 'card.brief');
+        await waitFor(page, x => Object.keys(x.anchors).some(a => a.startsWith('card.brief.answer.')), 'the brief\'s answers');
+        await settle(page);
+        await page.screenshot({ path: join(dir, `${size.name}-${lang}-card-brief.png`) });
+        await checkScreen(page, `${size.name} ${lang} card's brief`);
+        await click(page, 'card.brief');
+      }
       await page.keyboard.press('Escape');
     }
   });
