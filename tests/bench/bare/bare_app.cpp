@@ -5,9 +5,10 @@
 // before its own code runs. bench_app.mjs loads it beside the app, in the
 // same browser and from the same server, and reports the app's first frame
 // as a ratio to this one's, which moves less between machines than either.
-#include <cstdio>
+#include <initializer_list>
 
 #include <emscripten.h>
+#include <emscripten/html5.h>
 #include <GLFW/glfw3.h>
 
 #include <imgui.h>
@@ -23,7 +24,7 @@ int frames = 0;
 
 void frame() {
     int w = 0, h = 0;
-    emscripten_get_canvas_element_size("#canvas", &w, &h);
+    glfwGetFramebufferSize(window, &w, &h);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::GetIO().DisplaySize = ImVec2((float)w, (float)h);
