@@ -47,7 +47,7 @@ struct Settings {
     bool template_loaded = false, template_advanced = false;
     std::string template_text;
     // The live preview: what it was rendered from, the page, or why there is none.
-    std::string template_preview_key, template_preview, template_preview_problem;
+    std::string template_preview_key, template_preview_text, template_preview, template_preview_problem;
     bool template_preview_broken = false;
     int brief_code = 0;
     bool brief_loaded = false;

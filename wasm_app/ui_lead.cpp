@@ -234,7 +234,13 @@ void brief_editor(app::Db& db, State& st, const app::LeadCard& c) {
 // answers it changed are marked.
 void brief_section(app::Db& db, State& st, const app::LeadCard& c) {
     if (!c.view.contains("brief") || !c.view["brief"].is_object()) return;
-    const json& history = c.view["brief"].value("history", json::array());
+    // Read in place: the card's view is cached until the data changes.
+    static const json kNone = json::array(), kNoAnswers = json::object();
+    auto at = [](const json& j, const char* key, const json& none) -> const json& {
+        auto it = j.find(key);
+        return it == j.end() ? none : *it;
+    };
+    const json& history = at(c.view["brief"], "history", kNone);
     const int n = static_cast<int>(history.size());
     if (n == 0) return;
     if (st.brief_version_for != c.id) {
@@ -268,7 +274,7 @@ void brief_section(app::Db& db, State& st, const app::LeadCard& c) {
     }
     std::string status = v.value("status", "") == "submitted" ? L3(st.lang, "Заполнен", "Rempli", "Filled in") : L3(st.lang, "Черновик", "Brouillon", "Draft");
     status += ", " + human_time(v.value("updated_at", ""), st.lang);
-    const json& made = v.value("estimates", json::array());
+    const json& made = at(v, "estimates", kNone);
     if (made.is_array() && !made.empty()) {
         std::string list;
         for (const json& e : made) list += (list.empty() ? "v" : ", v") + e.dump();
@@ -276,7 +282,6 @@ void brief_section(app::Db& db, State& st, const app::LeadCard& c) {
     }
     text_wrapped(muted, status);
     // The template's questions, in its order (pointers into the cached template).
-    static const json kNone = json::array();
     std::vector<const json*> order;
     std::map<std::string, const json*> questions;
     for (const json& sct : tpl.contains("sections") && tpl["sections"].is_array() ? tpl["sections"] : kNone)
@@ -286,7 +291,7 @@ void brief_section(app::Db& db, State& st, const app::LeadCard& c) {
                 order.push_back(&q);
             }
     std::set<std::string> changed;
-    for (const json& id : v.value("changed", json::array()))
+    for (const json& id : at(v, "changed", kNone))
         if (id.is_string()) changed.insert(id.get<std::string>());
     if (!changed.empty()) {
         std::string list;
@@ -299,7 +304,7 @@ void brief_section(app::Db& db, State& st, const app::LeadCard& c) {
                                      std::to_string(shown - 1) + ": " + list);
     }
     // Each answer under its question; a changed one marked.
-    const json& answers = v.value("answers", json::object());
+    const json& answers = at(v, "answers", kNoAnswers);
     const bool stacked = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 28;
     if (ImGui::BeginTable("brief_answers", stacked ? 1 : 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
         if (!stacked) {
@@ -328,7 +333,7 @@ void brief_section(app::Db& db, State& st, const app::LeadCard& c) {
     if (c.stage == "won" || c.stage == "lost") return;
     // Only the newest version is edited; once estimated, the edit is a new version.
     const json& newest = history[n - 1];
-    const bool estimated = newest.value("estimates", json::array()).is_array() && !newest["estimates"].empty();
+    const bool estimated = !at(newest, "estimates", kNone).empty();
     if (shown == n) {
         if (ImGui::Button(L3(st.lang, "Изменить бриф", "Modifier le brief", "Edit the brief"))) start_brief(db, st, c);
         anchor("card.edit_brief");
@@ -340,7 +345,7 @@ void brief_section(app::Db& db, State& st, const app::LeadCard& c) {
     // A newer version than the estimate: offer to price it.
     int priced = 0;
     for (int k = n; k >= 1 && !priced; --k)
-        if (!history[k - 1].value("estimates", json::array()).empty()) priced = k;
+        if (!at(history[k - 1], "estimates", kNone).empty()) priced = k;
     if (priced && priced < n && newest.value("status", "") == "submitted") {
         text_wrapped(theme::warning(), std::string(L3(st.lang, "Расчёт сделан по версии ", "Le chiffrage date de la version ", "The estimate is of version ")) +
                                            std::to_string(priced) + L3(st.lang, " брифа.", " du brief.", " of the brief."));

@@ -655,6 +655,121 @@ void price_list_form(app::Db& db, State& st) {
             ImGui::EndTable();
         }
     }
+    // Stages: their names and the days of margin each adds to the timeline.
+    if (pl.contains("stages") && pl["stages"].is_array() && !pl["stages"].empty()) {
+        ImGui::SeparatorText(L3(st.lang, "Этапы и запас дней", "Étapes et jours de marge", "Stages and days of margin"));
+        if (ImGui::BeginTable("pl_stages", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+            ImGui::TableSetupColumn("stage", ImGuiTableColumnFlags_WidthStretch);
+            ImGui::TableSetupColumn("days", ImGuiTableColumnFlags_WidthFixed, em * 5);
+            for (nlohmann::json& stg : pl["stages"]) {
+                const std::string id = stg.value("id", "");
+                ImGui::PushID(id.c_str());
+                ImGui::TableNextColumn();
+                std::string name = name_of(stg);
+                ImGui::SetNextItemWidth(-FLT_MIN);
+                if (ImGui::InputText("##name", &name) && !trim_copy(name).empty()) {
+                    if (!stg.contains("name") || !stg["name"].is_object()) stg["name"] = nlohmann::json::object();
+                    stg["name"][lang] = name;
+                    changed = true;
+                }
+                anchor("settings.pl.stage." + id);
+                ImGui::TableNextColumn();
+                int days = stg.value("buffer_days", 0);
+                ImGui::SetNextItemWidth(-FLT_MIN);
+                if (ImGui::InputInt("##days", &days, 0, 0) && days >= 0 && days <= 365) {
+                    stg["buffer_days"] = days;
+                    changed = true;
+                }
+                anchor("settings.pl.buffer." + id);
+                ImGui::PopID();
+            }
+            ImGui::EndTable();
+        }
+    }
+    // The payment schedule: each payment's share, its name, and when it falls
+    // due (at signing, or at the end of a stage); the shares make 100 %.
+    if (!pl.contains("payment_schedule") || !pl["payment_schedule"].is_array() || pl["payment_schedule"].empty())
+        pl["payment_schedule"] = nlohmann::json::array({{{"percent", 100}, {"name", same_in_every_language(L3(st.lang, "Оплата", "Paiement", "Payment"))}}});
+    {
+        nlohmann::json& ps = pl["payment_schedule"];
+        ImGui::SeparatorText(L3(st.lang, "График оплаты", "Échéancier", "Payment schedule"));
+        int remove_payment = -1, sum = 0;
+        const std::string last_stage = pl.contains("stages") && pl["stages"].is_array() && !pl["stages"].empty()
+                                           ? pl["stages"].back().value("id", "") : "";
+        auto when_name = [&](const std::string& on) {
+            if (on == "signing") return std::string(L3(st.lang, "при подписании", "à la signature", "at signing"));
+            if (pl.contains("stages"))
+                for (const nlohmann::json& stg : pl["stages"])
+                    if (stg.value("id", "") == on) return std::string(L3(st.lang, "после этапа «", "après l’étape « ", "after \"")) + name_of(stg) +
+                                                          L3(st.lang, "»", " »", "\"");
+            return on;
+        };
+        if (ImGui::BeginTable("pl_payments", 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+            ImGui::TableSetupColumn("percent", ImGuiTableColumnFlags_WidthFixed, em * 4);
+            ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch);
+            ImGui::TableSetupColumn("on", ImGuiTableColumnFlags_WidthStretch);
+            ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(theme::icon::close).x + ImGui::GetStyle().FramePadding.x * 2);
+            for (int i = 0; i < (int)ps.size(); ++i) {
+                nlohmann::json& pay = ps[i];
+                ImGui::PushID(i);
+                ImGui::TableNextColumn();
+                int pct = pay.value("percent", 0);
+                sum += pct;
+                ImGui::SetNextItemWidth(-FLT_MIN);
+                if (ImGui::InputInt("##pct", &pct, 0, 0) && pct >= 1 && pct <= 100) {
+                    pay["percent"] = pct;
+                    changed = true;
+                }
+                anchor("settings.pl.payment." + std::to_string(i) + ".percent");
+                ImGui::TableNextColumn();
+                std::string name = name_of(pay);
+                ImGui::SetNextItemWidth(-FLT_MIN);
+                if (ImGui::InputText("##name", &name) && !trim_copy(name).empty()) {
+                    if (!pay.contains("name") || !pay["name"].is_object()) pay["name"] = same_in_every_language(name);
+                    pay["name"][lang] = name;
+                    changed = true;
+                }
+                anchor("settings.pl.payment." + std::to_string(i) + ".name");
+                ImGui::TableNextColumn();
+                const std::string on = pay.value("on", i == 0 ? std::string("signing") : last_stage);
+                ImGui::SetNextItemWidth(-FLT_MIN);
+                if (ImGui::BeginCombo("##on", when_name(on).c_str())) {
+                    std::vector<std::string> ids = {"signing"};
+                    if (pl.contains("stages"))
+                        for (const nlohmann::json& stg : pl["stages"]) ids.push_back(stg.value("id", ""));
+                    for (const std::string& x : ids) {
+                        if (ImGui::Selectable(when_name(x).c_str(), x == on)) {
+                            pay["on"] = x;
+                            changed = true;
+                        }
+                        anchor("settings.pl.payment." + std::to_string(i) + ".on." + x);
+                    }
+                    ImGui::EndCombo();
+                }
+                anchor("settings.pl.payment." + std::to_string(i) + ".on");
+                ImGui::TableNextColumn();
+                if (ps.size() > 1 && ImGui::SmallButton(theme::icon::close)) remove_payment = i;
+                anchor("settings.pl.payment." + std::to_string(i) + ".remove");
+                ImGui::PopID();
+            }
+            ImGui::EndTable();
+        }
+        if (remove_payment >= 0) {
+            ps.erase(ps.begin() + remove_payment);
+            changed = true;
+        }
+        if (sum != 100)
+            text_wrapped(theme::danger(), std::string(L3(st.lang, "Доли платежей в сумме ", "Les parts des paiements font ", "The payments add up to ")) +
+                                              std::to_string(sum) + L3(st.lang, " %, а должны составлять 100 %.", " %, elles doivent faire 100 %.",
+                                                                       "%; they must make 100%."));
+        if (sum != 100) anchor("settings.pl.payments_sum");
+        if (ImGui::Button(L3(st.lang, "Добавить платёж", "Ajouter un paiement", "Add a payment"))) {
+            ps.push_back({{"percent", std::max(1, 100 - sum)}, {"name", same_in_every_language(L3(st.lang, "Платёж", "Paiement", "Payment"))},
+                          {"on", last_stage.empty() ? std::string("signing") : last_stage}});
+            changed = true;
+        }
+        anchor("settings.pl.add_payment");
+    }
     // Discounts: a percent or an amount, with the total they never go under.
     if (!pl.contains("discounts") || !pl["discounts"].is_array()) pl["discounts"] = nlohmann::json::array();
     ImGui::SeparatorText(L3(st.lang, "Скидки", "Remises", "Discounts"));
@@ -919,10 +1034,10 @@ void templates_section(app::Db& db, State& st) {
         ImGui::SameLine();
     }
     // Rendered again when the text, the kind, the language or the data change.
-    const std::string key = std::string(kinds[s.template_kind]) + '\n' + langs[s.template_lang] + '\n' + std::to_string(db.generation()) +
-                            '\n' + s.template_text;
-    if (key != s.template_preview_key) {
+    const std::string key = std::string(kinds[s.template_kind]) + '\n' + langs[s.template_lang] + '\n' + std::to_string(db.generation());
+    if (key != s.template_preview_key || s.template_text != s.template_preview_text) {
         s.template_preview_key = key;
+        s.template_preview_text = s.template_text;
         s.template_preview.clear();
         s.template_preview_problem.clear();
         s.template_preview_broken = false;

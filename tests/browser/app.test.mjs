@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { launch, openApp, click, state, waitFor, saved, screenshot, settle, field } from '../lib/browser.mjs';
+import { launch, openApp, click, state, waitFor, saved, screenshot, settle, field, visibleText } from '../lib/browser.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -460,6 +460,46 @@ test('the price list as a form: a role, a service priced when the brief asks for
   await click(page, `settings.pl.remove_role.${analyst.id}`);
   s = await waitFor(page, st => !form(st).roles.some(r => r.id === analyst.id), 'the role removed');
   assert.equal(form(s).services.find(x => x.id === svc.id).hours[analyst.id], undefined);
+});
+
+test('the price list as a form: a stage\'s days of margin and the payment schedule, its shares checked to make 100 %', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await click(page, 'view.settings');
+  await click(page, 'settings.tab.price_list');
+  await click(page, 'settings.price_currency.RUB');
+  s = await waitFor(page, st => st.settings.price_list_version > 0 && st.anchors['settings.pl.add_payment'], 'the payment schedule');
+  const version = s.settings.price_list_version;
+  const form = (st) => st.settings.pl_form;
+  await retype(page, 'settings.pl.buffer.design', '5');
+  s = await waitFor(page, st => form(st).stages.find(x => x.id === 'design').buffer_days === 5, 'five days of margin for design');
+  // 30 % in advance: the shares make 80 %, said at once.
+  await retype(page, 'settings.pl.payment.0.percent', '30');
+  await waitFor(page, st => form(st).payment_schedule[0].percent === 30, 'the advance at 30 %');
+  await click(page, 'settings.pl.payments_sum');  // brought into view
+  let text = (await visibleText(page)).text;
+  assert.match(text, /Доли платежей в сумме 80 %/);
+  // A second payment after design, and the balance of 20 %.
+  await click(page, 'settings.pl.add_payment');
+  s = await waitFor(page, st => form(st).payment_schedule.length === 3, 'a third payment');
+  assert.equal(form(s).payment_schedule[2].percent, 20, 'it takes what is left');
+  await click(page, 'settings.pl.payment.2.on');
+  await click(page, 'settings.pl.payment.2.on.design');
+  s = await waitFor(page, st => form(st).payment_schedule[2].on === 'design' && !st.anchors['settings.pl.payments_sum'], 'due after design, the shares at 100 %');
+  text = (await visibleText(page)).text;
+  assert.match(text, /после этапа «Дизайн»/);
+  assert.doesNotMatch(text, /Доли платежей в сумме/);
+  await screenshot(page, 'app-settings-payment-schedule');
+  await click(page, 'settings.save_price_list');
+  s = await waitFor(page, st => st.settings.price_list_version === version + 1, 'a new version');
+  assert.equal(s.settings.error, '');
+  await click(page, 'settings.price_currency.EUR');
+  await waitFor(page, st => st.anchors['settings.pl.add_payment'] && form(st).currency === 'EUR', 'the euro list');
+  await click(page, 'settings.price_currency.RUB');
+  s = await waitFor(page, st => form(st).currency === 'RUB' && form(st).payment_schedule.length === 3, 'the rouble list again');
+  // The first at signing and the second at launch by default; the third after design.
+  assert.deepEqual(form(s).payment_schedule.map(p => [p.percent, p.on ?? null]), [[30, null], [50, null], [20, 'design']]);
+  assert.equal(form(s).stages.find(x => x.id === 'design').buffer_days, 5);
 });
 
 test('brief templates as a form: a question added, made required, moved up, kept after a reload; the preview shows it', async (t) => {
