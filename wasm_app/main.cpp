@@ -385,7 +385,10 @@ int main() {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     g_app.window = glfwCreateWindow(1280, 800, "Atelier", nullptr, nullptr);
-    if (!g_app.window) return 1;
+    if (!g_app.window) {  // the browser refused a WebGL2 context: the shell says so
+        EM_ASM({ if (Module.noGraphics) Module.noGraphics(); });
+        return 1;
+    }
     glfwMakeContextCurrent(g_app.window);
 
     IMGUI_CHECKVERSION();

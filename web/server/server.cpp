@@ -26,6 +26,7 @@
 #include "brief.h"
 #include "http_util.h"
 #include "outbox.h"
+#include "static_files.h"
 #include "mail.h"
 #include "automation.h"
 #include "client_pages.h"
@@ -714,14 +715,17 @@ int serve(const ServeOptions& in_opt) {
     svr.set_payload_max_length(kSyncBodyMax);  // the largest body of any route; each route has its own below
     // Before any body is read: paths with a NUL byte are nobody's, and a
     // declared body over the route's limit is refused unread.
-    svr.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    // The app's own files go out compressed (static_files.h).
+    StaticFiles app_files(opt.www);
+    svr.set_pre_routing_handler([&app_files](const httplib::Request& req, httplib::Response& res) {
         if (req.path.find('\0') != std::string::npos) {
             res.status = 404;
             res.set_content("Not found\n", "text/plain; charset=utf-8");
             return httplib::Server::HandlerResponse::Handled;
         }
-        if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS")
-            return httplib::Server::HandlerResponse::Unhandled;
+        if (req.method == "GET" || req.method == "HEAD")
+            return app_files.serve(req, res) ? httplib::Server::HandlerResponse::Handled : httplib::Server::HandlerResponse::Unhandled;
+        if (req.method == "OPTIONS") return httplib::Server::HandlerResponse::Unhandled;
         size_t limit = req.path == "/api/sync/push"                                ? kSyncBodyMax
                        : req.path.rfind("/c/", 0) == 0                              ? kBriefFormMax
                        : req.path == "/api/leads" || req.path == "/api/login" || req.path == "/api/payments/webhook" ? kAnonymousBodyMax
@@ -855,8 +859,10 @@ int serve(const ServeOptions& in_opt) {
 
     std::printf("Atelier is running: http://%s:%d/\n", opt.host.c_str(), opt.port);
     std::fflush(stdout);
+    std::thread warm_files([&app_files] { app_files.warm(); });
     svr.listen_after_bind();
     listen_done = true;
+    warm_files.join();
     automation.stop();
     sqlite3_commit_hook(d.db, nullptr, nullptr);
     if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // listen failed: release the waiter

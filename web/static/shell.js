@@ -21,21 +21,40 @@
     if (studio) document.querySelector('#overlay .title').textContent = studio;
   } catch (e) { /* storage refused: the generic title stays */ }
 
-  var probe = document.createElement('canvas');
-  if (!probe.getContext('webgl2')) {
-    fail('Этому браузеру недоступен WebGL2, без него приложение не может рисовать. ' +
-         'Ce navigateur ne fournit pas WebGL2. This browser has no WebGL2: please use a current browser ' +
-         'or enable hardware acceleration.');
+  var noWebGL2 = 'Этому браузеру недоступен WebGL2, без него приложение не может рисовать. ' +
+    'Ce navigateur ne fournit pas WebGL2. This browser has no WebGL2: please use a current browser ' +
+    'or enable hardware acceleration.';
+  // A browser without WebGL2 is told at once; one that has it but refuses
+  // a context (blocked GPU) is told by the app when its window fails.
+  if (typeof WebGL2RenderingContext === 'undefined') {
+    fail(noWebGL2);
     return;
   }
+
+  // The module is fetched and compiled while app.js loads, not after it.
+  var compiled = (WebAssembly.compileStreaming
+    ? WebAssembly.compileStreaming(fetch('app.wasm', { credentials: 'same-origin' }))
+    : Promise.reject(new Error('no streaming compilation')))
+    .catch(function () {
+      // A server that serves the module with another type: compiled from its bytes.
+      return fetch('app.wasm', { credentials: 'same-origin' })
+        .then(function (r) { if (!r.ok) throw new Error('app.wasm: HTTP ' + r.status); return r.arrayBuffer(); })
+        .then(function (bytes) { return WebAssembly.compile(bytes); });
+    });
 
   canvas.addEventListener('webglcontextlost', function (e) {
     e.preventDefault();
     fail('Графический контекст потерян — перезагрузите страницу. Contexte graphique perdu — rechargez la page. ' +
          'The graphics context was lost: reload the page (your data is saved).');
   }, false);
+  // The fonts too: the loader takes them from here when they have arrived.
+  var fonts = null;
+  fetch('app.data', { credentials: 'same-origin' })
+    .then(function (r) { return r.ok ? r.arrayBuffer() : null; })
+    .then(function (b) { fonts = b; }, function () { /* app.js fetches them itself */ });
 
   window.Module = {
+    getPreloadedPackage: function () { var b = fonts; fonts = null; return b; },
     canvas: canvas,
     setStatus: function (text) {
       var m = /\((\d+(?:\.\d+)?)\/(\d+)\)/.exec(text || '');
@@ -44,6 +63,13 @@
     monitorRunDependencies: function (left) { if (left === 0) progress.value = 100; },
     onRuntimeInitialized: function () { overlay.classList.add('hidden'); window.atelierReady = true; },
     onAbort: function (what) { fail('Atelier: ' + what); },
+    noGraphics: function () { fail(noWebGL2); },
+    instantiateWasm: function (imports, done) {
+      compiled.then(function (module) {
+        return WebAssembly.instantiate(module, imports).then(function (instance) { done(instance, module); });
+      }).catch(function (e) { fail('Не удалось загрузить приложение / Impossible de charger l’application / Could not load the app: ' + e); });
+      return {};
+    },
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); }
   };

@@ -1,0 +1,87 @@
+// The app's files go out gzip-compressed to a browser that accepts it:
+// compressed once, kept until the file changes on disk, never compressed
+// twice; a range, a refusal of gzip and an image are served as they are.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../lib/server.mjs';
+
+const www = mkdtempSync(join(tmpdir(), 'atelier-www-'));
+// Text that compresses, and a module with a repeating pattern.
+const script = Array.from({ length: 4000 }, (_, i) => `function f${i}(x) { return x * ${i} + 1; }\n`).join('');
+const wasm = Buffer.alloc(300000);
+for (let i = 0; i < wasm.length; i++) wasm[i] = (i * 7) % 251;
+const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+const page = '<!doctype html><title>app</title>' + '<p>Заявки, сметы, договоры и счета.</p>\n'.repeat(20) + '<script src="app.js"></script>';
+writeFileSync(join(www, 'index.html'), page);
+writeFileSync(join(www, 'app.js'), script);
+writeFileSync(join(www, 'app.wasm'), wasm);
+writeFileSync(join(www, 'icon.png'), png);
+
+let server;
+before(async () => { server = await startServer({ args: ['--quiet', '--www', www] }); });
+after(async () => { await server.stop(); });
+
+// The raw answer: headers and bytes as sent, nothing decoded.
+function get(path, headers = {}, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const req = request(server.url + path, { method, headers }, res => {
+      const chunks = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the module, the script and the page compressed for a browser that accepts gzip (br too)', async () => {
+  for (const [path, bytes, type] of [['/app.wasm', wasm, 'application/wasm'], ['/app.js', Buffer.from(script), 'text/javascript'],
+    ['/', Buffer.from(page), 'text/html']]) {
+    const r = await get(path, { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(r.status, 200, path);
+    assert.equal(r.headers['content-encoding'], 'gzip', path);
+    assert.equal(r.headers['vary'], 'Accept-Encoding', path);
+    assert.equal(r.headers['content-type'], type, path);
+    assert.equal(Number(r.headers['content-length']), r.body.length, path);
+    assert.ok(r.body.length < bytes.length, `${path}: ${r.body.length} bytes compressed, ${bytes.length} plain`);
+    assert.deepEqual(gunzipSync(r.body), bytes, path);
+    // The server's security headers are on these answers too.
+    assert.equal(r.headers['x-content-type-options'], 'nosniff', path);
+  }
+  const head = await get('/app.wasm', { 'accept-encoding': 'gzip' }, 'HEAD');
+  assert.equal(head.headers['content-encoding'], 'gzip');
+  assert.equal(head.body.length, 0);
+});
+
+test('served as they are: no gzip asked, gzip refused with q=0, a range, an image', async () => {
+  for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip;q=0, br' }]) {
+    const r = await get('/app.wasm', headers);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-encoding'], undefined, JSON.stringify(headers));
+    assert.deepEqual(r.body, wasm);
+  }
+  const range = await get('/app.wasm', { 'accept-encoding': 'gzip', range: 'bytes=10-19' });
+  assert.equal(range.status, 206);
+  assert.equal(range.headers['content-encoding'], undefined);
+  assert.deepEqual(range.body, wasm.subarray(10, 20));
+  const image = await get('/icon.png', { 'accept-encoding': 'gzip' });
+  assert.equal(image.headers['content-encoding'], undefined);
+  assert.deepEqual(image.body, png);
+  // Not the app's files: not found, compressed or not.
+  for (const path of ['/missing.js', '/.hidden.js', '/../etc/passwd', '/%2e%2e/etc/passwd'])
+    assert.equal((await get(path, { 'accept-encoding': 'gzip' })).status, 404, path);
+});
+
+test('a file changed on disk is compressed again: a new build is served at once', async () => {
+  const before = gunzipSync((await get('/app.js', { 'accept-encoding': 'gzip' })).body).toString();
+  assert.equal(before, script);
+  const next = script.replace('function f0', 'function first') + '// build 2\n';
+  writeFileSync(join(www, 'app.js'), next);
+  const after = gunzipSync((await get('/app.js', { 'accept-encoding': 'gzip' })).body).toString();
+  assert.equal(after, next);
+});
