@@ -42,7 +42,7 @@ struct Settings {
     std::map<std::string, std::string> pl_typed;
     bool pl_advanced = false;
     // The rows being added, and the service whose rule is open.
-    std::string pl_new_role, pl_new_rate, pl_new_service, pl_new_discount, pl_service;
+    std::string pl_new_role, pl_new_rate, pl_new_service, pl_new_discount, pl_new_stage, pl_service;
     int template_kind = 0, template_lang = 0;
     bool template_loaded = false, template_advanced = false;
     std::string template_text;

@@ -184,6 +184,40 @@ std::string new_id(const std::string& name, const nlohmann::json& list, const ch
 
 nlohmann::json same_in_every_language(const std::string& text) { return {{"ru", text}, {"fr", text}, {"en", text}}; }
 
+// Takes the entries whose `key` is `id` out of a list.
+void erase_where(nlohmann::json& list, const char* key, const std::string& id) {
+    for (auto it = list.begin(); it != list.end();) it = it->value(key, "") == id ? list.erase(it) : std::next(it);
+}
+
+// A row's remove button (a cross), with what it does on hover.
+bool remove_button(const std::string& anchor_name, const char* what) {
+    const bool pressed = ImGui::SmallButton(theme::icon::close);
+    anchor(anchor_name);
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", what);
+    return pressed;
+}
+
+// The width of a column holding remove buttons.
+float remove_column_width() { return ImGui::CalcTextSize(theme::icon::close).x + ImGui::GetStyle().FramePadding.x * 2; }
+
+// The name of a new service, stage or discount and its button, anchored
+// "settings.pl.new_<what>" and "settings.pl.add_<what>": the name, trimmed,
+// when the button is pressed with one; pressed without, `error` says so.
+std::string new_item(const char* what, const char* hint, std::string* name, const char* button, const char* missing, std::string* error) {
+    ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 18, ImGui::GetContentRegionAvail().x));
+    input_with_hint((std::string("##new_") + what).c_str(), hint, name);
+    anchor(std::string("settings.pl.new_") + what);
+    same_line_if_fits(button);
+    std::string out;
+    if (ImGui::Button(button)) {
+        out = trim_copy(*name);
+        if (out.empty()) *error = missing;
+        else name->clear();
+    }
+    anchor(std::string("settings.pl.add_") + what);
+    return out;
+}
+
 // The brief questions a rule can ask about: those of every brief template
 // with an answer to test or count, by id, first seen first.
 struct RuleQuestion {
@@ -403,10 +437,12 @@ void price_list_form(app::Db& db, State& st) {
     };
     ImGui::SeparatorText(L3(st.lang, "Роли и ставки в час", "Rôles et taux horaires", "Roles and hourly rates"));
     std::string remove_role;
-    if (ImGui::BeginTable("pl_roles", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
-        ImGui::TableSetupColumn("role", ImGuiTableColumnFlags_WidthFixed, em * 14);
+    // The name takes what the rate and the button leave, up to a readable width.
+    const ImVec2 list_size(std::min(ImGui::GetContentRegionAvail().x, em * 28), 0);
+    if (ImGui::BeginTable("pl_roles", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg, list_size)) {
+        ImGui::TableSetupColumn("role", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn("rate", ImGuiTableColumnFlags_WidthFixed, em * 9);
-        ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(theme::icon::close).x + ImGui::GetStyle().FramePadding.x * 2);
+        ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, remove_column_width());
         for (nlohmann::json& role : pl["roles"]) {
             const std::string id = role.value("id", "");
             ImGui::PushID(id.c_str());
@@ -435,18 +471,16 @@ void price_list_form(app::Db& db, State& st) {
                 }
             }
             ImGui::TableNextColumn();
-            if (pl["roles"].size() > 1 && ImGui::SmallButton(theme::icon::close)) remove_role = id;
-            anchor("settings.pl.remove_role." + id);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", L3(st.lang, "Убрать роль", "Retirer le rôle", "Remove the role"));
+            if (pl["roles"].size() > 1 &&
+                remove_button("settings.pl.remove_role." + id, L3(st.lang, "Убрать роль", "Retirer le rôle", "Remove the role")))
+                remove_role = id;
             ImGui::PopID();
         }
         ImGui::EndTable();
     }
     // A role removed takes its hours out of every service and every option.
     if (!remove_role.empty()) {
-        auto& roles = pl["roles"];
-        for (auto it = roles.begin(); it != roles.end();)
-            it = it->value("id", "") == remove_role ? roles.erase(it) : std::next(it);
+        erase_where(pl["roles"], "id", remove_role);
         if (pl.contains("services"))
             for (nlohmann::json& svc : pl["services"])
                 if (svc.contains("hours") && svc["hours"].is_object()) svc["hours"].erase(remove_role);
@@ -592,48 +626,35 @@ void price_list_form(app::Db& db, State& st) {
             ImGui::EndChild();
             ImGui::PopID();
             if (removed) {
-                auto& list = pl["services"];
-                for (auto it = list.begin(); it != list.end();)
-                    it = it->value("id", "") == s.pl_service ? list.erase(it) : std::next(it);
-                if (pl.contains("rules") && pl["rules"].is_array()) {
-                    auto& rules = pl["rules"];
-                    for (auto it = rules.begin(); it != rules.end();)
-                        it = it->value("service", "") == s.pl_service ? rules.erase(it) : std::next(it);
-                }
+                erase_where(pl["services"], "id", s.pl_service);
+                if (pl.contains("rules") && pl["rules"].is_array()) erase_where(pl["rules"], "service", s.pl_service);
                 s.pl_service.clear();
                 changed = true;
             }
         }
         // A new service, in the first stage, once per project, priced always until its rule says otherwise.
-        ImGui::SetNextItemWidth(std::min(em * 18, ImGui::GetContentRegionAvail().x));
-        input_with_hint("##new_service", L3(st.lang, "Новая услуга, например «Анимация»", "Nouveau service, par ex. « Animation »",
-                                            "New service, e.g. \"Animation\""), &s.pl_new_service);
-        anchor("settings.pl.new_service");
-        same_line_if_fits(L3(st.lang, "Добавить услугу", "Ajouter le service", "Add the service"));
-        if (ImGui::Button(L3(st.lang, "Добавить услугу", "Ajouter le service", "Add the service"))) {
-            const std::string name = trim_copy(s.pl_new_service);
-            if (name.empty()) {
-                s.error = L3(st.lang, "Новая услуга: название — укажите его.", "Nouveau service : nom — indiquez-le.", "New service: name — type it.");
-            } else {
-                const std::string id = new_id(name, pl["services"], "service");
-                nlohmann::json svc_new = {{"id", id}, {"name", same_in_every_language(name)}, {"driver", "fixed"},
-                                          {"hours", {{pl["roles"][0].value("id", ""), 1}}}};
-                if (pl.contains("stages") && pl["stages"].is_array() && !pl["stages"].empty()) svc_new["stage"] = pl["stages"][0]["id"];
-                pl["services"].push_back(svc_new);
-                if (!pl.contains("rules") || !pl["rules"].is_array()) pl["rules"] = nlohmann::json::array();
-                pl["rules"].push_back({{"service", id}});
-                s.pl_service = id;
-                s.pl_new_service.clear();
-                s.error.clear();
-                changed = true;
-            }
+        const std::string name = new_item("service", L3(st.lang, "Новая услуга, например «Анимация»", "Nouveau service, par ex. « Animation »",
+                                                       "New service, e.g. \"Animation\""), &s.pl_new_service,
+                                          L3(st.lang, "Добавить услугу", "Ajouter le service", "Add the service"),
+                                          L3(st.lang, "Новая услуга: название — укажите его.", "Nouveau service : nom — indiquez-le.", "New service: name — type it."),
+                                          &s.error);
+        if (!name.empty()) {
+            const std::string id = new_id(name, pl["services"], "service");
+            nlohmann::json svc_new = {{"id", id}, {"name", same_in_every_language(name)}, {"driver", "fixed"},
+                                      {"hours", {{pl["roles"][0].value("id", ""), 1}}}};
+            if (pl.contains("stages") && pl["stages"].is_array() && !pl["stages"].empty()) svc_new["stage"] = pl["stages"][0]["id"];
+            pl["services"].push_back(svc_new);
+            if (!pl.contains("rules") || !pl["rules"].is_array()) pl["rules"] = nlohmann::json::array();
+            pl["rules"].push_back({{"service", id}});
+            s.pl_service = id;
+            s.error.clear();
+            changed = true;
         }
-        anchor("settings.pl.add_service");
     }
     if (pl.contains("options") && pl["options"].is_array()) {
         ImGui::SeparatorText(L3(st.lang, "Опции, %", "Options, %", "Options, %"));
-        if (ImGui::BeginTable("pl_options", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
-            ImGui::TableSetupColumn("option", ImGuiTableColumnFlags_WidthFixed, em * 14);
+        if (ImGui::BeginTable("pl_options", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg, list_size)) {
+            ImGui::TableSetupColumn("option", ImGuiTableColumnFlags_WidthStretch);
             ImGui::TableSetupColumn("percent", ImGuiTableColumnFlags_WidthFixed, em * 5);
             for (nlohmann::json& o : pl["options"]) {
                 if (!o.contains("percent")) continue;
@@ -655,12 +676,16 @@ void price_list_form(app::Db& db, State& st) {
             ImGui::EndTable();
         }
     }
-    // Stages: their names and the days of margin each adds to the timeline.
-    if (pl.contains("stages") && pl["stages"].is_array() && !pl["stages"].empty()) {
+    // Stages: their names and the days of margin each adds to the timeline;
+    // a stage no service and no payment uses can be removed, and one added.
+    if (!pl.contains("stages") || !pl["stages"].is_array()) pl["stages"] = nlohmann::json::array();
+    {
         ImGui::SeparatorText(L3(st.lang, "Этапы и запас дней", "Étapes et jours de marge", "Stages and days of margin"));
-        if (ImGui::BeginTable("pl_stages", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+        std::string remove_stage;
+        if (!pl["stages"].empty() && ImGui::BeginTable("pl_stages", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
             ImGui::TableSetupColumn("stage", ImGuiTableColumnFlags_WidthStretch);
             ImGui::TableSetupColumn("days", ImGuiTableColumnFlags_WidthFixed, em * 5);
+            ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, remove_column_width());
             for (nlohmann::json& stg : pl["stages"]) {
                 const std::string id = stg.value("id", "");
                 ImGui::PushID(id.c_str());
@@ -681,9 +706,37 @@ void price_list_form(app::Db& db, State& st) {
                     changed = true;
                 }
                 anchor("settings.pl.buffer." + id);
+                ImGui::TableNextColumn();
+                // What keeps the stage: its services and the payments due after it.
+                std::string used;
+                if (pl.contains("services") && pl["services"].is_array())
+                    for (const nlohmann::json& svc : pl["services"])
+                        if (svc.value("stage", "") == id) used += (used.empty() ? "" : ", ") + name_of(svc);
+                if (pl.contains("payment_schedule") && pl["payment_schedule"].is_array())
+                    for (const nlohmann::json& pay : pl["payment_schedule"])
+                        if (pay.value("on", "") == id) used += (used.empty() ? "" : ", ") + name_of(pay);
+                const std::string why = used.empty() ? L3(st.lang, "Убрать этап", "Retirer l’étape", "Remove the stage")
+                                                     : std::string(L3(st.lang, "Этап нужен: ", "L’étape sert à : ", "The stage is used by: ")) + used;
+                ImGui::BeginDisabled(!used.empty() || pl["stages"].size() < 2);
+                if (remove_button("settings.pl.remove_stage." + id, why.c_str())) remove_stage = id;
+                ImGui::EndDisabled();
                 ImGui::PopID();
             }
             ImGui::EndTable();
+        }
+        if (!remove_stage.empty()) {
+            erase_where(pl["stages"], "id", remove_stage);
+            changed = true;
+        }
+        const std::string stage = new_item("stage", L3(st.lang, "Новый этап, например «Тестирование»", "Nouvelle étape, par ex. « Recette »",
+                                                        "New stage, e.g. \"Testing\""), &s.pl_new_stage,
+                                           L3(st.lang, "Добавить этап", "Ajouter l’étape", "Add the stage"),
+                                           L3(st.lang, "Новый этап: название — укажите его.", "Nouvelle étape : nom — indiquez-la.", "New stage: name — type it."),
+                                           &s.error);
+        if (!stage.empty()) {
+            pl["stages"].push_back({{"id", new_id(stage, pl["stages"], "stage")}, {"name", same_in_every_language(stage)}, {"buffer_days", 0}});
+            s.error.clear();
+            changed = true;
         }
     }
     // The payment schedule: each payment's share, its name, and when it falls
@@ -708,7 +761,7 @@ void price_list_form(app::Db& db, State& st) {
             ImGui::TableSetupColumn("percent", ImGuiTableColumnFlags_WidthFixed, em * 4);
             ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch);
             ImGui::TableSetupColumn("on", ImGuiTableColumnFlags_WidthStretch);
-            ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(theme::icon::close).x + ImGui::GetStyle().FramePadding.x * 2);
+            ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, remove_column_width());
             for (int i = 0; i < (int)ps.size(); ++i) {
                 nlohmann::json& pay = ps[i];
                 ImGui::PushID(i);
@@ -748,8 +801,9 @@ void price_list_form(app::Db& db, State& st) {
                 }
                 anchor("settings.pl.payment." + std::to_string(i) + ".on");
                 ImGui::TableNextColumn();
-                if (ps.size() > 1 && ImGui::SmallButton(theme::icon::close)) remove_payment = i;
-                anchor("settings.pl.payment." + std::to_string(i) + ".remove");
+                if (ps.size() > 1 && remove_button("settings.pl.payment." + std::to_string(i) + ".remove",
+                                                   L3(st.lang, "Убрать платёж", "Retirer le paiement", "Remove the payment")))
+                    remove_payment = i;
                 ImGui::PopID();
             }
             ImGui::EndTable();
@@ -779,7 +833,7 @@ void price_list_form(app::Db& db, State& st) {
         ImGui::TableSetupColumn(L3(st.lang, "Скидка", "Remise", "Discount"), ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn(L3(st.lang, "Размер", "Montant", "Size"), ImGuiTableColumnFlags_WidthFixed, em * 8);
         ImGui::TableSetupColumn(L3(st.lang, "Не ниже", "Plancher", "Floor"), ImGuiTableColumnFlags_WidthFixed, em * 9);
-        ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(theme::icon::close).x + ImGui::GetStyle().FramePadding.x * 2);
+        ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed, remove_column_width());
         ImGui::TableHeadersRow();
         for (nlohmann::json& d : pl["discounts"]) {
             const std::string id = d.value("id", "");
@@ -847,35 +901,26 @@ void price_list_form(app::Db& db, State& st) {
                 }
             }
             ImGui::TableNextColumn();
-            if (ImGui::SmallButton(theme::icon::close)) remove_discount = id;
-            anchor("settings.pl.remove_discount." + id);
+            if (remove_button("settings.pl.remove_discount." + id, L3(st.lang, "Убрать скидку", "Retirer la remise", "Remove the discount")))
+                remove_discount = id;
             ImGui::PopID();
         }
         ImGui::EndTable();
     }
     if (!remove_discount.empty()) {
-        auto& list = pl["discounts"];
-        for (auto it = list.begin(); it != list.end();)
-            it = it->value("id", "") == remove_discount ? list.erase(it) : std::next(it);
+        erase_where(pl["discounts"], "id", remove_discount);
         changed = true;
     }
-    ImGui::SetNextItemWidth(std::min(em * 18, ImGui::GetContentRegionAvail().x));
-    input_with_hint("##new_discount", L3(st.lang, "Новая скидка, например «Постоянный клиент»", "Nouvelle remise, par ex. « Client fidèle »",
-                                         "New discount, e.g. \"Returning client\""), &s.pl_new_discount);
-    anchor("settings.pl.new_discount");
-    same_line_if_fits(L3(st.lang, "Добавить скидку", "Ajouter la remise", "Add the discount"));
-    if (ImGui::Button(L3(st.lang, "Добавить скидку", "Ajouter la remise", "Add the discount"))) {
-        const std::string name = trim_copy(s.pl_new_discount);
-        if (name.empty()) {
-            s.error = L3(st.lang, "Новая скидка: название — укажите его.", "Nouvelle remise : nom — indiquez-le.", "New discount: name — type it.");
-        } else {
-            pl["discounts"].push_back({{"id", new_id(name, pl["discounts"], "discount")}, {"name", same_in_every_language(name)}, {"percent", 10}});
-            s.pl_new_discount.clear();
-            s.error.clear();
-            changed = true;
-        }
+    const std::string discount = new_item("discount", L3(st.lang, "Новая скидка, например «Постоянный клиент»", "Nouvelle remise, par ex. « Client fidèle »",
+                                                         "New discount, e.g. \"Returning client\""), &s.pl_new_discount,
+                                          L3(st.lang, "Добавить скидку", "Ajouter la remise", "Add the discount"),
+                                          L3(st.lang, "Новая скидка: название — укажите его.", "Nouvelle remise : nom — indiquez-le.", "New discount: name — type it."),
+                                          &s.error);
+    if (!discount.empty()) {
+        pl["discounts"].push_back({{"id", new_id(discount, pl["discounts"], "discount")}, {"name", same_in_every_language(discount)}, {"percent", 10}});
+        s.error.clear();
+        changed = true;
     }
-    anchor("settings.pl.add_discount");
     if (changed) {
         s.price_list = pl.dump(2);
         s.pl_form_source = s.price_list;

@@ -462,7 +462,7 @@ test('the price list as a form: a role, a service priced when the brief asks for
   assert.equal(form(s).services.find(x => x.id === svc.id).hours[analyst.id], undefined);
 });
 
-test('the price list as a form: a stage\'s days of margin and the payment schedule, its shares checked to make 100 %', async (t) => {
+test('the price list as a form: stages added, removed unless used, their days of margin; the payment schedule, its shares checked to make 100 %', async (t) => {
   const { page } = await browser(t);
   let s = await openApp(page, server.url);
   await click(page, 'view.settings');
@@ -473,6 +473,28 @@ test('the price list as a form: a stage\'s days of margin and the payment schedu
   const form = (st) => st.settings.pl_form;
   await retype(page, 'settings.pl.buffer.design', '5');
   s = await waitFor(page, st => form(st).stages.find(x => x.id === 'design').buffer_days === 5, 'five days of margin for design');
+  // Stages added; one removed; one its services need stays.
+  const stagesBefore = form(s).stages.length;
+  await field(page, 'settings.pl.new_stage', 'Поддержка');
+  await click(page, 'settings.pl.add_stage');
+  s = await waitFor(page, st => form(st).stages.length === stagesBefore + 1, 'the support stage');
+  const support = form(s).stages[stagesBefore];
+  assert.equal(support.name.ru, 'Поддержка');
+  assert.equal(support.buffer_days, 0);
+  await field(page, 'settings.pl.new_stage', 'Тестирование');
+  await click(page, 'settings.pl.add_stage');
+  s = await waitFor(page, st => form(st).stages.length === stagesBefore + 2, 'the testing stage');
+  const testing = form(s).stages[stagesBefore + 1];
+  assert.notEqual(testing.id, support.id);
+  await click(page, 'settings.pl.remove_stage.' + support.id);
+  s = await waitFor(page, st => !form(st).stages.some(x => x.id === support.id), 'the support stage removed');
+  await click(page, 'settings.pl.remove_stage.design');  // its services keep it
+  await page.waitForTimeout(300);
+  s = await state(page);
+  assert.ok(form(s).stages.some(x => x.id === 'design'), 'design stays: the page design service is in it');
+  assert.match((await visibleText(page)).text, /Этап нужен: .*Дизайн/);
+  await retype(page, 'settings.pl.buffer.' + testing.id, '3');
+  await waitFor(page, st => form(st).stages.find(x => x.id === testing.id)?.buffer_days === 3, 'three days for testing');
   // 30 % in advance: the shares make 80 %, said at once.
   await retype(page, 'settings.pl.payment.0.percent', '30');
   await waitFor(page, st => form(st).payment_schedule[0].percent === 30, 'the advance at 30 %');
@@ -500,6 +522,8 @@ test('the price list as a form: a stage\'s days of margin and the payment schedu
   // The first at signing and the second at launch by default; the third after design.
   assert.deepEqual(form(s).payment_schedule.map(p => [p.percent, p.on ?? null]), [[30, null], [50, null], [20, 'design']]);
   assert.equal(form(s).stages.find(x => x.id === 'design').buffer_days, 5);
+  assert.deepEqual(form(s).stages.slice(-1).map(x => [x.name.ru, x.buffer_days]), [['Тестирование', 3]]);
+  assert.ok(!form(s).stages.some(x => x.name.ru === 'Поддержка'));
 });
 
 test('brief templates as a form: a question added, made required, moved up, kept after a reload; the preview shows it', async (t) => {
