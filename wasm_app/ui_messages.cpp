@@ -443,9 +443,12 @@ void rules_section(app::Db& db, State& st) {
     ImGui::TextWrapped("%s", L3(st.lang, "Что и когда студия сообщает клиенту и себе. Письма уходят с сервера студии.",
                                 "Ce que le studio dit au client et à lui-même, et quand. Les e-mails partent du serveur du studio.",
                                 "What the studio tells the client and itself, and when. E-mails go from the studio's server."));
-    // The list scrolls; the selected rule's editor stays below it.
-    const float list_h = ImGui::GetFrameHeightWithSpacing() * std::min<float>(8.5f, (float)all.size() + 0.5f);
-    if (ImGui::BeginTable("rules", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY,
+    // The list scrolls; the selected rule's editor stays below it. On a
+    // narrow screen when and how go on a second line under the rule's name.
+    const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 34;
+    const float row_h = ImGui::GetFrameHeightWithSpacing() + (narrow ? ImGui::GetTextLineHeightWithSpacing() : 0.0f);
+    const float list_h = row_h * std::min<float>(narrow ? 5.5f : 8.5f, (float)all.size() + 0.5f);
+    if (ImGui::BeginTable("rules", narrow ? 1 : 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY,
                           ImVec2(0, list_h))) {
         int i = 0;
         for (const json& r : all) {
@@ -468,11 +471,17 @@ void rules_section(app::Db& db, State& st) {
                 s.error.clear();
             }
             anchor("rules.select." + std::to_string(i));
-            ImGui::TableNextColumn();
             const ImVec4 muted = theme::palette().muted;
-            text_elided(trigger_words(r["spec"], st.lang), &muted);
-            ImGui::TableNextColumn();
-            text_elided(channel_words(r["spec"], st.lang), &muted);
+            if (narrow) {
+                ImGui::Indent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x);
+                text_elided(trigger_words(r["spec"], st.lang) + " · " + channel_words(r["spec"], st.lang), &muted);
+                ImGui::Unindent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x);
+            } else {
+                ImGui::TableNextColumn();
+                text_elided(trigger_words(r["spec"], st.lang), &muted);
+                ImGui::TableNextColumn();
+                text_elided(channel_words(r["spec"], st.lang), &muted);
+            }
             ImGui::PopID();
             ++i;
         }
@@ -500,8 +509,11 @@ void rules_section(app::Db& db, State& st) {
         const bool wide = ImGui::GetContentRegionAvail().x >= em * 44;
         const float editor_h = ImGui::GetTextLineHeightWithSpacing() * 16;
         if (wide) ImGui::BeginChild("rule_editor", ImVec2(ImGui::GetContentRegionAvail().x * 0.5f, editor_h));
-        ImGui::SetNextItemWidth(em * 5);
-        if (ImGui::Combo("##rule_lang", &s.rule_lang, langs, 3)) s.rule_loaded = false;
+        // The language of the e-mail being edited, named in the interface's.
+        const char* lang_names[] = {L3(st.lang, "на русском", "en russe", "in Russian"), L3(st.lang, "на французском", "en français", "in French"),
+                                    L3(st.lang, "на английском", "en anglais", "in English")};
+        ImGui::SetNextItemWidth(std::min(em * 10, ImGui::GetContentRegionAvail().x));
+        if (ImGui::Combo("##rule_lang", &s.rule_lang, lang_names, 3)) s.rule_loaded = false;
         anchor("rules.lang");
         ImGui::TextUnformatted(L3(st.lang, "Тема", "Objet", "Subject"));
         ImGui::SetNextItemWidth(-1);

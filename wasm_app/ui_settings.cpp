@@ -1432,14 +1432,16 @@ void calendar_section(app::Db& db, State& st) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::InputTextWithHint("##cal_day", L3(st.lang, "ГГГГ-ММ-ДД", "AAAA-MM-JJ", "YYYY-MM-DD"), &s.cal_day);
     anchor("settings.cal.new_day");
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+    // On a narrow screen the row wraps where the next field would not fit.
+    same_line_if_fits(ImGui::GetFontSize() * 8);
+    ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 14, ImGui::GetContentRegionAvail().x));
     ImGui::InputTextWithHint("##cal_name", L3(st.lang, "Название", "Nom", "Name"), &s.cal_name);
     anchor("settings.cal.new_name");
-    ImGui::SameLine();
-    ImGui::Checkbox(L3(st.lang, "рабочий", "ouvré", "working"), &s.cal_working);
+    const char* working = L3(st.lang, "рабочий", "ouvré", "working");
+    same_line_if_fits(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(working).x);
+    ImGui::Checkbox(working, &s.cal_working);
     anchor("settings.cal.new_working");
-    ImGui::SameLine();
+    same_line_if_fits(L3(st.lang, "Добавить", "Ajouter", "Add"));
     if (ImGui::Button(L3(st.lang, "Добавить", "Ajouter", "Add"))) {
         std::string err = db.act([&](sqlite3* x) { atelier::set_calendar_day(x, countries[s.cal_country], s.cal_day, s.cal_working, s.cal_name); },
                                  "calendar");

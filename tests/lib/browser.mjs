@@ -171,5 +171,14 @@ export async function checkScreen(page, what, { allow = [] } = {}) {
     assert.ok(!m, `${what}: the developer string "${m && m[0]}" is on screen, in: ${m && shown.slice(Math.max(0, m.index - 80), m.index + 80)}`);
   }
   assert.deepEqual(cuts, [], `${what}: labels cut without an ellipsis at ${JSON.stringify(cuts)}`);
+  // A widget past its window's left or right edge on a row that shows: a
+  // button clipped away whole leaves no glyph to find in the text. (A
+  // row's full-width highlight reaches into the window's padding: 6 px.)
+  const st = await state(page);
+  const outside = Object.entries(st.anchors).filter(([, r]) => r.clip && r.w > 0 &&
+    r.y < r.clip[1] + r.clip[3] && r.y + r.h > r.clip[1] &&
+    (r.x + r.w > r.clip[0] + r.clip[2] + 6 || r.x < r.clip[0] - 6)).map(([name, r]) =>
+    `${name} at x ${Math.round(r.x)}..${Math.round(r.x + r.w)}, window ${Math.round(r.clip[0])}..${Math.round(r.clip[0] + r.clip[2])}`);
+  assert.deepEqual(outside, [], `${what}: widgets past their window's edge`);
   return text;
 }
