@@ -682,7 +682,8 @@ void price_list_form(app::Db& db, State& st) {
     {
         ImGui::SeparatorText(L3(st.lang, "Этапы и запас дней", "Étapes et jours de marge", "Stages and days of margin"));
         std::string remove_stage;
-        if (!pl["stages"].empty() && ImGui::BeginTable("pl_stages", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+        if (!pl["stages"].empty() && ImGui::BeginTable("pl_stages", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg,
+                                                       ImVec2(std::min(ImGui::GetContentRegionAvail().x, em * 32), 0))) {
             ImGui::TableSetupColumn("stage", ImGuiTableColumnFlags_WidthStretch);
             ImGui::TableSetupColumn("days", ImGuiTableColumnFlags_WidthFixed, em * 5);
             ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, remove_column_width());
