@@ -2,8 +2,9 @@
 //
 // The app is a few files, one of them a 2 MB WebAssembly module. They are
 // served gzip-compressed to a browser that accepts it: each file is
-// compressed once at the best level when first asked for, kept in memory,
-// and compressed again only when it changes on disk. What this does not
+// compressed once at the best level (all of them when the server starts,
+// see warm()), kept in memory, and compressed again only when it changes
+// on disk. What this does not
 // serve (a range, a browser without gzip, a path with folders) the plain
 // file handler serves.
 #pragma once
