@@ -236,8 +236,29 @@ void fn_lead_create(sqlite3_context* ctx, const Args& a) {
     result_text(ctx, o.lead_id);
 }
 
-void fn_seed_demo(sqlite3_context* ctx, const Args&) {
-    sqlite3_result_int(ctx, atelier::seed_demo(sqlite3_context_db_handle(ctx)) ? 1 : 0);
+// atelier_seed_demo(): the demo studio and its dozen leads.
+// atelier_seed_demo(now [, base_url [, leads]]): also the defaults and a
+// year of history ending at `now` (demo.h). 1 if it seeded, 0 if the
+// database already had a studio.
+void fn_seed_demo(sqlite3_context* ctx, const Args& a) {
+    sqlite3* db = sqlite3_context_db_handle(ctx);
+    if (a.argc == 0) {
+        sqlite3_result_int(ctx, atelier::seed_demo(db) ? 1 : 0);
+        return;
+    }
+    const std::string now = a.text(0, "now");
+    const std::string base = a.text_or(1, "base_url", "");
+    const int64_t leads = a.argc > 2 ? a.integer(2, "leads") : 290;
+    if (leads < 0 || leads > 5000) throw atelier::Error("leads: expected 0 to 5000, got " + std::to_string(leads));
+    atelier::Savepoint sp(db, "atelier_seed_demo");
+    if (!atelier::seed_demo(db)) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    atelier::install_defaults(db, now);
+    atelier::seed_demo_history(db, now, base, (int)leads);
+    sp.commit();
+    sqlite3_result_int(ctx, 1);
 }
 
 void fn_uuid(sqlite3_context* ctx, const Args&) { result_text(ctx, atelier::new_uuid()); }
@@ -581,7 +602,7 @@ const FunctionDef kFunctions[] = {
     {"atelier_stage_allowed", 2, 2, PURE, guarded<fn_stage_allowed>},
     {"atelier_lead_move", 3, 5, WRITES, guarded<fn_lead_move>},
     {"atelier_lead_create", 1, 4, WRITES, guarded<fn_lead_create>},
-    {"atelier_seed_demo", 0, 0, WRITES, guarded<fn_seed_demo>},
+    {"atelier_seed_demo", 0, 3, WRITES, guarded<fn_seed_demo>},
     {"atelier_uuid", 0, 0, VOLATILE, guarded<fn_uuid>},
     {"atelier_estimate", 2, 3, PURE, guarded<fn_estimate>},
     {"atelier_amount_words", 3, 3, PURE, guarded<fn_amount_words>},

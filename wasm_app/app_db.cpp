@@ -51,9 +51,10 @@ std::string Db::open(const char* path, bool demo) {
         atelier::exec(db_, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY;");
         atelier::cache_statements(db_);
         atelier::migrate(db_);
-        if (demo) atelier::seed_demo(db_);
+        const bool seeded = demo && atelier::seed_demo(db_);
         atelier::ensure_studio(db_, atelier::now_iso());
         atelier::install_defaults(db_, atelier::now_iso());
+        if (seeded) atelier::seed_demo_history(db_, atelier::now_iso(), "");
         // The app is a replica of the studio's server: its writes are logged
         // for sync, and its documents get provisional numbers.
         bool fresh = atelier::sync::meta(db_, "device").empty();

@@ -26,15 +26,18 @@ export function ownerEmail(db) {
     { encoding: 'utf8' }).trim();
 }
 
-export async function startServer({ dbPath, args = [] } = {}) {
+// A new database gets the demo studio with its dozen leads; demoYear: true
+// also gives it the year of history a newcomer sees (a few seconds more).
+export async function startServer({ dbPath, args = [], demoYear = false } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'atelier-test-'));
   const db = dbPath || join(dir, 'atelier.db');
   const log = openSync(join(artifacts, `server-${port}.log`), 'w');
   const proc = spawn(join(root, 'build', 'native', 'atelier'),
-    ['serve', '--db', db, '--port', String(port), '--owner-password', OWNER_PASSWORD, ...args], { stdio: ['ignore', log, log] });
+    ['serve', '--db', db, '--port', String(port), '--owner-password', OWNER_PASSWORD, ...(demoYear ? [] : ['--demo-history', '0']), ...args],
+    { stdio: ['ignore', log, log] });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     try { if ((await fetch(url + '/healthz')).ok) break; } catch { /* not yet */ }
     if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
     await new Promise(r => setTimeout(r, 50));

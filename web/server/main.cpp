@@ -31,7 +31,7 @@ int usage(const char* msg) {
     std::fprintf(stderr,
                  "usage: atelier serve [--db PATH] [--host ADDR] [--port N] [--www DIR] [--base-url URL]\n"
                  "                     [--cors-origin ORIGIN]... [--trusted-proxy ADDR]... [--intake-per-minute N]\n"
-                 "                     [--owner-email E] [--owner-password P] [--no-demo] [--quiet]\n"
+                 "                     [--owner-email E] [--owner-password P] [--no-demo] [--demo-history N] [--quiet]\n"
                  "                     [--smtp-url smtp://HOST:PORT] [--mail-from ADDR] [--retry-seconds N] [--rules-every N]\n"
                  "       atelier migrate [--db PATH]\n"
                  "       atelier backup DEST [--db PATH]\n"
@@ -131,6 +131,13 @@ int main(int argc, char** argv) {
             opt.www = v;
         } else if (a == "--no-demo" && cmd == "serve") {
             opt.demo = false;
+        } else if (a == "--demo-history" && cmd == "serve") {
+            const char* v = value();
+            char* end = nullptr;
+            long n = v ? std::strtol(v, &end, 10) : -1;
+            if (!v || !*v || *end || n < 0 || n > 5000)
+                return usage((std::string("--demo-history: expected a number of requests 0-5000, got \"") + (v ? v : "") + "\"").c_str());
+            opt.demo_history = (int)n;
         } else if (a == "--owner-email" && cmd == "serve") {
             const char* v = value();
             if (!v || !std::strchr(v, '@')) return usage("--owner-email: expected an e-mail address");

@@ -694,6 +694,7 @@ int serve(const ServeOptions& in_opt) {
         bool seeded = opt.demo && seed_demo(d.db);
         ensure_studio(d.db, now_iso());
         install_defaults(d.db, now_iso());
+        if (seeded) seed_demo_history(d.db, now_iso(), opt.base_url, opt.demo_history);
         sync::attach(d.db);  // every write from here on is in the change log
         std::fprintf(stderr, "atelier: database %s, schema version %d%s\n", opt.db_path.c_str(), v,
                      seeded ? ", demo data created" : "");

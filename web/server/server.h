@@ -22,6 +22,7 @@ struct ServeOptions {
     int port = 8080;
     std::string www;                        // folder of static files
     bool demo = true;                       // seed demo data into a new database
+    int demo_history = 290;                 // requests in the demo's year of history (0: the dozen only)
     std::string base_url;                   // public address for links; default http://host:port
     std::vector<std::string> cors_origins;  // origins allowed to POST /api/leads
     int intake_per_minute = 10;             // lead intake requests per client address per minute
