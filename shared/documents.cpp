@@ -41,7 +41,10 @@ mu::data to_data(const json& j, int depth = 0) {
             for (const json& v : j) d.push_back(to_data(v, depth + 1));
             return d;
         }
-        case json::value_t::string: return mu::data{j.get<std::string>()};
+        // An empty text is false, as null is: "{{#client.address}}, {{client.address}}{{/client.address}}"
+        // prints nothing for a client without an address.
+        case json::value_t::string:
+            return j.get_ref<const std::string&>().empty() ? mu::data{mu::data::type::bool_false} : mu::data{j.get<std::string>()};
         case json::value_t::boolean: return j.get<bool>() ? mu::data{mu::data::type::bool_true} : mu::data{mu::data::type::bool_false};
         case json::value_t::null: return mu::data{mu::data::type::bool_false};
         default: return mu::data{j.dump()};
@@ -138,7 +141,8 @@ const json& labels(Lang lang) {
         {"acceptance", "Приёмка работ"},
         {"acceptance_text", "Работы считаются принятыми после подписания акта или при отсутствии мотивированных замечаний в течение 5 рабочих дней после сдачи этапа."},
         {"appendix", "Приложение"}, {"statement_of_work", "Состав работ"}, {"schedule", "График работ"},
-        {"payment_schedule", "График платежей"}, {"due_date", "Оплатить до"}, {"paid", "Оплачен"},
+        {"payment_schedule", "График платежей"}, {"due_date", "Оплатить до"}, {"paid", "Оплачен"}, {"service_period", "Период оказания услуг"},
+        {"planned_note", "Платёж по графику договора: счёт ещё не выставлен, оплачивать его пока не нужно."},
         {"seller", "Поставщик"}, {"buyer", "Покупатель"}, {"description", "Наименование"},
         {"total_due", "Итого к оплате"}, {"in_words", "Сумма прописью"}, {"payment_details", "Реквизиты для оплаты"},
         {"payment_reference", "В назначении платежа укажите номер счёта"}, {"no_vat", "Без НДС (упрощённая система налогообложения)"},
@@ -181,7 +185,8 @@ const json& labels(Lang lang) {
         {"acceptance", "Réception"},
         {"acceptance_text", "Les prestations sont réputées acceptées à la signature du procès-verbal ou faute de réserves motivées dans les 5 jours ouvrés suivant la livraison d'une étape."},
         {"appendix", "Annexe"}, {"statement_of_work", "Description des prestations"}, {"schedule", "Planning"},
-        {"payment_schedule", "Échéancier"}, {"due_date", "À payer avant le"}, {"paid", "Payée"},
+        {"payment_schedule", "Échéancier"}, {"due_date", "À payer avant le"}, {"paid", "Payée"}, {"service_period", "Période de la prestation"},
+        {"planned_note", "Échéance prévue au contrat : la facture n'est pas encore émise, rien n'est à payer pour l'instant."},
         {"seller", "Émetteur"}, {"buyer", "Client"}, {"description", "Désignation"},
         {"total_due", "Total à payer"}, {"in_words", "Arrêtée à la somme de"}, {"payment_details", "Coordonnées bancaires"},
         {"payment_reference", "Référence à indiquer"}, {"no_vat", "TVA non applicable, art. 293 B du CGI"},
@@ -224,7 +229,8 @@ const json& labels(Lang lang) {
         {"acceptance", "Acceptance"},
         {"acceptance_text", "Work is accepted when the acceptance certificate is signed, or when no reasoned objection is made within 5 working days of delivery of a stage."},
         {"appendix", "Appendix"}, {"statement_of_work", "Statement of work"}, {"schedule", "Schedule"},
-        {"payment_schedule", "Payment schedule"}, {"due_date", "Due date"}, {"paid", "Paid"},
+        {"payment_schedule", "Payment schedule"}, {"due_date", "Due date"}, {"paid", "Paid"}, {"service_period", "Service period"},
+        {"planned_note", "A payment of the contract's schedule: this invoice is not issued yet and nothing is due for now."},
         {"seller", "From"}, {"buyer", "Bill to"}, {"description", "Description"},
         {"total_due", "Total due"}, {"in_words", "Amount in words"}, {"payment_details", "Payment details"},
         {"payment_reference", "Payment reference"}, {"no_vat", "No VAT"},
@@ -695,7 +701,15 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
                        {"vat_rate", rate_text(bp, l)},
                        {"tax_label", mode == "no_vat" ? no_vat_text(bank, l) : t["vat_included"].get<std::string>() + " " + rate_text(bp, l)}};
         doc = {{"number", q.is_null(1) ? labels(l)["draft_number"] : json(q.text(1))}, {"date", format_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
-               {"due_date", q.is_null(7) ? std::string() : format_date(q.text(7), l)}, {"paid", q.text(8) == "paid"}};
+               {"due_date", q.is_null(7) ? json(nullptr) : json(format_date(q.text(7), l))}, {"paid", q.text(8) == "paid"},
+               {"planned", q.is_null(1) || q.is_null(6)}};
+        // When the work invoiced is done: the project's dated timeline, from its first day to its last.
+        if (est.contains("timeline") && est["timeline"].is_array() && !est["timeline"].empty() && est["timeline"].front().contains("start") &&
+            est["timeline"].back().contains("end"))
+            doc["service_period"] = format_date(est["timeline"].front()["start"].get<std::string>(), l) + " – " +
+                                    format_date(est["timeline"].back()["end"].get<std::string>(), l);
+        else
+            doc["service_period"] = doc["date"];
         // The QR code to pay it: an issued invoice with its number, not paid yet.
         const std::string status = q.text(8);
         if (!q.is_null(1) && (status == "issued" || status == "partially_paid")) {

@@ -189,7 +189,9 @@ std::string act() {
 // studio, the mentions the Code de commerce requires.
 std::string invoice() {
     return head("{{t.invoice}} {{doc.number}}") + R"M(<h1>{{t.invoice}} {{t.no}} {{doc.number}}</h1>
-<p>{{t.date}}: {{doc.date}} · {{t.due_date}}: <strong>{{doc.due_date}}</strong>{{#doc.paid}} · <span class="status">{{t.paid}}</span>{{/doc.paid}}</p>
+<p>{{t.date}}: {{doc.date}}{{#doc.due_date}} · {{t.due_date}}: <strong>{{doc.due_date}}</strong>{{/doc.due_date}}{{#doc.paid}} · <span class="status">{{t.paid}}</span>{{/doc.paid}}</p>
+{{#doc.service_period}}<p>{{t.service_period}}: {{doc.service_period}}</p>{{/doc.service_period}}
+{{#doc.planned}}<p class="status">{{t.planned_note}}</p>{{/doc.planned}}
 <div class="parties">
 <div><h3>{{t.seller}}</h3>)M" + kStudioParty + R"M(</div>
 <div><h3>{{t.buyer}}</h3>)M" + kClientParty + R"M(</div>
@@ -217,7 +219,7 @@ std::string invoice() {
 {{#payment}}<figure class="qr-block">{{{qr_svg}}}<figcaption class="muted">{{t.scan_to_pay}}</figcaption></figure>{{/payment}}
 </div>
 <p class="muted">{{t.payment_reference}}: {{doc.number}}</p>
-{{#fr_mentions}}<p class="mentions">{{t.due_label}} : {{doc.due_date}}. {{t.late_penalty}} {{#b2b}}{{t.recovery_fee}} {{/b2b}}{{t.no_discount}}</p>{{/fr_mentions}}
+{{#fr_mentions}}<p class="mentions">{{#doc.due_date}}{{t.due_label}} : {{doc.due_date}}. {{/doc.due_date}}{{t.late_penalty}} {{#b2b}}{{t.recovery_fee}} {{/b2b}}{{t.no_discount}}</p>{{/fr_mentions}}
 )M" + kFoot;
 }
 
@@ -233,6 +235,7 @@ std::string invoice_ru() {
 </table>
 <h1>{{t.invoice}} {{t.no}} {{doc.number}} {{t.of_date}} {{doc.date}}</h1>
 {{#doc.paid}}<p><span class="status">{{t.paid}}</span></p>{{/doc.paid}}
+{{#doc.planned}}<p class="status">{{t.planned_note}}</p>{{/doc.planned}}
 <table class="sides">
 <tr><td class="muted">{{t.seller}}:</td><td><strong>{{studio.legal_name}}</strong>{{#studio.ids}}, {{label}} {{value}}{{/studio.ids}}{{#studio.address}}, {{studio.address}}{{/studio.address}}</td></tr>
 <tr><td class="muted">{{t.buyer}}:</td><td><strong>{{client.legal}}</strong>{{#client.ids}}, {{label}} {{value}}{{/client.ids}}{{#client.address}}, {{client.address}}{{/client.address}}</td></tr>

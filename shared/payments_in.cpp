@@ -176,24 +176,98 @@ std::string parse_day(const std::string& s) {
 
 }  // namespace
 
-std::string statement_text(std::string_view bytes) {
-    if (bytes.size() >= 3 && (unsigned char)bytes[0] == 0xEF && (unsigned char)bytes[1] == 0xBB && (unsigned char)bytes[2] == 0xBF)
-        bytes.remove_prefix(3);
-    if (valid_utf8(bytes)) return std::string(bytes);
+namespace {
+
+// CP866 ("DOS"), 0x80..0xFF: А..я with a gap of box drawing, then Ё ё and signs.
+const uint16_t kCp866High[128] = {
+    0x0410, 0x0411, 0x0412, 0x0413, 0x0414, 0x0415, 0x0416, 0x0417, 0x0418, 0x0419, 0x041A, 0x041B, 0x041C, 0x041D, 0x041E, 0x041F,
+    0x0420, 0x0421, 0x0422, 0x0423, 0x0424, 0x0425, 0x0426, 0x0427, 0x0428, 0x0429, 0x042A, 0x042B, 0x042C, 0x042D, 0x042E, 0x042F,
+    0x0430, 0x0431, 0x0432, 0x0433, 0x0434, 0x0435, 0x0436, 0x0437, 0x0438, 0x0439, 0x043A, 0x043B, 0x043C, 0x043D, 0x043E, 0x043F,
+    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557, 0x255D, 0x255C, 0x255B, 0x2510,
+    0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F, 0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x2567,
+    0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256B, 0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C, 0x2590, 0x2580,
+    0x0440, 0x0441, 0x0442, 0x0443, 0x0444, 0x0445, 0x0446, 0x0447, 0x0448, 0x0449, 0x044A, 0x044B, 0x044C, 0x044D, 0x044E, 0x044F,
+    0x0401, 0x0451, 0x0404, 0x0454, 0x0407, 0x0457, 0x040E, 0x045E, 0x00B0, 0x2219, 0x00B7, 0x221A, 0x2116, 0x00A4, 0x25A0, 0x00A0};
+
+std::string decode_8bit(std::string_view bytes, bool dos) {
     std::string out;
     out.reserve(bytes.size() * 2);
     for (unsigned char c : bytes) {
         if (c < 0x80) out += (char)c;
+        else if (dos) put_utf8(out, kCp866High[c - 0x80]);
         else if (c >= 0xC0) put_utf8(out, 0x0410 + (c - 0xC0));
         else put_utf8(out, kCp1251High[c - 0x80]);
     }
     return out;
 }
 
+std::string_view without_bom(std::string_view bytes) {
+    if (bytes.size() >= 3 && (unsigned char)bytes[0] == 0xEF && (unsigned char)bytes[1] == 0xBB && (unsigned char)bytes[2] == 0xBF)
+        bytes.remove_prefix(3);
+    return bytes;
+}
+
+// The value of the header's "Кодировка=" as read in one encoding, and its line; "" when that reading has none.
+std::string declared_encoding(const std::string& text, int* line) {
+    size_t pos = 0;
+    *line = 0;
+    while (pos < text.size() && *line < 200) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        ++*line;
+        std::string l = trim(std::string_view(text).substr(pos, end - pos));
+        if (l.rfind("Кодировка=", 0) == 0) return trim(std::string_view(l).substr(std::string("Кодировка=").size()));
+        if (l.rfind("СекцияДокумент", 0) == 0) break;  // the header is over
+        pos = end + 1;
+    }
+    return "";
+}
+
+// A key of the format is made of letters and digits (Cyrillic or Latin).
+bool readable_key(const std::string& key) {
+    if (key.empty()) return false;
+    for (size_t i = 0; i < key.size();) {
+        unsigned char c = (unsigned char)key[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') { ++i; continue; }
+        if ((c == 0xD0 || c == 0xD1) && i + 1 < key.size()) {
+            uint32_t cp = ((c & 0x1Fu) << 6) | ((unsigned char)key[i + 1] & 0x3Fu);
+            if ((cp >= 0x410 && cp <= 0x44F) || cp == 0x401 || cp == 0x451) { i += 2; continue; }
+        }
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string statement_text(std::string_view bytes) {
+    bytes = without_bom(bytes);
+    if (valid_utf8(bytes)) return std::string(bytes);
+    return decode_8bit(bytes, false);
+}
+
+// A 1C statement's text: UTF-8 as it is, else the encoding its header
+// declares (Кодировка=Windows: CP1251, the format's default; DOS: CP866).
+std::string statement_text_1c(std::string_view bytes) {
+    bytes = without_bom(bytes);
+    if (valid_utf8(bytes)) return std::string(bytes);
+    int line = 0;
+    std::string win = decode_8bit(bytes, false);
+    std::string declared = declared_encoding(win, &line);
+    if (declared.empty()) {
+        std::string dos = decode_8bit(bytes, true);
+        declared = declared_encoding(dos, &line);
+        if (declared == "DOS") return dos;
+    }
+    if (declared.empty() || declared == "Windows") return win;
+    if (declared == "DOS") return decode_8bit(bytes, true);
+    bad_line(line, "Кодировка: expected Windows or DOS, got \"" + clip_utf8(declared, 40) + "\"");
+}
+
 std::vector<BankLine> parse_1c(std::string_view bytes) {
     constexpr size_t kMaxStatement = 32u << 20;
     if (bytes.size() > kMaxStatement) throw Error("bank: the statement is larger than 32 MB");
-    const std::string text = statement_text(bytes);
+    const std::string text = statement_text_1c(bytes);
     std::vector<BankLine> out;
     std::map<std::string, std::string> doc;
     std::string account;  // the studio's account: the statement's РасчСчет
@@ -242,8 +316,14 @@ std::vector<BankLine> parse_1c(std::string_view bytes) {
         }
         if (line == "КонецФайла") break;
         size_t eq = line.find('=');
-        if (eq == std::string::npos) continue;  // section markers (СекцияРасчСчет, КонецРасчСчет)
-        std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+        // Section markers (СекцияРасчСчет, КонецРасчСчет) and keys: words, in
+        // an encoding this reading got right; anything else is not read past.
+        std::string key = line.substr(0, eq == std::string::npos ? line.size() : eq);
+        if (!readable_key(key))
+            bad_line(line_no, "cannot read \"" + clip_utf8(key, 40) +
+                                  "\": not a key of the format (is the file in the encoding its Кодировка says, Windows or DOS?)");
+        if (eq == std::string::npos) continue;
+        std::string value = line.substr(eq + 1);
         if (in_doc) doc[key] = value;
         else if (key == "РасчСчет" && account.empty()) account = value;
     }

@@ -157,7 +157,8 @@ std::string fr_amount(uint64_t major, int minor, Currency c) {
     bool de = major >= 1000000 && major % 1000000 == 0;
     std::string unit = major > 1 ? un.many : un.one;
     std::string out = words + (de ? (un.vowel ? " d'" : " de ") : " ") + unit;
-    out += " et " + two_digits(minor) + " " + (minor > 1 ? un.minor_many : un.minor_one);
+    // A round amount is said without its cents: "deux cents euros".
+    if (minor > 0) out += " et " + two_digits(minor) + " " + (minor > 1 ? un.minor_many : un.minor_one);
     return out;
 }
 

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,12 +140,15 @@ test('payment link: the manager sets where to pay online; the client\'s page off
 });
 
 // A month's statement from the bank, as 1C exports it: Windows-1251, CRLF.
-function statement(values) {
+// With encoding 'CP866' it is the same statement as DOS programs write it
+// (Кодировка=DOS); declared, the header says which unless `declared` says otherwise.
+function statement(values, encoding = 'CP1251', declared = encoding === 'CP866' ? 'DOS' : 'Windows', edit = (t) => t) {
   let text = readFileSync(join(root, 'tests', 'fixtures', 'statement-1c.txt'), 'utf8');
   for (const [k, v] of Object.entries(values)) text = text.replaceAll(`{{${k}}}`, v);
   assert.doesNotMatch(text, /\{\{/);
-  const bytes = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'CP1251'], { input: text.replace(/\n/g, '\r\n') });
-  assert.equal(bytes.indexOf(Buffer.from('Сумма', 'utf8')), -1, 'the file is Windows-1251, not UTF-8');
+  text = edit(text.replace('Кодировка=Windows', `Кодировка=${declared}`));
+  const bytes = execFileSync('iconv', ['-f', 'UTF-8', '-t', encoding], { input: text.replace(/\n/g, '\r\n') });
+  assert.equal(bytes.indexOf(Buffer.from('Сумма', 'utf8')), -1, 'the file is 8-bit, not UTF-8');
   return bytes;
 }
 const rub = (minor) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
@@ -229,6 +232,49 @@ test('bank statement: certain payments recorded, a partial one too, the uncertai
   assert.match((await r.json()).error, /bank: line 2: Сумма: expected an amount like 1234\.56, got "12,5,0"/);
   r = await fetch(server.url + '/api/bank/import', { method: 'POST', body: 'Date;Amount\n', headers: (await authHeaders()) });
   assert.match((await r.json()).error, /not a 1C bank statement/);
+});
+
+test('bank statement in DOS encoding (CP866): read and its payment recorded; one whose documents cannot be read is an error naming the line', async () => {
+  const a = issuedInvoice('Дарья Досова');
+  const account = JSON.parse(sql(server.db, 'SELECT bank_json FROM studio')).account;
+  const issued = sql(server.db, `SELECT issued_on FROM invoices WHERE id = '${a.invoice}'`);
+  const values = { ACCOUNT: account, A_SUM: rub(a.total), A_NUMBER: a.number, A_DATE: ddmmyyyy(issued),
+    B_SUM: '1000.00', B_NUMBER: '1999-0001', C_SUM: '10.00', IN_TOTAL: rub(a.total + 100000 + 1000 + 315000) };
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-bank-dos-'));
+  const atelier = join(root, 'build', 'native', 'atelier');
+  const dos = join(dir, 'kl_to_1c_dos.txt');
+  // Other payment orders than the statement of the test before (a bank line is imported once).
+  const bytes = statement(values, 'CP866', 'DOS', (t) => t.replace(/^Номер=(\d+)/gm, 'Номер=7$1'));
+  assert.equal(bytes.indexOf(Buffer.from('Сумма', 'latin1')), -1);
+  assert.ok(bytes.includes(Buffer.from([0x91, 0xE3, 0xAC, 0xAC, 0xA0])), 'Сумма in CP866');
+  writeFileSync(dos, bytes);
+  const out = JSON.parse(execFileSync(atelier, ['bank', 'import', dos, '--db', server.db], { encoding: 'utf8' }));
+  assert.equal(out.lines, 5);
+  assert.equal(out.incoming, 4);
+  const paid = out.items.find(i => /за разработку сайта/.test(i.purpose));
+  assert.equal(paid.status, 'recorded');
+  assert.equal(paid.invoice_id, a.invoice);
+  assert.equal(paid.payer, 'ИНН 7701234567 ООО "Северный ветер"', 'CP866 read as Cyrillic');
+  assert.equal(sql(server.db, `SELECT status FROM invoices WHERE id = '${a.invoice}'`), 'paid');
+
+  // The same DOS bytes said to be Windows: an error naming the line, nothing imported.
+  const before = sql(server.db, 'SELECT count(*) FROM bank_lines');
+  const lying = join(dir, 'lying.txt');
+  writeFileSync(lying, statement(values, 'CP866', 'Windows'));
+  const r = spawnSync(atelier, ['bank', 'import', lying, '--db', server.db], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0, 'an unreadable statement is not a success');
+  assert.match(r.stderr, /line 2: cannot read/);
+  // An encoding the format does not define.
+  const koi = join(dir, 'koi.txt');
+  writeFileSync(koi, statement(values, 'CP1251', 'KOI8'));
+  const k = spawnSync(atelier, ['bank', 'import', koi, '--db', server.db], { encoding: 'utf8' });
+  assert.notEqual(k.status, 0);
+  assert.match(k.stderr, /line 3: Кодировка: expected Windows or DOS, got "KOI8"/);
+  // Through the server, the same refusal as a 400 naming the line.
+  const h = await fetch(server.url + '/api/bank/import?name=lying.txt', { method: 'POST', body: readFileSync(lying), headers: (await authHeaders()) });
+  assert.equal(h.status, 400);
+  assert.match((await h.json()).error, /line 2: cannot read/);
+  assert.equal(sql(server.db, 'SELECT count(*) FROM bank_lines'), before);
 });
 
 test('bank statement as CSV: a bank\'s columns saved once, then its files read by them', async () => {

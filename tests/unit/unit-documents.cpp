@@ -500,6 +500,80 @@ TEST_CASE("payment QR: an issued invoice carries it, with the bank details of it
     CHECK(fr.find("Compte correspondant") == std::string::npos);
 }
 
+namespace {
+
+// UTF-8 Cyrillic to CP866 by the code page's layout (А..п from 0x80, р..я
+// from 0xE0, Ё ё at 0xF0 0xF1, № at 0xFC), for statements as DOS programs write them.
+std::string to_cp866(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size();) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { out += (char)c; ++i; continue; }
+        if (s.compare(i, 3, "№") == 0) { out += (char)0xFC; i += 3; continue; }
+        const unsigned cp = ((c & 0x1Fu) << 6) | ((unsigned char)s[i + 1] & 0x3Fu);
+        i += 2;
+        if (cp >= 0x410 && cp <= 0x43F) out += (char)(0x80 + (cp - 0x410));
+        else if (cp >= 0x440 && cp <= 0x44F) out += (char)(0xE0 + (cp - 0x440));
+        else if (cp == 0x401) out += (char)0xF0;
+        else if (cp == 0x451) out += (char)0xF1;
+        else out += '?';
+    }
+    return out;
+}
+
+std::string fixture(const char* name) {
+    std::ifstream in(std::string(ATELIER_SOURCE_DIR) + "/tests/fixtures/" + name, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE("bank statements: DOS (CP866) as declared; an unreadable statement is an error naming the line, never an empty import") {
+    namespace pi = payments_in;
+    const std::string body = "1CClientBankExchange\r\nВерсияФормата=1.02\r\nКодировка=DOS\r\nРасчСчет=40802810900001234567\r\n"
+                             "СекцияДокумент=Платежное поручение\r\nНомер=5\r\nДата=01.12.2026\r\nСумма=1500.00\r\n"
+                             "Плательщик=ИНН 7734660892 ООО \"Ёлка\"\r\nПолучательСчет=40802810900001234567\r\n"
+                             "ДатаПоступило=02.12.2026\r\nНазначениеПлатежа=Оплата по счёту № 2026-0001\r\nКонецДокумента\r\nКонецФайла\r\n";
+    const std::string dos = to_cp866(body);
+    REQUIRE(dos.find("Сумма") == std::string::npos);
+    auto lines = pi::parse_1c(dos);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].amount_minor == 150000);
+    CHECK(lines[0].payer == "ИНН 7734660892 ООО \"Ёлка\"");
+    CHECK(lines[0].purpose == "Оплата по счёту № 2026-0001");
+    CHECK(lines[0].incoming);
+    // The same bytes with the header saying Windows: not read past line 2.
+    std::string lying = dos;
+    const std::string declared = to_cp866("Кодировка=DOS");
+    lying.replace(lying.find(declared), declared.size(), to_cp866("Кодировка=Windows"));
+    CHECK_THROWS_WITH_AS(pi::parse_1c(lying), doctest::Contains("bank: line 2: cannot read"), Error);
+    // An encoding the format does not have.
+    std::string koi = dos;
+    koi.replace(koi.find(declared), declared.size(), to_cp866("Кодировка=KOI8-R"));
+    CHECK_THROWS_WITH_AS(pi::parse_1c(koi), doctest::Contains("line 3: Кодировка: expected Windows or DOS, got \"KOI8-R\""), Error);
+    // No Кодировка line: Windows, the format's default, and the DOS bytes are refused, not read as nothing.
+    std::string bare = dos;
+    bare.erase(bare.find(declared), declared.size() + 2);
+    CHECK_THROWS_WITH_AS(pi::parse_1c(bare), doctest::Contains("cannot read"), Error);
+    // Statements as two banks' exports are laid out: the account section,
+    // money in and out, CRLF; version 1.02 in CP866 and 1.03 in Windows-1251.
+    for (const char* name : {"statement-1c-dos-1.02.txt", "statement-1c-windows-1.03.txt"}) {
+        CAPTURE(name);
+        const std::string f = fixture(name);
+        REQUIRE(f.size() > 500);
+        auto l = pi::parse_1c(f);
+        REQUIRE(l.size() == 2);
+        CHECK(l[0].incoming);
+        CHECK_FALSE(l[1].incoming);
+        CHECK(l[0].amount_minor == 4800000);
+        CHECK(l[0].date == "2026-12-02");
+        CHECK(l[0].payer == "ИНН 7734660892 ООО \"Ёлочка и партнёры\"");
+        CHECK(l[0].purpose == "Оплата по счёту № 2026-0042 от 28.11.2026. НДС не облагается");
+    }
+}
+
 TEST_CASE("bank statements: Windows-1251 and UTF-8 read alike; amounts and dates checked, naming the line") {
     namespace pi = payments_in;
     // "Сумма №1 Ёж" in Windows-1251, byte by byte.
