@@ -73,6 +73,6 @@ test('a new database: a year of demo history with every document, the first invo
   await page.goto(`${server.url}/c/${sql(server.db, `SELECT atelier_link('invoice', '${fr}')`)}`);
   await page.screenshot({ path: join(dir, 'french-invoice.png'), fullPage: true });
   const ftext = await page.locator('body').innerText();
-  assert.match(ftext, /Période de la prestation: \d+ \S+ \d{4} – \d+ \S+ \d{4}/);
+  assert.match(ftext, /Période de la prestation: \d\d\/\d\d\/\d{4} – \d\d\/\d\d\/\d{4}/);
   assert.doesNotMatch(ftext, /00 centime/);
 });
