@@ -85,6 +85,7 @@
 #include "auth.h"
 #include "error.h"
 #include "http_util.h"
+#include "metrics.h"
 #include "ids.h"
 #include "json_in.h"
 #include "leads.h"
@@ -370,9 +371,11 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         std::lock_guard<std::mutex> lock(d.mu);
         try {
             sync::ApplyResult r = sync::apply(d.db, req.body, o);
+            metrics::sync_merged(r.applied, (int64_t)r.refusals.size());
             res.status = 200;
             res.set_content(r.json(), "application/json; charset=utf-8");
         } catch (const Error& e) {
+            metrics::log_failure("sync", e.what(), {{"device", p.device}});
             send_error(res, 422, e.what());
         }
     }));

@@ -13,6 +13,7 @@
 //   atelier sync digest [--db PATH]
 //   atelier bank import FILE [--csv MAPPING] [--db PATH]   a bank statement (1CClientBankExchange,
 //                                           or CSV read by a saved mapping) matched to invoices
+//   atelier doctor [--db PATH] [--smtp-url URL]   integrity, schema, WAL, disk and mail, with what to fix
 //   atelier version
 #include <cstdio>
 #include <cstdlib>
@@ -39,6 +40,7 @@ int usage(const char* msg) {
                  "       atelier sync export [--since N] [--db PATH]\n"
                  "       atelier sync digest [--db PATH]\n"
                  "       atelier bank import FILE [--csv MAPPING] [--db PATH]\n"
+                 "       atelier doctor [--db PATH] [--smtp-url URL]\n"
                  "       atelier version\n");
     return 2;
 }
@@ -64,7 +66,7 @@ int main(int argc, char** argv) {
         usage(nullptr);
         return 0;
     }
-    if (cmd != "serve" && cmd != "migrate" && cmd != "backup" && cmd != "sync" && cmd != "bank")
+    if (cmd != "serve" && cmd != "migrate" && cmd != "backup" && cmd != "sync" && cmd != "bank" && cmd != "doctor")
         return usage(("unknown command \"" + cmd + "\"").c_str());
     std::string backup_dest, sync_cmd, sync_file, bank_file, bank_mapping;
     int64_t sync_since = 0;
@@ -146,7 +148,7 @@ int main(int argc, char** argv) {
             const char* v = value();
             if (!v || std::strlen(v) < 10) return usage("--owner-password: expected at least 10 characters");
             opt.owner_password = v;
-        } else if (a == "--smtp-url" && cmd == "serve") {
+        } else if (a == "--smtp-url" && (cmd == "serve" || cmd == "doctor")) {
             const char* v = value();
             if (!v || (std::strncmp(v, "smtp://", 7) != 0 && std::strncmp(v, "smtps://", 8) != 0))
                 return usage("--smtp-url: expected smtp://host:port or smtps://host:port");
@@ -188,6 +190,7 @@ int main(int argc, char** argv) {
     }
 
     if (cmd == "backup") return atelier::backup(opt.db_path, backup_dest);
+    if (cmd == "doctor") return atelier::doctor(opt);
     if (cmd == "sync") return atelier::sync_command(opt.db_path, sync_cmd, sync_file, sync_since);
     if (cmd == "bank") return atelier::bank_command(opt.db_path, bank_file, bank_mapping);
     if (cmd == "migrate") {

@@ -1,6 +1,8 @@
 // web/server/outbox.cpp — see outbox.h.
 #include "outbox.h"
 
+#include "metrics.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -185,9 +187,11 @@ void Automation::run() {
         const bool full = now_steady - last_full >= std::chrono::seconds(opt_.tick_seconds);
         try {
             std::lock_guard<std::mutex> lock(d_.mu);
+            const auto t0 = std::chrono::steady_clock::now();
             automation::tick(d_.db, now_iso(), opt_.base_url, full);
+            metrics::rules_evaluated(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "atelier: rules: %s\n", e.what());
+            metrics::log_failure("rules", e.what());
         }
         if (full) last_full = now_steady;
         send_due();
@@ -217,7 +221,7 @@ void Automation::send_due() {
             try {
                 m = automation::claim(d_.db, now, opt_.smtp_url.empty() ? "webhook" : "");
             } catch (const std::exception& e) {
-                std::fprintf(stderr, "atelier: outbox: %s\n", e.what());
+                metrics::log_failure("outbox", e.what());
                 return;
             }
             if (!m) return;
@@ -254,6 +258,9 @@ void Automation::send_due() {
         std::lock_guard<std::mutex> lock(d_.mu);
         try {
             const std::string done = now_iso();
+            if (r.how != Sent::ok)
+                metrics::log_failure(m->channel == "webhook" ? "webhook" : "mail", r.error,
+                                     {{"outbox_id", m->id}, {"rule", m->rule}, {"retry", r.how != Sent::failed}});
             if (r.how == Sent::ok) automation::mark_sent(d_.db, m->id, done);
             else if (r.how == Sent::failed) automation::mark_failed(d_.db, m->id, done, r.error);
             else {
@@ -261,7 +268,7 @@ void Automation::send_due() {
                 return;  // the server is down: the rest waits for the next round
             }
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "atelier: outbox: %s\n", e.what());
+            metrics::log_failure("outbox", e.what());
             return;
         }
     }

@@ -26,6 +26,7 @@
 #include "brief.h"
 #include "http_util.h"
 #include "outbox.h"
+#include "metrics.h"
 #include "static_files.h"
 #include "mail.h"
 #include "automation.h"
@@ -45,6 +46,11 @@
 #include "workflow.h"
 
 namespace atelier {
+
+namespace {
+// When the request this worker thread is answering arrived (for the latency histogram).
+thread_local std::chrono::steady_clock::time_point tl_request_start = std::chrono::steady_clock::now();
+}  // namespace
 
 std::string client_addr(const httplib::Request& req, const ServeOptions& opt) {
     auto trusted = [&](const std::string& a) {
@@ -719,6 +725,7 @@ int serve(const ServeOptions& in_opt) {
     // The app's own files go out compressed (static_files.h).
     StaticFiles app_files(opt.www);
     svr.set_pre_routing_handler([&app_files](const httplib::Request& req, httplib::Response& res) {
+        tl_request_start = std::chrono::steady_clock::now();
         if (req.path.find('\0') != std::string::npos) {
             res.status = 404;
             res.set_content("Not found\n", "text/plain; charset=utf-8");
@@ -770,16 +777,18 @@ int serve(const ServeOptions& in_opt) {
         std::fprintf(stderr, "atelier: warning: app folder %s not found; the app is not served (build it with scripts/build.sh)\n",
                      opt.www.c_str());
     }
-    if (opt.log_requests) {
-        svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-            // Client-link tokens are capabilities: the log shows only their start.
-            std::string path = req.path;
-            if (path.rfind("/c/", 0) == 0 && path.size() > 9) path = path.substr(0, 9) + "…";
-            json line = {{"t", now_iso()}, {"method", req.method}, {"path", path}, {"status", res.status},
-                         {"addr", req.remote_addr}, {"bytes", res.body.size()}};
-            std::fprintf(stderr, "%s\n", line.dump().c_str());
-        });
-    }
+    // Every answer is counted for /metrics, and logged with --log-requests.
+    svr.set_logger([log = opt.log_requests](const httplib::Request& req, const httplib::Response& res) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tl_request_start).count();
+        metrics::request(metrics::route_label(req.method, req.path), res.status, seconds);
+        if (!log) return;
+        // Client-link tokens are capabilities: the log shows only their start.
+        std::string path = req.path;
+        if (path.rfind("/c/", 0) == 0 && path.size() > 9) path = path.substr(0, 9) + "…";
+        json line = {{"t", now_iso()}, {"method", req.method}, {"path", path}, {"status", res.status},
+                     {"addr", req.remote_addr}, {"bytes", res.body.size()}};
+        std::fprintf(stderr, "%s\n", line.dump().c_str());
+    });
 
     RateLimiter limiter(opt.intake_per_minute);
     register_api(svr, d, opt);
@@ -790,6 +799,17 @@ int serve(const ServeOptions& in_opt) {
         Stmt q(d.db, "SELECT name FROM studio ORDER BY created_at LIMIT 1");
         const std::string studio = q.step() ? q.text(0) : "";
         send_json(res, 200, json{{"status", "ok"}, {"version", ATELIER_VERSION}, {"schema", schema_version(d.db)}, {"studio", studio}});
+    });
+    // For the operator's scraper: from this machine, or with the owner's token or session.
+    svr.Get("/metrics", [&](const httplib::Request& req, httplib::Response& res) {
+        const std::string addr = client_addr(req, opt);
+        const bool local = (addr.rfind("127.", 0) == 0 || addr == "::1" || addr == "::ffff:127.0.0.1") && !req.has_header("X-Forwarded-For");
+        if (!local) {
+            std::optional<auth::Principal> p = principal_of(d, req);
+            if (!p || p->role != "owner") return send_error(res, 403, "metrics: only from this machine, or with the owner's API token");
+        }
+        std::lock_guard<std::mutex> lock(d.mu);
+        res.set_content(metrics::exposition(d.db, opt.db_path, now_iso()), "text/plain; version=0.0.4; charset=utf-8");
     });
     svr.Post("/api/leads", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         post_lead(d, opt, limiter, req, res, reader);
@@ -802,12 +822,13 @@ int serve(const ServeOptions& in_opt) {
     // What escapes a route is logged for the studio; the client sees only
     // that something went wrong.
     svr.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        const json where = {{"method", req.method}, {"route", metrics::route_label(req.method, req.path)}};
         try {
             std::rethrow_exception(ep);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "atelier: %s %s: %s\n", req.method.c_str(), req.path.substr(0, 9).c_str(), e.what());
+            metrics::log_failure("http", e.what(), where);
         } catch (...) {
-            std::fprintf(stderr, "atelier: %s %s: unknown exception\n", req.method.c_str(), req.path.substr(0, 9).c_str());
+            metrics::log_failure("http", "unknown exception", where);
         }
         res.headers.erase("Content-Security-Policy");
         send_error(res, 500, "atelier: internal error (the server's log has the details)");

@@ -37,6 +37,9 @@ struct ServeOptions {
 };
 
 // Copies the database consistently while it may be in use: `atelier backup`.
+// Checks a database and its surroundings (integrity, schema, WAL, disk,
+// mail) and prints each finding with what to do; 1 if anything failed.
+int doctor(const ServeOptions& opt);
 int backup(const std::string& db_path, const std::string& dest);
 
 // `atelier sync import FILE | export | digest`: the file side of sync, for a
