@@ -89,4 +89,12 @@ if [ ! -d "$top/tests/browser/node_modules/playwright-core" ]; then
   echo "setup: npm install (tests/browser)"
   (cd "$top/tests/browser" && npm install --no-audit --no-fund --silent)
 fi
+# Litestream (continuous replication of the database, tests/http/replication.test.mjs
+# and the deployment in README): its static binary (v0.3.13) from npm, in build/deps/litestream.
+if [ ! -x "$deps/litestream/node_modules/@flydotio/litestream-linux-x64/litestream" ]; then
+  echo "setup: npm install @flydotio/litestream-linux-x64 (build/deps/litestream)"
+  mkdir -p "$deps/litestream"
+  (cd "$deps/litestream" && [ -f package.json ] || echo '{"private": true}' > package.json)
+  (cd "$deps/litestream" && npm install --no-audit --no-fund --silent @flydotio/litestream-linux-x64@1.0.1)
+fi
 echo "setup: ok"
