@@ -2,10 +2,12 @@
 # Installs, builds and runs the whole test suite: unit (doctest), SQL through
 # the sqlite3 shell, Python's sqlite3 module, HTTP against a real server, and
 # the app in headless Chromium. Logs and screenshots: build/test-artifacts/.
-# Exits non-zero on any failure; the last line sums up all the suites.
+# Exits non-zero on any failure; the last lines give each suite's time and
+# sum up all the suites.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+started=$(date +%s)
 if ! bash scripts/build.sh; then
   echo "build failed"
   echo "total: 0 passed, 1 failed"
@@ -14,6 +16,12 @@ fi
 art=build/test-artifacts
 mkdir -p "$art"
 total_pass=0 total_fail=0
+times="build $(( $(date +%s) - started )) s"
+
+# The sanitizer build (clang-14, build/asan) compiles while the first suites
+# run, at a lower priority: its suites come last.
+( nice -n 15 bash scripts/build.sh --sanitize > "$art/build-asan.log" 2>&1; echo $? > "$art/build-asan.rc" ) &
+asan_build=$!
 
 # suite NAME PASS_REGEX FAIL_REGEX -- COMMAND...: runs it, prints its output,
 # and adds the counts read from its own summary line.
@@ -21,8 +29,10 @@ suite() {
   local name=$1 pass_re=$2 fail_re=$3
   shift 4
   echo "== $name"
+  local t0=$(date +%s)
   "$@" > "$art/$name.log" 2>&1
   local rc=$?
+  times="$times, $name $(( $(date +%s) - t0 )) s"
   cat "$art/$name.log"
   local p f
   p=$(grep -oP "$pass_re" "$art/$name.log" | tail -1)
@@ -43,7 +53,10 @@ suite browser '(?<=^# pass )\d+' '(?<=^# fail )\d+' -- node --test --test-concur
 
 # The same unit and SQL tests under AddressSanitizer and UBSan (clang-14, its
 # own build folder), then the fuzz targets for a bounded time each.
-if bash scripts/build.sh --sanitize > "$art/build-asan.log" 2>&1; then
+t0=$(date +%s)
+wait $asan_build
+times="$times, waiting for the sanitizer build $(( $(date +%s) - t0 )) s"
+if [ "$(cat "$art/build-asan.rc" 2>/dev/null)" = 0 ]; then
   asan_rt=$(clang-14 -print-file-name=libclang_rt.asan-x86_64.so)
   suite unit-asan '\d+(?= passed \| \d+ failed \| \d+ skipped)' '\d+(?= failed \| \d+ skipped)' -- \
     env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests
@@ -60,5 +73,6 @@ else
 fi
 
 echo
+echo "time: $times; all $(( $(date +%s) - started )) s"
 echo "total: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
