@@ -576,6 +576,32 @@ INSERT INTO templates_v9 (id, kind, code, lang, version, subject, body, updated_
 DROP TABLE templates;
 ALTER TABLE templates_v9 RENAME TO templates;
 )SQL"},
+    {10, "reports: the forecast's weight per stage; the manager's active time per lead, step and day", R"SQL(
+-- The chance, in percent, that an open lead in a stage is won: the weights
+-- of the forecast, which the studio edits.
+CREATE TABLE stage_weights (
+  stage TEXT PRIMARY KEY CHECK (stage IN ('new','brief_sent','brief_filled','estimated','proposal_sent','contract_sent','invoiced')),
+  percent INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+  updated_at TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO stage_weights(stage, percent) VALUES
+  ('new', 5), ('brief_sent', 10), ('brief_filled', 20), ('estimated', 30), ('proposal_sent', 40),
+  ('contract_sent', 75), ('invoiced', 95);
+-- Active seconds of a user on a lead (NULL: no lead open) and conveyor step,
+-- per day and device: a device only ever adds to its own rows.
+CREATE TABLE time_ledger (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  device TEXT NOT NULL DEFAULT '',
+  lead_id TEXT,
+  step TEXT NOT NULL CHECK (step IN ('intake','brief','estimate','proposal','contract','invoice','payment','other')),
+  day TEXT NOT NULL,
+  seconds INTEGER NOT NULL CHECK (seconds >= 0),
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX time_ledger_lead ON time_ledger(lead_id, step);
+CREATE INDEX leads_created ON leads(created_at);
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

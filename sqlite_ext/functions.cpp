@@ -684,7 +684,7 @@ int atelier_register_functions(sqlite3* db) {
             if (rc != SQLITE_OK) return rc;
         }
     }
-    return SQLITE_OK;
+    return atelier_register_reports(db);
 }
 
 void atelier_attach_sync(sqlite3* db) {

@@ -6,8 +6,11 @@
 #pragma once
 #include "atelier_sqlite.h"
 
-// Registers every function on `db`; returns an SQLite result code.
+// Registers every function on `db`, and the reports (reports.cpp); returns
+// an SQLite result code.
 int atelier_register_functions(sqlite3* db);
+// The reports as eponymous table-valued functions: atelier_funnel(from, to [, group_by]), ...
+int atelier_register_reports(sqlite3* db);
 
 // Starts change logging on a database that has the schema (a no-op on one
 // without it, or read-only); never fails the load.
