@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "analytics.h"
 #include "automation.h"
 #include "calendar.h"
 #include "conveyor.h"
 #include "demo.h"
 #include "error.h"
 #include "ids.h"
+#include "links.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -206,7 +208,7 @@ json brief_answers(const Project& p, const std::string& company, const char* wha
 }
 
 // One step of one lead's story, at its moment.
-enum class Step { create, send_brief, submit_brief, estimate, propose, accept, sign, complete, sign_act, pay, lose };
+enum class Step { create, send_brief, submit_brief, estimate, propose, open_proposal, accept, sign, complete, sign_act, pay, lose };
 
 struct Event {
     int64_t at;
@@ -269,6 +271,11 @@ int seed_demo_history(sqlite3* db, std::string_view now, std::string_view base_u
         plan(t, i, Step::create);
     }
 
+    // The manager's minutes at each step, as the app's time ledger records
+    // them: a few minutes a step, not the seed's 110 a request.
+    auto worked = [&](const Story& st, const char* step, int64_t at, int lo, int hi) {
+        analytics::add_time(db, st.manager.id, "demo", st.id, step, iso_date(at / kDay), r.range(lo, hi), iso_at(at));
+    };
     int made = 0;
     while (!q.empty()) {
         Event e = q.top();
@@ -319,6 +326,7 @@ int seed_demo_history(sqlite3* db, std::string_view now, std::string_view base_u
                 st.manager = fr ? irina : (e.lead % 5 < 3 ? pavel : irina);
                 st.id = conveyor::create(db, l, system_actor(), at).lead_id;
                 conveyor::set_owner(db, st.id, st.manager.id, st.manager.name, owner, at);
+                worked(st, "intake", e.at, 20, 90);
                 ++made;
                 // Most get the brief within hours; a few are not studio work at all.
                 if (r.pct(6)) plan(e.at + r.range(2, 30) * kHour, e.lead, Step::lose, "not_our_work");
@@ -327,6 +335,7 @@ int seed_demo_history(sqlite3* db, std::string_view now, std::string_view base_u
             }
             case Step::send_brief:
                 conveyor::send_brief(db, st.id, st.project->brief, base_url, m, at);
+                worked(st, "brief", e.at, 10, 40);
                 if (r.pct(78)) plan(e.at + r.range(4, 24 * 6) * kHour, e.lead, Step::submit_brief);
                 else plan(e.at + r.range(10, 30) * kDay, e.lead, Step::lose, r.pct(75) ? "no_answer" : "postponed");
                 break;
@@ -338,11 +347,15 @@ int seed_demo_history(sqlite3* db, std::string_view now, std::string_view base_u
             case Step::estimate: {
                 const std::string day = iso_date(e.at / kDay + 10);
                 st.estimate = conveyor::estimate(db, st.id, json{{"start_date", day}}, m, at).made["estimate_id"];
+                worked(st, "estimate", e.at, 60, 300);
                 plan(e.at + r.range(1, 30) * kHour, e.lead, Step::propose);
                 break;
             }
             case Step::propose:
                 st.proposal = conveyor::propose(db, st.estimate, m, at).made["proposal_id"];
+                worked(st, "proposal", e.at, 90, 420);
+                // Most clients open the link within a day or two.
+                if (r.pct(88)) plan(e.at + r.range(1, 40) * kHour, e.lead, Step::open_proposal);
                 if (r.pct(10)) conveyor::note(db, st.id, st.lang == "fr" ? "Appel : elle compare avec deux autres agences." :
                                                   "Созвонились: сравнивает с двумя другими студиями.", m, at);
                 {
@@ -352,6 +365,9 @@ int seed_demo_history(sqlite3* db, std::string_view now, std::string_view base_u
                               k < 78 ? "too_expensive" : k < 90 ? "competitor" : k < 96 ? "postponed" : "no_answer");
                 }
                 break;
+            case Step::open_proposal:
+                automation::record_view(db, link_for(db, "proposal", st.proposal, at), at);
+                break;
             case Step::accept:
                 st.contract = conveyor::accept(db, st.proposal, online, client, at).made["contract_id"];
                 if (r.pct(92)) plan(e.at + r.range(1, 7) * kDay, e.lead, Step::sign);
@@ -359,6 +375,8 @@ int seed_demo_history(sqlite3* db, std::string_view now, std::string_view base_u
                 break;
             case Step::sign: {
                 json ids = conveyor::sign(db, st.contract, online, client, at).made["invoice_ids"];
+                worked(st, "contract", e.at, 60, 240);
+                worked(st, "invoice", e.at, 20, 90);
                 // The advance: paid within days, now and then late.
                 for (const json& id : ids) {
                     Stmt iss(db, "SELECT issued_on IS NOT NULL FROM invoices WHERE id = ?1");
@@ -393,6 +411,7 @@ int seed_demo_history(sqlite3* db, std::string_view now, std::string_view base_u
             case Step::pay: {
                 const std::string ref = "PP-" + std::to_string(e.lead) + "-" + e.arg.substr(0, 8);
                 conveyor::pay(db, e.arg, 0, ref, at.substr(0, 10), "bank_transfer", m, at);
+                worked(st, "payment", e.at, 10, 40);
                 break;
             }
             case Step::lose: {
