@@ -241,7 +241,7 @@ Table lost_reasons(sqlite3* db, const std::string& from, const std::string& to, 
     const std::string sql =
         "SELECT " + group_sql(group_by) +
         " AS g, coalesce((SELECT from_stage FROM stage_events s WHERE s.lead_id = l.id AND s.to_stage = 'lost' ORDER BY s.at DESC, s.rowid DESC LIMIT 1), '') AS st,"
-        " coalesce((SELECT json_extract(payload_json, '$.code') FROM events e WHERE e.lead_id = l.id AND e.kind = 'lost' ORDER BY e.at DESC, e.rowid DESC LIMIT 1), 'other') AS r,"
+        " coalesce((SELECT json_extract(payload_json, '$.code') FROM events e WHERE e.lead_id = l.id AND +e.kind = 'lost' ORDER BY e.at DESC, e.rowid DESC LIMIT 1), 'other') AS r,"
         " count(*), sum(" + std::string(kLeadAmount) + "), l.currency FROM leads l WHERE l.stage = 'lost' AND " + kInPeriod +
         " GROUP BY g, st, r, l.currency ORDER BY g, st, count(*) DESC, r, l.currency";
     Stmt q(db, sql.c_str());
@@ -548,8 +548,8 @@ std::vector<std::string> drill(sqlite3* db, std::string_view report, const std::
         const size_t slash = key.find('/');
         const std::string stage = key.substr(0, slash), reason = slash == std::string::npos ? "" : key.substr(slash + 1);
         Stmt q(db, ("SELECT l.id FROM leads l WHERE l.stage = 'lost' AND " + std::string(kInPeriod) + " AND " + group_sql(arg(2)) +
-                    " = ?3 AND coalesce((SELECT from_stage FROM stage_events s WHERE s.lead_id = l.id AND s.to_stage = 'lost' ORDER BY s.at DESC, s.rowid DESC LIMIT 1), '') = ?4"
-                    " AND (?5 = '' OR coalesce((SELECT json_extract(payload_json, '$.code') FROM events e WHERE e.lead_id = l.id AND e.kind = 'lost'"
+                    " = ?3 AND (?4 = '' OR coalesce((SELECT from_stage FROM stage_events s WHERE s.lead_id = l.id AND s.to_stage = 'lost' ORDER BY s.at DESC, s.rowid DESC LIMIT 1), '') = ?4)"
+                    " AND (?5 = '' OR coalesce((SELECT json_extract(payload_json, '$.code') FROM events e WHERE e.lead_id = l.id AND +e.kind = 'lost'"
                     " ORDER BY e.at DESC, e.rowid DESC LIMIT 1), 'other') = ?5) ORDER BY l.created_at DESC").c_str());
         q.bind(1, arg(0)).bind(2, arg(1)).bind(3, grp.empty() ? "all" : grp).bind(4, stage).bind(5, reason);
         while (q.step()) out.push_back(q.text(0));

@@ -600,7 +600,11 @@ CREATE TABLE time_ledger (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX time_ledger_lead ON time_ledger(lead_id, step);
+-- What the reports (and a lead's card) look up per lead.
 CREATE INDEX leads_created ON leads(created_at);
+CREATE INDEX invoices_lead ON invoices(lead_id);
+CREATE INDEX proposals_lead ON proposals(lead_id);
+CREATE INDEX payments_invoice ON payments(invoice_id, received_on);
 )SQL"},
 };
 

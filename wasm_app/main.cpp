@@ -31,6 +31,7 @@
 #include "platform_web.h"
 #include "sync.h"
 #include "sync_client.h"
+#include "time_meter.h"
 #include "ui.h"
 #include "ui_text.h"
 #include "version.h"
@@ -181,6 +182,8 @@ void frame() {
         return;
     }
     const double t0 = emscripten_get_now();
+    // Input queued for this frame: a moment of the manager's work (time_meter.h).
+    const bool input = ImGui::GetCurrentContext()->InputEventsQueue.Size > 0;
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -225,6 +228,11 @@ void frame() {
     if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) web::wake(2);
     const ImGuiInputTextState* its = ImGui::GetInputTextState(ImGui::GetActiveID());
     web::set_text_input_active(io.WantTextInput, its && (its->Flags & ImGuiInputTextFlags_Multiline));
+    if (a.db.is_open() && a.state.first_run == ui::FirstRun::done) {
+        const ui::State& st = a.state;
+        const bool card = !st.board && !st.today_open && !st.reports_open && !st.settings_open && !st.sync_open;
+        app::time_meter().frame(a.db, emscripten_get_now(), input, card ? st.selected : std::string());
+    }
     if (a.db.is_open() && a.db.take_dirty()) {
         web::request_persist();
         app::sync_client().note_commit(a.db);
@@ -289,8 +297,13 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     }
     j["sync"] = app::sync_client().status(a.db);
     j["today"] = a.state.today_open ? a.state.today : nlohmann::json(nullptr);
-    j["view"] = a.state.today_open ? "today" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
+    j["reports"] = a.state.reports_open ? nlohmann::json{{"from", a.state.reports.from}, {"to", a.state.reports.to}, {"data", a.state.reports.data},
+                                                         {"drill", a.state.reports.drill}, {"drill_leads", a.state.reports.drill_leads},
+                                                         {"exported", a.state.reports.exported}, {"error", a.state.reports.error}}
+                                      : nlohmann::json(nullptr);
+    j["view"] = a.state.today_open ? "today" : a.state.reports_open ? "reports" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;
+    j["time"] = {{"recorded", app::time_meter().recorded_seconds()}, {"pending", app::time_meter().pending_seconds()}};
     j["connection"] = a.state.connection;
     static const char* const first_run_names[] = {"asking", "login", "loading", "no_server", "done"};
     j["first_run"] = first_run_names[(int)a.state.first_run];

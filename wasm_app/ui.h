@@ -78,6 +78,20 @@ struct Settings {
     std::string error, notice;
 };
 
+// The Reports view (ui_reports.cpp): its filters, the tables computed for
+// them (recomputed when the data or a filter changes), the figure drilled.
+struct ReportsState {
+    int period = 2;  // 30 days, a quarter, 12 months
+    int group = 0;   // all, by source, by owner
+    std::string owner, source;
+    std::string from, to, key, error, exported;
+    uint64_t generation = 0;
+    nlohmann::json data;
+    nlohmann::json drill;  // {"report", "grp", "key", "title"} or null
+    std::string drill_key;
+    std::vector<std::string> drill_leads;
+};
+
 // Before the app is the studio's: asking the origin for a server, its
 // log-in, the studio's data loading, or no server (a local copy).
 enum class FirstRun { asking, login, loading, no_server, done };
@@ -164,6 +178,10 @@ struct State {
     std::string lose_lead, lose_reason, lose_text, lose_error;
     bool lose_open = false;
 
+    // Reports: the funnel, win rates, losses, money, the forecast, minutes per request.
+    bool reports_open = false;
+    ReportsState reports;
+
     // Today: tasks, leads waiting on the manager, messages coming up.
     bool today_open = false;
     nlohmann::json today;
@@ -208,6 +226,7 @@ void messages_section(app::Db& db, State& st, const app::LeadCard& c);
 void note_and_task(app::Db& db, State& st, const app::LeadCard& c);
 void journal_section(State& st, const app::LeadCard& c);
 void today_view(app::Db& db, State& st);
+void reports_view(app::Db& db, State& st);
 void rules_section(app::Db& db, State& st);
 // "сегодня, 14:02", "29 нояб., 14:02", "Nov 29 2025, 14:02", in the
 // browser's time zone.

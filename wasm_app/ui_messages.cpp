@@ -13,6 +13,7 @@
 #include <array>
 #include <map>
 
+#include "analytics.h"
 #include "automation.h"
 #include "conveyor.h"
 #include "error.h"
@@ -23,6 +24,7 @@
 #include "store.h"
 #include "sync.h"
 #include "sync_client.h"
+#include "analytics.h"
 #include "ui.h"
 #include "ui_text.h"
 
@@ -596,10 +598,52 @@ void today_view(app::Db& db, State& st) {
             st.today["failed"] = atelier::automation::outbox(x, "", "failed", 50);
             const atelier::Actor me = db.actor();
             st.today["waiting"] = atelier::waiting_on_manager(x, local_time(now).substr(0, 10), me.owner ? "" : me.id);
+            // What the reports say needs attention: money overdue, proposals nobody opened for 2 days.
+            const auto owed = atelier::analytics::receivables(x, local_time(now).substr(0, 10));
+            json overdue = json::array();
+            for (const auto& r : owed.json())
+                if (r["bucket"] != "not_due") overdue.push_back(r);
+            st.today["overdue"] = overdue;
+            atelier::Stmt q(x, "SELECT count(*) FROM proposals p WHERE p.status IN ('draft', 'sent') AND p.created_at <= ?1"
+                               " AND NOT EXISTS (SELECT 1 FROM doc_links d WHERE d.kind = 'proposal' AND d.doc_id = p.id AND d.first_opened_at IS NOT NULL)");
+            q.bind(1, atelier::automation::add_seconds(now, -2 * 86400));
+            q.step();
+            st.today["unopened"] = q.int64(0);
         });
         st.today_generation = db.generation() + 1;
     }
     const json& tasks = st.today["tasks"];
+    if (!st.today["overdue"].empty() || st.today.value("unopened", 0) > 0) {
+        ImGui::SeparatorText(L3(st.lang, "Требует внимания", "À surveiller", "Needs attention"));
+        std::map<std::string, std::pair<int64_t, int64_t>> owed;  // currency → invoices, amount
+        for (const json& r : st.today["overdue"]) {
+            auto& o = owed[r["currency"].get<std::string>()];
+            o.first += r["invoices"].get<int64_t>();
+            o.second += r["amount_minor"].get<int64_t>();
+        }
+        int k = 0;
+        for (const auto& [cur, o] : owed) {
+            ImGui::PushID(k++);
+            const std::string line = std::string(L3(st.lang, "Просрочено счетов: ", "Factures en retard : ", "Overdue invoices: ")) +
+                                     std::to_string(o.first) + ", " + atelier::format(atelier::Money{o.second, atelier::parse_currency(cur)}, st.lang);
+            if (selectable_elided(line)) {
+                st.today_open = false;
+                st.reports_open = true;
+                st.reports.drill = {{"report", "receivables"}, {"grp", ""}, {"key", ""}, {"title", L3(st.lang, "просроченные счета", "factures en retard", "overdue invoices")}};
+            }
+            anchor("today.overdue." + cur);
+            ImGui::PopID();
+        }
+        if (st.today.value("unopened", 0) > 0) {
+            const std::string line = std::string(L3(st.lang, "КП не открыты клиентом больше 2 дней: ", "Propositions non ouvertes depuis 2 jours : ",
+                                                    "Proposals not opened for 2 days: ")) + std::to_string(st.today["unopened"].get<int64_t>());
+            if (selectable_elided(line)) {
+                st.today_open = false;
+                st.reports_open = true;
+            }
+            anchor("today.unopened");
+        }
+    }
     ImGui::SeparatorText(L3(st.lang, "Задачи", "Tâches", "Tasks"));
     if (tasks.empty()) ImGui::TextDisabled("%s", L3(st.lang, "Задач нет.", "Aucune tâche.", "No tasks."));
     int i = 0;
