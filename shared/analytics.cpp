@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "calendar.h"
 #include "error.h"
@@ -87,50 +88,65 @@ const char* const kLeadAmount =
 
 // One lead's way through the conveyor, from stage_events.
 struct Path {
-    std::string id, grp, stage, created;
+    std::string id, grp, stage;
     int reached = 0;                  // the furthest forward stage
-    std::string lost_from;            // the stage it was lost in
-    std::map<int, int64_t> entered;   // stage → first entry
-    std::map<int, int64_t> left;      // stage → first move forward out of it
-    int64_t won_at = 0;
+    int lost_from = -2;               // the stage it was lost in (-1: unknown), -2: not lost
+    int64_t entered[kStageCount];     // first entry per stage, seconds; 0: never
+    int64_t left[kStageCount];        // first move forward out of it; < 0: left by being lost
+    bool won = false;
 };
 
+// The stage's index in SQL, over a column.
+std::string stage_index_sql(const char* col) {
+    std::string s = std::string("CASE ") + col;
+    for (int i = 0; i < kStageCount; ++i) s += std::string(" WHEN '") + kStages[i] + "' THEN " + std::to_string(i);
+    return s + " WHEN 'lost' THEN 100 ELSE -1 END";
+}
+
+// Every lead of the period with its stage moves, read in one pass: times as
+// seconds and stages as indexes computed by SQLite, rows in any order.
 std::vector<Path> paths(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
-    std::string sql = "SELECT l.id, " + group_sql(group_by) +
-                      ", l.stage, l.created_at, s.from_stage, s.to_stage, s.at FROM leads l LEFT JOIN stage_events s ON s.lead_id = l.id"
-                      " WHERE " + kInPeriod + " ORDER BY l.id, s.at, s.rowid";
-    Stmt q(db, sql.c_str());
-    q.bind(1, from).bind(2, to);
     std::vector<Path> out;
-    while (q.step()) {
-        const std::string id = q.text(0);
-        if (out.empty() || out.back().id != id) {
+    std::unordered_map<int64_t, size_t> at_row;
+    {
+        Stmt q(db, ("SELECT l.rowid, l.id, " + group_sql(group_by) + ", l.stage, CAST(strftime('%s', l.created_at) AS INTEGER) FROM leads l WHERE " +
+                    kInPeriod + " ORDER BY l.created_at, l.rowid").c_str());
+        q.bind(1, from).bind(2, to);
+        while (q.step()) {
             Path p;
-            p.id = id;
-            p.grp = q.text(1);
-            p.stage = q.text(2);
-            p.created = q.text(3);
-            p.entered[0] = secs(p.created);
+            p.id = q.text(1);
+            p.grp = q.text(2);
+            p.stage = q.text(3);
+            std::fill(std::begin(p.entered), std::end(p.entered), 0);
+            std::fill(std::begin(p.left), std::end(p.left), 0);
+            p.entered[0] = q.int64(4);
+            p.reached = std::max(0, stage_index(p.stage));
+            p.won = p.stage == "won";
+            at_row[q.int64(0)] = out.size();
             out.push_back(std::move(p));
         }
-        Path& p = out.back();
-        if (q.is_null(5)) continue;
-        const std::string f = q.is_null(4) ? "" : q.text(4), t = q.text(5);
-        const int64_t at = secs(q.text(6));
-        const int fi = stage_index(f), ti = stage_index(t);
-        if (t == "lost") {
-            p.lost_from = f;
-            if (fi >= 0 && !p.left.count(fi)) p.left[fi] = -at;  // left, but not forward
+    }
+    if (out.empty()) return out;
+    Stmt q(db, ("SELECT l.rowid, " + stage_index_sql("s.from_stage") + ", " + stage_index_sql("s.to_stage") +
+                ", CAST(strftime('%s', s.at) AS INTEGER) FROM leads l JOIN stage_events s ON s.lead_id = l.id WHERE " + kInPeriod).c_str());
+    q.bind(1, from).bind(2, to);
+    sqlite3_stmt* st = q.raw();
+    while (q.step()) {
+        auto it = at_row.find(sqlite3_column_int64(st, 0));
+        if (it == at_row.end()) continue;
+        Path& p = out[it->second];
+        const int fi = sqlite3_column_int(st, 1), ti = sqlite3_column_int(st, 2);
+        const int64_t t = sqlite3_column_int64(st, 3);
+        if (ti == 100) {  // lost: the last loss counts
+            p.lost_from = fi >= 0 && fi < kStageCount ? fi : -1;
+            if (fi >= 0 && fi < kStageCount && p.left[fi] == 0) p.left[fi] = -1;
             continue;
         }
-        if (ti < 0) continue;
-        if (!p.entered.count(ti)) p.entered[ti] = at;
-        if (fi >= 0 && ti > fi && !p.left.count(fi)) p.left[fi] = at;
+        if (ti < 0 || ti >= kStageCount) continue;
+        if (p.entered[ti] == 0 || t < p.entered[ti]) p.entered[ti] = t;
+        if (fi >= 0 && fi < kStageCount && ti > fi && (p.left[fi] <= 0 || t < p.left[fi])) p.left[fi] = t;
         p.reached = std::max(p.reached, ti);
-        if (t == "won") p.won_at = at;
     }
-    // A lead moved back keeps the furthest stage it reached; its current stage counts too.
-    for (Path& p : out) p.reached = std::max(p.reached, stage_index(p.stage));
     return out;
 }
 
@@ -223,11 +239,9 @@ Table funnel(sqlite3* db, const std::string& from, const std::string& to, const 
                 if (p.grp != g || p.reached < s) continue;
                 ++entered;
                 if (p.reached > s) ++advanced;
-                if (p.lost_from == kStages[s] && p.reached == s) ++lost;
-                if (p.stage == "won") ++won;
-                auto in = p.entered.find(s);
-                auto out = p.left.find(s);
-                if (in != p.entered.end() && out != p.left.end() && out->second > 0) days.push_back((double)(out->second - in->second) / 86400);
+                if (p.lost_from == s && p.reached == s) ++lost;
+                if (p.won) ++won;
+                if (p.entered[s] > 0 && p.left[s] > 0) days.push_back((double)(p.left[s] - p.entered[s]) / 86400);
             }
             t.rows.push_back({g, kStages[s], entered, advanced, lost, s == kStageCount - 1 ? json(nullptr) : ratio(advanced, entered),
                               ratio(won, entered), median(days)});
@@ -536,8 +550,8 @@ std::vector<std::string> drill(sqlite3* db, std::string_view report, const std::
         for (const Path& p : paths(db, arg(0), arg(1), arg(2))) {
             if (!grp.empty() && p.grp != grp) continue;
             const int s = stage_index(key);
-            const bool in = report == "funnel" ? (s >= 0 && p.reached >= s) || (key == "lost" && !p.lost_from.empty())
-                                               : key == "won" ? p.stage == "won" : key == "lost" ? p.stage == "lost" : true;
+            const bool in = report == "funnel" ? (s >= 0 && p.reached >= s) || (key == "lost" && p.lost_from != -2)
+                                               : key == "won" ? p.won : key == "lost" ? p.stage == "lost" : true;
             if (in) out.push_back(p.id);
         }
         std::reverse(out.begin(), out.end());

@@ -72,6 +72,25 @@ const char* reason_label(const std::string& code, atelier::Lang l) {
     return "";
 }
 
+// A report's group as the interface says it: a source, "nobody", a month.
+std::string group_label(const std::string& g, atelier::Lang l) {
+    struct R {
+        const char *code, *ru, *fr, *en;
+    };
+    static const R rs[] = {{"website", "Сайт", "Site web", "Website"},
+                           {"referral", "Рекомендация", "Recommandation", "Referral"},
+                           {"phone", "Звонок", "Téléphone", "Phone"},
+                           {"ads", "Реклама", "Publicité", "Ads"},
+                           {"exhibition", "Выставка", "Salon", "Exhibition"},
+                           {"other", "Другое", "Autre", "Other"},
+                           {"(none)", "Источник не указан", "Source inconnue", "No source"},
+                           {"(unassigned)", "Без ответственного", "Sans responsable", "Unassigned"},
+                           {"all", "", "", ""}};
+    for (const R& r : rs)
+        if (g == r.code) return L3(l, r.ru, r.fr, r.en);
+    return g;
+}
+
 const char* step_label(const std::string& s, atelier::Lang l) {
     struct R {
         const char *code, *ru, *fr, *en;
@@ -286,7 +305,7 @@ void reports_view(app::Db& db, State& st) {
             figures.push_back(num((*row)["entered"]) + ((*row)["conversion_next"].is_number() ? "  → " + percent((*row)["conversion_next"]) : ""));
             keys.push_back((*row)["stage"]);
         }
-        if (g != "all") ImGui::TextDisabled("%s", g.c_str());
+        if (g != "all") ImGui::TextDisabled("%s", group_label(g, st.lang).c_str());
         const int k = bars(("reports.funnel." + g).c_str(), labels, values, figures, theme::palette().accent);
         if (k >= 0) r.drill = {{"report", "funnel"}, {"grp", g}, {"key", keys[(size_t)k]}, {"title", labels[(size_t)k]}};
     }
@@ -340,7 +359,7 @@ void reports_view(app::Db& db, State& st) {
         for (const json& row : r.data["win_rate"]["rows"]) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            text_elided(row["grp"].get<std::string>());
+            text_elided(group_label(row["grp"].get<std::string>(), st.lang));
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(num(row["leads"]).c_str());
             ImGui::TableNextColumn();
