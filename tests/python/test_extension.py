@@ -94,7 +94,7 @@ class ExtensionTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "studio.db")
             con = connect(path)
-            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 9)
+            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 10)
             lead = con.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
                                ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
             con.execute("SELECT atelier_lead_move(?, 'brief_sent', 'py', NULL, '2026-11-26T11:00:00Z')", (lead,))
@@ -145,7 +145,22 @@ class ExtensionTest(unittest.TestCase):
         self.assertEqual(sum(l["amount"] for l in est["lines"]), est["subtotal"])
         self.assertEqual(est["total"], est["net"] + est["tax"]["amount"])
         words = con.execute("SELECT atelier_amount_words(?, 'EUR', 'fr')", (est["total"],)).fetchone()[0]
-        self.assertTrue(words.endswith("centimes") or words.endswith("centime"), words)
+        # "… euros et 05 centimes", or "… euros" for a round amount.
+        self.assertTrue(words.endswith("centimes") or words.endswith("centime") or words.endswith("euros"), words)
+        self.assertEqual(words.endswith("euros"), est["total"] % 100 == 0, words)
+
+    def test_reports_from_python(self):
+        con = connect()
+        con.execute("SELECT atelier_migrate()")
+        self.assertEqual(con.execute("SELECT atelier_seed_demo('2026-12-04T12:00:00Z', '', 40)").fetchone()[0], 1)
+        rows = con.execute("SELECT stage, entered FROM atelier_funnel(?, ?)", ("2025-12-01", "2026-12-04")).fetchall()
+        self.assertEqual([r[0] for r in rows], ["new", "brief_sent", "brief_filled", "estimated", "proposal_sent",
+                                                "contract_sent", "invoiced", "won"])
+        # Every request of the period entered the first stage: the demo's 40 and its dozen.
+        self.assertEqual(rows[0][1], con.execute("SELECT count(*) FROM leads WHERE created_at >= '2025-12-01'").fetchone()[0])
+        self.assertEqual(rows[0][1], 52)
+        with self.assertRaisesRegex(sqlite3.OperationalError, r"atelier_funnel: to: 2025-12-01 is before from"):
+            con.execute("SELECT * FROM atelier_funnel('2026-12-04', '2025-12-01')").fetchall()
 
 
 if __name__ == "__main__":
