@@ -273,8 +273,9 @@ Table lost_reasons(sqlite3* db, const std::string& from, const std::string& to, 
 Table win_rate(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
     period_args(from, to);
     if (group_by.empty()) throw Error("report: group_by: required for the win rate: source, owner or month");
-    const std::string sql = "SELECT " + group_sql(group_by) + ", l.currency, l.stage, " + std::string(kLeadAmount) +
-                            ", l.created_at, (SELECT min(at) FROM stage_events s WHERE s.lead_id = l.id AND s.to_stage = 'won')"
+    // Amounts and days only for the won: the rest are counted.
+    const std::string sql = "SELECT " + group_sql(group_by) + ", l.currency, l.stage, CASE WHEN l.stage = 'won' THEN " + std::string(kLeadAmount) +
+                            " END, l.created_at, CASE WHEN l.stage = 'won' THEN (SELECT min(at) FROM stage_events s WHERE s.lead_id = l.id AND s.to_stage = 'won') END"
                             " FROM leads l WHERE " + kInPeriod;
     Stmt q(db, sql.c_str());
     q.bind(1, from).bind(2, to);
