@@ -15,15 +15,23 @@ TimeMeter& time_meter() {
     return m;
 }
 
-void TimeMeter::flush(Db& db) {
-    const int64_t seconds = (int64_t)(pending_ms_ / 1000);
+void TimeMeter::flush(Db& db, bool all) {
+    // Whole seconds; what is left stays with this lead and step, or is
+    // rounded into it when they change.
+    const int64_t seconds = all ? (int64_t)(pending_ms_ / 1000 + 0.5) : (int64_t)(pending_ms_ / 1000);
+    if (all) pending_ms_ = 0;
+    else pending_ms_ -= (double)seconds * 1000;
     if (seconds <= 0 || !db.is_open()) return;
-    pending_ms_ -= (double)seconds * 1000;
     const atelier::Actor me = db.actor();
     const std::string now = atelier::now_iso();
-    db.act([&](sqlite3* x) {
+    // Straight to the database, not through Db::act: measuring is not an
+    // action of the manager's, and undo never takes it back.
+    try {
+        sqlite3* x = db.raw();
         atelier::analytics::add_time(x, me.id, atelier::sync::device_id(x), lead_, step_.empty() ? "other" : step_, now.substr(0, 10), seconds, now);
-    }, "time");
+    } catch (const std::exception&) {
+        return;  // a lead deleted meanwhile, or storage trouble: these seconds are not kept
+    }
     recorded_s_ += (double)seconds;
 }
 
@@ -37,10 +45,12 @@ void TimeMeter::frame(Db& db, double now_ms, bool input, const std::string& lead
         if (const LeadCard* c = db.card(lead)) step = atelier::analytics::step_of_stage(c->stage);
     }
     const std::string current = lead.empty() || step == "other" ? std::string() : lead;
-    if (current != lead_ || step != step_ || pending_ms_ >= kFlushMs) {
-        flush(db);
+    if (current != lead_ || step != step_) {
+        flush(db, true);
         lead_ = current;
         step_ = step;
+    } else if (pending_ms_ >= kFlushMs) {
+        flush(db, false);
     }
 }
 

@@ -19,7 +19,7 @@ public:
     // What is counted and not yet in the ledger, and what went in since the start (seconds).
     double pending_seconds() const { return pending_ms_ / 1000; }
     double recorded_seconds() const { return recorded_s_; }
-    void flush(Db& db);
+    void flush(Db& db, bool all);
 
 private:
     double last_input_ms_ = 0, pending_ms_ = 0, recorded_s_ = 0;

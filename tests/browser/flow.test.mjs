@@ -90,6 +90,17 @@ test('lead to paid invoice offline, in 15 actions or fewer', async (t) => {
   await screenshot(page, 'flow-won');
   console.log(`manager actions from a new lead to a paid invoice, offline: ${actions}`);
   assert.ok(actions <= 15, `${actions} actions`);
+  // The manager's time, measured by the app and reported by atelier_time for
+  // today's requests (this one): at most 5 minutes against the seed's 110.
+  await click('view.today');
+  const time = await page.evaluate(() => JSON.parse(Module.UTF8ToString(Module._atelier_debug_time())));
+  const total = time.find(r => r.step === 'total');
+  console.log(`manager minutes from a new lead to a paid invoice, offline: ${total.minutes}`);
+  assert.equal(total.leads, 1);
+  assert.ok(total.minutes > 0, 'the time was measured');
+  assert.ok(total.minutes_per_request <= 5, `${total.minutes_per_request} minutes`);
+  assert.equal(total.baseline_minutes, 110);
+  assert.ok(time.filter(r => r.step !== 'total' && r.minutes > 0).length >= 2, 'attributed to the steps it was spent on');
   assert.ok(s.leads.find(l => l.id === id).amount_minor > 0);
   // The app's rows are the conveyor's, as the other hosts write them
   // (tests/http/hosts.test.mjs): the journal, the documents, the statuses.
