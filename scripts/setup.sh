@@ -15,6 +15,7 @@ packages=(
   chromium python3-aiosmtpd wrk hyperfine
   clang-14 libclang-rt-14-dev llvm-14
   libqrencode-dev zbar-tools poppler-utils
+  systemd
 )
 
 missing=()
