@@ -103,6 +103,8 @@ struct ApplyResult {
 ApplyResult apply(sqlite3* db, std::string_view bundle, const ApplyOptions& opts = {});
 
 // A digest of the replicated state (hex): equal replicas, equal digests.
+// The whole digest leaves out the time ledger (only ever added to, by each
+// device while it is used); `table` gives one table's, time_ledger too.
 // With a table name, of that table only.
 std::string digest(sqlite3* db, std::string_view table = {});
 
