@@ -65,7 +65,7 @@ if [ "$(cat "$art/build-asan.rc" 2>/dev/null)" = 0 ]; then
   suite sql-asan '\d+(?= passed)' '\d+(?= failed)' -- \
     env LD_PRELOAD="$asan_rt" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
     SQL_TEST_OUT="$art/sql-asan" tests/sql/run.sh build/asan/atelier.so
-  suite fuzz '\d+(?= passed)' '\d+(?= failed)' -- tests/fuzz/run.sh "${ATELIER_FUZZ_SECONDS:-30}"
+  suite fuzz '\d+(?= passed)' '\d+(?= failed)' -- tests/fuzz/run.sh "${ATELIER_FUZZ_SECONDS:-20}"
 else
   tail -30 "$art/build-asan.log"
   echo "-- sanitizer build failed"
