@@ -795,7 +795,8 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
     // Reports (analytics.h): the same tables as SELECT * FROM atelier_<name>(...).
     //   GET /api/reports/funnel?from=2026-01-01&to=2026-12-31&group_by=source
     //   GET /api/reports/funnel/leads?from=…&to=…&grp=website&key=proposal_sent   the leads behind a figure
-    svr.Get(R"(/api/reports/([a-z_]{1,32}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+    // One route for both: the report's table, or with "/leads" the leads behind one of its figures.
+    svr.Get(R"(/api/reports/([a-z_]{1,32})(/leads)?)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
         const std::string name = req.matches[1];
         const analytics::Report* r = analytics::find_report(name);
         if (!r) return send_error(res, 404, "report: no report \"" + name + "\" (funnel, lost_reasons, win_rate, forecast, revenue, receivables, proposals, time)");
@@ -803,21 +804,12 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         for (const char* a : r->arguments) args.push_back(req.has_param(a) ? req.get_param_value(a) : "");
         std::lock_guard<std::mutex> lock(d.mu);
         try {
-            const analytics::Table t = analytics::run(d.db, name, args);
-            send_json(res, 200, json{{"report", name}, {"columns", t.columns}, {"rows", t.json()}});
-        } catch (const Error& e) {
-            send_error(res, 400, e.what());
-        }
-    }));
-    svr.Get(R"(/api/reports/([a-z_]{1,32})/leads)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
-        const std::string name = req.matches[1];
-        const analytics::Report* r = analytics::find_report(name);
-        if (!r) return send_error(res, 404, "report: no report \"" + name + "\"");
-        std::vector<std::string> args;
-        for (const char* a : r->arguments) args.push_back(req.has_param(a) ? req.get_param_value(a) : "");
-        std::lock_guard<std::mutex> lock(d.mu);
-        try {
-            send_json(res, 200, json{{"leads", analytics::drill(d.db, name, args, req.get_param_value("grp"), req.get_param_value("key"))}});
+            if (req.matches[2].length() > 0) {
+                send_json(res, 200, json{{"leads", analytics::drill(d.db, name, args, req.get_param_value("grp"), req.get_param_value("key"))}});
+            } else {
+                const analytics::Table t = analytics::run(d.db, name, args);
+                send_json(res, 200, json{{"report", name}, {"columns", t.columns}, {"rows", t.json()}});
+            }
         } catch (const Error& e) {
             send_error(res, 400, e.what());
         }
