@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "calendar.h"
 #include "error.h"
@@ -69,9 +71,10 @@ int64_t secs(const std::string& iso) {
 // The median of values, rounded to one decimal; null when there are none.
 json median(std::vector<double> v) {
     if (v.empty()) return nullptr;
-    std::sort(v.begin(), v.end());
     const size_t n = v.size();
-    const double m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    std::nth_element(v.begin(), v.begin() + (ptrdiff_t)(n / 2), v.end());
+    const double hi = v[n / 2];
+    const double m = n % 2 ? hi : (*std::max_element(v.begin(), v.begin() + (ptrdiff_t)(n / 2)) + hi) / 2;
     return (double)(int64_t)(m * 10 + (m >= 0 ? 0.5 : -0.5)) / 10;
 }
 
@@ -81,89 +84,68 @@ json ratio(int64_t a, int64_t b) {
     return (double)((a * 10000 + b / 2) / b) / 10000;
 }
 
-// The lead's amount: its invoices (not void), else its newest estimate, else what was expected.
-const char* const kLeadAmount =
-    "coalesce((SELECT sum(total_minor) FROM invoices i WHERE i.lead_id = l.id AND i.status != 'void'),"
-    " (SELECT total_minor FROM estimates e WHERE e.lead_id = l.id ORDER BY e.version DESC, e.created_at DESC LIMIT 1), l.amount_minor)";
+constexpr int64_t kNone = INT64_MIN;
 
-// One lead's way through the conveyor, from stage_events.
+// One lead's way through the conveyor, as lead_paths keeps it.
 struct Path {
-    std::string id, grp, stage;
+    std::string id;                   // only when asked for
+    int grp = 0;                      // index into Paths::groups
     int reached = 0;                  // the furthest forward stage
     int lost_from = -2;               // the stage it was lost in (-1: unknown), -2: not lost
-    int64_t entered[kStageCount];     // first entry per stage, seconds; 0: never
-    int64_t left[kStageCount];        // first move forward out of it; < 0: left by being lost
-    bool won = false;
+    int64_t days[kStageCount];        // seconds from entering a stage to moving on; kNone: none
+    bool won = false, lost = false;   // now
 };
 
-// The stage's index in SQL, over a column.
-std::string stage_index_sql(const char* col) {
-    std::string s = std::string("CASE ") + col;
-    for (int i = 0; i < kStageCount; ++i) s += std::string(" WHEN '") + kStages[i] + "' THEN " + std::to_string(i);
-    return s + " WHEN 'lost' THEN 100 ELSE -1 END";
-}
-
-// Every lead of the period with its stage moves, read in one pass: times as
-// seconds and stages as indexes computed by SQLite, rows in any order.
-std::vector<Path> paths(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
-    std::vector<Path> out;
-    std::unordered_map<int64_t, size_t> at_row;
-    {
-        Stmt q(db, ("SELECT l.rowid, l.id, " + group_sql(group_by) + ", l.stage, CAST(strftime('%s', l.created_at) AS INTEGER) FROM leads l WHERE " +
-                    kInPeriod + " ORDER BY l.created_at, l.rowid").c_str());
-        q.bind(1, from).bind(2, to);
-        while (q.step()) {
-            Path p;
-            p.id = q.text(1);
-            p.grp = q.text(2);
-            p.stage = q.text(3);
-            std::fill(std::begin(p.entered), std::end(p.entered), 0);
-            std::fill(std::begin(p.left), std::end(p.left), 0);
-            p.entered[0] = q.int64(4);
-            p.reached = std::max(0, stage_index(p.stage));
-            p.won = p.stage == "won";
-            at_row[q.int64(0)] = out.size();
-            out.push_back(std::move(p));
-        }
-    }
-    if (out.empty()) return out;
-    Stmt q(db, ("SELECT l.rowid, " + stage_index_sql("s.from_stage") + ", " + stage_index_sql("s.to_stage") +
-                ", CAST(strftime('%s', s.at) AS INTEGER) FROM leads l JOIN stage_events s ON s.lead_id = l.id WHERE " + kInPeriod).c_str());
+// Every lead of the period with its way through the stages, oldest first:
+// one row of lead_paths each (the triggers of schema 11 keep it from the
+// stage moves), read from its summary column (see the schema) and handed to
+// `each` with its group's index in order of appearance. Returns the groups'
+// names by that index.
+template <class Each>
+std::vector<std::string> each_path(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by, bool ids,
+                                   Each&& each) {
+    Stmt q(db, ("SELECT " + group_sql(group_by) + ", l.summary" + (ids ? ", l.id" : "") + " FROM lead_paths l WHERE " + kInPeriod +
+                " ORDER BY l.created_at, l.id").c_str());
     q.bind(1, from).bind(2, to);
     sqlite3_stmt* st = q.raw();
+    std::vector<std::string> groups;
+    std::map<std::string, int> group_at;
+    std::string last_group;
+    int last_index = 0;
+    Path p;
     while (q.step()) {
-        auto it = at_row.find(sqlite3_column_int64(st, 0));
-        if (it == at_row.end()) continue;
-        Path& p = out[it->second];
-        const int fi = sqlite3_column_int(st, 1), ti = sqlite3_column_int(st, 2);
-        const int64_t t = sqlite3_column_int64(st, 3);
-        if (ti == 100) {  // lost: the last loss counts
-            p.lost_from = fi >= 0 && fi < kStageCount ? fi : -1;
-            if (fi >= 0 && fi < kStageCount && p.left[fi] == 0) p.left[fi] = -1;
-            continue;
+        const char* g = (const char*)sqlite3_column_text(st, 0);
+        if (!g) g = "";
+        if (groups.empty() || last_group != g) {
+            last_group = g;
+            auto [it, fresh] = group_at.emplace(last_group, (int)groups.size());
+            if (fresh) groups.push_back(last_group);
+            last_index = it->second;
         }
-        if (ti < 0 || ti >= kStageCount) continue;
-        if (p.entered[ti] == 0 || t < p.entered[ti]) p.entered[ti] = t;
-        if (fi >= 0 && fi < kStageCount && ti > fi && (p.left[fi] <= 0 || t < p.left[fi])) p.left[fi] = t;
-        p.reached = std::max(p.reached, ti);
+        p.grp = last_index;
+        const char* c = (const char*)sqlite3_column_text(st, 1);
+        if (!c) continue;
+        char* end = nullptr;
+        p.reached = std::max(0, (int)std::strtol(c, &end, 10));
+        p.lost_from = (int)std::strtol(end, &end, 10);
+        p.won = std::strtol(end, &end, 10) != 0;
+        p.lost = std::strtol(end, &end, 10) != 0;
+        for (int i = 0; i < kStageCount; ++i) {
+            while (*end == ' ') ++end;
+            if (*end == '.') {
+                p.days[i] = kNone;
+                ++end;
+            } else {
+                p.days[i] = std::strtoll(end, &end, 10);
+            }
+        }
+        if (ids) p.id = (const char*)sqlite3_column_text(st, 2);
+        each(p);
     }
-    return out;
+    return groups;
 }
 
-std::vector<std::string> groups_of(const std::vector<Path>& ps) {
-    std::set<std::string> g;
-    for (const Path& p : ps) g.insert(p.grp);
-    return {g.begin(), g.end()};
-}
-
-// A month's first and last day: "2026-11" → "2026-11-01", "2026-11-30".
-std::string month_end(const std::string& month) {
-    int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
-    int next_y = m == 12 ? y + 1 : y, next_m = m == 12 ? 1 : m + 1;
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-01", next_y, next_m);
-    return iso_date(day_number(buf, "month") - 1);
-}
+// A month k months after "2026-11" (k may be negative).
 std::string month_add(const std::string& month, int k) {
     int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2)) - 1 + k;
     y += m >= 0 ? m / 12 : (m - 11) / 12;
@@ -229,44 +211,62 @@ Table run(sqlite3* db, std::string_view name, const std::vector<std::string>& a)
 Table funnel(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
     period_args(from, to);
     group_sql(group_by);
-    const std::vector<Path> ps = paths(db, from, to, group_by);
-    Table t{{"grp", "stage", "entered", "advanced", "lost", "conversion_next", "conversion_won", "median_days"}, {}};
-    for (const std::string& g : groups_of(ps)) {
-        for (int s = 0; s < kStageCount; ++s) {
-            int64_t entered = 0, advanced = 0, lost = 0, won = 0;
-            std::vector<double> days;
-            for (const Path& p : ps) {
-                if (p.grp != g || p.reached < s) continue;
-                ++entered;
-                if (p.reached > s) ++advanced;
-                if (p.lost_from == s && p.reached == s) ++lost;
-                if (p.won) ++won;
-                if (p.entered[s] > 0 && p.left[s] > 0) days.push_back((double)(p.left[s] - p.entered[s]) / 86400);
-            }
-            t.rows.push_back({g, kStages[s], entered, advanced, lost, s == kStageCount - 1 ? json(nullptr) : ratio(advanced, entered),
-                              ratio(won, entered), median(days)});
+    struct Acc {
+        int64_t entered = 0, advanced = 0, lost = 0, won = 0;
+        std::vector<double> days;
+    };
+    std::vector<std::array<Acc, kStageCount>> by;
+    const std::vector<std::string> groups = each_path(db, from, to, group_by, false, [&](const Path& p) {
+        if ((size_t)p.grp >= by.size()) by.resize((size_t)p.grp + 1);
+        auto& g = by[(size_t)p.grp];
+        for (int s = 0; s <= p.reached && s < kStageCount; ++s) {
+            Acc& a = g[(size_t)s];
+            ++a.entered;
+            if (p.reached > s) ++a.advanced;
+            if (p.lost_from == s && p.reached == s) ++a.lost;
+            if (p.won) ++a.won;
+            if (p.days[s] != kNone) a.days.push_back((double)p.days[s] / 86400);
         }
-    }
+    });
+    // Groups in the alphabet's order.
+    std::vector<size_t> order(groups.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return groups[a] < groups[b]; });
+    Table t{{"grp", "stage", "entered", "advanced", "lost", "conversion_next", "conversion_won", "median_days"}, {}};
+    for (size_t g : order)
+        for (int s = 0; s < kStageCount; ++s) {
+            const Acc& a = by[g][(size_t)s];
+            t.rows.push_back({groups[g], kStages[s], a.entered, a.advanced, a.lost,
+                              s == kStageCount - 1 ? json(nullptr) : ratio(a.advanced, a.entered), ratio(a.won, a.entered), median(a.days)});
+        }
     return t;
 }
 
 Table lost_reasons(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
     period_args(from, to);
-    const std::string sql =
-        "SELECT " + group_sql(group_by) +
-        " AS g, coalesce((SELECT from_stage FROM stage_events s WHERE s.lead_id = l.id AND s.to_stage = 'lost' ORDER BY s.at DESC, s.rowid DESC LIMIT 1), '') AS st,"
-        " coalesce((SELECT json_extract(payload_json, '$.code') FROM events e WHERE e.lead_id = l.id AND +e.kind = 'lost' ORDER BY e.at DESC, e.rowid DESC LIMIT 1), 'other') AS r,"
-        " count(*), sum(" + std::string(kLeadAmount) + "), l.currency FROM leads l WHERE l.stage = 'lost' AND " + kInPeriod +
-        " GROUP BY g, st, r, l.currency ORDER BY g, st, count(*) DESC, r, l.currency";
-    Stmt q(db, sql.c_str());
+    // Counted here: SQLite would sort every lost lead to group them.
+    Stmt q(db, ("SELECT " + group_sql(group_by) + ", coalesce(l.lost_stage, ''), coalesce(l.lost_reason, 'other'), l.currency, l.value_minor"
+                " FROM lead_paths l WHERE l.stage = 'lost' AND " + std::string(kInPeriod)).c_str());
     q.bind(1, from).bind(2, to);
-    Table t{{"grp", "stage", "reason", "leads", "amount_minor", "currency"}, {}};
-    while (q.step()) t.rows.push_back({q.text(0), q.text(1), q.text(2), q.int64(3), q.int64(4), q.text(5)});
-    // Stages in the conveyor's order, not the alphabet's.
-    std::stable_sort(t.rows.begin(), t.rows.end(), [](const std::vector<json>& a, const std::vector<json>& b) {
-        return std::make_tuple(a[0].get<std::string>(), stage_index(a[1].get<std::string>())) <
-               std::make_tuple(b[0].get<std::string>(), stage_index(b[1].get<std::string>()));
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::pair<int64_t, int64_t>> by;
+    while (q.step()) {
+        auto& a = by[{q.text(0), q.text(1), q.text(2), q.text(3)}];
+        ++a.first;
+        a.second += q.int64(4);
+    }
+    struct Row {
+        std::string g, st, r, cur;
+        int64_t n, sum;
+    };
+    std::vector<Row> rows;
+    for (const auto& [k, a] : by) rows.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), a.first, a.second});
+    // Stages in the conveyor's order, the most frequent reason first.
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        return std::make_tuple(std::cref(a.g), stage_index(a.st), std::cref(a.st), -a.n, std::cref(a.r), std::cref(a.cur)) <
+               std::make_tuple(std::cref(b.g), stage_index(b.st), std::cref(b.st), -b.n, std::cref(b.r), std::cref(b.cur));
     });
+    Table t{{"grp", "stage", "reason", "leads", "amount_minor", "currency"}, {}};
+    for (const Row& r : rows) t.rows.push_back({r.g, r.st, r.r, r.n, r.sum, r.cur});
     return t;
 }
 
@@ -274,28 +274,41 @@ Table win_rate(sqlite3* db, const std::string& from, const std::string& to, cons
     period_args(from, to);
     if (group_by.empty()) throw Error("report: group_by: required for the win rate: source, owner or month");
     // Amounts and days only for the won: the rest are counted.
-    const std::string sql = "SELECT " + group_sql(group_by) + ", l.currency, l.stage, CASE WHEN l.stage = 'won' THEN " + std::string(kLeadAmount) +
-                            " END, l.created_at, CASE WHEN l.stage = 'won' THEN (SELECT min(at) FROM stage_events s WHERE s.lead_id = l.id AND s.to_stage = 'won') END"
-                            " FROM leads l WHERE " + kInPeriod;
+    const std::string sql = "SELECT " + group_sql(group_by) + ", l.currency, l.stage, l.value_minor, CASE WHEN l.stage = 'won' THEN l.e7 - CAST(strftime('%s', l.created_at) AS INTEGER) END FROM lead_paths l WHERE " + kInPeriod;
     Stmt q(db, sql.c_str());
     q.bind(1, from).bind(2, to);
     struct Acc {
         int64_t leads = 0, won = 0, lost = 0, won_sum = 0;
         std::vector<double> days;
     };
-    std::map<std::pair<std::string, std::string>, Acc> by;
+    // A few groups and currencies: found by a look along a short list.
+    std::vector<std::pair<std::pair<std::string, std::string>, Acc>> found;
+    sqlite3_stmt* st = q.raw();
+    auto text = [&](int i) { const unsigned char* v = sqlite3_column_text(st, i); return v ? (const char*)v : ""; };
     while (q.step()) {
-        Acc& a = by[{q.text(0), q.text(1)}];
+        const char *g = text(0), *cur = text(1);
+        Acc* acc = nullptr;
+        for (auto& f : found)
+            if (f.first.first == g && f.first.second == cur) {
+                acc = &f.second;
+                break;
+            }
+        if (!acc) {
+            found.push_back({{g, cur}, Acc{}});
+            acc = &found.back().second;
+        }
+        Acc& a = *acc;
         ++a.leads;
-        const std::string stage = q.text(2);
-        if (stage == "won") {
+        const char* stage = text(2);
+        if (std::strcmp(stage, "won") == 0) {
             ++a.won;
-            a.won_sum += q.int64(3);
-            if (!q.is_null(5)) a.days.push_back((double)(secs(q.text(5)) - secs(q.text(4))) / 86400);
-        } else if (stage == "lost") {
+            a.won_sum += sqlite3_column_int64(st, 3);
+            if (sqlite3_column_type(st, 4) != SQLITE_NULL) a.days.push_back((double)sqlite3_column_int64(st, 4) / 86400);
+        } else if (std::strcmp(stage, "lost") == 0) {
             ++a.lost;
         }
     }
+    std::map<std::pair<std::string, std::string>, Acc> by(std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     Table t{{"grp", "leads", "won", "lost", "win_rate", "avg_won_minor", "currency", "median_days_to_won"}, {}};
     for (const auto& [k, a] : by)
         t.rows.push_back({k.first, a.leads, a.won, a.lost, ratio(a.won, a.won + a.lost),
@@ -397,20 +410,37 @@ Table forecast(sqlite3* db, const std::string& from_month, int months) {
     date_arg(from_month + "-01", "from_month");
     if (months < 1 || months > 60) throw Error("report: months: expected 1 to 60");
     const std::string first = from_month + "-01", last_month = month_add(from_month, months - 1);
-    std::map<std::string, int64_t> weight;
+    std::map<std::string, int64_t, std::less<>> weight;
     {
         Stmt w(db, "SELECT stage, percent FROM stage_weights");
         while (w.step()) weight[w.text(0)] = w.int64(1);
     }
-    // (month, currency) → leads, expected, weighted
-    std::map<std::pair<std::string, std::string>, std::tuple<std::set<std::string>, int64_t, int64_t>> by;
-    auto add = [&](std::string month, const std::string& cur, const std::string& lead, int64_t amount, int64_t pct) {
+    // (month, currency) → leads, expected, weighted. A lead counts once per
+    // month: signed projects by name (few), open leads (many) by the buckets
+    // their own schedule touched, each lead being read once.
+    struct Bucket {
+        std::set<std::string> signed_leads;
+        int64_t leads = 0, expected = 0, weighted = 0;
+    };
+    std::map<std::pair<std::string, std::string>, Bucket> by;
+    Bucket* last = nullptr;
+    std::pair<std::string, std::string> last_key;
+    std::vector<Bucket*> touched;  // by the open lead being read
+    auto add = [&](std::string month, const std::string& cur, const std::string& lead, int64_t amount, int64_t pct, bool open) {
         if (month < from_month) month = from_month;  // late money is expected now
         if (month > last_month || amount <= 0) return;
-        auto& a = by[{month, cur}];
-        std::get<0>(a).insert(lead);
-        std::get<1>(a) += amount;
-        std::get<2>(a) += div_round_half_away(mul_minor(amount, pct), 100);
+        if (!last || last_key.first != month || last_key.second != cur) {
+            last_key = {month, cur};
+            last = &by[last_key];
+        }
+        if (!open) {
+            if (last->signed_leads.insert(lead).second) ++last->leads;
+        } else if (std::find(touched.begin(), touched.end(), last) == touched.end()) {
+            touched.push_back(last);
+            if (last->signed_leads.empty() || !last->signed_leads.count(lead)) ++last->leads;
+        }
+        last->expected += amount;
+        last->weighted += div_round_half_away(mul_minor(amount, pct), 100);
     };
     // Signed projects: issued invoices by their due date, planned ones by their stage's end.
     {
@@ -422,7 +452,7 @@ Table forecast(sqlite3* db, const std::string& from_month, int months) {
         while (q.step()) {
             const int64_t pct = weight.count(q.text(9)) ? weight[q.text(9)] : 100;
             if (q.text(4) != "draft") {
-                add(q.is_null(3) ? from_month : q.text(3).substr(0, 7), q.text(1), q.text(0), q.int64(2), pct);
+                add(q.is_null(3) ? from_month : q.text(3).substr(0, 7), q.text(1), q.text(0), q.int64(2), pct, false);
                 continue;
             }
             // A planned payment falls due at the end of its stage, counted from the signing.
@@ -437,21 +467,45 @@ Table forecast(sqlite3* db, const std::string& from_month, int months) {
                     if (s.value("stage", "") == on) break;
                 }
             const std::string signed_on = q.is_null(7) ? first : q.text(7).substr(0, 10);
-            add(iso_date(day_number(signed_on, "signed") + days * 7 / 5).substr(0, 7), q.text(1), q.text(0), q.int64(2), pct);
+            add(iso_date(day_number(signed_on, "signed") + days * 7 / 5).substr(0, 7), q.text(1), q.text(0), q.int64(2), pct, false);
         }
     }
     // Open leads before signing: the newest estimate's schedule from the first month on, weighted by their stage.
+    // Read as three scans joined here (a lookup per open lead costs more than all of them).
+    std::unordered_set<std::string> signed_leads;
     {
-        Stmt q(db, "SELECT l.id, l.stage, coalesce(e.currency, l.currency), coalesce(e.total_minor, l.amount_minor), e.body_json FROM leads l"
-                   " LEFT JOIN estimates e ON e.id = (SELECT id FROM estimates x WHERE x.lead_id = l.id ORDER BY x.version DESC, x.created_at DESC LIMIT 1)"
-                   " WHERE l.stage NOT IN ('won', 'lost', 'invoiced') AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.lead_id = l.id AND c.status = 'accepted')");
+        Stmt q(db, "SELECT DISTINCT lead_id FROM contracts WHERE status = 'accepted'");
+        while (q.step()) signed_leads.insert(q.text(0));
+    }
+    struct Newest {
+        std::string currency, body;
+        int64_t total;
+    };
+    std::unordered_map<std::string, Newest> newest;
+    {
+        Stmt q(db, "SELECT e.lead_id, e.currency, e.total_minor, e.body_json FROM estimates e JOIN lead_paths l ON l.id = e.lead_id"
+                   " WHERE l.stage NOT IN ('won', 'lost', 'invoiced') ORDER BY e.lead_id, e.version DESC, e.created_at DESC");
+        while (q.step())
+            if (!newest.count(q.text(0))) newest[q.text(0)] = {q.text(1), q.text(3), q.int64(2)};
+    }
+    {
+        Stmt q(db, "SELECT l.id, l.stage, l.currency, l.amount_minor FROM lead_paths l WHERE l.stage NOT IN ('won', 'lost', 'invoiced')");
+        sqlite3_stmt* st = q.raw();
+        std::string id;
         while (q.step()) {
-            const std::string stage = q.text(1);
-            const int64_t pct = weight.count(stage) ? weight[stage] : 0;
-            const json est = q.is_null(4) ? json() : parse_json_or_discard(q.text(4));
-            const int64_t total = q.int64(3);
+            id.assign((const char*)sqlite3_column_text(st, 0));
+            if (signed_leads.count(id)) continue;
+            touched.clear();
+            auto w = weight.find((const char*)sqlite3_column_text(st, 1));
+            const int64_t pct = w == weight.end() ? 0 : w->second;
+            auto n = newest.find(id);
+            if (n == newest.end()) {
+                add(from_month, (const char*)sqlite3_column_text(st, 2), id, sqlite3_column_int64(st, 3), pct, true);
+                continue;
+            }
+            const json est = parse_json_or_discard(n->second.body);
             if (!est.is_object() || !est.contains("payment_schedule") || !est["payment_schedule"].is_array()) {
-                add(from_month, q.text(2), q.text(0), total, pct);
+                add(from_month, n->second.currency, id, n->second.total, pct, true);
                 continue;
             }
             for (const json& p : est["payment_schedule"]) {
@@ -462,12 +516,12 @@ Table forecast(sqlite3* db, const std::string& from_month, int months) {
                         days += s.value("days", (int64_t)0);
                         if (s.value("stage", "") == on) break;
                     }
-                add(iso_date(day_number(first, "from_month") + days * 7 / 5).substr(0, 7), q.text(2), q.text(0), p.value("amount", (int64_t)0), pct);
+                add(iso_date(day_number(first, "from_month") + days * 7 / 5).substr(0, 7), n->second.currency, id, p.value("amount", (int64_t)0), pct, true);
             }
         }
     }
     Table t{{"month", "currency", "leads", "expected_minor", "weighted_minor"}, {}};
-    for (const auto& [k, a] : by) t.rows.push_back({k.first, k.second, (int64_t)std::get<0>(a).size(), std::get<1>(a), std::get<2>(a)});
+    for (const auto& [k, a] : by) t.rows.push_back({k.first, k.second, a.leads, a.expected, a.weighted});
     return t;
 }
 
@@ -513,19 +567,33 @@ void add_time(sqlite3* db, const std::string& user_id, const std::string& device
 Table time(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
     period_args(from, to);
     static const char* const kSteps[] = {"intake", "brief", "estimate", "proposal", "contract", "invoice", "payment"};
-    const std::string g = group_sql(group_by);
+    // Summed here, not by GROUP BY: SQLite would sort every lead first.
     std::map<std::string, int64_t> leads;
-    {
-        Stmt q(db, ("SELECT " + g + ", count(*) FROM leads l WHERE " + kInPeriod + " GROUP BY 1").c_str());
-        q.bind(1, from).bind(2, to);
-        while (q.step()) leads[q.text(0)] = q.int64(1);
-    }
     std::map<std::pair<std::string, std::string>, int64_t> secs_by;
-    {
-        Stmt q(db, ("SELECT " + g + ", t.step, sum(t.seconds) FROM time_ledger t JOIN leads l ON l.id = t.lead_id WHERE " + kInPeriod +
-                    " GROUP BY 1, 2").c_str());
-        q.bind(1, from).bind(2, to);
-        while (q.step()) secs_by[{q.text(0), q.text(1)}] = q.int64(2);
+    // The seconds per step are at the end of the lead's summary (see the schema).
+    Stmt q(db, ("SELECT " + group_sql(group_by) + ", l.summary FROM lead_paths l WHERE " + kInPeriod).c_str());
+    q.bind(1, from).bind(2, to);
+    sqlite3_stmt* st = q.raw();
+    std::string last;
+    std::array<int64_t, 8>* acc = nullptr;
+    std::map<std::string, std::array<int64_t, 8>> by;
+    while (q.step()) {
+        const char* g = (const char*)sqlite3_column_text(st, 0);
+        if (!g) g = "";
+        if (!acc || last != g) {
+            last = g;
+            acc = &by.emplace(last, std::array<int64_t, 8>{}).first->second;
+        }
+        ++(*acc)[0];
+        const char* c = (const char*)sqlite3_column_text(st, 1);
+        c = c ? std::strchr(c, '|') : nullptr;
+        if (!c) continue;
+        char* end = const_cast<char*>(c + 1);
+        for (int i = 0; i < 7; ++i) (*acc)[(size_t)i + 1] += std::strtoll(end, &end, 10);
+    }
+    for (const auto& [g, a] : by) {
+        leads[g] = a[0];
+        for (int i = 0; i < 7; ++i) secs_by[{g, kSteps[i]}] = a[(size_t)i + 1];
     }
     Table t{{"grp", "step", "leads", "minutes", "minutes_per_request", "baseline_minutes"}, {}};
     auto minutes = [](int64_t s) { return (double)((s * 10 + 30) / 60) / 10; };
@@ -548,13 +616,15 @@ std::vector<std::string> drill(sqlite3* db, std::string_view report, const std::
     std::vector<std::string> out;
     if (report == "funnel" || report == "win_rate") {
         period_args(arg(0), arg(1));
-        for (const Path& p : paths(db, arg(0), arg(1), arg(2))) {
-            if (!grp.empty() && p.grp != grp) continue;
-            const int s = stage_index(key);
+        const int s = stage_index(key);
+        std::vector<std::pair<int, std::string>> hits;
+        const std::vector<std::string> groups = each_path(db, arg(0), arg(1), arg(2), true, [&](const Path& p) {
             const bool in = report == "funnel" ? (s >= 0 && p.reached >= s) || (key == "lost" && p.lost_from != -2)
-                                               : key == "won" ? p.won : key == "lost" ? p.stage == "lost" : true;
-            if (in) out.push_back(p.id);
-        }
+                                               : key == "won" ? p.won : key == "lost" ? p.lost : true;
+            if (in) hits.emplace_back(p.grp, p.id);
+        });
+        for (const auto& [g, id] : hits)
+            if (grp.empty() || groups[(size_t)g] == grp) out.push_back(id);
         std::reverse(out.begin(), out.end());
         return out;
     }
@@ -562,10 +632,9 @@ std::vector<std::string> drill(sqlite3* db, std::string_view report, const std::
         period_args(arg(0), arg(1));
         const size_t slash = key.find('/');
         const std::string stage = key.substr(0, slash), reason = slash == std::string::npos ? "" : key.substr(slash + 1);
-        Stmt q(db, ("SELECT l.id FROM leads l WHERE l.stage = 'lost' AND " + std::string(kInPeriod) + " AND " + group_sql(arg(2)) +
-                    " = ?3 AND (?4 = '' OR coalesce((SELECT from_stage FROM stage_events s WHERE s.lead_id = l.id AND s.to_stage = 'lost' ORDER BY s.at DESC, s.rowid DESC LIMIT 1), '') = ?4)"
-                    " AND (?5 = '' OR coalesce((SELECT json_extract(payload_json, '$.code') FROM events e WHERE e.lead_id = l.id AND +e.kind = 'lost'"
-                    " ORDER BY e.at DESC, e.rowid DESC LIMIT 1), 'other') = ?5) ORDER BY l.created_at DESC").c_str());
+        Stmt q(db, ("SELECT l.id FROM lead_paths l WHERE l.stage = 'lost' AND " + std::string(kInPeriod) + " AND " + group_sql(arg(2)) +
+                    " = ?3 AND (?4 = '' OR coalesce(l.lost_stage, '') = ?4) AND (?5 = '' OR coalesce(l.lost_reason, 'other') = ?5)"
+                    " ORDER BY l.created_at DESC").c_str());
         q.bind(1, arg(0)).bind(2, arg(1)).bind(3, grp.empty() ? "all" : grp).bind(4, stage).bind(5, reason);
         while (q.step()) out.push_back(q.text(0));
         return out;

@@ -608,6 +608,166 @@ CREATE INDEX payments_invoice ON payments(invoice_id, received_on);
 -- A lead's way through the stages, read from the index alone (the funnel).
 CREATE INDEX stage_events_path ON stage_events(lead_id, to_stage, from_stage, at);
 )SQL"},
+    {11, "reports: each lead's way through the stages, kept by triggers", R"SQL(
+-- A lead's way through the conveyor, derived from leads, stage_events,
+-- events and time_ledger by the triggers below (never written otherwise,
+-- never replicated: each replica derives its own). The reports read it
+-- instead of every stage move. reached: the furthest forward stage (0 new
+-- .. 7 won); eN: first entry into stage N, xN: first move forward out of it
+-- (-1: left it by being lost), seconds since 1970; lost_stage and
+-- lost_reason: of the newest loss; t_<step>: the manager's seconds. Kept
+-- in the order of creation, which is how every report reads it.
+CREATE TABLE lead_paths (
+  id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  owner_name TEXT,
+  currency TEXT NOT NULL DEFAULT 'RUB',
+  amount_minor INTEGER NOT NULL DEFAULT 0,
+  stage TEXT NOT NULL,
+  -- What the funnel reads, in one column near the record's start: reached,
+  -- the stage lost in (-2: not lost, -1: unknown), won and lost now (0/1),
+  -- then the seconds spent in each stage before moving on ('.': none),
+  -- and after a '|' the manager's seconds per step (t_intake .. t_payment).
+  summary TEXT GENERATED ALWAYS AS (
+    printf('%d %d %d %d ', reached, CASE WHEN lost_stage IS NULL THEN -2 ELSE CASE lost_stage WHEN 'new' THEN 0 WHEN 'brief_sent' THEN 1 WHEN 'brief_filled' THEN 2 WHEN 'estimated' THEN 3 WHEN 'proposal_sent' THEN 4 WHEN 'contract_sent' THEN 5 WHEN 'invoiced' THEN 6 WHEN 'won' THEN 7 ELSE -1 END END,
+      stage = 'won', stage = 'lost') ||
+      CASE WHEN e0 > 0 AND x0 > 0 THEN x0 - e0 ELSE '.' END || ' ' ||
+      CASE WHEN e1 > 0 AND x1 > 0 THEN x1 - e1 ELSE '.' END || ' ' ||
+      CASE WHEN e2 > 0 AND x2 > 0 THEN x2 - e2 ELSE '.' END || ' ' ||
+      CASE WHEN e3 > 0 AND x3 > 0 THEN x3 - e3 ELSE '.' END || ' ' ||
+      CASE WHEN e4 > 0 AND x4 > 0 THEN x4 - e4 ELSE '.' END || ' ' ||
+      CASE WHEN e5 > 0 AND x5 > 0 THEN x5 - e5 ELSE '.' END || ' ' ||
+      CASE WHEN e6 > 0 AND x6 > 0 THEN x6 - e6 ELSE '.' END || ' ' ||
+      CASE WHEN e7 > 0 AND x7 > 0 THEN x7 - e7 ELSE '.' END ||
+      printf(' | %d %d %d %d %d %d %d', t_intake, t_brief, t_estimate, t_proposal, t_contract, t_invoice, t_payment)) STORED,
+  -- The lead's worth: its invoices (not void), else its newest estimate,
+  -- else what was expected (amount_minor).
+  value_minor INTEGER NOT NULL DEFAULT 0,
+  t_intake INTEGER NOT NULL DEFAULT 0, t_brief INTEGER NOT NULL DEFAULT 0, t_estimate INTEGER NOT NULL DEFAULT 0,
+  t_proposal INTEGER NOT NULL DEFAULT 0, t_contract INTEGER NOT NULL DEFAULT 0, t_invoice INTEGER NOT NULL DEFAULT 0,
+  t_payment INTEGER NOT NULL DEFAULT 0,
+  reached INTEGER NOT NULL DEFAULT 0,
+  lost_stage TEXT, lost_at TEXT, lost_reason TEXT, lost_reason_at TEXT,
+  e0 INTEGER, e1 INTEGER, e2 INTEGER, e3 INTEGER, e4 INTEGER, e5 INTEGER, e6 INTEGER, e7 INTEGER,
+  x0 INTEGER, x1 INTEGER, x2 INTEGER, x3 INTEGER, x4 INTEGER, x5 INTEGER, x6 INTEGER, x7 INTEGER,
+  PRIMARY KEY (created_at, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX lead_paths_id ON lead_paths(id);
+-- One stage move applied to its lead's path: the rule every trigger and the
+-- rebuild go through.
+CREATE VIEW lead_path_moves(lead_id, from_stage, to_stage, at) AS SELECT lead_id, from_stage, to_stage, at FROM stage_events WHERE 0;
+CREATE TRIGGER lead_path_move INSTEAD OF INSERT ON lead_path_moves BEGIN
+  UPDATE lead_paths SET
+    e0 = CASE WHEN new.to_stage = 'new' THEN min(coalesce(e0, CAST(strftime('%s', new.at) AS INTEGER)), CAST(strftime('%s', new.at) AS INTEGER)) ELSE e0 END,
+    e1 = CASE WHEN new.to_stage = 'brief_sent' THEN min(coalesce(e1, CAST(strftime('%s', new.at) AS INTEGER)), CAST(strftime('%s', new.at) AS INTEGER)) ELSE e1 END,
+    e2 = CASE WHEN new.to_stage = 'brief_filled' THEN min(coalesce(e2, CAST(strftime('%s', new.at) AS INTEGER)), CAST(strftime('%s', new.at) AS INTEGER)) ELSE e2 END,
+    e3 = CASE WHEN new.to_stage = 'estimated' THEN min(coalesce(e3, CAST(strftime('%s', new.at) AS INTEGER)), CAST(strftime('%s', new.at) AS INTEGER)) ELSE e3 END,
+    e4 = CASE WHEN new.to_stage = 'proposal_sent' THEN min(coalesce(e4, CAST(strftime('%s', new.at) AS INTEGER)), CAST(strftime('%s', new.at) AS INTEGER)) ELSE e4 END,
+    e5 = CASE WHEN new.to_stage = 'contract_sent' THEN min(coalesce(e5, CAST(strftime('%s', new.at) AS INTEGER)), CAST(strftime('%s', new.at) AS INTEGER)) ELSE e5 END,
+    e6 = CASE WHEN new.to_stage = 'invoiced' THEN min(coalesce(e6, CAST(strftime('%s', new.at) AS INTEGER)), CAST(strftime('%s', new.at) AS INTEGER)) ELSE e6 END,
+    e7 = CASE WHEN new.to_stage = 'won' THEN min(coalesce(e7, CAST(strftime('%s', new.at) AS INTEGER)), CAST(strftime('%s', new.at) AS INTEGER)) ELSE e7 END,
+    x0 = CASE WHEN new.from_stage = 'new' AND new.to_stage IN ('brief_sent', 'brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won') THEN CASE WHEN x0 > 0 THEN min(x0, CAST(strftime('%s', new.at) AS INTEGER)) ELSE CAST(strftime('%s', new.at) AS INTEGER) END
+              WHEN new.from_stage = 'new' AND new.to_stage = 'lost' AND x0 IS NULL THEN -1 ELSE x0 END,
+    x1 = CASE WHEN new.from_stage = 'brief_sent' AND new.to_stage IN ('brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won') THEN CASE WHEN x1 > 0 THEN min(x1, CAST(strftime('%s', new.at) AS INTEGER)) ELSE CAST(strftime('%s', new.at) AS INTEGER) END
+              WHEN new.from_stage = 'brief_sent' AND new.to_stage = 'lost' AND x1 IS NULL THEN -1 ELSE x1 END,
+    x2 = CASE WHEN new.from_stage = 'brief_filled' AND new.to_stage IN ('estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won') THEN CASE WHEN x2 > 0 THEN min(x2, CAST(strftime('%s', new.at) AS INTEGER)) ELSE CAST(strftime('%s', new.at) AS INTEGER) END
+              WHEN new.from_stage = 'brief_filled' AND new.to_stage = 'lost' AND x2 IS NULL THEN -1 ELSE x2 END,
+    x3 = CASE WHEN new.from_stage = 'estimated' AND new.to_stage IN ('proposal_sent', 'contract_sent', 'invoiced', 'won') THEN CASE WHEN x3 > 0 THEN min(x3, CAST(strftime('%s', new.at) AS INTEGER)) ELSE CAST(strftime('%s', new.at) AS INTEGER) END
+              WHEN new.from_stage = 'estimated' AND new.to_stage = 'lost' AND x3 IS NULL THEN -1 ELSE x3 END,
+    x4 = CASE WHEN new.from_stage = 'proposal_sent' AND new.to_stage IN ('contract_sent', 'invoiced', 'won') THEN CASE WHEN x4 > 0 THEN min(x4, CAST(strftime('%s', new.at) AS INTEGER)) ELSE CAST(strftime('%s', new.at) AS INTEGER) END
+              WHEN new.from_stage = 'proposal_sent' AND new.to_stage = 'lost' AND x4 IS NULL THEN -1 ELSE x4 END,
+    x5 = CASE WHEN new.from_stage = 'contract_sent' AND new.to_stage IN ('invoiced', 'won') THEN CASE WHEN x5 > 0 THEN min(x5, CAST(strftime('%s', new.at) AS INTEGER)) ELSE CAST(strftime('%s', new.at) AS INTEGER) END
+              WHEN new.from_stage = 'contract_sent' AND new.to_stage = 'lost' AND x5 IS NULL THEN -1 ELSE x5 END,
+    x6 = CASE WHEN new.from_stage = 'invoiced' AND new.to_stage IN ('won') THEN CASE WHEN x6 > 0 THEN min(x6, CAST(strftime('%s', new.at) AS INTEGER)) ELSE CAST(strftime('%s', new.at) AS INTEGER) END
+              WHEN new.from_stage = 'invoiced' AND new.to_stage = 'lost' AND x6 IS NULL THEN -1 ELSE x6 END,
+    reached = max(reached, CASE new.to_stage WHEN 'new' THEN 0 WHEN 'brief_sent' THEN 1 WHEN 'brief_filled' THEN 2 WHEN 'estimated' THEN 3 WHEN 'proposal_sent' THEN 4 WHEN 'contract_sent' THEN 5 WHEN 'invoiced' THEN 6 WHEN 'won' THEN 7 ELSE -1 END),
+    lost_stage = CASE WHEN new.to_stage = 'lost' AND new.at >= coalesce(lost_at, '') THEN coalesce(new.from_stage, '') ELSE lost_stage END,
+    lost_at = CASE WHEN new.to_stage = 'lost' AND new.at >= coalesce(lost_at, '') THEN new.at ELSE lost_at END
+  WHERE id = new.lead_id;
+END;
+-- A lead's path from scratch: its own row, its moves, its loss, its time.
+CREATE VIEW lead_path_rebuilds(lead_id) AS SELECT id FROM leads WHERE 0;
+CREATE TRIGGER lead_path_rebuild INSTEAD OF INSERT ON lead_path_rebuilds BEGIN
+  DELETE FROM lead_paths WHERE id = new.lead_id;
+  INSERT INTO lead_paths(id, created_at, source, owner_name, currency, amount_minor, stage, reached, e0) SELECT l.id, l.created_at, l.source, l.owner_name, l.currency, l.amount_minor, l.stage, max(0, CASE l.stage WHEN 'new' THEN 0 WHEN 'brief_sent' THEN 1 WHEN 'brief_filled' THEN 2 WHEN 'estimated' THEN 3 WHEN 'proposal_sent' THEN 4 WHEN 'contract_sent' THEN 5 WHEN 'invoiced' THEN 6 WHEN 'won' THEN 7 ELSE -1 END), CAST(strftime('%s', l.created_at) AS INTEGER) FROM leads l WHERE l.id = new.lead_id;
+  INSERT INTO lead_path_moves SELECT lead_id, from_stage, to_stage, at FROM stage_events WHERE lead_id = new.lead_id ORDER BY at, rowid;
+  UPDATE lead_paths SET (lost_reason, lost_reason_at) = (SELECT json_extract(payload_json, '$.code'), at FROM events e
+    WHERE e.lead_id = new.lead_id AND +e.kind = 'lost' ORDER BY e.at DESC, e.rowid DESC LIMIT 1) WHERE id = new.lead_id;
+  UPDATE lead_paths SET value_minor = coalesce((SELECT sum(total_minor) FROM invoices i WHERE i.lead_id = new.lead_id AND i.status != 'void'),
+    (SELECT total_minor FROM estimates e WHERE e.lead_id = new.lead_id ORDER BY e.version DESC, e.created_at DESC LIMIT 1), amount_minor) WHERE id = new.lead_id;
+  UPDATE lead_paths SET t_intake = (SELECT coalesce(sum(seconds), 0) FROM time_ledger t WHERE t.lead_id = new.lead_id AND t.step = 'intake'), t_brief = (SELECT coalesce(sum(seconds), 0) FROM time_ledger t WHERE t.lead_id = new.lead_id AND t.step = 'brief'), t_estimate = (SELECT coalesce(sum(seconds), 0) FROM time_ledger t WHERE t.lead_id = new.lead_id AND t.step = 'estimate'), t_proposal = (SELECT coalesce(sum(seconds), 0) FROM time_ledger t WHERE t.lead_id = new.lead_id AND t.step = 'proposal'), t_contract = (SELECT coalesce(sum(seconds), 0) FROM time_ledger t WHERE t.lead_id = new.lead_id AND t.step = 'contract'), t_invoice = (SELECT coalesce(sum(seconds), 0) FROM time_ledger t WHERE t.lead_id = new.lead_id AND t.step = 'invoice'), t_payment = (SELECT coalesce(sum(seconds), 0) FROM time_ledger t WHERE t.lead_id = new.lead_id AND t.step = 'payment')
+    WHERE id = new.lead_id;
+END;
+CREATE TRIGGER lead_paths_lead_new AFTER INSERT ON leads BEGIN
+  INSERT INTO lead_path_rebuilds VALUES (new.id);
+END;
+CREATE TRIGGER lead_paths_lead_changed AFTER UPDATE OF created_at, source, owner_name, currency, amount_minor, stage ON leads BEGIN
+  UPDATE lead_paths SET created_at = new.created_at, source = new.source, owner_name = new.owner_name, currency = new.currency,
+    amount_minor = new.amount_minor, stage = new.stage, reached = max(reached, CASE new.stage WHEN 'new' THEN 0 WHEN 'brief_sent' THEN 1 WHEN 'brief_filled' THEN 2 WHEN 'estimated' THEN 3 WHEN 'proposal_sent' THEN 4 WHEN 'contract_sent' THEN 5 WHEN 'invoiced' THEN 6 WHEN 'won' THEN 7 ELSE -1 END)
+  WHERE id = new.id;
+  INSERT INTO lead_path_values SELECT new.id WHERE new.amount_minor IS NOT old.amount_minor;
+  INSERT INTO lead_path_rebuilds SELECT new.id WHERE new.created_at IS NOT old.created_at;
+END;
+CREATE TRIGGER lead_paths_lead_gone AFTER DELETE ON leads BEGIN
+  DELETE FROM lead_paths WHERE id = old.id;
+END;
+CREATE TRIGGER lead_paths_move_new AFTER INSERT ON stage_events BEGIN
+  INSERT INTO lead_path_moves VALUES (new.lead_id, new.from_stage, new.to_stage, new.at);
+END;
+CREATE TRIGGER lead_paths_move_changed AFTER UPDATE ON stage_events BEGIN
+  INSERT INTO lead_path_rebuilds SELECT old.lead_id UNION SELECT new.lead_id;
+END;
+CREATE TRIGGER lead_paths_move_gone AFTER DELETE ON stage_events BEGIN
+  INSERT INTO lead_path_rebuilds VALUES (old.lead_id);
+END;
+CREATE TRIGGER lead_paths_loss AFTER INSERT ON events WHEN new.kind = 'lost' AND new.lead_id IS NOT NULL BEGIN
+  UPDATE lead_paths SET lost_reason = json_extract(new.payload_json, '$.code'), lost_reason_at = new.at
+  WHERE id = new.lead_id AND new.at >= coalesce(lost_reason_at, '');
+END;
+CREATE TRIGGER lead_paths_loss_changed AFTER UPDATE ON events WHEN old.kind = 'lost' OR new.kind = 'lost' BEGIN
+  INSERT INTO lead_path_rebuilds SELECT old.lead_id WHERE old.lead_id IS NOT NULL UNION SELECT new.lead_id WHERE new.lead_id IS NOT NULL;
+END;
+CREATE TRIGGER lead_paths_loss_gone AFTER DELETE ON events WHEN old.kind = 'lost' AND old.lead_id IS NOT NULL BEGIN
+  INSERT INTO lead_path_rebuilds VALUES (old.lead_id);
+END;
+-- A lead's worth again, when its invoices or estimates change.
+CREATE VIEW lead_path_values(lead_id) AS SELECT id FROM leads WHERE 0;
+CREATE TRIGGER lead_path_value INSTEAD OF INSERT ON lead_path_values BEGIN
+  UPDATE lead_paths SET value_minor = coalesce((SELECT sum(total_minor) FROM invoices i WHERE i.lead_id = new.lead_id AND i.status != 'void'),
+    (SELECT total_minor FROM estimates e WHERE e.lead_id = new.lead_id ORDER BY e.version DESC, e.created_at DESC LIMIT 1), amount_minor) WHERE id = new.lead_id;
+END;
+CREATE TRIGGER lead_paths_value_invoices_new AFTER INSERT ON invoices BEGIN
+  INSERT INTO lead_path_values VALUES (new.lead_id);
+END;
+CREATE TRIGGER lead_paths_value_invoices_changed AFTER UPDATE ON invoices BEGIN
+  INSERT INTO lead_path_values SELECT old.lead_id UNION SELECT new.lead_id;
+END;
+CREATE TRIGGER lead_paths_value_invoices_gone AFTER DELETE ON invoices BEGIN
+  INSERT INTO lead_path_values VALUES (old.lead_id);
+END;
+CREATE TRIGGER lead_paths_value_estimates_new AFTER INSERT ON estimates BEGIN
+  INSERT INTO lead_path_values VALUES (new.lead_id);
+END;
+CREATE TRIGGER lead_paths_value_estimates_changed AFTER UPDATE ON estimates BEGIN
+  INSERT INTO lead_path_values SELECT old.lead_id UNION SELECT new.lead_id;
+END;
+CREATE TRIGGER lead_paths_value_estimates_gone AFTER DELETE ON estimates BEGIN
+  INSERT INTO lead_path_values VALUES (old.lead_id);
+END;
+CREATE TRIGGER lead_paths_time_new AFTER INSERT ON time_ledger WHEN new.lead_id IS NOT NULL BEGIN
+  UPDATE lead_paths SET t_intake = t_intake + CASE WHEN new.step = 'intake' THEN new.seconds ELSE 0 END, t_brief = t_brief + CASE WHEN new.step = 'brief' THEN new.seconds ELSE 0 END, t_estimate = t_estimate + CASE WHEN new.step = 'estimate' THEN new.seconds ELSE 0 END, t_proposal = t_proposal + CASE WHEN new.step = 'proposal' THEN new.seconds ELSE 0 END, t_contract = t_contract + CASE WHEN new.step = 'contract' THEN new.seconds ELSE 0 END, t_invoice = t_invoice + CASE WHEN new.step = 'invoice' THEN new.seconds ELSE 0 END, t_payment = t_payment + CASE WHEN new.step = 'payment' THEN new.seconds ELSE 0 END WHERE id = new.lead_id;
+END;
+CREATE TRIGGER lead_paths_time_changed AFTER UPDATE ON time_ledger BEGIN
+  UPDATE lead_paths SET t_intake = t_intake - CASE WHEN old.step = 'intake' THEN old.seconds ELSE 0 END, t_brief = t_brief - CASE WHEN old.step = 'brief' THEN old.seconds ELSE 0 END, t_estimate = t_estimate - CASE WHEN old.step = 'estimate' THEN old.seconds ELSE 0 END, t_proposal = t_proposal - CASE WHEN old.step = 'proposal' THEN old.seconds ELSE 0 END, t_contract = t_contract - CASE WHEN old.step = 'contract' THEN old.seconds ELSE 0 END, t_invoice = t_invoice - CASE WHEN old.step = 'invoice' THEN old.seconds ELSE 0 END, t_payment = t_payment - CASE WHEN old.step = 'payment' THEN old.seconds ELSE 0 END WHERE id = old.lead_id;
+  UPDATE lead_paths SET t_intake = t_intake + CASE WHEN new.step = 'intake' THEN new.seconds ELSE 0 END, t_brief = t_brief + CASE WHEN new.step = 'brief' THEN new.seconds ELSE 0 END, t_estimate = t_estimate + CASE WHEN new.step = 'estimate' THEN new.seconds ELSE 0 END, t_proposal = t_proposal + CASE WHEN new.step = 'proposal' THEN new.seconds ELSE 0 END, t_contract = t_contract + CASE WHEN new.step = 'contract' THEN new.seconds ELSE 0 END, t_invoice = t_invoice + CASE WHEN new.step = 'invoice' THEN new.seconds ELSE 0 END, t_payment = t_payment + CASE WHEN new.step = 'payment' THEN new.seconds ELSE 0 END WHERE id = new.lead_id;
+END;
+CREATE TRIGGER lead_paths_time_gone AFTER DELETE ON time_ledger WHEN old.lead_id IS NOT NULL BEGIN
+  UPDATE lead_paths SET t_intake = t_intake - CASE WHEN old.step = 'intake' THEN old.seconds ELSE 0 END, t_brief = t_brief - CASE WHEN old.step = 'brief' THEN old.seconds ELSE 0 END, t_estimate = t_estimate - CASE WHEN old.step = 'estimate' THEN old.seconds ELSE 0 END, t_proposal = t_proposal - CASE WHEN old.step = 'proposal' THEN old.seconds ELSE 0 END, t_contract = t_contract - CASE WHEN old.step = 'contract' THEN old.seconds ELSE 0 END, t_invoice = t_invoice - CASE WHEN old.step = 'invoice' THEN old.seconds ELSE 0 END, t_payment = t_payment - CASE WHEN old.step = 'payment' THEN old.seconds ELSE 0 END WHERE id = old.lead_id;
+END;
+-- The paths of the leads there are.
+INSERT INTO lead_path_rebuilds SELECT id FROM leads;
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
     exec(db, "COMMIT");
     std::printf("%d requests, %lld stage events, %lld invoices\n", n, (long long)[&] { Stmt q(db, "SELECT count(*) FROM stage_events"); q.step(); return q.int64(0); }(),
                 (long long)[&] { Stmt q(db, "SELECT count(*) FROM invoices"); q.step(); return q.int64(0); }());
+    // BENCH_REPORTS_DB=path keeps the studio in a file, to look at its plans.
+    if (const char* keep = std::getenv("BENCH_REPORTS_DB")) exec(db, ("VACUUM INTO '" + std::string(keep) + "'").c_str());
     const char* const queries[][2] = {
         {"funnel", "SELECT count(*) FROM atelier_funnel('2025-01-01', '2026-12-31')"},
         {"funnel by source", "SELECT count(*) FROM atelier_funnel('2025-01-01', '2026-12-31', 'source')"},
@@ -75,9 +77,13 @@ int main(int argc, char** argv) {
         {"time", "SELECT count(*) FROM atelier_time('2025-01-01', '2026-12-31', 'owner')"},
         {"funnel, one month", "SELECT count(*) FROM atelier_funnel('2026-11-01', '2026-11-30')"},
     };
-    std::printf("| report | median of 7, ms |\n| --- | --- |\n");
+    std::printf("| report | median, ms |\n| --- | --- |\n");
+    // BENCH_REPORTS_ONLY=funnel runs the reports whose name starts so (to profile one).
+    const char* only = std::getenv("BENCH_REPORTS_ONLY");
+    const int runs = std::getenv("BENCH_REPORTS_RUNS") ? std::atoi(std::getenv("BENCH_REPORTS_RUNS")) : 7;
     for (const auto& q : queries) {
-        const double s = median_seconds(7, [&] {
+        if (only && std::string(q[0]).rfind(only, 0) != 0) continue;
+        const double s = median_seconds(runs, [&] {
             Stmt st(db, q[1]);
             st.step();
         });

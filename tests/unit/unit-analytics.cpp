@@ -254,3 +254,58 @@ TEST_CASE("reports: the same figures through SQL; arguments wrong, missing, NULL
     // A join that gives the arguments row by row.
     CHECK(s.t.count("SELECT sum(f.entered) FROM (SELECT '2027-01-01' AS a, '2027-01-31' AS b) p, atelier_funnel(p.a, p.b) f WHERE f.stage = 'won'") == 2);
 }
+
+namespace {
+
+// Every lead's path as the triggers keep it, one text per lead.
+std::vector<std::string> kept_paths(sqlite3* db) {
+    std::vector<std::string> out;
+    Stmt q(db, "SELECT json_array(id, created_at, source, owner_name, currency, amount_minor, stage, summary, value_minor, reached,"
+               " lost_stage, lost_at, lost_reason, lost_reason_at, e0, e1, e2, e3, e4, e5, e6, e7, x0, x1, x2, x3, x4, x5, x6, x7)"
+               " FROM lead_paths ORDER BY id");
+    while (q.step()) out.push_back(q.text(0));
+    return out;
+}
+
+// The same paths derived again from scratch, from the leads and their history.
+std::vector<std::string> rebuilt_paths(sqlite3* db) {
+    exec(db, "SAVEPOINT rebuild; DELETE FROM lead_paths; INSERT INTO lead_path_rebuilds SELECT id FROM leads");
+    std::vector<std::string> out = kept_paths(db);
+    exec(db, "ROLLBACK TO rebuild; RELEASE rebuild");
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("reports: the paths the triggers keep equal a rebuild from scratch, after an upgrade and after any change") {
+    TestDb t(false);
+    migrate(t.db, 10);  // a database of the schema before the paths, with a year of history
+    seed_demo(t.db);
+    install_defaults(t.db, "2026-12-01T00:00:00Z");
+    REQUIRE(seed_demo_history(t.db, "2026-12-01T09:00:00Z", "https://studio.example", 80) > 0);
+    migrate(t.db);
+    CHECK(t.count("SELECT count(*) FROM lead_paths") == t.count("SELECT count(*) FROM leads"));
+    CHECK(t.count("SELECT count(*) FROM lead_paths WHERE reached >= 7") == t.count("SELECT count(DISTINCT lead_id) FROM stage_events WHERE to_stage = 'won'"));
+    CHECK(kept_paths(t.db) == rebuilt_paths(t.db));
+
+    SUBCASE("a stage move removed, another moved in time") {
+        exec(t.db, "DELETE FROM stage_events WHERE rowid = (SELECT min(rowid) FROM stage_events WHERE to_stage = 'estimated')");
+        exec(t.db, "UPDATE stage_events SET at = '2026-01-01T00:00:00Z' WHERE rowid = (SELECT min(rowid) FROM stage_events WHERE to_stage = 'lost')");
+    }
+    SUBCASE("a lead's creation, owner, amount and stage changed; a lead deleted") {
+        exec(t.db, "UPDATE leads SET created_at = '2026-02-02T10:00:00Z', owner_name = 'Ирина Белова', amount_minor = amount_minor + 100"
+                   " WHERE rowid = (SELECT min(rowid) FROM leads WHERE stage = 'lost')");
+        exec(t.db, "UPDATE leads SET stage = 'estimated' WHERE rowid = (SELECT max(rowid) FROM leads WHERE stage = 'brief_filled')");
+        exec(t.db, "DELETE FROM leads WHERE rowid = (SELECT max(rowid) FROM leads WHERE stage = 'new')");
+    }
+    SUBCASE("invoices voided and estimates added; a loss's reason changed; time added and removed") {
+        exec(t.db, "UPDATE invoices SET status = 'void' WHERE rowid = (SELECT min(rowid) FROM invoices WHERE status = 'paid')");
+        exec(t.db, "INSERT INTO estimates(id, lead_id, price_list_id, version, currency, total_minor, body_json, created_at)"
+                   " SELECT 'est-x', l.id, e.price_list_id, 99, e.currency, 123456, e.body_json, '2026-11-30T00:00:00Z'"
+                   " FROM leads l, estimates e WHERE l.stage = 'lost' ORDER BY l.rowid, e.rowid LIMIT 1");
+        exec(t.db, "UPDATE events SET payload_json = json_set(payload_json, '$.code', 'competitor') WHERE rowid = (SELECT min(rowid) FROM events WHERE kind = 'lost')");
+        an::add_time(t.db, "u1", "d1", t.text("SELECT id FROM leads ORDER BY rowid LIMIT 1"), "brief", "2026-11-30", 90, "2026-11-30T10:00:00Z");
+        exec(t.db, "DELETE FROM time_ledger WHERE rowid = (SELECT max(rowid) FROM time_ledger WHERE lead_id IS NOT NULL)");
+    }
+    CHECK(kept_paths(t.db) == rebuilt_paths(t.db));
+}
