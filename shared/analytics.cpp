@@ -60,6 +60,22 @@ std::string group_sql(const std::string& g) {
 // Leads created from `from` to `to` (dates, both included): bound as ?1 and ?2.
 const char* const kInPeriod = "l.created_at >= ?1 AND l.created_at < date(?2, '+1 day')";
 
+// The condition keeping one owner's or one source's leads, over `l`: `only`
+// is "owner:NAME", "source:NAME" or empty (every lead), the name as the
+// groups name it ("(unassigned)", "(none)"); bound as ?9 by bind_only.
+std::string only_sql(const std::string& only) {
+    if (only.empty()) return "";
+    const size_t colon = only.find(':');
+    const std::string field = only.substr(0, colon == std::string::npos ? only.size() : colon);
+    if (colon == std::string::npos || (field != "owner" && field != "source") || colon + 1 == only.size())
+        throw Error("report: only: expected owner:NAME or source:NAME, got \"" + clip_utf8(only, 40) + "\"");
+    return " AND " + group_sql(field) + " = ?9";
+}
+
+void bind_only(Stmt& q, const std::string& only) {
+    if (!only.empty()) q.bind(9, only.substr(only.find(':') + 1));
+}
+
 // Seconds since 1970 of an ISO time ("2026-12-04T10:00:00Z" or a date).
 int64_t secs(const std::string& iso) {
     if (iso.size() < 10) return 0;
@@ -102,11 +118,12 @@ struct Path {
 // `each` with its group's index in order of appearance. Returns the groups'
 // names by that index.
 template <class Each>
-std::vector<std::string> each_path(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by, bool ids,
-                                   Each&& each) {
+std::vector<std::string> each_path(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by,
+                                   const std::string& only, bool ids, Each&& each) {
     Stmt q(db, ("SELECT " + group_sql(group_by) + ", l.summary" + (ids ? ", l.id" : "") + " FROM lead_paths l WHERE " + kInPeriod +
-                " ORDER BY l.created_at, l.id").c_str());
+                only_sql(only) + " ORDER BY l.created_at, l.id").c_str());
     q.bind(1, from).bind(2, to);
+    bind_only(q, only);
     sqlite3_stmt* st = q.raw();
     std::vector<std::string> groups;
     std::map<std::string, int> group_at;
@@ -169,15 +186,15 @@ json Table::json() const {
 
 const std::vector<Report>& reports() {
     static const std::vector<Report> all = {
-        {"funnel", {"grp", "stage", "entered", "advanced", "lost", "conversion_next", "conversion_won", "median_days"}, {"from", "to", "group_by"}, 2},
-        {"lost_reasons", {"grp", "stage", "reason", "leads", "amount_minor", "currency"}, {"from", "to", "group_by"}, 2},
-        {"win_rate", {"grp", "leads", "won", "lost", "win_rate", "avg_won_minor", "currency", "median_days_to_won"}, {"from", "to", "group_by"}, 2},
+        {"funnel", {"grp", "stage", "entered", "advanced", "lost", "conversion_next", "conversion_won", "median_days"}, {"from", "to", "group_by", "only"}, 2},
+        {"lost_reasons", {"grp", "stage", "reason", "leads", "amount_minor", "currency"}, {"from", "to", "group_by", "only"}, 2},
+        {"win_rate", {"grp", "leads", "won", "lost", "win_rate", "avg_won_minor", "currency", "median_days_to_won"}, {"from", "to", "group_by", "only"}, 2},
         {"forecast", {"month", "currency", "leads", "expected_minor", "weighted_minor"}, {"from_month", "months"}, 2},
         {"revenue", {"month", "currency", "invoiced_minor", "paid_minor", "outstanding_minor"}, {"from", "to"}, 2},
         {"receivables", {"bucket", "currency", "invoices", "amount_minor"}, {"at"}, 1},
         {"proposals", {"grp", "made", "opened", "accepted", "open_rate", "accept_rate", "median_hours_to_open", "median_hours_to_accept"},
-         {"from", "to", "group_by"}, 2},
-        {"time", {"grp", "step", "leads", "minutes", "minutes_per_request", "baseline_minutes"}, {"from", "to", "group_by"}, 2},
+         {"from", "to", "group_by", "only"}, 2},
+        {"time", {"grp", "step", "leads", "minutes", "minutes_per_request", "baseline_minutes"}, {"from", "to", "group_by", "only"}, 2},
     };
     return all;
 }
@@ -190,13 +207,13 @@ const Report* find_report(std::string_view name) {
 
 Table run(sqlite3* db, std::string_view name, const std::vector<std::string>& a) {
     auto arg = [&](size_t i) { return i < a.size() ? a[i] : std::string(); };
-    if (name == "funnel") return funnel(db, arg(0), arg(1), arg(2));
-    if (name == "lost_reasons") return lost_reasons(db, arg(0), arg(1), arg(2));
-    if (name == "win_rate") return win_rate(db, arg(0), arg(1), arg(2));
+    if (name == "funnel") return funnel(db, arg(0), arg(1), arg(2), arg(3));
+    if (name == "lost_reasons") return lost_reasons(db, arg(0), arg(1), arg(2), arg(3));
+    if (name == "win_rate") return win_rate(db, arg(0), arg(1), arg(2), arg(3));
     if (name == "revenue") return revenue(db, arg(0), arg(1));
     if (name == "receivables") return receivables(db, arg(0));
-    if (name == "proposals") return proposals(db, arg(0), arg(1), arg(2));
-    if (name == "time") return time(db, arg(0), arg(1), arg(2));
+    if (name == "proposals") return proposals(db, arg(0), arg(1), arg(2), arg(3));
+    if (name == "time") return time(db, arg(0), arg(1), arg(2), arg(3));
     if (name == "forecast") {
         const std::string m = arg(1);
         char* end = nullptr;
@@ -208,7 +225,7 @@ Table run(sqlite3* db, std::string_view name, const std::vector<std::string>& a)
                 clip_utf8(name, 40) + "\"");
 }
 
-Table funnel(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
+Table funnel(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by, const std::string& only) {
     period_args(from, to);
     group_sql(group_by);
     struct Acc {
@@ -216,7 +233,7 @@ Table funnel(sqlite3* db, const std::string& from, const std::string& to, const 
         std::vector<double> days;
     };
     std::vector<std::array<Acc, kStageCount>> by;
-    const std::vector<std::string> groups = each_path(db, from, to, group_by, false, [&](const Path& p) {
+    const std::vector<std::string> groups = each_path(db, from, to, group_by, only, false, [&](const Path& p) {
         if ((size_t)p.grp >= by.size()) by.resize((size_t)p.grp + 1);
         auto& g = by[(size_t)p.grp];
         for (int s = 0; s <= p.reached && s < kStageCount; ++s) {
@@ -242,12 +259,13 @@ Table funnel(sqlite3* db, const std::string& from, const std::string& to, const 
     return t;
 }
 
-Table lost_reasons(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
+Table lost_reasons(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by, const std::string& only) {
     period_args(from, to);
     // Counted here: SQLite would sort every lost lead to group them.
     Stmt q(db, ("SELECT " + group_sql(group_by) + ", coalesce(l.lost_stage, ''), coalesce(l.lost_reason, 'other'), l.currency, l.value_minor"
-                " FROM lead_paths l WHERE l.stage = 'lost' AND " + std::string(kInPeriod)).c_str());
+                " FROM lead_paths l WHERE l.stage = 'lost' AND " + std::string(kInPeriod) + only_sql(only)).c_str());
     q.bind(1, from).bind(2, to);
+    bind_only(q, only);
     std::map<std::tuple<std::string, std::string, std::string, std::string>, std::pair<int64_t, int64_t>> by;
     while (q.step()) {
         auto& a = by[{q.text(0), q.text(1), q.text(2), q.text(3)}];
@@ -270,13 +288,14 @@ Table lost_reasons(sqlite3* db, const std::string& from, const std::string& to, 
     return t;
 }
 
-Table win_rate(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
+Table win_rate(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by, const std::string& only) {
     period_args(from, to);
     if (group_by.empty()) throw Error("report: group_by: required for the win rate: source, owner or month");
     // Amounts and days only for the won: the rest are counted.
-    const std::string sql = "SELECT " + group_sql(group_by) + ", l.currency, l.stage, l.value_minor, CASE WHEN l.stage = 'won' THEN l.e7 - CAST(strftime('%s', l.created_at) AS INTEGER) END FROM lead_paths l WHERE " + kInPeriod;
+    const std::string sql = "SELECT " + group_sql(group_by) + ", l.currency, l.stage, l.value_minor, CASE WHEN l.stage = 'won' THEN l.e7 - CAST(strftime('%s', l.created_at) AS INTEGER) END FROM lead_paths l WHERE " + kInPeriod + only_sql(only);
     Stmt q(db, sql.c_str());
     q.bind(1, from).bind(2, to);
+    bind_only(q, only);
     struct Acc {
         int64_t leads = 0, won = 0, lost = 0, won_sum = 0;
         std::vector<double> days;
@@ -373,13 +392,14 @@ Table receivables(sqlite3* db, const std::string& at) {
     return t;
 }
 
-Table proposals(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
+Table proposals(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by, const std::string& only) {
     period_args(from, to);
     const std::string sql = "SELECT " + group_sql(group_by) + ", p.created_at, p.accepted_at,"
                             " (SELECT min(first_opened_at) FROM doc_links d WHERE d.kind = 'proposal' AND d.doc_id = p.id)"
-                            " FROM proposals p JOIN leads l ON l.id = p.lead_id WHERE p.created_at >= ?1 AND p.created_at < date(?2, '+1 day')";
+                            " FROM proposals p JOIN leads l ON l.id = p.lead_id WHERE p.created_at >= ?1 AND p.created_at < date(?2, '+1 day')" + only_sql(only);
     Stmt q(db, sql.c_str());
     q.bind(1, from).bind(2, to);
+    bind_only(q, only);
     struct Acc {
         int64_t made = 0, opened = 0, accepted = 0;
         std::vector<double> to_open, to_accept;
@@ -564,15 +584,16 @@ void add_time(sqlite3* db, const std::string& user_id, const std::string& device
     up.step();
 }
 
-Table time(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by) {
+Table time(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by, const std::string& only) {
     period_args(from, to);
     static const char* const kSteps[] = {"intake", "brief", "estimate", "proposal", "contract", "invoice", "payment"};
     // Summed here, not by GROUP BY: SQLite would sort every lead first.
     std::map<std::string, int64_t> leads;
     std::map<std::pair<std::string, std::string>, int64_t> secs_by;
     // The seconds per step are at the end of the lead's summary (see the schema).
-    Stmt q(db, ("SELECT " + group_sql(group_by) + ", l.summary FROM lead_paths l WHERE " + kInPeriod).c_str());
+    Stmt q(db, ("SELECT " + group_sql(group_by) + ", l.summary FROM lead_paths l WHERE " + kInPeriod + only_sql(only)).c_str());
     q.bind(1, from).bind(2, to);
+    bind_only(q, only);
     sqlite3_stmt* st = q.raw();
     std::string last;
     std::array<int64_t, 8>* acc = nullptr;
@@ -618,7 +639,7 @@ std::vector<std::string> drill(sqlite3* db, std::string_view report, const std::
         period_args(arg(0), arg(1));
         const int s = stage_index(key);
         std::vector<std::pair<int, std::string>> hits;
-        const std::vector<std::string> groups = each_path(db, arg(0), arg(1), arg(2), true, [&](const Path& p) {
+        const std::vector<std::string> groups = each_path(db, arg(0), arg(1), arg(2), arg(3), true, [&](const Path& p) {
             const bool in = report == "funnel" ? (s >= 0 && p.reached >= s) || (key == "lost" && p.lost_from != -2)
                                                : key == "won" ? p.won : key == "lost" ? p.lost : true;
             if (in) hits.emplace_back(p.grp, p.id);
@@ -633,9 +654,10 @@ std::vector<std::string> drill(sqlite3* db, std::string_view report, const std::
         const size_t slash = key.find('/');
         const std::string stage = key.substr(0, slash), reason = slash == std::string::npos ? "" : key.substr(slash + 1);
         Stmt q(db, ("SELECT l.id FROM lead_paths l WHERE l.stage = 'lost' AND " + std::string(kInPeriod) + " AND " + group_sql(arg(2)) +
-                    " = ?3 AND (?4 = '' OR coalesce(l.lost_stage, '') = ?4) AND (?5 = '' OR coalesce(l.lost_reason, 'other') = ?5)"
+                    " = ?3 AND (?4 = '' OR coalesce(l.lost_stage, '') = ?4) AND (?5 = '' OR coalesce(l.lost_reason, 'other') = ?5)" + only_sql(arg(3)) +
                     " ORDER BY l.created_at DESC").c_str());
         q.bind(1, arg(0)).bind(2, arg(1)).bind(3, grp.empty() ? "all" : grp).bind(4, stage).bind(5, reason);
+        bind_only(q, arg(3));
         while (q.step()) out.push_back(q.text(0));
         return out;
     }

@@ -6,7 +6,7 @@
 // the SQL table-valued functions (atelier_funnel(...) and the rest, in every
 // host), GET /api/reports/<name> and the app's Reports view.
 //
-//   funnel(from, to, group_by)        per stage: entered, advanced, lost, conversions, median days in it
+//   funnel(from, to, group_by, only)  per stage: entered, advanced, lost, conversions, median days in it
 //   lost_reasons(from, to, group_by)  per stage and reason: leads and their amounts, by currency
 //   win_rate(from, to, group_by)      leads, won, lost, win rate, average won amount, median days to won
 //   forecast(from_month, months)      the open pipeline weighted by stage_weights, by expected month
@@ -17,7 +17,10 @@
 //
 // A lead counts in the period in which it was created (from and to are
 // dates, both included). group_by is "source", "owner", "month" or "" (one
-// group, "all"). Amounts are minor units in their own currency, never summed
+// group, "all"). The lead reports (funnel, lost reasons, win rate,
+// proposals, time) take a last, optional `only`: "owner:NAME" or
+// "source:NAME" keeps one owner's or one source's leads, named as the groups
+// name them ("owner:(unassigned)"); money reports are the whole studio's. Amounts are minor units in their own currency, never summed
 // across currencies. Bad arguments throw Error naming the argument.
 #pragma once
 #include <string>
@@ -49,14 +52,19 @@ const Report* find_report(std::string_view name);
 // Runs a report by name with its arguments as text (missing: empty).
 Table run(sqlite3* db, std::string_view name, const std::vector<std::string>& args);
 
-Table funnel(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by);
-Table lost_reasons(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by);
-Table win_rate(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by);
+Table funnel(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by,
+             const std::string& only = {});
+Table lost_reasons(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by,
+                   const std::string& only = {});
+Table win_rate(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by,
+               const std::string& only = {});
 Table forecast(sqlite3* db, const std::string& from_month, int months);
 Table revenue(sqlite3* db, const std::string& from, const std::string& to);
 Table receivables(sqlite3* db, const std::string& at);
-Table proposals(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by);
-Table time(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by);
+Table proposals(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by,
+                const std::string& only = {});
+Table time(sqlite3* db, const std::string& from, const std::string& to, const std::string& group_by,
+           const std::string& only = {});
 
 // The leads behind a figure: a report's group and stage (or step, reason,
 // bucket) as the report names them; their ids, newest first.

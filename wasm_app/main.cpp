@@ -318,7 +318,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["today"] = a.state.today_open ? a.state.today : nlohmann::json(nullptr);
     j["reports"] = a.state.reports_open ? nlohmann::json{{"from", a.state.reports.from}, {"to", a.state.reports.to}, {"data", a.state.reports.data},
                                                          {"drill", a.state.reports.drill}, {"drill_leads", a.state.reports.drill_leads},
-                                                         {"exported", a.state.reports.exported}, {"error", a.state.reports.error}}
+                                                         {"exported", a.state.reports.exported}, {"error", a.state.reports.error},
+                                                         {"only", a.state.reports.only}, {"owners", a.state.reports.owners}, {"sources", a.state.reports.sources}}
                                       : nlohmann::json(nullptr);
     j["view"] = a.state.today_open ? "today" : a.state.reports_open ? "reports" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;

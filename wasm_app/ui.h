@@ -83,7 +83,8 @@ struct Settings {
 struct ReportsState {
     int period = 2;  // 30 days, a quarter, 12 months
     int group = 0;   // all, by source, by owner
-    std::string owner, source;
+    std::string only;  // "owner:NAME", "source:NAME" or "" (analytics.h)
+    std::vector<std::string> owners, sources;  // what `only` can name
     std::string from, to, key, error, exported;
     uint64_t generation = 0;
     nlohmann::json data;

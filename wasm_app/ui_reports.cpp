@@ -230,7 +230,7 @@ void compute(app::Db& db, State& st) {
     const std::string today = local_time(atelier::now_iso()).substr(0, 10);
     r.to = today;
     r.from = atelier::iso_date(atelier::day_number(today, "today") - kPeriodDays[r.period] + 1);
-    const std::string key = r.from + r.to + std::to_string(r.group) + r.owner + r.source;
+    const std::string key = r.from + r.to + std::to_string(r.group) + r.only;
     if (r.generation == db.generation() + 1 && r.key == key) return;
     r.key = key;
     r.generation = db.generation() + 1;
@@ -242,14 +242,20 @@ void compute(app::Db& db, State& st) {
             const an::Table t = an::run(x, name, args);
             r.data[name] = {{"columns", t.columns}, {"rows", t.json()}};
         };
-        table("funnel", {r.from, r.to, g});
-        table("win_rate", {r.from, r.to, g.empty() ? "owner" : g});
-        table("lost_reasons", {r.from, r.to, ""});
+        table("funnel", {r.from, r.to, g, r.only});
+        table("win_rate", {r.from, r.to, g.empty() ? "owner" : g, r.only});
+        table("lost_reasons", {r.from, r.to, "", r.only});
         table("revenue", {r.from.substr(0, 8) + "01", r.to});
         table("receivables", {today});
-        table("proposals", {r.from, r.to, ""});
+        table("proposals", {r.from, r.to, "", r.only});
         table("forecast", {today.substr(0, 7), "6"});
-        table("time", {r.from, r.to, ""});
+        table("time", {r.from, r.to, "", r.only});
+        // The owners and sources the filter offers: those of the period's leads.
+        r.owners.clear();
+        r.sources.clear();
+        for (const json& row : an::run(x, "win_rate", {r.from, r.to, "owner"}).json()) r.owners.push_back(row["grp"]);
+        for (const json& row : an::run(x, "win_rate", {r.from, r.to, "source"}).json()) r.sources.push_back(row["grp"]);
+        for (auto* v : {&r.owners, &r.sources}) v->erase(std::unique(v->begin(), v->end()), v->end());
     }, "reports");
     if (!err.empty()) r.error = err;
 }
@@ -281,6 +287,27 @@ void reports_view(app::Db& db, State& st) {
         ImGui::EndCombo();
     }
     anchor("reports.group");
+    // Whose requests, or from where: one owner's, one source's, or all.
+    auto only_label = [&](const std::string& only) {
+        if (only.empty()) return std::string(L3(st.lang, "Все заявки", "Toutes les demandes", "All requests"));
+        const bool owner = only.rfind("owner:", 0) == 0;
+        const std::string name = group_label(only.substr(only.find(':') + 1), st.lang);
+        return std::string(owner ? L3(st.lang, "Менеджер: ", "Responsable : ", "Manager: ") : L3(st.lang, "Источник: ", "Source : ", "Source: ")) + name;
+    };
+    same_line_if_fits(em * 15);
+    ImGui::SetNextItemWidth(em * 15);
+    if (ImGui::BeginCombo("##only", only_label(r.only).c_str())) {
+        int n = 0;
+        auto option = [&](const std::string& only) {
+            if (ImGui::Selectable(only_label(only).c_str(), r.only == only)) r.only = only;
+            anchor("reports.only." + std::to_string(n++));
+        };
+        option("");
+        for (const std::string& o : r.owners) option("owner:" + o);
+        for (const std::string& s : r.sources) option("source:" + s);
+        ImGui::EndCombo();
+    }
+    anchor("reports.only");
     compute(db, st);
     if (!r.error.empty()) text_wrapped(theme::danger(), r.error);
     if (!r.data.is_object() || !r.data.contains("funnel")) return;
@@ -315,7 +342,7 @@ void reports_view(app::Db& db, State& st) {
         if (r.drill_key != want) {
             r.drill_key = want;
             r.drill_leads.clear();
-            std::vector<std::string> args = {r.from, r.to, kGroups[r.group]};
+            std::vector<std::string> args = {r.from, r.to, kGroups[r.group], r.only};
             const std::string rep = r.drill["report"];
             if (rep == "receivables") args = {r.to};
             if (rep == "lost_reasons") args = {r.from, r.to, ""};

@@ -69,6 +69,24 @@ for (const lang of ['ru', 'fr']) {
     await click(page, 'reports.period.2');
     s = await waitFor(page, x => x.reports.data.funnel.rows[0].entered === funnel[0].entered, 'back to 12 months');
 
+    // One manager's requests only: the funnel counts his, as the win rate per
+    // manager counted them; the bar drills down to his alone.
+    const owner = s.reports.owners[0];
+    const his = s.reports.data.win_rate.rows.filter(r => r.grp === owner).reduce((n, r) => n + r.leads, 0);
+    assert.ok(his > 0 && his < funnel[0].entered, `${owner}: ${his} of ${funnel[0].entered}`);
+    await click(page, 'reports.only');
+    await click(page, 'reports.only.1');
+    s = await waitFor(page, x => x.reports.only === 'owner:' + owner && x.reports.data.funnel.rows[0].entered === his, `${owner}'s requests`);
+    assert.ok(s.reports.data.win_rate.rows.every(r => r.grp === owner));
+    await click(page, 'reports.funnel.all.0');
+    s = await waitFor(page, x => x.reports.drill?.key === 'new' && x.reports.drill_leads.length === his, 'his requests behind the bar');
+    await settle(page);
+    await screenshot(page, `reports-${lang}-owner`);
+    await click(page, 'reports.drill.close');
+    await click(page, 'reports.only');
+    await click(page, 'reports.only.0');
+    s = await waitFor(page, x => x.reports.only === '' && x.reports.data.funnel.rows[0].entered === funnel[0].entered, 'every request again');
+
     // The proposal bar: its leads, each of which reached the proposal; one opened in its card.
     const proposal = funnel.find(r => r.stage === 'proposal_sent');
     await click(page, 'reports.funnel.all.4');

@@ -60,6 +60,15 @@ test('the API\'s figures are the SQL functions\' figures, and a bar drills down 
   assert.equal(Number(check), bar.entered);
   const reached = sql(server.db, `SELECT count(*) FROM stage_events WHERE to_stage = 'proposal_sent' AND lead_id IN (${body.leads.map(id => `'${id}'`).join(',')})`);
   assert.equal(Number(reached), bar.entered, 'every one of them reached the proposal');
+  // One source only, grouped by owner: the API, the SQL function and a count of the leads agree.
+  const only = `from=${yearAgo}&to=${today}&group_by=owner&only=source:website`;
+  const web = (await get(`/api/reports/win_rate?${only}`)).body.rows;
+  const wcols = ['grp', 'leads', 'won', 'lost', 'win_rate', 'avg_won_minor', 'currency', 'median_days_to_won'];
+  assert.deepEqual(web, viaSql({ cols: wcols, sql: `SELECT * FROM atelier_win_rate('${yearAgo}', '${today}', 'owner', 'source:website')` }));
+  const counted = sql(server.db, `SELECT count(*) FROM leads WHERE source = 'website' AND created_at >= '${yearAgo}' AND created_at < date('${today}', '+1 day')`);
+  assert.equal(web.reduce((n, r) => n + r.leads, 0), Number(counted));
+  const webBar = (await get(`/api/reports/funnel/leads?${only}&grp=&key=new`)).body.leads;
+  assert.equal(webBar.length, Number(counted));
 });
 
 test('bad arguments: a 400 naming them; unknown report 404; no report without logging in', async () => {
@@ -71,6 +80,9 @@ test('bad arguments: a 400 naming them; unknown report 404; no report without lo
   assert.match(r.body.error, /from: required/);
   r = await get(`/api/reports/win_rate?from=${yearAgo}&to=${today}&group_by=colour`);
   assert.match(r.body.error, /group_by: expected source, owner, month/);
+  r = await get(`/api/reports/funnel?from=${yearAgo}&to=${today}&only=colour:red`);
+  assert.equal(r.status, 400);
+  assert.match(r.body.error, /only: expected owner:NAME or source:NAME, got "colour:red"/);
   r = await get('/api/reports/forecast?from_month=2026-13&months=3');
   assert.equal(r.status, 400);
   r = await get('/api/reports/weather?from=2026-01-01&to=2026-02-01');

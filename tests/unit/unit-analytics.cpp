@@ -143,6 +143,35 @@ TEST_CASE("reports: lost reasons, win rate per owner and source, with amounts an
     CHECK(*row(ws, {"website"}) == std::vector<json>{"website", 4, 1, 1, 0.5, 1000000, "RUB", 14.0});
 }
 
+TEST_CASE("reports: one owner's or one source's leads only, grouped as asked, drilled the same") {
+    Studio s;
+    // Boris's January: C (lost at the proposal), D (won), E (new).
+    const an::Table t = an::funnel(s.t.db, "2027-01-01", "2027-01-31", "", "owner:Boris");
+    CHECK(*row(t, {"all", "new"}) == std::vector<json>{"all", "new", 3, 2, 0, 0.6667, 0.3333, 1.0});
+    CHECK(*row(t, {"all", "proposal_sent"}) == std::vector<json>{"all", "proposal_sent", 2, 1, 1, 0.5, 0.5, 5.0});
+    // His leads by source: the referrals C and D, the web's E.
+    const an::Table w = an::win_rate(s.t.db, "2027-01-01", "2027-01-31", "source", "owner:Boris");
+    REQUIRE(w.rows.size() == 2);
+    CHECK(*row(w, {"referral"}) == std::vector<json>{"referral", 2, 1, 1, 0.5, 2000000, "RUB", 24.0});
+    CHECK(*row(w, {"website"}) == std::vector<json>{"website", 1, 0, 0, nullptr, nullptr, "RUB", nullptr});
+    // The web's losses: A alone.
+    const an::Table l = an::lost_reasons(s.t.db, "2027-01-01", "2027-01-31", "", "source:website");
+    REQUIRE(l.rows.size() == 1);
+    CHECK(l.rows[0] == std::vector<json>{"all", "brief_sent", "no_answer", 1, 300000, "RUB"});
+    // Nobody's leads: none, so no group.
+    CHECK(an::funnel(s.t.db, "2027-01-01", "2027-01-31", "", "owner:(unassigned)").rows.empty());
+    // Drilled down: Anna's won lead is B; the web's lost, A.
+    CHECK(an::drill(s.t.db, "funnel", {"2027-01-01", "2027-01-31", "", "owner:Anna"}, "all", "won") == std::vector<std::string>{s.b});
+    CHECK(an::drill(s.t.db, "lost_reasons", {"2027-01-01", "2027-01-31", "", "source:website"}, "all", "") == std::vector<std::string>{s.a});
+    // Through SQL, and refused when it names neither an owner nor a source.
+    REQUIRE(atelier_register_functions(s.t.db) == SQLITE_OK);
+    CHECK(s.t.text("SELECT group_concat(grp || ':' || won || '/' || leads, ' ') FROM atelier_win_rate('2027-01-01', '2027-01-31', 'source', 'owner:Boris')") ==
+          "referral:1/2 website:0/1");
+    CHECK_THROWS_WITH_AS(an::funnel(s.t.db, "2027-01-01", "2027-01-31", "", "colour:red"),
+                         "atelier: report: only: expected owner:NAME or source:NAME, got \"colour:red\"", Error);
+    CHECK_THROWS_WITH_AS(an::run(s.t.db, "time", {"2027-01-01", "2027-01-31", "", "owner:"}), doctest::Contains("only: expected owner:NAME"), Error);
+}
+
 TEST_CASE("reports: revenue by month and currency, receivables by days past due, never summed across currencies") {
     Studio s;
     auto invoice = [&](const std::string& lead, const char* number, const char* cur, int64_t total, const char* issued, const char* due) {
@@ -243,8 +272,8 @@ TEST_CASE("reports: the same figures through SQL; arguments wrong, missing, NULL
     CHECK(error_of("SELECT * FROM atelier_funnel('2027-01-31', '2027-01-01')") ==
           "atelier: atelier_funnel: to: 2027-01-01 is before from (2027-01-31)");
     CHECK(error_of("SELECT * FROM atelier_funnel(NULL, '2027-01-01')") ==
-          "atelier: atelier_funnel: from: required (atelier_funnel(from, to, [group_by]))");
-    CHECK(error_of("SELECT * FROM atelier_funnel") == "atelier: atelier_funnel: from: required (atelier_funnel(from, to, [group_by]))");
+          "atelier: atelier_funnel: from: required (atelier_funnel(from, to, [group_by], [only]))");
+    CHECK(error_of("SELECT * FROM atelier_funnel") == "atelier: atelier_funnel: from: required (atelier_funnel(from, to, [group_by], [only]))");
     CHECK(error_of("SELECT * FROM atelier_funnel('2027-13-01', '2027-12-01')").find("atelier_funnel: from") != std::string::npos);
     CHECK(error_of("SELECT * FROM atelier_funnel('2027-01-01', '2027-01-31', 'colour')") ==
           "atelier: atelier_funnel: group_by: expected source, owner, month or nothing, got \"colour\"");
