@@ -319,7 +319,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["reports"] = a.state.reports_open ? nlohmann::json{{"from", a.state.reports.from}, {"to", a.state.reports.to}, {"data", a.state.reports.data},
                                                          {"drill", a.state.reports.drill}, {"drill_leads", a.state.reports.drill_leads},
                                                          {"exported", a.state.reports.exported}, {"error", a.state.reports.error},
-                                                         {"only", a.state.reports.only}, {"owners", a.state.reports.owners}, {"sources", a.state.reports.sources}}
+                                                         {"only", a.state.reports.only}, {"owners", a.state.reports.owners}, {"sources", a.state.reports.sources},
+                                                         {"compute_ms", a.state.reports.compute_ms}}
                                       : nlohmann::json(nullptr);
     j["view"] = a.state.today_open ? "today" : a.state.reports_open ? "reports" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;
@@ -409,6 +410,26 @@ extern "C" EMSCRIPTEN_KEEPALIVE int atelier_bench_fill(int n) {
     if (!err.empty()) sqlite3_exec(a.db.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
     web::wake();
     return err.empty() ? n : -1;
+}
+
+// For benchmarks: runs SQL on the app's database ("" or the error), and
+// times a query stepped to its end (milliseconds; -1 when it fails).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_bench_exec(const char* sql) {
+    static std::string err;
+    err = g_app.db.act([&](sqlite3* d) { atelier::exec(d, sql); });
+    web::wake();
+    return err.c_str();
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE double atelier_bench_query_ms(const char* sql) {
+    if (!g_app.db.is_open()) return -1;
+    const double t0 = emscripten_get_now();
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(g_app.db.raw(), sql, -1, &st, nullptr) != SQLITE_OK) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? emscripten_get_now() - t0 : -1;
 }
 
 int main() {

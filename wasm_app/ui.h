@@ -85,6 +85,7 @@ struct ReportsState {
     int group = 0;   // all, by source, by owner
     std::string only;  // "owner:NAME", "source:NAME" or "" (analytics.h)
     std::vector<std::string> owners, sources;  // what `only` can name
+    double compute_ms = 0;                     // how long the last computation took
     std::string from, to, key, error, exported;
     uint64_t generation = 0;
     nlohmann::json data;

@@ -4,6 +4,7 @@
 // exports as CSV. Figures are recomputed only when the data or the filters
 // change.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -236,6 +237,7 @@ void compute(app::Db& db, State& st) {
     r.generation = db.generation() + 1;
     r.error.clear();
     r.data = json::object();
+    const auto t0 = std::chrono::steady_clock::now();
     const std::string g = kGroups[r.group];
     std::string err = db.act([&](sqlite3* x) {
         auto table = [&](const char* name, const std::vector<std::string>& args) {
@@ -258,6 +260,7 @@ void compute(app::Db& db, State& st) {
         for (auto* v : {&r.owners, &r.sources}) v->erase(std::unique(v->begin(), v->end()), v->end());
     }, "reports");
     if (!err.empty()) r.error = err;
+    r.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
 }  // namespace

@@ -3,19 +3,9 @@
 // says it is a local copy and offers the demo studio.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { startServer, ownerEmail, OWNER_PASSWORD, root } from '../lib/server.mjs';
+import { startServer, startStaticApp, ownerEmail, OWNER_PASSWORD } from '../lib/server.mjs';
 import { launch, openApp, waitFor, screenshot, click, settle, saved } from '../lib/browser.mjs';
 import { sql } from '../lib/sql.mjs';
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
 
 test('served by a seeded server: a log-in screen with the studio\'s name, a wrong password refused, then the studio\'s leads', async (t) => {
   const server = await startServer();
@@ -62,17 +52,10 @@ test('served by a seeded server: a log-in screen with the studio\'s name, a wron
 });
 
 test('served without a server: a local copy, said so, and the demo studio on offer', async (t) => {
-  const port = await freePort();
-  const www = join(root, 'build', 'www');
-  const files = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', www], { stdio: 'ignore' });
+  const files = await startStaticApp();
   const { context } = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 });
-  t.after(async () => { await context.close().catch(() => {}); files.kill(); });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(url + '/index.html')).ok) break; } catch { /* not up yet */ }
-    assert.ok(i < 50, 'the static file server starts');
-    await new Promise(r => setTimeout(r, 100));
-  }
+  t.after(async () => { await context.close().catch(() => {}); files.stop(); });
+  const url = files.url;
   const page = context.pages()[0] || await context.newPage();
   let s = await openApp(page, url, { choose: false });
   assert.equal(s.first_run, 'no_server');

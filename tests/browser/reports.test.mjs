@@ -5,25 +5,16 @@
 // links to the overdue money; and the manager's minutes are measured.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { root, freePort } from '../lib/server.mjs';
+import { startStaticApp } from '../lib/server.mjs';
 import { launch, openApp, waitFor, screenshot, settle, click, checkScreen } from '../lib/browser.mjs';
 
 // The app's files from a plain static server: no Atelier server, so the app
 // is a local copy and offers the demo studio, which it makes itself.
 async function staticApp(t) {
-  const port = await freePort();
-  const files = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', join(root, 'build', 'www')], { stdio: 'ignore' });
-  t.after(() => files.kill());
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(url + '/index.html')).ok) break; } catch { /* not up yet */ }
-    assert.ok(i < 50, 'the static file server starts');
-    await new Promise(r => setTimeout(r, 100));
-  }
-  return url;
+  const files = await startStaticApp();
+  t.after(() => files.stop());
+  return files.url;
 }
 
 async function demoApp(page, url, lang) {

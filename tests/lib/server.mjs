@@ -21,6 +21,20 @@ export function freePort() {
   });
 }
 
+// The app's files from a plain static file server (no Atelier server: the
+// app is a local copy). Returns its URL and a stop().
+export async function startStaticApp(directory = join(root, 'build', 'www')) {
+  const port = await freePort();
+  const files = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', directory], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(url + '/index.html')).ok) break; } catch { /* not up yet */ }
+    if (i >= 50) { files.kill(); throw new Error('the static file server did not start'); }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return { url, stop: () => files.kill() };
+}
+
 export function ownerEmail(db) {
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, "SELECT email FROM users WHERE role = 'owner' AND password_hash != '' LIMIT 1"],
     { encoding: 'utf8' }).trim();
