@@ -1,5 +1,6 @@
 // atelier/analytics.cpp — see analytics.h.
 #include "analytics.h"
+#include "projects.h"
 
 #include <algorithm>
 #include <array>
@@ -195,6 +196,7 @@ const std::vector<Report>& reports() {
         {"proposals", {"grp", "made", "opened", "accepted", "open_rate", "accept_rate", "median_hours_to_open", "median_hours_to_accept"},
          {"from", "to", "group_by", "only"}, 2},
         {"time", {"grp", "step", "leads", "minutes", "minutes_per_request", "baseline_minutes"}, {"from", "to", "group_by", "only"}, 2},
+        {"projects_late", {"project_id", "lead_id", "client", "stage", "reason", "since", "days"}, {"today"}, 1},
     };
     return all;
 }
@@ -214,6 +216,7 @@ Table run(sqlite3* db, std::string_view name, const std::vector<std::string>& a)
     if (name == "receivables") return receivables(db, arg(0));
     if (name == "proposals") return proposals(db, arg(0), arg(1), arg(2), arg(3));
     if (name == "time") return time(db, arg(0), arg(1), arg(2), arg(3));
+    if (name == "projects_late") return projects::late(db, arg(0));
     if (name == "forecast") {
         const std::string m = arg(1);
         char* end = nullptr;
@@ -221,7 +224,7 @@ Table run(sqlite3* db, std::string_view name, const std::vector<std::string>& a)
         if (m.empty() || *end || n < 1 || n > 60) throw Error("report: months: expected 1 to 60, got \"" + clip_utf8(m, 20) + "\"");
         return forecast(db, arg(0), (int)n);
     }
-    throw Error("report: expected funnel, lost_reasons, win_rate, forecast, revenue, receivables, proposals or time, got \"" +
+    throw Error("report: expected funnel, lost_reasons, win_rate, forecast, revenue, receivables, proposals, time or projects_late, got \"" +
                 clip_utf8(name, 40) + "\"");
 }
 

@@ -1,5 +1,6 @@
 // atelier/conveyor.cpp — see conveyor.h.
 #include "conveyor.h"
+#include "projects.h"
 
 #include "requisites.h"
 
@@ -283,7 +284,9 @@ Outcome sign(sqlite3* db, std::string_view contract_id, const Acceptance& how, c
         if (q.step()) issued.push_back(id);
     }
     payload["issued_ids"] = issued;
-    Outcome o = finish(db, lead, "contract_signed", by, at, from, payload, json{{"invoice_ids", ids}});
+    const std::string project = projects::open(db, contract_id, at);
+    payload["project_id"] = project;
+    Outcome o = finish(db, lead, "contract_signed", by, at, from, payload, json{{"invoice_ids", ids}, {"project_id", project}});
     sp.commit();
     return o;
 }
@@ -328,6 +331,7 @@ Outcome complete_stage(sqlite3* db, std::string_view lead_id, std::string_view s
     // One event per stage, whichever device records it first.
     Outcome o = finish(db, lead_id, "stage_completed", by, at, from, json{{"stage", std::string(stage)}, {"invoice_ids", issued}},
                        json{{"invoice_ids", issued}}, uuid_from("stage_completed|" + std::string(lead_id) + "|" + std::string(stage)));
+    projects::stage_done(db, contract, stage, at);
     // The stage's act, for the client to sign.
     o.made["act_id"] = issue_act(db, contract, stage, by, at).made["act_id"];
     sp.commit();

@@ -181,6 +181,14 @@ int migrate(sqlite3* db, int target) {
                  "INSERT INTO atelier_migrations(version, name, applied_at)"
                  " VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
         ins.bind(1, (int64_t)m.version).bind(2, m.name).step();
+        // What SQL alone cannot do runs on the schema it has just made.
+        if (m.then) {
+            try {
+                m.then(db);
+            } catch (const Error& e) {
+                throw Error("migrate: version " + std::to_string(m.version) + " (" + m.name + "): " + e.what());
+            }
+        }
     }
     sp.commit();
     return target;

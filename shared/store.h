@@ -75,6 +75,7 @@ struct Migration {
     int version;
     const char* name;
     const char* sql;
+    void (*then)(sqlite3*) = nullptr;  // what SQL alone cannot do, after it
 };
 extern const Migration kMigrations[];
 extern const int kMigrationCount;

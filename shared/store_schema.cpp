@@ -6,6 +6,7 @@
 // answers, price lists, estimates) are TEXT checked with json_valid().
 // The stage names are those of pipeline.h.
 
+#include "projects.h"
 #include "store.h"
 
 namespace atelier {
@@ -768,6 +769,77 @@ END;
 -- The paths of the leads there are.
 INSERT INTO lead_path_rebuilds SELECT id FROM leads;
 )SQL"},
+    {12, "projects: a signed contract's stages with owners, dates and status; materials asked of the client; the project page's link", R"SQL(
+-- The project a signed contract opens (projects.h); its id is derived from
+-- the contract, so every replica opening it makes the same row.
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  contract_id TEXT NOT NULL UNIQUE REFERENCES contracts(id) ON DELETE CASCADE,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','done')),
+  calendar TEXT NOT NULL DEFAULT '',
+  started_on TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX projects_lead ON projects(lead_id);
+-- A stage of the project, from the accepted estimate's timeline: its
+-- length in working days, planned and actual dates (YYYY-MM-DD), status,
+-- checklist and what the client must provide for it.
+CREATE TABLE project_stages (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  stage TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  days INTEGER NOT NULL CHECK (days >= 1),
+  owner_id TEXT,
+  owner_name TEXT NOT NULL DEFAULT '',
+  planned_start TEXT NOT NULL,
+  planned_end TEXT NOT NULL CHECK (planned_end >= planned_start),
+  actual_start TEXT,
+  actual_end TEXT,
+  status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned','in_progress','waiting_client','done')),
+  checklist_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(checklist_json)),
+  client_provides TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL,
+  UNIQUE (project_id, stage)
+);
+-- Materials asked of the client (a logo, texts, accesses, an approval) and
+-- the client's answer from the project page.
+CREATE TABLE material_requests (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  stage TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  due_on TEXT,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','answered')),
+  answer_text TEXT NOT NULL DEFAULT '',
+  answered_at TEXT,
+  answered_by TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX material_requests_project ON material_requests(project_id, created_at);
+-- Client links now know the project page: rebuilt with the wider CHECK.
+CREATE TABLE doc_links_v12 (
+  token TEXT PRIMARY KEY CHECK (length(token) >= 22),
+  kind TEXT NOT NULL CHECK (kind IN ('brief','proposal','contract','invoice','act','project')),
+  doc_id TEXT NOT NULL,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  revoked_at TEXT,
+  open_count INTEGER NOT NULL DEFAULT 0,
+  first_opened_at TEXT,
+  last_opened_at TEXT
+);
+INSERT INTO doc_links_v12 (token, kind, doc_id, lead_id, created_at, expires_at, revoked_at, open_count, first_opened_at, last_opened_at)
+  SELECT token, kind, doc_id, lead_id, created_at, expires_at, revoked_at, open_count, first_opened_at, last_opened_at FROM doc_links;
+DROP TABLE doc_links;
+ALTER TABLE doc_links_v12 RENAME TO doc_links;
+CREATE INDEX doc_links_doc ON doc_links(kind, doc_id);
+)SQL", projects::backfill},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

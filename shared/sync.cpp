@@ -279,7 +279,8 @@ void conn_destroy(void* p) {
 const std::vector<std::string> kTables = {
     "studio",   "clients",   "leads",    "stage_events", "brief_templates", "briefs",        "price_lists",
     "estimates", "proposals", "contracts", "invoices",    "payments",        "templates", "outbox", "doc_links",
-    "events",   "lost_reasons", "rules", "tasks", "calendar_days", "acts", "stage_weights", "time_ledger"};
+    "events",   "lost_reasons", "rules", "tasks", "calendar_days", "acts", "stage_weights", "time_ledger",
+    "projects", "project_stages", "material_requests"};
 
 std::vector<Table> read_tables(sqlite3* db) {
     std::vector<Table> out;

@@ -33,6 +33,7 @@
 #include "leads.h"
 #include "money.h"
 #include "pipeline.h"
+#include "projects.h"
 #include "store.h"
 #include "demo.h"
 #include "brief.h"
@@ -162,6 +163,13 @@ atelier::Actor actor_arg(const Args& a, int i, const char* dflt = nullptr) {
 }
 
 std::string at_arg(const Args& a, int i) { return a.text_or(i, "at", atelier::now_iso()); }
+
+// The project a stage belongs to ("" when there is no such stage).
+std::string project_of_stage(sqlite3* db, const std::string& stage_id) {
+    atelier::Stmt q(db, "SELECT project_id FROM project_stages WHERE id = ?1");
+    q.bind(1, stage_id);
+    return q.step() ? q.text(0) : std::string();
+}
 
 void fn_version(sqlite3_context* ctx, const Args&) { result_text(ctx, ATELIER_VERSION); }
 
@@ -528,6 +536,40 @@ void fn_stage_complete(sqlite3_context* ctx, const Args& a) {
     result_json(ctx, o.json().dump());
 }
 
+// Projects (projects.h): the project as JSON, and its transitions.
+void fn_project(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::projects::view(sqlite3_context_db_handle(ctx), a.text(0, "id")).dump());
+}
+
+void fn_project_stage_move(sqlite3_context* ctx, const Args& a) {
+    sqlite3* db = sqlite3_context_db_handle(ctx);
+    atelier::projects::move_stage(db, a.text(0, "stage_id"), a.text(1, "start"), actor_arg(a, 2), at_arg(a, 3));
+    result_json(ctx, atelier::projects::view(db, project_of_stage(db, a.text(0, "stage_id"))).dump());
+}
+
+void fn_project_stage_status(sqlite3_context* ctx, const Args& a) {
+    sqlite3* db = sqlite3_context_db_handle(ctx);
+    atelier::projects::set_stage_status(db, a.text(0, "stage_id"), a.text(1, "status"), actor_arg(a, 2), at_arg(a, 3));
+    result_json(ctx, atelier::projects::view(db, project_of_stage(db, a.text(0, "stage_id"))).dump());
+}
+
+void fn_project_stage_edit(sqlite3_context* ctx, const Args& a) {
+    sqlite3* db = sqlite3_context_db_handle(ctx);
+    atelier::projects::edit_stage(db, a.text(0, "stage_id"), parse_json_arg(a, 1, "changes_json"), actor_arg(a, 2), at_arg(a, 3));
+    result_json(ctx, atelier::projects::view(db, project_of_stage(db, a.text(0, "stage_id"))).dump());
+}
+
+void fn_material_request(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::projects::request_material(sqlite3_context_db_handle(ctx), a.text(0, "project_id"), a.text_or(1, "stage", ""),
+                                                         a.text(2, "title"), a.text_or(3, "due_on", ""), actor_arg(a, 4), at_arg(a, 5)));
+}
+
+void fn_material_answer(sqlite3_context* ctx, const Args& a) {
+    atelier::projects::answer_material(sqlite3_context_db_handle(ctx), a.text(0, "request_id"), a.text(1, "answer"),
+                                       actor_arg(a, 2, "client"), at_arg(a, 3));
+    sqlite3_result_int(ctx, 1);
+}
+
 void fn_lead_contacts(sqlite3_context* ctx, const Args& a) {
     auto o = atelier::conveyor::edit_contacts(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), parse_json_arg(a, 1, "changes_json"), actor_arg(a, 2),
                                               at_arg(a, 3));
@@ -642,6 +684,12 @@ const FunctionDef kFunctions[] = {
     {"atelier_link_view", 1, 2, WRITES, guarded<fn_link_view>},
     {"atelier_lead_note", 3, 4, WRITES, guarded<fn_lead_note>},
     {"atelier_stage_complete", 3, 4, WRITES, guarded<fn_stage_complete>},
+    {"atelier_project", 1, 1, SQLITE_UTF8, guarded<fn_project>},
+    {"atelier_project_stage_move", 3, 4, WRITES, guarded<fn_project_stage_move>},
+    {"atelier_project_stage_status", 3, 4, WRITES, guarded<fn_project_stage_status>},
+    {"atelier_project_stage_edit", 3, 4, WRITES, guarded<fn_project_stage_edit>},
+    {"atelier_material_request", 5, 6, WRITES, guarded<fn_material_request>},
+    {"atelier_material_answer", 2, 4, WRITES, guarded<fn_material_answer>},
     {"atelier_lead_contacts", 3, 4, WRITES, guarded<fn_lead_contacts>},
     {"atelier_waiting", 0, 2, SQLITE_UTF8, guarded<fn_waiting>},
     {"atelier_calendar_set", 3, 4, WRITES, guarded<fn_calendar_set>},
@@ -672,7 +720,9 @@ const char* const atelier_function_names[] = {
     "atelier_rule_preview", "atelier_outbox", "atelier_document_send", "atelier_task_add", "atelier_task_done", "atelier_tasks",
     "atelier_link_view", "atelier_lead_note", "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
     "atelier_calendar_set", "atelier_working_days", "atelier_invoice_payment_url", "atelier_payment_notice",
-    "atelier_client_requisites", "atelier_studio_requisites", "atelier_act_issue", "atelier_act_sign", nullptr};
+    "atelier_client_requisites", "atelier_studio_requisites", "atelier_act_issue", "atelier_act_sign", "atelier_project",
+    "atelier_project_stage_move", "atelier_project_stage_status", "atelier_project_stage_edit", "atelier_material_request",
+    "atelier_material_answer", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

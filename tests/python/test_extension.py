@@ -40,7 +40,9 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_stage_complete", "atelier_waiting", "atelier_lead_contacts",
                                  "atelier_calendar_set", "atelier_working_days",
                                  "atelier_invoice_payment_url", "atelier_payment_notice",
-                                 "atelier_client_requisites", "atelier_studio_requisites", "atelier_act_issue", "atelier_act_sign"})
+                                 "atelier_client_requisites", "atelier_studio_requisites", "atelier_act_issue", "atelier_act_sign",
+                                 "atelier_project", "atelier_project_stage_move", "atelier_project_stage_status",
+                                 "atelier_project_stage_edit", "atelier_material_request", "atelier_material_answer"})
 
     def test_money_with_parameters(self):
         con = connect()
@@ -94,7 +96,7 @@ class ExtensionTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "studio.db")
             con = connect(path)
-            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 11)
+            self.assertEqual(con.execute("SELECT atelier_migrate()").fetchone()[0], 12)
             lead = con.execute("SELECT atelier_lead_create(?, 'py', '2026-11-26T10:00:00Z')",
                                ('{"client_name": "Ольга", "lang": "ru"}',)).fetchone()[0]
             con.execute("SELECT atelier_lead_move(?, 'brief_sent', 'py', NULL, '2026-11-26T11:00:00Z')", (lead,))
