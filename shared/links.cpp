@@ -34,9 +34,9 @@ std::string random_token() {
 
 static std::string lead_of(sqlite3* db, std::string_view kind, std::string_view doc_id) {
     std::string table = kind == "brief" ? "briefs" : kind == "proposal" ? "proposals" : kind == "contract" ? "contracts"
-                      : kind == "invoice" ? "invoices" : kind == "act" ? "acts" : "";
+                      : kind == "invoice" ? "invoices" : kind == "act" ? "acts" : kind == "project" ? "projects" : "";
     if (table.empty())
-        throw Error("link: kind: expected brief, proposal, contract, invoice or act, got \"" + std::string(kind) + "\"");
+        throw Error("link: kind: expected brief, proposal, contract, invoice, act or project, got \"" + std::string(kind) + "\"");
     Stmt q(db, ("SELECT lead_id FROM " + table + " WHERE id = ?1").c_str());
     q.bind(1, doc_id);
     if (!q.step()) throw Error("link: doc_id: no " + std::string(kind) + " with id \"" + std::string(doc_id) + "\"", ErrorKind::not_found);

@@ -1,8 +1,8 @@
 // atelier/links.h — client links: /c/<token> for one document.
 //
 // A token is 128 random bits in base64url (22 characters), scoped to one
-// document (brief, proposal, contract or invoice), revocable and optionally
-// expiring. resolve_link() returns nothing for an unknown, revoked or expired
+// document (brief, proposal, contract, invoice, act) or one project's page,
+// revocable and optionally expiring. resolve_link() returns nothing for an unknown, revoked or expired
 // token, so the caller can answer a plain 404 that reveals nothing.
 #pragma once
 #include <optional>

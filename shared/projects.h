@@ -22,6 +22,7 @@
 #include "analytics.h"
 #include "atelier_sqlite.h"
 #include "conveyor.h"
+#include "money.h"
 
 namespace atelier::projects {
 
@@ -63,5 +64,19 @@ void answer_material(sqlite3* db, std::string_view request_id, std::string_view 
 // ("waiting_client"), a material request past its date ("materials_late").
 // Columns: project_id, lead_id, client, stage, reason, since, days.
 analytics::Table late(sqlite3* db, const std::string& today);
+
+}  // namespace atelier::projects
+
+namespace atelier::projects {
+
+// The client's project page (plain HTML, no script, phone width,
+// printable) in `l`: the stages with their dates and where the project is,
+// what the studio expects from the client now (open material requests with
+// a form to answer each, posted to the page's own address; the current
+// stage's preparation), the documents with their links and status, the
+// payments. `notice` (thanks) and `error` (a refusal) are shown on top.
+// Links of documents that have none yet are made (dated `now`).
+std::string page_html(sqlite3* db, std::string_view project_id, Lang l, std::string_view now, std::string_view notice = {},
+                      std::string_view error = {});
 
 }  // namespace atelier::projects

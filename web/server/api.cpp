@@ -85,6 +85,7 @@
 #include "auth.h"
 #include "error.h"
 #include "analytics.h"
+#include "projects.h"
 #include "http_util.h"
 #include "metrics.h"
 #include "ids.h"
@@ -790,6 +791,63 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
     svr.Post(R"(/api/leads/([A-Za-z0-9-]{1,64})/stages/([a-z0-9_]{1,64})/complete)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
         guarded_write(d, res, [&] {
             send_json(res, 200, conveyor::complete_stage(d.db, req.matches[1].str(), req.matches[2].str(), actor_of(d.db, p), now_iso()).json());
+        });
+    }));
+    // Projects (projects.h): the project a signed contract opened, its stages
+    // and the materials asked of the client; the client's page by link.
+    //   GET  /api/projects                          every project, newest first, with its current stage
+    //   GET  /api/projects/<id or lead id>          the project: stages, requests, page token
+    //   POST /api/projects/<id>/link                the client's page: {"url"}
+    //   POST /api/projects/<id>/requests            {"title", "stage", "due_on"} → 201 {"id"}
+    //   POST /api/project_stages/<id>/move          {"start": "2027-01-11"}: the later stages follow
+    //   POST /api/project_stages/<id>/status        {"status": "waiting_client"}
+    //   POST /api/project_stages/<id>               {"owner_id", "owner_name", "checklist", "client_provides"}
+    svr.Get("/api/projects", authed([&d](const httplib::Request&, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        json out = json::array();
+        Stmt q(d.db, "SELECT p.id, p.lead_id, cl.name, p.status, p.started_on, s.stage, s.name, s.status, s.planned_end,"
+                     " (SELECT max(planned_end) FROM project_stages x WHERE x.project_id = p.id)"
+                     " FROM projects p JOIN leads l ON l.id = p.lead_id JOIN clients cl ON cl.id = l.client_id"
+                     " LEFT JOIN project_stages s ON s.id = (SELECT id FROM project_stages y WHERE y.project_id = p.id AND y.status != 'done' ORDER BY position LIMIT 1)"
+                     " ORDER BY p.created_at DESC");
+        while (q.step())
+            out.push_back({{"id", q.text(0)}, {"lead_id", q.text(1)}, {"client", q.text(2)}, {"status", q.text(3)}, {"started_on", q.text(4)},
+                           {"stage", q.is_null(5) ? json(nullptr) : json(q.text(5))}, {"stage_name", q.is_null(6) ? json(nullptr) : json(q.text(6))},
+                           {"stage_status", q.is_null(7) ? json(nullptr) : json(q.text(7))}, {"stage_end", q.is_null(8) ? json(nullptr) : json(q.text(8))},
+                           {"planned_end", q.is_null(9) ? json(nullptr) : json(q.text(9))}});
+        send_json(res, 200, out);
+    }));
+    svr.Get(R"(/api/projects/([A-Za-z0-9-]{1,64}))", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        try {
+            send_json(res, 200, projects::view(d.db, req.matches[1].str()));
+        } catch (const Error& e) {
+            send_error(res, http_status(e.kind), e.what());
+        }
+    }));
+    svr.Post(R"(/api/projects/([A-Za-z0-9-]{1,64})/link)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        guarded_write(d, res, [&] {
+            const std::string id = projects::view(d.db, req.matches[1].str())["id"];
+            send_json(res, 200, json{{"url", opt.base_url + "/c/" + link_for(d.db, "project", id, now_iso())}});
+        });
+    }));
+    svr.Post(R"(/api/projects/([A-Za-z0-9-]{1,64})/requests)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        const std::string title = str_field(b, "title", true), stage = str_field(b, "stage", false), due = str_field(b, "due_on", false);
+        guarded_write(d, res, [&] {
+            send_json(res, 201, json{{"id", projects::request_material(d.db, req.matches[1].str(), stage, title, due, actor_of(d.db, p), now_iso())}});
+        });
+    }));
+    svr.Post(R"(/api/project_stages/([A-Za-z0-9-]{1,64})(/move|/status)?)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        const std::string stage = req.matches[1].str(), what = req.matches[2].str();
+        guarded_write(d, res, [&] {
+            if (what == "/move") projects::move_stage(d.db, stage, str_field(b, "start", true), actor_of(d.db, p), now_iso());
+            else if (what == "/status") projects::set_stage_status(d.db, stage, str_field(b, "status", true), actor_of(d.db, p), now_iso());
+            else projects::edit_stage(d.db, stage, b, actor_of(d.db, p), now_iso());
+            Stmt q(d.db, "SELECT project_id FROM project_stages WHERE id = ?1");
+            q.bind(1, stage).step();
+            send_json(res, 200, projects::view(d.db, q.text(0)));
         });
     }));
     // Reports (analytics.h): the same tables as SELECT * FROM atelier_<name>(...).

@@ -39,6 +39,7 @@
 #include "json_in.h"
 #include "leads.h"
 #include "links.h"
+#include "projects.h"
 #include "store.h"
 #include "payments_in.h"
 #include "sync.h"
@@ -246,6 +247,16 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
         res.set_content(brief_form_html(d.db, link->doc_id, lang, nullptr, {}, notice), "text/html; charset=utf-8");
         return;
     }
+    if (link->kind == "project") {
+        // Where the project is now: made on each visit, never cached.
+        static const char* const thanks[3] = {"Спасибо! Ответ получен, менеджер проекта его уже видит.",
+                                              "Merci ! Votre réponse est reçue, le chef de projet la voit déjà.",
+                                              "Thank you! Your answer is in, and the project's manager can see it."};
+        const bool answered = req.get_param_value("done") == "answered";
+        res.set_content(projects::page_html(d.db, link->doc_id, lang, now_iso(), answered ? thanks[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2] : ""),
+                        "text/html; charset=utf-8");
+        return;
+    }
     const std::string key = link->kind + "/" + link->doc_id + "/" + lang_code(lang);
     if (const std::string* page = d.cached(key)) {
         res.set_content(*page, "text/html; charset=utf-8");
@@ -336,6 +347,45 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
         const bool revised = saved.made["revised"].get<bool>();
         res.status = 303;
         res.set_header("Location", "/c/" + token + "?done=" + (action != "submit" ? "saved" : revised ? "revised" : "submitted"));
+        return;
+    }
+    if (link->kind == "project") {
+        // The client's answer to one of this project's material requests.
+        static const char* const damaged[3] = {"Ответ слишком длинный или форма пришла повреждённой: ничего не сохранено. Сократите ответ и отправьте ещё раз.",
+                                               "La réponse est trop longue ou le formulaire est endommagé : rien n’est enregistré. Raccourcissez-la et renvoyez-la.",
+                                               "The answer is too long or the form arrived damaged: nothing was saved. Please shorten it and send it again."};
+        static const char* const unknown[3] = {"Этот запрос не относится к вашему проекту.", "Cette demande ne concerne pas votre projet.",
+                                               "This request is not part of your project."};
+        static const char* const empty[3] = {"Напишите ответ или вставьте ссылку на файлы.", "Écrivez votre réponse ou collez un lien vers les fichiers.",
+                                             "Please write your answer or paste a link to the files."};
+        auto refuse = [&](int status, const char* msg) {
+            if (too_large) res.set_header("Connection", "close");
+            res.status = status;
+            res.set_content(projects::page_html(d.db, link->doc_id, lang, now, "", msg), "text/html; charset=utf-8");
+        };
+        if (too_large || malformed) return refuse(too_large ? 413 : 400, damaged[li]);
+        if (action != "answer") {
+            res.status = 400;
+            res.set_content("Unknown action\n", "text/plain; charset=utf-8");
+            return;
+        }
+        Stmt mine(d.db, "SELECT 1 FROM material_requests WHERE id = ?1 AND project_id = ?2");
+        mine.bind(1, field("request_id")).bind(2, link->doc_id);
+        if (!mine.step()) return refuse(404, unknown[li]);
+        const std::string answer = field("answer");
+        if (answer.find_first_not_of(" \t\r\n") == std::string::npos) return refuse(422, empty[li]);
+        Stmt who(d.db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
+        who.bind(1, link->lead_id);
+        const std::string client_name = who.step() ? who.text(0) : "";
+        try {
+            projects::answer_material(d.db, field("request_id"), answer, client_actor(client_name), now);
+        } catch (const DbError&) {
+            throw;
+        } catch (const Error&) {
+            return refuse(422, damaged[li]);
+        }
+        res.status = 303;
+        res.set_header("Location", "/c/" + token + "?done=answered");
         return;
     }
     if ((link->kind == "proposal" || link->kind == "contract" || link->kind == "act") && action == "accept") {
