@@ -232,7 +232,7 @@ void frame() {
     web::set_text_input_active(io.WantTextInput, its && (its->Flags & ImGuiInputTextFlags_Multiline));
     if (a.db.is_open() && a.state.first_run == ui::FirstRun::done) {
         const ui::State& st = a.state;
-        const bool card = !st.board && !st.today_open && !st.reports_open && !st.settings_open && !st.sync_open;
+        const bool card = !st.board && !st.today_open && !st.reports_open && !st.projects_open && !st.settings_open && !st.sync_open;
         app::time_meter().frame(a.db, emscripten_get_now(), input, card ? st.selected : std::string());
     }
     if (a.db.is_open() && a.db.take_dirty()) {
@@ -322,7 +322,11 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
                                                          {"only", a.state.reports.only}, {"owners", a.state.reports.owners}, {"sources", a.state.reports.sources},
                                                          {"compute_ms", a.state.reports.compute_ms}}
                                       : nlohmann::json(nullptr);
-    j["view"] = a.state.today_open ? "today" : a.state.reports_open ? "reports" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
+    j["projects"] = a.state.projects_open ? nlohmann::json{{"list", a.state.projects.list}, {"selected", a.state.projects.selected},
+                                                           {"view", a.state.projects.view}, {"error", a.state.projects.error},
+                                                           {"notice", a.state.projects.notice}, {"drag_days", a.state.projects.drag_days}}
+                                          : nlohmann::json(nullptr);
+    j["view"] = a.state.today_open ? "today" : a.state.reports_open ? "reports" : a.state.projects_open ? "projects" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;
     j["time"] = {{"recorded", app::time_meter().recorded_seconds()}, {"pending", app::time_meter().pending_seconds()}};
     j["connection"] = a.state.connection;

@@ -73,6 +73,7 @@ constexpr const char* cloud_off = "\xee\x8b\x81";      // U+E2C1
 constexpr const char* check = "\xee\x97\x8a";          // U+E5CA
 constexpr const char* calendar = "\xee\xa4\xb5";       // U+E935 calendar_today
 constexpr const char* reports = "\xee\x89\xab";        // U+E26B bar_chart
+constexpr const char* projects = "\xee\xa3\xb9";       // U+E8F9 work
 }  // namespace icon
 
 }  // namespace theme

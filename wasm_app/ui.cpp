@@ -807,6 +807,7 @@ static std::string action_name(const std::string& code, Lang l) {
 static std::string route_of(const State& st) {
     if (st.today_open) return "today";
     if (st.reports_open) return "reports";
+    if (st.projects_open) return "projects";
     if (st.settings_open) return "settings";
     if (st.sync_open) return "sync";
     if (st.board) return "pipeline";
@@ -816,6 +817,7 @@ static std::string route_of(const State& st) {
 static void apply_route(State& st, const std::string& r) {
     st.today_open = r == "today";
     st.reports_open = r == "reports";
+    st.projects_open = r == "projects";
     st.settings_open = r == "settings";
     st.sync_open = r == "sync";
     st.board = r == "pipeline";
@@ -848,11 +850,12 @@ static void follow_route(State& st) {
 static void page_title(app::Db& db, const State& st) {
     std::string where = st.today_open      ? L3(st.lang, "Сегодня", "Aujourd'hui", "Today")
                         : st.reports_open  ? L3(st.lang, "Отчёты", "Rapports", "Reports")
+                        : st.projects_open ? L3(st.lang, "Проекты", "Projets", "Projects")
                         : st.settings_open ? L3(st.lang, "Настройки", "Réglages", "Settings")
                         : st.sync_open     ? L3(st.lang, "Синхронизация", "Synchronisation", "Sync")
                         : st.board         ? L3(st.lang, "Воронка", "Pipeline", "Pipeline")
                                            : tr(T::Leads, st.lang);
-    if (!st.selected.empty() && !st.board && !st.today_open && !st.reports_open && !st.settings_open && !st.sync_open)
+    if (!st.selected.empty() && !st.board && !st.today_open && !st.reports_open && !st.projects_open && !st.settings_open && !st.sync_open)
         if (const app::LeadCard* c = db.card(st.selected)) where = c->client;
     // The studio's name, for the loading screen of the next visit.
     static uint64_t seen_generation = 0;
@@ -879,7 +882,7 @@ static void page_title(app::Db& db, const State& st) {
 
 // The views: the sidebar's items (icon, name, count), or a row of buttons on a phone.
 static void navigation(app::Db& db, State& st, bool row) {
-    const bool other = st.settings_open || st.sync_open || st.today_open || st.reports_open;
+    const bool other = st.settings_open || st.sync_open || st.today_open || st.reports_open || st.projects_open;
     int open = 0;
     for (const app::LeadRow& l : db.leads()) open += l.stage != "won" && l.stage != "lost";
     struct Item {
@@ -888,12 +891,13 @@ static void navigation(app::Db& db, State& st, bool row) {
         bool active;
         int count;  // -1: none
         const char* anchor_name;
-        int view;   // 0 today, 1 leads, 2 pipeline, 3 settings, 4 sync, 5 reports
+        int view;   // 0 today, 1 leads, 2 pipeline, 3 settings, 4 sync, 5 reports, 6 projects
     };
     const Item items[] = {
         {theme::icon::today, L3(st.lang, "Сегодня", "Aujourd'hui", "Today"), st.today_open, -1, "view.today", 0},
         {theme::icon::leads, tr(T::Leads, st.lang), !st.board && !other, (int)db.leads().size(), "view.table", 1},
         {theme::icon::pipeline, L3(st.lang, "Воронка", "Pipeline", "Pipeline"), st.board && !other, open, "view.board", 2},
+        {theme::icon::projects, L3(st.lang, "Проекты", "Projets", "Projects"), st.projects_open, -1, "view.projects", 6},
         {theme::icon::reports, L3(st.lang, "Отчёты", "Rapports", "Reports"), st.reports_open, -1, "view.reports", 5},
         {theme::icon::settings, L3(st.lang, "Настройки", "Réglages", "Settings"), st.settings_open, -1, "view.settings", 3},
         {theme::icon::sync, L3(st.lang, "Синхронизация", "Synchronisation", "Sync"), st.sync_open, -1, "view.sync", 4},
@@ -908,7 +912,7 @@ static void navigation(app::Db& db, State& st, bool row) {
     for (const Item& it : items) {
         const std::string label = std::string(it.icon) + "  " + it.name;
         if (row) {
-            // The phone's bottom bar: six equal touch targets, an icon over
+            // The phone's bottom bar: equal touch targets, an icon over
             // its name.
             constexpr int n = (int)(sizeof items / sizeof items[0]);
             const float w = (ImGui::GetContentRegionMax().x - ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ItemSpacing.x * (n - 1)) / n;
@@ -944,25 +948,30 @@ static void navigation(app::Db& db, State& st, bool row) {
     switch (pressed) {
         case 0:
             st.today_open = true;
-            st.settings_open = st.sync_open = st.reports_open = false;
+            st.settings_open = st.sync_open = st.reports_open = st.projects_open = false;
             st.today = nlohmann::json();  // fresh on every visit
             break;
-        case 1: st.board = st.settings_open = st.sync_open = st.today_open = st.reports_open = false; break;
+        case 1: st.board = st.settings_open = st.sync_open = st.today_open = st.reports_open = st.projects_open = false; break;
         case 2:
             st.board = true;
-            st.settings_open = st.sync_open = st.today_open = st.reports_open = false;
+            st.settings_open = st.sync_open = st.today_open = st.reports_open = st.projects_open = false;
             break;
         case 3:
             st.settings_open = true;
-            st.sync_open = st.today_open = st.reports_open = false;
+            st.sync_open = st.today_open = st.reports_open = st.projects_open = false;
             break;
         case 4:
             st.sync_open = true;
-            st.settings_open = st.today_open = st.reports_open = false;
+            st.settings_open = st.today_open = st.reports_open = st.projects_open = false;
             break;
         case 5:
             st.reports_open = true;
-            st.settings_open = st.today_open = st.sync_open = false;
+            st.settings_open = st.today_open = st.sync_open = st.projects_open = false;
+            break;
+        case 6:
+            st.projects_open = true;
+            st.settings_open = st.today_open = st.sync_open = st.reports_open = false;
+            st.projects.generation = 0;  // fresh on every visit
             break;
         default: break;
     }
@@ -972,6 +981,7 @@ static void navigation(app::Db& db, State& st, bool row) {
 static void content(app::Db& db, State& st) {
     if (st.today_open) return today_view(db, st);
     if (st.reports_open) return reports_view(db, st);
+    if (st.projects_open) return projects_view(db, st);
     if (st.settings_open) return settings_view(db, st);
     if (st.sync_open) return sync_view(db, st);
     if (st.selected.empty() || st.board) {

@@ -94,6 +94,16 @@ struct ReportsState {
     std::vector<std::string> drill_leads;
 };
 
+struct ProjectsState {
+    std::string selected;               // a project id
+    uint64_t generation = 0;            // the data's generation the list was read at, + 1
+    nlohmann::json list;                // [{id, lead_id, client, status, stage_name, stage_status, planned_end, late}]
+    nlohmann::json view;                // projects::view of the selected one
+    std::string drag_stage;             // the stage whose bar is being dragged
+    int drag_days = 0;                  // by how many days, while dragging
+    std::string ask_title, ask_due, error, notice;
+};
+
 // Before the app is the studio's: asking the origin for a server, its
 // log-in, the studio's data loading, or no server (a local copy).
 enum class FirstRun { asking, login, loading, no_server, done };
@@ -184,6 +194,10 @@ struct State {
     bool reports_open = false;
     ReportsState reports;
 
+    // Projects: the signed contracts' projects, one on a timeline.
+    bool projects_open = false;
+    ProjectsState projects;
+
     // Today: tasks, leads waiting on the manager, messages coming up.
     bool today_open = false;
     nlohmann::json today;
@@ -229,6 +243,7 @@ void note_and_task(app::Db& db, State& st, const app::LeadCard& c);
 void journal_section(State& st, const app::LeadCard& c);
 void today_view(app::Db& db, State& st);
 void reports_view(app::Db& db, State& st);
+void projects_view(app::Db& db, State& st);
 void rules_section(app::Db& db, State& st);
 // "сегодня, 14:02", "29 нояб., 14:02", "Nov 29 2025, 14:02", in the
 // browser's time zone.

@@ -21,10 +21,10 @@
 #include "json_in.h"
 #include "money.h"
 #include "platform_web.h"
+#include "projects.h"
 #include "store.h"
 #include "sync.h"
 #include "sync_client.h"
-#include "analytics.h"
 #include "ui.h"
 #include "ui_text.h"
 
@@ -609,11 +609,12 @@ void today_view(app::Db& db, State& st) {
             q.bind(1, atelier::automation::add_seconds(now, -2 * 86400));
             q.step();
             st.today["unopened"] = q.int64(0);
+            st.today["projects_late"] = atelier::projects::late(x, local_time(now).substr(0, 10)).json();
         });
         st.today_generation = db.generation() + 1;
     }
     const json& tasks = st.today["tasks"];
-    if (!st.today["overdue"].empty() || st.today.value("unopened", 0) > 0) {
+    if (!st.today["overdue"].empty() || st.today.value("unopened", 0) > 0 || !st.today["projects_late"].empty()) {
         ImGui::SeparatorText(L3(st.lang, "Требует внимания", "À surveiller", "Needs attention"));
         std::map<std::string, std::pair<int64_t, int64_t>> owed;  // currency → invoices, amount
         for (const json& r : st.today["overdue"]) {
@@ -642,6 +643,26 @@ void today_view(app::Db& db, State& st) {
                 st.reports_open = true;
             }
             anchor("today.unopened");
+        }
+        // Projects late or waiting on the client: one line each, to the project.
+        int j = 0;
+        for (const json& r : st.today["projects_late"]) {
+            ImGui::PushID(1000 + j);
+            const std::string reason = r["reason"];
+            const int64_t days = r["days"];
+            std::string line = r["client"].get<std::string>() + " · ";
+            if (reason == "waiting_client") line += L3(st.lang, "ждём клиента", "attend le client", "waiting for the client");
+            else if (reason == "materials_late") line += L3(st.lang, "материалы не получены", "éléments non reçus", "materials not received");
+            else line += L3(st.lang, "этап опаздывает", "étape en retard", "stage late");
+            line += ", " + std::to_string(days) + " " + L3(st.lang, "дн.", "j", "d");
+            if (selectable_elided(line)) {
+                st.today_open = false;
+                st.projects_open = true;
+                st.projects.selected = r["project_id"];
+                st.projects.generation = 0;
+            }
+            anchor("today.project." + std::to_string(j++));
+            ImGui::PopID();
         }
     }
     ImGui::SeparatorText(L3(st.lang, "Задачи", "Tâches", "Tasks"));
