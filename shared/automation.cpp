@@ -23,6 +23,7 @@
 #include "mail.h"
 #include "money.h"
 #include "store.h"
+#include "support.h"
 
 namespace atelier::automation {
 
@@ -62,17 +63,25 @@ const std::set<std::string>& event_kinds() {
         "lead_created",     "brief_sent",       "brief_saved",     "brief_submitted", "estimated",      "proposal_created",
         "proposal_accepted", "contract_signed", "invoice_issued",  "payment_recorded", "won",           "lost",
         "stage_moved",      "owner_changed",    "document_sent",   "document_opened", "brief_revised", "task_done", "note_added",
-        "act_issued",       "act_signed"};
+        "act_issued",       "act_signed",       "stage_completed", "project_stage_started", "material_requested", "material_answered"};
     return k;
 }
 const std::set<std::string>& timer_kinds() {
-    static const std::set<std::string> k = {"brief_sent", "proposal_sent", "proposal_unopened", "contract_sent", "invoice_due"};
+    static const std::set<std::string> k = {"brief_sent", "proposal_sent", "proposal_unopened", "contract_sent", "invoice_due",
+                                            "stage_starts", "material_due", "act_issued"};
     return k;
 }
 const std::set<std::string>& condition_names() {
     static const std::set<std::string> k = {"lead_open", "brief_unsubmitted", "proposal_unanswered", "proposal_unopened",
-                                            "contract_unsigned", "invoice_unpaid"};
+                                            "contract_unsigned", "invoice_unpaid", "project_active", "stage_planned",
+                                            "stage_needs_client", "material_open", "act_unsigned"};
     return k;
+}
+
+std::string names_of(const std::set<std::string>& k) {
+    std::string all;
+    for (const auto& n : k) all += (all.empty() ? "" : ", ") + n;
+    return all;
 }
 
 std::string meta(sqlite3* db, const char* key) {
@@ -117,16 +126,13 @@ void check_spec(const json& spec, sqlite3* db) {
     if (!t || !t->is_object()) throw Error(f + ".trigger: expected {\"event\": …} or {\"timer\": …, \"days\": N}");
     if (t->contains("event") == t->contains("timer")) throw Error(f + ".trigger: expected either event or timer");
     if (t->contains("event")) {
-        if (!(*t)["event"].is_string() || !event_kinds().count((*t)["event"].get<std::string>())) {
-            std::string all;
-            for (const auto& k : event_kinds()) all += (all.empty() ? "" : ", ") + k;
-            throw Error(f + ".trigger.event: expected one of " + all);
-        }
+        if (!(*t)["event"].is_string() || !event_kinds().count((*t)["event"].get<std::string>()))
+            throw Error(f + ".trigger.event: expected one of " + names_of(event_kinds()));
         if (t->contains("kind") && (!(*t)["kind"].is_string() || (*t)["kind"].get<std::string>().empty()))
             throw Error(f + ".trigger.kind: expected a document kind");
     } else {
         if (!(*t)["timer"].is_string() || !timer_kinds().count((*t)["timer"].get<std::string>()))
-            throw Error(f + ".trigger.timer: expected one of brief_sent, proposal_sent, proposal_unopened, contract_sent, invoice_due");
+            throw Error(f + ".trigger.timer: expected one of " + names_of(timer_kinds()));
         if (!t->contains("days") || !(*t)["days"].is_number_integer() || std::abs((*t)["days"].get<int64_t>()) > 366)
             throw Error(f + ".trigger.days: expected a whole number of days between -366 and 366");
     }
@@ -137,8 +143,7 @@ void check_spec(const json& spec, sqlite3* db) {
         if (!spec["conditions"].is_array()) throw Error(f + ".conditions: expected a list of names");
         for (const json& c : spec["conditions"])
             if (!c.is_string() || !condition_names().count(c.get<std::string>()))
-                throw Error(f + ".conditions: expected names among lead_open, brief_unsubmitted, proposal_unanswered,"
-                                " proposal_unopened, contract_unsigned, invoice_unpaid; got " + describe(c));
+                throw Error(f + ".conditions: expected names among " + names_of(condition_names()) + "; got " + describe(c));
     }
     const std::string channel = spec.value("channel", "");
     if (channel != "email" && channel != "task" && channel != "webhook")
@@ -336,6 +341,13 @@ std::vector<std::pair<std::string, Occasion>> occasions_of(sqlite3* db, const st
         // The invoices issued at signing or at a stage's end: each its own
         // occasion. (A signing journaled before "issued_ids" issued its first.)
         if (kind == "contract_signed") o = {"contract", str("contract_id"), event_id};
+        // A stage done is its project stage's occasion: one notice a stage.
+        if (kind == "stage_completed") {
+            Stmt s(db, "SELECT s.id FROM project_stages s JOIN projects p ON p.id = s.project_id WHERE p.lead_id = ?1 AND s.stage = ?2"
+                       " ORDER BY p.created_at DESC LIMIT 1");
+            s.bind(1, lead_id).bind(2, str("stage"));
+            if (s.step()) o = {"project_stage", s.text(0), ""};
+        }
         const bool first_only = kind == "contract_signed" && !p.contains("issued_ids");
         const char* key = kind == "contract_signed" && !first_only ? "issued_ids" : "invoice_ids";
         if (p.contains(key) && p[key].is_array())
@@ -356,6 +368,12 @@ std::vector<std::pair<std::string, Occasion>> occasions_of(sqlite3* db, const st
         o = {"act", str("act_id"), ""};
     } else if (kind == "act_signed") {
         o = {"act", str("act_id"), event_id};
+    } else if (kind == "project_stage_started") {
+        o = {"project_stage", str("stage_id"), ""};
+    } else if (kind == "material_requested") {
+        o = {"material", str("request_id"), ""};
+    } else if (kind == "material_answered") {
+        o = {"material", str("request_id"), event_id};
     } else if (kind == "document_sent" || kind == "document_opened") {
         o = {str("kind"), str("doc_id"), event_id};
     }
@@ -382,6 +400,23 @@ bool one(sqlite3* db, const char* sql, std::string_view a) {
     return q.step();
 }
 
+// The project an occasion is about: its stage's or material's, or the lead's newest.
+std::string project_of(sqlite3* db, const Occasion& o, std::string_view lead_id) {
+    Stmt q(db, o.kind == "project_stage" ? "SELECT project_id FROM project_stages WHERE id = ?1"
+               : o.kind == "material"    ? "SELECT project_id FROM material_requests WHERE id = ?1"
+                                         : "SELECT id FROM projects WHERE lead_id = ?1 ORDER BY created_at DESC LIMIT 1");
+    q.bind(1, o.kind == "project_stage" || o.kind == "material" ? std::string_view(o.id) : lead_id);
+    return q.step() ? q.text(0) : std::string();
+}
+
+// The act an occasion is about, or the lead's newest.
+std::string act_of(sqlite3* db, const Occasion& o, std::string_view lead_id) {
+    if (o.kind == "act") return o.id;
+    Stmt q(db, "SELECT id FROM acts WHERE lead_id = ?1 ORDER BY issued_at DESC, rowid DESC LIMIT 1");
+    q.bind(1, lead_id);
+    return q.step() ? q.text(0) : std::string();
+}
+
 // The first condition of `names` that does not hold, or "".
 std::string failing(sqlite3* db, const json& names, std::string_view lead_id, const Occasion& o) {
     if (!names.is_array()) return "";
@@ -401,6 +436,13 @@ std::string failing(sqlite3* db, const json& names, std::string_view lead_id, co
         else if (c == "invoice_unpaid")
             ok = one(db, "SELECT 1 FROM invoices WHERE id = ?1 AND status IN ('issued', 'partially_paid')",
                      doc_of(db, o, lead_id, "invoice", "invoices"));
+        else if (c == "project_active") ok = one(db, "SELECT 1 FROM projects WHERE id = ?1 AND status = 'active'", project_of(db, o, lead_id));
+        else if (c == "stage_planned")
+            ok = o.kind == "project_stage" && one(db, "SELECT 1 FROM project_stages WHERE id = ?1 AND status = 'planned'", o.id);
+        else if (c == "stage_needs_client")
+            ok = o.kind == "project_stage" && one(db, "SELECT 1 FROM project_stages WHERE id = ?1 AND trim(client_provides) != ''", o.id);
+        else if (c == "material_open") ok = o.kind == "material" && one(db, "SELECT 1 FROM material_requests WHERE id = ?1 AND status = 'open'", o.id);
+        else if (c == "act_unsigned") ok = one(db, "SELECT 1 FROM acts WHERE id = ?1 AND status = 'issued'", act_of(db, o, lead_id));
         if (!ok) return c;
     }
     return "";
@@ -521,7 +563,7 @@ json message_data(sqlite3* db, std::string_view lead_id, const Occasion& o, Lang
         }
         d["link"] = link("invoice", o.id);
     } else if (o.kind == "act") {
-        Stmt q(db, "SELECT a.number, a.stage, e.body_json, a.status FROM acts a JOIN contracts c ON c.id = a.contract_id"
+        Stmt q(db, "SELECT a.number, a.stage, e.body_json, a.status, a.contract_id FROM acts a JOIN contracts c ON c.id = a.contract_id"
                    " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE a.id = ?1");
         q.bind(1, o.id);
         if (q.step()) {
@@ -530,13 +572,39 @@ json message_data(sqlite3* db, std::string_view lead_id, const Occasion& o, Lang
             // The stage's name as the estimate gives it, in the message's language.
             json est = parse_json_or_discard(q.text(2));
             std::string stage = q.text(1), name = stage;
-            if (est.is_object() && est.contains("names") && est["names"].contains("stages") && est["names"]["stages"].contains(stage)) {
+            if (stage.rfind("support:", 0) == 0) name = support::month_title(db, q.text(4), stage, lang);
+            else if (est.is_object() && est.contains("names") && est["names"].contains("stages") && est["names"]["stages"].contains(stage)) {
                 const json& n = est["names"]["stages"][stage];
                 name = n.is_object() ? n.value(lang_code(lang), stage) : n.is_string() ? n.get<std::string>() : stage;
             }
             doc["stage"] = stage.empty() ? json(nullptr) : json(name);
         }
         d["link"] = link("act", o.id);
+    }
+    if (o.kind == "project_stage" || o.kind == "material") {
+        const std::string project = project_of(db, o, lead_id);
+        auto stage_json = [&](Stmt& q) {
+            return json{{"name", q.text(0)}, {"start", long_date(q.text(1), lang)}, {"end", long_date(q.text(2), lang)},
+                        {"provides", q.text(3).find_first_not_of(" \t\r\n") == std::string::npos ? json(nullptr) : json(q.text(3))}};
+        };
+        const char* stage_sql = "SELECT name, planned_start, planned_end, client_provides, position FROM project_stages";
+        if (o.kind == "project_stage") {
+            Stmt q(db, (std::string(stage_sql) + " WHERE id = ?1").c_str());
+            q.bind(1, o.id);
+            if (q.step()) {
+                d["stage"] = stage_json(q);
+                Stmt n(db, (std::string(stage_sql) + " WHERE project_id = ?1 AND position > ?2 ORDER BY position LIMIT 1").c_str());
+                n.bind(1, project).bind(2, q.int64(4));
+                if (n.step()) d["next"] = stage_json(n);
+            }
+        } else {
+            Stmt q(db, "SELECT title, coalesce(due_on, ''), answer_text FROM material_requests WHERE id = ?1");
+            q.bind(1, o.id);
+            if (q.step())
+                d["material"] = {{"title", q.text(0)}, {"due_on", q.text(1).empty() ? json(nullptr) : json(long_date(q.text(1), lang))},
+                                 {"answer", q.text(2)}};
+        }
+        if (!project.empty()) d["link"] = link("project", project);
     }
     d["document"] = doc;
     if (!make_links && !d.contains("link")) d["link"] = std::string(base_url) + "/c/…";  // a preview on a lead without that document
@@ -632,7 +700,7 @@ struct Due {
 
 // The tables whose new rows a timer looks at, and the rowid up to which the
 // last evaluation saw them.
-const char* const kTimerTables[] = {"events", "proposals", "contracts", "invoices", "change_log"};
+const char* const kTimerTables[] = {"events", "proposals", "contracts", "invoices", "project_stages", "material_requests", "acts", "change_log"};
 
 // The occasions of a timer whose moment (anchor + days) came in (lower, now],
 // and those of rows that arrived since the last evaluation (a replica's,
@@ -668,6 +736,22 @@ std::vector<Due> timer_candidates(sqlite3* db, const Rule& r, std::string_view n
         // due_on bounds the index range; the exact moment is checked after.
         base = "SELECT lead_id, 'invoice', id, '', due_on || 'T06:00:00Z', issued_on FROM invoices e WHERE status IN ('issued', 'partially_paid')"
                " AND due_on IS NOT NULL AND due_on <= substr(?1, 1, 10) AND (due_on || 'T06:00:00Z') <= ?1 AND issued_on >= substr(?2, 1, 10)";
+    } else if (r.timer == "stage_starts") {
+        table = "project_stages";
+        anchor = "(e.planned_start || 'T06:00:00Z')";
+        base = "SELECT p.lead_id, 'project_stage', e.id, '', e.planned_start || 'T06:00:00Z', p.created_at FROM project_stages e"
+               " JOIN projects p ON p.id = e.project_id WHERE e.status = 'planned' AND p.status = 'active'"
+               " AND (e.planned_start || 'T06:00:00Z') <= ?1 AND p.created_at >= ?2";
+    } else if (r.timer == "material_due") {
+        table = "material_requests";
+        anchor = "(e.due_on || 'T06:00:00Z')";
+        base = "SELECT p.lead_id, 'material', e.id, '', e.due_on || 'T06:00:00Z', e.created_at FROM material_requests e"
+               " JOIN projects p ON p.id = e.project_id WHERE e.status = 'open' AND e.due_on IS NOT NULL"
+               " AND (e.due_on || 'T06:00:00Z') <= ?1 AND e.created_at >= ?2";
+    } else if (r.timer == "act_issued") {
+        table = "acts";
+        anchor = "e.issued_at";
+        base = "SELECT lead_id, 'act', id, '', issued_at, issued_at FROM acts e WHERE status = 'issued' AND issued_at <= ?1 AND issued_at >= ?2";
     } else {
         return out;
     }
@@ -846,8 +930,21 @@ json preview(sqlite3* db, std::string_view rule_code, std::string_view lead_id, 
                              : t.find("brief") == 0 ? "brief" : t.find("proposal_accepted") == 0 ? "contract"
                              : t.find("proposal") == 0 ? "proposal" : t.find("contract") == 0 ? "contract"
                              : t.find("invoice") == 0 || t.find("payment") == 0 ? "invoice" : "lead";
+    const bool stage_rule = t == "stage_starts" || t == "project_stage_started" || t == "stage_completed";
     if (kind == "brief") o = {"brief", latest_brief(db, lead_id), ""};
-    else if (kind != "lead") {
+    else if (stage_rule || t.find("material") == 0) {
+        // The project's current stage (or the next one for a notice before
+        // it starts), its newest material request.
+        const std::string project = project_of(db, Occasion{}, lead_id);
+        Stmt q(db, stage_rule ? (t == "stage_starts" ? "SELECT id FROM project_stages WHERE project_id = ?1 AND status = 'planned' ORDER BY position LIMIT 1"
+                                                     : "SELECT id FROM project_stages WHERE project_id = ?1 ORDER BY status = 'done', position LIMIT 1")
+                              : "SELECT id FROM material_requests WHERE project_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1");
+        q.bind(1, project);
+        if (q.step()) o = {stage_rule ? "project_stage" : "material", q.text(0), ""};
+    } else if (t.find("act") == 0) {
+        std::string id = act_of(db, Occasion{}, lead_id);
+        if (!id.empty()) o = {"act", id, ""};
+    } else if (kind != "lead") {
         std::string id = doc_of(db, Occasion{}, lead_id, kind.c_str(), (kind + "s").c_str());
         if (!id.empty()) o = {kind, id, ""};
     }

@@ -63,6 +63,9 @@ nlohmann::json set_rule(sqlite3* db, const nlohmann::json& rule, std::string_vie
 // The shipped rule set and its e-mail templates (ru, fr, en); existing rows
 // are kept. Called by install_defaults().
 void install_default_rules(sqlite3* db, std::string_view at);
+// For a studio's database being upgraded: the shipped rules and templates it
+// does not have yet, active from now (nothing for a database without rules).
+void install_new_default_rules(sqlite3* db);
 // The default e-mail templates: [{"code", "lang", "subject", "body"}].
 const nlohmann::json& default_email_templates();
 // The newest e-mail template of a code and language: {"subject", "body", "version"} (null when none).

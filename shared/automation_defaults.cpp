@@ -124,6 +124,79 @@ const Text kTexts[] = {
      "Hello {{client.name}},\n\n{{#document.stage}}The stage \"{{document.stage}}\" is done. {{/document.stage}}"
      "You can read and sign acceptance certificate {{document.number}} here:\n{{link}}\n\n"
      "If anything is not right, just reply to this e-mail.\n\n{{manager.name}}\n{{studio.name}}"},
+    // -- the project --------------------------------------------------------
+    {"stage_started", "ru", "Начался этап «{{stage.name}}» — {{studio.name}}",
+     "Здравствуйте, {{client.name}}!\n\nПо вашему проекту начался этап «{{stage.name}}», по плану — до {{stage.end}}.\n"
+     "{{#stage.provides}}\nЧто понадобится от вас на этом этапе:\n{{stage.provides}}\n{{/stage.provides}}"
+     "\nГде сейчас проект, что готово и что дальше — на странице проекта:\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"stage_started", "fr", "L'étape « {{stage.name}} » commence — {{studio.name}}",
+     "Bonjour {{client.name}},\n\nL'étape « {{stage.name}} » de votre projet commence ; elle est prévue jusqu'au {{stage.end}}.\n"
+     "{{#stage.provides}}\nCe dont nous aurons besoin de votre part pour cette étape :\n{{stage.provides}}\n{{/stage.provides}}"
+     "\nOù en est le projet, ce qui est prêt et la suite : sur la page du projet\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"stage_started", "en", "The stage \"{{stage.name}}\" has started — {{studio.name}}",
+     "Hello {{client.name}},\n\nThe stage \"{{stage.name}}\" of your project has started; it is planned to last until {{stage.end}}.\n"
+     "{{#stage.provides}}\nWhat we will need from you for this stage:\n{{stage.provides}}\n{{/stage.provides}}"
+     "\nWhere the project is, what is ready and what comes next, on the project page:\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"stage_prepare", "ru", "Подготовка к этапу «{{stage.name}}»",
+     "Здравствуйте, {{client.name}}!\n\n{{stage.start}} начинается этап «{{stage.name}}». Чтобы мы начали его вовремя, подготовьте, пожалуйста:\n"
+     "{{stage.provides}}\n\nОтветить и прислать материалы можно на странице проекта:\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"stage_prepare", "fr", "Préparer l'étape « {{stage.name}} »",
+     "Bonjour {{client.name}},\n\nL'étape « {{stage.name}} » commence le {{stage.start}}. Pour que nous puissions la démarrer à temps, merci de préparer :\n"
+     "{{stage.provides}}\n\nVous pouvez répondre et nous transmettre vos éléments sur la page du projet :\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"stage_prepare", "en", "Getting ready for \"{{stage.name}}\"",
+     "Hello {{client.name}},\n\nThe stage \"{{stage.name}}\" starts on {{stage.start}}. So that we can start it on time, please prepare:\n"
+     "{{stage.provides}}\n\nYou can answer and send us the materials on the project page:\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"stage_finished", "ru", "Этап «{{stage.name}}» завершён — {{studio.name}}",
+     "Здравствуйте, {{client.name}}!\n\nЭтап «{{stage.name}}» завершён."
+     "{{#next}} Следующий — «{{next.name}}», по плану с {{next.start}} по {{next.end}}.{{/next}}"
+     "{{^next}} Это был последний этап проекта. Спасибо за совместную работу!{{/next}}\n"
+     "{{#next.provides}}\nДля следующего этапа понадобится от вас:\n{{next.provides}}\n{{/next.provides}}"
+     "\nАкт по этапу придёт отдельным письмом. Всё о проекте — на его странице:\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"stage_finished", "fr", "L'étape « {{stage.name}} » est terminée — {{studio.name}}",
+     "Bonjour {{client.name}},\n\nL'étape « {{stage.name}} » est terminée."
+     "{{#next}} La suivante, « {{next.name}} », est prévue du {{next.start}} au {{next.end}}.{{/next}}"
+     "{{^next}} C'était la dernière étape du projet. Merci pour cette collaboration !{{/next}}\n"
+     "{{#next.provides}}\nPour l'étape suivante, nous aurons besoin de votre part :\n{{next.provides}}\n{{/next.provides}}"
+     "\nLe procès-verbal de l'étape suit dans un message séparé. Tout le projet sur sa page :\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"stage_finished", "en", "The stage \"{{stage.name}}\" is done — {{studio.name}}",
+     "Hello {{client.name}},\n\nThe stage \"{{stage.name}}\" is done."
+     "{{#next}} The next one, \"{{next.name}}\", is planned from {{next.start}} to {{next.end}}.{{/next}}"
+     "{{^next}} It was the project's last stage. Thank you for working with us!{{/next}}\n"
+     "{{#next.provides}}\nFor the next stage we will need from you:\n{{next.provides}}\n{{/next.provides}}"
+     "\nThe stage's acceptance certificate follows in a separate e-mail. The whole project on its page:\n{{link}}\n\n{{manager.name}}\n{{studio.name}}"},
+    {"act_reminder", "ru", "Акт {{document.number}} ждёт подписи",
+     "Здравствуйте, {{client.name}}!\n\nНапоминаем: акт {{document.number}}{{#document.stage}} по этапу «{{document.stage}}»{{/document.stage}} "
+     "ждёт вашей подписи:\n{{link}}\n\nЕсли есть замечания, ответьте на это письмо.\n\n{{manager.name}}\n{{studio.name}}"},
+    {"act_reminder", "fr", "Le procès-verbal {{document.number}} attend votre signature",
+     "Bonjour {{client.name}},\n\nPetit rappel : le procès-verbal {{document.number}}{{#document.stage}} de l'étape « {{document.stage}} »{{/document.stage}} "
+     "attend votre signature :\n{{link}}\n\nSi vous avez des réserves, répondez à ce message.\n\n{{manager.name}}\n{{studio.name}}"},
+    {"act_reminder", "en", "Acceptance certificate {{document.number}} is waiting for your signature",
+     "Hello {{client.name}},\n\nA reminder: acceptance certificate {{document.number}}{{#document.stage}} for \"{{document.stage}}\"{{/document.stage}} "
+     "is waiting for your signature:\n{{link}}\n\nIf anything is not right, just reply to this e-mail.\n\n{{manager.name}}\n{{studio.name}}"},
+    {"material_request", "ru", "Нужно от вас: {{material.title}}",
+     "Здравствуйте, {{client.name}}!\n\nДля работы над проектом нам нужно: {{material.title}}"
+     "{{#material.due_on}} — до {{material.due_on}}{{/material.due_on}}.\n\nОтветить или прислать ссылку можно на странице проекта:\n{{link}}\n\n"
+     "{{manager.name}}\n{{studio.name}}"},
+    {"material_request", "fr", "Nous avons besoin de : {{material.title}}",
+     "Bonjour {{client.name}},\n\nPour avancer sur le projet, nous avons besoin de : {{material.title}}"
+     "{{#material.due_on}}, avant le {{material.due_on}}{{/material.due_on}}.\n\nVous pouvez répondre ou envoyer un lien sur la page du projet :\n{{link}}\n\n"
+     "{{manager.name}}\n{{studio.name}}"},
+    {"material_request", "en", "We need from you: {{material.title}}",
+     "Hello {{client.name}},\n\nTo carry on with the project we need: {{material.title}}"
+     "{{#material.due_on}}, by {{material.due_on}}{{/material.due_on}}.\n\nYou can answer or send a link on the project page:\n{{link}}\n\n"
+     "{{manager.name}}\n{{studio.name}}"},
+    {"material_late", "ru", "Напоминание: ждём {{material.title}}",
+     "Здравствуйте, {{client.name}}!\n\n{{#material.due_on}}{{material.due_on}} {{/material.due_on}}мы ждали от вас: {{material.title}}. "
+     "Без этого следующий этап может сдвинуться. Ответить можно на странице проекта:\n{{link}}\n\n"
+     "Если что-то мешает, ответьте на это письмо — обсудим.\n\n{{manager.name}}\n{{studio.name}}"},
+    {"material_late", "fr", "Rappel : nous attendons {{material.title}}",
+     "Bonjour {{client.name}},\n\nNous attendions de votre part{{#material.due_on}} pour le {{material.due_on}}{{/material.due_on}} : {{material.title}}. "
+     "Sans cela, l'étape suivante risque de glisser. Vous pouvez répondre sur la page du projet :\n{{link}}\n\n"
+     "Si quelque chose vous bloque, répondez à ce message et nous en parlerons.\n\n{{manager.name}}\n{{studio.name}}"},
+    {"material_late", "en", "Reminder: we are waiting for {{material.title}}",
+     "Hello {{client.name}},\n\nWe were expecting from you{{#material.due_on}} by {{material.due_on}}{{/material.due_on}}: {{material.title}}. "
+     "Without it the next stage may slip. You can answer on the project page:\n{{link}}\n\n"
+     "If something is in the way, reply to this e-mail and we will sort it out.\n\n{{manager.name}}\n{{studio.name}}"},
     // -- the studio's own --------------------------------------------------
     {"owner_brief_submitted", "ru", "Бриф заполнен: {{client.name}}",
      "{{client.name}}{{#client.company}} ({{client.company}}){{/client.company}} заполнил(а) бриф. Следующий шаг — расчёт.\n"},
@@ -155,6 +228,12 @@ const Text kTexts[] = {
      "{{client.name}} a signé le procès-verbal {{document.number}}{{#document.stage}} (étape « {{document.stage}} »){{/document.stage}}.\n"},
     {"owner_act_signed", "en", "Acceptance certificate signed: {{client.name}}",
      "{{client.name}} has signed acceptance certificate {{document.number}}{{#document.stage}} ({{document.stage}}){{/document.stage}}.\n"},
+    {"owner_material_answered", "ru", "Клиент ответил: {{material.title}} ({{client.name}})",
+     "{{client.name}} ответил(а) на запрос «{{material.title}}»:\n\n{{material.answer}}\n"},
+    {"owner_material_answered", "fr", "Réponse du client : {{material.title}} ({{client.name}})",
+     "{{client.name}} a répondu à la demande « {{material.title}} » :\n\n{{material.answer}}\n"},
+    {"owner_material_answered", "en", "The client answered: {{material.title}} ({{client.name}})",
+     "{{client.name}} has answered the request \"{{material.title}}\":\n\n{{material.answer}}\n"},
     {"task_proposal_followup", "ru", "Позвонить: {{client.name}} не ответил(а) на предложение {{document.number}}", ""},
     {"task_proposal_followup", "fr", "Appeler {{client.name}} : pas de réponse à la proposition {{document.number}}", ""},
     {"task_proposal_followup", "en", "Call {{client.name}}: no answer to proposal {{document.number}}", ""},
@@ -210,7 +289,20 @@ const char* const kRules = R"JSON([
  {"code": "act_link", "spec": {"trigger": {"event": "act_issued"}, "channel": "email", "to": "client", "template": "act_link"}},
  {"code": "act_signed", "spec": {"trigger": {"event": "act_signed"}, "channel": "email", "to": "owner", "template": "owner_act_signed"}},
  {"code": "send_act", "spec": {"trigger": {"event": "document_sent", "kind": "act"}, "channel": "email", "to": "client",
-   "template": "act_link"}}
+   "template": "act_link"}},
+ {"code": "act_reminder", "spec": {"trigger": {"timer": "act_issued", "days": 3}, "conditions": ["act_unsigned"],
+   "channel": "email", "to": "client", "template": "act_reminder"}},
+ {"code": "stage_started", "spec": {"trigger": {"event": "project_stage_started"}, "conditions": ["project_active"],
+   "channel": "email", "to": "client", "template": "stage_started"}},
+ {"code": "stage_prepare", "spec": {"trigger": {"timer": "stage_starts", "days": -3},
+   "conditions": ["project_active", "stage_planned", "stage_needs_client"], "channel": "email", "to": "client", "template": "stage_prepare"}},
+ {"code": "stage_finished", "spec": {"trigger": {"event": "stage_completed"}, "channel": "email", "to": "client", "template": "stage_finished"}},
+ {"code": "material_request", "spec": {"trigger": {"event": "material_requested"}, "conditions": ["project_active", "material_open"],
+   "channel": "email", "to": "client", "template": "material_request"}},
+ {"code": "material_late", "spec": {"trigger": {"timer": "material_due", "days": 1}, "conditions": ["project_active", "material_open"],
+   "channel": "email", "to": "client", "template": "material_late"}},
+ {"code": "material_answered", "spec": {"trigger": {"event": "material_answered"}, "channel": "email", "to": "owner",
+   "template": "owner_material_answered"}}
 ])JSON";
 
 }  // namespace
@@ -240,6 +332,11 @@ void install_default_rules(sqlite3* db, std::string_view at) {
         ins.bind(1, r["code"].get<std::string>()).bind(2, (int64_t)position).bind(3, r["spec"].dump()).bind(4, at).step();
     }
     sp.commit();
+}
+
+void install_new_default_rules(sqlite3* db) {
+    Stmt any(db, "SELECT 1 FROM rules LIMIT 1");
+    if (any.step()) install_default_rules(db, now_iso());
 }
 
 }  // namespace atelier::automation

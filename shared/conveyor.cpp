@@ -287,6 +287,7 @@ Outcome sign(sqlite3* db, std::string_view contract_id, const Acceptance& how, c
     const std::string project = projects::open(db, contract_id, at);
     payload["project_id"] = project;
     Outcome o = finish(db, lead, "contract_signed", by, at, from, payload, json{{"invoice_ids", ids}, {"project_id", project}});
+    if (!project.empty()) projects::announce_start(db, project, at);
     sp.commit();
     return o;
 }

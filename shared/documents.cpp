@@ -592,6 +592,44 @@ static std::string acceptance_text(Lang l, const std::string& channel, const std
            how(" (записано менеджером: ", " (enregistrée par ", " (recorded by ") + recorded_by + ")";
 }
 
+// A support month's act (stage "support:YYYY-MM"): the services of the
+// month as its invoice lists them, its total and VAT.
+static void support_act_data(sqlite3* db, const std::string& contract, const std::string& stage, Lang l, const json& bank, json& d,
+                             json& doc, std::string& lead_id, std::string& currency) {
+    Stmt q(db, "SELECT c.lead_id, coalesce(c.number, c.provisional_number, ''), c.created_at, c.status, e.body_json, rp.starts_on, rp.ends_on,"
+               " rp.billed_on, i.lines_json, i.total_minor, i.tax_minor, i.currency FROM contracts c JOIN proposals p ON p.id = c.proposal_id"
+               " JOIN estimates e ON e.id = p.estimate_id JOIN projects pj ON pj.contract_id = c.id JOIN retainers r ON r.project_id = pj.id"
+               " JOIN retainer_periods rp ON rp.retainer_id = r.id AND rp.period = ?2 JOIN invoices i ON i.id = rp.invoice_id WHERE c.id = ?1");
+    q.bind(1, contract).bind(2, stage.substr(8));
+    if (!q.step()) throw Error("act: stage: no billed support month \"" + stage.substr(8) + "\" under this contract", ErrorKind::not_found);
+    if (q.text(3) != "accepted") throw Error("act: the contract is not signed", ErrorKind::conflict);
+    lead_id = q.text(0);
+    currency = q.text(11);
+    const Currency cur = parse_currency(currency);
+    doc = {{"number", q.text(1) + "/" + stage.substr(8)}, {"date", format_date(q.text(7), l)}, {"contract_number", q.text(1)},
+           {"contract_date", format_date(q.text(2), l)}, {"stage_id", stage}, {"accepted", false}};
+    json scope = json::array();
+    const json lines = parse_json_or_discard(q.text(8));
+    if (lines.is_array())
+        for (const json& ln : lines)
+            scope.push_back({{"name", ln["text"].is_object() ? ln["text"].value(lang_code(l), "") : ln.value("text", "")},
+                             {"total", fmt_money(ln.value("amount", (int64_t)0), cur, l)}, {"services", json::array()}});
+    d["scope"] = scope;
+    const json est = parse_json_or_discard(q.text(4));
+    const json tax = est.is_object() && est.contains("tax") && est["tax"].is_object() ? est["tax"] : json::object();
+    const int64_t total = q.int64(9), vat = q.int64(10), bp = tax.value("rate_bp", (int64_t)0);
+    const int li = l == Lang::ru ? 0 : l == Lang::fr ? 1 : 2;
+    static const char* const intro[3] = {"Исполнитель оказал, а Заказчик принял услуги технической поддержки сайта за период",
+                                         "Le prestataire a fourni, et le client a réceptionné, les prestations de maintenance du site pour la période",
+                                         "The contractor has provided, and the customer has accepted, the website's support services for the period"};
+    static const char* const to[3] = {" по ", " au ", " to "};
+    static const char* const from[3] = {" с ", " du ", " from "};
+    d["act"] = {{"intro", std::string(intro[li]) + from[li] + format_date(q.text(5), l) + to[li] + format_date(q.text(6), l)},
+                {"amount", fmt_money(total, cur, l)}, {"words", amount_in_words(Money{total, cur}, l)},
+                {"tax", vat ? json(labels(l)["vat_included"].get<std::string>() + " " + rate_text(bp, l) + ": " + fmt_money(vat, cur, l))
+                            : json(no_vat_text(bank, l))}};
+}
+
 json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, Lang l) {
     const std::string id(id_sv);
     json d;
@@ -632,6 +670,9 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         }
         const size_t slash = ref.find('/');
         const std::string contract = ref.substr(0, slash), stage = slash == std::string::npos ? "" : ref.substr(slash + 1);
+        if (stage.rfind("support:", 0) == 0) {
+            support_act_data(db, contract, stage, l, bank, d, doc, lead_id, currency);
+        } else {
         Stmt q(db, "SELECT c.lead_id, e.body_json, coalesce(c.number, c.provisional_number, ''), c.status, c.created_at FROM contracts c"
                    " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1");
         q.bind(1, contract);
@@ -652,6 +693,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         if (!ev.step()) throw Error("act: the stage \"" + want + "\" is not completed yet", ErrorKind::conflict);
         doc = {{"number", q.text(2) + "/" + (stage.empty() ? std::string("A") : std::to_string(index))}, {"date", format_date(ev.text(0), l)},
                {"contract_number", q.text(2)}, {"contract_date", format_date(q.text(4), l)}, {"stage_id", stage}, {"accepted", false}};
+        }
         // An issued act keeps its number; a signed one says who signed it and how.
         Stmt a(db, "SELECT number, status, coalesce(signed_by, ''), coalesce(signed_at, ''), coalesce(signed_channel, 'online'),"
                    " coalesce(recorded_by, '') FROM acts WHERE contract_id = ?1 AND stage = ?2");
@@ -685,10 +727,15 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
             // A line's price before VAT: the invoice's VAT is split over its lines in proportion.
             const int64_t amount = ln["amount"].get<int64_t>();
             const int64_t net = total > 0 ? amount - div_round_half_away(mul_minor(amount, tax), total) : amount;
+            // A line may give its quantity, unit and price (hours at a rate); one service otherwise.
+            auto in_lang = [&](const char* k, const std::string& fallback) {
+                return ln.contains(k) && ln[k].is_object() && ln[k].contains(lang_code(l)) ? ln[k][lang_code(l)].get<std::string>() : fallback;
+            };
+            const int64_t price = ln.contains("price") && ln["price"].is_number_integer() ? ln["price"].get<int64_t>() : amount;
             out_lines.push_back({{"n", std::to_string(n++)},
                                  {"text", ln["text"].is_object() ? ln["text"].value(lang_code(l), "") : ln.value("text", "")},
-                                 {"quantity", "1"}, {"unit", unit[li]},
-                                 {"price", fmt_money(amount, cur, l)}, {"net", fmt_money(net, cur, l)},
+                                 {"quantity", in_lang("quantity", "1")}, {"unit", in_lang("unit", unit[li])},
+                                 {"price", fmt_money(price, cur, l)}, {"net", fmt_money(net, cur, l)},
                                  {"amount", fmt_money(amount, cur, l)}});
         }
         d["lines"] = out_lines;
@@ -703,8 +750,12 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         doc = {{"number", q.is_null(1) ? labels(l)["draft_number"] : json(q.text(1))}, {"date", format_date(q.is_null(6) ? q.text(9) : q.text(6), l)},
                {"due_date", q.is_null(7) ? json(nullptr) : json(format_date(q.text(7), l))}, {"paid", q.text(8) == "paid"},
                {"planned", q.is_null(1) || q.is_null(6)}};
-        // When the work invoiced is done: the project's dated timeline, from its first day to its last.
-        if (est.contains("timeline") && est["timeline"].is_array() && !est["timeline"].empty() && est["timeline"].front().contains("start") &&
+        // When the work invoiced is done: the support month a line names, or
+        // the project's dated timeline, from its first day to its last.
+        const json* month = lines.is_array() && !lines.empty() && lines[0].is_object() && lines[0].contains("period") ? &lines[0]["period"] : nullptr;
+        if (month && month->is_object() && (*month)["from"].is_string() && (*month)["to"].is_string())
+            doc["service_period"] = format_date((*month)["from"].get<std::string>(), l) + " – " + format_date((*month)["to"].get<std::string>(), l);
+        else if (est.contains("timeline") && est["timeline"].is_array() && !est["timeline"].empty() && est["timeline"].front().contains("start") &&
             est["timeline"].back().contains("end"))
             doc["service_period"] = format_date(est["timeline"].front()["start"].get<std::string>(), l) + " – " +
                                     format_date(est["timeline"].back()["end"].get<std::string>(), l);
@@ -761,7 +812,7 @@ json document_data(sqlite3* db, std::string_view kind, std::string_view id_sv, L
         d["clauses"] = contract_clauses(l, d["studio"]["country"] == "fr", price, d.value("working_days", std::string("0")));
         d["details_n"] = std::to_string(d["clauses"].size() + 1);
     }
-    if (kind == "act") act_data(d, l);
+    if (kind == "act" && !d.contains("act")) act_data(d, l);
     // The French mentions a facture must carry (Code de commerce L441-10).
     const bool fr_studio = d["studio"]["country"] == "fr";
     d["fr_mentions"] = fr_studio && kind == "invoice";

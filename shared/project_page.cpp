@@ -7,6 +7,7 @@
 #include "money.h"
 #include "projects.h"
 #include "store.h"
+#include "support.h"
 
 namespace atelier::projects {
 
@@ -153,6 +154,7 @@ std::string page_html(sqlite3* db, std::string_view project_id, Lang l, std::str
             std::string stage_name = q.text(3).empty() ? std::string(w.whole_project) : q.text(3);
             for (const json& s : p["stages"])
                 if (s["stage"] == q.text(3)) stage_name = s["name"];
+            if (q.text(3).rfind("support:", 0) == 0) stage_name = support::month_title(db, p["contract_id"].get<std::string>(), q.text(3), l);
             row("act", q.text(0), std::string(w.act) + " № " + q.text(1) + " · " + stage_name, q.text(2) == "signed" ? w.signed_ : w.to_sign, q.text(2) != "signed");
         }
     }

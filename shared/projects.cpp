@@ -71,6 +71,20 @@ void replan_from(sqlite3* db, std::string_view project_id, int64_t position, int
     }
 }
 
+// A stage that starts on its own (the project's first at signing, one set
+// in progress by hand) is announced once: one event a stage, whichever
+// replica records it. One started by the previous stage's completion is
+// announced with that completion (stage_completed).
+void stage_started(sqlite3* db, std::string_view lead_id, std::string_view project_id, std::string_view stage_id, std::string_view stage,
+                   const Actor& by, std::string_view at) {
+    const std::string id = uuid_from("project_stage_started|" + std::string(stage_id));
+    Stmt have(db, "SELECT 1 FROM events WHERE id = ?1");
+    have.bind(1, id);
+    if (have.step()) return;
+    record_event(db, lead_id, "project_stage_started", by, at,
+                 json{{"project_id", std::string(project_id)}, {"stage_id", std::string(stage_id)}, {"stage", std::string(stage)}}, id);
+}
+
 }  // namespace
 
 std::string open(sqlite3* db, std::string_view contract_id, std::string_view at) {
@@ -126,6 +140,13 @@ std::string open(sqlite3* db, std::string_view contract_id, std::string_view at)
     }
     sp.commit();
     return id;
+}
+
+void announce_start(sqlite3* db, std::string_view project_id, std::string_view at) {
+    Stmt first(db, "SELECT s.id, s.stage, p.lead_id FROM project_stages s JOIN projects p ON p.id = s.project_id WHERE s.project_id = ?1"
+                   " AND s.status = 'in_progress' ORDER BY s.position LIMIT 1");
+    first.bind(1, project_id);
+    if (first.step()) stage_started(db, first.text(2), project_id, first.text(0), first.text(1), system_actor(), at);
 }
 
 void backfill(sqlite3* db) {
@@ -231,8 +252,10 @@ void set_stage_status(sqlite3* db, std::string_view stage_id, std::string_view s
     Stmt up(db, "UPDATE project_stages SET status = ?2, actual_start = CASE WHEN ?2 = 'planned' THEN NULL ELSE coalesce(actual_start, ?3) END,"
                 " updated_at = ?4 WHERE id = ?1");
     up.bind(1, stage_id).bind(2, status).bind(3, std::string(at.substr(0, 10))).bind(4, at).step();
-    record_event(db, lead_of_project(db, s.project_id, "stage"), "project_stage_status", by, at,
+    const std::string lead = lead_of_project(db, s.project_id, "stage");
+    record_event(db, lead, "project_stage_status", by, at,
                  json{{"project_id", s.project_id}, {"stage", s.stage}, {"from", s.status}, {"to", std::string(status)}});
+    if (s.status == "planned") stage_started(db, lead, s.project_id, s.id, s.stage, by, at);
     sp.commit();
 }
 

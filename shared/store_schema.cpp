@@ -6,6 +6,7 @@
 // answers, price lists, estimates) are TEXT checked with json_valid().
 // The stage names are those of pipeline.h.
 
+#include "automation.h"
 #include "projects.h"
 #include "store.h"
 
@@ -840,6 +841,59 @@ DROP TABLE doc_links;
 ALTER TABLE doc_links_v12 RENAME TO doc_links;
 CREATE INDEX doc_links_doc ON doc_links(kind, doc_id);
 )SQL", projects::backfill},
+    {13, "support after launch: retainers billed monthly with an act, the hours log; stage notices' indexes and rules", R"SQL(
+-- A project's support retainer (support.h): a monthly fee with hours
+-- included, billed in arrears on its day of the month with an act; the
+-- hours beyond those included at the hour rate. One per project.
+CREATE TABLE retainers (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL UNIQUE REFERENCES projects(id) ON DELETE CASCADE,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','stopped')),
+  currency TEXT NOT NULL CHECK (currency IN ('RUB','EUR','USD')),
+  fee_minor INTEGER NOT NULL CHECK (fee_minor >= 0),
+  hours_included INTEGER NOT NULL CHECK (hours_included >= 0),
+  hour_rate_minor INTEGER NOT NULL CHECK (hour_rate_minor >= 0),
+  day INTEGER NOT NULL CHECK (day BETWEEN 1 AND 28),
+  starts_on TEXT NOT NULL,
+  stopped_on TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+-- One billed month of a retainer: the service period it covers, the hours
+-- worked in it, its invoice and act. UNIQUE: a month is billed once.
+CREATE TABLE retainer_periods (
+  id TEXT PRIMARY KEY,
+  retainer_id TEXT NOT NULL REFERENCES retainers(id) ON DELETE CASCADE,
+  period TEXT NOT NULL,
+  starts_on TEXT NOT NULL,
+  ends_on TEXT NOT NULL,
+  minutes INTEGER NOT NULL DEFAULT 0,
+  extra_minutes INTEGER NOT NULL DEFAULT 0,
+  invoice_id TEXT REFERENCES invoices(id),
+  act_id TEXT REFERENCES acts(id),
+  billed_on TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (retainer_id, period)
+);
+-- Hours worked on a project after launch; billed_in is the retainer period
+-- that invoiced them.
+CREATE TABLE hours_log (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  worked_on TEXT NOT NULL,
+  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 1440),
+  note TEXT NOT NULL DEFAULT '',
+  user_id TEXT,
+  user_name TEXT NOT NULL DEFAULT '',
+  billed_in TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX hours_log_project ON hours_log(project_id, worked_on);
+-- The stage notices' timers read these ranges.
+CREATE INDEX project_stages_start ON project_stages(status, planned_start);
+CREATE INDEX material_requests_due ON material_requests(status, due_on);
+)SQL", automation::install_new_default_rules},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

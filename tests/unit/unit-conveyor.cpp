@@ -161,7 +161,7 @@ TEST_CASE("conveyor: signing issues the schedule's first invoice; paying everyth
     Outcome last = conveyor::pay(f.t.db, ids[1], 0, "bank-42", "2026-12-21", "bank_transfer", anna, "2026-12-21T10:00:00Z");
     CHECK(last.stage_to == "won");
     CHECK(next_action(f.t.db, f.id, "2026-12-21")["action"] == "none");
-    CHECK(f.kinds() == "lead_created brief_submitted estimated proposal_created proposal_accepted contract_signed payment_recorded"
+    CHECK(f.kinds() == "lead_created brief_submitted estimated proposal_created proposal_accepted contract_signed project_stage_started payment_recorded"
                        " invoice_issued payment_recorded");
 }
 

@@ -10,12 +10,15 @@
 #include <string>
 
 #include "analytics.h"
+#include "automation.h"
+#include "ids.h"
 #include "conveyor.h"
 #include "demo.h"
 #include "error.h"
 #include "functions.h"
 #include "pricing.h"
 #include "projects.h"
+#include "support.h"
 #include "test_db.h"
 #include "workflow.h"
 
@@ -256,7 +259,163 @@ TEST_CASE("projects: an older database's signed contracts become projects when i
     CHECK(t.count("SELECT count(*) FROM invoices") == invoices);
     CHECK(t.count("SELECT count(*) FROM payments") == payments);
     CHECK(t.count("SELECT count(*) FROM doc_links") == links);
+    // The stage notices came with the upgrade, from now on: none for the history.
+    CHECK(t.count("SELECT count(*) FROM rules WHERE code IN ('stage_started', 'stage_prepare', 'stage_finished', 'act_reminder',"
+                  " 'material_request', 'material_late', 'material_answered') AND active_from > '2026-12-01'") == 7);
+    automation::tick(t.db, now_iso(), "https://studio.example");
+    CHECK(t.count("SELECT count(*) FROM outbox WHERE rule IN ('stage_started', 'stage_prepare', 'stage_finished', 'act_reminder')"
+                  " AND status IN ('queued', 'sent')") == 0);
     // The client links now take the project page.
     exec(t.db, "INSERT INTO doc_links(token, kind, doc_id, lead_id, created_at) SELECT 'tttttttttttttttttttttt', 'project', id, lead_id, created_at FROM projects LIMIT 1");
     CHECK(t.count("SELECT count(*) FROM doc_links WHERE kind = 'project'") == 1);
+}
+
+TEST_CASE("projects: the client hears of each stage once: started, what to prepare, finished, act to sign, materials asked and late; the studio of an answer") {
+    Signed s;
+    json p = projects::view(s.t.db, s.lead);
+    const std::string project = p["id"], first = p["stages"][0]["stage"], first_name = p["stages"][0]["name"];
+    const std::string first_end = p["stages"][0]["planned_end"], second_id = p["stages"][1]["id"], second_name = p["stages"][1]["name"];
+    const size_t stages = p["stages"].size();
+    projects::edit_stage(s.t.db, second_id, json{{"client_provides", "Тексты для главной и фотографии команды"}}, anna, "2026-12-28T11:00:00Z");
+    const std::string logo = projects::request_material(s.t.db, project, first, "Логотип в SVG", "2027-01-12", anna, "2026-12-28T11:00:00Z");
+    auto tick = [&](const std::string& at) { automation::tick(s.t.db, at, "https://studio.test"); };
+    auto sent = [&](const char* rule) {
+        return s.t.count(("SELECT count(*) FROM outbox WHERE rule = '" + std::string(rule) + "' AND status IN ('queued', 'sent')").c_str());
+    };
+    auto body = [&](const char* rule) { return s.t.text(("SELECT subject || '\n' || body FROM outbox WHERE rule = '" + std::string(rule) +
+                                                        "' AND status = 'queued' ORDER BY rowid LIMIT 1").c_str()); };
+    // Day by day from the signing to the end of March, twice a day; the first
+    // stage done on its planned last day, its act left unsigned; the logo
+    // answered two days late; every other stage done on 1 March, its act signed.
+    for (int64_t d = day_number("2026-12-28", "d"); d <= day_number("2027-03-31", "d"); ++d) {
+        const std::string day = iso_date(d);
+        tick(day + "T10:00:00Z");
+        if (day == "2027-01-14") projects::answer_material(s.t.db, logo, "https://disk.example/logo.svg", client_actor("Иван"), day + "T12:00:00Z");
+        if (day == first_end) conveyor::complete_stage(s.t.db, s.lead, first, anna, day + "T15:00:00Z");
+        if (day == "2027-03-01")
+            for (size_t i = 1; i < stages; ++i) {
+                const std::string act = conveyor::complete_stage(s.t.db, s.lead, p["stages"][i]["stage"].get<std::string>(), anna, day + "T15:00:00Z").made["act_id"];
+                conveyor::sign_act(s.t.db, act, Acceptance{"paper", "Иван", "", ""}, anna, day + "T15:30:00Z");
+            }
+        tick(day + "T18:00:00Z");
+    }
+    // Each notice once.
+    CHECK(sent("stage_started") == 1);        // the first stage, at the signing; the later ones are told with the previous one's end
+    CHECK(sent("stage_prepare") == 1);        // the second stage, the only one needing something from the client
+    CHECK(sent("stage_finished") == (long long)stages);
+    CHECK(sent("act_link") == (long long)stages);
+    CHECK(sent("act_reminder") == 1);         // the first stage's act, not signed; the others were signed the same day
+    CHECK(sent("material_request") == 1);
+    CHECK(sent("material_late") == 1);
+    CHECK(sent("material_answered") == 1);
+    // What they say, in the lead's language, with the project page's link.
+    const std::string started = body("stage_started");
+    CHECK(started.find("Начался этап «" + first_name + "»") != std::string::npos);
+    CHECK(started.find("https://studio.test/c/") != std::string::npos);
+    const std::string token = s.t.text(("SELECT token FROM doc_links WHERE kind = 'project' AND doc_id = '" + project + "'").c_str());
+    CHECK(started.find("https://studio.test/c/" + token) != std::string::npos);
+    const std::string prepare = body("stage_prepare");
+    CHECK(prepare.find("Подготовка к этапу «" + second_name + "»") != std::string::npos);
+    CHECK(prepare.find("Тексты для главной и фотографии команды") != std::string::npos);
+    const std::string finished = body("stage_finished");
+    CHECK(finished.find("Этап «" + first_name + "» завершён") != std::string::npos);
+    CHECK(finished.find("Следующий — «" + second_name + "»") != std::string::npos);
+    CHECK(finished.find("Тексты для главной") != std::string::npos);
+    CHECK(s.t.count("SELECT count(*) FROM outbox WHERE rule = 'stage_finished' AND body LIKE '%последний этап%'") == 1);
+    CHECK(body("material_late").find("Логотип в SVG") != std::string::npos);
+    CHECK(body("act_reminder").find("ждёт вашей подписи") != std::string::npos);
+    CHECK(s.t.text("SELECT recipient FROM outbox WHERE rule = 'material_answered'") != "ivan@example.ru");
+    CHECK(body("material_answered").find("https://disk.example/logo.svg") != std::string::npos);
+    CHECK(s.t.text("SELECT group_concat(DISTINCT recipient) FROM outbox WHERE rule IN ('stage_started', 'stage_prepare', 'stage_finished', 'material_late') AND status = 'queued'") ==
+          "ivan@example.ru");
+    // Again: nothing new.
+    const long long all = s.t.count("SELECT count(*) FROM outbox");
+    tick("2027-04-01T10:00:00Z");
+    tick("2027-04-02T10:00:00Z");
+    CHECK(s.t.count("SELECT count(*) FROM outbox") == all);
+    // Each notice exists in Russian, French and English.
+    CHECK(s.t.count("SELECT count(*) FROM templates WHERE kind = 'email' AND code IN ('stage_started', 'stage_prepare', 'stage_finished',"
+                    " 'act_reminder', 'material_request', 'material_late', 'owner_material_answered')") == 21);
+}
+
+TEST_CASE("support: a simulated year of a retainer: twelve invoices and twelve acts, none twice, a two-week stop caught up once, extra hours billed") {
+    Signed s;
+    json p = projects::view(s.t.db, s.lead);
+    const std::string project = p["id"];
+    for (const json& st : p["stages"]) {
+        const std::string act = conveyor::complete_stage(s.t.db, s.lead, st["stage"].get<std::string>(), anna, "2027-03-01T10:00:00Z").made["act_id"];
+        conveyor::sign_act(s.t.db, act, Acceptance{"paper", "Иван", "", ""}, anna, "2027-03-01T10:30:00Z");
+    }
+    // Terms refused with every problem named; nothing stored.
+    CHECK_THROWS_WITH(support::set_retainer(s.t.db, project, json{{"fee_minor", -5}, {"day", 31}, {"rate", 1}}, anna, "2027-03-01T11:00:00Z"),
+                      "atelier: retainer: rate: unknown field (fee_minor, hours_included, hour_rate_minor, day, starts_on);"
+                      " fee_minor: expected a whole number from 0 to 100000000000 (minor units: kopecks, cents); hours_included: required;"
+                      " hour_rate_minor: required; day: expected a whole number from 1 to 28; starts_on: required");
+    CHECK_THROWS_WITH(support::log_hours(s.t.db, project, "2027-02-30", 0, "", anna, "2027-03-01T11:00:00Z"),
+                      doctest::Contains("hours: worked_on: "));
+    CHECK(s.t.count("SELECT count(*) FROM retainers") + s.t.count("SELECT count(*) FROM hours_log") == 0);
+    // 30,000 ₽ a month with 10 hours, 2,500 ₽ an hour beyond, billed on the 5th.
+    json v = support::set_retainer(s.t.db, project, json{{"fee_minor", 3000000}, {"hours_included", 10}, {"hour_rate_minor", 250000}, {"day", 5},
+                                                         {"starts_on", "2027-03-05"}}, anna, "2027-03-01T11:00:00Z");
+    CHECK(v["retainer"]["next"]["billed_on"] == "2027-04-05");
+    CHECK(v["retainer"]["next"]["ends_on"] == "2027-04-04");
+    // The month [5 April, 4 May]: 12.5 hours, 2.5 beyond those included.
+    for (const char* d : {"2027-04-12", "2027-04-20", "2027-04-28", "2027-05-04"}) support::log_hours(s.t.db, project, d, 180, "Правки", anna, std::string(d) + "T18:00:00Z");
+    support::log_hours(s.t.db, project, "2027-05-04", 30, "Обновление модулей", anna, "2027-05-04T18:00:00Z");
+    std::string late_entry;
+    // The server runs every day but from 1 to 14 August 2027: the 5 August
+    // bill is made on the 15th, once. Stopped on 20 February 2028: the
+    // month running then is still billed, none after.
+    auto running = [](const std::string& day) { return day < "2027-08-01" || day > "2027-08-14"; };
+    for (int64_t d = day_number("2027-03-01", "d"); d <= day_number("2028-05-10", "d"); ++d) {
+        const std::string day = iso_date(d);
+        if (day == "2027-05-20")  // a day of May's month logged after its bill: billed with June's
+            late_entry = support::log_hours(s.t.db, project, "2027-05-01", 60, "Забыл записать", anna, day + "T10:00:00Z");
+        if (day == "2028-02-20") support::stop_retainer(s.t.db, project, day, anna, day + "T10:00:00Z");
+        if (!running(day)) continue;
+        support::bill(s.t.db, day, day + "T09:00:00Z");
+        support::bill(s.t.db, day, day + "T09:00:01Z");  // twice in a row: nothing more
+        automation::tick(s.t.db, day + "T09:01:00Z", "https://studio.test");
+    }
+    CHECK(s.t.count("SELECT count(*) FROM retainer_periods") == 12);
+    CHECK(s.t.count("SELECT count(*) FROM invoices WHERE id IN (SELECT invoice_id FROM retainer_periods)") == 12);
+    CHECK(s.t.count("SELECT count(DISTINCT number) FROM invoices WHERE id IN (SELECT invoice_id FROM retainer_periods)") == 12);
+    CHECK(s.t.count("SELECT count(*) FROM acts WHERE stage LIKE 'support:%'") == 12);
+    CHECK(s.t.text("SELECT group_concat(period, ' ') FROM (SELECT period FROM retainer_periods ORDER BY period)") ==
+          "2027-04 2027-05 2027-06 2027-07 2027-08 2027-09 2027-10 2027-11 2027-12 2028-01 2028-02 2028-03");
+    // The months follow each other without a gap or an overlap.
+    CHECK(s.t.count("SELECT count(*) FROM retainer_periods a JOIN retainer_periods b ON b.period > a.period AND NOT EXISTS"
+                    " (SELECT 1 FROM retainer_periods c WHERE c.period > a.period AND c.period < b.period) WHERE date(a.ends_on, '+1 day') != b.starts_on") == 0);
+    CHECK(s.t.text("SELECT starts_on || ' ' || ends_on || ' ' || billed_on FROM retainer_periods WHERE period = '2027-08'") ==
+          "2027-07-05 2027-08-04 2027-08-15");
+    CHECK(s.t.text("SELECT starts_on || ' ' || ends_on FROM retainer_periods WHERE period = '2027-04'") == "2027-03-05 2027-04-04");
+    // Extra hours: 150 minutes at 2,500 ₽ an hour.
+    CHECK(s.t.text("SELECT minutes || ' ' || extra_minutes FROM retainer_periods WHERE period = '2027-05'") == "750 150");
+    CHECK(s.t.count("SELECT total_minor FROM invoices WHERE id = (SELECT invoice_id FROM retainer_periods WHERE period = '2027-05')") == 3625000);
+    CHECK(s.t.count("SELECT total_minor FROM invoices WHERE id = (SELECT invoice_id FROM retainer_periods WHERE period = '2027-06')") == 3000000);
+    CHECK(s.t.text(("SELECT period FROM retainer_periods WHERE id = (SELECT billed_in FROM hours_log WHERE id = '" + late_entry + "')").c_str()) == "2027-06");
+    CHECK(s.t.count("SELECT count(*) FROM hours_log WHERE billed_in IS NULL") == 0);
+    // The documents: the invoice names the month and the extra hours; the act certifies the month's services.
+    const std::string inv = s.t.text("SELECT snapshot_html FROM invoices WHERE id = (SELECT invoice_id FROM retainer_periods WHERE period = '2027-05')");
+    CHECK(inv.find("Техническая поддержка: 05.04.2027 – 04.05.2027") != std::string::npos);
+    CHECK(inv.find("<td>Работы сверх включённых в абонемент часов (10 ч)</td><td class=\"num\">2,5</td><td>ч</td><td class=\"num\">2\u00a0500,00\u00a0₽</td>") != std::string::npos);
+    CHECK(inv.find("36\u00a0250,00") != std::string::npos);
+    const std::string act = s.t.text("SELECT snapshot_html FROM acts WHERE stage = 'support:2027-05'");
+    CHECK(act.find("услуги технической поддержки сайта за период с") != std::string::npos);
+    CHECK(act.find("36\u00a0250,00") != std::string::npos);
+    // Each went to the client once, by the rules that send invoices and acts.
+    CHECK(s.t.count("SELECT count(*) FROM outbox WHERE rule = 'invoice_link' AND status = 'queued' AND occasion IN"
+                    " (SELECT 'invoice:' || invoice_id FROM retainer_periods)") == 12);
+    CHECK(s.t.count("SELECT count(*) FROM outbox WHERE rule = 'act_link' AND status = 'queued' AND occasion IN"
+                    " (SELECT 'act:' || act_id FROM retainer_periods)") == 12);
+    CHECK(s.t.count("SELECT count(*) FROM outbox WHERE rule = 'act_link' AND subject LIKE '%Техническая поддержка%'") == 12);
+    // The project page lists them.
+    const std::string page = projects::page_html(s.t.db, project, Lang::ru, "2028-05-10T10:00:00Z");
+    CHECK(page.find("Техническая поддержка: 05.04.2027 – 04.05.2027") != std::string::npos);
+    v = support::view(s.t.db, project);
+    CHECK(v["retainer"]["status"] == "stopped");
+    CHECK(v["retainer"]["stopped_on"] == "2028-03-04");
+    CHECK(v["months"].size() == 12);
+    CHECK(v["months"][0]["period"] == "2028-03");
+    CHECK_FALSE(v["retainer"].contains("next"));
 }
