@@ -34,6 +34,7 @@
 #include "money.h"
 #include "pipeline.h"
 #include "projects.h"
+#include "support.h"
 #include "store.h"
 #include "demo.h"
 #include "brief.h"
@@ -570,6 +571,30 @@ void fn_material_answer(sqlite3_context* ctx, const Args& a) {
     sqlite3_result_int(ctx, 1);
 }
 
+// Support after launch (support.h): the retainer, the hours log, billing.
+void fn_retainer(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::support::view(sqlite3_context_db_handle(ctx), a.text(0, "project_id")).dump());
+}
+
+void fn_retainer_set(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::support::set_retainer(sqlite3_context_db_handle(ctx), a.text(0, "project_id"), parse_json_arg(a, 1, "terms_json"),
+                                                    actor_arg(a, 2), at_arg(a, 3)).dump());
+}
+
+void fn_retainer_stop(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::support::stop_retainer(sqlite3_context_db_handle(ctx), a.text(0, "project_id"), a.text(1, "on"), actor_arg(a, 2),
+                                                     at_arg(a, 3)).dump());
+}
+
+void fn_hours_log(sqlite3_context* ctx, const Args& a) {
+    result_text(ctx, atelier::support::log_hours(sqlite3_context_db_handle(ctx), a.text(0, "project_id"), a.text(1, "worked_on"),
+                                                 a.integer(2, "minutes"), a.text_or(3, "note", ""), actor_arg(a, 4), at_arg(a, 5)));
+}
+
+void fn_support_bill(sqlite3_context* ctx, const Args& a) {
+    result_json(ctx, atelier::support::bill(sqlite3_context_db_handle(ctx), a.text(0, "today"), at_arg(a, 1)).dump());
+}
+
 void fn_lead_contacts(sqlite3_context* ctx, const Args& a) {
     auto o = atelier::conveyor::edit_contacts(sqlite3_context_db_handle(ctx), a.text(0, "lead_id"), parse_json_arg(a, 1, "changes_json"), actor_arg(a, 2),
                                               at_arg(a, 3));
@@ -690,6 +715,11 @@ const FunctionDef kFunctions[] = {
     {"atelier_project_stage_edit", 3, 4, WRITES, guarded<fn_project_stage_edit>},
     {"atelier_material_request", 5, 6, WRITES, guarded<fn_material_request>},
     {"atelier_material_answer", 2, 4, WRITES, guarded<fn_material_answer>},
+    {"atelier_retainer", 1, 1, SQLITE_UTF8, guarded<fn_retainer>},
+    {"atelier_retainer_set", 3, 4, WRITES, guarded<fn_retainer_set>},
+    {"atelier_retainer_stop", 3, 4, WRITES, guarded<fn_retainer_stop>},
+    {"atelier_hours_log", 5, 6, WRITES, guarded<fn_hours_log>},
+    {"atelier_support_bill", 1, 2, WRITES, guarded<fn_support_bill>},
     {"atelier_lead_contacts", 3, 4, WRITES, guarded<fn_lead_contacts>},
     {"atelier_waiting", 0, 2, SQLITE_UTF8, guarded<fn_waiting>},
     {"atelier_calendar_set", 3, 4, WRITES, guarded<fn_calendar_set>},
@@ -722,7 +752,8 @@ const char* const atelier_function_names[] = {
     "atelier_calendar_set", "atelier_working_days", "atelier_invoice_payment_url", "atelier_payment_notice",
     "atelier_client_requisites", "atelier_studio_requisites", "atelier_act_issue", "atelier_act_sign", "atelier_project",
     "atelier_project_stage_move", "atelier_project_stage_status", "atelier_project_stage_edit", "atelier_material_request",
-    "atelier_material_answer", nullptr};
+    "atelier_material_answer", "atelier_retainer", "atelier_retainer_set", "atelier_retainer_stop", "atelier_hours_log",
+    "atelier_support_bill", nullptr};
 
 int atelier_register_functions(sqlite3* db) {
     for (const FunctionDef& f : kFunctions) {

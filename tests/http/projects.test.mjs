@@ -118,3 +118,53 @@ test('a project page in French, at phone width and printable; an unknown project
   assert.match(html, /@media print/);
   assert.equal((await call('/api/projects/no-such-project')).status, 404);
 });
+
+test('support after launch: a retainer and its hours through the API; a server started after billing days bills each missed month once, listed on the client\'s page', async () => {
+  const { lead } = signedContract(server.db, 'Марина Соколова');
+  const p = (await call(`/api/projects/${lead}`)).body;
+  let r = await call(`/api/projects/${p.id}/retainer`, { method: 'POST', body: { fee_minor: 1.5, day: 0 } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error, /^atelier: retainer: fee_minor: expected a whole number from 0 to .*; hours_included: required; hour_rate_minor: required; day: expected a whole number from 1 to 28; starts_on: required$/);
+  assert.equal(sql(server.db, `SELECT count(*) FROM retainers WHERE project_id = '${p.id}'`), '0');
+  // Started 75 days ago, billed on the 10th: 20,000 ₽ with 5 hours, 3,000 ₽ an hour beyond.
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const start = day(Date.now() - 75 * 86400e3);
+  r = await call(`/api/projects/${p.id}/retainer`, { method: 'POST', body: { fee_minor: 2000000, hours_included: 5, hour_rate_minor: 300000, day: 10, starts_on: start } });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.retainer.fee_minor, 2000000);
+  r = await call(`/api/projects/${p.id}/hours`, { method: 'POST', body: { worked_on: 'вчера', minutes: 0 } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error, /hours: worked_on: expected a date YYYY-MM-DD, got "вчера"; minutes: expected 1 to 1440/);
+  r = await call(`/api/projects/${p.id}/hours`, { method: 'POST', body: { worked_on: start, minutes: 400, note: 'Перенос на новый хостинг' } });
+  assert.equal(r.status, 201);
+  // The billing days since the start, counted here day by day.
+  let expected = 0;
+  for (let t = Date.parse(start) + 86400e3; day(t) <= day(Date.now()); t += 86400e3) if (day(t).endsWith('-10')) expected++;
+  assert.ok(expected >= 2);
+  // Restarted (as after a stop): the months due are billed at start, once.
+  for (let round = 0; round < 2; round++) {
+    const db = server.db;
+    await server.stop();
+    server = await startServer({ dbPath: db });
+    let v;
+    for (let i = 0; i < 100; i++) {
+      v = (await call(`/api/projects/${p.id}/support`)).body;
+      if (v.months.length >= expected) break;
+      await new Promise(res => setTimeout(res, 50));
+    }
+    assert.equal(v.months.length, expected, `round ${round}: one bill per billing day`);
+  }
+  const v = (await call(`/api/projects/${p.id}/support`)).body;
+  const first = v.months[v.months.length - 1];
+  assert.equal(first.starts_on, start);
+  assert.equal(first.minutes, 400);
+  assert.equal(first.extra_minutes, 100);
+  assert.equal(first.total_minor, 2000000 + 500000);  // 100 minutes at 3,000 ₽ an hour
+  assert.equal(v.hours[0].billed_in, first.period);
+  assert.equal(sql(server.db, `SELECT count(*) FROM acts WHERE lead_id = '${lead}' AND stage LIKE 'support:%'`), String(expected));
+  // The client's page lists each month's act and invoice.
+  const { url } = (await call(`/api/projects/${p.id}/link`, { method: 'POST' })).body;
+  const html = await (await fetch(server.url + new URL(url).pathname)).text();
+  assert.equal((html.match(/Акт № [^<]+ · Техническая поддержка: /g) || []).length, expected);
+  assert.equal(sql(server.db, `SELECT count(*) FROM invoices WHERE id IN (SELECT invoice_id FROM retainer_periods) AND number IS NOT NULL`), String(expected));
+});

@@ -86,6 +86,7 @@
 #include "error.h"
 #include "analytics.h"
 #include "projects.h"
+#include "support.h"
 #include "http_util.h"
 #include "metrics.h"
 #include "ids.h"
@@ -836,6 +837,36 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         const std::string title = str_field(b, "title", true), stage = str_field(b, "stage", false), due = str_field(b, "due_on", false);
         guarded_write(d, res, [&] {
             send_json(res, 201, json{{"id", projects::request_material(d.db, req.matches[1].str(), stage, title, due, actor_of(d.db, p), now_iso())}});
+        });
+    }));
+    // Support after launch (support.h):
+    //   GET  /api/projects/<id>/support             {"retainer", "months", "hours"}
+    //   POST /api/projects/<id>/retainer            {"fee_minor", "hours_included", "hour_rate_minor", "day", "starts_on"}
+    //   POST /api/projects/<id>/retainer/stop       {"on": "2027-06-20"}: the month running then is the last billed
+    //   POST /api/projects/<id>/hours               {"worked_on", "minutes", "note"} → 201 {"id"}
+    svr.Get(R"(/api/projects/([A-Za-z0-9-]{1,64})/support)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        try {
+            send_json(res, 200, support::view(d.db, req.matches[1].str()));
+        } catch (const Error& e) {
+            send_error(res, http_status(e.kind), e.what());
+        }
+    }));
+    svr.Post(R"(/api/projects/([A-Za-z0-9-]{1,64})/retainer(/stop)?)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        guarded_write(d, res, [&] {
+            if (req.matches[2].length() > 0)
+                send_json(res, 200, support::stop_retainer(d.db, req.matches[1].str(), str_field(b, "on", true), actor_of(d.db, p), now_iso()));
+            else
+                send_json(res, 200, support::set_retainer(d.db, req.matches[1].str(), b, actor_of(d.db, p), now_iso()));
+        });
+    }));
+    svr.Post(R"(/api/projects/([A-Za-z0-9-]{1,64})/hours)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {
+        json b = body_json(req);
+        if (!b.contains("minutes") || !b["minutes"].is_number_integer()) return send_error(res, 400, "hours: minutes: expected a whole number from 1 to 1440");
+        const std::string day = str_field(b, "worked_on", true), note = str_field(b, "note", false);
+        guarded_write(d, res, [&] {
+            send_json(res, 201, json{{"id", support::log_hours(d.db, req.matches[1].str(), day, b["minutes"].get<int64_t>(), note, actor_of(d.db, p), now_iso())}});
         });
     }));
     svr.Post(R"(/api/project_stages/([A-Za-z0-9-]{1,64})(/move|/status)?)", authed([&d](const httplib::Request& req, httplib::Response& res, const auth::Principal& p) {

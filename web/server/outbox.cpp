@@ -14,6 +14,7 @@
 #include "ids.h"
 #include "mail.h"
 #include "store.h"
+#include "support.h"
 
 namespace atelier {
 
@@ -188,7 +189,17 @@ void Automation::run() {
         try {
             std::lock_guard<std::mutex> lock(d_.mu);
             const auto t0 = std::chrono::steady_clock::now();
-            automation::tick(d_.db, now_iso(), opt_.base_url, full);
+            const std::string now = now_iso();
+            // Support months whose billing day has come (caught up after a
+            // stop), then the rules, which send their invoices and acts.
+            if (full) {
+                try {
+                    support::bill(d_.db, now.substr(0, 10), now);
+                } catch (const std::exception& e) {
+                    metrics::log_failure("support", e.what());
+                }
+            }
+            automation::tick(d_.db, now, opt_.base_url, full);
             metrics::rules_evaluated(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         } catch (const std::exception& e) {
             metrics::log_failure("rules", e.what());
