@@ -287,7 +287,7 @@ Outcome sign(sqlite3* db, std::string_view contract_id, const Acceptance& how, c
     const std::string project = projects::open(db, contract_id, at);
     payload["project_id"] = project;
     Outcome o = finish(db, lead, "contract_signed", by, at, from, payload, json{{"invoice_ids", ids}, {"project_id", project}});
-    if (!project.empty()) projects::announce_start(db, project, at);
+    if (!project.empty()) projects::announce_start(db, project, by, at);
     sp.commit();
     return o;
 }
@@ -773,6 +773,19 @@ json project_of(sqlite3* db, std::string_view lead_id) {
     Stmt ac(db, "SELECT stage, id, number, status FROM acts WHERE contract_id = ?1");
     ac.bind(1, contract);
     while (ac.step()) acts[ac.text(0)] = {{"id", ac.text(1)}, {"number", ac.text(2)}, {"status", ac.text(3)}};
+    // The project's plan: each stage's dates and status as the studio keeps them.
+    std::map<std::string, json> plan;
+    std::string project_id, project_status;
+    {
+        Stmt pj(db, "SELECT p.id, p.status, s.stage, s.planned_start, s.planned_end, s.status FROM projects p"
+                    " JOIN project_stages s ON s.project_id = p.id WHERE p.contract_id = ?1");
+        pj.bind(1, contract);
+        while (pj.step()) {
+            project_id = pj.text(0);
+            project_status = pj.text(1);
+            plan[pj.text(2)] = {{"planned_start", pj.text(3)}, {"planned_end", pj.text(4)}, {"status", pj.text(5)}};
+        }
+    }
     json stages = json::array();
     const json names = est.contains("names") && est["names"].is_object() ? est["names"].value("stages", json::object()) : json::object();
     if (est.contains("timeline") && est["timeline"].is_array())
@@ -781,6 +794,7 @@ json project_of(sqlite3* db, std::string_view lead_id) {
             json st = {{"id", sid}, {"name", names.value(sid, json::object())}, {"start", t.value("start", "")}, {"end", t.value("end", "")},
                        {"done_at", done.count(sid) ? json(done[sid]) : json(nullptr)}, {"payments", json::array()},
                        {"act", acts.count(sid) ? acts[sid] : json(nullptr)}};
+            if (plan.count(sid)) st.update(plan[sid]);
             if (schedule.is_array())
                 for (size_t k = 0; k < schedule.size(); ++k) {
                     if (schedule[k].value("on", k == 0 ? "signing" : "") != sid) continue;
@@ -792,7 +806,8 @@ json project_of(sqlite3* db, std::string_view lead_id) {
                 }
             stages.push_back(std::move(st));
         }
-    return json{{"contract_id", contract}, {"stages", stages}, {"act", acts.count("") ? acts[""] : json(nullptr)}};
+    return json{{"contract_id", contract}, {"stages", stages}, {"act", acts.count("") ? acts[""] : json(nullptr)},
+                {"project_id", project_id.empty() ? json(nullptr) : json(project_id)}, {"status", project_status}};
 }
 
 }  // namespace

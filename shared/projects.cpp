@@ -142,11 +142,11 @@ std::string open(sqlite3* db, std::string_view contract_id, std::string_view at)
     return id;
 }
 
-void announce_start(sqlite3* db, std::string_view project_id, std::string_view at) {
+void announce_start(sqlite3* db, std::string_view project_id, const Actor& by, std::string_view at) {
     Stmt first(db, "SELECT s.id, s.stage, p.lead_id FROM project_stages s JOIN projects p ON p.id = s.project_id WHERE s.project_id = ?1"
                    " AND s.status = 'in_progress' ORDER BY s.position LIMIT 1");
     first.bind(1, project_id);
-    if (first.step()) stage_started(db, first.text(2), project_id, first.text(0), first.text(1), system_actor(), at);
+    if (first.step()) stage_started(db, first.text(2), project_id, first.text(0), first.text(1), by, at);
 }
 
 void backfill(sqlite3* db) {

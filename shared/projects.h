@@ -29,9 +29,10 @@ namespace atelier::projects {
 // The project of a signed contract, opened if it is not yet (its id). The
 // first stage is in progress from `at`.
 std::string open(sqlite3* db, std::string_view contract_id, std::string_view at);
-// The project's first stage is announced as started (once: the event's id
-// is the stage's); conveyor::sign() calls it after the signing's event.
-void announce_start(sqlite3* db, std::string_view project_id, std::string_view at);
+// The project's first stage is announced as started by whoever signed (once:
+// the event's id is the stage's); conveyor::sign() calls it after the
+// signing's event.
+void announce_start(sqlite3* db, std::string_view project_id, const Actor& by, std::string_view at);
 // Every signed contract's project, for a database from before projects:
 // opened at the signing, its stages done as their stage_completed events say.
 void backfill(sqlite3* db);

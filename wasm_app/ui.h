@@ -102,6 +102,9 @@ struct ProjectsState {
     std::string drag_stage;             // the stage whose bar is being dragged
     int drag_days = 0;                  // by how many days, while dragging
     std::string ask_title, ask_due, error, notice;
+    nlohmann::json support;             // support::view of the selected one
+    std::string r_fee, r_hours, r_rate, r_day = "5", r_start;   // the retainer's form
+    std::string h_day, h_time, h_note;                          // the hours log's form
 };
 
 // Before the app is the studio's: asking the origin for a server, its

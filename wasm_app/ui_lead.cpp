@@ -809,6 +809,17 @@ void project_section(app::Db& db, State& st, const app::LeadCard& c) {
     const json& stages = c.view["project"]["stages"];
     if (!stages.is_array() || stages.empty()) return;
     ImGui::SeparatorText(L3(st.lang, "Этапы проекта", "Étapes du projet", "Project stages"));
+    // The whole project (timeline, materials, support) in its view.
+    const json& pid = c.view["project"]["project_id"];
+    if (pid.is_string()) {
+        if (ImGui::SmallButton(L3(st.lang, "Открыть проект", "Ouvrir le projet", "Open the project"))) {
+            st.projects_open = true;
+            st.settings_open = st.today_open = st.sync_open = st.reports_open = st.board = false;
+            st.projects.selected = pid.get<std::string>();
+            st.projects.generation = 0;
+        }
+        anchor("card.project");
+    }
     const auto cur = atelier::currency_from_code(c.currency);
     for (const json& s : stages) {
         const std::string id = s.value("id", "");
@@ -842,7 +853,13 @@ void project_section(app::Db& db, State& st, const app::LeadCard& c) {
             ImGui::SameLine();
         }
         if (done) line += ", " + human_time(s["done_at"].get<std::string>(), st.lang);
-        else if (!s.value("end", "").empty()) line += std::string(L3(st.lang, ", до ", ", jusqu'au ", ", until ")) + atelier::format_date(s.value("end", ""), st.lang);
+        else if (!s.value("planned_end", "").empty()) {
+            // As the project plans it now: moved stages keep their new dates.
+            const std::string status = s.value("status", "");
+            if (status == "in_progress") line += L3(st.lang, " · идёт", " · en cours", " · in progress");
+            else if (status == "waiting_client") line += L3(st.lang, " · ждём клиента", " · attend le client", " · waiting for the client");
+            line += std::string(L3(st.lang, ", до ", ", jusqu'au ", ", until ")) + atelier::format_date(s.value("planned_end", ""), st.lang);
+        } else if (!s.value("end", "").empty()) line += std::string(L3(st.lang, ", до ", ", jusqu'au ", ", until ")) + atelier::format_date(s.value("end", ""), st.lang);
         for (const json& p : s["payments"]) {
             line += std::string("  → ") + L3(st.lang, "счёт ", "facture ", "invoice ") + std::to_string(p.value("percent", 0)) + " %";
             if (cur) line += " (" + atelier::format(atelier::Money{p.value("amount_minor", (int64_t)0), *cur}, st.lang) + ")";

@@ -2,7 +2,8 @@
 // contracts opened (projects.h), each with where it is and whether it is
 // late; the selected one on a timeline of its stages (planned bars, what
 // happened, today), a bar dragged to move a stage and the later ones; the
-// materials asked of the client and their answers.
+// materials asked of the client and their answers; support after launch:
+// the retainer, its billed months, the hours log.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -11,6 +12,7 @@
 #include "ids.h"
 #include "projects.h"
 #include "store.h"
+#include "support.h"
 #include "theme.h"
 #include "ui.h"
 #include "ui_text.h"
@@ -46,7 +48,10 @@ void load(app::Db& db, State& st, const std::string& today) {
             p.list.push_back({{"id", q.text(0)}, {"lead_id", q.text(1)}, {"client", q.text(2)}, {"status", q.text(3)},
                               {"stage_name", q.is_null(4) ? "" : q.text(4)}, {"stage_status", q.is_null(5) ? "done" : q.text(5)},
                               {"planned_end", q.is_null(6) ? "" : q.text(6)}, {"attention", q.int64(7) != 0}});
-        if (!p.selected.empty()) p.view = atelier::projects::view(x, p.selected);
+        if (!p.selected.empty()) {
+            p.view = atelier::projects::view(x, p.selected);
+            p.support = atelier::support::view(x, p.view["id"].get<std::string>());
+        }
     });
 }
 
@@ -139,6 +144,213 @@ void timeline(app::Db& db, State& st, const json& v, const std::string& today) {
                 p.notice = p.error.empty() ? std::string(L3(st.lang, "Этап перенесён, следующие сдвинуты за ним.", "L’étape est déplacée, les suivantes aussi.",
                                                              "The stage moved, and the later ones with it.")) : "";
             }
+    }
+}
+
+// Hours as people write them: "1,5", "1.5", "1:30", "2" → minutes; -1 when not.
+int64_t minutes_of(const std::string& text) {
+    std::string t;
+    for (char c : text)
+        if (c != ' ') t += c;
+    if (t.empty() || t.size() > 8) return -1;
+    const size_t sep = t.find_first_of(",.:");
+    const std::string whole = t.substr(0, sep), frac = sep == std::string::npos ? "" : t.substr(sep + 1);
+    if ((whole.empty() && frac.empty()) || whole.find_first_not_of("0123456789") != std::string::npos ||
+        frac.find_first_not_of("0123456789") != std::string::npos)
+        return -1;
+    int64_t m = (whole.empty() ? 0 : std::stoll(whole)) * 60;
+    if (!frac.empty()) {
+        if (t[sep] == ':') {
+            if (frac.size() != 2 || std::stoll(frac) >= 60) return -1;
+            m += std::stoll(frac);
+        } else {
+            // Tenths and hundredths of an hour, rounded to the minute.
+            const std::string f = (frac + "00").substr(0, 2);
+            m += (std::stoll(f) * 60 + 50) / 100;
+        }
+    }
+    return m;
+}
+
+std::string hours_of(int64_t minutes, atelier::Lang l) { return atelier::format_hours((minutes * 100 + 30) / 60, l); }
+
+// Support after launch: the retainer's terms (or a form to set them), the
+// months billed with their invoice and act, the hours logged.
+void support_section(app::Db& db, State& st, const json& v, const std::string& today) {
+    ProjectsState& p = st.projects;
+    const json& sv = p.support;
+    if (!sv.is_object()) return;
+    const float em = ImGui::GetFontSize();
+    const atelier::Lang l = st.lang;
+    ImGui::SeparatorText(L3(l, "Поддержка после запуска", "Maintenance après la mise en ligne", "Support after launch"));
+    const json& r = sv["retainer"];
+    const std::string project = v["id"];
+    std::string currency = r.is_object() ? r["currency"].get<std::string>() : std::string();
+    if (currency.empty())
+        db.act([&](sqlite3* x) {
+            atelier::Stmt q(x, "SELECT currency FROM leads WHERE id = ?1");
+            q.bind(1, v["lead_id"].get<std::string>());
+            if (q.step()) currency = q.text(0);
+        });
+    const auto cur = atelier::currency_from_code(currency).value_or(atelier::Currency::RUB);
+    auto money = [&](int64_t m) { return atelier::format(atelier::Money{m, cur}, l); };
+    if (r.is_object()) {
+        std::string terms = money(r["fee_minor"]) + L3(l, " в месяц · ", " par mois · ", " a month · ") + std::to_string(r["hours_included"].get<int64_t>()) +
+                            L3(l, " ч включено · ", " h incluses · ", " h included · ") + money(r["hour_rate_minor"]) + L3(l, "/ч сверх · ", "/h au-delà · ", "/h beyond · ") +
+                            L3(l, "счёт ", "facturé le ", "billed on day ") + std::to_string(r["day"].get<int64_t>()) + L3(l, "-го числа", " du mois", "");
+        text_wrapped(r["status"] == "stopped" ? theme::muted() : ImGui::GetStyleColorVec4(ImGuiCol_Text), terms);
+        anchor("projects.retainer");
+        if (r.contains("next")) {
+            const json& n = r["next"];
+            text_wrapped(theme::muted(), std::string(L3(l, "Следующий счёт и акт: ", "Prochaine facture et PV : ", "Next invoice and certificate: ")) +
+                                             atelier::format_date(n["billed_on"].get<std::string>(), l) + L3(l, ", за ", ", pour ", ", for ") +
+                                             atelier::format_date(n["starts_on"].get<std::string>(), l) + " – " + atelier::format_date(n["ends_on"].get<std::string>(), l));
+        }
+        if (r["status"] == "stopped")
+            text_wrapped(theme::muted(), std::string(L3(l, "Остановлена: последний оплачиваемый день ", "Arrêtée : dernier jour facturé le ", "Stopped: the last day billed is ")) +
+                                             atelier::format_date(r["stopped_on"].get<std::string>(), l));
+        else if (ImGui::SmallButton(L3(l, "Остановить поддержку", "Arrêter la maintenance", "Stop the support"))) {
+            p.error = db.act([&](sqlite3* x) { atelier::support::stop_retainer(x, project, today, db.actor(), atelier::now_iso()); }, "retainer_stopped");
+            if (p.error.empty()) p.notice = L3(l, "Поддержка остановлена: текущий месяц будет выставлен, следующие — нет.",
+                                               "Maintenance arrêtée : le mois en cours sera facturé, pas les suivants.",
+                                               "Support stopped: this month is billed, none after it.");
+        }
+        anchor("projects.retainer.stop");
+        if (!sv["months"].empty() && ImGui::BeginTable("months", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+            ImGui::TableSetupColumn(L3(l, "Месяц", "Mois", "Month"), ImGuiTableColumnFlags_WidthStretch, 3);
+            ImGui::TableSetupColumn(L3(l, "Часы", "Heures", "Hours"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
+            ImGui::TableSetupColumn(L3(l, "Счёт", "Facture", "Invoice"), ImGuiTableColumnFlags_WidthStretch, 3);
+            ImGui::TableSetupColumn(L3(l, "Акт", "PV", "Certificate"), ImGuiTableColumnFlags_WidthStretch, 2);
+            ImGui::TableHeadersRow();
+            int k = 0;
+            for (const json& m : sv["months"]) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                text_elided(atelier::format_date(m["starts_on"].get<std::string>(), l) + " – " + atelier::format_date(m["ends_on"].get<std::string>(), l));
+                anchor("projects.month." + std::to_string(k++));
+                ImGui::TableNextColumn();
+                text_elided(hours_of(m["minutes"], l) + (m["extra_minutes"].get<int64_t>() > 0 ? " (+" + hours_of(m["extra_minutes"], l) + ")" : ""),
+                            m["extra_minutes"].get<int64_t>() > 0 ? &theme::palette().warning : nullptr);
+                ImGui::TableNextColumn();
+                const bool paid = m["invoice_status"] == "paid";
+                text_elided(m["invoice_id"].is_null() ? "—" : "№ " + m["invoice_number"].get<std::string>() + " · " + money(m["total_minor"]) +
+                                                                    (paid ? L3(l, " · оплачен", " · payée", " · paid") : ""),
+                            paid ? &theme::palette().success : nullptr);
+                ImGui::TableNextColumn();
+                text_elided(m["act_id"].is_null() ? "—" : m["act_status"] == "signed" ? L3(l, "подписан", "signé", "signed") : L3(l, "на подписи", "à signer", "to sign"));
+            }
+            ImGui::EndTable();
+        }
+    } else {
+        text_wrapped(theme::muted(), L3(l, "Абонемент: ежемесячный счёт и акт в выбранный день, часы сверх включённых — по ставке.",
+                                        "Forfait : une facture et un PV chaque mois au jour choisi, les heures au-delà au taux horaire.",
+                                        "A retainer: an invoice and a certificate each month on its day, hours beyond those included at the rate."));
+    }
+    // The retainer's terms: set, or changed for the months to come.
+    if (!r.is_object() || r["status"] == "stopped" || ImGui::TreeNode(L3(l, "Изменить условия", "Modifier les conditions", "Change the terms"))) {
+        const bool node = r.is_object() && r["status"] != "stopped";
+        if (p.r_start.empty()) p.r_start = today;
+        if (r.is_object() && p.r_fee.empty()) {
+            p.r_fee = atelier::format(atelier::Money{r["fee_minor"], cur}, l);
+            p.r_hours = std::to_string(r["hours_included"].get<int64_t>());
+            p.r_rate = atelier::format(atelier::Money{r["hour_rate_minor"], cur}, l);
+            p.r_day = std::to_string(r["day"].get<int64_t>());
+        }
+        const float w = std::min(em * 8, ImGui::GetContentRegionAvail().x);
+        ImGui::SetNextItemWidth(w);
+        input_with_hint("##r_fee", L3(l, "В месяц", "Par mois", "A month"), &p.r_fee);
+        anchor("projects.r_fee");
+        same_line_if_fits(em * 5);
+        ImGui::SetNextItemWidth(em * 5);
+        input_with_hint("##r_hours", L3(l, "Часов", "Heures", "Hours"), &p.r_hours);
+        anchor("projects.r_hours");
+        same_line_if_fits(w);
+        ImGui::SetNextItemWidth(w);
+        input_with_hint("##r_rate", L3(l, "Ставка/ч", "Taux/h", "Rate/h"), &p.r_rate);
+        anchor("projects.r_rate");
+        same_line_if_fits(em * 4);
+        ImGui::SetNextItemWidth(em * 4);
+        input_with_hint("##r_day", L3(l, "День", "Jour", "Day"), &p.r_day);
+        anchor("projects.r_day");
+        if (!r.is_object() || r["status"] == "stopped") {
+            same_line_if_fits(em * 7);
+            ImGui::SetNextItemWidth(em * 7);
+            input_with_hint("##r_start", L3(l, "С (ГГГГ-ММ-ДД)", "Début (AAAA-MM-JJ)", "From (YYYY-MM-DD)"), &p.r_start);
+            anchor("projects.r_start");
+        }
+        const char* label = r.is_object() && r["status"] != "stopped" ? L3(l, "Сохранить условия", "Enregistrer", "Save the terms")
+                                                                       : L3(l, "Подключить поддержку", "Activer la maintenance", "Start the support");
+        same_line_if_fits(label);
+        if (ImGui::Button(label)) {
+            // Each field checked: amounts as the language writes them, whole hours and day.
+            std::string problems;
+            json terms = json::object();
+            auto amount = [&](const std::string& text, const char* field) {
+                try {
+                    terms[field] = atelier::parse_money(text, cur, l, field).minor;
+                } catch (const std::exception& e) {
+                    problems += (problems.empty() ? "" : "; ") + std::string(e.what()).substr(9);
+                }
+            };
+            auto whole = [&](const std::string& text, const char* field, const char* expect) {
+                if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos)
+                    problems += (problems.empty() ? "" : "; ") + std::string(field) + ": " + expect;
+                else terms[field] = std::stoll(text);
+            };
+            amount(p.r_fee, "fee_minor");
+            whole(p.r_hours, "hours_included", L3(l, "целое число часов", "un nombre entier d'heures", "a whole number of hours"));
+            amount(p.r_rate, "hour_rate_minor");
+            whole(p.r_day, "day", L3(l, "число от 1 до 28", "un jour de 1 à 28", "a day from 1 to 28"));
+            if (!r.is_object() || r["status"] == "stopped") terms["starts_on"] = p.r_start;
+            if (!problems.empty()) p.error = problems;
+            else {
+                p.error = db.act([&](sqlite3* x) { atelier::support::set_retainer(x, project, terms, db.actor(), atelier::now_iso()); }, "retainer_set");
+                if (p.error.empty()) {
+                    p.r_fee.clear();
+                    p.notice = L3(l, "Условия поддержки сохранены: счёт и акт будут выставляться сами.",
+                                  "Conditions enregistrées : la facture et le PV partiront d'eux-mêmes.",
+                                  "Terms saved: the invoice and the certificate go out on their own.");
+                }
+            }
+        }
+        anchor("projects.retainer.save");
+        if (node) ImGui::TreePop();
+    }
+    // The hours log: what was done after launch, billed beyond the hours included.
+    ImGui::SeparatorText(L3(l, "Часы", "Heures", "Hours"));
+    if (p.h_day.empty()) p.h_day = today;
+    ImGui::SetNextItemWidth(em * 7);
+    input_with_hint("##h_day", L3(l, "ГГГГ-ММ-ДД", "AAAA-MM-JJ", "YYYY-MM-DD"), &p.h_day);
+    anchor("projects.h_day");
+    same_line_if_fits(em * 4);
+    ImGui::SetNextItemWidth(em * 4);
+    input_with_hint("##h_time", L3(l, "1,5", "1,5", "1.5"), &p.h_time);
+    anchor("projects.h_time");
+    same_line_if_fits(em * 14);
+    ImGui::SetNextItemWidth(std::min(em * 14, ImGui::GetContentRegionAvail().x));
+    input_with_hint("##h_note", L3(l, "Что сделано", "Ce qui a été fait", "What was done"), &p.h_note);
+    anchor("projects.h_note");
+    same_line_if_fits(L3(l, "Записать", "Noter", "Log"));
+    if (ImGui::Button(L3(l, "Записать", "Noter", "Log"))) {
+        const int64_t m = minutes_of(p.h_time);
+        if (m < 1) p.error = L3(l, "Часы: например 1,5 или 1:30", "Heures : par exemple 1,5 ou 1:30", "Hours: for example 1.5 or 1:30");
+        else {
+            p.error = db.act([&](sqlite3* x) { atelier::support::log_hours(x, project, p.h_day, m, p.h_note, db.actor(), atelier::now_iso()); }, "hours");
+            if (p.error.empty()) {
+                p.h_time.clear();
+                p.h_note.clear();
+            }
+        }
+    }
+    anchor("projects.h_log");
+    int k = 0;
+    for (const json& h : sv["hours"]) {
+        if (k >= 30) break;
+        const bool billed = h["billed_in"].is_string();
+        text_elided(atelier::format_date(h["worked_on"].get<std::string>(), l) + " · " + hours_of(h["minutes"], l) + L3(l, " ч · ", " h · ", " h · ") +
+                        h["note"].get<std::string>() + (billed ? std::string(L3(l, " · в счёте за ", " · facturé ", " · billed ")) + h["billed_in"].get<std::string>() : ""),
+                    billed ? &theme::palette().muted : nullptr);
+        anchor("projects.hour." + std::to_string(k++));
     }
 }
 
@@ -256,6 +468,7 @@ void projects_view(app::Db& db, State& st) {
         }
     }
     anchor("projects.ask");
+    support_section(db, st, v, today);
 }
 
 }  // namespace ui

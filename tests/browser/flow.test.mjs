@@ -106,7 +106,7 @@ test('lead to paid invoice offline, in 15 actions or fewer', async (t) => {
   // (tests/http/hosts.test.mjs): the journal, the documents, the statuses.
   const v = s.card.view;
   assert.deepEqual(v.events.map(e => e.kind), ['lead_created', 'brief_submitted', 'estimated', 'proposal_created', 'proposal_accepted',
-    'contract_signed', 'payment_recorded', 'invoice_issued', 'payment_recorded', 'payment_recorded']);
+    'contract_signed', 'project_stage_started', 'payment_recorded', 'invoice_issued', 'payment_recorded', 'payment_recorded']);
   assert.deepEqual(v.stages.map(x => x.to), ['new', 'brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won']);
   assert.ok(v.events.every(e => e.channel === 'app' && e.actor.startsWith('device:')), 'acts of this device\'s own user');
   // Recorded by the manager (by phone), not the client's online acceptance.

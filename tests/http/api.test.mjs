@@ -182,7 +182,7 @@ test('the conveyor through the API, with errors naming the field', async () => {
   assert.equal(lead.stage, 'won');
   assert.deepEqual(lead.stages.map(e => e.to), ['new', 'brief_sent', 'brief_filled', 'estimated', 'proposal_sent', 'contract_sent', 'invoiced', 'won']);
   assert.deepEqual(lead.events.map(e => e.kind), ['lead_created', 'brief_sent', 'brief_submitted', 'estimated', 'proposal_created',
-    'proposal_accepted', 'contract_signed', 'stage_completed', 'act_issued', 'invoice_issued', 'stage_completed', 'act_issued', 'payment_recorded', 'payment_recorded']);
+    'proposal_accepted', 'contract_signed', 'project_stage_started', 'stage_completed', 'act_issued', 'invoice_issued', 'stage_completed', 'act_issued', 'payment_recorded', 'payment_recorded']);
   assert.equal(lead.events[5].payload.channel, 'phone');
   assert.ok(lead.events.filter(e => e.actor !== 'system').every(e => e.actor_name && e.channel === 'api'));
   assert.equal(lead.next_action.action, 'none');

@@ -111,7 +111,7 @@ test('one lead from intake to paid through SQL, the JSON API and the client page
   assert.deepEqual(shape(client), shape(api));
   assert.deepEqual(shape(bySql), shape(api));
   assert.deepEqual(api.events.map(e => e.kind), ['lead_created', 'brief_sent', 'brief_submitted', 'estimated', 'proposal_created',
-    'proposal_accepted', 'contract_signed', 'payment_recorded', 'invoice_issued', 'payment_recorded']);
+    'proposal_accepted', 'contract_signed', 'project_stage_started', 'payment_recorded', 'invoice_issued', 'payment_recorded']);
 
   // Who acted, and how: the API's acts are the logged-in owner's, the
   // client's are the client's, SQL's are the named actor's.

@@ -56,3 +56,11 @@ SELECT json_extract(atelier_act_sign((SELECT id FROM acts WHERE lead_id = 'L2' A
 SELECT atelier_act_sign((SELECT id FROM acts WHERE lead_id = 'L2' AND stage = ''), 'Ivan Petrov');
 SELECT stage, status, coalesce(signed_by, ''), coalesce(recorded_by, '') FROM acts WHERE lead_id = 'L2' ORDER BY stage;
 SELECT instr(atelier_document('act', (SELECT id FROM acts WHERE lead_id = 'L2' AND stage = ''), 'en'), 'Accepted on paper: Ivan Petrov') > 0;
+-- Support after launch: a retainer on L2's project (refused terms name their fields), hours logged, two months billed once.
+SELECT atelier_retainer_set((SELECT id FROM projects WHERE lead_id = 'L2'), '{"fee_minor": -1, "day": 30}', '{"id":"u-anna","name":"Anna"}');
+SELECT json_extract(atelier_retainer_set((SELECT id FROM projects WHERE lead_id = 'L2'), '{"fee_minor":1500000,"hours_included":4,"hour_rate_minor":200000,"day":10,"starts_on":"2027-01-10"}', '{"id":"u-anna","name":"Anna"}', '2027-01-05T09:00:00Z'), '$.retainer.next.billed_on');
+SELECT atelier_hours_log((SELECT id FROM projects WHERE lead_id = 'L2'), '2027-01-20', 2000, 'too long', 'sql');
+SELECT length(atelier_hours_log((SELECT id FROM projects WHERE lead_id = 'L2'), '2027-01-20', 330, 'Правки', 'sql', '2027-01-20T18:00:00Z'));
+SELECT json_array_length(atelier_support_bill('2027-03-15', '2027-03-15T09:00:00Z')), json_array_length(atelier_support_bill('2027-03-15', '2027-03-15T09:00:01Z'));
+SELECT period, starts_on, ends_on, minutes, extra_minutes, (SELECT total_minor FROM invoices WHERE id = invoice_id), (SELECT number FROM acts WHERE id = act_id) IS NOT NULL FROM retainer_periods ORDER BY period;
+SELECT json_extract(atelier_retainer((SELECT id FROM projects WHERE lead_id = 'L2')), '$.months[0].period');
