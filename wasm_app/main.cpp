@@ -324,7 +324,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
                                       : nlohmann::json(nullptr);
     j["projects"] = a.state.projects_open ? nlohmann::json{{"list", a.state.projects.list}, {"selected", a.state.projects.selected},
                                                            {"view", a.state.projects.view}, {"error", a.state.projects.error},
-                                                           {"notice", a.state.projects.notice}, {"drag_days", a.state.projects.drag_days}}
+                                                           {"notice", a.state.projects.notice}, {"drag_days", a.state.projects.drag_days},
+                                                           {"support", a.state.projects.support}}
                                           : nlohmann::json(nullptr);
     j["view"] = a.state.today_open ? "today" : a.state.reports_open ? "reports" : a.state.projects_open ? "projects" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;

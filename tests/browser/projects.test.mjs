@@ -39,6 +39,33 @@ for (const [w, h, dpr] of [[1440, 1000, 1], [1024, 768, 1], [390, 844, 3]]) {
     await field(page, 'projects.ask.title', 'Логотип в SVG');
     await click(page, 'projects.ask');
     s = await waitFor(page, x => x.projects.view?.requests?.some(r => r.title === 'Логотип в SVG'), 'the request kept');
+    if (w === 1440) {
+      // Support after launch: the retainer's terms as a manager types them, hours logged.
+      await field(page, 'projects.r_fee', '30 000');
+      await field(page, 'projects.r_hours', '10');
+      await field(page, 'projects.r_rate', '2 500,50');
+      await click(page, 'projects.retainer.save');
+      s = await waitFor(page, x => x.projects.support?.retainer || x.projects.error, 'the retainer set');
+      assert.equal(s.projects.error, '');
+      assert.deepEqual([s.projects.support.retainer.fee_minor, s.projects.support.retainer.hours_included, s.projects.support.retainer.hour_rate_minor,
+        s.projects.support.retainer.day], [3000000, 10, 250050, 5]);
+      assert.ok(s.projects.support.retainer.next.billed_on.endsWith('-05'));
+      await field(page, 'projects.h_time', 'полтора');
+      await click(page, 'projects.h_log');
+      s = await waitFor(page, x => x.projects.error, 'odd hours refused');
+      assert.match(s.projects.error, /Часы: например 1,5 или 1:30/);
+      await click(page, 'projects.h_time');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('1:45');
+      await field(page, 'projects.h_note', 'Правки в форме заказа');
+      await click(page, 'projects.h_log');
+      s = await waitFor(page, x => x.projects.support?.hours?.length === 1, 'the hours logged');
+      assert.equal(s.projects.error, '');
+      assert.equal(s.projects.support.hours[0].minutes, 105);
+      assert.equal(s.projects.support.hours[0].note, 'Правки в форме заказа');
+      await screenshot(page, `projects-support-${w}x${h}`);
+    }
     await settle(page);
     await screenshot(page, `projects-${w}x${h}`);
   });
