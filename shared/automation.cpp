@@ -23,6 +23,7 @@
 #include "mail.h"
 #include "money.h"
 #include "store.h"
+#include "uploads.h"
 #include "support.h"
 
 namespace atelier::automation {
@@ -600,9 +601,14 @@ json message_data(sqlite3* db, std::string_view lead_id, const Occasion& o, Lang
         } else {
             Stmt q(db, "SELECT title, coalesce(due_on, ''), answer_text FROM material_requests WHERE id = ?1");
             q.bind(1, o.id);
-            if (q.step())
+            if (q.step()) {
+                json files = json::array();
+                Stmt f(db, "SELECT name, size FROM material_files WHERE request_id = ?1 ORDER BY uploaded_at, rowid");
+                f.bind(1, o.id);
+                while (f.step()) files.push_back({{"name", f.text(0)}, {"size", uploads::size_text(f.int64(1), lang_code(lang))}});
                 d["material"] = {{"title", q.text(0)}, {"due_on", q.text(1).empty() ? json(nullptr) : json(long_date(q.text(1), lang))},
-                                 {"answer", q.text(2)}};
+                                 {"answer", q.text(2)}, {"files", files}};
+            }
         }
         if (!project.empty()) d["link"] = link("project", project);
     }

@@ -8,6 +8,7 @@
 #include "projects.h"
 #include "store.h"
 #include "support.h"
+#include "uploads.h"
 
 namespace atelier::projects {
 
@@ -18,7 +19,7 @@ using nlohmann::json;
 struct Words {
     const char *title, *contract, *stages, *now_expected, *prepare, *documents, *payments, *no_payments, *answer, *send, *due, *answered,
         *planned, *done_on, *started, *late_by, *nothing_expected, *paid, *to_pay, *overdue, *signed_, *to_sign, *accepted, *proposal,
-        *contract_doc, *act, *invoice, *whole_project, *days, *done_project;
+        *contract_doc, *act, *invoice, *whole_project, *days, *done_project, *files, *files_hint;
     const char* status[4];  // planned, in_progress, waiting_client, done
 };
 
@@ -27,16 +28,18 @@ const Words kWords[3] = {
      "Ваш ответ (текст или ссылка на файлы)", "Отправить", "нужно до", "Получено", "план", "завершён", "начат", "опаздывает на",
      "Сейчас от вас ничего не нужно: мы работаем.", "оплачен", "к оплате", "просрочен", "подписан", "на подпись", "принято",
      "Коммерческое предложение", "Договор", "Акт", "Счёт", "весь проект", "дн.", "Проект завершён. Спасибо!",
+     "Файлы", "до 10 файлов, каждый до 20 МБ:",
      {"запланирован", "идёт", "ждёт вас", "готов"}},
     {"Projet", "selon le contrat", "Étapes", "Ce que nous attendons de vous", "À préparer pour l’étape", "Documents", "Paiements",
      "Aucun paiement pour l’instant", "Votre réponse (texte ou lien vers les fichiers)", "Envoyer", "pour le", "Reçu", "prévu", "terminée le",
      "commencée le", "en retard de", "Rien n’est attendu de vous pour l’instant : nous avançons.", "payée", "à payer", "en retard",
      "signé", "à signer", "accepté", "Proposition commerciale", "Contrat", "Procès-verbal", "Facture", "tout le projet", "j",
-     "Le projet est terminé. Merci !", {"prévue", "en cours", "vous attend", "terminée"}},
+     "Le projet est terminé. Merci !", "Fichiers", "jusqu’à 10 fichiers de 20 Mo chacun :", {"prévue", "en cours", "vous attend", "terminée"}},
     {"Project", "under contract", "Stages", "What we need from you now", "Prepare for this stage", "Documents", "Payments",
      "No payments yet", "Your answer (text or a link to the files)", "Send", "needed by", "Received", "planned", "done on", "started on",
      "late by", "Nothing is needed from you right now: we are at work.", "paid", "to pay", "overdue", "signed", "to sign", "accepted",
      "Commercial proposal", "Contract", "Act of completed work", "Invoice", "whole project", "d", "The project is done. Thank you!",
+     "Files", "up to 10 files, 20 MB each:",
      {"planned", "in progress", "waiting for you", "done"}},
 };
 
@@ -57,6 +60,7 @@ const char* const kStyle =
     "button{font:inherit;padding:.45em 1.2em;border:0;border-radius:6px;background:#1f5fbf;color:#fff;margin-top:.4em}"
     ".notice{background:#e7f4ec;border-color:#b6dcc4}.error{background:#fbeaea;border-color:#efc1bd;color:#8c1d18}"
     "table{width:100%;border-collapse:collapse}td{padding:.35em .2em;border-bottom:1px solid #eceef1;vertical-align:top}td.num{text-align:right;white-space:nowrap}"
+    "label{display:block;margin:.3em 0}label.files input{display:block;margin-top:.2em;max-width:100%}.file{font-size:.95em}"
     "a{color:#1f5fbf}@media (max-width:30em){ol.stages li{flex-wrap:wrap}.when{white-space:normal}}"
     "@media print{body{background:#fff}form,button{display:none}.card{border:0;padding:0}}";
 
@@ -119,8 +123,10 @@ std::string page_html(sqlite3* db, std::string_view project_id, Lang l, std::str
             const std::string due = r["due_on"];
             h += " <span class=\"" + std::string(due < today ? "late" : "sub") + "\">" + e(w.due) + " " + e(format_date(due, l)) + "</span>";
         }
-        h += "<form method=\"post\"><input type=\"hidden\" name=\"request_id\" value=\"" + e(id) + "\"><label>" + e(w.answer) +
-             "<textarea name=\"answer\" maxlength=\"10000\" required></textarea></label><button type=\"submit\" name=\"action\" value=\"answer\">" +
+        h += "<form method=\"post\" enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"request_id\" value=\"" + e(id) +
+             "\"><label>" + e(w.answer) + "<textarea name=\"answer\" maxlength=\"10000\"></textarea></label><label class=\"files\">" +
+             e(w.files) + " <span class=\"sub\">(" + e(w.files_hint) + " " + e(uploads::kAcceptedKinds) +
+             ")</span><input type=\"file\" name=\"files\" multiple></label><button type=\"submit\" name=\"action\" value=\"answer\">" +
              e(w.send) + "</button></form></div>";
     }
     if (!any) h += "<div class=\"card\">" + e(w.nothing_expected) + "</div>";
@@ -129,8 +135,17 @@ std::string page_html(sqlite3* db, std::string_view project_id, Lang l, std::str
         if (r["status"] == "answered") {
             if (!answered) h += "<div class=\"card\"><table>";
             answered = true;
-            h += "<tr><td>" + e(r["title"].get<std::string>()) + "</td><td class=\"num ok\">" + e(w.answered) + " " +
-                 e(format_date(r["answered_at"].get<std::string>(), l)) + "</td></tr>";
+            h += "<tr><td>" + e(r["title"].get<std::string>());
+            for (const json& f : r["files"]) {
+                const std::string name = f["name"], size = uploads::size_text(f["size"].get<int64_t>(), lang_code(l));
+                h += "<br><span class=\"file\">";
+                if (p["token"].is_string())
+                    h += "<a href=\"/c/" + e(p["token"].get<std::string>()) + "/files/" + e(f["id"].get<std::string>()) + "\">" + e(name) + "</a>";
+                else
+                    h += e(name);
+                h += " <span class=\"sub\">" + e(size) + "</span></span>";
+            }
+            h += "</td><td class=\"num ok\">" + e(w.answered) + " " + e(format_date(r["answered_at"].get<std::string>(), l)) + "</td></tr>";
         }
     if (answered) h += "</table></div>";
 

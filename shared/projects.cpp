@@ -9,6 +9,7 @@
 #include "json_in.h"
 #include "money.h"
 #include "store.h"
+#include "uploads.h"
 
 namespace atelier::projects {
 
@@ -216,10 +217,17 @@ json view(sqlite3* db, std::string_view project_or_lead_id) {
     Stmt r(db, "SELECT id, stage, title, due_on, status, answer_text, answered_at, answered_by, created_at FROM material_requests"
                " WHERE project_id = ?1 ORDER BY created_at, rowid");
     r.bind(1, id);
-    while (r.step())
+    while (r.step()) {
+        json files = json::array();
+        Stmt f(db, "SELECT id, name, type, size, uploaded_at FROM material_files WHERE request_id = ?1 ORDER BY uploaded_at, rowid");
+        f.bind(1, r.text(0));
+        while (f.step())
+            files.push_back({{"id", f.text(0)}, {"name", f.text(1)}, {"type", f.text(2)}, {"size", f.int64(3)}, {"uploaded_at", f.text(4)}});
         requests.push_back({{"id", r.text(0)}, {"stage", r.text(1)}, {"title", r.text(2)}, {"due_on", r.is_null(3) ? json(nullptr) : json(r.text(3))},
                             {"status", r.text(4)}, {"answer", r.text(5)}, {"answered_at", r.is_null(6) ? json(nullptr) : json(r.text(6))},
-                            {"answered_by", r.is_null(7) ? json(nullptr) : json(r.text(7))}, {"created_at", r.text(8)}});
+                            {"answered_by", r.is_null(7) ? json(nullptr) : json(r.text(7))}, {"created_at", r.text(8)},
+                            {"files", files}});
+    }
     out["requests"] = requests;
     Stmt t(db, "SELECT token FROM doc_links WHERE kind = 'project' AND doc_id = ?1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1");
     t.bind(1, id);
@@ -337,21 +345,46 @@ std::string request_material(sqlite3* db, std::string_view project_id, std::stri
     return id;
 }
 
-void answer_material(sqlite3* db, std::string_view request_id, std::string_view text, const Actor& by, std::string_view at) {
+void answer_material(sqlite3* db, std::string_view request_id, std::string_view text, const Actor& by, std::string_view at,
+                     const std::vector<FileMeta>& files) {
     check_at(at, "material");
     Stmt q(db, "SELECT project_id, title FROM material_requests WHERE id = ?1");
     q.bind(1, request_id);
     if (!q.step()) throw not_found("material: request_id", "material request", std::string(request_id));
     const std::string project = q.text(0), title = q.text(1);
     const std::string t(text);
-    if (t.find_first_not_of(" \t\r\n") == std::string::npos) throw Error("material: answer: required");
+    const bool words = t.find_first_not_of(" \t\r\n") != std::string::npos;
+    if (!words && files.empty()) throw Error("material: answer: required (words or files)");
     if (!valid_utf8(t) || utf8_length(t) > 10000) throw Error("material: answer: expected UTF-8 text of at most 10,000 characters");
+    if (files.size() > uploads::kFilesPerAnswer)
+        throw Error("material: files: at most " + std::to_string(uploads::kFilesPerAnswer) + " in one answer");
+    for (const FileMeta& f : files)
+        if (f.id.empty() || f.name.empty() || f.type.empty() || f.size <= 0 || f.sha256.size() != 64)
+            throw Error("material: files: \"" + clip_utf8(f.name, 60) + "\": expected an id, a name, a type, a size and a SHA-256");
+    const std::string who = by.id == "client" ? std::string("client") : by.id;
     Savepoint sp(db, "atelier_project");
-    Stmt up(db, "UPDATE material_requests SET status = 'answered', answer_text = ?2, answered_at = ?3, answered_by = ?4 WHERE id = ?1");
-    up.bind(1, request_id).bind(2, t).bind(3, at).bind(4, by.id == "client" ? std::string("client") : by.id).step();
+    Stmt up(db, "UPDATE material_requests SET status = 'answered', answer_text = CASE WHEN ?5 THEN ?2 ELSE answer_text END,"
+                " answered_at = ?3, answered_by = ?4 WHERE id = ?1");
+    up.bind(1, request_id).bind(2, t).bind(3, at).bind(4, who).bind(5, (int64_t)words).step();
+    json names = json::array();
+    for (const FileMeta& f : files) {
+        Stmt ins(db, "INSERT INTO material_files(id, request_id, project_id, name, type, size, sha256, uploaded_by, uploaded_at)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        ins.bind(1, f.id).bind(2, request_id).bind(3, project).bind(4, f.name).bind(5, f.type).bind(6, f.size).bind(7, f.sha256)
+            .bind(8, who).bind(9, at).step();
+        names.push_back(f.name);
+    }
     record_event(db, lead_of_project(db, project, "material"), "material_answered", by, at,
-                 json{{"project_id", project}, {"request_id", std::string(request_id)}, {"title", title}});
+                 json{{"project_id", project}, {"request_id", std::string(request_id)}, {"title", title}, {"files", names}});
     sp.commit();
+}
+
+std::optional<FileMeta> file(sqlite3* db, std::string_view file_id, std::string_view project_id) {
+    Stmt q(db, "SELECT id, name, type, sha256, size FROM material_files WHERE id = ?1 AND (?2 IS NULL OR project_id = ?2)");
+    q.bind(1, file_id);
+    if (project_id.empty()) q.bind_null(2); else q.bind(2, project_id);
+    if (!q.step()) return std::nullopt;
+    return FileMeta{q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4)};
 }
 
 analytics::Table late(sqlite3* db, const std::string& today) {

@@ -15,7 +15,9 @@
 //   projects::late(db, "2027-01-20");   // what is late or waits on the client
 #pragma once
 #include <string>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -59,9 +61,19 @@ void edit_stage(sqlite3* db, std::string_view stage_id, const nlohmann::json& ch
 // the request's id.
 std::string request_material(sqlite3* db, std::string_view project_id, std::string_view stage, std::string_view title,
                              std::string_view due_on, const Actor& by, std::string_view at);
-// The client's answer in words (1 to 10,000 characters): the request is
-// answered; answering again replaces the answer.
-void answer_material(sqlite3* db, std::string_view request_id, std::string_view text, const Actor& by, std::string_view at);
+// A file the client sent, stored by the host under `id` (uploads.h).
+struct FileMeta {
+    std::string id, name, type, sha256;
+    int64_t size = 0;
+};
+// The client's answer: words (at most 10,000 characters) and/or files (at
+// most uploads::kFilesPerAnswer); one of them is required. The request is
+// answered; answering again replaces the words (when given) and adds the
+// files.
+void answer_material(sqlite3* db, std::string_view request_id, std::string_view text, const Actor& by, std::string_view at,
+                     const std::vector<FileMeta>& files = {});
+// A file of a project by id: its row, or nothing.
+std::optional<FileMeta> file(sqlite3* db, std::string_view file_id, std::string_view project_id = {});
 
 // The projects late or waiting on the client on `today`: one row per cause,
 // a stage past its planned end ("late"), a stage waiting for the client

@@ -893,6 +893,20 @@ CREATE INDEX hours_log_project ON hours_log(project_id, worked_on);
 -- The stage notices' timers read these ranges.
 CREATE INDEX project_stages_start ON project_stages(status, planned_start);
 CREATE INDEX material_requests_due ON material_requests(status, due_on);
+-- Files the client sent with an answer: stored beside the database under
+-- their id (uploads.h); here what they are, for the page, the app and sync.
+CREATE TABLE material_files (
+  id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES material_requests(id) ON DELETE CASCADE,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 150),
+  type TEXT NOT NULL,
+  size INTEGER NOT NULL CHECK (size > 0),
+  sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL
+);
+CREATE INDEX material_files_request ON material_files(request_id, uploaded_at);
 )SQL", automation::install_new_default_rules},
 };
 

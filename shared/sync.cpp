@@ -280,7 +280,7 @@ const std::vector<std::string> kTables = {
     "studio",   "clients",   "leads",    "stage_events", "brief_templates", "briefs",        "price_lists",
     "estimates", "proposals", "contracts", "invoices",    "payments",        "templates", "outbox", "doc_links",
     "events",   "lost_reasons", "rules", "tasks", "calendar_days", "acts", "stage_weights", "time_ledger",
-    "projects", "project_stages", "material_requests", "retainers", "retainer_periods", "hours_log"};
+    "projects", "project_stages", "material_requests", "retainers", "retainer_periods", "hours_log", "material_files"};
 
 std::vector<Table> read_tables(sqlite3* db) {
     std::vector<Table> out;

@@ -5,9 +5,15 @@
 // the page; what is late comes from atelier_projects_late.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
+import { startServer, root } from '../lib/server.mjs';
 import { signedContract } from '../lib/conveyor.mjs';
 import { sql } from '../lib/sql.mjs';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -60,7 +66,7 @@ test('a signed contract\'s project: materials asked and answered on the client\'
   // An empty answer is refused on the page; an answer to another project's request too.
   res = await post(page, form({ action: 'answer', request_id: request, answer: '   ' }));
   assert.equal(res.status, 422);
-  assert.match(await res.text(), /Напишите ответ или вставьте ссылку на файлы/);
+  assert.match(await res.text(), /Напишите ответ, вставьте ссылку или приложите файлы/);
   const other = signedContract(server.db, 'Пётр Другой');
   const otherProject = (await call(`/api/projects/${other.lead}`)).body.id;
   const foreign = (await call(`/api/projects/${otherProject}/requests`, { method: 'POST', body: { title: 'Тексты' } })).body.id;
@@ -167,4 +173,107 @@ test('support after launch: a retainer and its hours through the API; a server s
   const html = await (await fetch(server.url + new URL(url).pathname)).text();
   assert.equal((html.match(/Акт № [^<]+ · Техническая поддержка: /g) || []).length, expected);
   assert.equal(sql(server.db, `SELECT count(*) FROM invoices WHERE id IN (SELECT invoice_id FROM retainer_periods) AND number IS NOT NULL`), String(expected));
+});
+
+// A PNG of one pixel, as a browser would send it.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="#1f5fbf"/></svg>');
+const sha256 = (b) => createHash('sha256').update(b).digest('hex');
+const files = (db) => existsSync(db + '.files') ? readdirSync(db + '.files').sort() : [];
+
+// The client's form as a browser sends it: multipart, the answer and files.
+const send = (page, request, answer, list) => {
+  const fd = new FormData();
+  fd.append('action', 'answer');
+  fd.append('request_id', request);
+  fd.append('answer', answer);
+  for (const [name, bytes, type] of list) fd.append('files', new Blob([bytes], { type: type || 'application/octet-stream' }), name);
+  if (!list.length) fd.append('files', new Blob([]), '');  // an empty file input
+  return fetch(page, { method: 'POST', redirect: 'manual', body: fd });
+};
+
+test('the client\'s files on the project page: refused with the reason and nothing kept; accepted, stored whole, served safely, backed up', async () => {
+  const { lead } = signedContract(server.db, 'Мария Файлова');
+  const p = (await call(`/api/projects/${lead}`)).body;
+  const request = (await call(`/api/projects/${p.id}/requests`, { method: 'POST', body: { title: 'Логотип и фото офиса', due_on: '2027-01-15' } })).body.id;
+  const { url } = (await call(`/api/projects/${p.id}/link`, { method: 'POST' })).body;
+  const token = new URL(url).pathname.split('/')[2];
+  const page = server.url + '/c/' + token;
+  const html0 = await (await fetch(page)).text();
+  assert.match(html0, /<form method="post" enctype="multipart\/form-data">/);
+  assert.match(html0, /<input type="file" name="files" multiple>/);
+  const before = files(server.db);
+
+  // A web page and a program among good files: the whole answer refused, each named.
+  let res = await send(page, request, 'Вот файлы', [['logo.svg', SVG, 'image/svg+xml'], ['index.html', '<p>hi</p>', 'text/html'],
+    ['setup.exe', Buffer.from('MZ\x90\x00'), '']]);
+  assert.equal(res.status, 422);
+  let html = await res.text();
+  assert.match(html, /«index\.html»: программы и веб-страницы не принимаются\. «setup\.exe»: программы и веб-страницы не принимаются\./);
+  // A name that lies about the content; a file over 20 MB (the body is read whole: the client gets the page).
+  res = await send(page, request, '', [['photo.png', Buffer.from('%PDF-1.7\n'), 'image/png']]);
+  assert.equal(res.status, 422);
+  assert.match(await res.text(), /«photo\.png»: содержимое не соответствует расширению\. Принимаются: PDF, PNG/);
+  res = await send(page, request, '', [['huge.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(21 << 20, 32)])]]);
+  assert.equal(res.status, 422);
+  assert.match(await res.text(), /«huge\.pdf»: больше 20 МБ/);
+  // Neither words nor files.
+  res = await send(page, request, ' ', []);
+  assert.equal(res.status, 422);
+  assert.match(await res.text(), /Напишите ответ, вставьте ссылку или приложите файлы/);
+  assert.deepEqual(files(server.db), before, 'nothing was stored');
+  assert.equal(sql(server.db, `SELECT status FROM material_requests WHERE id = '${request}'`), 'open');
+
+  // A body declared over 60 MB is refused before it is read.
+  const head = await new Promise((resolve, reject) => {
+    const sock = connect(server.port, '127.0.0.1', () => sock.write(`POST /c/${token} HTTP/1.1\r\nHost: x\r\n` +
+      'Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 70000000\r\n\r\n'));
+    let got = '';
+    sock.on('data', d => { got += d; if (got.includes('\r\n\r\n')) { sock.destroy(); resolve(got); } });
+    sock.on('error', reject);
+  });
+  assert.match(head, /^HTTP\/1\.1 413 /);
+
+  // Accepted: a path in the name is cut off; stored whole under ids, listed with links.
+  res = await send(page, request, 'Логотип и фото', [['C:\\Users\\maria\\Логотип.svg', SVG, 'image/svg+xml'], ['офис.png', PNG, 'image/png']]);
+  assert.equal(res.status, 303);
+  const rows = JSON.parse(execFileSync('sqlite3', ['-json', server.db, `SELECT id, name, type, size, sha256 FROM material_files WHERE request_id = '${request}' ORDER BY name`], { encoding: 'utf8' }));
+  assert.deepEqual(rows.map(r => [r.name, r.type, r.size]), [['Логотип.svg', 'image/svg+xml', SVG.length], ['офис.png', 'image/png', PNG.length]]);
+  const [svgRow, pngRow] = rows;
+  assert.equal(svgRow.sha256, sha256(SVG));
+  assert.deepEqual(readFileSync(join(server.db + '.files', pngRow.id)), PNG);
+  assert.deepEqual(files(server.db), [...before, svgRow.id, pngRow.id].sort());
+  html = await (await fetch(page + '?done=answered')).text();
+  assert.ok(html.includes(`<a href="/c/${token}/files/${pngRow.id}">офис.png</a> <span class="sub">${PNG.length} байт</span>`), 'the file is listed');
+
+  // Served back: the image inline, the SVG only as a download; a sandbox either way.
+  res = await fetch(`${page}/files/${pngRow.id}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/png');
+  assert.match(res.headers.get('content-disposition'), /^inline; filename="_\.png"; filename\*=UTF-8''%D0%BE%D1%84%D0%B8%D1%81\.png$/);
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), PNG);
+  res = await fetch(`${page}/files/${svgRow.id}`);
+  assert.equal(res.headers.get('content-type'), 'application/octet-stream');
+  assert.match(res.headers.get('content-disposition'), /^attachment; /);
+  assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; sandbox; frame-ancestors 'none'");
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), SVG);
+  // Only through this project's link; the studio through the API with its log-in.
+  const other = signedContract(server.db, 'Пётр Чужой');
+  const otherProject = (await call(`/api/projects/${other.lead}`)).body.id;
+  const otherUrl = (await call(`/api/projects/${otherProject}/link`, { method: 'POST' })).body.url;
+  assert.equal((await fetch(server.url + new URL(otherUrl).pathname + `/files/${pngRow.id}`)).status, 404);
+  assert.equal((await fetch(`${server.url}/api/files/${pngRow.id}`)).status, 401);
+  res = await server.api(`/api/files/${svgRow.id}`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), SVG);
+  const view = (await call(`/api/projects/${p.id}`)).body;
+  assert.deepEqual(view.requests[0].files.map(f => f.name), ['Логотип.svg', 'офис.png']);
+
+  // The backup takes the files with it.
+  const dest = join(mkdtempSync(join(tmpdir(), 'atelier-')), 'backup.db');
+  const out = execFileSync(join(root, 'build', 'native', 'atelier'), ['backup', dest, '--db', server.db], { encoding: 'utf8' });
+  assert.match(out, /client files? to /);
+  assert.deepEqual(readFileSync(join(dest + '.files', svgRow.id)), SVG);
+  assert.deepEqual(readFileSync(join(dest + '.files', pngRow.id)), PNG);
 });

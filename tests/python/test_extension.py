@@ -42,7 +42,9 @@ class ExtensionTest(unittest.TestCase):
                                  "atelier_invoice_payment_url", "atelier_payment_notice",
                                  "atelier_client_requisites", "atelier_studio_requisites", "atelier_act_issue", "atelier_act_sign",
                                  "atelier_project", "atelier_project_stage_move", "atelier_project_stage_status",
-                                 "atelier_project_stage_edit", "atelier_material_request", "atelier_material_answer"})
+                                 "atelier_project_stage_edit", "atelier_material_request", "atelier_material_answer",
+                                 "atelier_retainer", "atelier_retainer_set", "atelier_retainer_stop",
+                                 "atelier_hours_log", "atelier_support_bill"})
 
     def test_money_with_parameters(self):
         con = connect()

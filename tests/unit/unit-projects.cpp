@@ -12,6 +12,7 @@
 #include "analytics.h"
 #include "automation.h"
 #include "ids.h"
+#include "links.h"
 #include "conveyor.h"
 #include "demo.h"
 #include "error.h"
@@ -199,7 +200,7 @@ TEST_CASE("projects: materials asked of the client and answered; what is late or
     // Answered: no longer late; the answer kept, the event journaled.
     projects::answer_material(s.t.db, logo, "https://disk.example/logo.svg", client_actor("Иван"), "2027-01-13T09:00:00Z");
     CHECK_THROWS_WITH(projects::answer_material(s.t.db, texts, "  ", client_actor("Иван"), "2027-01-13T09:00:00Z"),
-                      "atelier: material: answer: required");
+                      "atelier: material: answer: required (words or files)");
     p = projects::view(s.t.db, s.lead);
     CHECK(p["requests"][0]["status"] == "answered");
     CHECK(p["requests"][0]["answer"] == "https://disk.example/logo.svg");
@@ -268,6 +269,49 @@ TEST_CASE("projects: an older database's signed contracts become projects when i
     // The client links now take the project page.
     exec(t.db, "INSERT INTO doc_links(token, kind, doc_id, lead_id, created_at) SELECT 'tttttttttttttttttttttt', 'project', id, lead_id, created_at FROM projects LIMIT 1");
     CHECK(t.count("SELECT count(*) FROM doc_links WHERE kind = 'project'") == 1);
+}
+
+TEST_CASE("projects: an answer with files: listed with the request, on the client's page and in the studio's e-mail; bad metadata changes nothing") {
+    Signed s;
+    json p = projects::view(s.t.db, s.lead);
+    const std::string project = p["id"];
+    const std::string logo = projects::request_material(s.t.db, project, "", "Логотип и фото", "2027-01-12", anna, "2026-12-28T11:00:00Z");
+    const std::string sha(64, 'a');
+    // A file without its hash, and eleven files: refused, nothing written.
+    CHECK_THROWS_WITH(projects::answer_material(s.t.db, logo, "", client_actor("Иван"), "2027-01-10T09:00:00Z",
+                                                {{"f-1", "logo.svg", "image/svg+xml", "", 120}}),
+                      "atelier: material: files: \"logo.svg\": expected an id, a name, a type, a size and a SHA-256");
+    std::vector<projects::FileMeta> eleven;
+    for (int i = 0; i < 11; ++i) eleven.push_back({"f-" + std::to_string(i), "p.png", "image/png", sha, 10});
+    CHECK_THROWS_WITH(projects::answer_material(s.t.db, logo, "", client_actor("Иван"), "2027-01-10T09:00:00Z", eleven),
+                      "atelier: material: files: at most 10 in one answer");
+    CHECK(s.t.count("SELECT count(*) FROM material_files") == 0);
+    CHECK(s.t.text("SELECT status FROM material_requests") == "open");
+    // Files alone answer the request; words sent later keep the files.
+    projects::answer_material(s.t.db, logo, "", client_actor("Иван"), "2027-01-10T09:00:00Z",
+                              {{"f-logo", "logo.svg", "image/svg+xml", sha, 2048}, {"f-photo", "Офис.jpg", "image/jpeg", sha, 2516582}});
+    projects::answer_material(s.t.db, logo, "Фото команды пришлю завтра", client_actor("Иван"), "2027-01-10T10:00:00Z");
+    p = projects::view(s.t.db, s.lead);
+    CHECK(p["requests"][0]["status"] == "answered");
+    CHECK(p["requests"][0]["answer"] == "Фото команды пришлю завтра");
+    REQUIRE(p["requests"][0]["files"].size() == 2);
+    CHECK(p["requests"][0]["files"][1]["name"] == "Офис.jpg");
+    CHECK(p["requests"][0]["files"][1]["size"] == 2516582);
+    CHECK(projects::file(s.t.db, "f-photo", project)->name == "Офис.jpg");
+    CHECK_FALSE(projects::file(s.t.db, "f-photo", "another-project").has_value());
+    CHECK(projects::file(s.t.db, "f-logo")->name == "logo.svg");  // the studio, any project
+    CHECK_FALSE(projects::file(s.t.db, "f-none").has_value());
+    // The client's page lists them under the request with their sizes, by
+    // the page's own link.
+    const std::string token = create_link(s.t.db, "project", project, "2027-01-10T11:00:00Z");
+    const std::string html = projects::page_html(s.t.db, project, Lang::ru, "2027-01-10T11:00:00Z");
+    CHECK(html.find("<a href=\"/c/" + token + "/files/f-photo\">Офис.jpg</a> <span class=\"sub\">2,4 МБ</span>") != std::string::npos);
+    CHECK(html.find("/files/f-logo\">logo.svg</a>") != std::string::npos);
+    // The studio's e-mail of the answer names the files.
+    automation::tick(s.t.db, "2027-01-10T12:00:00Z", "https://studio.example");
+    const std::string mail = s.t.text("SELECT body FROM outbox WHERE subject LIKE 'Клиент ответил%' ORDER BY rowid LIMIT 1");
+    CHECK(mail.find("Файл: logo.svg (2 КБ)") != std::string::npos);
+    CHECK(mail.find("Файл: Офис.jpg (2,4 МБ)") != std::string::npos);
 }
 
 TEST_CASE("projects: the client hears of each stage once: started, what to prepare, finished, act to sign, materials asked and late; the studio of an answer") {

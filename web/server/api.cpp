@@ -86,6 +86,7 @@
 #include "error.h"
 #include "analytics.h"
 #include "projects.h"
+#include "uploads.h"
 #include "support.h"
 #include "http_util.h"
 #include "metrics.h"
@@ -825,6 +826,16 @@ void register_api(httplib::Server& svr, Database& d, const ServeOptions& opt) {
         } catch (const Error& e) {
             send_error(res, http_status(e.kind), e.what());
         }
+    }));
+    //   GET  /api/files/<id>                        a file the client sent (as on the client's page)
+    svr.Get(R"(/api/files/([0-9a-f-]{36}))", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
+        std::optional<projects::FileMeta> f;
+        {
+            std::lock_guard<std::mutex> lock(d.mu);
+            f = projects::file(d.db, req.matches[1].str());
+        }
+        if (!f) return send_error(res, 404, "file: no file with id \"" + req.matches[1].str() + "\"");
+        send_stored_file(res, uploads::folder_of(opt.db_path), *f);
     }));
     svr.Post(R"(/api/projects/([A-Za-z0-9-]{1,64})/link)", authed([&d, &opt](const httplib::Request& req, httplib::Response& res, const auth::Principal&) {
         guarded_write(d, res, [&] {

@@ -60,6 +60,14 @@ bool signature_ok(const std::string& secret, const std::string& body, const std:
     return sodium_memcmp(want, got, sizeof want) == 0;
 }
 
+std::string sha256_hex(std::string_view data) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    return hex;
+}
+
 std::string hash_password(const std::string& password) {
     char out[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,

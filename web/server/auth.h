@@ -8,6 +8,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,9 @@ bool init();  // libsodium; false if it cannot start
 // Whether `header` is "sha256=<hex>" with the HMAC-SHA256 of `body` under
 // `secret`, compared in constant time.
 bool signature_ok(const std::string& secret, const std::string& body, const std::string& header);
+
+// The SHA-256 of `data` in lowercase hex.
+std::string sha256_hex(std::string_view data);
 
 std::string hash_password(const std::string& password);
 bool verify_password(const std::string& hash, const std::string& password);

@@ -11,6 +11,7 @@
 #include "atelier_sqlite.h"
 #include "auth.h"
 #include "conveyor.h"
+#include "projects.h"
 #include "server.h"
 #include "store.h"
 
@@ -80,6 +81,12 @@ inline void send_json(httplib::Response& res, int status, const nlohmann::json& 
 inline void send_error(httplib::Response& res, int status, const std::string& msg) {
     send_json(res, status, nlohmann::json{{"error", msg}});
 }
+
+// A file the client sent (projects::FileMeta), stored in `folder` under its
+// id: raster images inline with their type, everything else as an
+// attachment of no executable type; a sandbox policy either way. 404 if it
+// is gone from the disk.
+void send_stored_file(httplib::Response& res, const std::string& folder, const projects::FileMeta& f);
 
 // The manager or API token behind a request (session cookie or Bearer), if any.
 std::optional<auth::Principal> principal_of(Database& d, const httplib::Request& req);

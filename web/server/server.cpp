@@ -10,15 +10,19 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <set>
 #include <mutex>
 #include <thread>
 
 #include <httplib.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -41,6 +45,7 @@
 #include "links.h"
 #include "projects.h"
 #include "store.h"
+#include "uploads.h"
 #include "payments_in.h"
 #include "sync.h"
 #include "version.h"
@@ -120,27 +125,62 @@ bool read_body(const httplib::ContentReader& reader, size_t max, std::string& bo
     return !too_large;
 }
 
+// A file part of a multipart form, as sent.
+struct Upload {
+    std::string filename, content;
+    bool over = false;  // larger than uploads::kFileMax: the rest was read and dropped
+};
+
 // The posted fields of a form body (urlencoded; multipart is read as parts).
-FormFields read_form(const httplib::Request& req, const httplib::ContentReader& reader, size_t max, bool& too_large) {
+// With `files`, parts with a file name are files: each is kept up to
+// uploads::kFileMax bytes, the rest of a larger one is read and dropped, so
+// that the client gets an answer that names it. Parts of an empty file
+// input (no name, no bytes) are skipped.
+FormFields read_form(const httplib::Request& req, const httplib::ContentReader& reader, size_t max, bool& too_large,
+                     std::vector<Upload>* files = nullptr) {
     FormFields fields;
     too_large = false;
     if (req.is_multipart_form_data()) {
         size_t total = 0;
         std::string name, value;
+        bool is_file = false, open = false;
+        auto flush = [&] {
+            if (!open) return;
+            if (is_file) {
+                if (!files->back().filename.empty() || !files->back().content.empty()) return;
+                files->pop_back();
+            } else {
+                fields.emplace(name, value);
+            }
+        };
         bool ok = reader(
-            [&](const httplib::MultipartFormData& file) {
-                if (!name.empty() || !value.empty()) fields.emplace(name, value);
-                name = file.name;
+            [&](const httplib::MultipartFormData& part) {
+                flush();
+                open = true;
+                name = part.name;
                 value.clear();
-                return fields.size() < 1000;
+                is_file = files && !part.filename.empty();
+                if (files && part.filename.empty() && part.name == "files") is_file = true;  // an empty file input
+                if (is_file) files->push_back({part.filename, {}, false});
+                return fields.size() + (files ? files->size() : 0) < 1000;
             },
             [&](const char* data, size_t n) {
                 total += n;
                 if (total > max) { too_large = true; return false; }
-                value.append(data, n);
+                if (!is_file) {
+                    value.append(data, n);
+                } else if (!files->back().over) {
+                    std::string& c = files->back().content;
+                    if (c.size() + n > uploads::kFileMax) {
+                        files->back().over = true;
+                        std::string().swap(c);
+                    } else {
+                        c.append(data, n);
+                    }
+                }
                 return true;
             });
-        if (ok && (!name.empty() || !value.empty())) fields.emplace(name, value);
+        if (ok) flush();
         for (const auto& [k, v] : fields)
             if (!valid_utf8(k) || !valid_utf8(v)) throw Error("form: " + clip_utf8(k, 60) + ": not UTF-8 text");
         if (!ok && !too_large) throw Error("form: malformed multipart body");
@@ -153,6 +193,72 @@ FormFields read_form(const httplib::Request& req, const httplib::ContentReader& 
     }
     return decode_form(body);
 }
+
+// Files of a client's answer written beside the database, each under its
+// id: to a temporary name, synced, then renamed, so that a file is there
+// whole or not at all. Until keep(), the destructor removes them again (the
+// answer was refused or its transaction failed).
+class StoredFiles {
+public:
+    explicit StoredFiles(std::string folder) : folder_(std::move(folder)) {}
+    ~StoredFiles() {
+        if (kept_) return;
+        for (const projects::FileMeta& f : meta) std::remove((folder_ + "/" + f.id).c_str());
+    }
+    // False if the disk refused (the files written so far are removed).
+    bool store(const Upload& u, const uploads::Accepted& a) {
+        ::mkdir(folder_.c_str(), 0700);
+        projects::FileMeta f{new_uuid(), a.name, a.type, auth::sha256_hex(u.content), (int64_t)u.content.size()};
+        const std::string path = folder_ + "/" + f.id, part = path + ".part";
+        FILE* out = std::fopen(part.c_str(), "wb");
+        bool ok = out && std::fwrite(u.content.data(), 1, u.content.size(), out) == u.content.size() && std::fflush(out) == 0 &&
+                  ::fsync(fileno(out)) == 0;
+        if (out && std::fclose(out) != 0) ok = false;
+        if (ok && std::rename(part.c_str(), path.c_str()) != 0) ok = false;
+        if (!ok) {
+            std::remove(part.c_str());
+            return false;
+        }
+        meta.push_back(std::move(f));
+        return true;
+    }
+    void keep() {
+        kept_ = true;
+        const int dir = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY);  // the renames last too
+        if (dir >= 0) {
+            ::fsync(dir);
+            ::close(dir);
+        }
+    }
+    std::vector<projects::FileMeta> meta;
+
+private:
+    std::string folder_;
+    bool kept_ = false;
+};
+
+}  // namespace
+
+void send_stored_file(httplib::Response& res, const std::string& folder, const projects::FileMeta& f) {
+    const std::string path = folder + "/" + f.id;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return send_error(res, 404, "file: not found");
+    const bool raster = f.type == "image/png" || f.type == "image/jpeg" || f.type == "image/gif" || f.type == "image/webp";
+    res.set_header("Content-Disposition", uploads::disposition({f.name, f.type, raster}));
+    res.headers.erase("Content-Security-Policy");
+    res.set_header("Content-Security-Policy", "default-src 'none'; sandbox; frame-ancestors 'none'");
+    res.set_header("Cache-Control", "private, no-store");
+    std::shared_ptr<FILE> in(std::fopen(path.c_str(), "rb"), [](FILE* f) { if (f) std::fclose(f); });
+    if (!in) return send_error(res, 404, "file: not found");
+    res.set_content_provider((size_t)st.st_size, raster ? f.type : "application/octet-stream",
+                             [in](size_t offset, size_t length, httplib::DataSink& sink) {
+                                 std::string buf(std::min<size_t>(length, 1u << 16), '\0');
+                                 return std::fseek(in.get(), (long)offset, SEEK_SET) == 0 &&
+                                        std::fread(buf.data(), 1, buf.size(), in.get()) == buf.size() && sink.write(buf.data(), buf.size());
+                             });
+}
+
+namespace {
 
 // A client link that leads nowhere gets a page with the studio's contact.
 void dead_link(Database& d, const std::string& token, httplib::Response& res) {
@@ -288,6 +394,7 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
             tpl = parse_json(t.text(1), "brief_template");
             max = std::min(kBriefFormMax, form_max_bytes(tpl));
         }
+        if (link->kind == "project") max = uploads::kRequestMax;
     }
     client_headers(res);
     // The body is read without the database lock: a slow client holds
@@ -295,10 +402,54 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
     bool too_large = false;
     bool malformed = false;
     FormFields fields;
+    std::vector<Upload> uploaded;
     try {
-        fields = read_form(req, reader, max, too_large);
+        fields = read_form(req, reader, max, too_large, link->kind == "project" ? &uploaded : nullptr);
     } catch (const Error&) {
         malformed = true;
+    }
+    // A project answer's files: checked, then written beside the database,
+    // still without the lock; what is refused is named in the client's
+    // language and nothing is kept.
+    const int li = lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2;
+    StoredFiles stored(uploads::folder_of(opt.db_path));
+    std::string file_problems;
+    if (!too_large && !malformed && !uploaded.empty()) {
+        static const char* const too_many[3] = {"Можно отправить не больше 10 файлов за раз.", "Pas plus de 10 fichiers à la fois.",
+                                                "No more than 10 files at a time, please."};
+        static const char* const why[3][7] = {
+            {"пустой файл", "больше 20 МБ", "программы и веб-страницы не принимаются", "программы и веб-страницы не принимаются",
+             "такой тип файлов не принимается", "содержимое не соответствует расширению", "имя файла повреждено"},
+            {"fichier vide", "plus de 20 Mo", "les programmes et les pages web ne sont pas acceptés",
+             "les programmes et les pages web ne sont pas acceptés", "ce type de fichier n’est pas accepté",
+             "le contenu ne correspond pas à l’extension", "nom de fichier endommagé"},
+            {"the file is empty", "larger than 20 MB", "programs and web pages are not accepted", "programs and web pages are not accepted",
+             "this kind of file is not accepted", "the content does not match the extension", "the file name is damaged"}};
+        static const char* const accepted[3] = {"Принимаются: ", "Acceptés : ", "Accepted: "};
+        static const char* const disk[3] = {"Не удалось сохранить файлы. Попробуйте ещё раз позже.",
+                                            "Les fichiers n’ont pas pu être enregistrés. Réessayez plus tard.",
+                                            "The files could not be stored. Please try again later."};
+        if (uploaded.size() > uploads::kFilesPerAnswer) file_problems = too_many[li];
+        std::vector<uploads::Accepted> ok;
+        bool kinds = false;
+        for (const Upload& u : uploaded) {
+            if (!file_problems.empty() && uploaded.size() > uploads::kFilesPerAnswer) break;
+            try {
+                if (u.over) throw uploads::Refused(uploads::clean_name(u.filename), uploads::Reason::too_large, "");
+                ok.push_back(uploads::check(u.filename, u.content));
+            } catch (const uploads::Refused& r) {
+                kinds = kinds || r.reason == uploads::Reason::not_accepted || r.reason == uploads::Reason::mismatch;
+                file_problems += (file_problems.empty() ? "" : " ") + std::string("«") + r.file + "»: " + why[li][(int)r.reason] + ".";
+            }
+        }
+        if (kinds) file_problems += std::string(" ") + accepted[li] + uploads::kAcceptedKinds + ".";
+        if (file_problems.empty())
+            for (size_t i = 0; i < uploaded.size(); ++i)
+                if (!stored.store(uploaded[i], ok[i])) {
+                    file_problems = disk[li];
+                    break;
+                }
+        std::vector<Upload>().swap(uploaded);
     }
     auto field = [&](const char* name) {
         auto it = fields.find(name);
@@ -306,7 +457,6 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
     };
     const std::string action = field("action");
     const std::string now = now_iso();
-    const int li = lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2;
     std::lock_guard<std::mutex> lock(d.mu);
 
     if (link->kind == "brief") {
@@ -351,19 +501,22 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
     }
     if (link->kind == "project") {
         // The client's answer to one of this project's material requests.
-        static const char* const damaged[3] = {"Ответ слишком длинный или форма пришла повреждённой: ничего не сохранено. Сократите ответ и отправьте ещё раз.",
-                                               "La réponse est trop longue ou le formulaire est endommagé : rien n’est enregistré. Raccourcissez-la et renvoyez-la.",
-                                               "The answer is too long or the form arrived damaged: nothing was saved. Please shorten it and send it again."};
+        static const char* const damaged[3] = {
+            "Ответ или файлы слишком велики (всего не больше 60 МБ) или форма пришла повреждённой: ничего не сохранено. Отправьте ещё раз, частями.",
+            "La réponse ou les fichiers sont trop volumineux (60 Mo au total) ou le formulaire est endommagé : rien n’est enregistré. Renvoyez-les en plusieurs fois.",
+            "The answer or the files are too large (60 MB in all) or the form arrived damaged: nothing was saved. Please send them again, in parts."};
         static const char* const unknown[3] = {"Этот запрос не относится к вашему проекту.", "Cette demande ne concerne pas votre projet.",
                                                "This request is not part of your project."};
-        static const char* const empty[3] = {"Напишите ответ или вставьте ссылку на файлы.", "Écrivez votre réponse ou collez un lien vers les fichiers.",
-                                             "Please write your answer or paste a link to the files."};
+        static const char* const empty[3] = {"Напишите ответ, вставьте ссылку или приложите файлы.",
+                                             "Écrivez votre réponse, collez un lien ou joignez des fichiers.",
+                                             "Please write your answer, paste a link or attach files."};
         auto refuse = [&](int status, const char* msg) {
             if (too_large) res.set_header("Connection", "close");
             res.status = status;
             res.set_content(projects::page_html(d.db, link->doc_id, lang, now, "", msg), "text/html; charset=utf-8");
         };
         if (too_large || malformed) return refuse(too_large ? 413 : 400, damaged[li]);
+        if (!file_problems.empty()) return refuse(422, file_problems.c_str());
         if (action != "answer") {
             res.status = 400;
             res.set_content("Unknown action\n", "text/plain; charset=utf-8");
@@ -373,12 +526,13 @@ void post_client_page(Database& d, const ServeOptions& opt, const httplib::Reque
         mine.bind(1, field("request_id")).bind(2, link->doc_id);
         if (!mine.step()) return refuse(404, unknown[li]);
         const std::string answer = field("answer");
-        if (answer.find_first_not_of(" \t\r\n") == std::string::npos) return refuse(422, empty[li]);
+        if (answer.find_first_not_of(" \t\r\n") == std::string::npos && stored.meta.empty()) return refuse(422, empty[li]);
         Stmt who(d.db, "SELECT c.name FROM leads l JOIN clients c ON c.id = l.client_id WHERE l.id = ?1");
         who.bind(1, link->lead_id);
         const std::string client_name = who.step() ? who.text(0) : "";
         try {
-            projects::answer_material(d.db, field("request_id"), answer, client_actor(client_name), now);
+            projects::answer_material(d.db, field("request_id"), answer, client_actor(client_name), now, stored.meta);
+            stored.keep();
         } catch (const DbError&) {
             throw;
         } catch (const Error&) {
@@ -650,7 +804,25 @@ int backup(const std::string& db_path, const std::string& dest) {
     }
     sqlite3_close(src);
     sqlite3_close(dst);
-    std::printf("%s: backed up to %s\n", db_path.c_str(), dest.c_str());
+    // The clients' files beside it: those the copy knows, whole ones only.
+    std::error_code ec;
+    const std::filesystem::path from = uploads::folder_of(db_path), to = uploads::folder_of(dest);
+    size_t copied = 0;
+    if (std::filesystem::is_directory(from, ec)) {
+        std::filesystem::create_directories(to, ec);
+        for (const auto& entry : std::filesystem::directory_iterator(from, ec)) {
+            if (!entry.is_regular_file() || entry.path().extension() == ".part") continue;
+            std::filesystem::copy_file(entry.path(), to / entry.path().filename(), std::filesystem::copy_options::overwrite_existing, ec);
+            if (ec) {
+                std::fprintf(stderr, "atelier: backup: cannot copy %s: %s\n", entry.path().c_str(), ec.message().c_str());
+                return 1;
+            }
+            ++copied;
+        }
+    }
+    std::printf("%s: backed up to %s", db_path.c_str(), dest.c_str());
+    if (copied) std::printf(", %zu client file%s to %s", copied, copied == 1 ? "" : "s", to.c_str());
+    std::printf("\n");
     return 0;
 }
 
@@ -784,8 +956,10 @@ int serve(const ServeOptions& in_opt) {
         if (req.method == "GET" || req.method == "HEAD")
             return app_files.serve(req, res) ? httplib::Server::HandlerResponse::Handled : httplib::Server::HandlerResponse::Unhandled;
         if (req.method == "OPTIONS") return httplib::Server::HandlerResponse::Unhandled;
+        const bool client_page = req.path.rfind("/c/", 0) == 0;
         size_t limit = req.path == "/api/sync/push"                                ? kSyncBodyMax
-                       : req.path.rfind("/c/", 0) == 0                              ? kBriefFormMax
+                       : client_page && req.is_multipart_form_data()                ? uploads::kRequestMax
+                       : client_page                                                ? kBriefFormMax
                        : req.path == "/api/leads" || req.path == "/api/login" || req.path == "/api/payments/webhook" ? kAnonymousBodyMax
                                                                                     : kApiBodyMax;
         const bool has_length = req.has_header("Content-Length");
@@ -866,6 +1040,18 @@ int serve(const ServeOptions& in_opt) {
     });
     svr.Options("/api/leads", [&](const httplib::Request& req, httplib::Response& res) { preflight(opt, req, res); });
     svr.Get(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res) { get_client_page(d, req, res); });
+    svr.Get(R"(/c/([A-Za-z0-9_-]{1,64})/files/([0-9a-f-]{36}))", [&](const httplib::Request& req, httplib::Response& res) {
+        // A file the client sent, only through a link of its own project.
+        std::optional<projects::FileMeta> f;
+        {
+            std::lock_guard<std::mutex> lock(d.mu);
+            std::optional<Link> link = resolve_link(d.db, req.matches[1].str(), now_iso());
+            if (link && link->kind == "project") f = projects::file(d.db, req.matches[2].str(), link->doc_id);
+        }
+        client_headers(res);
+        if (!f) return send_error(res, 404, "file: not found");
+        send_stored_file(res, uploads::folder_of(opt.db_path), *f);
+    });
     svr.Post(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         post_client_page(d, opt, req, res, reader);
     });
