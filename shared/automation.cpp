@@ -603,7 +603,7 @@ json message_data(sqlite3* db, std::string_view lead_id, const Occasion& o, Lang
             q.bind(1, o.id);
             if (q.step()) {
                 json files = json::array();
-                Stmt f(db, "SELECT name, size FROM material_files WHERE request_id = ?1 ORDER BY uploaded_at, rowid");
+                Stmt f(db, "SELECT name, size FROM material_files WHERE request_id = ?1 ORDER BY uploaded_at, name, id");
                 f.bind(1, o.id);
                 while (f.step()) files.push_back({{"name", f.text(0)}, {"size", uploads::size_text(f.int64(1), lang_code(lang))}});
                 d["material"] = {{"title", q.text(0)}, {"due_on", q.text(1).empty() ? json(nullptr) : json(long_date(q.text(1), lang))},

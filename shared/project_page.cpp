@@ -60,7 +60,7 @@ const char* const kStyle =
     "button{font:inherit;padding:.45em 1.2em;border:0;border-radius:6px;background:#1f5fbf;color:#fff;margin-top:.4em}"
     ".notice{background:#e7f4ec;border-color:#b6dcc4}.error{background:#fbeaea;border-color:#efc1bd;color:#8c1d18}"
     "table{width:100%;border-collapse:collapse}td{padding:.35em .2em;border-bottom:1px solid #eceef1;vertical-align:top}td.num{text-align:right;white-space:nowrap}"
-    "label{display:block;margin:.3em 0}label.files input{display:block;margin-top:.2em;max-width:100%}.file{font-size:.95em}"
+    "label{display:block;margin:.3em 0}label.files input{display:block;margin-top:.2em;max-width:100%}.file{font-size:.95em}.file .sub{white-space:nowrap}"
     "a{color:#1f5fbf}@media (max-width:30em){ol.stages li{flex-wrap:wrap}.when{white-space:normal}}"
     "@media print{body{background:#fff}form,button{display:none}.card{border:0;padding:0}}";
 

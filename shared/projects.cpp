@@ -219,7 +219,7 @@ json view(sqlite3* db, std::string_view project_or_lead_id) {
     r.bind(1, id);
     while (r.step()) {
         json files = json::array();
-        Stmt f(db, "SELECT id, name, type, size, uploaded_at FROM material_files WHERE request_id = ?1 ORDER BY uploaded_at, rowid");
+        Stmt f(db, "SELECT id, name, type, size, uploaded_at FROM material_files WHERE request_id = ?1 ORDER BY uploaded_at, name, id");
         f.bind(1, r.text(0));
         while (f.step())
             files.push_back({{"id", f.text(0)}, {"name", f.text(1)}, {"type", f.text(2)}, {"size", f.int64(3)}, {"uploaded_at", f.text(4)}});

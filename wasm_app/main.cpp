@@ -325,7 +325,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["projects"] = a.state.projects_open ? nlohmann::json{{"list", a.state.projects.list}, {"selected", a.state.projects.selected},
                                                            {"view", a.state.projects.view}, {"error", a.state.projects.error},
                                                            {"notice", a.state.projects.notice}, {"drag_days", a.state.projects.drag_days},
-                                                           {"support", a.state.projects.support}}
+                                                           {"support", a.state.projects.support}, {"file_state", app::sync_client().file_state()}}
                                           : nlohmann::json(nullptr);
     j["view"] = a.state.today_open ? "today" : a.state.reports_open ? "reports" : a.state.projects_open ? "projects" : a.state.settings_open ? "settings" : a.state.sync_open ? "sync" : a.state.board ? "board" : "table";
     j["notice"] = a.state.notice;

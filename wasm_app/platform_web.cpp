@@ -263,6 +263,33 @@ EM_JS(void, js_upload_file, (int id, const char* url, const char* headers, const
     input.click();
 });
 
+EM_JS(void, js_fetch_file, (int id, const char* url, const char* headers, const char* name), {
+    var file = UTF8ToString(name);
+    var init = {headers: JSON.parse(UTF8ToString(headers)), credentials: 'same-origin', cache: 'no-store'};
+    fetch(UTF8ToString(url), init)
+        .then(function(r) {
+            if (!r.ok) return r.text().then(function(t) { return [r.status, t]; });
+            return r.blob().then(function(b) {
+                var a = document.createElement('a');
+                a.href = URL.createObjectURL(b);
+                a.download = file;
+                document.body.appendChild(a);
+                a.click();
+                a.remove();
+                setTimeout(function() { URL.revokeObjectURL(a.href); }, 60000);
+                return [200, String()];
+            });
+        })
+        .catch(function() { return [0, String()]; })
+        .then(function(res) {
+            var n = lengthBytesUTF8(res[1]) + 1;
+            var p = _malloc(n);
+            stringToUTF8(res[1], p, n);
+            Module['_atelier_http_done'](id, res[0], p);
+            _free(p);
+        });
+});
+
 EM_JS(void, js_set_timer, (int ms), {
     if (!Module['atelierOnline']) {
         Module['atelierOnline'] = true;
@@ -371,6 +398,10 @@ void upload_file(int id, const std::string& url, const std::string& headers_json
 }
 
 void download(const std::string& name, const std::string& text) { js_download(name.c_str(), text.c_str()); }
+
+void fetch_file(int id, const std::string& url, const std::string& headers_json, const std::string& name) {
+    js_fetch_file(id, url.c_str(), headers_json.c_str(), name.c_str());
+}
 
 double now_ms() { return emscripten_get_now(); }
 

@@ -84,6 +84,10 @@ void upload_file(int id, const std::string& url, const std::string& headers_json
 void set_timer(int ms);
 // Offers `text` as a file download.
 void download(const std::string& name, const std::string& text);
+// Fetches `url` from the app's server and offers its bytes as a download
+// named `name`; atelier_http_done(id, status, error body) follows (200: the
+// browser has the file).
+void fetch_file(int id, const std::string& url, const std::string& headers_json, const std::string& name);
 double now_ms();
 
 // Frames to draw before going idle again; raised by every event.

@@ -140,9 +140,15 @@ void SyncClient::add_refusal(Db& db, const json& r) {
 }
 
 namespace {
-// Requests of the bank screen are numbered apart from the sync's.
+// Requests of the bank screen and of files are numbered apart from the sync's.
 constexpr int kBankIds = 1 << 24;
+constexpr int kFileIds = 1 << 25;
 }  // namespace
+
+void SyncClient::fetch_file(Db& db, const std::string& file_id, const std::string& name) {
+    file_state_ = "loading";
+    web::fetch_file(kFileIds + ++file_request_, "/api/files/" + file_id, json{{"authorization", "Bearer " + meta(db, "token")}}.dump(), name);
+}
 
 void SyncClient::upload_statement(Db& db) {
     bank_error_.clear();
@@ -160,6 +166,11 @@ void SyncClient::decide_line(Db& db, const std::string& line_id, const std::stri
 }
 
 void SyncClient::on_http(Db& db, int id, int status, const std::string& body) {
+    if (id >= kFileIds) {
+        if (id == kFileIds + file_request_) file_state_ = status == 200 ? "done" : error_of(status, body);
+        web::wake(2);
+        return;
+    }
     if (id >= kBankIds) {
         if (id != kBankIds + bank_request_) return;
         if (status != 200) {

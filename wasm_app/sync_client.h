@@ -36,6 +36,11 @@ public:
     void upload_statement(Db& db);
     void decide_line(Db& db, const std::string& line_id, const std::string& invoice_id);  // "" sets it aside
     const nlohmann::json& bank_result() const { return bank_result_; }
+    // A file the client sent, fetched from the server on demand and offered
+    // as a download; file_state() is "" (none asked), "loading", "done" or
+    // the error.
+    void fetch_file(Db& db, const std::string& file_id, const std::string& name);
+    const std::string& file_state() const { return file_state_; }
     const std::string& bank_error() const { return bank_error_; }
 
     // From the browser glue.
@@ -72,6 +77,8 @@ private:
     nlohmann::json bank_result_;
     std::string bank_error_, bank_deciding_;
     int bank_request_ = 0;
+    std::string file_state_;
+    int file_request_ = 0;
     void refresh(Db& db);
     void start(Db& db);
     void push(Db& db);

@@ -13,6 +13,8 @@
 #include "projects.h"
 #include "store.h"
 #include "support.h"
+#include "sync_client.h"
+#include "uploads.h"
 #include "theme.h"
 #include "ui.h"
 #include "ui_text.h"
@@ -426,7 +428,7 @@ void projects_view(app::Db& db, State& st) {
     }
     // Materials asked of the client.
     ImGui::SeparatorText(L3(st.lang, "Материалы от клиента", "Éléments du client", "Materials from the client"));
-    int k = 0;
+    int k = 0, files_shown = 0;
     for (const json& r : v["requests"]) {
         ImGui::PushID(k);
         const bool answered = r["status"] == "answered";
@@ -437,7 +439,24 @@ void projects_view(app::Db& db, State& st) {
         anchor("projects.request." + std::to_string(k));
         if (answered) {
             ImGui::Indent(em);
-            text_wrapped(theme::palette().success, std::string(L3(st.lang, "Ответ: ", "Réponse : ", "Answer: ")) + r["answer"].get<std::string>());
+            if (!r["answer"].get<std::string>().empty())
+                text_wrapped(theme::palette().success, std::string(L3(st.lang, "Ответ: ", "Réponse : ", "Answer: ")) + r["answer"].get<std::string>());
+            // The files stay on the server: fetched when the manager asks.
+            app::SyncClient& sc = app::sync_client();
+            const bool can = sc.connected_cached();
+            for (const json& f : r["files"]) {
+                ImGui::PushID(f["id"].get<std::string>().c_str());
+                const std::string label = f["name"].get<std::string>() + " · " + atelier::uploads::size_text(f["size"].get<int64_t>(), atelier::lang_code(st.lang));
+                ImGui::BeginDisabled(!can);
+                if (ImGui::SmallButton(label.c_str())) sc.fetch_file(db, f["id"], f["name"]);
+                ImGui::EndDisabled();
+                if (!can && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+                    ImGui::SetTooltip("%s", L3(st.lang, "Файлы клиента хранятся на сервере: подключите синхронизацию, чтобы открыть их.",
+                                               "Les fichiers du client sont sur le serveur : connectez la synchronisation pour les ouvrir.",
+                                               "The client's files are on the server: connect sync to open them."));
+                anchor("projects.file." + std::to_string(files_shown++));
+                ImGui::PopID();
+            }
             ImGui::Unindent(em);
         }
         ImGui::PopID();
@@ -468,6 +487,9 @@ void projects_view(app::Db& db, State& st) {
         }
     }
     anchor("projects.ask");
+    const std::string& fs = app::sync_client().file_state();
+    if (fs == "loading") text_wrapped(theme::palette().muted, L3(st.lang, "Загружаем файл с сервера…", "Téléchargement du fichier…", "Fetching the file…"));
+    else if (!fs.empty() && fs != "done") text_wrapped(theme::palette().danger, fs);
     support_section(db, st, v, today);
 }
 
