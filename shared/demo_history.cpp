@@ -14,6 +14,7 @@
 #include "error.h"
 #include "ids.h"
 #include "links.h"
+#include "projects.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -395,6 +396,17 @@ int seed_demo_history(sqlite3* db, std::string_view now, std::string_view base_u
                 break;
             }
             case Step::complete: {
+                // What the studio's process asked for this stage came in before it ended.
+                std::vector<std::string> asked;
+                if (schema_version(db) >= 12) {  // projects came with schema 12
+                    Stmt q(db, "SELECT m.id FROM material_requests m JOIN projects p ON p.id = m.project_id"
+                               " WHERE p.contract_id = ?1 AND m.stage = ?2 AND m.status = 'open' ORDER BY m.id");
+                    q.bind(1, st.contract).bind(2, e.arg);
+                    while (q.step()) asked.push_back(q.text(0));
+                }
+                for (const std::string& id : asked)
+                    projects::answer_material(db, id, st.lang == "fr" ? "Déposé dans le dossier partagé du projet" : "Загрузили в общую папку проекта",
+                                              client, at);
                 Outcome o = conveyor::complete_stage(db, st.id, e.arg, m, at);
                 for (const json& id : o.made["invoice_ids"]) {
                     // The balance: most pay it within the week, some weeks late, a few not yet.

@@ -154,6 +154,35 @@ std::string names_of(const json& j, const std::string& path) {
     return w.str();
 }
 
+// A stage's part of the studio's process, each in ru/fr/en, all optional:
+// what the client provides for it, its checklist, the materials asked of
+// the client when a project opens (projects::open).
+void check_stage_template(const json& stage, const std::string& path) {
+    auto text = [&](const json& v, const std::string& at, size_t max_chars, bool required) {
+        if (!v.is_string() || !valid_utf8(v.get_ref<const std::string&>()) || utf8_length(v.get_ref<const std::string&>()) > max_chars ||
+            (required && v.get_ref<const std::string&>().find_first_not_of(" \t\r\n") == std::string::npos))
+            bad(at, "expected " + std::string(required ? "" : "a ") + "UTF-8 text of " + (required ? "1 to " : "at most ") +
+                        std::to_string(max_chars) + " characters, got " + describe(v));
+    };
+    for (const char* field : {"client_provides", "checklist", "materials"}) {
+        auto f = stage.find(field);
+        if (f == stage.end()) continue;
+        const std::string at = path + "." + field;
+        if (!f->is_object()) bad(at, "expected an object {\"ru\", \"fr\", \"en\"}");
+        for (const auto& [lang, v] : f->items()) {
+            if (lang != "ru" && lang != "fr" && lang != "en") bad(at + "." + lang, "unknown language (ru, fr, en)");
+            const std::string al = at + "." + lang;
+            if (std::string(field) == "client_provides") {
+                text(v, al, 1000, false);
+                continue;
+            }
+            const size_t max_items = std::string(field) == "checklist" ? 30 : 10;
+            if (!v.is_array() || v.size() > max_items) bad(al, "expected an array of at most " + std::to_string(max_items) + " texts");
+            for (size_t i = 0; i < v.size(); ++i) text(v[i], al + "[" + std::to_string(i) + "]", 200, true);
+        }
+    }
+}
+
 int64_t integer(const json& v, const std::string& path, int64_t min, const char* what) {
     if (!v.is_number_integer()) bad(path, std::string("expected ") + what + ", got " + describe(v));
     int64_t x = v.get<int64_t>();
@@ -286,6 +315,7 @@ std::shared_ptr<const PriceList> compile_price_list(const json& j) {
         pl->stage_buffer_days.push_back(stages[i].contains("buffer_days")
             ? integer(stages[i]["buffer_days"], p + ".buffer_days", 0, "a non-negative integer") : 0);
         names.key(id).raw(names_of(stages[i], p));
+        check_stage_template(stages[i], p);
     }
     names.end_object();
 

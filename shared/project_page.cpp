@@ -19,7 +19,7 @@ using nlohmann::json;
 struct Words {
     const char *title, *contract, *stages, *now_expected, *prepare, *documents, *payments, *no_payments, *answer, *send, *due, *answered,
         *planned, *done_on, *started, *late_by, *nothing_expected, *paid, *to_pay, *overdue, *signed_, *to_sign, *accepted, *proposal,
-        *contract_doc, *act, *invoice, *whole_project, *days, *done_project, *files, *files_hint;
+        *contract_doc, *act, *invoice, *whole_project, *days, *done_project, *files, *files_hint, *later;
     const char* status[4];  // planned, in_progress, waiting_client, done
 };
 
@@ -28,18 +28,18 @@ const Words kWords[3] = {
      "Ваш ответ (текст или ссылка на файлы)", "Отправить", "нужно до", "Получено", "план", "завершён", "начат", "опаздывает на",
      "Сейчас от вас ничего не нужно: мы работаем.", "оплачен", "к оплате", "просрочен", "подписан", "на подпись", "принято",
      "Коммерческое предложение", "Договор", "Акт", "Счёт", "весь проект", "дн.", "Проект завершён. Спасибо!",
-     "Файлы", "до 10 файлов, каждый до 20 МБ:",
+     "Файлы", "до 10 файлов, каждый до 20 МБ:", "Понадобится позже",
      {"запланирован", "идёт", "ждёт вас", "готов"}},
     {"Projet", "selon le contrat", "Étapes", "Ce que nous attendons de vous", "À préparer pour l’étape", "Documents", "Paiements",
      "Aucun paiement pour l’instant", "Votre réponse (texte ou lien vers les fichiers)", "Envoyer", "pour le", "Reçu", "prévu", "terminée le",
      "commencée le", "en retard de", "Rien n’est attendu de vous pour l’instant : nous avançons.", "payée", "à payer", "en retard",
      "signé", "à signer", "accepté", "Proposition commerciale", "Contrat", "Procès-verbal", "Facture", "tout le projet", "j",
-     "Le projet est terminé. Merci !", "Fichiers", "jusqu’à 10 fichiers de 20 Mo chacun :", {"prévue", "en cours", "vous attend", "terminée"}},
+     "Le projet est terminé. Merci !", "Fichiers", "jusqu’à 10 fichiers de 20 Mo chacun :", "Il nous faudra ensuite", {"prévue", "en cours", "vous attend", "terminée"}},
     {"Project", "under contract", "Stages", "What we need from you now", "Prepare for this stage", "Documents", "Payments",
      "No payments yet", "Your answer (text or a link to the files)", "Send", "needed by", "Received", "planned", "done on", "started on",
      "late by", "Nothing is needed from you right now: we are at work.", "paid", "to pay", "overdue", "signed", "to sign", "accepted",
      "Commercial proposal", "Contract", "Act of completed work", "Invoice", "whole project", "d", "The project is done. Thank you!",
-     "Files", "up to 10 files, 20 MB each:",
+     "Files", "up to 10 files, 20 MB each:", "Needed later",
      {"planned", "in progress", "waiting for you", "done"}},
 };
 
@@ -113,9 +113,23 @@ std::string page_html(sqlite3* db, std::string_view project_id, Lang l, std::str
         h += "<div class=\"card\"><strong>" + e(w.prepare) + " «" + e((*current)["name"].get<std::string>()) + "»</strong><p>" +
              e((*current)["client_provides"].get<std::string>()) + "</p></div>";
     }
+    // Asked now: for the current stage or the project as a whole, or needed
+    // within a week; the rest is listed below as what comes later.
+    const std::string week = iso_date(day_number(today, "today") + 7);
+    const std::string current_stage = current ? (*current)["stage"].get<std::string>() : "";
+    auto is_now = [&](const json& r) {
+        const std::string stage = r["stage"];
+        return stage.empty() || stage == current_stage || !r["due_on"].is_string() || r["due_on"].get<std::string>() <= week;
+    };
+    std::string later;
     for (const json& r : p["requests"]) {
         const bool open = r["status"] == "open";
         if (!open) continue;
+        if (!is_now(r)) {
+            later += "<tr><td>" + e(r["title"].get<std::string>()) + "</td><td class=\"num sub\">" + e(w.due) + " " +
+                     e(format_date(r["due_on"].get<std::string>(), l)) + "</td></tr>";
+            continue;
+        }
         any = true;
         const std::string id = r["id"];
         h += "<div class=\"card\"><strong>" + e(r["title"].get<std::string>()) + "</strong>";
@@ -130,6 +144,7 @@ std::string page_html(sqlite3* db, std::string_view project_id, Lang l, std::str
              e(w.send) + "</button></form></div>";
     }
     if (!any) h += "<div class=\"card\">" + e(w.nothing_expected) + "</div>";
+    if (!later.empty()) h += "<div class=\"card\"><strong>" + e(w.later) + "</strong><table>" + later + "</table></div>";
     bool answered = false;
     for (const json& r : p["requests"])
         if (r["status"] == "answered") {

@@ -1,6 +1,7 @@
 // atelier/projects.cpp — see projects.h.
 #include "projects.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "calendar.h"
@@ -64,10 +65,16 @@ void replan_from(sqlite3* db, std::string_view project_id, int64_t position, int
     while (q.step()) rows.emplace_back(q.text(0), q.int64(1));
     Stmt up(db, "UPDATE project_stages SET planned_start = ?2, planned_end = ?3, updated_at = ?4 WHERE id = ?1"
                 " AND (planned_start IS NOT ?2 OR planned_end IS NOT ?3)");
+    // The process's own requests for a stage moved later are needed later
+    // too; one moved sooner keeps the date the client was given.
+    Stmt later(db, "UPDATE material_requests SET due_on = ?3 WHERE project_id = ?1 AND created_by = 'template' AND status = 'open'"
+                   " AND stage = (SELECT stage FROM project_stages WHERE id = ?2) AND due_on < ?3");
     for (const auto& [id, days] : rows) {
         const int64_t end = cal.plus_working(day, days - 1);
         up.bind(1, id).bind(2, iso_date(day)).bind(3, iso_date(end)).bind(4, at).step();
         up.reset();
+        later.bind(1, project_id).bind(2, id).bind(3, iso_date(day)).step();
+        later.reset();
         day = cal.plus_working(end, 1);
     }
 }
@@ -99,14 +106,29 @@ std::string open(sqlite3* db, std::string_view contract_id, std::string_view at)
         have.bind(1, id);
         if (have.step()) return id;
     }
-    Stmt c(db, "SELECT c.lead_id, l.currency, l.lang, l.owner_id, l.owner_name, e.body_json FROM contracts c JOIN leads l ON l.id = c.lead_id"
-               " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id WHERE c.id = ?1 AND c.status = 'accepted'");
+    Stmt c(db, "SELECT c.lead_id, l.currency, l.lang, l.owner_id, l.owner_name, e.body_json, pl.body_json FROM contracts c JOIN leads l ON l.id = c.lead_id"
+               " JOIN proposals p ON p.id = c.proposal_id JOIN estimates e ON e.id = p.estimate_id"
+               " LEFT JOIN price_lists pl ON pl.id = e.price_list_id WHERE c.id = ?1 AND c.status = 'accepted'");
     c.bind(1, contract_id);
     if (!c.step()) throw Error("project: contract_id: no signed contract with id \"" + clip_utf8(contract_id, 64) + "\"", ErrorKind::not_found);
     const std::string lead = c.text(0), country(calendar_country_of(c.text(1))), lang = c.text(2);
     const std::string owner_id = c.is_null(3) ? "" : c.text(3), owner_name = c.text(4);
     json est = json::parse(c.text(5), nullptr, false);
     if (est.is_discarded()) est = json::object();
+    // The studio's process for each stage (the price list's stages): what
+    // the client provides, the checklist, the materials to ask for.
+    json process = json::object();
+    if (!c.is_null(6)) {
+        const json pl = json::parse(c.text(6), nullptr, false);
+        if (pl.is_object() && pl.contains("stages") && pl["stages"].is_array())
+            for (const json& s : pl["stages"])
+                if (s.is_object() && s.contains("id") && s["id"].is_string()) process[s["id"].get<std::string>()] = s;
+    }
+    auto in_lang = [&](const std::string& stage, const char* field) -> json {
+        if (!process.contains(stage)) return nullptr;
+        const json& f = process[stage].contains(field) ? process[stage][field] : json();
+        return f.is_object() && f.contains(lang) ? f[lang] : json();
+    };
     const WorkCalendar cal = load_calendar(db, country);
     const std::string today = std::string(at.substr(0, 10));
     Savepoint sp(db, "atelier_project");
@@ -115,7 +137,9 @@ std::string open(sqlite3* db, std::string_view contract_id, std::string_view at)
     ins.bind(1, id).bind(2, lead).bind(3, contract_id).bind(4, country).bind(5, today).bind(6, at).step();
     // The estimate's timeline, planned from the signing day.
     Stmt st(db, "INSERT INTO project_stages(id, project_id, stage, position, name, days, owner_id, owner_name, planned_start, planned_end,"
-                " actual_start, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+                " actual_start, status, updated_at, checklist_json, client_provides) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    Stmt ask(db, "INSERT INTO material_requests(id, project_id, stage, title, due_on, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 'template', ?6)");
+    const int64_t soonest = cal.plus_working(cal.first_working(day_number(today, "project: at")), 3);
     int64_t day = cal.first_working(day_number(today, "project: at")), position = 0;
     const json& timeline = est.contains("timeline") && est["timeline"].is_array() ? est["timeline"] : json::array();
     for (const json& t : timeline) {
@@ -135,8 +159,26 @@ std::string open(sqlite3* db, std::string_view contract_id, std::string_view at)
             .bind(12, position == 1 ? "in_progress" : "planned").bind(13, at);
         if (owner_id.empty()) st.bind_null(7); else st.bind(7, owner_id);
         if (position == 1) st.bind(11, today); else st.bind_null(11);
+        json checklist = json::array();
+        const json items = in_lang(stage, "checklist");
+        if (items.is_array())
+            for (const json& it : items)
+                if (it.is_string()) checklist.push_back({{"text", it}, {"done", false}});
+        const json provides = in_lang(stage, "client_provides");
+        st.bind(14, checklist.dump()).bind(15, provides.is_string() ? provides.get<std::string>() : std::string());
         st.step();
         st.reset();
+        // Materials the process asks for this stage: needed by its start
+        // (not sooner than three working days from the signing).
+        const json materials = in_lang(stage, "materials");
+        if (materials.is_array())
+            for (size_t i = 0; i < materials.size(); ++i) {
+                if (!materials[i].is_string() || materials[i].get<std::string>().empty()) continue;
+                ask.bind(1, uuid_from("material|" + std::string(contract_id) + "|" + stage + "|" + std::to_string(i))).bind(2, id).bind(3, stage)
+                    .bind(4, clip_utf8(materials[i].get<std::string>(), 199)).bind(5, iso_date(std::max(day, soonest))).bind(6, at);
+                ask.step();
+                ask.reset();
+            }
         day = cal.plus_working(end, 1);
     }
     sp.commit();

@@ -43,6 +43,9 @@ struct Settings {
     bool pl_advanced = false;
     // The rows being added, and the service whose rule is open.
     std::string pl_new_role, pl_new_rate, pl_new_service, pl_new_discount, pl_new_stage, pl_service;
+    // The stage whose process is open (what the client provides, checklist,
+    // materials asked), and the texts as typed, one item a line.
+    std::string pl_process, pl_process_for, pl_provides, pl_checklist, pl_materials;
     int template_kind = 0, template_lang = 0;
     bool template_loaded = false, template_advanced = false;
     std::string template_text;

@@ -417,12 +417,85 @@ bool service_rule_editor(State& st, nlohmann::json& pl, const std::string& sid, 
     return changed;
 }
 
+// Lines of text as a list: each line trimmed, empty ones dropped.
+nlohmann::json lines_of(const std::string& text) {
+    nlohmann::json out = nlohmann::json::array();
+    size_t from = 0;
+    while (from <= text.size()) {
+        size_t to = text.find('\n', from);
+        if (to == std::string::npos) to = text.size();
+        const std::string line = trim_copy(text.substr(from, to - from));
+        if (!line.empty()) out.push_back(line);
+        from = to + 1;
+    }
+    return out;
+}
+
+// The open stage's process in the interface's language: what the client
+// provides, its checklist and the materials a new project asks for, one a
+// line. True when the price list changed.
+template <class NameOf>
+bool stage_process(nlohmann::json& pl, Settings& s, Lang l, const NameOf& name_of) {
+    nlohmann::json* stage = nullptr;
+    for (nlohmann::json& stg : pl["stages"])
+        if (!s.pl_process.empty() && stg.value("id", "") == s.pl_process) stage = &stg;
+    if (!stage) return false;
+    const std::string lang = atelier::lang_code(l);
+    auto text_of = [&](const char* field) {
+        const nlohmann::json& f = stage->contains(field) ? (*stage)[field] : nlohmann::json();
+        return f.is_object() && f.contains(lang) && f[lang].is_string() ? f[lang].get<std::string>() : std::string();
+    };
+    auto list_of = [&](const char* field) {
+        const nlohmann::json& f = stage->contains(field) ? (*stage)[field] : nlohmann::json();
+        std::string out;
+        if (f.is_object() && f.contains(lang) && f[lang].is_array())
+            for (const nlohmann::json& it : f[lang])
+                if (it.is_string()) out += (out.empty() ? "" : "\n") + it.get<std::string>();
+        return out;
+    };
+    if (s.pl_process_for != s.pl_process + "|" + lang) {
+        s.pl_process_for = s.pl_process + "|" + lang;
+        s.pl_provides = text_of("client_provides");
+        s.pl_checklist = list_of("checklist");
+        s.pl_materials = list_of("materials");
+    }
+    auto set = [&](const char* field, nlohmann::json v) {
+        if (!stage->contains(field) || !(*stage)[field].is_object()) (*stage)[field] = nlohmann::json::object();
+        (*stage)[field][lang] = std::move(v);
+    };
+    bool changed = false;
+    ImGui::SeparatorText((std::string(L3(l, "Процесс этапа «", "Déroulé de l’étape « ", "The process of stage \"")) + name_of(*stage) +
+                          L3(l, "»", " »", "\"")).c_str());
+    ImGui::TextUnformatted(L3(l, "Что нужно от клиента к этапу", "Ce que le client fournit pour l’étape", "What the client provides for the stage"));
+    if (ImGui::InputTextMultiline("##pl_provides", &s.pl_provides, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 2.5f))) {
+        set("client_provides", trim_copy(s.pl_provides));
+        changed = true;
+    }
+    anchor("settings.pl.provides");
+    ImGui::TextUnformatted(L3(l, "Чек-лист этапа, по пункту в строке", "Liste de contrôle, un point par ligne", "The stage's checklist, one item a line"));
+    if (ImGui::InputTextMultiline("##pl_checklist", &s.pl_checklist, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 5.5f))) {
+        set("checklist", lines_of(s.pl_checklist));
+        changed = true;
+    }
+    anchor("settings.pl.checklist");
+    ImGui::TextUnformatted(L3(l, "Запросить у клиента, когда проект откроется (к началу этапа), по строке",
+                              "À demander au client à l’ouverture du projet (pour le début de l’étape), une ligne chacun",
+                              "Ask the client when a project opens (needed by the stage's start), one a line"));
+    if (ImGui::InputTextMultiline("##pl_materials", &s.pl_materials, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 3.5f))) {
+        set("materials", lines_of(s.pl_materials));
+        changed = true;
+    }
+    anchor("settings.pl.materials");
+    return changed;
+}
+
 void price_list_form(app::Db& db, State& st) {
     Settings& s = st.settings;
     if (s.pl_form_source != s.price_list) {
         s.pl_form = atelier::parse_json_or_discard(s.price_list);
         s.pl_form_source = s.price_list;
         s.pl_typed.clear();
+        s.pl_process_for.clear();
     }
     nlohmann::json& pl = s.pl_form;
     if (!pl.is_object() || !pl.contains("roles") || !pl["roles"].is_array()) return;
@@ -682,10 +755,12 @@ void price_list_form(app::Db& db, State& st) {
     {
         ImGui::SeparatorText(L3(st.lang, "Этапы и запас дней", "Étapes et jours de marge", "Stages and days of margin"));
         std::string remove_stage;
-        if (!pl["stages"].empty() && ImGui::BeginTable("pl_stages", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg,
-                                                       ImVec2(std::min(ImGui::GetContentRegionAvail().x, em * 32), 0))) {
+        const char* process_label = L3(st.lang, "Процесс", "Déroulé", "Process");
+        if (!pl["stages"].empty() && ImGui::BeginTable("pl_stages", 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg,
+                                                       ImVec2(std::min(ImGui::GetContentRegionAvail().x, em * 38), 0))) {
             ImGui::TableSetupColumn("stage", ImGuiTableColumnFlags_WidthStretch);
             ImGui::TableSetupColumn("days", ImGuiTableColumnFlags_WidthFixed, em * 5);
+            ImGui::TableSetupColumn("process", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(process_label).x + em);
             ImGui::TableSetupColumn("remove", ImGuiTableColumnFlags_WidthFixed, remove_column_width());
             for (nlohmann::json& stg : pl["stages"]) {
                 const std::string id = stg.value("id", "");
@@ -708,6 +783,17 @@ void price_list_form(app::Db& db, State& st) {
                 }
                 anchor("settings.pl.buffer." + id);
                 ImGui::TableNextColumn();
+                // The stage's part of the studio's process, edited below the table.
+                const bool open = s.pl_process == id;
+                if (open) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+                if (ImGui::SmallButton(process_label)) s.pl_process = open ? "" : id;
+                if (open) ImGui::PopStyleColor();
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("%s", L3(st.lang, "Что нужно от клиента, чек-лист и материалы, которые проект запросит сам",
+                                               "Ce que le client fournit, la liste de contrôle et les éléments que le projet demandera",
+                                               "What the client provides, the checklist and the materials a project asks for by itself"));
+                anchor("settings.pl.process." + id);
+                ImGui::TableNextColumn();
                 // What keeps the stage: its services and the payments due after it.
                 std::string used;
                 if (pl.contains("services") && pl["services"].is_array())
@@ -729,6 +815,7 @@ void price_list_form(app::Db& db, State& st) {
             erase_where(pl["stages"], "id", remove_stage);
             changed = true;
         }
+        changed = stage_process(pl, s, st.lang, name_of) || changed;
         const std::string stage = new_item("stage", L3(st.lang, "Новый этап, например «Тестирование»", "Nouvelle étape, par ex. « Recette »",
                                                         "New stage, e.g. \"Testing\""), &s.pl_new_stage,
                                            L3(st.lang, "Добавить этап", "Ajouter l’étape", "Add the stage"),

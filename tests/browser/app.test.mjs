@@ -397,6 +397,45 @@ test('the price list as a form: a rate typed as money, hours per role, a wrong a
   assert.equal(rate(s, 'pm'), 250000);
 });
 
+test('the studio\'s process per stage in the price list: what the client provides, the checklist, the materials a project asks for; saved and read back', async (t) => {
+  const { page } = await browser(t);
+  let s = await openApp(page, server.url);
+  await click(page, 'view.settings');
+  await click(page, 'settings.tab.price_list');
+  await click(page, 'settings.price_currency.RUB');
+  s = await waitFor(page, st => st.settings.price_list_version > 0 && st.anchors['settings.pl.process.design'], 'the stages');
+  const version = s.settings.price_list_version;
+  const design = (st) => st.settings.pl_form.stages.find(x => x.id === 'design');
+  assert.equal(design(s).checklist.ru.length, 4, 'the default process: the design checklist');
+  await click(page, 'settings.pl.process.design');
+  s = await waitFor(page, st => st.anchors['settings.pl.materials'], 'the design stage\'s process open');
+  // The materials rewritten, one a line; blank lines and spaces do not count.
+  await click(page, 'settings.pl.materials');
+  await waitFor(page, st => st.want_text_input, 'the caret in the materials');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Логотип в SVG\nФотографии команды\n\n   Тексты для главной  ');
+  s = await waitFor(page, st => design(st).materials.ru.length === 3, 'three materials');
+  assert.deepEqual(design(s).materials.ru, ['Логотип в SVG', 'Фотографии команды', 'Тексты для главной']);
+  assert.deepEqual(design(s).materials.fr, ['Logo en SVG ou AI', 'Couleurs et polices de la marque (charte, si elle existe)', 'Photos pour le site'], 'French untouched');
+  await click(page, 'settings.pl.provides');
+  await waitFor(page, st => st.want_text_input, 'the caret in what the client provides');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Логотип и фотографии');
+  s = await waitFor(page, st => design(st).client_provides.ru === 'Логотип и фотографии', 'what the client provides');
+  await settle(page);
+  await screenshot(page, 'app-settings-stage-process');
+  await click(page, 'settings.save_price_list');
+  s = await waitFor(page, st => st.settings.price_list_version === version + 1 || st.settings.error, 'a new version');
+  assert.equal(s.settings.error, '');
+  // Read back from the database: the other currency, then this one again.
+  await click(page, 'settings.price_currency.EUR');
+  await waitFor(page, st => st.anchors['settings.pl.rate.designer'] && st.settings.pl_form.currency === 'EUR', 'the euro list');
+  await click(page, 'settings.price_currency.RUB');
+  s = await waitFor(page, st => st.settings.pl_form.currency === 'RUB' && design(st).materials.ru[0] === 'Логотип в SVG', 'the rouble list again');
+  assert.deepEqual(design(s).materials.ru, ['Логотип в SVG', 'Фотографии команды', 'Тексты для главной']);
+  assert.equal(design(s).client_provides.ru, 'Логотип и фотографии');
+});
+
 test('the price list as a form: a role, a service priced when the brief asks for it, a discount with its floor; saved and read back', async (t) => {
   const { page } = await browser(t);
   let s = await openApp(page, server.url);

@@ -110,9 +110,10 @@ test('the client\'s files: picked and sent on the project page at phone width; l
   await click(page, 'view.projects');
   let s = await waitFor(page, x => x.view === 'projects' && x.projects?.list?.some(p => p.lead_id === lead), 'the project synced');
   await click(page, `projects.row.${s.projects.list.findIndex(p => p.lead_id === lead)}`);
-  s = await waitFor(page, x => x.projects.view?.requests?.[0]?.files?.length === 2 && x.anchors['projects.file.1'], 'the files listed');
-  assert.deepEqual(s.projects.view.requests[0].files.map(f => f.name), ['Логотип.svg', 'офис.png']);
-  assert.equal(s.projects.view.requests[0].answer, 'Логотип и фото, остальное позже');
+  s = await waitFor(page, x => x.projects.view?.requests?.find(r => r.id === request)?.files?.length === 2 && x.anchors['projects.file.1'], 'the files listed');
+  const mine = s.projects.view.requests.find(r => r.id === request);
+  assert.deepEqual(mine.files.map(f => f.name), ['Логотип.svg', 'офис.png']);
+  assert.equal(mine.answer, 'Логотип и фото, остальное позже');
   await settle(page);
   await screenshot(page, 'projects-files');
   const download = page.waitForEvent('download');

@@ -81,8 +81,9 @@ test('a signed contract\'s project: materials asked and answered on the client\'
   assert.match(html, /Спасибо! Ответ получен/);
   assert.match(html, /Получено/);
   p = (await call(`/api/projects/${p.id}`)).body;
-  assert.equal(p.requests[0].status, 'answered');
-  assert.equal(p.requests[0].answer, 'Файлы: https://disk.example/brand — Ольга');
+  const answered = p.requests.find(x => x.id === request);
+  assert.equal(answered.status, 'answered');
+  assert.equal(answered.answer, 'Файлы: https://disk.example/brand — Ольга');
   assert.equal(sql(server.db, `SELECT count(*) FROM events WHERE lead_id = '${lead}' AND kind = 'material_answered' AND actor = 'client'`), '1');
 
   // The second stage moved to a Saturday of the New Year holidays: Monday 11 January.
@@ -119,7 +120,11 @@ test('a project page in French, at phone width and printable; an unknown project
   const html = await (await fetch(server.url + new URL(url).pathname)).text();
   assert.match(html, /<html lang="fr">/);
   assert.match(html, /Projet · Claire Dubois/);
-  assert.match(html, /Rien n’est attendu de vous pour l’instant/);
+  // The studio's process asks for what the first stage needs now; the rest is listed as later, without a form.
+  assert.match(html, /À préparer pour l’étape «Étude et prototype»/);
+  assert.match(html, /<strong>Trois sites que vous aimez, et pourquoi<\/strong>/);
+  assert.match(html, /<strong>Il nous faudra ensuite<\/strong><table><tr><td>Logo en SVG ou AI<\/td><td class="num sub">pour le \d\d\/\d\d\/\d{4}<\/td><\/tr>/);
+  assert.equal((html.match(/<form /g) || []).length, 2, 'a form for each of the two requests of now');
   assert.match(html, /name="viewport" content="width=device-width/);
   assert.match(html, /@media print/);
   assert.equal((await call('/api/projects/no-such-project')).status, 404);
@@ -268,7 +273,7 @@ test('the client\'s files on the project page: refused with the reason and nothi
   assert.equal(res.status, 200);
   assert.deepEqual(Buffer.from(await res.arrayBuffer()), SVG);
   const view = (await call(`/api/projects/${p.id}`)).body;
-  assert.deepEqual(view.requests[0].files.map(f => f.name), ['Логотип.svg', 'офис.png']);
+  assert.deepEqual(view.requests.find(x => x.id === request).files.map(f => f.name), ['Логотип.svg', 'офис.png']);
 
   // The backup takes the files with it.
   const dest = join(mkdtempSync(join(tmpdir(), 'atelier-')), 'backup.db');

@@ -6,6 +6,7 @@
 // signed contracts becoming projects when it is upgraded.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -55,9 +56,15 @@ struct Signed {
     TestDb t;
     std::string lead, contract;
     json timeline;
-    Signed(const char* signed_at = "2026-12-28T10:00:00Z") {
+    // with_process: the default price list's stages keep what the client
+    // provides, their checklists and the materials they ask for; without,
+    // a studio whose process asks for nothing by itself.
+    explicit Signed(const char* signed_at = "2026-12-28T10:00:00Z", bool with_process = false) {
         seed_demo(t.db);
         install_defaults(t.db, "2026-12-01T09:00:00Z");
+        if (!with_process)
+            exec(t.db, "UPDATE price_lists SET body_json = json_set(body_json, '$.stages', (SELECT json_group_array(json_remove(value,"
+                       " '$.client_provides', '$.checklist', '$.materials')) FROM json_each(price_lists.body_json, '$.stages')))");
         NewLead l = new_lead_from_json(json{{"client_name", "Иван Смирнов"}, {"email", "ivan@example.ru"}, {"lang", "ru"}, {"currency", "RUB"}});
         lead = conveyor::create(t.db, l, anna, "2026-12-21T09:00:00Z").lead_id;
         json answers = {{"company", "ООО Ромашка"}, {"activity", "Цветы"}, {"goals", {"sales"}}, {"pages", 8},
@@ -269,6 +276,49 @@ TEST_CASE("projects: an older database's signed contracts become projects when i
     // The client links now take the project page.
     exec(t.db, "INSERT INTO doc_links(token, kind, doc_id, lead_id, created_at) SELECT 'tttttttttttttttttttttt', 'project', id, lead_id, created_at FROM projects LIMIT 1");
     CHECK(t.count("SELECT count(*) FROM doc_links WHERE kind = 'project'") == 1);
+}
+
+TEST_CASE("projects: the studio's process per stage: what the client provides, the checklist and the materials asked, in the client's language") {
+    Signed s("2026-12-28T10:00:00Z", true);
+    json p = projects::view(s.t.db, s.lead);
+    const json& research = p["stages"][0];
+    const json& design = p["stages"][1];
+    CHECK(research["client_provides"].get<std::string>().find("Час на интервью") == 0);
+    REQUIRE(research["checklist"].size() == 5);
+    CHECK(research["checklist"][0] == json{{"text", "Интервью с клиентом"}, {"done", false}});
+    CHECK(design["client_provides"] == "Логотип в векторе, фирменные цвета и шрифты, фотографии.");
+    // The materials: one request each, of its stage, needed by its start (the
+    // first stage's: three working days after the signing on Monday 28 December,
+    // 31 December and the New Year holidays being off: 11 January).
+    std::map<std::string, std::vector<std::string>> asked;
+    for (const json& r : p["requests"]) asked[r["stage"].get<std::string>()].push_back(r["title"].get<std::string>() + " @" + r["due_on"].get<std::string>());
+    CHECK(asked["research"] == std::vector<std::string>{"Доступ к аналитике текущего сайта (если есть) @2027-01-11",
+                                                         "Три сайта, которые вам нравятся, и почему @2027-01-11"});
+    REQUIRE(asked["design"].size() == 3);
+    CHECK(asked["design"][0] == "Логотип в SVG или AI @" + design["planned_start"].get<std::string>());
+    CHECK(s.t.count("SELECT count(*) FROM material_requests WHERE created_by = 'template'") == (long long)p["requests"].size());
+    CHECK(s.t.count("SELECT count(*) FROM events WHERE kind = 'material_requested'") == 0);  // the stage notices tell the client
+    // The client's page lists what is needed, with the dates.
+    const std::string html = projects::page_html(s.t.db, p["id"].get<std::string>(), Lang::ru, "2026-12-28T11:00:00Z");
+    CHECK(html.find("Логотип в SVG или AI") != std::string::npos);
+    CHECK(html.find("Час на интервью") != std::string::npos);
+    // The design stage moved a week later: its materials are needed later;
+    // moved back sooner, they keep the later date the client was given.
+    const std::string design_id = design["id"], start = design["planned_start"], moved = iso_date(day_number(start, "d") + 7);
+    projects::move_stage(s.t.db, design_id, moved, anna, "2026-12-29T10:00:00Z");
+    p = projects::view(s.t.db, s.lead);
+    const std::string later = p["stages"][1]["planned_start"];
+    CHECK(later > start);
+    CHECK(s.t.count(("SELECT count(*) FROM material_requests WHERE stage = 'design' AND due_on = '" + later + "'").c_str()) == 3);
+    projects::move_stage(s.t.db, design_id, start, anna, "2026-12-29T11:00:00Z");
+    CHECK(s.t.count(("SELECT count(*) FROM material_requests WHERE stage = 'design' AND due_on = '" + later + "'").c_str()) == 3);
+    // The process is part of the price list: checked when it is saved.
+    json pl = json::parse(s.t.text("SELECT body_json FROM price_lists WHERE currency = 'RUB' ORDER BY version DESC LIMIT 1"));
+    pl["stages"][1]["checklist"]["ru"][2] = "";
+    CHECK_THROWS_WITH(save_price_list(s.t.db, pl.dump(), "2026-12-29T12:00:00Z"), doctest::Contains("stages[1].checklist.ru[2]: expected UTF-8 text of 1 to 200 characters"));
+    pl["stages"][1]["checklist"]["ru"][2] = "Мобильные версии";
+    pl["stages"][1]["materials"] = {{"de", json::array({"Logo"})}};
+    CHECK_THROWS_WITH(save_price_list(s.t.db, pl.dump(), "2026-12-29T12:00:00Z"), doctest::Contains("stages[1].materials.de: unknown language (ru, fr, en)"));
 }
 
 TEST_CASE("projects: an answer with files: listed with the request, on the client's page and in the studio's e-mail; bad metadata changes nothing") {
