@@ -91,7 +91,10 @@ std::string meta(sqlite3* db, const char* key) {
     return q.step() ? q.text(0) : std::string();
 }
 void set_meta(sqlite3* db, const char* key, std::string_view value) {
-    Stmt q(db, "INSERT INTO automation_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    // Unchanged values are not written: a write would look like new data to
+    // the page caches of the hosts.
+    Stmt q(db, "INSERT INTO automation_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+               " WHERE value IS NOT excluded.value");
     q.bind(1, key).bind(2, value).step();
 }
 
@@ -1139,16 +1142,18 @@ json upcoming(sqlite3* db, std::string_view now, int days) {
 // [SECTION] views and tasks
 // -------------------------------------------------------------------------
 
-void record_view(sqlite3* db, std::string_view token, std::string_view now) {
+void record_view(sqlite3* db, std::string_view token, std::string_view now, int64_t views, std::string_view latest) {
+    if (views < 1) return;
+    if (latest.empty()) latest = now;
     Savepoint sp(db, "atelier_record_view");
     Stmt q(db, "SELECT kind, doc_id, lead_id, open_count, coalesce(last_opened_at, '') FROM doc_links WHERE token = ?1");
     q.bind(1, token);
     if (!q.step()) return;
     const std::string kind = q.text(0), doc = q.text(1), lead = q.text(2), last = q.text(4);
     const int64_t count = q.int64(3) + 1;
-    Stmt u(db, "UPDATE doc_links SET open_count = open_count + 1, first_opened_at = coalesce(first_opened_at, ?2),"
-               " last_opened_at = ?2 WHERE token = ?1");
-    u.bind(1, token).bind(2, now).step();
+    Stmt u(db, "UPDATE doc_links SET open_count = open_count + ?4, first_opened_at = coalesce(first_opened_at, ?2),"
+               " last_opened_at = ?3 WHERE token = ?1");
+    u.bind(1, token).bind(2, now).bind(3, latest).bind(4, views).step();
     if (last.empty() || add_seconds(last, 3600) <= now)
         record_event(db, lead, "document_opened", client_actor(""), now,
                      json{{"kind", kind}, {"doc_id", doc}, {"count", count}, {"first", count == 1}});

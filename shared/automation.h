@@ -127,7 +127,9 @@ nlohmann::json upcoming(sqlite3* db, std::string_view now, int days);
 
 // The client opened a link: counts on the link, and an event
 // document_opened (the first time, and then at most once an hour).
-void record_view(sqlite3* db, std::string_view token, std::string_view now);
+// `count` openings from `now` to `last` (a host that records them in
+// batches): counted, the event dated at the first.
+void record_view(sqlite3* db, std::string_view token, std::string_view now, int64_t count = 1, std::string_view last = {});
 
 // -- tasks ---------------------------------------------------------------
 

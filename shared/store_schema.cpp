@@ -907,6 +907,10 @@ CREATE TABLE material_files (
   uploaded_at TEXT NOT NULL
 );
 CREATE INDEX material_files_request ON material_files(request_id, uploaded_at);
+-- A project's page lists its contract's invoices.
+CREATE INDEX invoices_contract ON invoices(contract_id);
+-- The head of each channel's queue, found without reading the messages.
+CREATE INDEX outbox_queue ON outbox(status, channel, due_at);
 )SQL", automation::install_new_default_rules},
 };
 

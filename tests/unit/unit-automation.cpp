@@ -316,6 +316,12 @@ TEST_CASE("automation: views, tasks and manual sending") {
         CHECK(w.t.text(("SELECT open_count || ' ' || first_opened_at || ' ' || last_opened_at FROM doc_links WHERE token = '" + token + "'").c_str()) ==
               "3 2026-11-23T15:00:00Z 2026-11-24T09:00:00Z");
         CHECK(w.t.count("SELECT count(*) FROM events WHERE kind = 'document_opened'") == 2);  // at most one an hour
+        // Forty openings recorded together (the server batches them): counted, one event at the first.
+        au::record_view(w.t.db, token, "2026-11-24T12:00:00Z", 40, "2026-11-24T12:00:09Z");
+        CHECK(w.t.text(("SELECT open_count || ' ' || last_opened_at FROM doc_links WHERE token = '" + token + "'").c_str()) ==
+              "43 2026-11-24T12:00:09Z");
+        CHECK(w.t.text("SELECT at || ' ' || json_extract(payload_json, '$.count') FROM events WHERE kind = 'document_opened' ORDER BY at DESC LIMIT 1") ==
+              "2026-11-24T12:00:00Z 4");
         au::tick(w.t.db, "2026-11-25T11:05:00Z", kBase);
         w.send("2026-11-25T11:05:00Z");
         CHECK(w.t.count("SELECT count(*) FROM outbox WHERE rule = 'proposal_unopened' AND status = 'sent'") == 0);

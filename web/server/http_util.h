@@ -3,6 +3,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <httplib.h>
 
@@ -39,12 +41,24 @@ struct Database {
     int64_t unseen_changes = 0;
     int64_t changes() { return (int64_t)sqlite3_total_changes(db) - unseen_changes; }
     int64_t data_version() {
-        sqlite3_stmt* st = nullptr;
-        sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, nullptr);
-        int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-        sqlite3_finalize(st);
-        return v;
+        Stmt q(db, "PRAGMA data_version");
+        return q.step() ? q.int64(0) : -1;
     }
+    // Openings of client pages not yet recorded: a GET writes nothing; the
+    // automation loop records them together within a second (and the
+    // server on its way out). Call with `mu` held.
+    struct Views {
+        int64_t count = 0;
+        std::string first, last;
+    };
+    std::unordered_map<std::string, Views> views;  // by token
+    void note_view(const std::string& token, const std::string& at) {
+        Views& v = views[token];
+        if (v.count++ == 0) v.first = at;
+        v.last = at;
+        if (views.size() >= 1000) flush_views();
+    }
+    void flush_views();
     // The cached page for `key`, or nullptr. Call with `mu` held.
     const std::string* cached(const std::string& key) {
         auto it = pages.find(key);

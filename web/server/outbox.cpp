@@ -188,6 +188,7 @@ void Automation::run() {
         const bool full = now_steady - last_full >= std::chrono::seconds(opt_.tick_seconds);
         try {
             std::lock_guard<std::mutex> lock(d_.mu);
+            d_.flush_views();  // the openings of client pages, for the rules too
             const auto t0 = std::chrono::steady_clock::now();
             const std::string now = now_iso();
             // Support months whose billing day has come (caught up after a

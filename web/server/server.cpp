@@ -239,6 +239,20 @@ private:
 
 }  // namespace
 
+void Database::flush_views() {
+    if (views.empty()) return;
+    const int64_t before = sqlite3_total_changes(db);
+    try {
+        Savepoint sp(db, "atelier_views");
+        for (const auto& [token, v] : views) automation::record_view(db, token, v.first, v.count, v.last);
+        sp.commit();
+    } catch (const std::exception& e) {
+        metrics::log_failure("view", e.what());
+    }
+    views.clear();
+    unseen_changes += sqlite3_total_changes(db) - before;
+}
+
 void send_stored_file(httplib::Response& res, const std::string& folder, const projects::FileMeta& f) {
     const std::string path = folder + "/" + f.id;
     struct stat st {};
@@ -329,15 +343,7 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
     client_headers(res);
     // The client opened it: counted, and the first opening is an event the
     // manager sees (and a rule can react to).
-    if (req.method == "GET" && req.get_param_value("done").empty()) {
-        const int64_t before = sqlite3_total_changes(d.db);
-        try {
-            automation::record_view(d.db, link->token, now_iso());
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "atelier: view: %s\n", e.what());
-        }
-        d.unseen_changes += sqlite3_total_changes(d.db) - before;
-    }
+    if (req.method == "GET" && req.get_param_value("done").empty()) d.note_view(link->token, now_iso());
     if (link->kind == "brief") {
         std::string done = req.get_param_value("done");
         std::string notice;
@@ -354,13 +360,22 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
         return;
     }
     if (link->kind == "project") {
-        // Where the project is now: made on each visit, never cached.
+        // Where the project is now: the page depends on the data and on
+        // the day (what is late, by how much), so it is kept for the day
+        // until anything changes.
         static const char* const thanks[3] = {"Спасибо! Ответ получен, менеджер проекта его уже видит.",
                                               "Merci ! Votre réponse est reçue, le chef de projet la voit déjà.",
                                               "Thank you! Your answer is in, and the project's manager can see it."};
         const bool answered = req.get_param_value("done") == "answered";
-        res.set_content(projects::page_html(d.db, link->doc_id, lang, now_iso(), answered ? thanks[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2] : ""),
-                        "text/html; charset=utf-8");
+        const std::string now = now_iso();
+        const std::string key = "project/" + link->doc_id + "/" + lang_code(lang) + "/" + now.substr(0, 10) + (answered ? "/answered" : "");
+        if (const std::string* page = d.cached(key)) {
+            res.set_content(*page, "text/html; charset=utf-8");
+            return;
+        }
+        std::string page = projects::page_html(d.db, link->doc_id, lang, now, answered ? thanks[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2] : "");
+        d.remember(key, page);
+        res.set_content(page, "text/html; charset=utf-8");
         return;
     }
     const std::string key = link->kind + "/" + link->doc_id + "/" + lang_code(lang);
@@ -1122,6 +1137,10 @@ int serve(const ServeOptions& in_opt) {
     listen_done = true;
     warm_files.join();
     automation.stop();
+    {
+        std::lock_guard<std::mutex> lock(d.mu);
+        d.flush_views();
+    }
     sqlite3_commit_hook(d.db, nullptr, nullptr);
     if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // listen failed: release the waiter
     stopper.join();
