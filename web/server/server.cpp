@@ -356,7 +356,15 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
                                               "Your changes are saved as a new version of the brief, and the studio has been told. The estimate and the documents you already have do not change until the studio sends new ones."}};
             notice = msgs[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2][done == "submitted" ? 1 : done == "revised" ? 2 : 0];
         }
-        res.set_content(brief_form_html(d.db, link->doc_id, lang, nullptr, {}, notice), "text/html; charset=utf-8");
+        // The form as stored, kept until the data changes.
+        const std::string key = "brief/" + link->doc_id + "/" + lang_code(lang) + "/" + (notice.empty() ? "" : done);
+        if (const std::string* page = d.cached(key)) {
+            res.set_content(*page, "text/html; charset=utf-8");
+            return;
+        }
+        std::string page = brief_form_html(d.db, link->doc_id, lang, nullptr, {}, notice);
+        d.remember(key, page);
+        res.set_content(page, "text/html; charset=utf-8");
         return;
     }
     if (link->kind == "project") {
@@ -1030,6 +1038,21 @@ int serve(const ServeOptions& in_opt) {
     });
 
     RateLimiter limiter(opt.intake_per_minute);
+    // The clients' pages first: the library tries the routes in order, and
+    // these are the ones under load.
+    svr.Get(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res) { get_client_page(d, req, res); });
+    svr.Get(R"(/c/([A-Za-z0-9_-]{1,64})/files/([0-9a-f-]{36}))", [&](const httplib::Request& req, httplib::Response& res) {
+        // A file the client sent, only through a link of its own project.
+        std::optional<projects::FileMeta> f;
+        {
+            std::lock_guard<std::mutex> lock(d.mu);
+            std::optional<Link> link = resolve_link(d.db, req.matches[1].str(), now_iso());
+            if (link && link->kind == "project") f = projects::file(d.db, req.matches[2].str(), link->doc_id);
+        }
+        client_headers(res);
+        if (!f) return send_error(res, 404, "file: not found");
+        send_stored_file(res, uploads::folder_of(opt.db_path), *f);
+    });
     register_api(svr, d, opt);
 
     svr.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
@@ -1054,19 +1077,6 @@ int serve(const ServeOptions& in_opt) {
         post_lead(d, opt, limiter, req, res, reader);
     });
     svr.Options("/api/leads", [&](const httplib::Request& req, httplib::Response& res) { preflight(opt, req, res); });
-    svr.Get(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res) { get_client_page(d, req, res); });
-    svr.Get(R"(/c/([A-Za-z0-9_-]{1,64})/files/([0-9a-f-]{36}))", [&](const httplib::Request& req, httplib::Response& res) {
-        // A file the client sent, only through a link of its own project.
-        std::optional<projects::FileMeta> f;
-        {
-            std::lock_guard<std::mutex> lock(d.mu);
-            std::optional<Link> link = resolve_link(d.db, req.matches[1].str(), now_iso());
-            if (link && link->kind == "project") f = projects::file(d.db, req.matches[2].str(), link->doc_id);
-        }
-        client_headers(res);
-        if (!f) return send_error(res, 404, "file: not found");
-        send_stored_file(res, uploads::folder_of(opt.db_path), *f);
-    });
     svr.Post(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         post_client_page(d, opt, req, res, reader);
     });
