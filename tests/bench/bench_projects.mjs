@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, root } from '../lib/server.mjs';
 import { launch, openApp, state, waitFor, click } from '../lib/browser.mjs';
+import { median, sideBySide } from './wrk.mjs';
 
 const seconds = Number(process.argv[2] || 6);
 const N = 2000;
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const work = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
 const db = join(work, 'projects.db');
 const bin = join(root, 'build', 'native', 'atelier');
@@ -49,26 +49,7 @@ try {
   for (const t of tokens) if ((await fetch(`${url}/c/${t}`)).status !== 200) throw new Error('project page: not 200');
   const lua = join(work, 'pages.lua');
   writeFileSync(lua, `local t = {${tokens.map(t => `"${t}"`).join(',')}}\nlocal i = 0\nrequest = function()\n  i = i % #t + 1\n  return wrk.format("GET", "/c/" .. t[i])\nend\n`);
-  const wrk = (args) => {
-    const out = execFileSync('wrk', ['-t2', '-c16', `-d${seconds}s`, '--latency', ...args], { encoding: 'utf8' });
-    if (/Non-2xx/.test(out)) throw new Error('non-2xx answers:\n' + out);
-    const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
-    const p99 = out.match(/^\s+99%\s+([\d.]+)(us|ms|s)$/m);
-    const ms = Number(p99[1]) * (p99[2] === 'us' ? 0.001 : p99[2] === 's' ? 1000 : 1);
-    return { rps, ms };
-  };
-  const runs = { static: [], page: [], pages: [] };
-  for (let i = 0; i < 3; i++) {
-    runs.static.push(wrk([`${url}/icon.svg`]));
-    runs.page.push(wrk([`${url}/c/${tokens[0]}`]));
-    runs.pages.push(wrk(['-s', lua, url]));
-  }
-  const fmt = (name, r) => `${name.padEnd(44)} ${median(r.map(x => x.rps)).toFixed(0).padStart(7)} req/s  p99 ${median(r.map(x => x.ms)).toFixed(2)} ms  (runs: ${r.map(x => x.rps.toFixed(0)).join(' ')})`;
-  console.log(fmt('static file /icon.svg', runs.static));
-  console.log(fmt('project page, one', runs.page));
-  console.log(fmt('project pages, 200 in turn', runs.pages));
-  const ratio = (r) => (median(r.map(x => x.rps)) / median(runs.static.map(x => x.rps))).toFixed(2);
-  console.log(`project page / static: ${ratio(runs.page)}x one, ${ratio(runs.pages)}x 200 in turn`);
+  sideBySide(seconds, 3, `${url}/icon.svg`, { 'project page, one': [`${url}/c/${tokens[0]}`], 'project pages, 200 in turn': ['-s', lua, url] });
 
   // The app: the same count of projects in its own database, the Projects view.
   const { context } = await launch({ viewport: { width: 1440, height: 1000 } });
