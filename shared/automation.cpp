@@ -750,13 +750,13 @@ std::vector<Due> timer_candidates(sqlite3* db, const Rule& r, std::string_view n
         anchor = "(e.planned_start || 'T06:00:00Z')";
         base = "SELECT p.lead_id, 'project_stage', e.id, '', e.planned_start || 'T06:00:00Z', p.created_at FROM project_stages e"
                " JOIN projects p ON p.id = e.project_id WHERE e.status = 'planned' AND p.status = 'active'"
-               " AND (e.planned_start || 'T06:00:00Z') <= ?1 AND p.created_at >= ?2";
+               " AND e.planned_start <= substr(?1, 1, 10) AND (e.planned_start || 'T06:00:00Z') <= ?1 AND p.created_at >= ?2";
     } else if (r.timer == "material_due") {
         table = "material_requests";
         anchor = "(e.due_on || 'T06:00:00Z')";
         base = "SELECT p.lead_id, 'material', e.id, '', e.due_on || 'T06:00:00Z', e.created_at FROM material_requests e"
                " JOIN projects p ON p.id = e.project_id WHERE e.status = 'open' AND e.due_on IS NOT NULL"
-               " AND (e.due_on || 'T06:00:00Z') <= ?1 AND e.created_at >= ?2";
+               " AND e.due_on <= substr(?1, 1, 10) AND (e.due_on || 'T06:00:00Z') <= ?1 AND e.created_at >= ?2";
     } else if (r.timer == "act_issued") {
         table = "acts";
         anchor = "e.issued_at";
@@ -779,7 +779,9 @@ std::vector<Due> timer_candidates(sqlite3* db, const Rule& r, std::string_view n
     for (size_t pass = 0; pass < 2 + changed.size(); ++pass) {
         std::string sql = base;
         if (pass == 0) {
-            if (r.timer == "invoice_due") sql += " AND due_on >= substr(?3, 1, 10)";
+            // The date column bounds the index range from below too.
+            if (r.timer == "invoice_due" || r.timer == "material_due") sql += " AND e.due_on >= substr(?3, 1, 10)";
+            else if (r.timer == "stage_starts") sql += " AND e.planned_start >= substr(?3, 1, 10)";
             sql += " AND " + anchor + " > ?3";
         } else if (pass == 1) {
             sql += " AND e.rowid > ?4";

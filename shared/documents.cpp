@@ -6,6 +6,8 @@
 #include "documents.h"
 
 #include <map>
+#include <memory>
+#include <unordered_map>
 
 #include <kainjow/mustache.hpp>
 
@@ -90,10 +92,31 @@ std::string render_template(std::string_view tpl, const json& data) { return ren
 std::string render_text_template(std::string_view tpl, const json& data) { return render_with(tpl, data, false); }
 
 namespace {
+// Templates parsed once per thread and kept while in use: the same few
+// templates render every page and document. A parse whose render failed is
+// dropped (the error stays with the object).
+thread_local std::unordered_map<std::string, std::unique_ptr<mu::mustache>> tl_parsed;
+
+std::string parsed_key(std::string_view tpl, bool html) {
+    std::string key;
+    key.reserve(tpl.size() + 1);
+    key += html ? 'h' : 't';
+    key += tpl;
+    return key;
+}
+
+mu::mustache& parsed(const std::string& key) {
+    if (auto it = tl_parsed.find(key); it != tl_parsed.end()) return *it->second;
+    if (tl_parsed.size() >= 64) tl_parsed.clear();  // bounded: templates are edited
+    auto m = std::make_unique<mu::mustache>(key.substr(1));
+    if (key[0] == 't') m->set_custom_escape([](const std::string& s) { return s; });
+    return *tl_parsed.emplace(key, std::move(m)).first->second;
+}
+
 std::string render_with(std::string_view tpl, const json& data, bool html) {
     check_template_limits(tpl);
-    mu::mustache m{std::string(tpl)};
-    if (!html) m.set_custom_escape([](const std::string& s) { return s; });
+    const std::string key = parsed_key(tpl, html);
+    mu::mustache& m = parsed(key);
     if (!m.is_valid()) {
         std::string msg = m.error_message();
         // kainjow reports "... at <offset>": turn the offset into a line number.
@@ -108,7 +131,11 @@ std::string render_with(std::string_view tpl, const json& data, bool html) {
         throw Error("render: " + msg);
     }
     std::string out = m.render(to_data(data));
-    if (!m.is_valid()) throw Error("render: " + m.error_message());
+    if (!m.is_valid()) {
+        const std::string msg = m.error_message();
+        tl_parsed.erase(key);
+        throw Error("render: " + msg);
+    }
     return out;
 }
 }  // namespace

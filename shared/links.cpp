@@ -58,11 +58,11 @@ std::string create_link(sqlite3* db, std::string_view kind, std::string_view doc
 
 std::optional<Link> resolve_link(sqlite3* db, std::string_view token, std::string_view now) {
     if (token.size() != 22) return std::nullopt;
-    Stmt q(db, "SELECT token, kind, doc_id, lead_id FROM doc_links WHERE token = ?1 AND revoked_at IS NULL"
+    Stmt q(db, "SELECT token, kind, doc_id, lead_id, coalesce(expires_at, '') FROM doc_links WHERE token = ?1 AND revoked_at IS NULL"
                " AND (expires_at IS NULL OR expires_at > ?2)");
     q.bind(1, token).bind(2, now);
     if (!q.step()) return std::nullopt;
-    return Link{q.text(0), q.text(1), q.text(2), q.text(3)};
+    return Link{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)};
 }
 
 void revoke_link(sqlite3* db, std::string_view token, std::string_view at) {

@@ -15,6 +15,7 @@ namespace atelier {
 
 struct Link {
     std::string token, kind, doc_id, lead_id;
+    std::string expires_at;  // empty: never
 };
 
 // `expires_at` may be empty (never expires).

@@ -74,8 +74,10 @@ for (const lang of ['ru', 'fr']) {
     await settle(page);
     await screenshot(page, `reports-${lang}-owner`);
     await click(page, 'reports.drill.close');
+    await waitFor(page, x => !x.reports.drill && !x.anchors['reports.drill.close'], 'the bar\'s list closed');
     await click(page, 'reports.only');
     await click(page, 'reports.only.0');
+    await waitFor(page, x => x.reports.only === '', '"all requests" chosen');
     s = await waitFor(page, x => x.reports.only === '' && x.reports.data.funnel.rows[0].entered === funnel[0].entered, 'every request again');
 
     // The proposal bar: its leads, each of which reached the proposal; one opened in its card.

@@ -32,6 +32,21 @@ export async function state(page) {
   return page.evaluate(() => JSON.parse(Module.UTF8ToString(Module._atelier_debug_state())));
 }
 
+// A state as a failure shows it: the smallest fields first, one level down
+// too (a view's filter before its data), then the widgets' names.
+function brief(st) {
+  if (!st || typeof st !== 'object') return String(st);
+  const small = (o, depth) => {
+    if (!o || typeof o !== 'object' || Array.isArray(o) || depth === 0) return o;
+    const out = {};
+    for (const [k, v] of Object.entries(o).sort((a, b) => JSON.stringify(a[1] ?? null).length - JSON.stringify(b[1] ?? null).length))
+      out[k] = small(v, depth - 1);
+    return out;
+  };
+  const { anchors, ...rest } = st;
+  return `${JSON.stringify(small(rest, 2)).slice(0, 3000)}; widgets: ${Object.keys(anchors || {}).join(' ').slice(0, 1500)}`;
+}
+
 export async function waitFor(page, predicate, what, timeout = 15000) {
   const t0 = Date.now();
   let last;
@@ -42,7 +57,7 @@ export async function waitFor(page, predicate, what, timeout = 15000) {
     } catch { /* module not ready yet */ }
     await page.waitForTimeout(50);
   }
-  throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify(last)?.slice(0, 2000)}`);
+  throw new Error(`timed out waiting for ${what}; last state: ${brief(last)}`);
 }
 
 export async function openApp(page, url, { choose = true } = {}) {

@@ -34,6 +34,7 @@ struct Database {
     struct Cached {
         int64_t stamp_changes, stamp_version;
         std::string body;
+        std::string until;  // an ISO time it is good until (exclusive); empty: no bound
     };
     std::unordered_map<std::string, Cached> pages;
     // Writes that change no page (a client link's view count) are not
@@ -60,18 +61,20 @@ struct Database {
     }
     void flush_views();
     // The cached page for `key`, or nullptr. Call with `mu` held.
-    const std::string* cached(const std::string& key) {
+    // `now` (ISO) is checked against the entry's bound, if it has one.
+    const std::string* cached(const std::string& key, const std::string& now = {}) {
         auto it = pages.find(key);
         if (it == pages.end()) return nullptr;
-        if (it->second.stamp_changes != changes() || it->second.stamp_version != data_version()) {
+        if (it->second.stamp_changes != changes() || it->second.stamp_version != data_version() ||
+            (!it->second.until.empty() && !(now < it->second.until))) {
             pages.erase(it);
             return nullptr;
         }
         return &it->second.body;
     }
-    void remember(const std::string& key, const std::string& body) {
-        if (pages.size() > 2000) pages.clear();  // bounded memory
-        pages[key] = Cached{changes(), data_version(), body};
+    void remember(const std::string& key, const std::string& body, const std::string& until = {}) {
+        if (pages.size() > 4000) pages.clear();  // bounded memory
+        pages[key] = Cached{changes(), data_version(), body, until};
     }
 };
 

@@ -335,17 +335,12 @@ std::string with_next_step(Database& d, const Link& link, Lang lang, std::string
     return page;
 }
 
-void get_client_page(Database& d, const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard<std::mutex> lock(d.mu);
-    auto link = resolve_link(d.db, req.matches[1].str(), now_iso());
-    if (!link) return dead_link(d, req.matches[1].str(), res);
-    Lang lang = lead_lang(d.db, link->lead_id);
-    client_headers(res);
-    // The client opened it: counted, and the first opening is an event the
-    // manager sees (and a rule can react to).
-    if (req.method == "GET" && req.get_param_value("done").empty()) d.note_view(link->token, now_iso());
-    if (link->kind == "brief") {
-        std::string done = req.get_param_value("done");
+// The page behind a client's link, as a string, and the time it is good
+// until (empty: until the data changes). Call with `d.mu` held.
+std::string client_page(Database& d, const Link& link, const std::string& done, const std::string& now, std::string& until) {
+    Lang lang = lead_lang(d.db, link.lead_id);
+    until = link.expires_at;
+    if (link.kind == "brief") {
         std::string notice;
         if (done == "saved" || done == "submitted" || done == "revised") {
             static const char* msgs[3][3] = {{"Черновик сохранён. Можно вернуться к брифу по этой же ссылке.", "Спасибо! Бриф отправлен, менеджер свяжется с вами.",
@@ -357,43 +352,70 @@ void get_client_page(Database& d, const httplib::Request& req, httplib::Response
             notice = msgs[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2][done == "submitted" ? 1 : done == "revised" ? 2 : 0];
         }
         // The form as stored, kept until the data changes.
-        const std::string key = "brief/" + link->doc_id + "/" + lang_code(lang) + "/" + (notice.empty() ? "" : done);
-        if (const std::string* page = d.cached(key)) {
-            res.set_content(*page, "text/html; charset=utf-8");
-            return;
-        }
-        std::string page = brief_form_html(d.db, link->doc_id, lang, nullptr, {}, notice);
+        const std::string key = "brief/" + link.doc_id + "/" + lang_code(lang) + "/" + (notice.empty() ? "" : done);
+        if (const std::string* page = d.cached(key)) return *page;
+        std::string page = brief_form_html(d.db, link.doc_id, lang, nullptr, {}, notice);
         d.remember(key, page);
-        res.set_content(page, "text/html; charset=utf-8");
-        return;
+        return page;
     }
-    if (link->kind == "project") {
+    if (link.kind == "project") {
         // Where the project is now: the page depends on the data and on
         // the day (what is late, by how much), so it is kept for the day
         // until anything changes.
         static const char* const thanks[3] = {"Спасибо! Ответ получен, менеджер проекта его уже видит.",
                                               "Merci ! Votre réponse est reçue, le chef de projet la voit déjà.",
                                               "Thank you! Your answer is in, and the project's manager can see it."};
-        const bool answered = req.get_param_value("done") == "answered";
-        const std::string now = now_iso();
-        const std::string key = "project/" + link->doc_id + "/" + lang_code(lang) + "/" + now.substr(0, 10) + (answered ? "/answered" : "");
-        if (const std::string* page = d.cached(key)) {
-            res.set_content(*page, "text/html; charset=utf-8");
+        const bool answered = done == "answered";
+        const std::string tomorrow = automation::add_seconds(now.substr(0, 10) + "T00:00:00Z", 86400);
+        if (until.empty() || tomorrow < until) until = tomorrow;
+        const std::string key = "project/" + link.doc_id + "/" + lang_code(lang) + "/" + now.substr(0, 10) + (answered ? "/answered" : "");
+        if (const std::string* page = d.cached(key)) return *page;
+        std::string page = projects::page_html(d.db, link.doc_id, lang, now, answered ? thanks[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2] : "");
+        d.remember(key, page);
+        return page;
+    }
+    const std::string key = link.kind + "/" + link.doc_id + "/" + lang_code(lang);
+    if (const std::string* page = d.cached(key)) return *page;
+    std::string page = with_next_step(d, link, lang, client_document_html(d.db, link.kind, link.doc_id, lang, ""));
+    d.remember(key, page);
+    return page;
+}
+
+// The token of a path /c/<token> (1 to 64 of A-Z a-z 0-9 _ -), or empty.
+std::string_view client_page_token(std::string_view path) {
+    if (path.size() < 4 || path.size() > 3 + 64 || path.substr(0, 3) != "/c/") return {};
+    for (char c : path.substr(3))
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return {};
+    return path.substr(3);
+}
+
+// GET /c/<token>[?done=...]. What was served for the same link and notice
+// is served again, without reading a table, until the data changes, the
+// link expires or (the project page) the day ends.
+void get_client_page(Database& d, const std::string& token, const httplib::Request& req, httplib::Response& res) {
+    const std::string done = req.get_param_value("done");
+    const std::string now = now_iso();
+    std::lock_guard<std::mutex> lock(d.mu);
+    const std::string key = "served/" + token + "/" + done;
+    const std::string* page = d.cached(key, now);
+    if (!page) {
+        auto link = resolve_link(d.db, token, now);
+        if (!link) return dead_link(d, token, res);
+        std::string until;
+        std::string body = client_page(d, *link, done, now, until);
+        d.remember(key, body, until);
+        page = d.cached(key, now);
+        if (!page) {  // already out of date (the link expires this second)
+            client_headers(res);
+            res.set_content(body, "text/html; charset=utf-8");
             return;
         }
-        std::string page = projects::page_html(d.db, link->doc_id, lang, now, answered ? thanks[lang == Lang::ru ? 0 : lang == Lang::fr ? 1 : 2] : "");
-        d.remember(key, page);
-        res.set_content(page, "text/html; charset=utf-8");
-        return;
     }
-    const std::string key = link->kind + "/" + link->doc_id + "/" + lang_code(lang);
-    if (const std::string* page = d.cached(key)) {
-        res.set_content(*page, "text/html; charset=utf-8");
-        return;
-    }
-    std::string page = with_next_step(d, *link, lang, client_document_html(d.db, link->kind, link->doc_id, lang, ""));
-    d.remember(key, page);
-    res.set_content(page, "text/html; charset=utf-8");
+    client_headers(res);
+    // The client opened it: counted, and the first opening is an event the
+    // manager sees (and a rule can react to).
+    if (req.method == "GET" && done.empty()) d.note_view(token, now);
+    res.set_content(*page, "text/html; charset=utf-8");
 }
 
 void post_client_page(Database& d, const ServeOptions& opt, const httplib::Request& req, httplib::Response& res,
@@ -969,15 +991,22 @@ int serve(const ServeOptions& in_opt) {
     // declared body over the route's limit is refused unread.
     // The app's own files go out compressed (static_files.h).
     StaticFiles app_files(opt.www);
-    svr.set_pre_routing_handler([&app_files](const httplib::Request& req, httplib::Response& res) {
+    // The clients' pages are answered here too, before the routes' patterns
+    // are tried: they are the pages under load.
+    svr.set_pre_routing_handler([&app_files, &d](const httplib::Request& req, httplib::Response& res) {
         tl_request_start = std::chrono::steady_clock::now();
         if (req.path.find('\0') != std::string::npos) {
             res.status = 404;
             res.set_content("Not found\n", "text/plain; charset=utf-8");
             return httplib::Server::HandlerResponse::Handled;
         }
-        if (req.method == "GET" || req.method == "HEAD")
+        if (req.method == "GET" || req.method == "HEAD") {
+            if (std::string_view token = client_page_token(req.path); !token.empty()) {
+                get_client_page(d, std::string(token), req, res);
+                return httplib::Server::HandlerResponse::Handled;
+            }
             return app_files.serve(req, res) ? httplib::Server::HandlerResponse::Handled : httplib::Server::HandlerResponse::Unhandled;
+        }
         if (req.method == "OPTIONS") return httplib::Server::HandlerResponse::Unhandled;
         const bool client_page = req.path.rfind("/c/", 0) == 0;
         size_t limit = req.path == "/api/sync/push"                                ? kSyncBodyMax
@@ -1038,9 +1067,8 @@ int serve(const ServeOptions& in_opt) {
     });
 
     RateLimiter limiter(opt.intake_per_minute);
-    // The clients' pages first: the library tries the routes in order, and
-    // these are the ones under load.
-    svr.Get(R"(/c/([A-Za-z0-9_-]{1,64}))", [&](const httplib::Request& req, httplib::Response& res) { get_client_page(d, req, res); });
+    // The clients' routes first: the library tries the routes in order. (Their
+    // pages, GET /c/<token>, are answered before routing.)
     svr.Get(R"(/c/([A-Za-z0-9_-]{1,64})/files/([0-9a-f-]{36}))", [&](const httplib::Request& req, httplib::Response& res) {
         // A file the client sent, only through a link of its own project.
         std::optional<projects::FileMeta> f;
