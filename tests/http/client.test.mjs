@@ -245,6 +245,14 @@ test('tokens: scoped to one document, revocable, expiring; a dead link is a page
   assert.equal((await post('/c/' + b.token, form({ action: 'accept', name: 'X' }))).status, 410, 'a withdrawn link accepts nothing');
   const expired = sql(server.db, `SELECT atelier_link_create('proposal', '${a.proposal}', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')`);
   assert.equal((await get('/c/' + expired)).status, 410);
+  // A page served while its link is live is not served from memory after
+  // the link's time is up.
+  const soon = new Date(Date.now() + 2500).toISOString().replace(/\.\d+Z$/, 'Z');
+  const expiring = sql(server.db, `SELECT atelier_link_create('proposal', '${a.proposal}', '2026-01-01T00:00:00Z', '${soon}')`);
+  assert.equal((await get('/c/' + expiring)).status, 200);
+  assert.equal((await get('/c/' + expiring)).status, 200, 'served again while live');
+  await new Promise(r => setTimeout(r, Date.parse(soon) - Date.now() + 1200));
+  assert.equal((await get('/c/' + expiring)).status, 410, 'gone once expired');
   assert.equal((await get('/c/' + a.token)).status, 200);
   assert.equal(a.token.length, 22);
 });
