@@ -22,13 +22,16 @@ const char* const kSources[] = {"website", "phone", "referral", "other"};
 const T kSourceNames[] = {T::SourceWebsite, T::SourcePhone, T::SourceReferral, T::SourceOther};
 const Lang kLangs[] = {Lang::ru, Lang::fr, Lang::en};
 
+// The frame is cleared to the window's colour (main.cpp): the full-screen
+// window draws no background of its own, a whole screen of pixels less to
+// fill each frame.
 void begin_fullscreen(const char* id) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
     ImGui::Begin(id, nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground);
 }
 
 // One row: the app's name and the studio's, the saved and connection
@@ -1048,12 +1051,16 @@ void draw_app(app::Db& db, State& st, bool saving, bool storage_error) {
         // A phone: the views in a bar at the bottom, under the content.
         ImGui::BeginChild("content", ImVec2(0, -(em * 3.2f + ImGui::GetStyle().ItemSpacing.y)), ImGuiChildFlags_None);
     }
+    // The content is one panel: the panels inside it (the table, the card,
+    // a view's own) would fill the same colour again over it.
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
     new_lead_form(db, st);
     follow_route(st);
     page_title(db, st);
     lost_dialog(db, st);
     shortcuts_help(st);
     content(db, st);
+    ImGui::PopStyleColor();
     ImGui::EndChild();
     if (narrow) navigation(db, st, true);
     ImGui::End();

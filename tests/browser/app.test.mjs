@@ -32,9 +32,9 @@ test('a lead typed in Russian and French survives a reload and a browser restart
   await openApp(page, server.url);
   await screenshot(page, 'app-empty');
 
-  await field(page, 'new.client_name', 'Студия Éclair');
+  await field(page, 'new.client_name', 'Студия Éclair', { keys: true });
   let s = await waitFor(page, st => st.form.client_name === 'Студия Éclair', 'the typed name in the form');
-  await field(page, 'new.email', 'bonjour@eclair.fr');
+  await field(page, 'new.email', 'bonjour@eclair.fr', { keys: true });
   await click(page, 'new.add');
   s = await waitFor(page, st => st.leads.some(l => l.client === 'Студия Éclair'), 'the new lead in the database');
   const lead = s.leads.find(l => l.client === 'Студия Éclair');

@@ -63,7 +63,7 @@ test('served without a server: a local copy, said so, and the demo studio on off
   await settle(page);
   await screenshot(page, 'first-run-no-server-phone');
   await click(page, 'local.demo');
-  s = await waitFor(page, x => x.first_run === 'done' && x.leads.length > 0 && x.connection, 'the demo studio');
+  s = await waitFor(page, x => x.first_run === 'done' && x.leads.length > 0 && x.connection, 'the demo studio', 60000);
   assert.equal(s.studio_name, 'Студия «Атлас»');
   assert.match(s.connection, /Локальная копия/);
   await settle(page);

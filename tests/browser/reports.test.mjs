@@ -66,6 +66,9 @@ for (const lang of ['ru', 'fr']) {
     const his = s.reports.data.win_rate.rows.filter(r => r.grp === owner).reduce((n, r) => n + r.leads, 0);
     assert.ok(his > 0 && his < funnel[0].entered, `${owner}: ${his} of ${funnel[0].entered}`);
     await click(page, 'reports.only');
+    // The list's first frame places it; the click goes where it settled.
+    await waitFor(page, x => x.anchors['reports.only.0'], 'the list of managers');
+    await settle(page);
     await click(page, 'reports.only.1');
     s = await waitFor(page, x => x.reports.only === 'owner:' + owner && x.reports.data.funnel.rows[0].entered === his, `${owner}'s requests`);
     assert.ok(s.reports.data.win_rate.rows.every(r => r.grp === owner));
@@ -76,6 +79,9 @@ for (const lang of ['ru', 'fr']) {
     await click(page, 'reports.drill.close');
     await waitFor(page, x => !x.reports.drill && !x.anchors['reports.drill.close'], 'the bar\'s list closed');
     await click(page, 'reports.only');
+    // The list's first frame places it; the click goes where it settled.
+    await waitFor(page, x => x.anchors['reports.only.0'], 'the list of managers');
+    await settle(page);
     await click(page, 'reports.only.0');
     await waitFor(page, x => x.reports.only === '', '"all requests" chosen');
     s = await waitFor(page, x => x.reports.only === '' && x.reports.data.funnel.rows[0].entered === funnel[0].entered, 'every request again');

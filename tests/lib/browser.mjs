@@ -139,11 +139,16 @@ export async function settle(page, timeout = 5000) {
   }
 }
 
-// Types into one of the app's fields: a click, the caret, then the keys.
-export async function field(page, name, text) {
+// Fills one of the app's fields: a click, the caret, then the text as one
+// input event (as a paste or an input method gives it); with { keys: true },
+// key by key. Each key costs the app two frames, and a software-rendered
+// frame in the tests' Chromium costs tens of milliseconds: the tests that
+// are about keys type them, the others fill.
+export async function field(page, name, text, { keys = false } = {}) {
   await click(page, name);
   await waitFor(page, s => s.want_text_input, `the caret in ${name}`);
-  await page.keyboard.type(text);
+  if (keys) await page.keyboard.type(text);
+  else if (text) await page.keyboard.insertText(text);
 }
 
 // Connects the app to the studio's server as its owner (Sync, e-mail and
