@@ -26,6 +26,15 @@ async function demoApp(page, url, lang) {
   return waitFor(page, x => x.lang === lang, 'the app in ' + lang);
 }
 
+// Picks a line of the "whose requests" list. The list's first frame places
+// it; the click goes where it settled.
+async function chooseOnly(page, index) {
+  await click(page, 'reports.only');
+  await waitFor(page, x => x.anchors['reports.only.0'], 'the list of managers');
+  await settle(page);
+  await click(page, `reports.only.${index}`);
+}
+
 for (const lang of ['ru', 'fr']) {
   test(`Reports in ${lang}: the funnel, win rates, losses, money, forecast and minutes; a bar drills down to its leads; CSV`, async (t) => {
     const url = await staticApp(t);
@@ -65,11 +74,7 @@ for (const lang of ['ru', 'fr']) {
     const owner = s.reports.owners[0];
     const his = s.reports.data.win_rate.rows.filter(r => r.grp === owner).reduce((n, r) => n + r.leads, 0);
     assert.ok(his > 0 && his < funnel[0].entered, `${owner}: ${his} of ${funnel[0].entered}`);
-    await click(page, 'reports.only');
-    // The list's first frame places it; the click goes where it settled.
-    await waitFor(page, x => x.anchors['reports.only.0'], 'the list of managers');
-    await settle(page);
-    await click(page, 'reports.only.1');
+    await chooseOnly(page, 1);
     s = await waitFor(page, x => x.reports.only === 'owner:' + owner && x.reports.data.funnel.rows[0].entered === his, `${owner}'s requests`);
     assert.ok(s.reports.data.win_rate.rows.every(r => r.grp === owner));
     await click(page, 'reports.funnel.all.0');
@@ -78,11 +83,7 @@ for (const lang of ['ru', 'fr']) {
     await screenshot(page, `reports-${lang}-owner`);
     await click(page, 'reports.drill.close');
     await waitFor(page, x => !x.reports.drill && !x.anchors['reports.drill.close'], 'the bar\'s list closed');
-    await click(page, 'reports.only');
-    // The list's first frame places it; the click goes where it settled.
-    await waitFor(page, x => x.anchors['reports.only.0'], 'the list of managers');
-    await settle(page);
-    await click(page, 'reports.only.0');
+    await chooseOnly(page, 0);
     await waitFor(page, x => x.reports.only === '', '"all requests" chosen');
     s = await waitFor(page, x => x.reports.only === '' && x.reports.data.funnel.rows[0].entered === funnel[0].entered, 'every request again');
 
