@@ -73,15 +73,15 @@ report browser
 
 # The same unit and SQL tests under AddressSanitizer and UBSan (clang-14, its
 # own build folder), then the fuzz targets for a bounded time each. The unit
-# tests run as two processes side by side: the four longest cases (a year of
-# automation, the demo's story three times, the report paths rebuilt, the
-# sync property) in one, the others in the other.
+# tests run as two processes side by side: the three longest cases (a year
+# of automation, the demo's story three times, the report paths rebuilt) in
+# one, the others in the other.
 t0=$(date +%s)
 wait $asan_build
 times="$times, waiting for the sanitizer build $(( $(date +%s) - t0 )) s"
 if [ "$(cat "$art/build-asan.rc" 2>/dev/null)" = 0 ]; then
   asan_rt=$(clang-14 -print-file-name=libclang_rt.asan-x86_64.so)
-  long='automation: a simulated year*,demo history: the same story*,reports: the paths the triggers keep*,sync: property*'
+  long='automation: a simulated year*,demo history: the same story*,reports: the paths the triggers keep*'
   t0=$(date +%s)
   suite unit-asan "${doctest_counts[@]}" -- \
     env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests -tce="$long" &

@@ -260,6 +260,34 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_time() {
     return out.c_str();
 }
 
+namespace {
+
+// A widget's rectangle in CSS pixels, and the part of its window on screen.
+nlohmann::json anchor_json(const ui::Anchor& r, float dpr) {
+    nlohmann::json j = {{"x", r.x / dpr}, {"y", r.y / dpr}, {"w", r.w / dpr}, {"h", r.h / dpr}};
+    if (r.cw > 0) j["clip"] = {r.cx / dpr, r.cy / dpr, r.cw / dpr, r.ch / dpr};
+    return j;
+}
+
+}  // namespace
+
+// One widget's rectangle and the frame count, shaped as the state with only
+// that widget: what a test's click needs, without the whole state.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_anchor(const char* name) {
+    static std::string out;
+    nlohmann::json an = nlohmann::json::object();
+    const auto it = ui::anchors().find(name ? name : "");
+    if (it != ui::anchors().end()) an[it->first] = anchor_json(it->second, g_app.dpr);
+    out = nlohmann::json{{"frames_drawn", g_app.frames_drawn}, {"anchors", an}}.dump();
+    return out.c_str();
+}
+
+// How many frames the app has drawn, and whether it is asleep (no frame due
+// until something wakes it): for tests that wait for the next frame or for
+// drawing to stop, without reading the whole state.
+extern "C" EMSCRIPTEN_KEEPALIVE long atelier_debug_frames() { return g_app.frames_drawn; }
+extern "C" EMSCRIPTEN_KEEPALIVE int atelier_debug_asleep() { return web::asleep() ? 1 : 0; }
+
 extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     static std::string out;
     App& a = g_app;
@@ -353,11 +381,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["form"] = {{"client_name", a.state.client_name}, {"company", a.state.company}, {"email", a.state.email},
                  {"phone", a.state.phone}};
     nlohmann::json an = nlohmann::json::object();
-    for (const auto& [name, r] : ui::anchors())
-    {
-        an[name] = {{"x", r.x / a.dpr}, {"y", r.y / a.dpr}, {"w", r.w / a.dpr}, {"h", r.h / a.dpr}};
-        if (r.cw > 0) an[name]["clip"] = {r.cx / a.dpr, r.cy / a.dpr, r.cw / a.dpr, r.ch / a.dpr};
-    }
+    for (const auto& [name, r] : ui::anchors()) an[name] = anchor_json(r, a.dpr);
     j["anchors"] = an;
     if (!a.captured.is_null()) j["captured"] = a.captured;
     // The newest 500 leads are enough for tests; a full dump of 100,000 would

@@ -440,6 +440,8 @@ void wake(int frames) {
     }
 }
 
+bool asleep() { return g.paused && g.wake_frames <= 0; }
+
 void sleep_until_woken() {
     if (g.paused) return;
     g.paused = true;

@@ -95,6 +95,8 @@ int take_wake_frame();
 void wake(int frames = 4);
 // Pauses the frame loop until the next wake() (an event, a resize, a completion).
 void sleep_until_woken();
+// Asleep: no frame is due until something wakes the app.
+bool asleep();
 
 struct PersistState {
     int requested = 0;   // persist requests made

@@ -23,6 +23,15 @@ namespace ui {
 
 namespace {
 
+// One field of a row of fields: on the line before when `width` fits there
+// (not for the row's first), at most `width` wide, with its anchor.
+void row_field(bool first, float width, const char* id, const char* hint, std::string* text, const char* anchor_name) {
+    if (!first) same_line_if_fits(width);
+    ImGui::SetNextItemWidth(std::min(width, ImGui::GetContentRegionAvail().x));
+    input_with_hint(id, hint, text);
+    anchor(anchor_name);
+}
+
 using nlohmann::json;
 
 const char* status_label(const std::string& s, atelier::Lang l) {
@@ -259,26 +268,13 @@ void support_section(app::Db& db, State& st, const json& v, const std::string& t
             p.r_day = std::to_string(r["day"].get<int64_t>());
         }
         const float w = std::min(em * 8, ImGui::GetContentRegionAvail().x);
-        ImGui::SetNextItemWidth(w);
-        input_with_hint("##r_fee", L3(l, "В месяц", "Par mois", "A month"), &p.r_fee);
-        anchor("projects.r_fee");
-        same_line_if_fits(em * 5);
-        ImGui::SetNextItemWidth(em * 5);
-        input_with_hint("##r_hours", L3(l, "Часов", "Heures", "Hours"), &p.r_hours);
-        anchor("projects.r_hours");
-        same_line_if_fits(w);
-        ImGui::SetNextItemWidth(w);
-        input_with_hint("##r_rate", L3(l, "Ставка/ч", "Taux/h", "Rate/h"), &p.r_rate);
-        anchor("projects.r_rate");
-        same_line_if_fits(em * 4);
-        ImGui::SetNextItemWidth(em * 4);
-        input_with_hint("##r_day", L3(l, "День", "Jour", "Day"), &p.r_day);
-        anchor("projects.r_day");
+        row_field(true, w, "##r_fee", L3(l, "В месяц", "Par mois", "A month"), &p.r_fee, "projects.r_fee");
+        row_field(false, em * 5, "##r_hours", L3(l, "Часов", "Heures", "Hours"), &p.r_hours, "projects.r_hours");
+        row_field(false, w, "##r_rate", L3(l, "Ставка/ч", "Taux/h", "Rate/h"), &p.r_rate, "projects.r_rate");
+        row_field(false, em * 4, "##r_day", L3(l, "День", "Jour", "Day"), &p.r_day, "projects.r_day");
         if (!r.is_object() || r["status"] == "stopped") {
-            same_line_if_fits(em * 7);
-            ImGui::SetNextItemWidth(em * 7);
-            input_with_hint("##r_start", L3(l, "С (ГГГГ-ММ-ДД)", "Début (AAAA-MM-JJ)", "From (YYYY-MM-DD)"), &p.r_start);
-            anchor("projects.r_start");
+            row_field(false, em * 7, "##r_start", L3(l, "С (ГГГГ-ММ-ДД)", "Début (AAAA-MM-JJ)", "From (YYYY-MM-DD)"), &p.r_start,
+                      "projects.r_start");
         }
         const char* label = r.is_object() && r["status"] != "stopped" ? L3(l, "Сохранить условия", "Enregistrer", "Save the terms")
                                                                        : L3(l, "Подключить поддержку", "Activer la maintenance", "Start the support");
@@ -321,17 +317,9 @@ void support_section(app::Db& db, State& st, const json& v, const std::string& t
     // The hours log: what was done after launch, billed beyond the hours included.
     ImGui::SeparatorText(L3(l, "Часы", "Heures", "Hours"));
     if (p.h_day.empty()) p.h_day = today;
-    ImGui::SetNextItemWidth(em * 7);
-    input_with_hint("##h_day", L3(l, "ГГГГ-ММ-ДД", "AAAA-MM-JJ", "YYYY-MM-DD"), &p.h_day);
-    anchor("projects.h_day");
-    same_line_if_fits(em * 4);
-    ImGui::SetNextItemWidth(em * 4);
-    input_with_hint("##h_time", L3(l, "1,5", "1,5", "1.5"), &p.h_time);
-    anchor("projects.h_time");
-    same_line_if_fits(em * 14);
-    ImGui::SetNextItemWidth(std::min(em * 14, ImGui::GetContentRegionAvail().x));
-    input_with_hint("##h_note", L3(l, "Что сделано", "Ce qui a été fait", "What was done"), &p.h_note);
-    anchor("projects.h_note");
+    row_field(true, em * 7, "##h_day", L3(l, "ГГГГ-ММ-ДД", "AAAA-MM-JJ", "YYYY-MM-DD"), &p.h_day, "projects.h_day");
+    row_field(false, em * 4, "##h_time", L3(l, "1,5", "1,5", "1.5"), &p.h_time, "projects.h_time");
+    row_field(false, em * 14, "##h_note", L3(l, "Что сделано", "Ce qui a été fait", "What was done"), &p.h_note, "projects.h_note");
     same_line_if_fits(L3(l, "Записать", "Noter", "Log"));
     if (ImGui::Button(L3(l, "Записать", "Noter", "Log"))) {
         const int64_t m = minutes_of(p.h_time);
@@ -462,14 +450,11 @@ void projects_view(app::Db& db, State& st) {
         ImGui::PopID();
         ++k;
     }
-    ImGui::SetNextItemWidth(std::min(em * 18, ImGui::GetContentRegionAvail().x));
-    input_with_hint("##ask_title", L3(st.lang, "Что нужно от клиента (логотип, тексты, доступы)", "Ce qu’il faut du client (logo, textes, accès)",
-                                      "What the client must send (logo, texts, accesses)"), &p.ask_title);
-    anchor("projects.ask.title");
-    same_line_if_fits(em * 7);
-    ImGui::SetNextItemWidth(em * 7);
-    input_with_hint("##ask_due", L3(st.lang, "ГГГГ-ММ-ДД", "AAAA-MM-JJ", "YYYY-MM-DD"), &p.ask_due);
-    anchor("projects.ask.due");
+    row_field(true, em * 18, "##ask_title",
+              L3(st.lang, "Что нужно от клиента (логотип, тексты, доступы)", "Ce qu’il faut du client (logo, textes, accès)",
+                 "What the client must send (logo, texts, accesses)"),
+              &p.ask_title, "projects.ask.title");
+    row_field(false, em * 7, "##ask_due", L3(st.lang, "ГГГГ-ММ-ДД", "AAAA-MM-JJ", "YYYY-MM-DD"), &p.ask_due, "projects.ask.due");
     same_line_if_fits(L3(st.lang, "Запросить", "Demander", "Ask"));
     if (ImGui::Button(L3(st.lang, "Запросить", "Demander", "Ask"))) {
         std::string stage;

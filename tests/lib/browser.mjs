@@ -47,6 +47,25 @@ function brief(st) {
   return `${JSON.stringify(small(rest, 2)).slice(0, 3000)}; widgets: ${Object.keys(anchors || {}).join(' ').slice(0, 1500)}`;
 }
 
+// One widget's rectangle and the frame count, as a state holding only that
+// widget: what click() needs, without reading the whole state.
+async function anchorState(page, name) {
+  return page.evaluate(n => JSON.parse(Module.ccall('atelier_debug_anchor', 'string', ['string'], [n])), name);
+}
+
+// Waits for widget `name` to be drawn (and `predicate` of that small state).
+async function waitAnchor(page, name, what, timeout = 15000, predicate = () => true) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeout) {
+    try {
+      const s = await anchorState(page, name);
+      if (s.anchors[name] && predicate(s)) return s;
+    } catch { /* module not ready yet */ }
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`timed out waiting for ${what}; last state: ${brief(await state(page).catch(e => e.message))}`);
+}
+
 export async function waitFor(page, predicate, what, timeout = 15000) {
   const t0 = Date.now();
   let last;
@@ -95,7 +114,7 @@ export async function click(page, anchorName) {
       await waitFor(page, st => st.anchors[anchorName], `the card's menu with ${anchorName}`);
     }
   }
-  let s = await waitFor(page, st => st.anchors[anchorName], `widget ${anchorName}`);
+  let s = await waitAnchor(page, anchorName, `widget ${anchorName}`);
   let r = s.anchors[anchorName];
   // A widget scrolled out of its panel: the wheel over the panel brings it in.
   for (let i = 0; i < 20 && r.clip; i++) {
@@ -105,15 +124,31 @@ export async function click(page, anchorName) {
     await page.mouse.move(cx + cw / 2, cy + ch / 2);
     const frames = s.frames_drawn;
     await page.mouse.wheel(0, my > cy + ch ? Math.min(300, my - (cy + ch) + r.h + 20) : -Math.min(300, cy - my + r.h + 20));
-    const next = await waitFor(page, st => st.frames_drawn > frames && st.anchors[anchorName], `widget ${anchorName} scrolled`, 3000).catch(() => null);
+    const next = await waitAnchor(page, anchorName, `widget ${anchorName} scrolled`, 3000, st => st.frames_drawn > frames).catch(() => null);
     if (!next) break;
     s = next;
     r = s.anchors[anchorName];
   }
   const x = r.x + r.w / 2, y = r.y + r.h / 2;
   await page.mouse.move(x, y);
-  await waitFor(page, st => st.frames_drawn > s.frames_drawn, `a frame with ${anchorName} hovered`).catch(() => {});
+  await nextFrame(page, s.frames_drawn);
   await page.mouse.click(x, y);
+}
+
+// How many frames the app has drawn: one number, where state() is the whole
+// state (a hundred kilobytes on a busy studio).
+export async function frames(page) {
+  return page.evaluate(() => Module._atelier_debug_frames());
+}
+
+// Waits for a frame after frame `after` (up to `timeout` ms; no error).
+export async function nextFrame(page, after, timeout = 15000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeout) {
+    if (await frames(page) > after) return true;
+    await page.waitForTimeout(20);
+  }
+  return false;
 }
 
 export async function saved(page) {
@@ -127,15 +162,16 @@ export async function screenshot(page, name) {
   return path;
 }
 
-// Waits until the app stops drawing (its layout has settled after a change).
+// Waits until the app stops drawing (its layout has settled after a change):
+// asleep, with no frame drawn between two looks 60 ms apart.
 export async function settle(page, timeout = 5000) {
   const t0 = Date.now();
-  let last = (await state(page)).frames_drawn;
+  let last = -1;
   while (Date.now() - t0 < timeout) {
-    await page.waitForTimeout(120);
-    const now = (await state(page)).frames_drawn;
-    if (now === last) return;
+    const now = await page.evaluate(() => Module._atelier_debug_asleep() ? Module._atelier_debug_frames() : -1);
+    if (now >= 0 && now === last) return;
     last = now;
+    await page.waitForTimeout(now >= 0 ? 60 : 30);
   }
 }
 
@@ -173,7 +209,7 @@ export const DEVELOPER_STRINGS = [
 // Draws one frame with its text captured and returns what it showed: the
 // text, and the places where a label was cut by its clip rectangle.
 export async function visibleText(page) {
-  const before = (await state(page)).frames_drawn;
+  const before = await frames(page);
   await page.evaluate(() => Module._atelier_debug_capture());
   const s = await waitFor(page, st => st.captured && st.captured.frame > before, 'a captured frame');
   return s.captured;
