@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <unistd.h>
 #include <string>
 #include <vector>
@@ -70,6 +71,32 @@ double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
 }
+
+// ATELIER_BENCH_PROFILE=1: the merge's time per SQL statement (with its
+// triggers), from SQLite's own profile callback, printed after each merge.
+struct StatementProfile {
+    std::map<std::string, std::pair<double, int64_t>> by_sql;  // seconds, runs
+    static int on_profile(unsigned, void* self, void* stmt, void* ns) {
+        auto* p = static_cast<StatementProfile*>(self);
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+        auto& e = p->by_sql[sql ? std::string(sql).substr(0, 150) : "?"];
+        e.first += (double)*static_cast<int64_t*>(ns) / 1e9;
+        e.second += 1;
+        return 0;
+    }
+    void attach(sqlite3* db) { sqlite3_trace_v2(db, SQLITE_TRACE_PROFILE, on_profile, this); }
+    void print(double total) const {
+        std::vector<std::pair<double, std::string>> rows;
+        double in_sql = 0;
+        for (const auto& [sql, e] : by_sql) {
+            rows.push_back({e.first, sql + "  (" + std::to_string(e.second) + " runs)"});
+            in_sql += e.first;
+        }
+        std::sort(rows.rbegin(), rows.rend());
+        std::printf("  in SQL statements: %.3f s of %.3f s\n", in_sql, total);
+        for (size_t i = 0; i < rows.size() && i < 12; ++i) std::printf("  %7.3f s  %s\n", rows[i].first, rows[i].second.c_str());
+    }
+};
 
 int64_t count(sqlite3* db, const char* sql) {
     Stmt q(db, sql);
@@ -165,9 +192,16 @@ int main(int argc, char** argv) {
         std::vector<double> t;
         for (int r = 0; r < runs; ++r) {
             sqlite3* server = open_db("server.db", true);
+            StatementProfile profile;
+            const bool profiling = std::getenv("ATELIER_BENCH_PROFILE") && r == 0;
+            if (profiling) profile.attach(server);
             auto s0 = Clock::now();
             for (const auto& b : bs) sync::apply(server, b);
             t.push_back(std::chrono::duration<double>(Clock::now() - s0).count());
+            if (profiling) {
+                sqlite3_trace_v2(server, 0, nullptr, nullptr);
+                profile.print(t.back());
+            }
             if (r == 0 && count(server, "SELECT count(*) FROM leads") != 100000 - 0 && n >= total)
                 std::printf("  (check: %lld leads)\n", (long long)count(server, "SELECT count(*) FROM leads"));
             release_statements(server);
