@@ -42,7 +42,8 @@ sqlite3* open_db(const std::string& name, bool attach_sync) {
     fs::remove(p.string() + "-shm");
     sqlite3* db = nullptr;
     sqlite3_open(p.c_str(), &db);
-    exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;");
+    exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"
+             " PRAGMA temp_store = MEMORY;");
     cache_statements(db);
     migrate(db);
     ensure_studio(db, "2026-11-20T09:00:00Z");

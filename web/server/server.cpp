@@ -960,8 +960,10 @@ int serve(const ServeOptions& in_opt) {
     try {
         // WAL with synchronous=NORMAL: a commit is durable against a crash of
         // the process, and fsyncs happen at checkpoints, not at every commit.
+        // Temporary storage in memory: a savepoint's page copies (every
+        // conveyor step is one) then never go through a file in /var/tmp.
         exec(d.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
-                   " PRAGMA cache_size = -16000;");
+                   " PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;");
         cache_statements(d.db);
         int v = migrate(d.db);
         bool seeded = opt.demo && seed_demo(d.db);
