@@ -912,6 +912,35 @@ CREATE INDEX invoices_contract ON invoices(contract_id);
 -- The head of each channel's queue, found without reading the messages.
 CREATE INDEX outbox_queue ON outbox(status, channel, due_at);
 )SQL", automation::install_new_default_rules},
+    {14, "reports: a lead's path rebuilt in one write", R"SQL(
+-- The same path as before, with its loss, worth and time read in the one
+-- insert rather than written by three updates after it (a new lead's path
+-- is built on every insert into leads, a merge's included).
+DROP TRIGGER lead_path_rebuild;
+CREATE TRIGGER lead_path_rebuild INSTEAD OF INSERT ON lead_path_rebuilds BEGIN
+  DELETE FROM lead_paths WHERE id = new.lead_id;
+  INSERT INTO lead_paths(id, created_at, source, owner_name, currency, amount_minor, stage, reached, e0, lost_reason, lost_reason_at,
+      value_minor, t_intake, t_brief, t_estimate, t_proposal, t_contract, t_invoice, t_payment)
+    SELECT l.id, l.created_at, l.source, l.owner_name, l.currency, l.amount_minor, l.stage, max(0, CASE l.stage WHEN 'new' THEN 0 WHEN 'brief_sent' THEN 1 WHEN 'brief_filled' THEN 2 WHEN 'estimated' THEN 3 WHEN 'proposal_sent' THEN 4 WHEN 'contract_sent' THEN 5 WHEN 'invoiced' THEN 6 WHEN 'won' THEN 7 ELSE -1 END), CAST(strftime('%s', l.created_at) AS INTEGER),
+      lost.code, lost.at,
+      coalesce((SELECT sum(total_minor) FROM invoices i WHERE i.lead_id = new.lead_id AND i.status != 'void'),
+        (SELECT total_minor FROM estimates e WHERE e.lead_id = new.lead_id ORDER BY e.version DESC, e.created_at DESC LIMIT 1), l.amount_minor),
+      spent.intake, spent.brief, spent.estimate, spent.proposal, spent.contract, spent.invoice, spent.payment
+    FROM leads l
+    LEFT JOIN (SELECT json_extract(payload_json, '$.code') AS code, at FROM events e
+               WHERE e.lead_id = new.lead_id AND +e.kind = 'lost' ORDER BY e.at DESC, e.rowid DESC LIMIT 1) lost
+    JOIN (SELECT coalesce(sum(CASE WHEN step = 'intake' THEN seconds END), 0) AS intake,
+                 coalesce(sum(CASE WHEN step = 'brief' THEN seconds END), 0) AS brief,
+                 coalesce(sum(CASE WHEN step = 'estimate' THEN seconds END), 0) AS estimate,
+                 coalesce(sum(CASE WHEN step = 'proposal' THEN seconds END), 0) AS proposal,
+                 coalesce(sum(CASE WHEN step = 'contract' THEN seconds END), 0) AS contract,
+                 coalesce(sum(CASE WHEN step = 'invoice' THEN seconds END), 0) AS invoice,
+                 coalesce(sum(CASE WHEN step = 'payment' THEN seconds END), 0) AS payment
+          FROM time_ledger t WHERE t.lead_id = new.lead_id) spent
+    WHERE l.id = new.lead_id;
+  INSERT INTO lead_path_moves SELECT lead_id, from_stage, to_stage, at FROM stage_events WHERE lead_id = new.lead_id ORDER BY at, rowid;
+END;
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

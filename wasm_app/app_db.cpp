@@ -48,7 +48,7 @@ std::string Db::open(const char* path, bool demo) {
         return msg;
     }
     try {
-        atelier::exec(db_, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY;");
+        atelier::exec(db_, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;");
         atelier::cache_statements(db_);
         atelier::migrate(db_);
         const bool seeded = demo && atelier::seed_demo(db_);
