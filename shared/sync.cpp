@@ -733,22 +733,24 @@ const char* type_word(json::value_t t) {
 }
 
 // The prepared statements of one apply, by SQL text.
+// The statements of one merge, by SQL text. They come from and go back to
+// the host's statement cache (cache_statements()) when it has one, so that a
+// server merging batch after batch prepares each upsert, with its triggers
+// compiled in, once rather than once per batch.
 class Statements {
 public:
     explicit Statements(sqlite3* db) : db_(db) {}
-    ~Statements() {
-        for (auto& kv : map_) sqlite3_finalize(kv.second);
-    }
     sqlite3_stmt* get(const std::string& sql) {
         auto it = map_.find(sql);
         if (it != map_.end()) {
-            sqlite3_reset(it->second);
-            sqlite3_clear_bindings(it->second);
-            return it->second;
+            sqlite3_stmt* s = it->second->raw();
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            return s;
         }
-        sqlite3_stmt* s = nullptr;
-        check(db_, sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr), "sync prepare");
-        map_[sql] = s;
+        auto st = std::make_unique<Stmt>(db_, sql.c_str());
+        sqlite3_stmt* s = st->raw();
+        map_.emplace(sql, std::move(st));
         return s;
     }
 
@@ -756,7 +758,7 @@ public:
 
 private:
     sqlite3* db_;
-    std::unordered_map<std::string, sqlite3_stmt*> map_;
+    std::unordered_map<std::string, std::unique_ptr<Stmt>> map_;
 };
 
 // Brings change_rows up to date with the log: the writes since the last
