@@ -318,12 +318,14 @@ std::string trigger_sql(const Table& t, const std::string& device) {
     std::string pk = quote_id(t.pk);
     std::string pre = "CREATE TEMP TRIGGER IF NOT EXISTS atelier_sync_" + t.name;
     std::string on = " ON main." + quote_id(t.name) + " WHEN atelier_sync_on() BEGIN INSERT INTO change_log(hlc, device, tbl, row_id, cells) ";
-    // The device id is this file's constant: written into the trigger.
+    // The device id is this file's constant: written into the trigger. The
+    // update's changed cells are computed once: a subquery with a LIMIT is
+    // not flattened, so its column is not evaluated again for the WHERE.
     const std::string dev = "'" + device + "'";
     return pre + "_i AFTER INSERT" + on + "VALUES (atelier_hlc(), " + dev + ", '" + t.name + "', new." + pk +
            ", atelier_sync_cells(" + all + ")); END;\n" +
            pre + "_u AFTER UPDATE" + on + "SELECT atelier_hlc(), " + dev + ", '" + t.name + "', new." + pk +
-           ", c FROM (SELECT atelier_sync_changed(" + changed + ") AS c) WHERE c IS NOT NULL; END;\n" +
+           ", c FROM (SELECT atelier_sync_changed(" + changed + ") AS c LIMIT 1) WHERE c IS NOT NULL; END;\n" +
            pre + "_d AFTER DELETE" + on + "VALUES (atelier_hlc(), " + dev + ", '" + t.name + "', old." + pk +
            ", NULL); END;\n";
 }
