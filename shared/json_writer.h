@@ -32,6 +32,13 @@ public:
         first_ = true;  // the value follows without a comma
         return *this;
     }
+    // A key already written as JSON with its colon ("name":).
+    JsonWriter& key_json(std::string_view quoted_with_colon) {
+        sep();
+        append(quoted_with_colon);
+        first_ = true;
+        return *this;
+    }
     JsonWriter& value(std::string_view s) { sep(); str_raw(s); return *this; }
     JsonWriter& value(const char* s) { return value(std::string_view(s)); }
     JsonWriter& value(int64_t v) { sep(); append_int(v); return *this; }

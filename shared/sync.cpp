@@ -39,6 +39,7 @@ constexpr size_t kHlcSize = 46;                  // 24 time + '-' + 4 count + '-
 struct Column {
     std::string name;
     char type;  // 'T' text, 'I' integer, '*' any
+    std::string key;  // the name as a JSON object key, with its colon
 };
 
 struct Table {
@@ -231,17 +232,35 @@ bool same_value(sqlite3_value* a, sqlite3_value* b) {
     }
 }
 
-// atelier_sync_changed('col', old, new, ...): the changed cells as a JSON
+// The table a cell function is called for: its first argument is the
+// table's rank, and the arguments after it are that table's columns in
+// order (the triggers are written from the same list).
+const Table* cells_table(sqlite3_context* ctx, int argc, sqlite3_value** argv, int per_column) {
+    const auto* c = static_cast<const Conn*>(sqlite3_user_data(ctx));
+    const int64_t rank = argc > 0 ? sqlite3_value_int64(argv[0]) : -1;
+    if (rank < 0 || rank >= (int64_t)c->tables.size() ||
+        (size_t)(argc - 1) != c->tables[(size_t)rank].columns.size() * (size_t)per_column) {
+        sqlite3_result_error(ctx, "sync: a cell function was called with another table's columns (attach sync again)", -1);
+        return nullptr;
+    }
+    return &c->tables[(size_t)rank];
+}
+
+// atelier_sync_changed(rank, old, new, ...): the changed cells as a JSON
 // object, NULL when nothing changed.
 void fn_changed(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    const Table* t = cells_table(ctx, argc, argv, 2);
+    if (!t) return;
     thread_local std::string buf;
     JsonWriter w(buf);
     bool any = false;
     w.begin_object();
-    for (int i = 0; i + 2 < argc; i += 3) {
-        if (same_value(argv[i + 1], argv[i + 2])) continue;
-        w.key(std::string_view((const char*)sqlite3_value_text(argv[i]), (size_t)sqlite3_value_bytes(argv[i])));
-        write_value(w, argv[i + 2]);
+    for (size_t i = 0; i < t->columns.size(); ++i) {
+        sqlite3_value* before = argv[1 + 2 * i];
+        sqlite3_value* after = argv[2 + 2 * i];
+        if (same_value(before, after)) continue;
+        w.key_json(t->columns[i].key);
+        write_value(w, after);
         any = true;
     }
     w.end_object();
@@ -253,14 +272,16 @@ void fn_changed(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     sqlite3_result_text(ctx, out.data(), (int)out.size(), SQLITE_TRANSIENT);
 }
 
-// atelier_sync_cells('col', value, ...): every cell (a new row).
+// atelier_sync_cells(rank, value, ...): every cell (a new row).
 void fn_cells(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    const Table* t = cells_table(ctx, argc, argv, 1);
+    if (!t) return;
     thread_local std::string buf;
     JsonWriter w(buf);
     w.begin_object();
-    for (int i = 0; i + 1 < argc; i += 2) {
-        w.key(std::string_view((const char*)sqlite3_value_text(argv[i]), (size_t)sqlite3_value_bytes(argv[i])));
-        write_value(w, argv[i + 1]);
+    for (size_t i = 0; i < t->columns.size(); ++i) {
+        w.key_json(t->columns[i].key);
+        write_value(w, argv[1 + i]);
     }
     w.end_object();
     std::string_view out = w.view();
@@ -293,7 +314,9 @@ std::vector<Table> read_tables(sqlite3* db) {
         while (q.step()) {
             std::string type = q.text(1);
             char kind = type == "TEXT" ? 'T' : type == "INTEGER" ? 'I' : '*';
-            t.columns.push_back({q.text(0), kind});
+            JsonWriter key;
+            key.value(q.text(0));
+            t.columns.push_back({q.text(0), kind, key.str() + ":"});
             if (q.int64(2) == 1) t.pk = q.text(0);
         }
         if (t.columns.empty()) throw Error("sync: table " + name + " is missing (run migrate first)");
@@ -309,11 +332,13 @@ std::vector<Table> read_tables(sqlite3* db) {
 }
 
 std::string trigger_sql(const Table& t, const std::string& device) {
-    std::string all, changed;
+    // The cell functions take the table's rank, then its columns' values in
+    // the order of Table::columns: the names are theirs to add.
+    std::string all = std::to_string(t.rank), changed = all;
     for (const Column& c : t.columns) {
         std::string q = quote_id(c.name);
-        all += (all.empty() ? "'" : ", '") + c.name + "', new." + q;
-        changed += (changed.empty() ? "'" : ", '") + c.name + "', old." + q + ", new." + q;
+        all += ", new." + q;
+        changed += ", old." + q + ", new." + q;
     }
     std::string pk = quote_id(t.pk);
     std::string pre = "CREATE TEMP TRIGGER IF NOT EXISTS atelier_sync_" + t.name;
@@ -414,9 +439,8 @@ void attach(sqlite3* db) {
             first = q.int64(0);
         }
         for (const Table& t : c->tables) {
-            std::string all;
-            for (const Column& col : t.columns)
-                all += (all.empty() ? "'" : ", '") + col.name + "', " + quote_id(col.name);
+            std::string all = std::to_string(t.rank);
+            for (const Column& col : t.columns) all += ", " + quote_id(col.name);
             exec(db, ("INSERT INTO change_log(hlc, device, tbl, row_id, cells) SELECT " + baseline + ", atelier_device(), '" +
                       t.name + "', " + quote_id(t.pk) + ", atelier_sync_cells(" + all + ") FROM main." +
                       quote_id(t.name) + " ORDER BY rowid")
