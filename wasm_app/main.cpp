@@ -252,6 +252,23 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_time() {
         const std::string today = atelier::now_iso().substr(0, 10);
         try {
             j = atelier::analytics::time(a.db.raw(), today, today, "").json();
+            // Each step's seconds beside its minutes (rounded to tenths, a
+            // quick step shows 0.0): what the requests' report paths hold.
+            atelier::Stmt q(a.db.raw(), "SELECT sum(t_intake), sum(t_brief), sum(t_estimate), sum(t_proposal), sum(t_contract),"
+                                        " sum(t_invoice), sum(t_payment) FROM lead_paths WHERE substr(created_at, 1, 10) = ?1");
+            q.bind(1, today);
+            if (q.step()) {
+                static const char* const steps[] = {"intake", "brief", "estimate", "proposal", "contract", "invoice", "payment"};
+                int64_t total = 0;
+                for (int i = 0; i < 7; ++i) {
+                    const int64_t sec = q.int64(i);
+                    total += sec;
+                    for (auto& row : j)
+                        if (row.is_object() && row.value("step", "") == steps[i]) row["seconds"] = sec;
+                }
+                for (auto& row : j)
+                    if (row.is_object() && row.value("step", "") == "total") row["seconds"] = total;
+            }
         } catch (const std::exception& e) {
             j = {{"error", e.what()}};
         }
