@@ -97,7 +97,7 @@ test('lead to paid invoice offline, in 15 actions or fewer', async (t) => {
   const total = time.find(r => r.step === 'total');
   console.log(`manager minutes from a new lead to a paid invoice, offline: ${total.minutes}`);
   assert.equal(total.leads, 1);
-  assert.ok(total.minutes > 0, 'the time was measured');
+  assert.ok(total.seconds > 0, 'the time was measured');
   assert.ok(total.minutes_per_request <= 5, `${total.minutes_per_request} minutes`);
   assert.equal(total.baseline_minutes, 110);
   assert.ok(time.filter(r => r.step !== 'total' && r.seconds > 0).length >= 2, `attributed to the steps it was spent on: ${JSON.stringify(time)}`);
