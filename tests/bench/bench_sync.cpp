@@ -6,9 +6,8 @@
 //   build/native/bench_sync [runs=5] [part: all | merge | writes | writes1]
 //
 // Files are in /dev/shm (or $ATELIER_BENCH_DIR), WAL with synchronous=NORMAL
-// and a 16 MB page cache as the server runs them, and like the server without
-// SQLite's memory statistics (ATELIER_BENCH_MEMSTATUS=1 keeps them). Prints
-// medians of `runs`.
+// and a 16 MB page cache as the server runs them, on the server's own build
+// of SQLite (server_sqlite in CMakeLists.txt). Prints medians of `runs`.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -138,8 +137,6 @@ int main(int argc, char** argv) {
     int runs = argc > 1 ? std::atoi(argv[1]) : 5;
     if (runs < 1) runs = 1;
     const std::string part = argc > 2 ? argv[2] : "all";
-    // As `atelier serve` runs SQLite: without memory statistics.
-    if (!std::getenv("ATELIER_BENCH_MEMSTATUS")) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_auto_extension((void (*)())atelier_auto_init);
     // Memory-backed files when there are (/dev/shm): the figures then measure
     // SQLite and Atelier, not the disk's mood; ATELIER_BENCH_DIR overrides.

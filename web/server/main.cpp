@@ -20,8 +20,6 @@
 #include <cstring>
 #include <string>
 
-#include <sqlite3.h>
-
 #include "server.h"
 #include "store.h"
 #include "functions.h"
@@ -58,10 +56,6 @@ bool parse_port(const char* s, int* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Nothing here reads SQLite's memory statistics: without them an
-    // allocation takes no global lock, and every write runs about an eighth
-    // faster (BENCHMARKS.md, sync). Set before SQLite starts.
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (argc < 2) return usage("missing command");
     std::string cmd = argv[1];
     if (cmd == "version" || cmd == "--version") {
