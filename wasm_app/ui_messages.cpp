@@ -501,6 +501,7 @@ void rules_section(app::Db& db, State& st) {
         s.rule_subject = t.is_object() ? t.value("subject", "") : "";
         s.rule_body = t.is_object() ? t.value("body", "") : "";
         s.rule_preview = json();
+        s.rule_preview_key.clear();  // made again below, even for the same text
         s.rule_loaded = true;
     }
     ImGui::SeparatorText(rule_label(s.rule_code, st.lang).c_str());

@@ -62,7 +62,9 @@ for (const size of sizes) {
         await page.screenshot({ path: join(dir, `${size.name}-${lang}-settings-${tab}.png`) });
         await checkScreen(page, `${size.name} ${lang} settings ${tab}`);
         if (tab === 'rules') {
-          // A rule's e-mail with the message it makes beside it.
+          // A rule's e-mail with the message it makes beside it; choosing the
+          // rule already shown keeps its preview.
+          await click(page, 'rules.select.0');
           await click(page, 'rules.select.0');
           await waitFor(page, x => x.anchors['rules.preview'] && x.settings.rule_preview?.subject, 'the rule\'s preview');
           await settle(page);
