@@ -146,8 +146,25 @@ std::string render_with(std::string_view tpl, const json& data, bool html) {
 
 namespace {
 
+// A language's words as plain tables (an initializer list of JSON values
+// would be compiled into code, in every host), made into one object once.
+struct Label {
+    const char* key;
+    const char* text;
+};
+
+template <size_t N, size_t M>
+json label_object(const Label (&words)[N], const char* const (&steps)[M]) {
+    json out = json::object();
+    for (const Label& w : words) out[w.key] = w.text;
+    json list = json::array();
+    for (const char* s : steps) list.push_back(s);
+    out["next_steps_list"] = std::move(list);
+    return out;
+}
+
 const json& labels(Lang lang) {
-    static const json ru = {
+    static constexpr Label kRu[] = {
         {"proposal", "Коммерческое предложение"}, {"contract", "Договор"}, {"invoice", "Счёт на оплату"},
         {"act", "Акт сдачи-приёмки выполненных работ"}, {"act_total", "Стоимость принятых работ"},
         {"act_no_claims", "Работы выполнены в полном объёме и в срок. Заказчик претензий по объёму, качеству и срокам не имеет."},
@@ -188,10 +205,8 @@ const json& labels(Lang lang) {
         {"contract_kind", "Договор на разработку веб-сайта"}, {"contractor_is", "Исполнитель"}, {"customer_is", "Заказчик"},
         {"and", "и"}, {"agreed", "заключили настоящий договор о следующем"}, {"to_contract", "к договору"},
         {"valid_until", "действительно до"}, {"valid_until_text", "Предложение действительно до"}, {"about", "О студии"},
-        {"next_steps", "Следующие шаги"},
-        {"next_steps_list", {"Примите предложение по ссылке — кнопка ниже.", "Мы пришлём договор с графиком работ и платежей.",
-                             "После подписания договора — счёт на предоплату.", "Начинаем работу в день поступления предоплаты и материалов."}}};
-    static const json fr = {
+        {"next_steps", "Следующие шаги"}};
+    static constexpr Label kFr[] = {
         {"proposal", "Proposition commerciale"}, {"contract", "Contrat"}, {"invoice", "Facture"},
         {"act", "Procès-verbal de réception"}, {"act_total", "Montant des prestations réceptionnées"},
         {"act_no_claims", "Les prestations sont réalisées en totalité et dans les délais ; le client n'émet aucune réserve."},
@@ -232,10 +247,8 @@ const json& labels(Lang lang) {
         {"details", "Coordonnées et signatures des parties"}, {"contract_kind", "Contrat de réalisation d'un site web"},
         {"contractor_is", "le prestataire"}, {"customer_is", "le client"}, {"and", "et"}, {"agreed", "conviennent de ce qui suit"},
         {"to_contract", "au contrat"}, {"valid_until", "valable jusqu'au"}, {"valid_until_text", "Proposition valable jusqu'au"},
-        {"about", "Le studio"}, {"next_steps", "Prochaines étapes"},
-        {"next_steps_list", {"Acceptez la proposition par ce lien : bouton ci-dessous.", "Nous vous envoyons le contrat avec le planning et l'échéancier.",
-                             "À la signature, la facture d'acompte.", "Nous commençons dès réception de l'acompte et des contenus."}}};
-    static const json en = {
+        {"about", "Le studio"}, {"next_steps", "Prochaines étapes"}};
+    static constexpr Label kEn[] = {
         {"proposal", "Commercial proposal"}, {"contract", "Contract"}, {"invoice", "Invoice"},
         {"act", "Acceptance certificate"}, {"act_total", "Value of the work accepted"},
         {"act_no_claims", "The work was done in full and on time; the customer has no objection."},
@@ -276,9 +289,14 @@ const json& labels(Lang lang) {
         {"details", "Details and signatures of the parties"}, {"contract_kind", "Website development contract"},
         {"contractor_is", "the contractor"}, {"customer_is", "the customer"}, {"and", "and"}, {"agreed", "agree as follows"},
         {"to_contract", "to contract"}, {"valid_until", "valid until"}, {"valid_until_text", "This proposal is valid until"},
-        {"about", "About the studio"}, {"next_steps", "Next steps"},
-        {"next_steps_list", {"Accept the proposal through this link: the button below.", "We send the contract with the work and payment schedules.",
-                             "On signature, the advance invoice.", "Work starts as soon as the advance and your materials arrive."}}};
+        {"about", "About the studio"}, {"next_steps", "Next steps"}};
+    static constexpr const char* kRuSteps[] = {"Примите предложение по ссылке — кнопка ниже.", "Мы пришлём договор с графиком работ и платежей.",
+                             "После подписания договора — счёт на предоплату.", "Начинаем работу в день поступления предоплаты и материалов."};
+    static constexpr const char* kFrSteps[] = {"Acceptez la proposition par ce lien : bouton ci-dessous.", "Nous vous envoyons le contrat avec le planning et l'échéancier.",
+                             "À la signature, la facture d'acompte.", "Nous commençons dès réception de l'acompte et des contenus."};
+    static constexpr const char* kEnSteps[] = {"Accept the proposal through this link: the button below.", "We send the contract with the work and payment schedules.",
+                             "On signature, the advance invoice.", "Work starts as soon as the advance and your materials arrive."};
+    static const json ru = label_object(kRu, kRuSteps), fr = label_object(kFr, kFrSteps), en = label_object(kEn, kEnSteps);
     return lang == Lang::fr ? fr : lang == Lang::en ? en : ru;
 }
 
