@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <iterator>
 
 #include "documents.h"
 #include "error.h"
@@ -21,24 +22,26 @@ using nlohmann::json;
 namespace {
 
 const json& words(Lang l) {
-    static const json ru = {{"save", "Сохранить черновик"}, {"submit", "Отправить бриф"}, {"required", "обязательный вопрос"},
-                            {"yes", "Да"}, {"no", "Нет"}, {"saved", "Черновик сохранён. Можно вернуться к брифу по этой же ссылке."},
-                            {"submitted", "Спасибо! Бриф отправлен, менеджер свяжется с вами."},
-                            {"fix", "Проверьте ответы, отмеченные ниже."}, {"accept", "Принять"},
-                            {"accept_as", "Ваше имя и фамилия"}, {"accept_note", "Нажимая «Принять», вы подтверждаете согласие с документом."},
-                            {"accepted", "Документ принят"}, {"brief", "Бриф"}};
-    static const json fr = {{"save", "Enregistrer le brouillon"}, {"submit", "Envoyer le brief"}, {"required", "question obligatoire"},
-                            {"yes", "Oui"}, {"no", "Non"}, {"saved", "Brouillon enregistré. Vous pouvez revenir par le même lien."},
-                            {"submitted", "Merci ! Votre brief est envoyé, nous revenons vers vous rapidement."},
-                            {"fix", "Vérifiez les réponses signalées ci-dessous."}, {"accept", "Accepter"},
-                            {"accept_as", "Vos prénom et nom"}, {"accept_note", "En cliquant sur « Accepter », vous acceptez ce document."},
-                            {"accepted", "Document accepté"}, {"brief", "Brief"}};
-    static const json en = {{"save", "Save draft"}, {"submit", "Send the brief"}, {"required", "required"},
-                            {"yes", "Yes"}, {"no", "No"}, {"saved", "Draft saved. You can come back with the same link."},
-                            {"submitted", "Thank you! Your brief is sent; we will be in touch."},
-                            {"fix", "Please check the answers marked below."}, {"accept", "Accept"},
-                            {"accept_as", "Your full name"}, {"accept_note", "By clicking Accept you agree to this document."},
-                            {"accepted", "Document accepted"}, {"brief", "Brief"}};
+    static constexpr Label kRu[] = {{"save", "Сохранить черновик"}, {"submit", "Отправить бриф"}, {"required", "обязательный вопрос"},
+                                    {"yes", "Да"}, {"no", "Нет"}, {"saved", "Черновик сохранён. Можно вернуться к брифу по этой же ссылке."},
+                                    {"submitted", "Спасибо! Бриф отправлен, менеджер свяжется с вами."},
+                                    {"fix", "Проверьте ответы, отмеченные ниже."}, {"accept", "Принять"},
+                                    {"accept_as", "Ваше имя и фамилия"}, {"accept_note", "Нажимая «Принять», вы подтверждаете согласие с документом."},
+                                    {"accepted", "Документ принят"}, {"brief", "Бриф"}};
+    static constexpr Label kFr[] = {{"save", "Enregistrer le brouillon"}, {"submit", "Envoyer le brief"}, {"required", "question obligatoire"},
+                                    {"yes", "Oui"}, {"no", "Non"}, {"saved", "Brouillon enregistré. Vous pouvez revenir par le même lien."},
+                                    {"submitted", "Merci ! Votre brief est envoyé, nous revenons vers vous rapidement."},
+                                    {"fix", "Vérifiez les réponses signalées ci-dessous."}, {"accept", "Accepter"},
+                                    {"accept_as", "Vos prénom et nom"}, {"accept_note", "En cliquant sur « Accepter », vous acceptez ce document."},
+                                    {"accepted", "Document accepté"}, {"brief", "Brief"}};
+    static constexpr Label kEn[] = {{"save", "Save draft"}, {"submit", "Send the brief"}, {"required", "required"},
+                                    {"yes", "Yes"}, {"no", "No"}, {"saved", "Draft saved. You can come back with the same link."},
+                                    {"submitted", "Thank you! Your brief is sent; we will be in touch."},
+                                    {"fix", "Please check the answers marked below."}, {"accept", "Accept"},
+                                    {"accept_as", "Your full name"}, {"accept_note", "By clicking Accept you agree to this document."},
+                                    {"accepted", "Document accepted"}, {"brief", "Brief"}};
+    static const json ru = label_object(kRu, std::size(kRu)), fr = label_object(kFr, std::size(kFr)),
+                      en = label_object(kEn, std::size(kEn));
     return l == Lang::fr ? fr : l == Lang::en ? en : ru;
 }
 

@@ -144,19 +144,17 @@ std::string render_with(std::string_view tpl, const json& data, bool html) {
 // [SECTION] the words of the documents
 // -------------------------------------------------------------------------
 
-namespace {
+json label_object(const Label* words, size_t n) {
+    json out = json::object();
+    for (size_t i = 0; i < n; ++i) out[words[i].key] = words[i].text;
+    return out;
+}
 
-// A language's words as plain tables (an initializer list of JSON values
-// would be compiled into code, in every host), made into one object once.
-struct Label {
-    const char* key;
-    const char* text;
-};
+namespace {
 
 template <size_t N, size_t M>
 json label_object(const Label (&words)[N], const char* const (&steps)[M]) {
-    json out = json::object();
-    for (const Label& w : words) out[w.key] = w.text;
+    json out = label_object(words, N);
     json list = json::array();
     for (const char* s : steps) list.push_back(s);
     out["next_steps_list"] = std::move(list);

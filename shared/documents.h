@@ -44,6 +44,15 @@ const std::string& default_template(std::string_view kind, Lang lang = Lang::en)
 // default.
 std::string document_template(sqlite3* db, std::string_view kind, Lang lang);
 
+// A fixed word of a page in one language. Pages keep their words as tables
+// of these, made into a JSON object once: an initializer list of JSON values
+// would be compiled into code, in every host.
+struct Label {
+    const char* key;
+    const char* text;
+};
+nlohmann::json label_object(const Label* words, size_t n);
+
 // The data a document of `kind` is rendered from (for previews and tests).
 nlohmann::json document_data(sqlite3* db, std::string_view kind, std::string_view id, Lang lang);
 
