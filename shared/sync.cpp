@@ -320,6 +320,7 @@ std::vector<Table> read_tables(sqlite3* db) {
             if (q.int64(2) == 1) t.pk = q.text(0);
         }
         if (t.columns.empty()) throw Error("sync: table " + name + " is missing (run migrate first)");
+        if (t.columns.size() > 255) throw Error("sync: table " + name + " has more than 255 columns");
         out.push_back(std::move(t));
     }
     for (const Table& child : out) {
@@ -578,6 +579,7 @@ struct CellInfo {
     size_t bytes = 0;
     bool equals_row = false;  // a string equal to the change's row id
     std::string text;         // the value when it is a string (for the pk check)
+    json value;               // the value (a row new to a merge is folded from these)
 };
 
 struct Change {
@@ -682,7 +684,8 @@ private:
                 if (type == json::value_t::string) cells_->value(text);
                 else if (type == json::value_t::null || type == json::value_t::binary) cells_->null();
                 else cells_->raw(text);
-                CellInfo ci{k, type, text.size(), false, type == json::value_t::string && text.size() <= 256 ? text : ""};
+                CellInfo ci{k, type, text.size(), false, type == json::value_t::string && text.size() <= 256 ? text : "",
+                            type == json::value_t::binary ? json(nullptr) : v};
                 x.info.push_back(std::move(ci));
                 break;
             }
@@ -721,7 +724,7 @@ private:
             }
         }
         if (p == 4) {
-            changes.back().info.push_back(CellInfo{frames_[3].key, object ? json::value_t::object : json::value_t::array, 0, false, ""});
+            changes.back().info.push_back(CellInfo{frames_[3].key, object ? json::value_t::object : json::value_t::array, 0, false, "", nullptr});
             cells_->key(frames_[3].key);
             cells_->null();
             ++skip_;
@@ -780,11 +783,24 @@ public:
         return s;
     }
 
+    // A statement found by a short key (a table and its set of columns)
+    // rather than by its SQL text, which is built only the first time.
+    template <class MakeSql>
+    sqlite3_stmt* keyed(const std::string& key, MakeSql make_sql) {
+        auto it = keyed_.find(key);
+        if (it == keyed_.end()) it = keyed_.emplace(key, get(make_sql())).first;
+        sqlite3_stmt* s = it->second;
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return s;
+    }
+
     bool parked = false;  // park_dependents() put rows in sync_pending
 
 private:
     sqlite3* db_;
     std::unordered_map<std::string, std::unique_ptr<Stmt>> map_;
+    std::unordered_map<std::string, sqlite3_stmt*> keyed_;
 };
 
 // Brings change_rows up to date with the log: the writes since the last
@@ -890,6 +906,25 @@ Folded fold(Statements& st, const std::string& table, const std::string& row) {
     return f;
 }
 
+// The same for a row whose every change arrived in this batch (nothing of
+// it in the log before): folded from the bundle's cells, read once already.
+Folded fold_new(std::vector<const Change*> mine) {
+    std::sort(mine.begin(), mine.end(), [](const Change* a, const Change* b) { return a->hlc < b->hlc; });
+    Folded f;
+    std::string last_write, last_delete;
+    for (const Change* x : mine) {
+        f.known = true;
+        if (x->del) {
+            last_delete = x->hlc;
+            continue;
+        }
+        last_write = x->hlc;
+        for (const CellInfo& ci : x->info) f.cells[ci.column] = ci.value;
+    }
+    f.alive = !last_write.empty() && last_write > last_delete;
+    return f;
+}
+
 // A row stands in its table when its changes say it is alive and every row
 // it refers to stands. So before a row goes, the rows that refer to it go
 // too and wait in sync_pending: their own changes decide whether they come
@@ -926,8 +961,9 @@ void park_dependents(sqlite3* db, const Conn& c, Statements& st, const Table& t,
 
 // Writes a row's folded state into its table. Returns "" or, when the row
 // cannot stand yet (a constraint), the reason.
-std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row) {
-    Folded f = fold(st, t.name, row);
+std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row,
+                        const std::vector<const Change*>* only = nullptr) {
+    Folded f = only ? fold_new(*only) : fold(st, t.name, row);
     if (!f.known) return "";
     int rc;
     sqlite3_stmt* s;
@@ -938,23 +974,26 @@ std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table&
         rc = sqlite3_step(s);
     } else {
         f.cells[t.pk] = row;
-        std::string cols, vals, set;
+        // The upsert of this table and set of columns (the cells in name
+        // order, a column from a newer schema left out).
+        std::string key(1, (char)t.rank);
+        for (const auto& kv : f.cells)
+            if (const Column* col = t.column(kv.first)) key += (char)(col - t.columns.data());
+        s = st.keyed(key, [&] {
+            std::string cols, vals, set;
+            int i = 0;
+            for (size_t k = 1; k < key.size(); ++k) {
+                const std::string& name = t.columns[(size_t)(unsigned char)key[k]].name;
+                cols += (cols.empty() ? "" : ", ") + quote_id(name);
+                vals += (vals.empty() ? "?" : ", ?") + std::to_string(++i);
+                if (name != t.pk) set += (set.empty() ? "" : ", ") + quote_id(name) + " = excluded." + quote_id(name);
+            }
+            return "INSERT INTO main." + quote_id(t.name) + "(" + cols + ") VALUES (" + vals + ") ON CONFLICT(" + quote_id(t.pk) +
+                   ") DO " + (set.empty() ? std::string("NOTHING") : "UPDATE SET " + set);
+        });
         int i = 0;
-        for (const auto& kv : f.cells) {
-            if (!t.column(kv.first)) continue;  // a column from a newer schema
-            ++i;
-            cols += (cols.empty() ? "" : ", ") + quote_id(kv.first);
-            vals += (vals.empty() ? "?" : ", ?") + std::to_string(i);
-            if (kv.first != t.pk) set += (set.empty() ? "" : ", ") + quote_id(kv.first) + " = excluded." + quote_id(kv.first);
-        }
-        std::string sql = "INSERT INTO main." + quote_id(t.name) + "(" + cols + ") VALUES (" + vals + ") ON CONFLICT(" +
-                          quote_id(t.pk) + ") DO " + (set.empty() ? std::string("NOTHING") : "UPDATE SET " + set);
-        s = st.get(sql);
-        i = 0;
-        for (const auto& kv : f.cells) {
-            if (!t.column(kv.first)) continue;
-            bind_json(s, ++i, kv.second);
-        }
+        for (const auto& kv : f.cells)
+            if (t.column(kv.first)) bind_json(s, ++i, kv.second);
         rc = sqlite3_step(s);
     }
     sqlite3_reset(s);
@@ -1148,14 +1187,31 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     Statements st(db);
     std::set<std::pair<int, std::string>> touched;  // (table rank, row)
     std::vector<const Change*> fresh;
+    // The rows with nothing in the log before this batch, and their changes
+    // in it: they are folded from memory.
+    std::map<std::pair<int, std::string>, std::vector<const Change*>> new_rows;
     {
         Logging quiet(c, false);
         index_log(db);
+        // For each row of the batch, whether the log held any of its changes.
+        std::map<std::pair<int, std::string>, bool> had_history;
+        sqlite3_stmt* seen = st.get("SELECT 1 FROM change_rows WHERE tbl = ?1 AND row_id = ?2 LIMIT 1");
         sqlite3_stmt* ins = st.get("INSERT INTO change_log(hlc, device, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)");
         sqlite3_stmt* idx = st.get("INSERT INTO change_rows(tbl, row_id, hlc, seq) VALUES (?1, ?2, ?3, ?4)"
                                    " ON CONFLICT DO NOTHING");
         sqlite3_stmt* undo = st.get("DELETE FROM change_log WHERE seq = ?1");
         for (const Change& x : changes) {
+            std::pair<int, std::string> key{c.table(x.table)->rank, x.row};
+            auto h = had_history.find(key);
+            if (h == had_history.end()) {
+                sqlite3_reset(seen);
+                sqlite3_bind_text(seen, 1, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
+                sqlite3_bind_text(seen, 2, x.row.data(), (int)x.row.size(), SQLITE_STATIC);
+                int rc = sqlite3_step(seen);
+                if (rc != SQLITE_ROW) check(db, rc, "sync: change index");
+                h = had_history.emplace(key, rc == SQLITE_ROW).first;
+                sqlite3_reset(seen);
+            }
             sqlite3_reset(ins);
             sqlite3_bind_text(ins, 1, x.hlc.data(), (int)x.hlc.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 2, x.device.data(), (int)x.device.size(), SQLITE_STATIC);
@@ -1180,7 +1236,8 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             }
             ++r.applied;
             fresh.push_back(&x);
-            touched.insert({c.table(x.table)->rank, x.row});
+            touched.insert(key);
+            if (!h->second) new_rows[key].push_back(&x);
         }
         // Everything in the log up to here is in change_rows.
         Stmt top(db, "INSERT INTO sync_meta(key, value) SELECT 'indexed_seq', coalesce(max(seq), 0) FROM change_log WHERE true"
@@ -1217,8 +1274,8 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             Stmt q(db, "SELECT 1 FROM sync_pending LIMIT 1");
             any_pending = q.step();
         }
-        auto settle = [&](const Table& t, const std::string& row) {
-            std::string why = materialize(db, c, st, t, row);
+        auto settle = [&](const Table& t, const std::string& row, const std::vector<const Change*>* only = nullptr) {
+            std::string why = materialize(db, c, st, t, row, only);
             if (st.parked) any_pending = true;
             sqlite3_stmt* s;
             if (why.empty()) {
@@ -1237,7 +1294,10 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             sqlite3_reset(s);
             return why.empty();
         };
-        for (const auto& tr : touched) settle(c.tables[(size_t)tr.first], tr.second);
+        for (const auto& tr : touched) {
+            auto n = new_rows.find(tr);
+            settle(c.tables[(size_t)tr.first], tr.second, n == new_rows.end() ? nullptr : &n->second);
+        }
         // Rows that waited may stand now; repeat while something moves.
         for (int pass = 0; pass < 64; ++pass) {
             struct Waiting {
