@@ -577,9 +577,7 @@ struct CellInfo {
     std::string column;
     json::value_t type;
     size_t bytes = 0;
-    bool equals_row = false;  // a string equal to the change's row id
-    std::string text;         // the value when it is a string (for the pk check)
-    json value;               // the value (a row new to a merge is folded from these)
+    json value;  // the value (a row new to a merge is folded from these)
 };
 
 struct Change {
@@ -600,19 +598,21 @@ public:
     std::vector<Change> changes;
     std::string syntax_error;
 
-    bool null() override { return scalar(json(nullptr), json::value_t::null, ""); }
-    bool boolean(bool v) override { return scalar(json(v), json::value_t::boolean, v ? "true" : "false"); }
+    // Each value is made into a JSON value only where it is kept (a string
+    // is moved, not copied): a bundle has millions of them.
+    bool null() override { return scalar(json::value_t::null, "", [] { return json(nullptr); }); }
+    bool boolean(bool v) override { return scalar(json::value_t::boolean, v ? "true" : "false", [v] { return json(v); }); }
     bool number_integer(number_integer_t v) override {
-        return scalar(json(v), json::value_t::number_integer, std::to_string(v));
+        return scalar(json::value_t::number_integer, std::to_string(v), [v] { return json(v); });
     }
     bool number_unsigned(number_unsigned_t v) override {
-        return scalar(json(v), json::value_t::number_unsigned, std::to_string(v));
+        return scalar(json::value_t::number_unsigned, std::to_string(v), [v] { return json(v); });
     }
     bool number_float(number_float_t v, const string_t& raw) override {
-        return scalar(json(v), json::value_t::number_float, raw);
+        return scalar(json::value_t::number_float, raw, [v] { return json(v); });
     }
-    bool string(string_t& v) override { return scalar(json(v), json::value_t::string, v); }
-    bool binary(binary_t&) override { return scalar(json(nullptr), json::value_t::binary, ""); }
+    bool string(string_t& v) override { return scalar(json::value_t::string, v, [&v] { return json(std::move(v)); }); }
+    bool binary(binary_t&) override { return scalar(json::value_t::binary, "", [] { return json(nullptr); }); }
     bool start_object(std::size_t) override { return open(true); }
     bool end_object() override { return close(); }
     bool start_array(std::size_t) override { return open(false); }
@@ -650,12 +650,13 @@ private:
     }
     bool place_at(size_t d) const { return d >= 2 && frames_[0].object && frames_[0].key == "changes" && !frames_[1].object; }
 
-    bool scalar(const json& v, json::value_t type, const std::string& text) {
+    template <class MakeValue>
+    bool scalar(json::value_t type, const std::string& text, MakeValue value) {
         switch (place()) {
             case 0: break;  // a bare scalar: not an object
             case 1:
                 if (frames_[0].key == "changes") changes_seen = true;
-                else header[frames_[0].key] = v;
+                else header[frames_[0].key] = value();
                 break;
             case 2: {
                 Change x;
@@ -684,9 +685,8 @@ private:
                 if (type == json::value_t::string) cells_->value(text);
                 else if (type == json::value_t::null || type == json::value_t::binary) cells_->null();
                 else cells_->raw(text);
-                CellInfo ci{k, type, text.size(), false, type == json::value_t::string && text.size() <= 256 ? text : "",
-                            type == json::value_t::binary ? json(nullptr) : v};
-                x.info.push_back(std::move(ci));
+                const size_t bytes = text.size();
+                x.info.push_back(CellInfo{k, type, bytes, value()});  // `text` may be moved from here on
                 break;
             }
             default: break;
@@ -724,7 +724,7 @@ private:
             }
         }
         if (p == 4) {
-            changes.back().info.push_back(CellInfo{frames_[3].key, object ? json::value_t::object : json::value_t::array, 0, false, "", nullptr});
+            changes.back().info.push_back(CellInfo{frames_[3].key, object ? json::value_t::object : json::value_t::array, 0, nullptr});
             cells_->key(frames_[3].key);
             cells_->null();
             ++skip_;
@@ -1188,7 +1188,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 if (ci.type == json::value_t::object || ci.type == json::value_t::array || ci.type == json::value_t::binary)
                     throw fail(cat, "expected a scalar");
                 if (ci.type == json::value_t::string && ci.bytes > kMaxValueBytes) throw fail(cat, "value larger than 1 MiB");
-                if (ci.column == t->pk && (ci.type != json::value_t::string || ci.text != x.row))
+                if (ci.column == t->pk && (ci.type != json::value_t::string || ci.value.get_ref<const std::string&>() != x.row))
                     throw fail(cat, "differs from the change's row id");
             }
         }
