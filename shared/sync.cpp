@@ -129,24 +129,33 @@ bool is_hex(std::string_view s) {
     return !s.empty();
 }
 
-// Parses a clock; false when it is malformed.
+// Parses a clock; false when it is malformed. (Every change of a bundle
+// passes here: no allocation.)
 bool parse_hlc(std::string_view h, int64_t* ms, int* count, std::string_view* device) {
     if (h.size() != kHlcSize || h[23] != 'Z' || h[19] != '.' || h[24] != '-' || h[29] != '-') return false;
-    std::string iso(h.substr(0, 19));
-    iso += 'Z';
-    if (!is_iso_time(iso)) return false;
-    std::tm tm{};
-    tm.tm_year = std::stoi(iso.substr(0, 4)) - 1900;
-    tm.tm_mon = std::stoi(iso.substr(5, 2)) - 1;
-    tm.tm_mday = std::stoi(iso.substr(8, 2));
-    tm.tm_hour = std::stoi(iso.substr(11, 2));
-    tm.tm_min = std::stoi(iso.substr(14, 2));
-    tm.tm_sec = std::stoi(iso.substr(17, 2));
+    char iso[20];
+    std::memcpy(iso, h.data(), 19);
+    iso[19] = 'Z';
+    if (!is_iso_time(std::string_view(iso, 20))) return false;
     for (size_t i = 20; i < 23; ++i)
         if (h[i] < '0' || h[i] > '9') return false;
     if (!is_hex(h.substr(25, 4)) || !is_hex(h.substr(30, 16))) return false;
-    *ms = (int64_t)timegm(&tm) * 1000 + std::stoi(std::string(h.substr(20, 3)));
-    *count = std::stoi(std::string(h.substr(25, 4)), nullptr, 16);
+    auto num = [&](size_t from, size_t n) {
+        int v = 0;
+        for (size_t i = from; i < from + n; ++i) v = v * 10 + (h[i] - '0');
+        return v;
+    };
+    std::tm tm{};
+    tm.tm_year = num(0, 4) - 1900;
+    tm.tm_mon = num(5, 2) - 1;
+    tm.tm_mday = num(8, 2);
+    tm.tm_hour = num(11, 2);
+    tm.tm_min = num(14, 2);
+    tm.tm_sec = num(17, 2);
+    *ms = (int64_t)timegm(&tm) * 1000 + num(20, 3);
+    int c = 0;
+    for (size_t i = 25; i < 29; ++i) c = c * 16 + (h[i] <= '9' ? h[i] - '0' : h[i] - 'a' + 10);
+    *count = c;
     *device = h.substr(30, 16);
     return true;
 }
