@@ -252,6 +252,17 @@ TEST_CASE("sync: bad bundles are refused with the reason, and nothing changes") 
                                           x["changes"].back()["table"].get<std::string>() + "|" +
                                           x["changes"].back()["row"].get<std::string>());
     refused(x.dump(), "ahead of this server");
+    // Clocks that are not clocks: a letter in the date, in the milliseconds,
+    // a count that is not hex, a cut one.
+    for (const std::string bad : {"2026-11-2xT10:00:00.000Z-0000-", "2026-11-20T10:00:00.0a0Z-0000-", "2026-11-20T10:00:00.000Z-00g0-",
+                                  "2026-11-20T10:00:00.000Z-0000"}) {
+        x = g;
+        const std::string h = bad + g["device"].get<std::string>();
+        x["changes"].back()["hlc"] = h;
+        x["changes"].back()["id"] = uuid_from(h + "|" + x["changes"].back()["table"].get<std::string>() + "|" +
+                                              x["changes"].back()["row"].get<std::string>());
+        refused(x.dump(), "not a clock value");
+    }
     // A push carries the pushing device's token.
     sync::ApplyOptions o;
     o.device = "0123456789abcdef";
