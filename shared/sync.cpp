@@ -1150,55 +1150,56 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     std::string max_hlc;
     for (size_t i = 0; i < reader.changes.size(); ++i) {
         Change& x = reader.changes[i];
-        std::string at = "changes[" + std::to_string(i) + "]";
-        if (!x.is_object) throw fail(at, "expected an object");
-        if (!x.bad_field.empty()) throw fail(at + "." + x.bad_field, "expected a string");
-        if (x.id.empty()) throw fail(at + ".id", "expected a string");
-        if (x.hlc.empty()) throw fail(at + ".hlc", "expected a string");
-        if (x.table.empty()) throw fail(at + ".table", "expected a string");
+        // Where a refusal points; built only for one.
+        auto at = [i] { return "changes[" + std::to_string(i) + "]"; };
+        if (!x.is_object) throw fail(at(), "expected an object");
+        if (!x.bad_field.empty()) throw fail(at() + "." + x.bad_field, "expected a string");
+        if (x.id.empty()) throw fail(at() + ".id", "expected a string");
+        if (x.hlc.empty()) throw fail(at() + ".hlc", "expected a string");
+        if (x.table.empty()) throw fail(at() + ".table", "expected a string");
         int64_t ms;
         int count;
         std::string_view dev;
-        if (!parse_hlc(x.hlc, &ms, &count, &dev)) throw fail(at + ".hlc", "not a clock value (\"" + x.hlc.substr(0, 60) + "\")");
+        if (!parse_hlc(x.hlc, &ms, &count, &dev)) throw fail(at() + ".hlc", "not a clock value (\"" + x.hlc.substr(0, 60) + "\")");
         x.device = std::string(dev);
         const Table* t = c.table(x.table);
         if (!t) {
             // A replica older than the authority skips what it cannot hold.
             if (lenient) continue;
-            throw fail(at + ".table", "unknown table \"" + x.table.substr(0, 60) + "\"");
+            throw fail(at() + ".table", "unknown table \"" + x.table.substr(0, 60) + "\"");
         }
-        if (x.row.empty() || x.row.size() > kMaxRowIdBytes) throw fail(at + ".row", "expected 1 to 200 characters");
-        if (x.id != change_id(x.hlc, x.table, x.row)) throw fail(at + ".id", "does not match the change's clock, table and row");
+        if (x.row.empty() || x.row.size() > kMaxRowIdBytes) throw fail(at() + ".row", "expected 1 to 200 characters");
+        if (x.id != change_id(x.hlc, x.table, x.row)) throw fail(at() + ".id", "does not match the change's clock, table and row");
         if (c.authority) {
-            if (x.device == c.device) throw fail(at + ".hlc", "claims this database's own device id " + c.device);
+            if (x.device == c.device) throw fail(at() + ".hlc", "claims this database's own device id " + c.device);
             if (x.device != bundle_device)
-                throw fail(at + ".hlc", "written by device " + x.device + ", but the bundle is from device " + bundle_device +
+                throw fail(at() + ".hlc", "written by device " + x.device + ", but the bundle is from device " + bundle_device +
                                             " (a replica sends only its own changes)");
             if (ms > now + kMaxDriftMs)
-                throw fail(at + ".hlc", "the clock of device " + x.device + " is " + std::to_string((ms - now) / 60000) +
+                throw fail(at() + ".hlc", "the clock of device " + x.device + " is " + std::to_string((ms - now) / 60000) +
                                             " min ahead of this server (at most 5 min); correct the device's clock");
         }
         if (x.del) {
-            if (x.has_cells) throw fail(at, "a delete carries no cells");
+            if (x.has_cells) throw fail(at(), "a delete carries no cells");
         } else {
-            if (!x.cells_object || x.info.empty()) throw fail(at + ".cells", "expected an object of columns");
+            if (!x.cells_object || x.info.empty()) throw fail(at() + ".cells", "expected an object of columns");
             for (const CellInfo& ci : x.info) {
-                std::string cat = at + ".cells." + ci.column.substr(0, 60);
+                auto cat = [&] { return at() + ".cells." + ci.column.substr(0, 60); };
                 const Column* col = t->column(ci.column);
                 if (!col) {
                     if (lenient) continue;
-                    throw fail(cat, "unknown column of " + x.table);
+                    throw fail(cat(), "unknown column of " + x.table);
                 }
                 if (ci.type == json::value_t::null) continue;
                 if (col->type == 'T' && ci.type != json::value_t::string)
-                    throw fail(cat, std::string("expected text or null, got ") + type_word(ci.type));
+                    throw fail(cat(), std::string("expected text or null, got ") + type_word(ci.type));
                 if (col->type == 'I' && ci.type != json::value_t::number_integer && ci.type != json::value_t::number_unsigned)
-                    throw fail(cat, std::string("expected an integer or null, got ") + type_word(ci.type));
+                    throw fail(cat(), std::string("expected an integer or null, got ") + type_word(ci.type));
                 if (ci.type == json::value_t::object || ci.type == json::value_t::array || ci.type == json::value_t::binary)
-                    throw fail(cat, "expected a scalar");
-                if (ci.type == json::value_t::string && ci.bytes > kMaxValueBytes) throw fail(cat, "value larger than 1 MiB");
+                    throw fail(cat(), "expected a scalar");
+                if (ci.type == json::value_t::string && ci.bytes > kMaxValueBytes) throw fail(cat(), "value larger than 1 MiB");
                 if (ci.column == t->pk && (ci.type != json::value_t::string || ci.value.get_ref<const std::string&>() != x.row))
-                    throw fail(cat, "differs from the change's row id");
+                    throw fail(cat(), "differs from the change's row id");
             }
         }
         if (x.hlc > max_hlc) max_hlc = x.hlc;
