@@ -120,11 +120,25 @@ test('a project page in French, at phone width and printable; an unknown project
   const html = await (await fetch(server.url + new URL(url).pathname)).text();
   assert.match(html, /<html lang="fr">/);
   assert.match(html, /Projet · Claire Dubois/);
-  // The studio's process asks for what the first stage needs now; the rest is listed as later, without a form.
+  // The studio's process asks now for what the first stage needs and what is
+  // due within a week (which requests those are depends on the weekday the
+  // project starts); the rest is listed as later, with its date, without a form.
   assert.match(html, /À préparer pour l’étape «Étude et prototype»/);
   assert.match(html, /<strong>Trois sites que vous aimez, et pourquoi<\/strong>/);
-  assert.match(html, /<strong>Il nous faudra ensuite<\/strong><table><tr><td>Logo en SVG ou AI<\/td><td class="num sub">pour le \d\d\/\d\d\/\d{4}<\/td><\/tr>/);
-  assert.equal((html.match(/<form /g) || []).length, 2, 'a form for each of the two requests of now');
+  const today = new Date().toISOString().slice(0, 10);
+  const week = new Date(Date.parse(today) + 7 * 86400e3).toISOString().slice(0, 10);
+  const current = p.stages.find(s => s.status !== 'done').stage;
+  const open = p.requests.filter(r => r.status === 'open');
+  const now = open.filter(r => !r.stage || r.stage === current || !r.due_on || r.due_on <= week);
+  const later = open.filter(r => !now.includes(r));
+  assert.ok(now.length >= 2 && later.length >= 1, `requests now and later: ${now.length}, ${later.length}`);
+  const escape = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  for (const r of now) assert.ok(html.includes(`<strong>${escape(r.title)}</strong> <span class="sub">`), `asked now: ${r.title}`);
+  assert.equal((html.match(/<form /g) || []).length, now.length, 'a form for each request of now');
+  const frDate = (iso) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+  assert.ok(html.includes('<strong>Il nous faudra ensuite</strong><table>' +
+    later.map(r => `<tr><td>${escape(r.title)}</td><td class="num sub">pour le ${frDate(r.due_on)}</td></tr>`).join('') + '</table>'),
+    `the later list: ${later.map(r => r.title).join('; ')}`);
   assert.match(html, /name="viewport" content="width=device-width/);
   assert.match(html, /@media print/);
   assert.equal((await call('/api/projects/no-such-project')).status, 404);
