@@ -1018,6 +1018,7 @@ bool is_json_column(const std::string& name) { return name.size() > 5 && name.co
 // or with `json_only` its *_json columns alone.
 std::map<std::string, json> row_values(Statements& st, const Table& t, const std::string& row, bool json_only = false) {
     std::map<std::string, json> out;
+    // Keyed apart from the upserts, whose keys begin with a table's rank (below 32).
     sqlite3_stmt* q = st.keyed(std::string(json_only ? "j" : "*") + (char)t.rank, [&] {
         std::string cols;
         for (const Column& c : t.columns)
