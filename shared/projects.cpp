@@ -154,7 +154,8 @@ std::string open(sqlite3* db, std::string_view contract_id, std::string_view at)
             else if (n.is_string()) name = n;
         }
         const int64_t end = cal.plus_working(day, days - 1);
-        st.bind(1, uuid_from("project_stage|" + std::string(contract_id) + "|" + stage)).bind(2, id).bind(3, stage).bind(4, ++position)
+        ++position;
+        st.bind(1, uuid_from("project_stage|" + std::string(contract_id) + "|" + stage)).bind(2, id).bind(3, stage).bind(4, position)
             .bind(5, name).bind(6, days).bind(8, owner_name).bind(9, iso_date(day)).bind(10, iso_date(end))
             .bind(12, position == 1 ? "in_progress" : "planned").bind(13, at);
         if (owner_id.empty()) st.bind_null(7); else st.bind(7, owner_id);

@@ -48,6 +48,7 @@ struct Table {
     // The rows that refer to this table's rows: (child table, its column).
     std::vector<std::pair<std::string, std::string>> referrers;
     int rank = 0;
+    size_t pk_index = 0;  // columns[pk_index] is the primary key
     const Column* column(std::string_view n) const {
         for (const Column& c : columns)
             if (c.name == n) return &c;
@@ -326,7 +327,10 @@ std::vector<Table> read_tables(sqlite3* db) {
             JsonWriter key;
             key.value(q.text(0));
             t.columns.push_back({q.text(0), kind, key.str() + ":"});
-            if (q.int64(2) == 1) t.pk = q.text(0);
+            if (q.int64(2) == 1) {
+                t.pk = q.text(0);
+                t.pk_index = t.columns.size() - 1;
+            }
         }
         if (t.columns.empty()) throw Error("sync: table " + name + " is missing (run migrate first)");
         if (t.columns.size() > 255) throw Error("sync: table " + name + " has more than 255 columns");
@@ -916,21 +920,25 @@ Folded fold(Statements& st, const std::string& table, const std::string& row) {
 }
 
 // The same for a row whose every change arrived in this batch (nothing of
-// it in the log before): folded from the bundle's cells, read once already.
-Folded fold_new(std::vector<const Change*> mine) {
+// it in the log before): folded from the bundle's cells, read once already,
+// into `cells` by column index (pointers into the changes; a column from a
+// newer schema left out).
+Folded fold_new(const Table& t, std::vector<const Change*> mine, std::vector<const json*>& cells) {
     std::sort(mine.begin(), mine.end(), [](const Change* a, const Change* b) { return a->hlc < b->hlc; });
     Folded f;
-    std::string last_write, last_delete;
+    const std::string* last_write = nullptr;
+    const std::string* last_delete = nullptr;
     for (const Change* x : mine) {
         f.known = true;
         if (x->del) {
-            last_delete = x->hlc;
+            last_delete = &x->hlc;
             continue;
         }
-        last_write = x->hlc;
-        for (const CellInfo& ci : x->info) f.cells[ci.column] = ci.value;
+        last_write = &x->hlc;
+        for (const CellInfo& ci : x->info)
+            if (const Column* col = t.column(ci.column)) cells[(size_t)(col - t.columns.data())] = &ci.value;
     }
-    f.alive = !last_write.empty() && last_write > last_delete;
+    f.alive = last_write && (!last_delete || *last_write > *last_delete);
     return f;
 }
 
@@ -972,8 +980,14 @@ void park_dependents(sqlite3* db, const Conn& c, Statements& st, const Table& t,
 // cannot stand yet (a constraint), the reason.
 std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row,
                         const std::vector<const Change*>* only = nullptr) {
-    Folded f = only ? fold_new(*only) : fold(st, t.name, row);
+    // The row's cells by column index: pointers into the changes of a new
+    // row, or into the fold of a row with history.
+    std::vector<const json*> cells(t.columns.size(), nullptr);
+    Folded f = only ? fold_new(t, *only, cells) : fold(st, t.name, row);
     if (!f.known) return "";
+    if (!only)
+        for (const auto& kv : f.cells)
+            if (const Column* col = t.column(kv.first)) cells[(size_t)(col - t.columns.data())] = &kv.second;
     int rc;
     sqlite3_stmt* s;
     if (!f.alive) {
@@ -982,12 +996,12 @@ std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table&
         sqlite3_bind_text(s, 1, row.data(), (int)row.size(), SQLITE_STATIC);
         rc = sqlite3_step(s);
     } else {
-        f.cells[t.pk] = row;
-        // The upsert of this table and set of columns (the cells in name
-        // order, a column from a newer schema left out).
+        const json pk_value = row;
+        cells[t.pk_index] = &pk_value;
+        // The upsert of this table and set of columns (in column order).
         std::string key(1, (char)t.rank);
-        for (const auto& kv : f.cells)
-            if (const Column* col = t.column(kv.first)) key += (char)(col - t.columns.data());
+        for (size_t k = 0; k < cells.size(); ++k)
+            if (cells[k]) key += (char)k;
         s = st.keyed(key, [&] {
             std::string cols, vals, set;
             int i = 0;
@@ -1001,8 +1015,8 @@ std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table&
                    ") DO " + (set.empty() ? std::string("NOTHING") : "UPDATE SET " + set);
         });
         int i = 0;
-        for (const auto& kv : f.cells)
-            if (t.column(kv.first)) bind_json(s, ++i, kv.second);
+        for (const json* v : cells)
+            if (v) bind_json(s, ++i, *v);
         rc = sqlite3_step(s);
     }
     sqlite3_reset(s);
@@ -1106,6 +1120,12 @@ std::string value_text(const json& v) {
 }
 
 }  // namespace
+
+// A row of one of the synced tables: (table rank, row id).
+using RowKey = std::pair<int, std::string>;
+struct RowKeyHash {
+    size_t operator()(const RowKey& k) const { return std::hash<std::string>()(k.second) * 31 + (size_t)k.first; }
+};
 
 ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     Conn& c = need(db);
@@ -1211,31 +1231,34 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
 
     Savepoint sp(db, "atelier_sync_apply");
     Statements st(db);
-    std::set<std::pair<int, std::string>> touched;  // (table rank, row)
     std::vector<const Change*> fresh;
-    // The rows with nothing in the log before this batch, and their changes
-    // in it: they are folded from memory.
-    std::map<std::pair<int, std::string>, std::vector<const Change*>> new_rows;
+    // Each row of the batch: whether the log held any of its changes before
+    // it, and the changes of it applied now. A row with no history is folded
+    // from these, in memory.
+    struct RowState {
+        bool had_history = false;
+        std::vector<const Change*> applied;
+    };
+    std::unordered_map<RowKey, RowState, RowKeyHash> rows;
+    rows.reserve(changes.size());
+    std::vector<const RowKey*> touched;  // the rows changed, sorted below by (table rank, row)
     {
         Logging quiet(c, false);
         index_log(db);
-        // For each row of the batch, whether the log held any of its changes.
-        std::map<std::pair<int, std::string>, bool> had_history;
         sqlite3_stmt* seen = st.get("SELECT 1 FROM change_rows WHERE tbl = ?1 AND row_id = ?2 LIMIT 1");
         sqlite3_stmt* ins = st.get("INSERT INTO change_log(hlc, device, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)");
         sqlite3_stmt* idx = st.get("INSERT INTO change_rows(tbl, row_id, hlc, seq) VALUES (?1, ?2, ?3, ?4)"
                                    " ON CONFLICT DO NOTHING");
         sqlite3_stmt* undo = st.get("DELETE FROM change_log WHERE seq = ?1");
         for (const Change& x : changes) {
-            std::pair<int, std::string> key{c.table(x.table)->rank, x.row};
-            auto h = had_history.find(key);
-            if (h == had_history.end()) {
+            auto [h, first] = rows.try_emplace(RowKey{c.table(x.table)->rank, x.row});
+            if (first) {
                 sqlite3_reset(seen);
                 sqlite3_bind_text(seen, 1, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
                 sqlite3_bind_text(seen, 2, x.row.data(), (int)x.row.size(), SQLITE_STATIC);
                 int rc = sqlite3_step(seen);
                 if (rc != SQLITE_ROW) check(db, rc, "sync: change index");
-                h = had_history.emplace(key, rc == SQLITE_ROW).first;
+                h->second.had_history = rc == SQLITE_ROW;
                 sqlite3_reset(seen);
             }
             sqlite3_reset(ins);
@@ -1262,9 +1285,10 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             }
             ++r.applied;
             fresh.push_back(&x);
-            touched.insert(key);
-            if (!h->second) new_rows[key].push_back(&x);
+            if (h->second.applied.empty()) touched.push_back(&h->first);
+            h->second.applied.push_back(&x);
         }
+        std::sort(touched.begin(), touched.end(), [](const RowKey* a, const RowKey* b) { return *a < *b; });
         // Everything in the log up to here is in change_rows.
         Stmt top(db, "INSERT INTO sync_meta(key, value) SELECT 'indexed_seq', coalesce(max(seq), 0) FROM change_log WHERE true"
                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -1281,13 +1305,13 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     };
     std::vector<Guard> guards;
     if (c.authority) {
-        for (const auto& tr : touched) {
-            const Table& t = c.tables[(size_t)tr.first];
+        for (const RowKey* tr : touched) {
+            const Table& t = c.tables[(size_t)tr->first];
             if (!series_of(t.name) && !has_checked_cells(t) && t.name != "payments" && t.name != "doc_links" && t.name != "outbox" &&
                 t.name != "rules")
                 continue;
             const bool json_only = guarded_for_json_only(t);
-            Guard g{&t, tr.second, row_values(st, t, tr.second, json_only), false, json_only};
+            Guard g{&t, tr->second, row_values(st, t, tr->second, json_only), false, json_only};
             auto s = g.before.find("status");
             g.accepted = s != g.before.end() && s->second == "accepted" && t.name != "invoices";
             guards.push_back(std::move(g));
@@ -1322,9 +1346,9 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             sqlite3_reset(s);
             return why.empty();
         };
-        for (const auto& tr : touched) {
-            auto n = new_rows.find(tr);
-            settle(c.tables[(size_t)tr.first], tr.second, n == new_rows.end() ? nullptr : &n->second);
+        for (const RowKey* tr : touched) {
+            const RowState& state = rows.at(*tr);
+            settle(c.tables[(size_t)tr->first], tr->second, state.had_history ? nullptr : &state.applied);
         }
         // Rows that waited may stand now; repeat while something moves.
         for (int pass = 0; pass < 64; ++pass) {
@@ -1516,9 +1540,13 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         // numbers. The device that made it is told.
         {
             std::set<std::string> leads;
-            std::set<std::pair<int, std::string>> rows = touched;
-            for (const auto& m : materialized) rows.insert({m.first->rank, m.second});
-            for (const auto& tr : rows) {
+            std::set<RowKey> money;  // the payments, contracts and invoices written
+            auto is_money = [](const Table& t) { return t.name == "payments" || t.name == "contracts" || t.name == "invoices"; };
+            for (const RowKey* tr : touched)
+                if (is_money(c.tables[(size_t)tr->first])) money.insert(*tr);
+            for (const auto& m : materialized)
+                if (is_money(*m.first)) money.insert({m.first->rank, m.second});
+            for (const RowKey& tr : money) {
                 const Table& t = c.tables[(size_t)tr.first];
                 if (t.name == "payments") {
                     Stmt q(db, "SELECT i.lead_id FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1");
