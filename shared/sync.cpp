@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -585,180 +588,513 @@ std::string ApplyResult::json() const {
 
 namespace {
 
-// One cell of a change as read: its column, JSON type and text length.
+// A scalar of a bundle as read: its JSON type and its text (a string's
+// characters, unescaped; a number's spelling), and a number's value.
+struct Scalar {
+    json::value_t type = json::value_t::null;
+    std::string_view text;
+    int64_t i = 0;  // an integer (an unsigned one as SQLite would store it), or a boolean as 0/1
+    double d = 0;   // a float
+};
+
+// One cell of a change as read: its column, JSON type and value. index is
+// the column's place in its table once the change is checked (-1: a column
+// this database does not have).
 struct CellInfo {
-    std::string column;
-    json::value_t type;
-    size_t bytes = 0;
-    json value;  // the value (a row new to a merge is folded from these)
+    std::string_view column;
+    json::value_t type;  // the value's, or object/array (refused: no value)
+    int index = -1;
+    Scalar value;
 };
 
+// One change of a bundle. Its texts point into the bundle or into the
+// reader's own copies (of strings that had escapes): both outlive a merge.
 struct Change {
-    std::string id, hlc, device, table, row;
+    std::string_view id, hlc, device, table, row;
+    const Table* t = nullptr;
     bool is_object = true, del = false, has_cells = false, cells_object = false;
-    std::string bad_field;     // a field of the wrong type ("id", "hlc", ...)
-    std::string cells;         // the cells, re-serialised compactly
-    std::vector<CellInfo> info;
+    const char* bad_field = nullptr;  // a field of the wrong type ("id", "hlc", ...)
+    std::string_view cells;           // the cells object, compact
+    size_t first_cell = 0, n_cells = 0;
+    CellInfo* info_begin = nullptr;
+    CellInfo* begin() const { return info_begin; }
+    CellInfo* end() const { return info_begin + n_cells; }
 };
 
-// Reads a bundle in one pass into flat changes (no document tree: a bundle
-// of 100,000 changes would be hundreds of MB as one). Unknown fields are
-// skipped, so a newer bundle format can add some.
-class BundleReader : public nlohmann::json_sax<json> {
+// Reads a bundle in one pass into flat changes, without a document tree and
+// without copying what needs no unescaping: ids, clocks, rows, columns and
+// values are views of the bundle's text. The grammar is RFC 8259's, UTF-8
+// checked; unknown fields are skipped, so a newer bundle format can add
+// some. A cells object is kept as it came when it is already in the form
+// this file writes (no spaces, the writer's escapes), and written again
+// compactly otherwise.
+class BundleReader {
 public:
     json header = json::object();  // the scalar fields of the top object
-    bool top_object = false, changes_array = false, changes_seen = false;
+    bool top_object = false, changes_array = false;
     std::vector<Change> changes;
+    std::vector<CellInfo> cells;
     std::string syntax_error;
 
-    // Each value is made into a JSON value only where it is kept (a string
-    // is moved, not copied): a bundle has millions of them.
-    bool null() override { return scalar(json::value_t::null, "", [] { return json(nullptr); }); }
-    bool boolean(bool v) override { return scalar(json::value_t::boolean, v ? "true" : "false", [v] { return json(v); }); }
-    bool number_integer(number_integer_t v) override {
-        return scalar(json::value_t::number_integer, std::to_string(v), [v] { return json(v); });
-    }
-    bool number_unsigned(number_unsigned_t v) override {
-        return scalar(json::value_t::number_unsigned, std::to_string(v), [v] { return json(v); });
-    }
-    bool number_float(number_float_t v, const string_t& raw) override {
-        return scalar(json::value_t::number_float, raw, [v] { return json(v); });
-    }
-    bool string(string_t& v) override { return scalar(json::value_t::string, v, [&v] { return json(std::move(v)); }); }
-    bool binary(binary_t&) override { return scalar(json::value_t::binary, "", [] { return json(nullptr); }); }
-    bool start_object(std::size_t) override { return open(true); }
-    bool end_object() override { return close(); }
-    bool start_array(std::size_t) override { return open(false); }
-    bool end_array() override { return close(); }
-    bool key(string_t& k) override {
-        frames_.back().key = k;
+    explicit BundleReader(std::string_view text) : b_(text.data()), p_(text.data()), e_(text.data() + text.size()) {}
+
+    // False when the text is not JSON; syntax_error says where.
+    bool read() {
+        try {
+            ws();
+            if (p_ < e_ && *p_ == '{') top();
+            else skip_value();
+            ws();
+            if (p_ != e_) bad();
+        } catch (const Bad& x) {
+            syntax_error = "not valid JSON at byte " + std::to_string(x.at + 1) + " (truncated or damaged)";
+            return false;
+        }
+        for (Change& x : changes) x.info_begin = cells.data() + x.first_cell;
         return true;
-    }
-    bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception&) override {
-        syntax_error = "not valid JSON at byte " + std::to_string(pos) + " (truncated or damaged)";
-        return false;
     }
 
 private:
-    struct Frame {
-        bool object;
-        std::string key;
+    struct Bad {
+        size_t at;
     };
-    std::vector<Frame> frames_;
-    std::unique_ptr<JsonWriter> cells_;
-    std::string cells_buf_;
-    size_t skip_ = 0;  // inside a container nobody reads
+    const char* b_;
+    const char* p_;
+    const char* e_;
+    std::deque<std::string> owned_;  // strings unescaped, cells written again
+    std::string stack_;              // containers being skipped
 
-    // Where a value lands: 0 top, 1 a top field, 2 a change, 3 a change's
-    // field, 4 a cell; -1 elsewhere.
-    int place() const {
-        size_t d = frames_.size();
-        if (skip_) return -1;
-        if (d == 0) return 0;
-        if (d == 1) return frames_[0].object ? 1 : -1;
-        if (d == 2) return frames_[0].object && frames_[0].key == "changes" && !frames_[1].object ? 2 : -1;
-        if (d == 3) return frames_[2].object && place_at(2) ? 3 : -1;
-        if (d == 4) return frames_[3].object && place_at(3) && frames_[2].key == "cells" ? 4 : -1;
+    [[noreturn]] void bad() const { throw Bad{(size_t)(p_ - b_)}; }
+    // Skips white space; true when there was some.
+    bool ws() {
+        const char* s = p_;
+        while (p_ < e_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+        return p_ != s;
+    }
+    void expect(char c) {
+        if (p_ >= e_ || *p_ != c) bad();
+        ++p_;
+    }
+    static int hex(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     }
-    bool place_at(size_t d) const { return d >= 2 && frames_[0].object && frames_[0].key == "changes" && !frames_[1].object; }
-
-    template <class MakeValue>
-    bool scalar(json::value_t type, const std::string& text, MakeValue value) {
-        switch (place()) {
-            case 0: break;  // a bare scalar: not an object
-            case 1:
-                if (frames_[0].key == "changes") changes_seen = true;
-                else header[frames_[0].key] = value();
-                break;
-            case 2: {
-                Change x;
-                x.is_object = false;
-                changes.push_back(std::move(x));
-                break;
+    unsigned u4() {
+        if (e_ - p_ < 4) bad();
+        unsigned v = 0;
+        for (int k = 0; k < 4; ++k) {
+            int h = hex(p_[k]);
+            if (h < 0) bad();
+            v = v * 16 + (unsigned)h;
+        }
+        p_ += 4;
+        return v;
+    }
+    // One UTF-8 sequence starting at p_ (a byte >= 0x80), as Unicode allows it.
+    void utf8() {
+        const unsigned char c = (unsigned char)*p_;
+        int n;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) n = 1;
+        else if (c == 0xE0) n = 2, lo = 0xA0;
+        else if (c >= 0xE1 && c <= 0xEC) n = 2;
+        else if (c == 0xED) n = 2, hi = 0x9F;
+        else if (c >= 0xEE && c <= 0xEF) n = 2;
+        else if (c == 0xF0) n = 3, lo = 0x90;
+        else if (c >= 0xF1 && c <= 0xF3) n = 3;
+        else if (c == 0xF4) n = 3, hi = 0x8F;
+        else bad();
+        if (e_ - p_ <= n) bad();
+        for (int k = 1; k <= n; ++k) {
+            const unsigned char x = (unsigned char)p_[k];
+            if (x < (k == 1 ? lo : 0x80) || x > (k == 1 ? hi : 0xBF)) {
+                p_ += k;
+                bad();
             }
-            case 3: {
-                Change& x = changes.back();
-                const std::string& k = frames_[2].key;
-                std::string* field = k == "id" ? &x.id : k == "hlc" ? &x.hlc : k == "table" ? &x.table : k == "row" ? &x.row : nullptr;
-                if (field) {
-                    if (type == json::value_t::string) *field = text;
-                    else if (x.bad_field.empty()) x.bad_field = k;
-                } else if (k == "delete") {
-                    x.del = type == json::value_t::boolean && text == "true";
-                } else if (k == "cells") {
-                    x.has_cells = true;  // not an object
+        }
+        p_ += n + 1;
+    }
+    static void put_utf8(std::string& s, unsigned cp) {
+        if (cp < 0x80) s += (char)cp;
+        else if (cp < 0x800) s += (char)(0xC0 | cp >> 6), s += (char)(0x80 | (cp & 0x3F));
+        else if (cp < 0x10000)
+            s += (char)(0xE0 | cp >> 12), s += (char)(0x80 | (cp >> 6 & 0x3F)), s += (char)(0x80 | (cp & 0x3F));
+        else
+            s += (char)(0xF0 | cp >> 18), s += (char)(0x80 | (cp >> 12 & 0x3F)), s += (char)(0x80 | (cp >> 6 & 0x3F)),
+                s += (char)(0x80 | (cp & 0x3F));
+    }
+    // A string at p_ (its opening quote). `compact` turns false when its
+    // escapes are not the ones this file's writer uses.
+    std::string_view string(bool& compact) {
+        expect('"');
+        const char* s = p_;
+        for (;;) {
+            if (p_ >= e_) bad();
+            const unsigned char c = (unsigned char)*p_;
+            if (c == '"') {
+                std::string_view out(s, (size_t)(p_ - s));
+                ++p_;
+                return out;
+            }
+            if (c == '\\') break;
+            if (c < 0x20) bad();
+            if (c < 0x80) ++p_;
+            else utf8();
+        }
+        // Escapes: the characters are copied out, unescaped.
+        std::string& out = owned_.emplace_back(s, (size_t)(p_ - s));
+        for (;;) {
+            if (p_ >= e_) bad();
+            const unsigned char c = (unsigned char)*p_;
+            if (c == '"') {
+                ++p_;
+                return out;
+            }
+            if (c < 0x20) bad();
+            if (c >= 0x80) {
+                const char* from = p_;
+                utf8();
+                out.append(from, (size_t)(p_ - from));
+                continue;
+            }
+            if (c != '\\') {
+                out += (char)c;
+                ++p_;
+                continue;
+            }
+            if (e_ - p_ < 2) bad();
+            const char k = p_[1];
+            p_ += 2;
+            switch (k) {
+                case '"': out += '"'; break;
+                case '\\': out += '\\'; break;
+                case '/': out += '/', compact = false; break;
+                case 'b': out += '\b', compact = false; break;
+                case 'f': out += '\f', compact = false; break;
+                case 'n': out += '\n', compact = false; break;
+                case 'r': out += '\r', compact = false; break;
+                case 't': out += '\t', compact = false; break;
+                case 'u': {
+                    const char* at = p_;
+                    unsigned cp = u4();
+                    // The writer's form: \u00xx, lower case, for a control character only.
+                    if (cp >= 0x20 || at[0] != '0' || at[1] != '0' || (at[2] >= 'A' && at[2] <= 'F') || (at[3] >= 'A' && at[3] <= 'F'))
+                        compact = false;
+                    if (cp >= 0xDC00 && cp <= 0xDFFF) bad();
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        if (e_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') bad();
+                        p_ += 2;
+                        unsigned low = u4();
+                        if (low < 0xDC00 || low > 0xDFFF) bad();
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    }
+                    put_utf8(out, cp);
+                    break;
                 }
-                break;
+                default: p_ -= 1, bad();
             }
-            case 4: {
-                Change& x = changes.back();
-                const std::string& k = frames_[3].key;
-                cells_->key(k);
-                if (type == json::value_t::string) cells_->value(text);
-                else if (type == json::value_t::null || type == json::value_t::binary) cells_->null();
-                else cells_->raw(text);
-                const size_t bytes = text.size();
-                x.info.push_back(CellInfo{k, type, bytes, value()});  // `text` may be moved from here on
-                break;
-            }
-            default: break;
         }
+    }
+    // A number at p_, as nlohmann reads one: an integer (unsigned when not
+    // negative) unless it has a fraction or an exponent or does not fit.
+    Scalar number(bool& compact) {
+        const char* s = p_;
+        bool neg = false, integral = true;
+        if (*p_ == '-') neg = true, ++p_;
+        if (p_ >= e_) bad();
+        if (*p_ == '0') ++p_;
+        else if (*p_ >= '1' && *p_ <= '9')
+            while (p_ < e_ && *p_ >= '0' && *p_ <= '9') ++p_;
+        else bad();
+        if (p_ < e_ && *p_ == '.') {
+            integral = false;
+            ++p_;
+            if (p_ >= e_ || *p_ < '0' || *p_ > '9') bad();
+            while (p_ < e_ && *p_ >= '0' && *p_ <= '9') ++p_;
+        }
+        if (p_ < e_ && (*p_ == 'e' || *p_ == 'E')) {
+            integral = false;
+            ++p_;
+            if (p_ < e_ && (*p_ == '+' || *p_ == '-')) ++p_;
+            if (p_ >= e_ || *p_ < '0' || *p_ > '9') bad();
+            while (p_ < e_ && *p_ >= '0' && *p_ <= '9') ++p_;
+        }
+        Scalar v;
+        v.text = std::string_view(s, (size_t)(p_ - s));
+        if (integral) {
+            uint64_t u = 0;
+            bool fits = true;
+            for (const char* q = s + (neg ? 1 : 0); q < p_; ++q) {
+                const unsigned dgt = (unsigned)(*q - '0');
+                if (u > (UINT64_MAX - dgt) / 10) {
+                    fits = false;
+                    break;
+                }
+                u = u * 10 + dgt;
+            }
+            if (fits && !neg) {
+                v.type = json::value_t::number_unsigned;
+                v.i = (int64_t)u;
+                return v;
+            }
+            if (fits && neg && u <= (uint64_t)INT64_MAX + 1) {
+                v.type = json::value_t::number_integer;
+                v.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+                if (u == 0) compact = false;  // "-0" is written "0"
+                return v;
+            }
+        }
+        std::string lit(v.text);
+        char* end = nullptr;
+        v.d = std::strtod(lit.c_str(), &end);
+        if (!std::isfinite(v.d)) {
+            p_ = s;
+            bad();
+        }
+        v.type = json::value_t::number_float;
+        return v;
+    }
+    bool literal(const char* word) {
+        const size_t n = std::strlen(word);
+        if ((size_t)(e_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+        p_ += n;
         return true;
     }
-
-    bool open(bool object) {
-        int p = place();
-        if (p == 0) top_object = object;
-        if (p == 1 && frames_[0].key == "changes") {
-            changes_seen = true;
-            changes_array = !object;
-        } else if (p == 1) {
-            ++skip_;
+    // A scalar at p_; false (nothing read) at an object or an array.
+    bool scalar(Scalar& v, bool& compact) {
+        if (p_ >= e_) bad();
+        switch (*p_) {
+            case '{':
+            case '[': return false;
+            case '"':
+                v.type = json::value_t::string;
+                v.text = string(compact);
+                return true;
+            case 't':
+                if (!literal("true")) bad();
+                v.type = json::value_t::boolean, v.text = "true", v.i = 1;
+                return true;
+            case 'f':
+                if (!literal("false")) bad();
+                v.type = json::value_t::boolean, v.text = "false", v.i = 0;
+                return true;
+            case 'n':
+                if (!literal("null")) bad();
+                v.type = json::value_t::null;
+                return true;
+            default: v = number(compact); return true;
         }
-        if (p == 2) {
-            changes.push_back(Change{});
-            changes.back().is_object = object;
-            if (!object) ++skip_;
-        }
-        if (p == 3) {
-            Change& x = changes.back();
-            if (frames_[2].key == "cells" && object) {
-                x.has_cells = x.cells_object = true;
-                cells_buf_.clear();
-                cells_ = std::make_unique<JsonWriter>(cells_buf_);
-                cells_->begin_object();
+    }
+    // Any value at p_, checked and passed over (no recursion: any depth).
+    void skip_value() {
+        bool unused = true;
+        stack_.clear();
+        for (;;) {
+            ws();
+            if (p_ >= e_) bad();
+            if (*p_ == '{' || *p_ == '[') {
+                stack_ += *p_++;
+                ws();
+                if (p_ < e_ && *p_ == (stack_.back() == '{' ? '}' : ']')) {
+                    ++p_;
+                    stack_.pop_back();
+                } else {
+                    if (stack_.back() == '{') {
+                        string(unused);
+                        ws();
+                        expect(':');
+                    }
+                    continue;
+                }
             } else {
-                if (frames_[2].key == "cells") x.has_cells = true;
-                else if (x.bad_field.empty() && (frames_[2].key == "id" || frames_[2].key == "hlc" ||
-                                                 frames_[2].key == "table" || frames_[2].key == "row"))
-                    x.bad_field = frames_[2].key;
-                ++skip_;
+                Scalar v;
+                scalar(v, unused);
+            }
+            // After a value: the next one of its container, or the end of it.
+            for (;;) {
+                if (stack_.empty()) return;
+                ws();
+                if (p_ >= e_) bad();
+                if (*p_ == ',') {
+                    ++p_;
+                    if (stack_.back() == '{') {
+                        ws();
+                        string(unused);
+                        ws();
+                        expect(':');
+                    }
+                    break;
+                }
+                expect(stack_.back() == '{' ? '}' : ']');
+                stack_.pop_back();
             }
         }
-        if (p == 4) {
-            changes.back().info.push_back(CellInfo{frames_[3].key, object ? json::value_t::object : json::value_t::array, 0, nullptr});
-            cells_->key(frames_[3].key);
-            cells_->null();
-            ++skip_;
-        }
-        if (p == -1 && skip_) ++skip_;
-        frames_.push_back({object, ""});
-        return true;
     }
-
-    bool close() {
-        frames_.pop_back();
-        if (skip_) {
-            --skip_;
-            return true;
+    json json_of(const Scalar& v) const {
+        switch (v.type) {
+            case json::value_t::string: return std::string(v.text);
+            case json::value_t::boolean: return v.i != 0;
+            case json::value_t::number_unsigned: return (uint64_t)v.i;
+            case json::value_t::number_integer: return v.i;
+            case json::value_t::number_float: return v.d;
+            default: return nullptr;
         }
-        if (frames_.size() == 3 && cells_ && place_at(2)) {
-            cells_->end_object();
-            changes.back().cells = std::string(cells_->view());
-            cells_.reset();
+    }
+    // Members of an object at p_ (its opening brace): each key's value is
+    // read by `member`, which leaves p_ after it.
+    template <class Member>
+    void members(Member member) {
+        bool unused = true;
+        expect('{');
+        ws();
+        if (p_ < e_ && *p_ == '}') {
+            ++p_;
+            return;
         }
-        return true;
+        for (;;) {
+            ws();
+            std::string_view k = string(unused);
+            ws();
+            expect(':');
+            ws();
+            member(k);
+            ws();
+            if (p_ < e_ && *p_ == ',') {
+                ++p_;
+                continue;
+            }
+            expect('}');
+            return;
+        }
+    }
+    void top() {
+        top_object = true;
+        members([&](std::string_view k) {
+            bool unused = true;
+            Scalar v;
+            if (k == "changes") {
+                if (p_ < e_ && *p_ == '[') {
+                    changes_array = true;
+                    change_list();
+                } else {
+                    changes_array = false;
+                    skip_value();
+                }
+            } else if (scalar(v, unused)) {
+                header[std::string(k)] = json_of(v);
+            } else {
+                skip_value();
+            }
+        });
+    }
+    void change_list() {
+        expect('[');
+        ws();
+        if (p_ < e_ && *p_ == ']') {
+            ++p_;
+            return;
+        }
+        for (;;) {
+            ws();
+            if (p_ < e_ && *p_ == '{') {
+                change();
+            } else {
+                skip_value();
+                changes.emplace_back().is_object = false;
+            }
+            ws();
+            if (p_ < e_ && *p_ == ',') {
+                ++p_;
+                continue;
+            }
+            expect(']');
+            return;
+        }
+    }
+    void change() {
+        Change x;
+        members([&](std::string_view k) {
+            bool unused = true;
+            Scalar v;
+            std::string_view* field = k == "id" ? &x.id : k == "hlc" ? &x.hlc : k == "table" ? &x.table : k == "row" ? &x.row : nullptr;
+            if (field) {
+                const char* name = k == "id" ? "id" : k == "hlc" ? "hlc" : k == "table" ? "table" : "row";
+                if (!scalar(v, unused)) skip_value();
+                if (v.type == json::value_t::string) *field = v.text;
+                else if (!x.bad_field) x.bad_field = name;
+            } else if (k == "delete") {
+                if (scalar(v, unused)) x.del = v.type == json::value_t::boolean && v.i == 1;
+                else skip_value();
+            } else if (k == "cells") {
+                x.has_cells = true;
+                if (p_ < e_ && *p_ == '{') {
+                    x.cells_object = true;
+                    cell_object(x);
+                } else {
+                    skip_value();
+                }
+            } else {
+                skip_value();
+            }
+        });
+        changes.push_back(x);
+    }
+    void cell_object(Change& x) {
+        const char* from = p_;
+        bool compact = true;
+        x.first_cell = cells.size();
+        expect('{');
+        compact &= !ws();
+        if (p_ < e_ && *p_ == '}') {
+            ++p_;
+        } else {
+            for (;;) {
+                compact &= !ws();
+                CellInfo ci;
+                ci.column = string(compact);
+                compact &= !ws();
+                expect(':');
+                compact &= !ws();
+                if (scalar(ci.value, compact)) {
+                    ci.type = ci.value.type;
+                } else {
+                    ci.type = *p_ == '{' ? json::value_t::object : json::value_t::array;
+                    compact = false;
+                    skip_value();
+                }
+                cells.push_back(ci);
+                compact &= !ws();
+                if (p_ < e_ && *p_ == ',') {
+                    ++p_;
+                    continue;
+                }
+                expect('}');
+                break;
+            }
+        }
+        x.n_cells = cells.size() - x.first_cell;
+        if (compact) {
+            x.cells = std::string_view(from, (size_t)(p_ - from));
+            return;
+        }
+        JsonWriter w;
+        w.begin_object();
+        for (size_t k = x.first_cell; k < cells.size(); ++k) {
+            const CellInfo& ci = cells[k];
+            w.key(ci.column);
+            switch (ci.type) {
+                case json::value_t::string: w.value(ci.value.text); break;
+                case json::value_t::boolean: w.raw(ci.value.i ? "true" : "false"); break;
+                case json::value_t::number_unsigned: w.raw(std::to_string((uint64_t)ci.value.i)); break;
+                case json::value_t::number_integer: w.raw(std::to_string(ci.value.i)); break;
+                case json::value_t::number_float: w.raw(ci.value.text); break;
+                default: w.null();
+            }
+        }
+        w.end_object();
+        x.cells = owned_.emplace_back(w.str());
     }
 };
 
@@ -848,6 +1184,33 @@ void bind_json(sqlite3_stmt* s, int i, const json& v) {
     else sqlite3_bind_null(s, i);
 }
 
+// A JSON scalar as a bundle's scalar (its text a view of the value's).
+Scalar scalar_of(const json& v) {
+    Scalar x;
+    x.type = v.type();
+    switch (v.type()) {
+        case json::value_t::string: x.text = v.get_ref<const std::string&>(); break;
+        case json::value_t::boolean: x.i = v.get<bool>() ? 1 : 0; break;
+        case json::value_t::number_integer: x.i = v.get<int64_t>(); break;
+        case json::value_t::number_unsigned: x.i = (int64_t)v.get<uint64_t>(); break;
+        case json::value_t::number_float: x.d = v.get<double>(); break;
+        default: x.type = json::value_t::null;
+    }
+    return x;
+}
+
+// Binds a value for one step: a text is not copied (it outlives the step).
+void bind_scalar(sqlite3_stmt* s, int i, const Scalar& v) {
+    switch (v.type) {
+        case json::value_t::string: sqlite3_bind_text(s, i, v.text.data(), (int)v.text.size(), SQLITE_STATIC); break;
+        case json::value_t::boolean: sqlite3_bind_int(s, i, (int)v.i); break;
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: sqlite3_bind_int64(s, i, v.i); break;
+        case json::value_t::number_float: sqlite3_bind_double(s, i, v.d); break;
+        default: sqlite3_bind_null(s, i);
+    }
+}
+
 json column_json(sqlite3_stmt* s, int i) {
     switch (sqlite3_column_type(s, i)) {
         case SQLITE_NULL: return nullptr;
@@ -923,11 +1286,11 @@ Folded fold(Statements& st, const std::string& table, const std::string& row) {
 // it in the log before): folded from the bundle's cells, read once already,
 // into `cells` by column index (pointers into the changes; a column from a
 // newer schema left out).
-Folded fold_new(const Table& t, std::vector<const Change*> mine, std::vector<const json*>& cells) {
+Folded fold_new(std::vector<const Change*> mine, std::vector<const Scalar*>& cells) {
     std::sort(mine.begin(), mine.end(), [](const Change* a, const Change* b) { return a->hlc < b->hlc; });
     Folded f;
-    const std::string* last_write = nullptr;
-    const std::string* last_delete = nullptr;
+    const std::string_view* last_write = nullptr;
+    const std::string_view* last_delete = nullptr;
     for (const Change* x : mine) {
         f.known = true;
         if (x->del) {
@@ -935,8 +1298,8 @@ Folded fold_new(const Table& t, std::vector<const Change*> mine, std::vector<con
             continue;
         }
         last_write = &x->hlc;
-        for (const CellInfo& ci : x->info)
-            if (const Column* col = t.column(ci.column)) cells[(size_t)(col - t.columns.data())] = &ci.value;
+        for (const CellInfo& ci : *x)
+            if (ci.index >= 0) cells[(size_t)ci.index] = &ci.value;
     }
     f.alive = last_write && (!last_delete || *last_write > *last_delete);
     return f;
@@ -982,12 +1345,15 @@ std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table&
                         const std::vector<const Change*>* only = nullptr) {
     // The row's cells by column index: pointers into the changes of a new
     // row, or into the fold of a row with history.
-    std::vector<const json*> cells(t.columns.size(), nullptr);
-    Folded f = only ? fold_new(t, *only, cells) : fold(st, t.name, row);
+    std::vector<const Scalar*> cells(t.columns.size(), nullptr);
+    std::vector<Scalar> held;  // a folded row's values, as scalars
+    Folded f = only ? fold_new(*only, cells) : fold(st, t.name, row);
     if (!f.known) return "";
-    if (!only)
+    if (!only) {
+        held.reserve(f.cells.size());
         for (const auto& kv : f.cells)
-            if (const Column* col = t.column(kv.first)) cells[(size_t)(col - t.columns.data())] = &kv.second;
+            if (const Column* col = t.column(kv.first)) cells[(size_t)(col - t.columns.data())] = &held.emplace_back(scalar_of(kv.second));
+    }
     int rc;
     sqlite3_stmt* s;
     if (!f.alive) {
@@ -996,7 +1362,9 @@ std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table&
         sqlite3_bind_text(s, 1, row.data(), (int)row.size(), SQLITE_STATIC);
         rc = sqlite3_step(s);
     } else {
-        const json pk_value = row;
+        Scalar pk_value;
+        pk_value.type = json::value_t::string;
+        pk_value.text = row;
         cells[t.pk_index] = &pk_value;
         // The upsert of this table and set of columns (in column order).
         std::string key(1, (char)t.rank);
@@ -1015,8 +1383,8 @@ std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table&
                    ") DO " + (set.empty() ? std::string("NOTHING") : "UPDATE SET " + set);
         });
         int i = 0;
-        for (const json* v : cells)
-            if (v) bind_json(s, ++i, *v);
+        for (const Scalar* v : cells)
+            if (v) bind_scalar(s, ++i, *v);
         rc = sqlite3_step(s);
     }
     sqlite3_reset(s);
@@ -1133,9 +1501,8 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     auto fail = [](const std::string& where, const std::string& what) -> Error {
         return Error("sync: " + where + ": " + what + " (nothing was applied)");
     };
-    BundleReader reader;
-    json::sax_parse(text.begin(), text.end(), &reader, nlohmann::detail::input_format_t::json, false);
-    if (!reader.syntax_error.empty()) throw fail("bundle", reader.syntax_error);
+    BundleReader reader(text);
+    if (!reader.read()) throw fail("bundle", reader.syntax_error);
     if (!reader.top_object) throw fail("bundle", "expected a JSON object");
     const json& b = reader.header;
     if (!b.contains("format") || b["format"] != "atelier-sync") throw fail("format", "expected \"atelier-sync\"");
@@ -1168,49 +1535,55 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     // Everything is checked before anything is written.
     std::vector<Change> changes;
     changes.reserve(reader.changes.size());
-    std::string max_hlc;
+    std::string_view max_hlc;
     for (size_t i = 0; i < reader.changes.size(); ++i) {
         Change& x = reader.changes[i];
         // Where a refusal points; built only for one.
         auto at = [i] { return "changes[" + std::to_string(i) + "]"; };
         if (!x.is_object) throw fail(at(), "expected an object");
-        if (!x.bad_field.empty()) throw fail(at() + "." + x.bad_field, "expected a string");
+        if (x.bad_field) throw fail(at() + "." + x.bad_field, "expected a string");
         if (x.id.empty()) throw fail(at() + ".id", "expected a string");
         if (x.hlc.empty()) throw fail(at() + ".hlc", "expected a string");
         if (x.table.empty()) throw fail(at() + ".table", "expected a string");
         int64_t ms;
         int count;
         std::string_view dev;
-        if (!parse_hlc(x.hlc, &ms, &count, &dev)) throw fail(at() + ".hlc", "not a clock value (\"" + x.hlc.substr(0, 60) + "\")");
-        x.device = std::string(dev);
-        const Table* t = c.table(x.table);
+        if (!parse_hlc(x.hlc, &ms, &count, &dev))
+            throw fail(at() + ".hlc", "not a clock value (\"" + std::string(x.hlc.substr(0, 60)) + "\")");
+        x.device = dev;
+        const Table* t = x.t = c.table(x.table);
         if (!t) {
             // A replica older than the authority skips what it cannot hold.
             if (lenient) continue;
-            throw fail(at() + ".table", "unknown table \"" + x.table.substr(0, 60) + "\"");
+            throw fail(at() + ".table", "unknown table \"" + std::string(x.table.substr(0, 60)) + "\"");
         }
         if (x.row.empty() || x.row.size() > kMaxRowIdBytes) throw fail(at() + ".row", "expected 1 to 200 characters");
         if (x.id != change_id(x.hlc, x.table, x.row)) throw fail(at() + ".id", "does not match the change's clock, table and row");
         if (c.authority) {
             if (x.device == c.device) throw fail(at() + ".hlc", "claims this database's own device id " + c.device);
             if (x.device != bundle_device)
-                throw fail(at() + ".hlc", "written by device " + x.device + ", but the bundle is from device " + bundle_device +
+                throw fail(at() + ".hlc", "written by device " + std::string(x.device) + ", but the bundle is from device " + bundle_device +
                                             " (a replica sends only its own changes)");
             if (ms > now + kMaxDriftMs)
-                throw fail(at() + ".hlc", "the clock of device " + x.device + " is " + std::to_string((ms - now) / 60000) +
+                throw fail(at() + ".hlc", "the clock of device " + std::string(x.device) + " is " + std::to_string((ms - now) / 60000) +
                                             " min ahead of this server (at most 5 min); correct the device's clock");
         }
         if (x.del) {
             if (x.has_cells) throw fail(at(), "a delete carries no cells");
         } else {
-            if (!x.cells_object || x.info.empty()) throw fail(at() + ".cells", "expected an object of columns");
-            for (const CellInfo& ci : x.info) {
-                auto cat = [&] { return at() + ".cells." + ci.column.substr(0, 60); };
-                const Column* col = t->column(ci.column);
+            if (!x.cells_object || x.n_cells == 0) throw fail(at() + ".cells", "expected an object of columns");
+            // Cells come in the table's column order when a host wrote them:
+            // each column is looked for after the previous one first.
+            size_t next = 0;
+            for (CellInfo& ci : x) {
+                auto cat = [&] { return at() + ".cells." + std::string(ci.column.substr(0, 60)); };
+                const Column* col = next < t->columns.size() && t->columns[next].name == ci.column ? &t->columns[next] : t->column(ci.column);
                 if (!col) {
                     if (lenient) continue;
-                    throw fail(cat(), "unknown column of " + x.table);
+                    throw fail(cat(), "unknown column of " + std::string(x.table));
                 }
+                ci.index = (int)(col - t->columns.data());
+                next = (size_t)ci.index + 1;
                 if (ci.type == json::value_t::null) continue;
                 if (col->type == 'T' && ci.type != json::value_t::string)
                     throw fail(cat(), std::string("expected text or null, got ") + type_word(ci.type));
@@ -1218,8 +1591,8 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                     throw fail(cat(), std::string("expected an integer or null, got ") + type_word(ci.type));
                 if (ci.type == json::value_t::object || ci.type == json::value_t::array || ci.type == json::value_t::binary)
                     throw fail(cat(), "expected a scalar");
-                if (ci.type == json::value_t::string && ci.bytes > kMaxValueBytes) throw fail(cat(), "value larger than 1 MiB");
-                if (ci.column == t->pk && (ci.type != json::value_t::string || ci.value.get_ref<const std::string&>() != x.row))
+                if (ci.type == json::value_t::string && ci.value.text.size() > kMaxValueBytes) throw fail(cat(), "value larger than 1 MiB");
+                if (ci.column == t->pk && (ci.type != json::value_t::string || ci.value.text != x.row))
                     throw fail(cat(), "differs from the change's row id");
             }
         }
@@ -1251,7 +1624,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                                    " ON CONFLICT DO NOTHING");
         sqlite3_stmt* undo = st.get("DELETE FROM change_log WHERE seq = ?1");
         for (const Change& x : changes) {
-            auto [h, first] = rows.try_emplace(RowKey{c.table(x.table)->rank, x.row});
+            auto [h, first] = rows.try_emplace(RowKey{x.t->rank, std::string(x.row)});
             if (first) {
                 sqlite3_reset(seen);
                 sqlite3_bind_text(seen, 1, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
@@ -1676,10 +2049,10 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         if (!refused_cols.empty()) {
             std::string at = format_hlc(now, 0, c.device).substr(0, 19) + "Z";
             for (const Change* x : fresh) {
-                for (const CellInfo& ci : x->info) {
-                    auto f = refused_cols.find(x->table + "|" + x->row + "|" + ci.column);
+                for (const CellInfo& ci : *x) {
+                    auto f = refused_cols.find(std::string(x->table) + "|" + std::string(x->row) + "|" + std::string(ci.column));
                     if (f == refused_cols.end()) continue;
-                    r.refusals.push_back({x->id, x->table, x->row, ci.column, f->second});
+                    r.refusals.push_back({std::string(x->id), std::string(x->table), std::string(x->row), std::string(ci.column), f->second});
                     Stmt rec(db, "INSERT INTO sync_refusals(at, device, change_id, tbl, row_id, col, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
                     rec.bind(1, at).bind(2, x->device).bind(3, x->id).bind(4, x->table).bind(5, x->row).bind(6, ci.column)
                         .bind(7, f->second).step();

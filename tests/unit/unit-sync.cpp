@@ -272,6 +272,104 @@ TEST_CASE("sync: bad bundles are refused with the reason, and nothing changes") 
     CHECK(sync::apply(server.db(), good).applied == (int64_t)g["changes"].size());
 }
 
+
+TEST_CASE("sync: a bundle spelled otherwise (spaces, other escapes) merges the same; what is not JSON is refused") {
+    Replica a(false);
+    const std::string lead = new_lead(a.db(), "Anna");
+    // Text that needs escapes: quotes, a backslash, control characters,
+    // a slash, accents, a character outside the BMP.
+    const std::string notes = "\"quoted\" \\ / \n\t\x01 \xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80 end";
+    {
+        Stmt up(a.db(), "UPDATE leads SET notes = ?1, amount_minor = 0 WHERE id = ?2");
+        up.bind(1, notes).bind(2, lead).step();
+    }
+    const std::string good = a.own_changes();
+    const json g = json::parse(good);
+    // The same bundle written by another writer: indented, "\n" and "\/"
+    // where this file writes "\u000a" and "/", every non-ASCII character
+    // as \u escapes (with a surrogate pair), and a negative zero.
+    std::string other = g.dump(2, ' ', true);
+    {
+        size_t at = other.find(" / ");
+        REQUIRE(at != std::string::npos);
+        other.replace(at, 3, " \\/ ");
+        at = other.find("\"amount_minor\": 0");
+        REQUIRE(at != std::string::npos);
+        other.replace(at, 17, "\"amount_minor\": -0");
+    }
+    REQUIRE(other.find("\\ud83d\\ude00") != std::string::npos);
+    REQUIRE(other.find("\\n") != std::string::npos);
+
+    auto own_log = [](Replica& r, const std::string& device) {
+        std::string out;
+        Stmt q(r.db(), "SELECT hlc, tbl, row_id, coalesce(cells, '-') FROM change_log WHERE device = ?1 ORDER BY seq");
+        q.bind(1, device);
+        while (q.step()) out += q.text(0) + "|" + q.text(1) + "|" + q.text(2) + "|" + q.text(3) + "\n";
+        return out;
+    };
+    Replica s1(true), s2(true);
+    const sync::ApplyResult r1 = sync::apply(s1.db(), good);
+    const sync::ApplyResult r2 = sync::apply(s2.db(), other);
+    CHECK(r1.applied == (int64_t)g["changes"].size());
+    CHECK(r2.applied == r1.applied);
+    CHECK(s1.t.text(("SELECT notes FROM leads WHERE id = '" + lead + "'").c_str()) == notes);
+    CHECK(s2.t.text(("SELECT notes FROM leads WHERE id = '" + lead + "'").c_str()) == notes);
+    CHECK(s2.t.count(("SELECT amount_minor FROM leads WHERE id = '" + lead + "'").c_str()) == 0);
+    // The first holds the cells as the replica wrote them, byte for byte;
+    // the second the same cells (in the other writer's order), compact.
+    const std::string dev = sync::device_id(a.db());
+    CHECK(own_log(s1, dev) == own_log(a, dev));
+    auto parsed = [&](Replica& r) {
+        std::vector<std::pair<std::string, json>> out;
+        Stmt q(r.db(), "SELECT hlc || tbl || row_id, cells FROM change_log WHERE device = ?1 ORDER BY seq");
+        q.bind(1, dev);
+        while (q.step()) out.push_back({q.text(0), json::parse(q.text(1))});
+        return out;
+    };
+    CHECK(parsed(s2) == parsed(a));
+    const std::string edit = "SELECT cells FROM change_log WHERE tbl = 'leads' AND cells LIKE '{\"notes\":%'";
+    CHECK(s2.t.text(edit.c_str()) == a.t.text(edit.c_str()));
+    CHECK(s2.t.text(edit.c_str()).find("\\u000a\\u0009\\u0001 \xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80") != std::string::npos);
+
+    // Not JSON, each in its own way: nothing is applied.
+    Replica server(true);
+    const std::string before = sync::digest(server.db());
+    auto refused = [&](const std::string& bundle, const char* why) {
+        CAPTURE(why);
+        std::string msg;
+        try {
+            sync::apply(server.db(), bundle);
+        } catch (const Error& e) {
+            msg = e.what();
+        }
+        CHECK_MESSAGE(msg.find("not valid JSON at byte") != std::string::npos, msg);
+        CHECK(sync::digest(server.db()) == before);
+        CHECK(server.t.count("SELECT count(*) FROM change_log WHERE device != atelier_device()") == 0);
+    };
+    auto with = [&](const std::string& from, const std::string& to) {
+        std::string b = good;
+        const size_t at = b.find(from);
+        REQUIRE(at != std::string::npos);
+        return b.replace(at, from.size(), to);
+    };
+    refused(with("\xc3\xa9t", "\xc3\x28t"), "a broken UTF-8 sequence");
+    refused(with("\xc3\xa9t", "\xc0\xaft"), "an overlong UTF-8 sequence");
+    refused(with("\xc3\xa9t", "\xed\xa0\x80t"), "a surrogate in UTF-8");
+    refused(with("\xc3\xa9t", "\\udc00t"), "a lone low surrogate");
+    refused(with("\xc3\xa9t", "\\ud83dt"), "a high surrogate without its pair");
+    refused(with("\xc3\xa9t", "\\xt"), "an unknown escape");
+    refused(with("\\u0001", "\x01"), "a raw control character");
+    refused(with("\"amount_minor\":0", "\"amount_minor\":1e999"), "a number out of range");
+    refused(with("\"amount_minor\":0", "\"amount_minor\":01"), "a leading zero");
+    refused(with("\"amount_minor\":0", "\"amount_minor\":tru"), "a cut literal");
+    refused(good + " x", "something after the bundle");
+    refused(good.substr(0, good.size() - 1), "the last brace missing");
+    refused("", "nothing");
+
+    // Anything may sit in a field nobody reads, nested as deep as it likes.
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK(sync::apply(server.db(), "{\"padding\":" + deep + "," + good.substr(1)).applied == r1.applied);
+}
 TEST_CASE("sync: offline documents carry provisional numbers; the authority numbers them gaplessly") {
     Replica server(true), a(false), b(false);
     std::string la = new_lead(a.db(), "Anna");
