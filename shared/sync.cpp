@@ -1339,54 +1339,84 @@ void park_dependents(sqlite3* db, const Conn& c, Statements& st, const Table& t,
     }
 }
 
+// A row's folded state, ready to be written: whether it stands, and its
+// cells by column index (pointers into the changes of a row new to the
+// batch, or into `held`, the values of a row folded from the log).
+struct RowImage {
+    Folded f;
+    std::vector<const Scalar*> cells;
+    std::vector<Scalar> held;
+    std::string key;  // the table's rank, then the indexes of the columns set
+};
+
+void image_of(Statements& st, const Table& t, const std::string& row, const std::vector<const Change*>* only, RowImage& im) {
+    im.cells.assign(t.columns.size(), nullptr);
+    im.held.clear();
+    im.f = only ? fold_new(*only, im.cells) : fold(st, t.name, row);
+    if (!im.f.known || !im.f.alive) return;
+    im.held.reserve(im.f.cells.size() + 1);
+    if (!only)
+        for (const auto& kv : im.f.cells)
+            if (const Column* col = t.column(kv.first))
+                im.cells[(size_t)(col - t.columns.data())] = &im.held.emplace_back(scalar_of(kv.second));
+    Scalar& pk = im.held.emplace_back();
+    pk.type = json::value_t::string;
+    pk.text = row;
+    im.cells[t.pk_index] = &pk;
+    im.key.assign(1, (char)t.rank);
+    for (size_t k = 0; k < im.cells.size(); ++k)
+        if (im.cells[k]) im.key += (char)k;
+}
+
+// The upsert of `rows` rows of one table and set of columns (`key`).
+sqlite3_stmt* upsert(Statements& st, const Table& t, const std::string& key, size_t rows) {
+    return st.keyed(key + std::string(1, '\0') + std::to_string(rows), [&] {
+        std::string cols, one, set;
+        for (size_t k = 1; k < key.size(); ++k) {
+            const std::string& name = t.columns[(size_t)(unsigned char)key[k]].name;
+            cols += (cols.empty() ? "" : ", ") + quote_id(name);
+            one += one.empty() ? "?" : ", ?";
+            if (name != t.pk) set += (set.empty() ? "" : ", ") + quote_id(name) + " = excluded." + quote_id(name);
+        }
+        std::string vals;
+        for (size_t r = 0; r < rows; ++r) vals += (r ? ", (" : "(") + one + ")";
+        return "INSERT INTO main." + quote_id(t.name) + "(" + cols + ") VALUES " + vals + " ON CONFLICT(" + quote_id(t.pk) + ") DO " +
+               (set.empty() ? std::string("NOTHING") : "UPDATE SET " + set);
+    });
+}
+
+// Writes rows of one table and shape with one statement. Returns "" or,
+// when a row cannot stand yet (a constraint), the reason; the statement
+// then wrote none of them.
+std::string write_images(sqlite3* db, Statements& st, const Table& t, const RowImage* const* images, size_t n) {
+    sqlite3_stmt* s = upsert(st, t, images[0]->key, n);
+    int i = 0;
+    for (size_t r = 0; r < n; ++r)
+        for (const Scalar* v : images[r]->cells)
+            if (v) bind_scalar(s, ++i, *v);
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE) return "";
+    if ((rc & 0xFF) == SQLITE_CONSTRAINT) return sqlite3_errmsg(db);
+    check(db, rc, "sync: apply");
+    return "";
+}
+
 // Writes a row's folded state into its table. Returns "" or, when the row
 // cannot stand yet (a constraint), the reason.
 std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row,
                         const std::vector<const Change*>* only = nullptr) {
-    // The row's cells by column index: pointers into the changes of a new
-    // row, or into the fold of a row with history.
-    std::vector<const Scalar*> cells(t.columns.size(), nullptr);
-    std::vector<Scalar> held;  // a folded row's values, as scalars
-    Folded f = only ? fold_new(*only, cells) : fold(st, t.name, row);
-    if (!f.known) return "";
-    if (!only) {
-        held.reserve(f.cells.size());
-        for (const auto& kv : f.cells)
-            if (const Column* col = t.column(kv.first)) cells[(size_t)(col - t.columns.data())] = &held.emplace_back(scalar_of(kv.second));
+    RowImage im;
+    image_of(st, t, row, only, im);
+    if (!im.f.known) return "";
+    if (im.f.alive) {
+        const RowImage* one = &im;
+        return write_images(db, st, t, &one, 1);
     }
-    int rc;
-    sqlite3_stmt* s;
-    if (!f.alive) {
-        park_dependents(db, c, st, t, row);
-        s = st.get("DELETE FROM main." + quote_id(t.name) + " WHERE " + quote_id(t.pk) + " = ?1");
-        sqlite3_bind_text(s, 1, row.data(), (int)row.size(), SQLITE_STATIC);
-        rc = sqlite3_step(s);
-    } else {
-        Scalar pk_value;
-        pk_value.type = json::value_t::string;
-        pk_value.text = row;
-        cells[t.pk_index] = &pk_value;
-        // The upsert of this table and set of columns (in column order).
-        std::string key(1, (char)t.rank);
-        for (size_t k = 0; k < cells.size(); ++k)
-            if (cells[k]) key += (char)k;
-        s = st.keyed(key, [&] {
-            std::string cols, vals, set;
-            int i = 0;
-            for (size_t k = 1; k < key.size(); ++k) {
-                const std::string& name = t.columns[(size_t)(unsigned char)key[k]].name;
-                cols += (cols.empty() ? "" : ", ") + quote_id(name);
-                vals += (vals.empty() ? "?" : ", ?") + std::to_string(++i);
-                if (name != t.pk) set += (set.empty() ? "" : ", ") + quote_id(name) + " = excluded." + quote_id(name);
-            }
-            return "INSERT INTO main." + quote_id(t.name) + "(" + cols + ") VALUES (" + vals + ") ON CONFLICT(" + quote_id(t.pk) +
-                   ") DO " + (set.empty() ? std::string("NOTHING") : "UPDATE SET " + set);
-        });
-        int i = 0;
-        for (const Scalar* v : cells)
-            if (v) bind_scalar(s, ++i, *v);
-        rc = sqlite3_step(s);
-    }
+    park_dependents(db, c, st, t, row);
+    sqlite3_stmt* s = st.get("DELETE FROM main." + quote_id(t.name) + " WHERE " + quote_id(t.pk) + " = ?1");
+    sqlite3_bind_text(s, 1, row.data(), (int)row.size(), SQLITE_STATIC);
+    const int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc == SQLITE_DONE) return "";
     if ((rc & 0xFF) == SQLITE_CONSTRAINT) return sqlite3_errmsg(db);
@@ -1699,8 +1729,8 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             Stmt q(db, "SELECT 1 FROM sync_pending LIMIT 1");
             any_pending = q.step();
         }
-        auto settle = [&](const Table& t, const std::string& row, const std::vector<const Change*>* only = nullptr) {
-            std::string why = materialize(db, c, st, t, row, only);
+        // A row written, or waiting for `why`.
+        auto settled = [&](const Table& t, const std::string& row, const std::string& why) {
             if (st.parked) any_pending = true;
             sqlite3_stmt* s;
             if (why.empty()) {
@@ -1719,10 +1749,56 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             sqlite3_reset(s);
             return why.empty();
         };
+        auto settle = [&](const Table& t, const std::string& row, const std::vector<const Change*>* only = nullptr) {
+            return settled(t, row, materialize(db, c, st, t, row, only));
+        };
+        // Rows that stand, of one table and set of columns, are written
+        // together by one statement, up to kRun at a time. A statement that
+        // cannot write them all (a row whose parent has not arrived, a
+        // unique value taken) wrote none: its rows are written one by one,
+        // and only those that cannot stand wait.
+        constexpr size_t kRun = 64;
+        std::vector<RowImage> images(kRun);
+        std::vector<const RowImage*> run;
+        std::vector<const std::string*> run_rows;
+        const Table* run_table = nullptr;
+        auto flush = [&] {
+            size_t done = 0;
+            while (done < run.size()) {
+                const size_t left = run.size() - done;
+                const size_t n = left >= 64 ? 64 : left >= 16 ? 16 : left >= 4 ? 4 : 1;
+                const std::string why = write_images(db, st, *run_table, run.data() + done, n);
+                for (size_t k = done; k < done + n; ++k)
+                    settled(*run_table, *run_rows[k], why.empty() || n == 1 ? why : write_images(db, st, *run_table, &run[k], 1));
+                done += n;
+            }
+            run.clear();
+            run_rows.clear();
+        };
         for (const RowKey* tr : touched) {
+            const Table& t = c.tables[(size_t)tr->first];
             const RowState& state = rows.at(*tr);
-            settle(c.tables[(size_t)tr->first], tr->second, state.had_history ? nullptr : &state.applied);
+            if (!run.empty() && (run.size() == kRun || run_table != &t)) flush();
+            RowImage& im = images[run.size()];
+            image_of(st, t, tr->second, state.had_history ? nullptr : &state.applied, im);
+            if (!im.f.known) continue;
+            if (!im.f.alive) {
+                // A delete: after the rows before it, on its own.
+                flush();
+                settle(t, tr->second, state.had_history ? nullptr : &state.applied);
+                continue;
+            }
+            if (!run.empty() && run.back()->key != im.key) {
+                flush();
+                images[0] = std::move(im);
+                run.push_back(&images[0]);
+            } else {
+                run.push_back(&im);
+            }
+            run_rows.push_back(&tr->second);
+            run_table = &t;
         }
+        flush();
         // Rows that waited may stand now; repeat while something moves.
         for (int pass = 0; pass < 64; ++pass) {
             struct Waiting {

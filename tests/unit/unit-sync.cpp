@@ -273,6 +273,37 @@ TEST_CASE("sync: bad bundles are refused with the reason, and nothing changes") 
 }
 
 
+TEST_CASE("sync: rows written together: one whose parent has not arrived waits, its neighbours stand") {
+    Replica server(true), a(false);
+    std::vector<std::string> leads;
+    for (int i = 0; i < 40; ++i) leads.push_back(new_lead(a.db(), "Client " + std::to_string(i)));
+    json b = json::parse(a.own_changes());
+    // The 23rd lead's own row is held back: its first stage move cannot stand.
+    const std::string late = leads[22];
+    json held;
+    json& changes = b["changes"];
+    for (size_t i = 0; i < changes.size(); ++i)
+        if (changes[i]["table"] == "leads" && changes[i]["row"] == late) {
+            held = changes[i];
+            changes.erase(changes.begin() + (long)i);
+            break;
+        }
+    REQUIRE(!held.is_null());
+    const sync::ApplyResult r = sync::apply(server.db(), b.dump());
+    CHECK(r.pending == 1);
+    CHECK(server.t.count("SELECT count(*) FROM leads") == 39);
+    CHECK(server.t.count("SELECT count(*) FROM stage_events") == 39);
+    CHECK(server.t.text("SELECT tbl || ' ' || reason FROM sync_pending").find("stage_events") == 0);
+    CHECK(server.t.count(("SELECT count(*) FROM lead_paths WHERE id = '" + late + "'").c_str()) == 0);
+
+    b["changes"] = json::array({held});
+    CHECK(sync::apply(server.db(), b.dump()).pending == 0);
+    CHECK(server.t.count("SELECT count(*) FROM stage_events") == 40);
+    CHECK(server.t.count("SELECT count(*) FROM sync_pending") == 0);
+    CHECK(server.t.count(("SELECT count(*) FROM lead_paths WHERE id = '" + late + "' AND e0 > 0").c_str()) == 1);
+    CHECK(dump(server.db()).find(late) != std::string::npos);
+}
+
 TEST_CASE("sync: a bundle spelled otherwise (spaces, other escapes) merges the same; what is not JSON is refused") {
     Replica a(false);
     const std::string lead = new_lead(a.db(), "Anna");
