@@ -682,4 +682,86 @@ std::vector<std::string> drill(sqlite3* db, std::string_view report, const std::
     throw Error("report: drill: expected funnel, win_rate, lost_reasons or receivables, got \"" + clip_utf8(report, 40) + "\"");
 }
 
+// ---- the report paths held for a merge ------------------------------------
+
+namespace {
+
+const char* const kPathSteps[] = {"intake", "brief", "estimate", "proposal", "contract", "invoice", "payment"};
+
+std::string stage_rank(const std::string& expr) {
+    std::string out = "CASE " + expr;
+    for (int k = 0; k < 8; ++k) out += " WHEN '" + std::string(kStages[k]) + "' THEN " + std::to_string(k);
+    return out + " ELSE -1 END";
+}
+
+// The paths of the leads in lead_paths_held, from scratch, as the triggers'
+// replay of each lead's moves gives them: eN the first time the lead
+// reached stage N (e0 from its creation), xN the first move forward out of
+// N, else -1 if it was lost from N; its loss the last move to 'lost' by
+// (at, rowid); its worth and the manager's time as the rebuild reads them.
+std::string rebuild_held_sql() {
+    const std::string t = "CAST(strftime('%s', at) AS INTEGER)";
+    const std::string ids = "SELECT id FROM lead_paths_held";
+    std::string moves = "max(" + stage_rank("to_stage") + ") AS reached";
+    for (int k = 0; k < 8; ++k)
+        moves += ", min(CASE WHEN to_stage = '" + std::string(kStages[k]) + "' THEN " + t + " END) AS e" + std::to_string(k);
+    for (int k = 0; k < 7; ++k) {
+        std::string ahead;
+        for (int n = k + 1; n < 8; ++n) ahead += (ahead.empty() ? "'" : ", '") + std::string(kStages[n]) + "'";
+        const std::string from = "from_stage = '" + std::string(kStages[k]) + "'";
+        moves += ", min(CASE WHEN " + from + " AND to_stage IN (" + ahead + ") THEN " + t + " END) AS f" + std::to_string(k);
+        moves += ", max(" + from + " AND to_stage = 'lost') AS l" + std::to_string(k);
+    }
+    std::string spent;
+    for (const char* s : kPathSteps) spent += std::string(spent.empty() ? "" : ", ") + "sum(CASE WHEN step = '" + s + "' THEN seconds END) AS " + s;
+    const std::string reason = " FROM events e WHERE e.lead_id = l.id AND +e.kind = 'lost' ORDER BY e.at DESC, e.rowid DESC LIMIT 1)";
+    const std::string created = "CAST(strftime('%s', l.created_at) AS INTEGER)";
+    std::string cols =
+        "l.id, l.created_at, l.source, l.owner_name, l.currency, l.amount_minor, l.stage, "
+        "coalesce((SELECT sum(total_minor) FROM invoices i WHERE i.lead_id = l.id AND i.status != 'void'), "
+        "(SELECT total_minor FROM estimates e WHERE e.lead_id = l.id ORDER BY e.version DESC, e.created_at DESC LIMIT 1), l.amount_minor)";
+    std::string target = "id, created_at, source, owner_name, currency, amount_minor, stage, value_minor";
+    for (const char* s : kPathSteps) {
+        cols += ", coalesce(spent." + std::string(s) + ", 0)";
+        target += ", t_" + std::string(s);
+    }
+    cols += ", max(max(0, " + stage_rank("l.stage") + "), coalesce(m.reached, -1)), lost.stage, lost.at, "
+            "(SELECT json_extract(payload_json, '$.code')" + reason + ", (SELECT at" + reason +
+            ", min(" + created + ", coalesce(m.e0, " + created + "))";
+    target += ", reached, lost_stage, lost_at, lost_reason, lost_reason_at, e0";
+    for (int k = 1; k < 8; ++k) {
+        cols += ", m.e" + std::to_string(k);
+        target += ", e" + std::to_string(k);
+    }
+    for (int k = 0; k < 7; ++k) {
+        const std::string K = std::to_string(k);
+        cols += ", CASE WHEN m.f" + K + " IS NOT NULL THEN m.f" + K + " WHEN m.l" + K + " THEN -1 END";
+        target += ", x" + K;
+    }
+    cols += ", NULL";
+    target += ", x7";
+    return "INSERT INTO lead_paths(" + target + ") WITH m AS (SELECT lead_id, " + moves + " FROM stage_events WHERE lead_id IN (" + ids +
+           ") GROUP BY lead_id), lost AS (SELECT lead_id, coalesce(from_stage, '') AS stage, at FROM (SELECT lead_id, from_stage, at,"
+           " row_number() OVER (PARTITION BY lead_id ORDER BY at DESC, rowid DESC) AS n FROM stage_events WHERE to_stage = 'lost'"
+           " AND lead_id IN (" + ids + ")) WHERE n = 1), spent AS (SELECT lead_id, " + spent + " FROM time_ledger WHERE lead_id IN (" +
+           ids + ") GROUP BY lead_id) SELECT " + cols + " FROM lead_paths_held d JOIN leads l ON l.id = d.id"
+           " LEFT JOIN m ON m.lead_id = l.id LEFT JOIN lost ON lost.lead_id = l.id LEFT JOIN spent ON spent.lead_id = l.id";
+}
+
+}  // namespace
+
+void hold_paths(sqlite3* db) { exec(db, "INSERT INTO lead_paths_held(id) VALUES ('') ON CONFLICT DO NOTHING"); }
+
+void release_paths(sqlite3* db) {
+    exec(db, "DELETE FROM lead_paths_held WHERE id = ''");
+    {
+        Stmt any(db, "SELECT 1 FROM lead_paths_held LIMIT 1");
+        if (!any.step()) return;
+    }
+    static const std::string rebuild = rebuild_held_sql();
+    exec(db, "DELETE FROM lead_paths WHERE id IN (SELECT id FROM lead_paths_held)");
+    Stmt(db, rebuild.c_str()).step();
+    exec(db, "DELETE FROM lead_paths_held");
+}
+
 }  // namespace atelier::analytics

@@ -83,4 +83,12 @@ void add_time(sqlite3* db, const std::string& user_id, const std::string& device
 // The seed's minutes per request before automation, by step (110 in all).
 int baseline_minutes(std::string_view step);
 
+// The report paths (lead_paths) held for a merge: while held, a new lead or
+// stage move notes its lead in lead_paths_held instead of writing its path;
+// release_paths() rebuilds the noted leads' paths, one statement for all,
+// the same rows the triggers give, and lets go. Both inside the caller's
+// transaction.
+void hold_paths(sqlite3* db);
+void release_paths(sqlite3* db);
+
 }  // namespace atelier::analytics

@@ -7,10 +7,35 @@
 // The stage names are those of pipeline.h.
 
 #include "automation.h"
+#include "error.h"
 #include "projects.h"
 #include "store.h"
 
 namespace atelier {
+
+namespace {
+
+// Schema 15: the path's rebuild and stage move, as before, when not held.
+void hold_paths_triggers(sqlite3* db) {
+    for (const char* name : {"lead_path_move", "lead_path_rebuild"}) {
+        std::string sql;
+        {
+            Stmt q(db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1");
+            q.bind(1, name);
+            if (!q.step()) throw Error(std::string("migrate: trigger ") + name + " is missing");
+            sql = q.text(0);
+        }
+        const std::string view = std::string(name) + "s";
+        const std::string from = "INSTEAD OF INSERT ON " + view + " BEGIN";
+        const size_t at = sql.find(from);
+        if (at == std::string::npos) throw Error(std::string("migrate: trigger ") + name + " is not the one schema 14 made");
+        sql.replace(at, from.size(), "INSTEAD OF INSERT ON " + view + " WHEN NOT EXISTS (SELECT 1 FROM lead_paths_held) BEGIN");
+        exec(db, ("DROP TRIGGER " + std::string(name)).c_str());
+        exec(db, sql.c_str());
+    }
+}
+
+}  // namespace
 
 extern const Migration kMigrations[] = {
     {1, "domain", R"SQL(
@@ -941,6 +966,19 @@ CREATE TRIGGER lead_path_rebuild INSTEAD OF INSERT ON lead_path_rebuilds BEGIN
   INSERT INTO lead_path_moves SELECT lead_id, from_stage, to_stage, at FROM stage_events WHERE lead_id = new.lead_id ORDER BY at, rowid;
 END;
 )SQL"},
+    {15, "reports: the paths held while a merge writes, then rebuilt in one statement", R"SQL(
+-- While a row '' is here (a merge is writing: analytics::hold_paths), a
+-- lead's rebuild or stage move only notes the lead here; the merge then
+-- rebuilds the noted paths in one statement (analytics::release_paths).
+-- Never replicated, and empty outside a merge's transaction.
+CREATE TABLE lead_paths_held (id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TRIGGER lead_path_rebuild_held INSTEAD OF INSERT ON lead_path_rebuilds WHEN EXISTS (SELECT 1 FROM lead_paths_held) BEGIN
+  INSERT INTO lead_paths_held(id) SELECT new.lead_id WHERE new.lead_id IS NOT NULL ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER lead_path_move_held INSTEAD OF INSERT ON lead_path_moves WHEN EXISTS (SELECT 1 FROM lead_paths_held) BEGIN
+  INSERT INTO lead_paths_held(id) SELECT new.lead_id WHERE new.lead_id IS NOT NULL ON CONFLICT DO NOTHING;
+END;
+)SQL", hold_paths_triggers},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

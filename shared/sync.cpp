@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics.h"
 #include "brief.h"
 #include "documents.h"
 #include "error.h"
@@ -1729,6 +1730,9 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             Stmt q(db, "SELECT 1 FROM sync_pending LIMIT 1");
             any_pending = q.step();
         }
+        // The report paths of the rows written are rebuilt once, after them.
+        const bool hold = ours >= 15;
+        if (hold) analytics::hold_paths(db);
         // A row written, or waiting for `why`.
         auto settled = [&](const Table& t, const std::string& row, const std::string& why) {
             if (st.parked) any_pending = true;
@@ -1846,6 +1850,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             }
             if (!progress) break;
         }
+        if (hold) analytics::release_paths(db);
     }
 
     if (c.authority) {

@@ -273,6 +273,58 @@ TEST_CASE("sync: bad bundles are refused with the reason, and nothing changes") 
 }
 
 
+TEST_CASE("sync: a merge rebuilds the report paths it held: the same rows the triggers keep, move by move") {
+    // A replica keeps its paths by the triggers, write by write; the
+    // authority holds them while it merges and rebuilds them after.
+    Replica server(true), a(false);
+    seed_demo(a.db());
+    REQUIRE(seed_demo_history(a.db(), "2026-12-01T09:00:00Z", "https://studio.example", 160) > 0);
+    // A lead that goes back and forth: out of a stage forward twice, lost
+    // twice, two moves at one moment (the later row wins the tie).
+    const std::string zigzag = new_lead(a.db(), "Back and forth");
+    const char* moves[][3] = {{"new", "brief_sent", "2026-11-24T09:00:00Z"}, {"brief_sent", "new", "2026-11-25T09:00:00Z"},
+                              {"new", "brief_sent", "2026-11-26T09:00:00Z"}, {"brief_sent", "lost", "2026-11-27T09:00:00Z"},
+                              {"lost", "brief_filled", "2026-11-28T09:00:00Z"}, {"brief_filled", "lost", "2026-11-29T09:00:00Z"},
+                              {"new", "lost", "2026-11-29T09:00:00Z"}};
+    int n = 0;
+    for (const auto& m : moves) {
+        Stmt ins(a.db(), "INSERT INTO stage_events(id, lead_id, from_stage, to_stage, at, actor) VALUES (?1, ?2, ?3, ?4, ?5, 'test')");
+        ins.bind(1, "zigzag-" + std::to_string(++n)).bind(2, zigzag).bind(3, m[0]).bind(4, m[1]).bind(5, m[2]).step();
+    }
+    REQUIRE(a.t.count(("SELECT count(*) FROM lead_paths WHERE id = '" + zigzag + "' AND x0 = 1795510800 AND lost_stage = 'new'").c_str()) == 1);
+    const char* paths = "SELECT * FROM lead_paths ORDER BY id";
+    auto rows = [&](Replica& r) {
+        std::string out;
+        Stmt q(r.db(), paths);
+        while (q.step()) {
+            for (int i = 0; i < sqlite3_column_count(q.raw()); ++i) out += (q.is_null(i) ? std::string("NULL") : q.text(i)) + "|";
+            out += "\n";
+        }
+        return out;
+    };
+    // In batches, as a replica pushes: a lead's moves may come in a later
+    // batch than the lead.
+    json all = json::parse(a.own_changes());
+    const json changes = all["changes"];
+    REQUIRE(changes.size() > 2000);
+    for (size_t at = 0; at < changes.size(); at += 700) {
+        all["changes"] = json::array();
+        for (size_t i = at; i < std::min(changes.size(), at + 700); ++i) all["changes"].push_back(changes[i]);
+        sync::apply(server.db(), all.dump());
+    }
+    CHECK(server.t.count("SELECT count(*) FROM sync_pending") == 0);
+    CHECK(server.t.count("SELECT count(*) FROM lead_paths_held") == 0);
+    CHECK(server.t.count("SELECT count(*) FROM lead_paths WHERE stage = 'lost' AND lost_reason IS NOT NULL") > 10);
+    CHECK(server.t.count("SELECT count(*) FROM lead_paths WHERE x3 > 0 AND t_estimate > 0 AND value_minor > 0") > 10);
+    CHECK(server.t.count("SELECT count(*) FROM lead_paths") == a.t.count("SELECT count(*) FROM leads"));
+    const std::string want = rows(a), got = rows(server);
+    CHECK(got == want);
+    // After the merge, a write keeps its path at once again.
+    const std::string lead = new_lead(server.db(), "After the merge", "2026-12-02T10:00:00Z");
+    CHECK(server.t.count(("SELECT count(*) FROM lead_paths WHERE id = '" + lead + "' AND e0 = 1796205600").c_str()) == 1);
+    CHECK(server.t.count("SELECT count(*) FROM lead_paths_held") == 0);
+}
+
 TEST_CASE("sync: rows written together: one whose parent has not arrived waits, its neighbours stand") {
     Replica server(true), a(false);
     std::vector<std::string> leads;
