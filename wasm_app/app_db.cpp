@@ -229,11 +229,11 @@ sqlite3_session* Db::begin_recording() {
     }
     // Every table of the data, not the sync bookkeeping: an undo is a new
     // change of the data (logged as such), never a rewrite of the log. Nor
-    // what triggers derive from the data (lead_paths): undoing the data
-    // derives it again.
+    // what triggers derive from the data (lead_paths, and the leads a merge
+    // holds in lead_paths_held): undoing the data derives it again.
     sqlite3session_table_filter(s, [](void*, const char* table) -> int {
         return std::strcmp(table, "change_log") != 0 && std::strncmp(table, "sync_", 5) != 0 &&
-               std::strcmp(table, "lead_paths") != 0 &&
+               std::strncmp(table, "lead_paths", 10) != 0 &&
                std::strcmp(table, "number_series") != 0;
     }, nullptr);
     return s;
