@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """The report paths (lead_paths) rebuilt from scratch two ways: by the
 schema's triggers (each lead's row, then its stage moves replayed one by
-one), and by one set-based statement (aggregates over the stage moves),
-a candidate for merges that write the paths of a batch once after its rows.
+one), and by one set-based statement (aggregates over the stage moves):
+the statement a merge runs after its rows (analytics::release_paths in
+shared/analytics.cpp builds the same one over lead_paths_held; the unit
+test "sync: a merge rebuilds the report paths it held" compares what it
+gives with the triggers' rows).
 
     /usr/bin/python3 tests/bench/paths_rebuild.py [RUNS=5] [DEMO_LEADS=1000]
 
