@@ -74,6 +74,8 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
+// ATELIER_BENCH_EACH=1: each merge's time, not only the median (the first
+// merge of a process is the slow one).
 // ATELIER_BENCH_PROFILE=1: the merge's time per SQL statement (with its
 // triggers), from SQLite's own profile callback, printed after each merge.
 struct StatementProfile {
@@ -200,6 +202,7 @@ int main(int argc, char** argv) {
             auto s0 = Clock::now();
             for (const auto& b : bs) sync::apply(server, b);
             t.push_back(std::chrono::duration<double>(Clock::now() - s0).count());
+            if (std::getenv("ATELIER_BENCH_EACH")) std::printf("  merge %d of %d: %.3f s\n", r + 1, runs, t.back());
             if (profiling) {
                 sqlite3_trace_v2(server, 0, nullptr, nullptr);
                 profile.print(t.back());
