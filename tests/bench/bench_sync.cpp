@@ -74,8 +74,8 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
-// ATELIER_BENCH_EACH=1: each merge's time, not only the median (the first
-// merge of a process is the slow one).
+// ATELIER_BENCH_EACH=1: each merge's time, not only the median (to see a
+// slow run apart from the others).
 // ATELIER_BENCH_PROFILE=1: the merge's time per SQL statement (with its
 // triggers), from SQLite's own profile callback, printed after each merge.
 struct StatementProfile {
