@@ -10,7 +10,7 @@ mkdir -p "$deps"
 packages=(
   build-essential cmake ninja-build pkg-config dpkg-dev tcl
   sqlite3 libsqlite3-dev nlohmann-json3-dev doctest-dev
-  libkainjow-mustache-dev libcpp-httplib-dev libsodium-dev libcurl4-openssl-dev zlib1g-dev
+  libkainjow-mustache-dev libcpp-httplib-dev libsodium-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev zstd
   emscripten fonts-dejavu-core fonts-inter fonts-material-design-icons-iconfont python3-fonttools
   chromium python3-aiosmtpd wrk hyperfine
   clang-14 libclang-rt-14-dev llvm-14

@@ -1,11 +1,14 @@
-// The app's files go out gzip-compressed to a browser that accepts it:
-// compressed once, kept until the file changes on disk, never compressed
-// twice; a range, a refusal of gzip and an image are served as they are.
+// The app's files go out compressed to a browser that accepts it, with
+// Zstandard when it does (the build's own `.zst` when it is the file's),
+// else gzip: compressed once, kept until the file changes on disk, never
+// compressed twice; a range, a refusal of both and an image are served as
+// they are.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
@@ -21,6 +24,16 @@ writeFileSync(join(www, 'index.html'), page);
 writeFileSync(join(www, 'app.js'), script);
 writeFileSync(join(www, 'app.wasm'), wasm);
 writeFileSync(join(www, 'icon.png'), png);
+// The build's frame of the module, at the best level; an old build's frame
+// of the script (another text), and a file of garbage named as the page's.
+// (From files, as the build makes them: the frame then says its size.)
+const unzstd = (bytes) => execFileSync('zstd', ['-q', '-d', '-c'], { input: bytes, maxBuffer: 64 << 20 });
+execFileSync('zstd', ['-19', '-q', '-f', join(www, 'app.wasm')]);
+const wasmZst = readFileSync(join(www, 'app.wasm.zst'));
+const old = join(mkdtempSync(join(tmpdir(), 'atelier-old-')), 'app.js');
+writeFileSync(old, 'function old() {}\n'.repeat(500));
+execFileSync('zstd', ['-19', '-q', '-f', old, '-o', join(www, 'app.js.zst')]);
+writeFileSync(join(www, 'index.html.zst'), Buffer.from('28b52ffd not a frame'));
 
 let server;
 before(async () => { server = await startServer({ args: ['--quiet', '--www', www] }); });
@@ -58,8 +71,35 @@ test('the module, the script and the page compressed for a browser that accepts 
   assert.equal(head.body.length, 0);
 });
 
-test('served as they are: no gzip asked, gzip refused with q=0, a range, an image', async () => {
-  for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip;q=0, br' }]) {
+test('Zstandard for a browser that accepts it: the build\'s frame when it is the file\'s, else made here', async () => {
+  for (const [path, bytes, type] of [['/app.wasm', wasm, 'application/wasm'], ['/app.js', Buffer.from(script), 'text/javascript'],
+    ['/', Buffer.from(page), 'text/html']]) {
+    const r = await get(path, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    assert.equal(r.status, 200, path);
+    assert.equal(r.headers['content-encoding'], 'zstd', path);
+    assert.equal(r.headers['vary'], 'Accept-Encoding', path);
+    assert.equal(r.headers['content-type'], type, path);
+    assert.equal(Number(r.headers['content-length']), r.body.length, path);
+    assert.ok(r.body.length < bytes.length, `${path}: ${r.body.length} bytes compressed, ${bytes.length} plain`);
+    assert.deepEqual(unzstd(r.body), bytes, path);
+  }
+  // The module's frame is the build's, byte for byte (smaller than gzip's).
+  const module = await get('/app.wasm', { 'accept-encoding': 'zstd' });
+  assert.deepEqual(module.body, wasmZst);
+  const gz = await get('/app.wasm', { 'accept-encoding': 'gzip' });
+  assert.ok(module.body.length < gz.body.length, `zstd ${module.body.length} bytes, gzip ${gz.body.length}`);
+  // The weights decide: gzip when it weighs more, zstd refused with q=0.
+  for (const ae of ['zstd;q=0.5, gzip', 'zstd;q=0, gzip', 'gzip, zstd ; q=0']) {
+    const r = await get('/app.js', { 'accept-encoding': ae });
+    assert.equal(r.headers['content-encoding'], 'gzip', ae);
+    assert.equal(gunzipSync(r.body).toString(), script, ae);
+  }
+  assert.equal((await get('/app.js', { 'accept-encoding': 'gzip;q=0.2, zstd;q=0.8' })).headers['content-encoding'], 'zstd');
+});
+
+test('served as they are: nothing accepted, gzip refused with q=0, a range, an image', async () => {
+  for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip;q=0, br' },
+    { 'accept-encoding': 'zstd;q=0, gzip;q=0' }]) {
     const r = await get('/app.wasm', headers);
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-encoding'], undefined, JSON.stringify(headers));
@@ -84,4 +124,5 @@ test('a file changed on disk is compressed again: a new build is served at once'
   writeFileSync(join(www, 'app.js'), next);
   const after = gunzipSync((await get('/app.js', { 'accept-encoding': 'gzip' })).body).toString();
   assert.equal(after, next);
+  assert.equal(unzstd((await get('/app.js', { 'accept-encoding': 'zstd' })).body).toString(), next);
 });

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -30,8 +31,9 @@ const char* compressible_type(const std::string& name) {
     return nullptr;
 }
 
-// "gzip" among the accepted codings, and not refused with q=0.
-bool accepts_gzip(const std::string& header) {
+// The weight Accept-Encoding gives `coding` (its q, 1 when not written), or
+// 0 when it is not listed or refused with q=0.
+double weight(const std::string& header, const char* coding) {
     std::stringstream in(header);
     std::string item;
     while (std::getline(in, item, ',')) {
@@ -39,15 +41,27 @@ bool accepts_gzip(const std::string& header) {
         if (b == std::string::npos) continue;
         item.erase(0, b);
         const size_t semi = item.find(';');
-        std::string coding = item.substr(0, semi);
-        while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.pop_back();
-        if (coding != "gzip") continue;
-        if (semi == std::string::npos) return true;
+        std::string name = item.substr(0, semi);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+        if (name != coding) continue;
+        if (semi == std::string::npos) return 1;
         std::string q = item.substr(semi + 1);
         const size_t eq = q.find("q=");
-        return eq == std::string::npos || std::strtod(q.c_str() + eq + 2, nullptr) > 0;
+        return eq == std::string::npos ? 1 : std::strtod(q.c_str() + eq + 2, nullptr);
     }
-    return false;
+    return 0;
+}
+
+// The files the build compresses ahead (a `.zst` beside them, see
+// wasm_app/CMakeLists.txt), at Zstandard's best level; the others, and
+// these when their `.zst` is missing or not theirs, are compressed here at
+// a level that takes a few milliseconds per megabyte.
+const int kZstdLevel = 9;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -67,26 +81,56 @@ std::string gzip(const std::string& data, int level) {
     return out;
 }
 
-std::shared_ptr<const std::string> StaticFiles::compressed(const std::string& name) {
+std::string zstd(const std::string& data, int level) {
+    std::string out(ZSTD_compressBound(data.size()), '\0');
+    const size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+    if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
+    out.resize(n);
+    return out;
+}
+
+std::string unzstd(const std::string& frame) {
+    const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR) throw std::runtime_error("zstd: not a Zstandard frame");
+    if (size == ZSTD_CONTENTSIZE_UNKNOWN) throw std::runtime_error("zstd: the frame does not say its size");
+    if (size > (1ull << 30)) throw std::runtime_error("zstd: the frame is larger than 1 GiB");
+    if (ZSTD_findFrameCompressedSize(frame.data(), frame.size()) != frame.size())
+        throw std::runtime_error("zstd: not exactly one whole frame");
+    std::string out(size, '\0');
+    const size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+    if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
+    if (n != size) throw std::runtime_error("zstd: the frame decodes to another size than it says");
+    return out;
+}
+
+StaticFiles::Entry StaticFiles::compressed(const std::string& name) {
     const std::string path = root_ + "/" + name;
     struct stat st{};
-    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
     const long long mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
     {
         std::lock_guard<std::mutex> lock(mu_);
         const Entry& e = cache_[name];
-        if (e.mtime_ns == mtime && e.size == (long long)st.st_size) return e.gz;
+        if (e.mtime_ns == mtime && e.size == (long long)st.st_size) return e;
     }
     // Compressed outside the lock: the other files are served meanwhile.
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return nullptr;
-    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if ((long long)body.size() != (long long)st.st_size) return nullptr;  // changing as we read: served plain
-    auto gz = std::make_shared<const std::string>(gzip(body));
-    if (gz->size() >= body.size()) gz = nullptr;  // too small to gain: served plain
+    const std::string body = read_file(path);
+    if ((long long)body.size() != (long long)st.st_size) return {};  // changing as we read: served plain
+    Entry e{mtime, (long long)st.st_size, std::make_shared<const std::string>(gzip(body)), nullptr};
+    // The build's frame when it is this file's (an older build's is not).
+    std::string zst = read_file(path + ".zst");
+    try {
+        if (zst.empty() || unzstd(zst) != body) zst = zstd(body, kZstdLevel);
+    } catch (const std::exception&) {
+        zst = zstd(body, kZstdLevel);
+    }
+    e.zst = std::make_shared<const std::string>(std::move(zst));
+    // Too small to gain: served plain.
+    if (e.gz->size() >= body.size()) e.gz = nullptr;
+    if (e.zst->size() >= body.size()) e.zst = nullptr;
     std::lock_guard<std::mutex> lock(mu_);
-    cache_[name] = {mtime, (long long)st.st_size, gz};
-    return gz;
+    cache_[name] = e;
+    return e;
 }
 
 void StaticFiles::warm() {
@@ -101,7 +145,10 @@ void StaticFiles::warm() {
 
 bool StaticFiles::serve(const httplib::Request& req, httplib::Response& res) {
     if (req.method != "GET" && req.method != "HEAD") return false;
-    if (req.has_header("Range") || !accepts_gzip(req.get_header_value("Accept-Encoding"))) return false;
+    if (req.has_header("Range")) return false;
+    const std::string accepted = req.get_header_value("Accept-Encoding");
+    const double zq = weight(accepted, "zstd"), gq = weight(accepted, "gzip");
+    if (zq <= 0 && gq <= 0) return false;
     // One file of the app's folder: no folders, no hidden files.
     std::string name = req.path == "/" ? "index.html" : req.path.substr(1);
     if (name.empty() || name[0] == '.' || name.size() > 100) return false;
@@ -109,10 +156,13 @@ bool StaticFiles::serve(const httplib::Request& req, httplib::Response& res) {
         if (!(std::isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_')) return false;
     const char* type = compressible_type(name);
     if (!type) return false;
-    std::shared_ptr<const std::string> gz = compressed(name);
+    const Entry e = compressed(name);
+    // Zstandard unless the browser weighs gzip higher.
+    const bool z = e.zst && zq > 0 && (zq >= gq || !e.gz);
+    std::shared_ptr<const std::string> gz = z ? e.zst : gq > 0 ? e.gz : nullptr;
     if (!gz) return false;
     res.status = 200;
-    res.set_header("Content-Encoding", "gzip");
+    res.set_header("Content-Encoding", z ? "zstd" : "gzip");
     res.set_header("Vary", "Accept-Encoding");
     // A provider of known length: sent as it is, not compressed again.
     res.set_content_provider(gz->size(), type, [gz](size_t offset, size_t length, httplib::DataSink& sink) {
