@@ -4,7 +4,8 @@
 // frame (median of 7 loads, the app's service worker serving its files),
 // then the app and a bare module (Dear ImGui, GLFW, SQLite and the fonts,
 // no application code: tests/bench/bare, from a second server) loaded in
-// turn with no cache and no service worker (11 times each), and the app's
+// turn with no cache and no service worker (11 times each, each load from a
+// blank page after a second's rest), and the app's
 // first frame as a ratio to the bare module's; frame time of the leads table with 100,000 leads (median
 // while scrolling), wide and in the phone layout (390 x 844 at DPR 3), and
 // CPU time per second while idle.
@@ -52,16 +53,32 @@ try {
   await net.send('Network.enable');
   await net.send('Network.setCacheDisabled', { cacheDisabled: true });
   await net.send('Network.setBypassServiceWorker', { bypass: true });
-  const apps = [], bares = [];
+  // Each load starts from a blank page after a second's rest, so that what
+  // the page before left running (its module's optimising compile, its
+  // storage) does not weigh on the next one.
+  const settle = async () => { await page.goto('about:blank'); await new Promise(r => setTimeout(r, 1000)); };
+  // When the module's last byte was in (Resource Timing), and how it came.
+  const moduleIn = (name) => page.evaluate(n => {
+    const e = performance.getEntriesByType('resource').find(r => r.name.endsWith('/' + n));
+    return e ? e.responseEnd : NaN;
+  }, name);
+  let coding = '';
+  page.on('response', async r => { if (r.url().endsWith('/app.wasm')) coding = (await r.allHeaders())['content-encoding'] || 'none'; });
+  const apps = [], bares = [], appIn = [], bareIn = [];
   for (let i = 0; i < 11; i++) {
+    await settle();
     apps.push(await loadApp());
+    appIn.push(await moduleIn('app.wasm'));
+    await settle();
     await page.goto(bare.url + '/');
     bares.push(await (await page.waitForFunction(() => window.bareFirstFrame, null, { timeout: 30000 })).jsonValue());
+    bareIn.push(await moduleIn('bare_app.wasm'));
   }
   await net.send('Network.setCacheDisabled', { cacheDisabled: false });
   await net.send('Network.setBypassServiceWorker', { bypass: false });
   console.log(`uncached, the app's first frame: median ${median(apps).toFixed(0)} ms (runs: ${apps.map(x => x.toFixed(0)).join(' ')})`);
   console.log(`uncached, the bare module's first frame: median ${median(bares).toFixed(0)} ms (runs: ${bares.map(x => x.toFixed(0)).join(' ')})`);
+  console.log(`uncached, the module's last byte in (${coding}): app.wasm at ${median(appIn).toFixed(0)} ms, bare_app.wasm at ${median(bareIn).toFixed(0)} ms`);
   console.log(`the app's first frame / the bare module's: ${(median(apps) / median(bares)).toFixed(2)}x`);
 
   await openApp(page, server.url);
