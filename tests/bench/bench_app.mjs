@@ -11,22 +11,25 @@
 // CPU time per second while idle.
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, root } from '../lib/server.mjs';
 import { launch, openApp, state, waitFor } from '../lib/browser.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const www = join(root, 'build', 'www');
-let raw = 0, gz = 0;
-console.log('file                 raw bytes   gzip -9');
+// What travels: gzip, or Zstandard where the build wrote a frame (the
+// server sends the smaller to a browser that takes it; the others go gzip).
+let raw = 0, gz = 0, zst = 0;
+console.log('file                 raw bytes   gzip -9  zstd or gzip');
 for (const f of ['index.html', 'shell.css', 'shell.js', 'app.js', 'app.wasm', 'app.data']) {
   const b = readFileSync(join(www, f));
   const g = gzipSync(b, { level: 9 }).length;
-  raw += b.length; gz += g;
-  console.log(`${f.padEnd(18)} ${String(b.length).padStart(11)} ${String(g).padStart(9)}`);
+  const z = existsSync(join(www, f + '.zst')) ? Math.min(g, statSync(join(www, f + '.zst')).size) : g;
+  raw += b.length; gz += g; zst += z;
+  console.log(`${f.padEnd(18)} ${String(b.length).padStart(11)} ${String(g).padStart(9)} ${String(z).padStart(13)}`);
 }
-console.log(`${'total'.padEnd(18)} ${String(raw).padStart(11)} ${String(gz).padStart(9)}  (${(gz / 1e6).toFixed(3)} MB gzip)`);
+console.log(`${'total'.padEnd(18)} ${String(raw).padStart(11)} ${String(gz).padStart(9)} ${String(zst).padStart(13)}  (${(gz / 1e6).toFixed(3)} MB gzip, ${(zst / 1e6).toFixed(3)} MB with zstd)`);
 
 // The bare module, built with the app's flags.
 // (Emscripten's optimiser needs Debian's acorn, as scripts/build.sh sets it.)
