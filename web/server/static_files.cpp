@@ -117,13 +117,19 @@ StaticFiles::Entry StaticFiles::compressed(const std::string& name) {
     const std::string body = read_file(path);
     if ((long long)body.size() != (long long)st.st_size) return {};  // changing as we read: served plain
     Entry e{mtime, (long long)st.st_size, std::make_shared<const std::string>(gzip(body)), nullptr};
-    // The build's frame when it is this file's (an older build's is not).
-    std::string zst = read_file(path + ".zst");
+    // The build's frame when it is this file's (an older build's is not);
+    // one no smaller than the file would not be sent anyway.
+    std::string zst;
+    struct stat zs{};
+    if (stat((path + ".zst").c_str(), &zs) == 0 && S_ISREG(zs.st_mode) && (long long)zs.st_size < (long long)body.size())
+        zst = read_file(path + ".zst");
+    bool theirs = !zst.empty() && ZSTD_getFrameContentSize(zst.data(), zst.size()) == (unsigned long long)body.size();
     try {
-        if (zst.empty() || unzstd(zst) != body) zst = zstd(body, kZstdLevel);
+        theirs = theirs && unzstd(zst) == body;
     } catch (const std::exception&) {
-        zst = zstd(body, kZstdLevel);
+        theirs = false;
     }
+    if (!theirs) zst = zstd(body, kZstdLevel);
     e.zst = std::make_shared<const std::string>(std::move(zst));
     // Too small to gain: served plain.
     if (e.gz->size() >= body.size()) e.gz = nullptr;
