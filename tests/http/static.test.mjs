@@ -52,37 +52,33 @@ function get(path, headers = {}, method = 'GET') {
   });
 }
 
-test('the module, the script and the page compressed for a browser that accepts gzip (br too)', async () => {
+// The module, the script and the page, each asked for with `accepted` and
+// sent in `coding`, whole, with the server's headers.
+async function compressedFiles(accepted, coding, decode) {
   for (const [path, bytes, type] of [['/app.wasm', wasm, 'application/wasm'], ['/app.js', Buffer.from(script), 'text/javascript'],
     ['/', Buffer.from(page), 'text/html']]) {
-    const r = await get(path, { 'accept-encoding': 'gzip, deflate, br' });
+    const r = await get(path, { 'accept-encoding': accepted });
     assert.equal(r.status, 200, path);
-    assert.equal(r.headers['content-encoding'], 'gzip', path);
+    assert.equal(r.headers['content-encoding'], coding, path);
     assert.equal(r.headers['vary'], 'Accept-Encoding', path);
     assert.equal(r.headers['content-type'], type, path);
     assert.equal(Number(r.headers['content-length']), r.body.length, path);
     assert.ok(r.body.length < bytes.length, `${path}: ${r.body.length} bytes compressed, ${bytes.length} plain`);
-    assert.deepEqual(gunzipSync(r.body), bytes, path);
+    assert.deepEqual(decode(r.body), bytes, path);
     // The server's security headers are on these answers too.
     assert.equal(r.headers['x-content-type-options'], 'nosniff', path);
   }
+}
+
+test('the module, the script and the page compressed for a browser that accepts gzip (br too)', async () => {
+  await compressedFiles('gzip, deflate, br', 'gzip', gunzipSync);
   const head = await get('/app.wasm', { 'accept-encoding': 'gzip' }, 'HEAD');
   assert.equal(head.headers['content-encoding'], 'gzip');
   assert.equal(head.body.length, 0);
 });
 
 test('Zstandard for a browser that accepts it: the build\'s frame when it is the file\'s, else made here', async () => {
-  for (const [path, bytes, type] of [['/app.wasm', wasm, 'application/wasm'], ['/app.js', Buffer.from(script), 'text/javascript'],
-    ['/', Buffer.from(page), 'text/html']]) {
-    const r = await get(path, { 'accept-encoding': 'gzip, deflate, br, zstd' });
-    assert.equal(r.status, 200, path);
-    assert.equal(r.headers['content-encoding'], 'zstd', path);
-    assert.equal(r.headers['vary'], 'Accept-Encoding', path);
-    assert.equal(r.headers['content-type'], type, path);
-    assert.equal(Number(r.headers['content-length']), r.body.length, path);
-    assert.ok(r.body.length < bytes.length, `${path}: ${r.body.length} bytes compressed, ${bytes.length} plain`);
-    assert.deepEqual(unzstd(r.body), bytes, path);
-  }
+  await compressedFiles('gzip, deflate, br, zstd', 'zstd', unzstd);
   // The module's frame is the build's, byte for byte (smaller than gzip's).
   const module = await get('/app.wasm', { 'accept-encoding': 'zstd' });
   assert.deepEqual(module.body, wasmZst);

@@ -165,14 +165,14 @@ bool StaticFiles::serve(const httplib::Request& req, httplib::Response& res) {
     const Entry e = compressed(name);
     // Zstandard unless the browser weighs gzip higher.
     const bool z = e.zst && zq > 0 && (zq >= gq || !e.gz);
-    std::shared_ptr<const std::string> gz = z ? e.zst : gq > 0 ? e.gz : nullptr;
-    if (!gz) return false;
+    std::shared_ptr<const std::string> body = z ? e.zst : gq > 0 ? e.gz : nullptr;
+    if (!body) return false;
     res.status = 200;
     res.set_header("Content-Encoding", z ? "zstd" : "gzip");
     res.set_header("Vary", "Accept-Encoding");
     // A provider of known length: sent as it is, not compressed again.
-    res.set_content_provider(gz->size(), type, [gz](size_t offset, size_t length, httplib::DataSink& sink) {
-        sink.write(gz->data() + offset, length);
+    res.set_content_provider(body->size(), type, [body](size_t offset, size_t length, httplib::DataSink& sink) {
+        sink.write(body->data() + offset, length);
         return true;
     });
     return true;
