@@ -55,7 +55,7 @@ double weight(const std::string& header, const char* coding) {
 // The files the build compresses ahead (a `.zst` beside them, see
 // wasm_app/CMakeLists.txt), at Zstandard's best level; the others, and
 // these when their `.zst` is missing or not theirs, are compressed here at
-// a level that takes a few milliseconds per megabyte.
+// level 9 (about 30 ms per megabyte of the module, against a second at 19).
 const int kZstdLevel = 9;
 
 std::string read_file(const std::string& path) {
