@@ -108,3 +108,52 @@ test('the header says one connection state; the loading screen shows the studio\
   await page.waitForFunction(() => window.atelierReady, null, { timeout: 30000 });
   assert.ok(s.sync.connected);
 });
+
+test('the module in two parts: the first frames come from the first part while the second is held back; input in that time reaches nothing of it', async (t) => {
+  const server = await startServer();
+  const { context } = await launch({ viewport: { width: 1280, height: 800 } });
+  t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
+  const page = context.pages()[0] || await context.newPage();
+  await openApp(page, server.url);
+  await field(page, 'new.client_name', 'Анна Белова');
+  await click(page, 'new.add');
+  await waitFor(page, x => x.leads.length === 1, 'the new lead');
+  await click(page, 'view.settings');
+  await waitFor(page, x => x.view === 'settings', 'settings');
+  await page.waitForFunction(() => location.hash === '#settings');
+
+  // The second part held at the network until the test lets it through
+  // (the service worker bypassed, so that the page's own request is seen).
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setBypassServiceWorker', { bypass: true });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let asked = 0;
+  await page.route('**/app.deferred.wasm', async (route) => { asked++; await held; await route.continue(); });
+
+  await page.reload();
+  // The loading screen, drawn, and drawn again on a resize.
+  let s = await waitFor(page, x => x.arrived === false && x.frames_drawn >= 1, 'the first frame, the second part not in');
+  assert.equal(asked, 1, 'the second part was asked for at once');
+  assert.equal(await page.evaluate(() => window.atelierReady === true), false, 'the app is not reported ready');
+  await screenshot(page, 'split-loading');
+  // Keys, a click, the wheel, text, a resize and the back button while the
+  // second part is away: none of it may call into that part.
+  await page.mouse.click(640, 400);
+  await page.mouse.wheel(0, 300);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Жд');
+  await page.evaluate(() => Module._atelier_text_input && Module.ccall('atelier_text_input', null, ['string'], ['é']));
+  await page.setViewportSize({ width: 900, height: 700 });
+  await page.evaluate(() => history.back());
+  s = await waitFor(page, x => x.arrived === false && x.frames_drawn >= 2, 'frames drawn while waiting');
+  assert.equal(await page.evaluate(() => window.atelierSplit.early), 0);
+
+  release();
+  s = await waitFor(page, x => x.arrived && x.db_open && x.leads.length === 1, 'the app, once the second part is in', 30000);
+  assert.ok(s.first_screen_ms >= s.first_frame_ms, `first screen ${s.first_screen_ms} after the first frame ${s.first_frame_ms}`);
+  await page.waitForFunction(() => window.atelierReady === true);
+  assert.equal(await page.evaluate(() => window.atelierSplit.early), 0);
+  await screenshot(page, 'split-arrived');
+});
