@@ -30,7 +30,6 @@
 #include "leads.h"
 #include "platform_web.h"
 #include "sync.h"
-#include "split.h"
 #include "sync_client.h"
 #include "time_meter.h"
 #include "analytics.h"
@@ -52,7 +51,6 @@ struct App {
     float dpr = 1;
     long frames_drawn = 0;
     double first_frame_ms = 0;   // performance.now() when the first frame was drawn
-    double first_screen_ms = 0;  // and the first with the manager's screens (the database open)
     double last_frame_ms = 0;    // CPU time of the last drawn frame
     bool db_tried = false;
     std::string db_error;
@@ -161,74 +159,9 @@ void rebuild_fonts(float scale) {
     g_app.font_scale = scale;
 }
 
-
-// Whether the module's deferred part has arrived (wasm_app/split.h).
-bool g_arrived = false;
-
-}  // namespace
-
-// What the manager's screens run, in the module's deferred part: called
-// only once it has arrived.
-namespace deferred {
-
-// Opens the database once storage is loaded.
-void open_db() {
-    App& a = g_app;
-    a.db_tried = true;
-    a.db_error = a.db.open(kDbPath);
-    app::sync_client().request(a.db, 300);  // catch up with the server, if connected
-    web::wake();
-}
-
-void draw(bool saving, bool storage_error) {
-    App& a = g_app;
-    if (!a.db.is_open()) {
-        ui::draw_loading(a.db_tried ? a.db_error.c_str() : ui::tr(ui::T::Loading, a.state.lang));
-        return;
-    }
-    // A screen that throws is ended where it stopped (its windows and
-    // stacks closed) and says why, instead of taking the app down.
-    try {
-        ui::draw_app(a.db, a.state, saving, storage_error);
-    } catch (const std::exception& e) {
-        ImGui::ErrorCheckEndFrameRecover(nullptr);
-        a.state.error = std::string(ui::L3(a.state.lang, "Экран не удалось показать: ", "L’écran n’a pas pu s’afficher : ",
-                                            "The screen could not be drawn: ")) + e.what();
-    }
-}
-
-void capture() {
-    App& a = g_app;
-    a.captured = read_frame(ImGui::GetDrawData(), a.dpr);
-    a.captured["frame"] = a.frames_drawn + 1;
-}
-
-void after_frame(bool input) {
-    App& a = g_app;
-    if (a.db.is_open() && a.first_screen_ms == 0) a.first_screen_ms = emscripten_get_now();
-    if (a.db.is_open() && a.state.first_run == ui::FirstRun::done) {
-        const ui::State& st = a.state;
-        const bool card = !st.board && !st.today_open && !st.reports_open && !st.projects_open && !st.settings_open && !st.sync_open;
-        app::time_meter().frame(a.db, emscripten_get_now(), input, card ? st.selected : std::string());
-    }
-    if (a.db.is_open() && a.db.take_dirty()) {
-        web::request_persist();
-        app::sync_client().note_commit(a.db);
-    }
-}
-
-}  // namespace deferred
-
-// What the browser calls through pointers from the start (the frame loop,
-// ImGui's clipboard): named, so that the split keeps them in the primary part.
-namespace primary {
-
 const char* get_clipboard(void*) { return ""; }  // paste arrives as text input (platform_web.h)
 void set_clipboard(void*, const char* text) { web::set_clipboard(text); }
 
-// One frame. Until the deferred part has arrived the app draws its loading
-// screen from the primary part alone; no call reaches the deferred part
-// before then.
 void frame() {
     App& a = g_app;
     if (web::sync_canvas_size(&a.fb_w, &a.fb_h, &a.dpr)) web::wake();
@@ -239,11 +172,15 @@ void frame() {
     }
 
     const web::PersistState& ps = web::persist_state();
-    if (g_arrived && !a.db_tried && ps.storage_ready) ATELIER_DEFERRED_CALL(deferred::open_db)();
+    if (!a.db_tried && ps.storage_ready) {
+        a.db_tried = true;
+        a.db_error = a.db.open(kDbPath);
+        app::sync_client().request(a.db, 300);  // catch up with the server, if connected
+        web::wake();
+    }
     if (!web::take_wake_frame()) {
-        // Nothing to draw; a storage load or write in flight, or the
-        // deferred part arriving, wakes us when it ends.
-        if (a.db_tried || (ps.storage_ready && g_arrived)) web::sleep_until_woken();
+        // Nothing to draw; a storage load or write in flight wakes us when it ends.
+        if (a.db_tried || ps.storage_ready) web::sleep_until_woken();
         return;
     }
     const double t0 = emscripten_get_now();
@@ -259,13 +196,25 @@ void frame() {
     io.DisplayFramebufferScale = ImVec2(1, 1);
     ImGui::NewFrame();
 
-    if (!g_arrived) ui::draw_loading(ui::tr(ui::T::Loading, a.state.lang));
-    else ATELIER_DEFERRED_CALL(deferred::draw)(ps.in_flight || ps.completed < ps.requested, ps.storage_error);
+    if (!a.db.is_open()) {
+        ui::draw_loading(a.db_tried ? a.db_error.c_str() : ui::tr(ui::T::Loading, a.state.lang));
+    } else {
+        // A screen that throws is ended where it stopped (its windows and
+        // stacks closed) and says why, instead of taking the app down.
+        try {
+            ui::draw_app(a.db, a.state, ps.in_flight || ps.completed < ps.requested, ps.storage_error);
+        } catch (const std::exception& e) {
+            ImGui::ErrorCheckEndFrameRecover(nullptr);
+            a.state.error = std::string(ui::L3(a.state.lang, "Экран не удалось показать: ", "L’écran n’a pas pu s’afficher : ",
+                                                "The screen could not be drawn: ")) + e.what();
+        }
+    }
     ImGui::Render();
     web::html_panel_end_frame();
-    if (a.capture_next && g_arrived) {
+    if (a.capture_next) {
         a.capture_next = false;
-        ATELIER_DEFERRED_CALL(deferred::capture)();
+        a.captured = read_frame(ImGui::GetDrawData(), a.dpr);
+        a.captured["frame"] = a.frames_drawn + 1;
     }
     glViewport(0, 0, a.fb_w, a.fb_h);
     const ImVec4 bg = theme::palette().surface;
@@ -274,20 +223,28 @@ void frame() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     a.frames_drawn++;
     a.last_frame_ms = emscripten_get_now() - t0;
-    if (a.frames_drawn == 1) a.first_frame_ms = emscripten_get_now();
+    if (a.frames_drawn == 1 || (a.first_frame_ms == 0 && a.db.is_open())) a.first_frame_ms = emscripten_get_now();
 
     // ImGui trickles queued input over several frames (a key down and up,
     // a click's press and release): keep drawing until the queue is empty.
     if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) web::wake(2);
     const ImGuiInputTextState* its = ImGui::GetInputTextState(ImGui::GetActiveID());
     web::set_text_input_active(io.WantTextInput, its && (its->Flags & ImGuiInputTextFlags_Multiline));
-    if (g_arrived) ATELIER_DEFERRED_CALL(deferred::after_frame)(input);
+    if (a.db.is_open() && a.state.first_run == ui::FirstRun::done) {
+        const ui::State& st = a.state;
+        const bool card = !st.board && !st.today_open && !st.reports_open && !st.projects_open && !st.settings_open && !st.sync_open;
+        app::time_meter().frame(a.db, emscripten_get_now(), input, card ? st.selected : std::string());
+    }
+    if (a.db.is_open() && a.db.take_dirty()) {
+        web::request_persist();
+        app::sync_client().note_commit(a.db);
+    }
 }
 
-}  // namespace primary
+}  // namespace
 
 // The manager's minutes as atelier_time reports them for requests made today (for tests).
-const char* deferred::debug_time() {
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_time() {
     static std::string out;
     App& a = g_app;
     nlohmann::json j = nlohmann::json::array();
@@ -333,7 +290,7 @@ nlohmann::json anchor_json(const ui::Anchor& r, float dpr) {
 
 // One widget's rectangle and the frame count, shaped as the state with only
 // that widget: what a test's click needs, without the whole state.
-const char* deferred::debug_anchor(const char* name) {
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_anchor(const char* name) {
     static std::string out;
     nlohmann::json an = nlohmann::json::object();
     const auto it = ui::anchors().find(name ? name : "");
@@ -348,7 +305,7 @@ const char* deferred::debug_anchor(const char* name) {
 extern "C" EMSCRIPTEN_KEEPALIVE long atelier_debug_frames() { return g_app.frames_drawn; }
 extern "C" EMSCRIPTEN_KEEPALIVE int atelier_debug_asleep() { return web::asleep() ? 1 : 0; }
 
-const char* deferred::debug_state() {
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     static std::string out;
     App& a = g_app;
     const web::PersistState& ps = web::persist_state();
@@ -357,9 +314,7 @@ const char* deferred::debug_state() {
     j["db_open"] = a.db.is_open();
     j["db_error"] = a.db_error;
     j["frames_drawn"] = a.frames_drawn;
-    j["arrived"] = true;
     j["first_frame_ms"] = a.first_frame_ms;
-    j["first_screen_ms"] = a.first_screen_ms;
     j["last_frame_ms"] = a.last_frame_ms;
     j["view_count"] = a.state.view.size();
     j["persist"] = {{"requested", ps.requested}, {"completed", ps.completed}, {"in_flight", ps.in_flight},
@@ -461,7 +416,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void atelier_debug_capture() {
 }
 
 // For tests: the digest of the replicated data (equal replicas, equal digests).
-const char* deferred::debug_digest() {
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_digest() {
     static std::string out;
     try {
         out = g_app.db.is_open() ? atelier::sync::digest(g_app.db.raw()) : "";
@@ -471,15 +426,15 @@ const char* deferred::debug_digest() {
     return out.c_str();
 }
 
-void deferred::http_done(int id, int status, const char* body) {
+extern "C" EMSCRIPTEN_KEEPALIVE void atelier_http_done(int id, int status, const char* body) {
     if (id == ui::kFirstRunRequest) return ui::first_run_answer(g_app.state, status, body ? body : "");
     app::sync_client().on_http(g_app.db, id, status, body ? body : "");
 }
 
-void deferred::sync_timer() { app::sync_client().on_timer(g_app.db); }
+extern "C" EMSCRIPTEN_KEEPALIVE void atelier_sync_timer() { app::sync_client().on_timer(g_app.db); }
 
 // For benchmarks: adds `n` generated leads in one transaction.
-int deferred::bench_fill(int n) {
+extern "C" EMSCRIPTEN_KEEPALIVE int atelier_bench_fill(int n) {
     App& a = g_app;
     if (!a.db.is_open() || n <= 0) return 0;
     std::string err = a.db.act([&](sqlite3* d) {
@@ -505,14 +460,14 @@ int deferred::bench_fill(int n) {
 
 // For benchmarks: runs SQL on the app's database ("" or the error), and
 // times a query stepped to its end (milliseconds; -1 when it fails).
-const char* deferred::bench_exec(const char* sql) {
+extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_bench_exec(const char* sql) {
     static std::string err;
     err = g_app.db.act([&](sqlite3* d) { atelier::exec(d, sql); });
     web::wake();
     return err.c_str();
 }
 
-double deferred::bench_query_ms(const char* sql) {
+extern "C" EMSCRIPTEN_KEEPALIVE double atelier_bench_query_ms(const char* sql) {
     if (!g_app.db.is_open()) return -1;
     const double t0 = emscripten_get_now();
     sqlite3_stmt* st = nullptr;
@@ -522,37 +477,6 @@ double deferred::bench_query_ms(const char* sql) {
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? emscripten_get_now() - t0 : -1;
 }
-
-// The exports tests, benchmarks and the browser glue call: until the
-// deferred part has arrived they answer from the primary part alone.
-extern "C" EMSCRIPTEN_KEEPALIVE void atelier_split_ready() {
-    g_arrived = true;
-    web::wake();
-}
-
-extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_time() { return g_arrived ? ATELIER_DEFERRED_CALL(deferred::debug_time)() : "[]"; }
-extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_anchor(const char* name) {
-    return g_arrived ? ATELIER_DEFERRED_CALL(deferred::debug_anchor)(name) : "{\"anchors\":{}}";
-}
-extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
-    if (g_arrived) return ATELIER_DEFERRED_CALL(deferred::debug_state)();
-    static char out[160];
-    std::snprintf(out, sizeof out, "{\"arrived\":false,\"db_open\":false,\"frames_drawn\":%ld,\"first_frame_ms\":%.3f}",
-                  g_app.frames_drawn, g_app.first_frame_ms);
-    return out;
-}
-extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_digest() { return g_arrived ? ATELIER_DEFERRED_CALL(deferred::debug_digest)() : ""; }
-extern "C" EMSCRIPTEN_KEEPALIVE void atelier_http_done(int id, int status, const char* body) {
-    if (g_arrived) ATELIER_DEFERRED_CALL(deferred::http_done)(id, status, body);
-}
-extern "C" EMSCRIPTEN_KEEPALIVE void atelier_sync_timer() {
-    if (g_arrived) ATELIER_DEFERRED_CALL(deferred::sync_timer)();
-}
-extern "C" EMSCRIPTEN_KEEPALIVE int atelier_bench_fill(int n) { return g_arrived ? ATELIER_DEFERRED_CALL(deferred::bench_fill)(n) : 0; }
-extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_bench_exec(const char* sql) {
-    return g_arrived ? ATELIER_DEFERRED_CALL(deferred::bench_exec)(sql) : "the app is still loading";
-}
-extern "C" EMSCRIPTEN_KEEPALIVE double atelier_bench_query_ms(const char* sql) { return g_arrived ? ATELIER_DEFERRED_CALL(deferred::bench_query_ms)(sql) : -1; }
 
 int main() {
     web::install();
@@ -573,16 +497,16 @@ int main() {
     io.IniFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     io.ConfigInputTextCursorBlink = false;  // a blinking cursor would keep the app drawing
-    io.GetClipboardTextFn = primary::get_clipboard;
-    io.SetClipboardTextFn = primary::set_clipboard;
+    io.GetClipboardTextFn = get_clipboard;
+    io.SetClipboardTextFn = set_clipboard;
     theme::set_mode(web::local_get("atelier.theme") == "dark" ? theme::Mode::dark : theme::Mode::light);
 
     ImGui_ImplGlfw_InitForOpenGL(g_app.window, true);
     glfwSetCharCallback(g_app.window, nullptr);  // text comes from the hidden textarea only
     ImGui_ImplOpenGL3_Init("#version 300 es");
-    io.GetClipboardTextFn = primary::get_clipboard;  // the GLFW backend installs its own; use the browser's
-    io.SetClipboardTextFn = primary::set_clipboard;
+    io.GetClipboardTextFn = get_clipboard;  // the GLFW backend installs its own; use the browser's
+    io.SetClipboardTextFn = set_clipboard;
 
-    emscripten_set_main_loop(primary::frame, 0, false);
+    emscripten_set_main_loop(frame, 0, false);
     return 0;
 }

