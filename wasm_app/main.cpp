@@ -173,7 +173,9 @@ void frame() {
     }
 
     const web::PersistState& ps = web::persist_state();
-    if (!a.db_tried && ps.storage_ready) {
+    // The database opens after the first frame, which shows the loading
+    // screen meanwhile (storage can be ready before it: shell.js).
+    if (!a.db_tried && ps.storage_ready && a.frames_drawn > 0) {
         a.db_tried = true;
         a.db_error = a.db.open(kDbPath);
         app::sync_client().request(a.db, 300);  // catch up with the server, if connected
@@ -181,7 +183,7 @@ void frame() {
     }
     if (!web::take_wake_frame()) {
         // Nothing to draw; a storage load or write in flight wakes us when it ends.
-        if (a.db_tried || ps.storage_ready) web::sleep_until_woken();
+        if (a.db_tried || (ps.storage_ready && a.frames_drawn > 0)) web::sleep_until_woken();
         return;
     }
     const double t0 = emscripten_get_now();
@@ -321,7 +323,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["last_frame_ms"] = a.last_frame_ms;
     j["view_count"] = a.state.view.size();
     j["persist"] = {{"requested", ps.requested}, {"completed", ps.completed}, {"in_flight", ps.in_flight},
-                    {"storage_ready", ps.storage_ready}, {"storage_error", ps.storage_error}};
+                    {"storage_ready", ps.storage_ready}, {"storage_error", ps.storage_error},
+                    {"storage_early", ps.storage_early}};
     j["dpr"] = a.dpr;
     j["framebuffer"] = {a.fb_w, a.fb_h};
     j["lang"] = atelier::lang_code(a.state.lang);

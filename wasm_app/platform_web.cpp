@@ -108,9 +108,34 @@ EM_JS(void, js_install, (), {
 
     FS.mkdir('/data');
     FS.mount(IDBFS, {}, '/data');
-    FS.syncfs(true, function(err) {
-        if (err) console.error('atelier: loading IndexedDB failed', err);
-        Module['_atelier_storage_ready'](err ? 0 : 1);
+    var load = function() {
+        FS.syncfs(true, function(err) {
+            if (err) console.error('atelier: loading IndexedDB failed', err);
+            Module['_atelier_storage_ready'](err ? 0 : 1, 0);
+        });
+    };
+    // The shell read the stored files while the module downloaded: they are
+    // written into /data as IDBFS itself writes what it loads (directories
+    // first, each with its mode and time, so that the next save finds them
+    // unchanged), and its database connection is kept for the saves.
+    var early = Module['atelierStored'];
+    if (!early || IDBFS.DB_VERSION !== early.version || IDBFS.DB_STORE_NAME !== early.store) return load();
+    early.take(function(stored) {
+        if (!stored) return load();
+        try {
+            var order = stored.keys.map(function(k, i) { return i; });
+            order.sort(function(a, b) { return stored.keys[a] < stored.keys[b] ? -1 : stored.keys[a] > stored.keys[b] ? 1 : 0; });
+            order.forEach(function(i) {
+                IDBFS.storeLocalEntry(stored.keys[i], stored.values[i], function(err) { if (err) throw err; });
+            });
+            if (!IDBFS.dbs['/data']) IDBFS.dbs['/data'] = stored.db;
+            else stored.db.close();
+        } catch (e) {
+            // What was written is the stored files' own; loading again fills in the rest.
+            console.error('atelier: the early read of IndexedDB could not be used', e);
+            return load();
+        }
+        Module['_atelier_storage_ready'](1, 1);
     });
 });
 
@@ -466,9 +491,10 @@ EMSCRIPTEN_KEEPALIVE void atelier_text_input(const char* utf8) {
     web::wake();
 }
 
-EMSCRIPTEN_KEEPALIVE void atelier_storage_ready(int ok) {
+EMSCRIPTEN_KEEPALIVE void atelier_storage_ready(int ok, int early) {
     web::g.persist.storage_ready = true;
     web::g.persist.storage_error = !ok;
+    web::g.persist.storage_early = early != 0;
     web::wake();
 }
 

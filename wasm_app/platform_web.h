@@ -23,8 +23,10 @@
 
 namespace web {
 
-// Installs the DOM listeners and the hidden textarea; mounts IDBFS and starts
-// loading it. atelier_storage_ready() is called when /data is usable.
+// Installs the DOM listeners and the hidden textarea; mounts IDBFS and fills
+// it: from what the shell has already read out of IndexedDB while the module
+// downloaded (shell.js), or else by loading it now. atelier_storage_ready()
+// is called when /data is usable.
 void install();
 
 // Keeps the canvas backbuffer at CSS size × devicePixelRatio. Returns true
@@ -104,6 +106,7 @@ struct PersistState {
     bool in_flight = false;
     bool storage_ready = false;
     bool storage_error = false;
+    bool storage_early = false;  // filled from the shell's early read of IndexedDB
 };
 const PersistState& persist_state();
 

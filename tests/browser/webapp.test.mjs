@@ -58,7 +58,8 @@ test('reload keeps the view, the open lead and the language; back and forward mo
   const { context } = await launch({ viewport: { width: 1280, height: 800 } });
   t.after(async () => { await context.close().catch(() => {}); await server.stop(); });
   const page = context.pages()[0] || await context.newPage();
-  await openApp(page, server.url);
+  const first = await openApp(page, server.url);
+  assert.equal(first.persist.storage_early, false, 'a first visit has nothing stored to read early');
   await field(page, 'new.client_name', 'Claire Dubois');
   await click(page, 'new.add');
   await waitFor(page, x => x.leads.length === 1, 'the new lead');
@@ -71,6 +72,9 @@ test('reload keeps the view, the open lead and the language; back and forward mo
   await page.reload();
   await page.waitForFunction(() => window.Module && Module._atelier_debug_state && window.atelierReady, null, { timeout: 30000 });
   let s = await waitFor(page, x => x.db_open && x.selected === lead && x.card, 'the same lead open after the reload');
+  // The stored database was read by the shell while the module downloaded,
+  // and is the one the app opened: the lead is there.
+  assert.equal(s.persist.storage_early, true, 'the stored data read early');
   assert.equal(s.lang, 'fr');
   assert.equal(s.view, 'table');
   await screenshot(page, 'reload-kept');

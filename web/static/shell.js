@@ -47,6 +47,50 @@
     fail('Графический контекст потерян — перезагрузите страницу. Contexte graphique perdu — rechargez la page. ' +
          'The graphics context was lost: reload the page (your data is saved).');
   }, false);
+  // The manager's stored data (the app's database in IndexedDB, as
+  // Emscripten's IDBFS keeps it: database "/data", version 21, store
+  // FILE_DATA), read while the module downloads instead of after it starts;
+  // the app writes it into its file system (wasm_app/platform_web.cpp). A
+  // first visit has nothing stored: the read is given up, and IDBFS makes
+  // the database when the app starts.
+  var stored = { version: 21, store: 'FILE_DATA', result: undefined, waiting: null };
+  stored.take = function (callback) {
+    if (stored.result !== undefined) callback(stored.result);
+    else stored.waiting = callback;
+  };
+  function storedRead(result) {
+    stored.result = result;
+    if (stored.waiting) stored.waiting(result);
+    stored.waiting = null;
+  }
+  try {
+    var opening = indexedDB.open('/data', stored.version);
+    opening.onupgradeneeded = function (e) { e.target.transaction.abort(); };
+    opening.onerror = function (e) { e.preventDefault(); storedRead(false); };
+    opening.onblocked = function () { storedRead(false); };
+    opening.onsuccess = function () {
+      var db = opening.result;
+      var keys = null, values = null;
+      try {
+        var tx = db.transaction([stored.store], 'readonly');
+        var files = tx.objectStore(stored.store);
+        files.getAllKeys().onsuccess = function (e) { keys = e.target.result; };
+        files.getAll().onsuccess = function (e) { values = e.target.result; };
+        tx.oncomplete = function () {
+          var whole = keys && values && keys.length === values.length;
+          if (!whole) db.close();
+          storedRead(whole ? { db: db, keys: keys, values: values } : false);
+        };
+        tx.onerror = tx.onabort = function (e) { if (e && e.preventDefault) e.preventDefault(); db.close(); storedRead(false); };
+      } catch (e) {
+        db.close();
+        storedRead(false);
+      }
+    };
+  } catch (e) {
+    storedRead(false);
+  }
+
   // The fonts too: the loader takes them from here when they have arrived.
   var fonts = null;
   fetch('app.data', { credentials: 'same-origin' })
@@ -54,6 +98,7 @@
     .then(function (b) { fonts = b; }, function () { /* app.js fetches them itself */ });
 
   window.Module = {
+    atelierStored: stored,
     getPreloadedPackage: function () { var b = fonts; fonts = null; return b; },
     canvas: canvas,
     setStatus: function (text) {
