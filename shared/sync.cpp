@@ -318,34 +318,41 @@ const std::vector<std::string> kTables = {
     "projects", "project_stages", "material_requests", "retainers", "retainer_periods", "hours_log", "material_files"};
 
 std::vector<Table> read_tables(sqlite3* db) {
-    std::vector<Table> out;
-    int rank = 0;
-    for (const std::string& name : kTables) {
-        Table t;
-        t.name = name;
-        t.rank = rank++;
-        Stmt q(db, ("SELECT name, upper(type), pk FROM pragma_table_info('" + name + "', 'main')").c_str());
-        while (q.step()) {
-            std::string type = q.text(1);
-            char kind = type == "TEXT" ? 'T' : type == "INTEGER" ? 'I' : '*';
-            JsonWriter key;
-            key.value(q.text(0));
-            t.columns.push_back({q.text(0), kind, key.str() + ":"});
-            if (q.int64(2) == 1) {
-                t.pk = q.text(0);
-                t.pk_index = t.columns.size() - 1;
-            }
+    // Two statements for every table's columns and foreign keys, not two per
+    // table: each runs whenever a connection attaches (the app's start).
+    std::string names = "[";
+    for (const std::string& name : kTables) names += (names.size() > 1 ? ",\"" : "\"") + name + "\"";
+    names += "]";
+    std::vector<Table> out(kTables.size());
+    for (size_t i = 0; i < kTables.size(); ++i) {
+        out[i].name = kTables[i];
+        out[i].rank = (int)i;
+    }
+    Stmt q(db, "SELECT t.key, c.name, upper(c.type), c.pk FROM json_each(?1) t, pragma_table_info(t.value, 'main') c"
+               " ORDER BY t.key, c.cid");
+    q.bind(1, names);
+    while (q.step()) {
+        Table& t = out[(size_t)q.int64(0)];
+        std::string type = q.text(2);
+        char kind = type == "TEXT" ? 'T' : type == "INTEGER" ? 'I' : '*';
+        JsonWriter key;
+        key.value(q.text(1));
+        t.columns.push_back({q.text(1), kind, key.str() + ":"});
+        if (q.int64(3) == 1) {
+            t.pk = q.text(1);
+            t.pk_index = t.columns.size() - 1;
         }
-        if (t.columns.empty()) throw Error("sync: table " + name + " is missing (run migrate first)");
-        if (t.columns.size() > 255) throw Error("sync: table " + name + " has more than 255 columns");
-        out.push_back(std::move(t));
     }
-    for (const Table& child : out) {
-        Stmt q(db, ("SELECT \"table\", \"from\", on_delete FROM pragma_foreign_key_list('" + child.name + "', 'main')").c_str());
-        while (q.step())
-            for (Table& parent : out)
-                if (parent.name == q.text(0)) parent.referrers.push_back({child.name, q.text(1)});
+    for (const Table& t : out) {
+        if (t.columns.empty()) throw Error("sync: table " + t.name + " is missing (run migrate first)");
+        if (t.columns.size() > 255) throw Error("sync: table " + t.name + " has more than 255 columns");
     }
+    Stmt f(db, "SELECT t.key, k.\"table\", k.\"from\" FROM json_each(?1) t, pragma_foreign_key_list(t.value, 'main') k"
+               " ORDER BY t.key, k.id, k.seq");
+    f.bind(1, names);
+    while (f.step())
+        for (Table& parent : out)
+            if (parent.name == f.text(1)) parent.referrers.push_back({out[(size_t)f.int64(0)].name, f.text(2)});
     return out;
 }
 
