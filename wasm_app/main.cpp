@@ -52,6 +52,7 @@ struct App {
     long frames_drawn = 0;
     double first_frame_ms = 0;   // performance.now() when the first frame was drawn
     double first_screen_ms = 0;  // and the first drawn with the database open (the manager's screens)
+    bool shown = false;          // the page told that the first screen (or why there is none) is up
     double last_frame_ms = 0;    // CPU time of the last drawn frame
     bool db_tried = false;
     std::string db_error;
@@ -228,6 +229,10 @@ void frame() {
     a.last_frame_ms = emscripten_get_now() - t0;
     if (a.frames_drawn == 1) a.first_frame_ms = emscripten_get_now();
     if (a.first_screen_ms == 0 && a.db.is_open()) a.first_screen_ms = emscripten_get_now();
+    if (a.db_tried && !a.shown) {
+        a.shown = true;
+        web::shown();
+    }
 
     // ImGui trickles queued input over several frames (a key down and up,
     // a click's press and release): keep drawing until the queue is empty.
@@ -324,7 +329,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["view_count"] = a.state.view.size();
     j["persist"] = {{"requested", ps.requested}, {"completed", ps.completed}, {"in_flight", ps.in_flight},
                     {"storage_ready", ps.storage_ready}, {"storage_error", ps.storage_error},
-                    {"storage_early", ps.storage_early}};
+                    {"storage_read", ps.storage_read == 'e' ? "early" : ps.storage_read == 'n' ? "none" : ps.storage_read == 'i' ? "idbfs" : ""}};
     j["dpr"] = a.dpr;
     j["framebuffer"] = {a.fb_w, a.fb_h};
     j["lang"] = atelier::lang_code(a.state.lang);

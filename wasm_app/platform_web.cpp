@@ -111,7 +111,7 @@ EM_JS(void, js_install, (), {
     var load = function() {
         FS.syncfs(true, function(err) {
             if (err) console.error('atelier: loading IndexedDB failed', err);
-            Module['_atelier_storage_ready'](err ? 0 : 1, 0);
+            Module['_atelier_storage_ready'](err ? 0 : 1, 105 /* 'i' */);
         });
     };
     // The shell read the stored files while the module downloaded: they are
@@ -122,6 +122,9 @@ EM_JS(void, js_install, (), {
     if (!early || IDBFS.DB_VERSION !== early.version || IDBFS.DB_STORE_NAME !== early.store) return load();
     early.take(function(stored) {
         if (!stored) return load();
+        // Nothing stored yet: /data starts empty, and the first save makes
+        // IDBFS's database (its own upgrade), as a load would have.
+        if (stored.none) return Module['_atelier_storage_ready'](1, 110 /* 'n' */);
         try {
             var order = stored.keys.map(function(k, i) { return i; });
             order.sort(function(a, b) { return stored.keys[a] < stored.keys[b] ? -1 : stored.keys[a] > stored.keys[b] ? 1 : 0; });
@@ -135,7 +138,7 @@ EM_JS(void, js_install, (), {
             console.error('atelier: the early read of IndexedDB could not be used', e);
             return load();
         }
-        Module['_atelier_storage_ready'](1, 1);
+        Module['_atelier_storage_ready'](1, 101 /* 'e' */);
     });
 });
 
@@ -193,6 +196,9 @@ EM_JS(int, js_utc_offset, (const char* iso), {
 });
 
 EM_JS(void, js_set_title, (const char* title), { document.title = UTF8ToString(title); });
+
+// The page is told that the app's first screen is up (shell.js: what waits for it).
+EM_JS(void, js_shown, (), { if (Module['atelierShown']) Module['atelierShown'](); });
 
 // The URL's hash (without '#') into buf; its length.
 EM_JS(int, js_location_hash, (char* buf, int size), {
@@ -386,6 +392,7 @@ std::string origin() {
 }
 
 void set_title(const std::string& title) { js_set_title(title.c_str()); }
+void shown() { js_shown(); }
 
 std::string location_hash() {
     char buf[256];
@@ -491,10 +498,10 @@ EMSCRIPTEN_KEEPALIVE void atelier_text_input(const char* utf8) {
     web::wake();
 }
 
-EMSCRIPTEN_KEEPALIVE void atelier_storage_ready(int ok, int early) {
+EMSCRIPTEN_KEEPALIVE void atelier_storage_ready(int ok, int how) {
     web::g.persist.storage_ready = true;
     web::g.persist.storage_error = !ok;
-    web::g.persist.storage_early = early != 0;
+    web::g.persist.storage_read = (char)how;
     web::wake();
 }
 

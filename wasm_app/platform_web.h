@@ -59,6 +59,8 @@ std::string origin();
 
 // The browser tab's title.
 void set_title(const std::string& title);
+// The app's first screen (or the reason it has none) is drawn.
+void shown();
 
 // The URL's hash, without '#' ("leads/<id>"); set as a new history entry
 // (push) or in place of the current one. take_history_moved() is true once
@@ -106,7 +108,10 @@ struct PersistState {
     bool in_flight = false;
     bool storage_ready = false;
     bool storage_error = false;
-    bool storage_early = false;  // filled from the shell's early read of IndexedDB
+    // How the stored files came: 'e' read by the shell while the module
+    // downloaded, 'n' nothing stored (a first visit: nothing to read), 'i'
+    // loaded by IDBFS when the app started (the shell's read failed).
+    char storage_read = 0;
 };
 const PersistState& persist_state();
 

@@ -50,9 +50,10 @@
   // The manager's stored data (the app's database in IndexedDB, as
   // Emscripten's IDBFS keeps it: database "/data", version 21, store
   // FILE_DATA), read while the module downloads instead of after it starts;
-  // the app writes it into its file system (wasm_app/platform_web.cpp). A
-  // first visit has nothing stored: the read is given up, and IDBFS makes
-  // the database when the app starts.
+  // the app writes it into its file system (wasm_app/platform_web.cpp). On
+  // a first visit there is no such database: the read says so ({ none:
+  // true }) without making it, and IDBFS makes it at the app's first save.
+  // Any other failure gives false: the app then loads through IDBFS.
   var stored = { version: 21, store: 'FILE_DATA', result: undefined, waiting: null };
   stored.take = function (callback) {
     if (stored.result !== undefined) callback(stored.result);
@@ -65,8 +66,9 @@
   }
   try {
     var opening = indexedDB.open('/data', stored.version);
-    opening.onupgradeneeded = function (e) { e.target.transaction.abort(); };
-    opening.onerror = function (e) { e.preventDefault(); storedRead(false); };
+    var none = false;
+    opening.onupgradeneeded = function (e) { none = e.oldVersion === 0; e.target.transaction.abort(); };
+    opening.onerror = function (e) { e.preventDefault(); storedRead(none ? { none: true } : false); };
     opening.onblocked = function () { storedRead(false); };
     opening.onsuccess = function () {
       var db = opening.result;
@@ -107,6 +109,7 @@
     },
     monitorRunDependencies: function (left) { if (left === 0) progress.value = 100; },
     onRuntimeInitialized: function () { overlay.classList.add('hidden'); window.atelierReady = true; },
+    atelierShown: function () { setTimeout(registerWorker, 0); },
     onAbort: function (what) { fail('Atelier: ' + what); },
     noGraphics: function () { fail(noWebGL2); },
     instantiateWasm: function (imports, done) {
@@ -118,8 +121,14 @@
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); }
   };
-  // The service worker keeps the app's files for offline use.
-  if ('serviceWorker' in navigator) {
+  // The service worker keeps the app's files for offline use. It is
+  // registered once the app has drawn its first screen (or said why it
+  // cannot): on a first visit its install fetches every file again, and
+  // that is not to compete with the app's own start.
+  var registered = false;
+  function registerWorker() {
+    if (registered || !('serviceWorker' in navigator)) return;
+    registered = true;
     navigator.serviceWorker.register('sw.js').catch(function (e) { console.warn('atelier: service worker not registered', e); });
   }
   window.addEventListener('online', function () { if (window.Module && Module._atelier_wake) Module._atelier_wake(); });
