@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <memory>
+#include <string>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -192,6 +193,23 @@ int migrate(sqlite3* db, int target) {
     }
     sp.commit();
     return target;
+}
+
+std::string empty_database_image() {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        throw Error("empty database: cannot open one in memory");
+    }
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> closer(db, sqlite3_close);
+    migrate(db);
+    exec(db, "VACUUM");  // the pages the migrations' table rebuilds freed
+    sqlite3_int64 size = 0;
+    unsigned char* bytes = sqlite3_serialize(db, "main", &size, 0);
+    if (!bytes) throw Error("empty database: cannot serialize it");
+    std::string out(reinterpret_cast<const char*>(bytes), (size_t)size);
+    sqlite3_free(bytes);
+    return out;
 }
 
 }  // namespace atelier

@@ -85,5 +85,9 @@ int latest_schema_version();
 int schema_version(sqlite3* db);
 // Applies migrations up to `target` (default: latest). Returns the version.
 int migrate(sqlite3* db, int target = -1);
+// The bytes of a database file with the latest schema and no data but
+// what the migrations themselves write: what a new replica can start from
+// instead of running every migration (the server sends it to the app).
+std::string empty_database_image();
 
 }  // namespace atelier

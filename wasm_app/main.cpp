@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 
@@ -53,6 +54,7 @@ struct App {
     double first_frame_ms = 0;   // performance.now() when the first frame was drawn
     double first_screen_ms = 0;  // and the first drawn with the database open (the manager's screens)
     bool shown = false;          // the page told that the first screen (or why there is none) is up
+    bool db_image = false;       // the database began as the server's empty one (a first visit)
     double last_frame_ms = 0;    // CPU time of the last drawn frame
     bool db_tried = false;
     std::string db_error;
@@ -178,7 +180,18 @@ void frame() {
     // screen meanwhile (storage can be ready before it: shell.js).
     if (!a.db_tried && ps.storage_ready && a.frames_drawn > 0) {
         a.db_tried = true;
+        // A first visit starts from the server's empty database when the
+        // shell got one: migrating a new file here is most of that wait.
+        // One that does not open (not a database, a newer schema) is
+        // dropped, and the app makes its own.
+        a.db_image = ps.storage_read == 'n' && web::take_empty_image(kDbPath);
         a.db_error = a.db.open(kDbPath);
+        if (!a.db_error.empty() && a.db_image) {
+            std::fprintf(stderr, "atelier: the server's empty database was not used: %s\n", a.db_error.c_str());
+            std::remove(kDbPath);
+            a.db_image = false;
+            a.db_error = a.db.open(kDbPath);
+        }
         app::sync_client().request(a.db, 300);  // catch up with the server, if connected
         web::wake();
     }
@@ -325,6 +338,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* atelier_debug_state() {
     j["frames_drawn"] = a.frames_drawn;
     j["first_frame_ms"] = a.first_frame_ms;
     j["first_screen_ms"] = a.first_screen_ms;
+    j["db_image"] = a.db_image;
     j["last_frame_ms"] = a.last_frame_ms;
     j["view_count"] = a.state.view.size();
     j["persist"] = {{"requested", ps.requested}, {"completed", ps.completed}, {"in_flight", ps.in_flight},

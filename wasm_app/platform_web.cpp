@@ -124,7 +124,10 @@ EM_JS(void, js_install, (), {
         if (!stored) return load();
         // Nothing stored yet: /data starts empty, and the first save makes
         // IDBFS's database (its own upgrade), as a load would have.
-        if (stored.none) return Module['_atelier_storage_ready'](1, 110 /* 'n' */);
+        if (stored.none) {
+            Module['atelierEmptyImage'] = stored.image;
+            return Module['_atelier_storage_ready'](1, 110 /* 'n' */);
+        }
         try {
             var order = stored.keys.map(function(k, i) { return i; });
             order.sort(function(a, b) { return stored.keys[a] < stored.keys[b] ? -1 : stored.keys[a] > stored.keys[b] ? 1 : 0; });
@@ -196,6 +199,21 @@ EM_JS(int, js_utc_offset, (const char* iso), {
 });
 
 EM_JS(void, js_set_title, (const char* title), { document.title = UTF8ToString(title); });
+
+// The server's empty database (shell.js fetched it on a first visit)
+// written to `path`; 0 when there is none.
+EM_JS(int, js_take_empty_image, (const char* path), {
+    var bytes = Module['atelierEmptyImage'];
+    Module['atelierEmptyImage'] = null;
+    if (!bytes || !bytes.byteLength) return 0;
+    try {
+        FS.writeFile(UTF8ToString(path), new Uint8Array(bytes));
+        return 1;
+    } catch (e) {
+        console.error('atelier: the empty database could not be written', e);
+        return 0;
+    }
+});
 
 // The page is told that the app's first screen is up (shell.js: what waits for it).
 EM_JS(void, js_shown, (), { if (Module['atelierShown']) Module['atelierShown'](); });
@@ -393,6 +411,7 @@ std::string origin() {
 
 void set_title(const std::string& title) { js_set_title(title.c_str()); }
 void shown() { js_shown(); }
+bool take_empty_image(const char* path) { return js_take_empty_image(path) != 0; }
 
 std::string location_hash() {
     char buf[256];

@@ -61,6 +61,9 @@ std::string origin();
 void set_title(const std::string& title);
 // The app's first screen (or the reason it has none) is drawn.
 void shown();
+// On a first visit (nothing stored), the server's database with the schema
+// and no data, written to `path`; false when the shell has none for it.
+bool take_empty_image(const char* path);
 
 // The URL's hash, without '#' ("leads/<id>"); set as a new history entry
 // (push) or in place of the current one. take_history_moved() is true once

@@ -59,6 +59,7 @@ test('served without a server: a local copy, said so, and the demo studio on off
   const page = context.pages()[0] || await context.newPage();
   let s = await openApp(page, url, { choose: false });
   assert.equal(s.first_run, 'no_server');
+  assert.equal(s.db_image, false, 'no server, no empty database from it: the app made its own');
   assert.ok(s.anchors['local.demo'] && s.anchors['local.empty']);
   await settle(page);
   await screenshot(page, 'first-run-no-server-phone');

@@ -60,9 +60,11 @@ test('reload keeps the view, the open lead and the language; back and forward mo
   const page = context.pages()[0] || await context.newPage();
   const first = await openApp(page, server.url);
   // A first visit: the shell's read finds no stored database (and does not
-  // make one), so the app starts on an empty /data without a load; its
-  // first save makes IndexedDB's database, which the reload below reads.
+  // make one), so the app starts on an empty /data without a load, from the
+  // server's empty database; its first save makes IndexedDB's database,
+  // which the reload below reads.
   assert.equal(first.persist.storage_read, 'none', 'a first visit has nothing stored to read');
+  assert.equal(first.db_image, true, 'the database began as the server\'s empty one');
   await field(page, 'new.client_name', 'Claire Dubois');
   await click(page, 'new.add');
   await waitFor(page, x => x.leads.length === 1, 'the new lead');

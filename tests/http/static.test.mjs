@@ -2,7 +2,7 @@
 // Zstandard when it does (the build's own `.zst` when it is the file's),
 // else gzip: compressed once, kept until the file changes on disk, never
 // compressed twice; a range, a refusal of both and an image are served as
-// they are.
+// they are; and the empty database a browser's first visit starts from.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, root } from '../lib/server.mjs';
 
 const www = mkdtempSync(join(tmpdir(), 'atelier-www-'));
 // Text that compresses, and a module with a repeating pattern.
@@ -121,4 +121,36 @@ test('a file changed on disk is compressed again: a new build is served at once'
   const after = gunzipSync((await get('/app.js', { 'accept-encoding': 'gzip' })).body).toString();
   assert.equal(after, next);
   assert.equal(unzstd((await get('/app.js', { 'accept-encoding': 'zstd' })).body).toString(), next);
+});
+
+// What a browser's first visit starts from: a database with the schema and
+// nothing of the studio's, in the coding asked for.
+test('/empty.db: the latest schema and no data, compressed as the app\'s files are', async () => {
+  const health = JSON.parse((await get('/healthz')).body.toString());
+  const z = await get('/empty.db', { 'accept-encoding': 'gzip, deflate, br, zstd' });
+  assert.equal(z.status, 200);
+  assert.equal(z.headers['content-encoding'], 'zstd');
+  assert.equal(z.headers['content-type'], 'application/vnd.sqlite3');
+  assert.equal(z.headers['cache-control'], 'no-cache');
+  const image = unzstd(z.body);
+  assert.ok(z.body.length * 10 < image.length, `${z.body.length} bytes sent for ${image.length}`);
+  assert.equal(image.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
+  const g = await get('/empty.db', { 'accept-encoding': 'gzip' });
+  assert.equal(g.headers['content-encoding'], 'gzip');
+  assert.deepEqual(gunzipSync(g.body), image);
+  const plain = await get('/empty.db');
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.deepEqual(plain.body, image);
+
+  const file = join(mkdtempSync(join(tmpdir(), 'atelier-empty-')), 'empty.db');
+  writeFileSync(file, image);
+  const sql = (q) => execFileSync('sqlite3', ['-batch', file, q]).toString().trim();
+  assert.equal(sql('PRAGMA integrity_check'), 'ok');
+  assert.equal(Number(sql('SELECT max(version) FROM atelier_migrations')), health.schema);
+  // The migrations' own rows only: no studio, no people, no log, no device.
+  for (const table of ['studio', 'users', 'clients', 'leads', 'change_log', 'sync_meta', 'sessions', 'api_tokens'])
+    assert.equal(sql(`SELECT count(*) FROM ${table}`), '0', table);
+  // Opened by Atelier, it needs no migration.
+  const ext = join(root, 'build', 'native', 'atelier');
+  assert.equal(execFileSync('sqlite3', ['-batch', file, `.load ${ext}`, 'SELECT atelier_migrate()']).toString().trim(), String(health.schema));
 });

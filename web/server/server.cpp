@@ -1085,6 +1085,32 @@ int serve(const ServeOptions& in_opt) {
     });
     register_api(svr, d, opt);
 
+    // A database with the schema and no data, for the app's first visit in
+    // a browser: migrating a new file in WebAssembly is most of what that
+    // visit waits for (shell.js fetches this while the module downloads;
+    // the app migrates as usual when it is not there or not its version).
+    // Made on the first request, from no data of this server's.
+    struct EmptyImage {
+        std::once_flag once;
+        std::shared_ptr<const std::string> raw, gz, zst;
+    };
+    auto empty = std::make_shared<EmptyImage>();
+    svr.Get("/empty.db", [empty](const httplib::Request& req, httplib::Response& res) {
+        try {
+            std::call_once(empty->once, [&] {
+                std::string image = empty_database_image();
+                empty->gz = std::make_shared<const std::string>(gzip(image));
+                empty->zst = std::make_shared<const std::string>(zstd(image, 19));
+                empty->raw = std::make_shared<const std::string>(std::move(image));
+            });
+        } catch (const std::exception& e) {
+            return send_error(res, 500, std::string("empty database: ") + e.what());
+        }
+        res.set_header("Cache-Control", "no-cache");
+        const char* type = "application/vnd.sqlite3";
+        if (!send_coded(req, res, empty->gz, empty->zst, type)) res.set_content(*empty->raw, type);
+    });
+
     svr.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
         std::lock_guard<std::mutex> lock(d.mu);
         // The studio's name: what the app's log-in screen greets with (it is on every client page too).

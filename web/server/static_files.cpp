@@ -153,8 +153,7 @@ bool StaticFiles::serve(const httplib::Request& req, httplib::Response& res) {
     if (req.method != "GET" && req.method != "HEAD") return false;
     if (req.has_header("Range")) return false;
     const std::string accepted = req.get_header_value("Accept-Encoding");
-    const double zq = weight(accepted, "zstd"), gq = weight(accepted, "gzip");
-    if (zq <= 0 && gq <= 0) return false;
+    if (weight(accepted, "zstd") <= 0 && weight(accepted, "gzip") <= 0) return false;
     // One file of the app's folder: no folders, no hidden files.
     std::string name = req.path == "/" ? "index.html" : req.path.substr(1);
     if (name.empty() || name[0] == '.' || name.size() > 100) return false;
@@ -163,9 +162,16 @@ bool StaticFiles::serve(const httplib::Request& req, httplib::Response& res) {
     const char* type = compressible_type(name);
     if (!type) return false;
     const Entry e = compressed(name);
+    return send_coded(req, res, e.gz, e.zst, type);
+}
+
+bool send_coded(const httplib::Request& req, httplib::Response& res, const std::shared_ptr<const std::string>& gz,
+                const std::shared_ptr<const std::string>& zst, const char* type) {
+    const std::string accepted = req.get_header_value("Accept-Encoding");
+    const double zq = weight(accepted, "zstd"), gq = weight(accepted, "gzip");
     // Zstandard unless the browser weighs gzip higher.
-    const bool z = e.zst && zq > 0 && (zq >= gq || !e.gz);
-    std::shared_ptr<const std::string> body = z ? e.zst : gq > 0 ? e.gz : nullptr;
+    const bool z = zst && zq > 0 && (zq >= gq || !gz);
+    std::shared_ptr<const std::string> body = z ? zst : gq > 0 ? gz : nullptr;
     if (!body) return false;
     res.status = 200;
     res.set_header("Content-Encoding", z ? "zstd" : "gzip");

@@ -43,6 +43,13 @@ private:
     std::map<std::string, Entry> cache_;
 };
 
+// A body kept compressed both ways (either may be null: not worth it),
+// sent in the coding the request's Accept-Encoding prefers (Zstandard
+// unless gzip weighs more). False, nothing sent, when it accepts neither
+// coding that is there.
+bool send_coded(const httplib::Request& req, httplib::Response& res, const std::shared_ptr<const std::string>& gz,
+                const std::shared_ptr<const std::string>& zst, const char* type);
+
 // `data` compressed as a gzip stream at `level` (zlib's 0 to 9).
 std::string gzip(const std::string& data, int level = 9);
 // `data` compressed as one Zstandard frame at `level` (1 to 19), and the
