@@ -1089,20 +1089,24 @@ int serve(const ServeOptions& in_opt) {
     // a browser: migrating a new file in WebAssembly is most of what that
     // visit waits for (shell.js fetches this while the module downloads;
     // the app migrates as usual when it is not there or not its version).
-    // Made on the first request, from no data of this server's.
+    // Made once, with the app's files compressed ahead (or by the first
+    // request that finds it missing), from no data of this server's.
     struct EmptyImage {
         std::once_flag once;
         std::shared_ptr<const std::string> raw, gz, zst;
+        void make() {
+            std::call_once(once, [this] {
+                std::string image = empty_database_image();
+                gz = std::make_shared<const std::string>(gzip(image));
+                zst = std::make_shared<const std::string>(zstd(image, 19));
+                raw = std::make_shared<const std::string>(std::move(image));
+            });
+        }
     };
     auto empty = std::make_shared<EmptyImage>();
     svr.Get("/empty.db", [empty](const httplib::Request& req, httplib::Response& res) {
         try {
-            std::call_once(empty->once, [&] {
-                std::string image = empty_database_image();
-                empty->gz = std::make_shared<const std::string>(gzip(image));
-                empty->zst = std::make_shared<const std::string>(zstd(image, 19));
-                empty->raw = std::make_shared<const std::string>(std::move(image));
-            });
+            empty->make();
         } catch (const std::exception& e) {
             return send_error(res, 500, std::string("empty database: ") + e.what());
         }
@@ -1198,7 +1202,14 @@ int serve(const ServeOptions& in_opt) {
 
     std::printf("Atelier is running: http://%s:%d/\n", opt.host.c_str(), opt.port);
     std::fflush(stdout);
-    std::thread warm_files([&app_files] { app_files.warm(); });
+    std::thread warm_files([&app_files, empty] {
+        app_files.warm();
+        try {
+            empty->make();
+        } catch (const std::exception&) {
+            // Said to the browser that asks for it; the app then migrates itself.
+        }
+    });
     svr.listen_after_bind();
     listen_done = true;
     warm_files.join();
