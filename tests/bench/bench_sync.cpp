@@ -45,6 +45,10 @@ sqlite3* open_db(const std::string& name, bool attach_sync) {
     sqlite3_open(p.c_str(), &db);
     exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"
              " PRAGMA temp_store = MEMORY;");
+    // ATELIER_BENCH_CHECKPOINT=N: SQLite's automatic checkpoint at N pages
+    // of WAL instead of its default 1,000 (the server keeps the default).
+    if (const char* pages = std::getenv("ATELIER_BENCH_CHECKPOINT"))
+        exec(db, ("PRAGMA wal_autocheckpoint = " + std::to_string(std::atoi(pages))).c_str());
     cache_statements(db);
     migrate(db);
     ensure_studio(db, "2026-11-20T09:00:00Z");
