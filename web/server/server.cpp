@@ -1203,12 +1203,12 @@ int serve(const ServeOptions& in_opt) {
     std::printf("Atelier is running: http://%s:%d/\n", opt.host.c_str(), opt.port);
     std::fflush(stdout);
     std::thread warm_files([&app_files, empty] {
-        app_files.warm();
         try {
-            empty->make();
+            empty->make();  // small, and the first thing a first visit asks for
         } catch (const std::exception&) {
             // Said to the browser that asks for it; the app then migrates itself.
         }
+        app_files.warm();
     });
     svr.listen_after_bind();
     listen_done = true;
