@@ -414,7 +414,7 @@ test('the studio\'s process per stage in the price list: what the client provide
   await waitFor(page, st => st.want_text_input, 'the caret in the materials');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('Логотип в SVG\nФотографии команды\n\n   Тексты для главной  ');
-  s = await waitFor(page, st => design(st).materials.ru.length === 3, 'three materials');
+  s = await waitFor(page, st => design(st).materials.ru[2] === 'Тексты для главной', 'the third material typed to its end');
   assert.deepEqual(design(s).materials.ru, ['Логотип в SVG', 'Фотографии команды', 'Тексты для главной']);
   assert.deepEqual(design(s).materials.fr, ['Logo en SVG ou AI', 'Couleurs et polices de la marque (charte, si elle existe)', 'Photos pour le site'], 'French untouched');
   await click(page, 'settings.pl.provides');
