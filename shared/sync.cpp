@@ -1869,6 +1869,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
         // authority's to give. Anything else is written back with a newer
         // clock, so every replica ends with the authority's value.
         std::map<std::string, std::string> refused_cols;  // "table|row|col" -> reason
+        std::set<std::string> restored;  // invoices that stand again with their contract
         std::vector<std::pair<const Table*, std::string>> snapshots;  // new documents with a device's printed copy
         for (const Guard& g : guards) {
             std::map<std::string, json> after = row_values(st, *g.t, g.row, g.json_only);
@@ -2060,6 +2061,39 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                             refused_cols["invoices|" + id + "|status"] = "the contract of this invoice was withdrawn; the invoice is void";
                     }
                 }
+                // A contract that stands again (a device's later change of
+                // its status won over its withdrawal) gets back the invoices
+                // voided with it: per line of its schedule with no standing
+                // invoice, the one voided last. Only the authority voids an
+                // invoice, and only with its contract.
+                {
+                    Stmt back(db, "SELECT v.id, v.contract_id, v.position, v.number IS NULL, v.total_minor,"
+                                  " (SELECT coalesce(sum(amount_minor), 0) FROM payments p WHERE p.invoice_id = v.id)"
+                                  " FROM invoices v JOIN contracts c ON c.id = v.contract_id AND c.status NOT IN ('superseded', 'declined')"
+                                  " WHERE v.lead_id = ?1 AND v.status = 'void' AND NOT EXISTS (SELECT 1 FROM invoices s"
+                                  " WHERE s.contract_id = v.contract_id AND s.position = v.position AND s.status != 'void')"
+                                  " ORDER BY v.contract_id, v.position, v.updated_at DESC, v.id");
+                    back.bind(1, lead);
+                    std::vector<std::pair<std::string, std::string>> stand;  // invoice, status
+                    std::string line;
+                    while (back.step()) {
+                        const std::string key = back.text(1) + "|" + std::to_string(back.int64(2));
+                        if (key == line) continue;
+                        line = key;
+                        const int64_t total = back.int64(4), paid = back.int64(5);
+                        stand.push_back({back.text(0), paid >= total && total > 0 ? "paid"
+                                                       : paid > 0                 ? "partially_paid"
+                                                       : back.int64(3)            ? "draft"
+                                                                                  : "issued"});
+                    }
+                    for (const auto& [id, status] : stand) {
+                        Stmt up(db, "UPDATE invoices SET status = ?2, updated_at = ?3 WHERE id = ?1");
+                        up.bind(1, id).bind(2, status).bind(3, now_at).step();
+                        restored.insert(id);
+                        if (!refused_cols.count("invoices|" + id + "|status"))
+                            refused_cols["invoices|" + id + "|status"] = "the contract of this invoice stands again; so does the invoice";
+                    }
+                }
                 // A payment recorded against a void invoice belongs to the
                 // standing invoice of the same line of the schedule.
                 Stmt pay(db, "SELECT p.id, l.id, l.total_minor FROM payments p JOIN invoices v ON v.id = p.invoice_id"
@@ -2124,7 +2158,8 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 // of its line exists (see above).
                 bool was_void = status == "void";
                 for (const Guard& g : guards)
-                    if (g.t->name == "invoices" && g.row == id && g.before.count("status") && g.before.at("status") == "void")
+                    if (g.t->name == "invoices" && g.row == id && g.before.count("status") && g.before.at("status") == "void" &&
+                        !restored.count(id))
                         was_void = true;
                 std::string want = was_void                       ? "void"
                                    : paid >= total && total > 0   ? "paid"

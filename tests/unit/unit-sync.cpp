@@ -1060,3 +1060,48 @@ TEST_CASE("sync: two devices that both complete the launch offline make one stag
     CHECK(dump(a.db()) == dump(server.db()));
     CHECK(dump(b.db()) == dump(server.db()));
 }
+
+TEST_CASE("sync: a contract withdrawn, then signed on a device that had not seen it withdrawn, stands again with its invoices") {
+    Replica server(true), a(false), b(false);
+    std::string lead = new_lead(server.db(), "Claire Dubois", "2026-11-23T08:00:00Z");
+    save_brief(server.db(), lead, "corporate", kAnswers, true, "anna", "2026-11-23T10:00:00Z");
+    std::string est = estimate_lead(server.db(), lead, json{{"start_date", "2026-12-01"}}, "anna", "2026-11-23T11:00:00Z");
+    std::string prop = create_proposal(server.db(), est, "anna", "2026-11-23T11:05:00Z");
+    accept_proposal(server.db(), prop, "Claire Dubois", "", "2026-11-24T15:30:00Z");
+    std::string first = create_contract(server.db(), prop, "anna", "2026-11-24T16:00:00Z");
+    pull(server, a);
+    pull(server, b);
+    // B makes the first contract's invoices; they reach the server.
+    auto invoices = create_invoices(b.db(), first, "2026-11-25", 5, "boris", "2026-11-25T09:00:00Z");
+    REQUIRE(invoices.size() == 2);
+    push(b, server);
+    // A, offline, revises the offer: a new contract withdraws the first, and
+    // the server voids the first one's invoices.
+    std::string est2 = estimate_lead(a.db(), lead, json{{"start_date", "2026-12-08"}}, "anna", "2026-11-25T10:00:00Z");
+    std::string prop2 = create_proposal(a.db(), est2, "anna", "2026-11-25T10:05:00Z");
+    accept_proposal(a.db(), prop2, "Claire Dubois", "", "2026-11-25T10:30:00Z");
+    std::string second = create_contract(a.db(), prop2, "anna", "2026-11-25T11:00:00Z");
+    push(a, server);
+    CHECK(server.t.text(("SELECT status FROM contracts WHERE id = '" + first + "'").c_str()) == "superseded");
+    CHECK(server.t.count(("SELECT count(*) FROM invoices WHERE contract_id = '" + first + "' AND status != 'void'").c_str()) == 0);
+    // B, which never saw the revision, records the client's signature of the
+    // first contract on paper, later: that write wins, the first contract
+    // stands again, and the second is withdrawn.
+    accept_contract(b.db(), first, "Claire Dubois", "", "2026-11-26T10:00:00Z", "paper", "", "boris");
+    push(b, server);
+    for (int i = 0; i < 2; ++i) {
+        pull(server, a);
+        pull(server, b);
+        push(a, server);
+        push(b, server);
+    }
+    CHECK(server.t.text(("SELECT status FROM contracts WHERE id = '" + first + "'").c_str()) == "accepted");
+    CHECK(server.t.text(("SELECT status FROM contracts WHERE id = '" + second + "'").c_str()) == "superseded");
+    // Its invoices stand with it, one per line of its schedule: the advance
+    // issued on signing, the balance still a draft.
+    CHECK(server.t.text(("SELECT group_concat(status, ',') FROM (SELECT status FROM invoices WHERE contract_id = '" + first +
+                         "' ORDER BY position)").c_str()) == "issued,draft");
+    CHECK(server.t.count(("SELECT count(*) FROM invoices WHERE contract_id = '" + second + "' AND status != 'void'").c_str()) == 0);
+    CHECK(dump(a.db()) == dump(server.db()));
+    CHECK(dump(b.db()) == dump(server.db()));
+}
