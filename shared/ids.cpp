@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <random>
 
 namespace atelier {
@@ -46,12 +47,14 @@ namespace {
 std::mutex g_seed_mu;
 bool g_seeded = false;
 std::mt19937_64 g_seeded_rng;
+uint64_t g_seeded_ticks = 0;
 }  // namespace
 
 void seed_ids(uint64_t seed) {
     std::lock_guard<std::mutex> lock(g_seed_mu);
     g_seeded = true;
     g_seeded_rng.seed(seed);
+    g_seeded_ticks = 0;
 }
 
 uint64_t random_u64() {
@@ -64,12 +67,64 @@ uint64_t random_u64() {
 }
 
 std::string new_uuid() {
-    uint64_t hi = random_u64();
-    return format_uuid(hi, random_u64(), 4);
+    // 48 bits of milliseconds, the version, 12 bits of a counter that starts
+    // at a random value in each millisecond (so that ids made in one
+    // millisecond by one thread still sort in the order they were made), then
+    // 62 random bits. A clock that goes back, or a millisecond that runs out
+    // of counter, moves on from the last id instead.
+    struct Clock {
+        uint64_t ms = 0, seq = 0;
+    };
+    {
+        std::lock_guard<std::mutex> lock(g_seed_mu);
+        if (g_seeded) {
+            // A seeded sequence has a clock of its own, one millisecond per id
+            // from 2026-01-01, so that it is the same in every run.
+            const uint64_t hi = ((1767225600000ull + g_seeded_ticks++) << 16) | (g_seeded_rng() & 0xFFF);
+            return format_uuid(hi, g_seeded_rng(), 7);
+        }
+    }
+    static thread_local Clock last;
+    const uint64_t now = (uint64_t)std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    const uint64_t noise = random_u64(), low = random_u64();
+    if (now > last.ms) {
+        last.ms = now;
+        last.seq = noise & 0x7FF;  // the lower half of the counter's range: room to count
+    } else if (++last.seq > 0xFFF) {
+        ++last.ms;
+        last.seq = noise & 0x7FF;
+    }
+    return format_uuid(((last.ms & 0xFFFFFFFFFFFFull) << 16) | last.seq, low, 7);
 }
 
 std::string uuid_from(std::string_view seed) {
     return format_uuid(fnv1a(seed, 0xcbf29ce484222325ull), fnv1a(seed, 0x84222325cbf29ce4ull), 8);
+}
+
+std::optional<uint64_t> uuid_time_ms(std::string_view id) {
+    if (id.size() != 36 || id[14] != '7') return std::nullopt;
+    uint64_t ms = 0;
+    for (size_t i = 0; i < 36; ++i) {
+        const char c = id[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') return std::nullopt;
+            continue;
+        }
+        const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0) return std::nullopt;
+        if (i < 13) ms = ms * 16 + (uint64_t)v;
+    }
+    if (id[19] != '8' && id[19] != '9' && id[19] != 'a' && id[19] != 'b') return std::nullopt;
+    return ms;
+}
+
+std::string uuid_from(std::string_view seed, std::string_view near) {
+    const std::optional<uint64_t> ms = uuid_time_ms(near);
+    if (!ms) return uuid_from(seed);
+    const uint64_t hash = fnv1a(seed, 0xcbf29ce484222325ull);
+    return format_uuid((*ms << 16) | (hash & 0xFFFF), fnv1a(seed, 0x84222325cbf29ce4ull), 8);
 }
 
 std::string now_iso() {

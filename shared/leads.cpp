@@ -147,7 +147,7 @@ std::string create_lead(sqlite3* db, const NewLead& l, std::string_view actor, s
     Savepoint sp(db, "atelier_create_lead");
     std::string studio = ensure_studio(db, at);
     std::string lead_id = id.empty() ? new_uuid() : std::string(id);
-    std::string client_id = uuid_from("client|" + lead_id);
+    std::string client_id = uuid_from("client|" + lead_id, lead_id);
     Stmt c(db, "INSERT INTO clients(id, studio_id, name, company, email, phone, lang, created_at)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     c.bind(1, client_id).bind(2, studio).bind(3, l.client_name).bind(4, l.company).bind(5, l.email)
@@ -157,7 +157,7 @@ std::string create_lead(sqlite3* db, const NewLead& l, std::string_view actor, s
     ld.bind(1, lead_id).bind(2, studio).bind(3, client_id).bind(4, l.title).bind(5, l.source).bind(6, l.lang)
         .bind(7, l.amount_minor).bind(8, l.currency.empty() ? currency_for(db, l.lang) : l.currency).bind(9, at).step();
     Stmt ev(db, "INSERT INTO stage_events(id, lead_id, from_stage, to_stage, at, actor) VALUES (?1, ?2, NULL, 'new', ?3, ?4)");
-    ev.bind(1, uuid_from("created|" + lead_id)).bind(2, lead_id).bind(3, at).bind(4, actor).step();
+    ev.bind(1, uuid_from("created|" + lead_id, lead_id)).bind(2, lead_id).bind(3, at).bind(4, actor).step();
     sp.commit();
     return lead_id;
 }

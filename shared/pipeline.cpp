@@ -66,7 +66,7 @@ MoveResult move_lead(sqlite3* db, std::string_view lead_id, std::string_view to,
         throw Error("lead_move: cannot move a lead from '" + from + "' to '" + std::string(to) + "'", ErrorKind::conflict);
 
     std::string event_id = uuid_from(std::string(lead_id) + "|" + std::to_string(seq) + "|" + std::string(to) + "|" +
-                                     std::string(at) + "|" + std::string(actor));
+                                     std::string(at) + "|" + std::string(actor), lead_id);
     Stmt up(db, "UPDATE leads SET stage = ?2, lost_reason = CASE WHEN ?2 = 'lost' THEN ?3 ELSE NULL END,"
                 " updated_at = ?4 WHERE id = ?1");
     up.bind(1, lead_id).bind(2, to).bind(4, at);

@@ -3,6 +3,7 @@
 
 #include "demo.h"
 #include "error.h"
+#include "ids.h"
 #include "leads.h"
 #include "pipeline.h"
 #include "test_db.h"
@@ -70,4 +71,50 @@ TEST_CASE("demo: a dozen leads in every stage, in Russian and French, seeded onc
     while (q.step()) CHECK(q.text(0) == q.text(1));
     Stmt ev(t.db, "SELECT from_stage, to_stage FROM stage_events WHERE from_stage IS NOT NULL");
     while (ev.step()) CHECK(stage_allowed(ev.text(0), ev.text(1)));
+}
+
+TEST_CASE("ids: new ids sort in the order they were made; rows derived from a lead sort beside it") {
+    std::vector<std::string> made;
+    for (int i = 0; i < 5000; ++i) made.push_back(new_uuid());
+    for (size_t i = 0; i < made.size(); ++i) {
+        CAPTURE(made[i]);
+        REQUIRE(made[i].size() == 36);
+        CHECK(made[i][14] == '7');  // version 7
+        CHECK(std::string("89ab").find(made[i][19]) != std::string::npos);  // RFC 9562 variant
+        REQUIRE(uuid_time_ms(made[i]));
+        if (i) CHECK(made[i - 1] < made[i]);
+    }
+    // The time of an id: its first 48 bits; nothing for other versions or text.
+    CHECK(uuid_time_ms("01938a1c-2b00-7abc-8def-0123456789ab") == uint64_t{0x01938a1c2b00});
+    CHECK_FALSE(uuid_time_ms("01938a1c-2b00-4abc-8def-0123456789ab"));  // version 4
+    CHECK_FALSE(uuid_time_ms("01938a1c-2b00-7abc-cdef-0123456789ab"));  // another variant
+    CHECK_FALSE(uuid_time_ms("01938a1c-2b00-7abc-8def-0123456789aB"));
+    CHECK_FALSE(uuid_time_ms("lead-1"));
+
+    // A derived id keeps the time of the id it is derived beside, and is the
+    // same every time; beside anything else it is uuid_from(seed).
+    const std::string near = "01938a1c-2b00-7abc-8def-0123456789ab";
+    const std::string a = uuid_from("client|" + near, near);
+    CHECK(a == uuid_from("client|" + near, near));
+    CHECK(a.compare(0, 13, near, 0, 13) == 0);
+    CHECK(a[14] == '8');
+    CHECK(a != uuid_from("created|" + near, near));
+    CHECK(uuid_from("client|x", "lead-1") == uuid_from("client|x"));
+    CHECK(uuid_from("client|x", "01938a1c-2b00-4abc-8def-0123456789ab") == uuid_from("client|x"));
+
+    // A lead's client, its first stage event and its moves sort beside it.
+    TestDb t;
+    NewLead l;
+    l.client_name = "Студия Éclair";
+    l.lang = "fr";
+    const std::string id = create_lead(t.db, l, "web", "2026-11-26T10:00:00Z");
+    move_lead(t.db, id, "brief_sent", "anna", "", "2026-11-26T11:00:00Z");
+    atelier::Stmt q(t.db, "SELECT id FROM clients UNION ALL SELECT id FROM stage_events");
+    int rows = 0;
+    while (q.step()) {
+        CAPTURE(q.text(0));
+        CHECK(q.text(0).compare(0, 13, id, 0, 13) == 0);
+        ++rows;
+    }
+    CHECK(rows == 3);
 }
