@@ -8,12 +8,23 @@
 # paths' triggers dropped. Prints the medians of RUNS runs.
 #
 #   tests/bench/merge_floor.sh [RUNS=5]
+#   FLOOR_IDS=ordered tests/bench/merge_floor.sh [RUNS=5]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ext="$top/build/native/atelier"
 runs=${1:-5}
 work=$(mktemp -d -p "$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)")
 trap 'rm -rf "$work"' EXIT
+
+# The ids: random (as version 4 ids are), or with FLOOR_IDS=ordered the
+# first 48 bits a clock, one millisecond per lead, shared by the lead's
+# client and stage event (as the core's version 7 ids and the rows derived
+# from a lead are).
+if [ "${FLOOR_IDS:-random}" = ordered ]; then
+    prefix="printf('%012x', 1767225600000 + i)" bytes=10
+else
+    prefix="''" bytes=16
+fi
 
 # One run: prints "rows log total" in seconds. $1 = keep | drop (the paths).
 run() {
@@ -35,7 +46,8 @@ $drops
 INSERT INTO studio(id, name, created_at) VALUES ('00000000-0000-4000-8000-000000000000', 'Studio', '2026-11-20T09:00:00Z');
 CREATE TEMP TABLE ids AS
   WITH n(i) AS (SELECT value FROM generate_series(1, 25000)),
-       h(i, a, b, c) AS (SELECT i, lower(hex(randomblob(16))), lower(hex(randomblob(16))), lower(hex(randomblob(16))) FROM n)
+       h(i, a, b, c) AS (SELECT i, $prefix || lower(hex(randomblob($bytes))), $prefix || lower(hex(randomblob($bytes))),
+                                $prefix || lower(hex(randomblob($bytes))) FROM n)
   SELECT i,
     substr(a, 1, 8) || '-' || substr(a, 9, 4) || '-' || substr(a, 13, 4) || '-' || substr(a, 17, 4) || '-' || substr(a, 21) AS c,
     substr(b, 1, 8) || '-' || substr(b, 9, 4) || '-' || substr(b, 13, 4) || '-' || substr(b, 17, 4) || '-' || substr(b, 21) AS l,
