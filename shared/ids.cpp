@@ -72,9 +72,6 @@ std::string new_uuid() {
     // millisecond by one thread still sort in the order they were made), then
     // 62 random bits. A clock that goes back, or a millisecond that runs out
     // of counter, moves on from the last id instead.
-    struct Clock {
-        uint64_t ms = 0, seq = 0;
-    };
     {
         std::lock_guard<std::mutex> lock(g_seed_mu);
         if (g_seeded) {
@@ -84,6 +81,9 @@ std::string new_uuid() {
             return format_uuid(hi, g_seeded_rng(), 7);
         }
     }
+    struct Clock {
+        uint64_t ms = 0, seq = 0;
+    };
     static thread_local Clock last;
     const uint64_t now = (uint64_t)std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
