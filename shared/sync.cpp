@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -1493,6 +1494,17 @@ std::map<std::string, std::string> unusable_cells(const Table& t, const std::map
     return out;
 }
 
+// Whether every *_json cell these changes of a row carry is JSON within the
+// core's bounds (what unusable_cells() asks of a *_json column).
+bool json_cells_usable(const Table& t, const std::vector<const Change*>& changes) {
+    for (const Change* x : changes)
+        for (const CellInfo& ci : *x)
+            if (ci.index >= 0 && ci.type == json::value_t::string && is_json_column(t.columns[(size_t)ci.index].name) &&
+                parse_json_or_discard(ci.value.text).is_discarded())
+                return false;
+    return true;
+}
+
 bool has_checked_cells(const Table& t) {
     if (t.name == "templates") return true;
     for (const Column& c : t.columns)
@@ -1649,6 +1661,24 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     struct RowState {
         bool had_history = false;
         std::vector<const Change*> applied;
+        std::string_view newest;  // the latest clock of `applied`
+        std::unique_ptr<std::unordered_set<std::string_view>> clocks;  // of `applied`, once one came out of order
+        // Whether `x` is one of `applied` again. (A replica sends a row's
+        // changes in clock order: only a change older than the newest one
+        // needs a look, and a set keeps that look short.)
+        bool again(const Change& x) {
+            if (x.hlc > newest) return false;
+            if (!clocks) {
+                clocks = std::make_unique<std::unordered_set<std::string_view>>();
+                for (const Change* y : applied) clocks->insert(y->hlc);
+            }
+            return clocks->count(x.hlc) > 0;
+        }
+        void add(const Change* x) {
+            applied.push_back(x);
+            if (x->hlc > newest) newest = x->hlc;
+            if (clocks) clocks->insert(x->hlc);
+        }
     };
     std::unordered_map<RowKey, RowState, RowKeyHash> rows;
     rows.reserve(changes.size());
@@ -1672,6 +1702,14 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 h->second.had_history = rc == SQLITE_ROW;
                 sqlite3_reset(seen);
             }
+            // A row the log had no change of can only get one of this
+            // batch's own changes again; its changes are indexed together
+            // after the loop, in one sorted insert.
+            const bool had = h->second.had_history;
+            if (!had && h->second.again(x)) {
+                ++r.duplicates;
+                continue;
+            }
             sqlite3_reset(ins);
             sqlite3_bind_text(ins, 1, x.hlc.data(), (int)x.hlc.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 2, x.device.data(), (int)x.device.size(), SQLITE_STATIC);
@@ -1681,6 +1719,13 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             else sqlite3_bind_null(ins, 5);
             check(db, sqlite3_step(ins), "sync: change log");
             int64_t seq = sqlite3_last_insert_rowid(db);
+            if (!had) {
+                ++r.applied;
+                fresh.push_back(&x);
+                if (h->second.applied.empty()) touched.push_back(&h->first);
+                h->second.add(&x);
+                continue;
+            }
             sqlite3_reset(idx);
             sqlite3_bind_text(idx, 1, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
             sqlite3_bind_text(idx, 2, x.row.data(), (int)x.row.size(), SQLITE_STATIC);
@@ -1697,13 +1742,10 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             ++r.applied;
             fresh.push_back(&x);
             if (h->second.applied.empty()) touched.push_back(&h->first);
-            h->second.applied.push_back(&x);
+            h->second.add(&x);
         }
         std::sort(touched.begin(), touched.end(), [](const RowKey* a, const RowKey* b) { return *a < *b; });
-        // Everything in the log up to here is in change_rows.
-        Stmt top(db, "INSERT INTO sync_meta(key, value) SELECT 'indexed_seq', coalesce(max(seq), 0) FROM change_log WHERE true"
-                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-        top.step();
+        index_log(db);  // the changes of rows new to the log
     }
 
     // What the authority protects: the values before this batch.
@@ -1725,7 +1767,11 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             // A row with no change in the log before this batch is not in
             // its table (the tables follow the log): where the values before
             // serve only to put back a usable *_json value, nothing to read.
-            const bool unread = json_only && !rows.at(*tr).had_history;
+            const RowState& state = rows.at(*tr);
+            const bool unread = json_only && !state.had_history;
+            // Nor after it, when every *_json cell it was sent is usable: the
+            // row then holds those cells or its columns' defaults.
+            if (unread && json_cells_usable(t, state.applied)) continue;
             Guard g{&t, tr->second, unread ? std::map<std::string, json>{} : row_values(st, t, tr->second, json_only), false, json_only};
             auto s = g.before.find("status");
             g.accepted = s != g.before.end() && s->second == "accepted" && t.name != "invoices";

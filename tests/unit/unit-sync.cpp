@@ -145,6 +145,25 @@ TEST_CASE("sync: a replica's changes reach the authority; twice or in any order 
     pull(server, a);
     CHECK(sync::digest(server.db()) == sync::digest(a.db()));
     CHECK(dump(server.db()) == dump(a.db()));
+
+    // One bundle that carries the changes twice, the second time newest
+    // first: each is applied and logged once, the rest counted as resent.
+    json one = json::parse(b1), two = json::parse(b2);
+    json changes = one["changes"];
+    for (const json& x : two["changes"]) changes.push_back(x);
+    const size_t unique = changes.size();
+    for (size_t k = unique; k-- > 0;) changes.push_back(changes[k]);
+    json both = two;
+    both["changes"] = changes;
+    Replica s3(true);
+    sync::ApplyResult r3 = sync::apply(s3.db(), both.dump());
+    CHECK(r3.applied == (int64_t)unique);
+    CHECK(r3.duplicates == (int64_t)unique);
+    const std::string from_a = " WHERE device = '" + sync::device_id(a.db()) + "'";
+    CHECK(s3.t.count(("SELECT count(*) FROM change_log" + from_a).c_str()) == (int64_t)unique);
+    CHECK(s3.t.count(("SELECT count(*) FROM change_rows r JOIN change_log l ON l.seq = r.seq" + from_a).c_str()) == (int64_t)unique);
+    CHECK(sync::digest(s3.db(), "leads") == sync::digest(server.db(), "leads"));
+    CHECK(sync::apply(s3.db(), both.dump()).duplicates == (int64_t)(2 * unique));
 }
 
 TEST_CASE("sync: per column, the newer write wins; a late edit does not resurrect a deleted row") {
@@ -749,6 +768,9 @@ TEST_CASE("sync: a template that cannot render or JSON nested too deep is refuse
     // Written with plain SQL on the replica: no check on the way in.
     Stmt(a.db(), "UPDATE templates SET body = ?1 WHERE kind = 'proposal' AND lang = 'en'").bind(1, deep_tpl).step();
     Stmt(a.db(), "UPDATE leads SET utm_json = ?1 WHERE id = ?2").bind(1, "{\"utm_source\":" + deep_json + "}").bind(2, lead).step();
+    // A lead new to the server that arrives with such a value stands with '{}'.
+    std::string lead2 = new_lead(a.db(), "Boris");
+    Stmt(a.db(), "UPDATE leads SET utm_json = ?1 WHERE id = ?2").bind(1, deep_json).bind(2, lead2).step();
     Stmt(a.db(), "INSERT INTO templates(id, kind, code, lang, version, body, updated_at) VALUES ('t-new', 'invoice', 'default', 'fr', 99,"
                  " '{{#a}}unclosed', '2026-11-24T10:00:00Z')").step();
     // A price list and a brief template that the settings screens would refuse.
@@ -774,6 +796,7 @@ TEST_CASE("sync: a template that cannot render or JSON nested too deep is refuse
     CHECK(server.t.text(brief_q.c_str()) == good_brief);
     CHECK(server.t.text(body_q.c_str()) == good);
     CHECK(server.t.text(("SELECT utm_json FROM leads WHERE id = '" + lead + "'").c_str()) == "{}");
+    CHECK(server.t.text(("SELECT utm_json FROM leads WHERE id = '" + lead2 + "'").c_str()) == "{}");
     // The new template row stays, with the body of the version it replaces.
     CHECK(server.t.text("SELECT body = (SELECT body FROM templates WHERE kind = 'invoice' AND lang = 'fr' AND id != 't-new'"
                         " ORDER BY version DESC LIMIT 1) FROM templates WHERE id = 't-new'") == "1");
