@@ -979,6 +979,26 @@ CREATE TRIGGER lead_path_move_held INSTEAD OF INSERT ON lead_path_moves WHEN EXI
   INSERT INTO lead_paths_held(id) SELECT new.lead_id WHERE new.lead_id IS NOT NULL ON CONFLICT DO NOTHING;
 END;
 )SQL", hold_paths_triggers},
+    {16, "reports: a new lead or stage move noted for the held rebuild by its own trigger", R"SQL(
+-- A merge writes new leads and stage moves by the thousand while the paths
+-- are held: each is noted for the rebuild by a trigger of its own, chosen
+-- by the trigger's WHEN, rather than through the view and its two
+-- INSTEAD OF triggers. Outside a merge the path is built as before.
+DROP TRIGGER lead_paths_lead_new;
+CREATE TRIGGER lead_paths_lead_new AFTER INSERT ON leads WHEN NOT EXISTS (SELECT 1 FROM lead_paths_held) BEGIN
+  INSERT INTO lead_path_rebuilds VALUES (new.id);
+END;
+CREATE TRIGGER lead_paths_lead_new_held AFTER INSERT ON leads WHEN EXISTS (SELECT 1 FROM lead_paths_held) BEGIN
+  INSERT INTO lead_paths_held(id) SELECT new.id WHERE new.id IS NOT NULL ON CONFLICT DO NOTHING;
+END;
+DROP TRIGGER lead_paths_move_new;
+CREATE TRIGGER lead_paths_move_new AFTER INSERT ON stage_events WHEN NOT EXISTS (SELECT 1 FROM lead_paths_held) BEGIN
+  INSERT INTO lead_path_moves VALUES (new.lead_id, new.from_stage, new.to_stage, new.at);
+END;
+CREATE TRIGGER lead_paths_move_new_held AFTER INSERT ON stage_events WHEN EXISTS (SELECT 1 FROM lead_paths_held) BEGIN
+  INSERT INTO lead_paths_held(id) SELECT new.lead_id WHERE new.lead_id IS NOT NULL ON CONFLICT DO NOTHING;
+END;
+)SQL"},
 };
 
 extern const int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -24,7 +24,7 @@ test('healthz reports the version and schema', async () => {
   assert.match(r.headers.get('content-type'), /application\/json/);
   const j = await r.json();
   assert.equal(j.status, 'ok');
-  assert.equal(j.schema, 15);
+  assert.equal(j.schema, 16);
   assert.match(j.version, /^\d+\.\d+\.\d+$/);
 });
 

@@ -106,7 +106,7 @@ test('push: applied in one transaction, a resend is harmless, the pull brings th
 
     const s = await (await server.api('/api/sync/status?digest=1')).json();
     assert.match(s.device, /^[0-9a-f]{16}$/);
-    assert.equal(s.schema, 15);
+    assert.equal(s.schema, 16);
     assert.match(s.digest, /^[0-9a-f]{32}$/);
   } finally {
     await server.stop();
@@ -126,7 +126,7 @@ test('push: bad bundles are refused with the reason and change nothing', async (
       [all.replace('"title":""', '"title":17'), /title: expected text or null, got number/],
       [all.replace('"notes":""', '"secret":""'), /secret: unknown column of/],
       [all.replace('"title":""', `"title":"${'x'.repeat((1 << 20) + 10)}"`), /larger than 1 MiB/],
-      [all.replace(/"schema":\d+/, '"schema":16'), /schema version 16 and this database has version 15/],
+      [all.replace(/"schema":\d+/, '"schema":17'), /schema version 17 and this database has version 16/],
     ];
     for (const [body, want] of cases) {
       const r = await push(server, token, body);
