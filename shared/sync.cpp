@@ -14,7 +14,6 @@
 #include <random>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -1661,24 +1660,6 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
     struct RowState {
         bool had_history = false;
         std::vector<const Change*> applied;
-        std::string_view newest;  // the latest clock of `applied`
-        std::unique_ptr<std::unordered_set<std::string_view>> clocks;  // of `applied`, once one came out of order
-        // Whether `x` is one of `applied` again. (A replica sends a row's
-        // changes in clock order: only a change older than the newest one
-        // needs a look, and a set keeps that look short.)
-        bool again(const Change& x) {
-            if (x.hlc > newest) return false;
-            if (!clocks) {
-                clocks = std::make_unique<std::unordered_set<std::string_view>>();
-                for (const Change* y : applied) clocks->insert(y->hlc);
-            }
-            return clocks->count(x.hlc) > 0;
-        }
-        void add(const Change* x) {
-            applied.push_back(x);
-            if (x->hlc > newest) newest = x->hlc;
-            if (clocks) clocks->insert(x->hlc);
-        }
     };
     std::unordered_map<RowKey, RowState, RowKeyHash> rows;
     rows.reserve(changes.size());
@@ -1702,14 +1683,6 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 h->second.had_history = rc == SQLITE_ROW;
                 sqlite3_reset(seen);
             }
-            // A row the log had no change of can only get one of this
-            // batch's own changes again; its changes are indexed together
-            // after the loop, in one sorted insert.
-            const bool had = h->second.had_history;
-            if (!had && h->second.again(x)) {
-                ++r.duplicates;
-                continue;
-            }
             sqlite3_reset(ins);
             sqlite3_bind_text(ins, 1, x.hlc.data(), (int)x.hlc.size(), SQLITE_STATIC);
             sqlite3_bind_text(ins, 2, x.device.data(), (int)x.device.size(), SQLITE_STATIC);
@@ -1719,13 +1692,6 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             else sqlite3_bind_null(ins, 5);
             check(db, sqlite3_step(ins), "sync: change log");
             int64_t seq = sqlite3_last_insert_rowid(db);
-            if (!had) {
-                ++r.applied;
-                fresh.push_back(&x);
-                if (h->second.applied.empty()) touched.push_back(&h->first);
-                h->second.add(&x);
-                continue;
-            }
             sqlite3_reset(idx);
             sqlite3_bind_text(idx, 1, x.table.data(), (int)x.table.size(), SQLITE_STATIC);
             sqlite3_bind_text(idx, 2, x.row.data(), (int)x.row.size(), SQLITE_STATIC);
@@ -1742,10 +1708,13 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
             ++r.applied;
             fresh.push_back(&x);
             if (h->second.applied.empty()) touched.push_back(&h->first);
-            h->second.add(&x);
+            h->second.applied.push_back(&x);
         }
         std::sort(touched.begin(), touched.end(), [](const RowKey* a, const RowKey* b) { return *a < *b; });
-        index_log(db);  // the changes of rows new to the log
+        // Everything in the log up to here is in change_rows.
+        Stmt top(db, "INSERT INTO sync_meta(key, value) SELECT 'indexed_seq', coalesce(max(seq), 0) FROM change_log WHERE true"
+                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        top.step();
     }
 
     // What the authority protects: the values before this batch.
