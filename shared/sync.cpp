@@ -1769,6 +1769,16 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 s = st.get("DELETE FROM sync_pending WHERE tbl = ?1 AND row_id = ?2");
             } else {
                 any_pending = true;
+                // A row that stood and cannot stand as its changes now say
+                // (what it refers to is not here, a unique value is taken)
+                // waits out of its table, as the rows of a deleted one do:
+                // whichever replica had it before, all show the same.
+                park_dependents(db, c, st, t, row);
+                sqlite3_stmt* gone = st.get("DELETE FROM main." + quote_id(t.name) + " WHERE " + quote_id(t.pk) + " = ?1");
+                sqlite3_bind_text(gone, 1, row.data(), (int)row.size(), SQLITE_STATIC);
+                const int rc = sqlite3_step(gone);
+                sqlite3_reset(gone);
+                if (rc != SQLITE_DONE && (rc & 0xFF) != SQLITE_CONSTRAINT) check(db, rc, "sync: a row that cannot stand");
                 s = st.get("INSERT INTO sync_pending(tbl, row_id, reason) VALUES (?1, ?2, ?3)"
                            " ON CONFLICT(tbl, row_id) DO UPDATE SET reason = excluded.reason");
                 sqlite3_bind_text(s, 3, why.data(), (int)why.size(), SQLITE_TRANSIENT);
