@@ -1412,15 +1412,9 @@ std::string write_images(sqlite3* db, Statements& st, const Table& t, const RowI
 
 // Writes a row's folded state into its table. Returns "" or, when the row
 // cannot stand yet (a constraint), the reason.
-std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row,
-                        const std::vector<const Change*>* only = nullptr) {
-    RowImage im;
-    image_of(st, t, row, only, im);
-    if (!im.f.known) return "";
-    if (im.f.alive) {
-        const RowImage* one = &im;
-        return write_images(db, st, t, &one, 1);
-    }
+// Takes a row out of its table, the rows that refer to it set aside first;
+// "" or, when a constraint keeps it, SQLite's reason.
+std::string remove_row(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row) {
     park_dependents(db, c, st, t, row);
     sqlite3_stmt* s = st.get("DELETE FROM main." + quote_id(t.name) + " WHERE " + quote_id(t.pk) + " = ?1");
     sqlite3_bind_text(s, 1, row.data(), (int)row.size(), SQLITE_STATIC);
@@ -1430,6 +1424,18 @@ std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table&
     if ((rc & 0xFF) == SQLITE_CONSTRAINT) return sqlite3_errmsg(db);
     check(db, rc, "sync: apply");
     return "";
+}
+
+std::string materialize(sqlite3* db, const Conn& c, Statements& st, const Table& t, const std::string& row,
+                        const std::vector<const Change*>* only = nullptr) {
+    RowImage im;
+    image_of(st, t, row, only, im);
+    if (!im.f.known) return "";
+    if (im.f.alive) {
+        const RowImage* one = &im;
+        return write_images(db, st, t, &one, 1);
+    }
+    return remove_row(db, c, st, t, row);
 }
 
 bool is_json_column(const std::string& name) { return name.size() > 5 && name.compare(name.size() - 5, 5, "_json") == 0; }
@@ -1773,12 +1779,7 @@ ApplyResult apply(sqlite3* db, std::string_view text, const ApplyOptions& o) {
                 // (what it refers to is not here, a unique value is taken)
                 // waits out of its table, as the rows of a deleted one do:
                 // whichever replica had it before, all show the same.
-                park_dependents(db, c, st, t, row);
-                sqlite3_stmt* gone = st.get("DELETE FROM main." + quote_id(t.name) + " WHERE " + quote_id(t.pk) + " = ?1");
-                sqlite3_bind_text(gone, 1, row.data(), (int)row.size(), SQLITE_STATIC);
-                const int rc = sqlite3_step(gone);
-                sqlite3_reset(gone);
-                if (rc != SQLITE_DONE && (rc & 0xFF) != SQLITE_CONSTRAINT) check(db, rc, "sync: a row that cannot stand");
+                remove_row(db, c, st, t, row);  // a constraint that keeps it leaves it as it was
                 s = st.get("INSERT INTO sync_pending(tbl, row_id, reason) VALUES (?1, ?2, ?3)"
                            " ON CONFLICT(tbl, row_id) DO UPDATE SET reason = excluded.reason");
                 sqlite3_bind_text(s, 3, why.data(), (int)why.size(), SQLITE_TRANSIENT);
