@@ -43,7 +43,7 @@ def set_based_sql():
         moves.append("min(CASE WHEN from_stage = '%s' AND to_stage IN (%s) THEN %s END) AS f%d" % (s, ahead, t, k))
         moves.append("max(from_stage = '%s' AND to_stage = 'lost') AS l%d" % (s, k))
     ids = "SELECT id FROM temp.path_ids"
-    m = "SELECT lead_id, %s FROM stage_events WHERE lead_id IN (%s) GROUP BY lead_id" % (", ".join(moves), ids)
+    m = "SELECT d.id AS lead_id, %s FROM temp.path_ids d LEFT JOIN stage_events ON lead_id = d.id GROUP BY d.id" % ", ".join(moves)
     lost = ("SELECT lead_id, coalesce(from_stage, '') AS stage, at FROM (SELECT lead_id, from_stage, at, row_number() OVER"
             " (PARTITION BY lead_id ORDER BY at DESC, rowid DESC) AS n FROM stage_events WHERE to_stage = 'lost'"
             " AND lead_id IN (%s)) WHERE n = 1" % ids)
@@ -66,8 +66,8 @@ def set_based_sql():
               " lost_reason, lost_reason_at, %s, %s" % (", ".join("t_" + s for s in STEPS),
                                                       ", ".join("e%d" % k for k in range(8)), ", ".join("x%d" % k for k in range(8))))
     return ["DELETE FROM lead_paths WHERE id IN (%s)" % ids,
-            "INSERT INTO lead_paths(%s) WITH m AS (%s), lost AS (%s), spent AS (%s) SELECT %s FROM temp.path_ids d"
-            " JOIN leads l ON l.id = d.id LEFT JOIN m ON m.lead_id = l.id LEFT JOIN lost ON lost.lead_id = l.id"
+            "INSERT INTO lead_paths(%s) WITH m AS (%s), lost AS (%s), spent AS (%s) SELECT %s FROM m"
+            " JOIN leads l ON l.id = m.lead_id LEFT JOIN lost ON lost.lead_id = l.id"
             " LEFT JOIN spent ON spent.lead_id = l.id" % (target, m, lost, spent, ", ".join(cols))]
 
 
