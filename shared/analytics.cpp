@@ -699,8 +699,9 @@ std::string stage_rank(const std::string& expr) {
 // reached stage N (e0 from its creation), xN the first move forward out of
 // N, else -1 if it was lost from N; its loss the last move to 'lost' by
 // (at, rowid); its worth and the manager's time as the rebuild reads them.
-// The moves' aggregates give one row per held lead (none for a lead with no
-// move) and drive the statement: no index is built over them to join.
+// The moves' aggregates give one row per held lead (a lead with no move
+// too, its aggregates null) and drive the statement: nothing is indexed
+// for the statement to join them.
 std::string rebuild_held_sql() {
     const std::string t = "CAST(strftime('%s', at) AS INTEGER)";
     const std::string ids = "SELECT id FROM lead_paths_held";
@@ -743,10 +744,12 @@ std::string rebuild_held_sql() {
     cols += ", NULL";
     target += ", x7";
     return "INSERT INTO lead_paths(" + target + ") WITH m AS (SELECT d.id AS lead_id, " + moves +
-           " FROM lead_paths_held d LEFT JOIN stage_events ON lead_id = d.id GROUP BY d.id), lost AS (SELECT lead_id, coalesce(from_stage, '') AS stage, at FROM (SELECT lead_id, from_stage, at,"
+           " FROM lead_paths_held d LEFT JOIN stage_events ON lead_id = d.id GROUP BY d.id),"
+           " lost AS (SELECT lead_id, coalesce(from_stage, '') AS stage, at FROM (SELECT lead_id, from_stage, at,"
            " row_number() OVER (PARTITION BY lead_id ORDER BY at DESC, rowid DESC) AS n FROM stage_events WHERE to_stage = 'lost'"
            " AND lead_id IN (" + ids + ")) WHERE n = 1), spent AS (SELECT lead_id, " + spent + " FROM time_ledger WHERE lead_id IN (" +
-           ids + ") GROUP BY lead_id) SELECT " + cols + " FROM m JOIN leads l ON l.id = m.lead_id LEFT JOIN lost ON lost.lead_id = l.id LEFT JOIN spent ON spent.lead_id = l.id";
+           ids + ") GROUP BY lead_id) SELECT " + cols +
+           " FROM m JOIN leads l ON l.id = m.lead_id LEFT JOIN lost ON lost.lead_id = l.id LEFT JOIN spent ON spent.lead_id = l.id";
 }
 
 }  // namespace
